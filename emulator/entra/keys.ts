@@ -1,0 +1,47 @@
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
+
+/**
+ * RS256 signing keys, as Entra publishes them at /discovery/v2.0/keys.
+ * `rotate()` adds a new current key and keeps the old one published, which is
+ * how Entra rolls keys over.
+ */
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+export class SigningKeys {
+  #keys: SigningKey[] = [];
+
+  async current(): Promise<SigningKey> {
+    if (this.#keys.length === 0) await this.rotate();
+    const key = this.#keys.at(-1);
+    if (!key) throw new Error("no signing key");
+    return key;
+  }
+
+  async rotate(): Promise<string> {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    const kid = crypto.randomUUID().replace(/-/g, "").slice(0, 20);
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
+    this.#keys.push({ kid, privateKey, publicJwk });
+    return kid;
+  }
+
+  async jwks(): Promise<{ keys: JWK[] }> {
+    await this.current();
+    return { keys: this.#keys.map((key) => key.publicJwk) };
+  }
+
+  async sign(payload: JWTPayload, lifetimeSeconds: number): Promise<string> {
+    const key = await this.current();
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: key.kid })
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + lifetimeSeconds)
+      .sign(key.privateKey);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * In-memory state of the emulated Microsoft cloud: Entra tenants with their
+ * app registrations and users. Everything is addressable by the same ids a
+ * real tenant uses (GUIDs), so the gateway cannot tell it apart by shape.
+ */
+export interface EmulatedSecret {
+  value: string;
+  /** Epoch ms; undefined = never expires. */
+  expiresAt?: number;
+}
+
+export interface EmulatedApp {
+  clientId: string;
+  displayName: string;
+  secrets: EmulatedSecret[];
+  redirectUris: string[];
+}
+
+export interface EmulatedUser {
+  oid: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail: string;
+}
+
+export interface EmulatedTenant {
+  tenantId: string;
+  displayName: string;
+  apps: Map<string, EmulatedApp>;
+  users: Map<string, EmulatedUser>;
+}
+
+export class EmulatorState {
+  readonly tenants = new Map<string, EmulatedTenant>();
+
+  upsertTenant(tenantId: string, displayName = "Contoso"): EmulatedTenant {
+    const id = tenantId.toLowerCase();
+    let tenant = this.tenants.get(id);
+    if (!tenant) {
+      tenant = { tenantId: id, displayName, apps: new Map(), users: new Map() };
+      this.tenants.set(id, tenant);
+    }
+    return tenant;
+  }
+
+  tenant(tenantId: string): EmulatedTenant | undefined {
+    return this.tenants.get(tenantId.toLowerCase());
+  }
+
+  upsertApp(tenantId: string, app: EmulatedApp): EmulatedApp {
+    const tenant = this.upsertTenant(tenantId);
+    const stored = { ...app, clientId: app.clientId.toLowerCase() };
+    tenant.apps.set(stored.clientId, stored);
+    return stored;
+  }
+
+  upsertUser(tenantId: string, user: EmulatedUser): EmulatedUser {
+    const tenant = this.upsertTenant(tenantId);
+    tenant.users.set(user.oid, user);
+    return user;
+  }
+}

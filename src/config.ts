@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { Env } from "./env";
+
+/**
+ * Configuration parsed once per isolate from the Worker's vars and secrets, so
+ * a misconfigured deployment fails fast with a message naming the setting.
+ */
+const booleanText = z.enum(["true", "false"]).transform((value) => value === "true");
+const positiveIntText = z.coerce.number().int().positive();
+const baseUrl = z
+  .url({ protocol: /^https?$/ })
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const ConfigSchema = z.object({
+  BASE_DOMAIN: z
+    .string()
+    .min(1)
+    .transform((value) => value.toLowerCase().replace(/\.$/, "")),
+  LOGIN_BASE: baseUrl,
+  GRAPH_BASE: baseUrl,
+  ACTIVE_KEK_ID: z.string().regex(/^[A-Za-z0-9_]+$/, "letters, digits or underscore"),
+  VERIFY_ENTRA_CREDENTIALS: booleanText,
+  TENANT_CACHE_TTL_SECONDS: positiveIntText,
+  SIGNUP_MAX_BODY_BYTES: positiveIntText,
+  OPERATOR_TOKEN: z.string().min(32, "at least 32 characters").optional(),
+  SIGNUP_INVITE_TOKEN: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** Key-encryption keys by id, raw bytes. */
+  keks: ReadonlyMap<string, Uint8Array>;
+};
+
+const KEK_PREFIX = "KEK_";
+
+function readKeks(env: Env): Map<string, Uint8Array> {
+  const keks = new Map<string, Uint8Array>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(KEK_PREFIX) || typeof value !== "string") continue;
+    const bytes = decodeBase64(value.trim());
+    if (bytes?.length !== 32) {
+      throw new ConfigError(`${name} must be base64 of exactly 32 random bytes`);
+    }
+    keks.set(name.slice(KEK_PREFIX.length), bytes);
+  }
+  return keks;
+}
+
+function decodeBase64(text: string): Uint8Array | undefined {
+  try {
+    return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+let cached: { env: Env; config: Config } | undefined;
+
+export function readConfig(env: Env): Config {
+  if (cached?.env === env) return cached.config;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
+    throw new ConfigError(`Invalid gateway configuration: ${detail}`);
+  }
+  const keks = readKeks(env);
+  if (!keks.has(parsed.data.ACTIVE_KEK_ID)) {
+    throw new ConfigError(
+      `Invalid gateway configuration: ACTIVE_KEK_ID is "${parsed.data.ACTIVE_KEK_ID}" but secret KEK_${parsed.data.ACTIVE_KEK_ID} is not set`,
+    );
+  }
+  const config = { ...parsed.data, keks };
+  cached = { env, config };
+  return config;
+}

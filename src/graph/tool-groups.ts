@@ -1,0 +1,52 @@
+/**
+ * Tool groups a tenant admin can enable, and the delegated Microsoft Graph
+ * permissions each needs. The OAuth bridge requests exactly these scopes from
+ * Entra, and signup tells the admin which ones to grant.
+ */
+export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks"] as const;
+export type ToolGroup = (typeof TOOL_GROUPS)[number];
+
+interface GroupPermissions {
+  /** Enough for the group's read-only tools. */
+  read: readonly string[];
+  /** Enough for every tool in the group, reads included. */
+  readWrite: readonly string[];
+}
+
+export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = {
+  mail: { read: ["Mail.Read"], readWrite: ["Mail.ReadWrite", "Mail.Send"] },
+  calendar: { read: ["Calendars.Read"], readWrite: ["Calendars.ReadWrite"] },
+  contacts: {
+    read: ["Contacts.Read", "People.Read", "User.ReadBasic.All"],
+    readWrite: ["Contacts.ReadWrite", "People.Read", "User.ReadBasic.All"],
+  },
+  teams: {
+    read: ["Team.ReadBasic.All", "Channel.ReadBasic.All", "ChannelMessage.Read.All", "Chat.Read"],
+    readWrite: [
+      "Team.ReadBasic.All",
+      "Channel.ReadBasic.All",
+      "ChannelMessage.Read.All",
+      "ChannelMessage.Send",
+      "Chat.ReadWrite",
+      "OnlineMeetings.ReadWrite",
+    ],
+  },
+  files: { read: ["Files.Read"], readWrite: ["Files.ReadWrite"] },
+  tasks: { read: ["Tasks.Read"], readWrite: ["Tasks.ReadWrite"] },
+};
+
+/** Sign-in and profile scopes every tenant needs. */
+export const BASE_SCOPES = ["openid", "profile", "offline_access", "User.Read"] as const;
+
+/** Permissions in Graph that a tenant admin, not the user, must consent to. */
+export const ADMIN_CONSENT_PERMISSIONS: ReadonlySet<string> = new Set(["ChannelMessage.Read.All"]);
+
+export function delegatedPermissions(groups: readonly ToolGroup[], readOnly: boolean): string[] {
+  const scopes = new Set<string>(BASE_SCOPES);
+  for (const group of TOOL_GROUPS) {
+    if (!groups.includes(group)) continue;
+    const permissions = GROUP_PERMISSIONS[group];
+    for (const scope of readOnly ? permissions.read : permissions.readWrite) scopes.add(scope);
+  }
+  return [...scopes];
+}

@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import type { TenantEnv, TenantVariables } from "./context";
+import { contextFromEntry } from "./request-context";
+import { ApiError } from "./errors";
+import { notFound, onError } from "./on-error";
+import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
+import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
+import { healthRoute } from "../tenancy/routes/health";
+import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
+
+/**
+ * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
+ * tenant keeps only its admin API, so its admin can resume it.
+ */
+export const tenantApp = new Hono<TenantEnv>()
+  .use("*", contextFromEntry<TenantVariables>())
+  .use("*", async (c, next) => {
+    const tenant = c.get("tenant");
+    const isAdminApi = new URL(c.req.url).pathname.startsWith("/api/admin/");
+    if (tenant.status === "suspended" && !isAdminApi) {
+      throw new ApiError(403, "tenant_suspended", `${tenant.displayName} is suspended on this gateway; contact your administrator`);
+    }
+    await next();
+  })
+  .route("/", tenantAdminRoutes)
+  .route("/", healthRoute<TenantEnv>())
+  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), new URL(c.req.url).origin), 200, PAGE_SECURITY_HEADERS))
+  // Entra's admin-consent redirect lands on the same redirect URI as sign-in.
+  .get("/callback", async (c, next) => {
+    if (c.req.query("state") !== "admin-consent") return next();
+    const granted = c.req.query("admin_consent")?.toLowerCase() === "true";
+    const reason = c.req.query("error_description")?.slice(0, 300);
+    return c.html(adminConsentResultPage(c.get("tenant"), granted, reason), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
+  })
+  .notFound(notFound)
+  .onError(onError);

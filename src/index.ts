@@ -1,0 +1,48 @@
+import { ConfigError, readConfig } from "./config";
+import type { Env } from "./env";
+import { apexApp } from "./http/apex-app";
+import { tenantApp } from "./http/tenant-app";
+import { attachContext } from "./http/request-context";
+import { logError } from "./lib/log";
+import { resolveHost } from "./tenancy/host";
+import { tenantRegistry } from "./tenancy/registry";
+import { sharedTenantCache } from "./tenancy/tenant-cache";
+
+/** Worker entry: host → tenant → route. */
+function jsonError(status: number, error: string, message: string): Response {
+  return Response.json({ error, message }, { status });
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    let config;
+    try {
+      config = readConfig(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logError("config_invalid", error);
+      return jsonError(500, "gateway_misconfigured", "The gateway is misconfigured; the operator has been told");
+    }
+    const registry = tenantRegistry(env.DB);
+    const tenantCache = sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS);
+    const shared = { config, registry, tenantCache };
+    const { hostname } = new URL(request.url);
+    const target = resolveHost(hostname, config.BASE_DOMAIN);
+
+    switch (target.kind) {
+      case "apex":
+        return apexApp.fetch(attachContext(request, shared), env, ctx);
+      case "tenant": {
+        const tenant = await tenantCache.get(target.slug, (slug) => registry.findBySlug(slug));
+        if (!tenant) {
+          return jsonError(404, "tenant_not_found", `No organization is registered at ${hostname.toLowerCase()}`);
+        }
+        return tenantApp.fetch(attachContext(request, { ...shared, tenant }), env, ctx);
+      }
+      case "invalid-slug":
+        return jsonError(404, "tenant_not_found", `"${target.label}" is not a valid organization address`);
+      case "foreign":
+        return jsonError(404, "unknown_host", `This gateway serves ${config.BASE_DOMAIN} and its subdomains only`);
+    }
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,43 @@
+import { delegatedPermissions, type ToolGroup } from "../graph/tool-groups";
+import { tenantOrigin } from "./host";
+
+/** The links an org admin needs after signup, derived from the apex URL. */
+export interface OnboardingLinks {
+  tenantUrl: string;
+  mcpUrl: string;
+  redirectUri: string;
+  adminConsentUrl: string;
+  delegatedPermissions: string[];
+}
+
+const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
+
+export function graphScope(permission: string): string {
+  return OIDC_SCOPES.has(permission) ? permission : `https://graph.microsoft.com/${permission}`;
+}
+
+export function onboardingLinks(input: {
+  apexUrl: URL;
+  slug: string;
+  loginBase: string;
+  entraTenantId: string;
+  clientId: string;
+  enabledGroups: readonly ToolGroup[];
+  readOnly: boolean;
+}): OnboardingLinks {
+  const tenantUrl = tenantOrigin(input.apexUrl, input.slug);
+  const redirectUri = `${tenantUrl}/callback`;
+  const permissions = delegatedPermissions(input.enabledGroups, input.readOnly);
+  const consent = new URL(`${input.loginBase}/${input.entraTenantId}/v2.0/adminconsent`);
+  consent.searchParams.set("client_id", input.clientId);
+  consent.searchParams.set("scope", permissions.map(graphScope).join(" "));
+  consent.searchParams.set("redirect_uri", redirectUri);
+  consent.searchParams.set("state", "admin-consent");
+  return {
+    tenantUrl,
+    mcpUrl: `${tenantUrl}/mcp`,
+    redirectUri,
+    adminConsentUrl: consent.toString(),
+    delegatedPermissions: permissions,
+  };
+}

@@ -1,0 +1,95 @@
+import { asc, desc, eq, gt } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { tenantAlerts, tenants, type NewTenantRow } from "./schema";
+import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
+import type { SecretEnvelope } from "./secret-envelope";
+import type { TenantPolicy } from "./policy";
+
+/** All D1 access to the tenant registry goes through this module. */
+export class SlugTakenError extends Error {
+  override name = "SlugTakenError";
+}
+
+export type Registry = ReturnType<typeof tenantRegistry>;
+
+export function tenantRegistry(d1: D1Database) {
+  const db: DrizzleD1Database = drizzle(d1);
+
+  async function findBy(column: typeof tenants.id | typeof tenants.slug, value: string) {
+    const row = await db.select().from(tenants).where(eq(column, value)).get();
+    return row ? tenantFromRow(row) : undefined;
+  }
+
+  async function touch(id: string, values: Partial<NewTenantRow>): Promise<Tenant | undefined> {
+    const row = await db
+      .update(tenants)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(tenants.id, id))
+      .returning()
+      .get();
+    return row ? tenantFromRow(row) : undefined;
+  }
+
+  return {
+    async create(row: NewTenantRow): Promise<Tenant> {
+      try {
+        return tenantFromRow(await db.insert(tenants).values(row).returning().get());
+      } catch (error) {
+        if (String(error).includes("UNIQUE constraint failed: tenants.slug")) {
+          throw new SlugTakenError(row.slug);
+        }
+        throw error;
+      }
+    },
+
+    findBySlug: (slug: string) => findBy(tenants.slug, slug),
+    findById: (id: string) => findBy(tenants.id, id),
+
+    setStatus: (id: string, status: Tenant["status"]) => touch(id, { status }),
+    setPolicy: (id: string, policy: TenantPolicy) => touch(id, { policy: JSON.stringify(policy) }),
+    setAdminKeyHash: (id: string, adminKeyHash: string) => touch(id, { adminKeyHash }),
+    setSecret: (id: string, envelope: SecretEnvelope, secretHint: string, secretExpiresAt: Date | null) =>
+      touch(id, { ...envelopeColumns(envelope), secretHint, secretExpiresAt }),
+    /** Rotation only: swaps the wrapped data key, never the sealed secret. */
+    setWrappedKey: (id: string, envelope: SecretEnvelope) =>
+      touch(id, {
+        wrappedDataKey: envelope.wrappedDataKey,
+        dataKeyIv: envelope.dataKeyIv,
+        kekId: envelope.kekId,
+      }),
+
+    /** Keyset pagination by id, so a listing stays stable while tenants sign up. */
+    async list(limit: number, afterId?: string): Promise<Tenant[]> {
+      const rows = await db
+        .select()
+        .from(tenants)
+        .where(afterId ? gt(tenants.id, afterId) : undefined)
+        .orderBy(asc(tenants.id))
+        .limit(limit)
+        .all();
+      return rows.map(tenantFromRow);
+    },
+
+    /** Removes every D1 row that belongs to the tenant, in one transaction. */
+    async deleteAll(id: string): Promise<void> {
+      await db.batch([
+        db.delete(tenantAlerts).where(eq(tenantAlerts.tenantId, id)),
+        db.delete(tenants).where(eq(tenants.id, id)),
+      ]);
+    },
+
+    async addAlert(tenantId: string, kind: string, detail: string): Promise<void> {
+      await db.insert(tenantAlerts).values({ tenantId, kind, detail });
+    },
+
+    async alerts(tenantId: string, limit = 50) {
+      return db
+        .select({ kind: tenantAlerts.kind, detail: tenantAlerts.detail, createdAt: tenantAlerts.createdAt })
+        .from(tenantAlerts)
+        .where(eq(tenantAlerts.tenantId, tenantId))
+        .orderBy(desc(tenantAlerts.createdAt))
+        .limit(limit)
+        .all();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { ApexEnv } from "../../http/context";
+import { ApiError } from "../../http/errors";
+import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
+import { logEvent } from "../../lib/log";
+import { generateAdminKey, hashAdminKey, secretsMatch } from "../admin-key";
+import { verifyAndSealCredentials } from "../credentials";
+import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, SecretExpirySchema } from "../inputs";
+import { onboardingLinks } from "../onboarding";
+import { DEFAULT_POLICY } from "../policy";
+import { SlugTakenError } from "../registry";
+import { SlugSchema } from "../slug";
+import { envelopeColumns } from "../tenant";
+
+/** POST /api/signup on the apex: an org brings its own Entra app. */
+export const SignupRequestSchema = z.strictObject({
+  orgName: z.string().trim().min(2, "expected at least 2 characters").max(100, "at most 100 characters"),
+  slug: SlugSchema,
+  entraTenantId: EntraTenantIdSchema,
+  clientId: ClientIdSchema,
+  clientSecret: ClientSecretSchema,
+  clientSecretExpiresAt: SecretExpirySchema.optional(),
+  adminEmail: z.email("expected an email address").max(254),
+  inviteToken: z.string().max(200).optional(),
+});
+
+function clientIp(request: Request): string {
+  // Set by Cloudflare's edge and not forgeable by the client there.
+  return request.headers.get("cf-connecting-ip") ?? "unknown";
+}
+
+export const signupRoute = new Hono<ApexEnv>().post(
+  "/api/signup",
+  async (c, next) => {
+    const { success } = await c.env.SIGNUP_RATE_LIMITER.limit({ key: `signup:${clientIp(c.req.raw)}` });
+    if (!success) {
+      throw new ApiError(429, "rate_limited", "Too many signup attempts from this address; wait a minute and try again", {
+        headers: { "retry-after": "60" },
+      });
+    }
+    await next();
+  },
+  (c, next) => jsonBodyLimit(c.get("config").SIGNUP_MAX_BODY_BYTES)(c, next),
+  async (c) => {
+    const config = c.get("config");
+    const registry = c.get("registry");
+    const input = await readJsonBody(c, SignupRequestSchema);
+
+    if (config.SIGNUP_INVITE_TOKEN) {
+      const presented = input.inviteToken ?? "";
+      if (!(await secretsMatch(presented, config.SIGNUP_INVITE_TOKEN))) {
+        throw new ApiError(403, "invite_required", "Signup on this gateway needs a valid inviteToken");
+      }
+    }
+    if (await registry.findBySlug(input.slug)) throw slugTaken(input.slug);
+
+    const tenantId = crypto.randomUUID();
+    const sealed = await verifyAndSealCredentials(config, { tenantId, ...input });
+    const adminKey = generateAdminKey();
+    let tenant;
+    try {
+      tenant = await registry.create({
+        id: tenantId,
+        slug: input.slug,
+        displayName: input.orgName,
+        adminEmail: input.adminEmail,
+        entraTenantId: input.entraTenantId,
+        clientId: input.clientId,
+        ...envelopeColumns(sealed.envelope),
+        secretHint: sealed.secretHint,
+        secretExpiresAt: input.clientSecretExpiresAt ?? null,
+        policy: JSON.stringify(DEFAULT_POLICY),
+        adminKeyHash: await hashAdminKey(adminKey),
+      });
+    } catch (error) {
+      if (error instanceof SlugTakenError) throw slugTaken(input.slug);
+      throw error;
+    }
+    c.get("tenantCache").invalidate(tenant.slug);
+    logEvent("tenant_signed_up", { tenantId, slug: tenant.slug, verified: sealed.verified });
+
+    const links = onboardingLinks({
+      apexUrl: new URL(c.req.url),
+      slug: tenant.slug,
+      loginBase: config.LOGIN_BASE,
+      entraTenantId: tenant.entraTenantId,
+      clientId: tenant.clientId,
+      enabledGroups: tenant.policy.enabledGroups,
+      readOnly: tenant.policy.readOnly,
+    });
+    return c.json(
+      {
+        tenant: { id: tenant.id, slug: tenant.slug, displayName: tenant.displayName },
+        ...links,
+        credentialsVerified: sealed.verified,
+        adminKey,
+        adminKeyNotice: "Store this admin key now: it is shown only once and cannot be recovered.",
+        nextSteps: [
+          `In your Entra app registration, add the Web redirect URI ${links.redirectUri}`,
+          "Add the delegated Microsoft Graph permissions listed in delegatedPermissions",
+          "Open adminConsentUrl as a Global or Privileged Role Administrator to grant them for your organization",
+          `Give your users the MCP server URL ${links.mcpUrl}`,
+        ],
+      },
+      201,
+      { "cache-control": "no-store" },
+    );
+  },
+);
+
+function slugTaken(slug: string): ApiError {
+  return new ApiError(409, "slug_taken", `The name "${slug}" is already taken; choose another slug`, {
+    issues: [{ field: "slug", message: "already taken" }],
+  });
+}

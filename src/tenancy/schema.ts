@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The D1 tenant registry: the source of truth for every table. Migrations in
+ * migrations/ are generated from this file by `npm run db:generate`.
+ * STORAGE.md documents every table and KV key.
+ */
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  adminEmail: text("admin_email").notNull(),
+  entraTenantId: text("entra_tenant_id").notNull(),
+  clientId: text("client_id").notNull(),
+  /** Client secret sealed with the tenant's data key (AES-GCM-256), base64. */
+  secretCiphertext: text("secret_ciphertext").notNull(),
+  secretIv: text("secret_iv").notNull(),
+  /** The tenant's data key wrapped by a key-encryption key, base64. */
+  wrappedDataKey: text("wrapped_data_key").notNull(),
+  dataKeyIv: text("data_key_iv").notNull(),
+  kekId: text("kek_id").notNull(),
+  /** First characters of the secret, as the Entra portal shows them. */
+  secretHint: text("secret_hint").notNull(),
+  secretExpiresAt: integer("secret_expires_at", { mode: "timestamp_ms" }),
+  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  /** JSON, see TenantPolicy in policy.ts. */
+  policy: text("policy").notNull(),
+  /** SHA-256 of the tenant admin key, hex. */
+  adminKeyHash: text("admin_key_hash").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+/**
+ * Problems a tenant admin must see: expired secret, Entra outages seen on
+ * refresh, upcoming secret expiry. Never holds tokens or message content.
+ */
+export const tenantAlerts = sqliteTable(
+  "tenant_alerts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    detail: text("detail").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index("tenant_alerts_tenant_idx").on(table.tenantId, table.createdAt)],
+);
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type NewTenantRow = typeof tenants.$inferInsert;

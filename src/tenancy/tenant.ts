@@ -1,0 +1,76 @@
+import type { TenantRow } from "./schema";
+import type { SecretEnvelope } from "./secret-envelope";
+import { parseStoredPolicy, type TenantPolicy } from "./policy";
+
+/** A tenant as the rest of the gateway sees it: policy parsed, secret still sealed. */
+export interface Tenant {
+  id: string;
+  slug: string;
+  displayName: string;
+  adminEmail: string;
+  entraTenantId: string;
+  clientId: string;
+  secretHint: string;
+  secretExpiresAt: Date | null;
+  status: "active" | "suspended";
+  policy: TenantPolicy;
+  adminKeyHash: string;
+  envelope: SecretEnvelope;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function tenantFromRow(row: TenantRow): Tenant {
+  return {
+    id: row.id,
+    slug: row.slug,
+    displayName: row.displayName,
+    adminEmail: row.adminEmail,
+    entraTenantId: row.entraTenantId,
+    clientId: row.clientId,
+    secretHint: row.secretHint,
+    secretExpiresAt: row.secretExpiresAt,
+    status: row.status,
+    policy: parseStoredPolicy(row.policy),
+    adminKeyHash: row.adminKeyHash,
+    envelope: {
+      ciphertext: row.secretCiphertext,
+      iv: row.secretIv,
+      wrappedDataKey: row.wrappedDataKey,
+      dataKeyIv: row.dataKeyIv,
+      kekId: row.kekId,
+    },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function envelopeColumns(envelope: SecretEnvelope) {
+  return {
+    secretCiphertext: envelope.ciphertext,
+    secretIv: envelope.iv,
+    wrappedDataKey: envelope.wrappedDataKey,
+    dataKeyIv: envelope.dataKeyIv,
+    kekId: envelope.kekId,
+  };
+}
+
+/** What admins and operators may see: never the secret, its envelope or the key hash. */
+export function publicTenantView(tenant: Tenant) {
+  return {
+    id: tenant.id,
+    slug: tenant.slug,
+    displayName: tenant.displayName,
+    adminEmail: tenant.adminEmail,
+    entraTenantId: tenant.entraTenantId,
+    clientId: tenant.clientId,
+    clientSecret: {
+      hint: `${tenant.secretHint}…`,
+      expiresAt: tenant.secretExpiresAt?.toISOString() ?? null,
+    },
+    status: tenant.status,
+    policy: tenant.policy,
+    createdAt: tenant.createdAt.toISOString(),
+    updatedAt: tenant.updatedAt.toISOString(),
+  };
+}

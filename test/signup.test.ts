@@ -1,0 +1,159 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { APEX, call, createTenant, json, postSignup, registerEntraApp, signupBody, uniqueIp } from "./helpers/gateway";
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  issues?: { field: string; message: string }[];
+  aadsts?: string;
+}
+
+describe("POST /api/signup", () => {
+  it("creates a tenant and answers every link the org admin needs, with a one-time admin key", async () => {
+    const body = await signupBody({ slug: "Contoso-Labs" });
+    const response = await postSignup(body);
+    expect(response.status).toBe(201);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const result = await json(response);
+    expect(result).toMatchObject({
+      tenant: { slug: "contoso-labs", displayName: "Acme Corporation" },
+      tenantUrl: "https://contoso-labs.mcp.example.com",
+      mcpUrl: "https://contoso-labs.mcp.example.com/mcp",
+      redirectUri: "https://contoso-labs.mcp.example.com/callback",
+      credentialsVerified: true,
+    });
+    expect(result.adminKey).toMatch(/^m365gw_admin_[A-Za-z0-9_-]{43}$/);
+    const consent = new URL(String(result.adminConsentUrl));
+    expect(consent.origin + consent.pathname).toBe(`${env.LOGIN_BASE}/${body.entraTenantId}/v2.0/adminconsent`);
+    expect(consent.searchParams.get("client_id")).toBe(body.clientId);
+    expect(consent.searchParams.get("redirect_uri")).toBe("https://contoso-labs.mcp.example.com/callback");
+    expect(consent.searchParams.get("scope")).toContain("https://graph.microsoft.com/Mail.ReadWrite");
+    expect(result.delegatedPermissions).toEqual(expect.arrayContaining(["offline_access", "User.Read", "Mail.Send", "Calendars.ReadWrite"]));
+  });
+
+  it("never returns, stores in clear or echoes the client secret", async () => {
+    const body = await signupBody();
+    const response = await postSignup(body);
+    const text = await response.text();
+    expect(text).not.toContain(body.clientSecret);
+    const row = await env.DB.prepare("SELECT * FROM tenants WHERE slug = ?").bind(body.slug).first();
+    expect(JSON.stringify(row)).not.toContain(body.clientSecret);
+    expect(row?.secret_hint).toBe(body.clientSecret.slice(0, 3));
+    // Only the hash of the admin key is kept.
+    expect(JSON.stringify(row)).not.toContain(JSON.parse(text).adminKey);
+  });
+
+  it.each([
+    ["entraTenantId", "common", "multi-tenant alias"],
+    ["entraTenantId", "organizations", "multi-tenant alias"],
+    ["entraTenantId", "contoso.onmicrosoft.com", "not a domain name"],
+    ["entraTenantId", "not-a-guid", "a GUID"],
+    ["clientId", "12345", "Application (client) ID, a GUID"],
+    ["clientSecret", "x".repeat(257), "at most 256 characters"],
+    ["clientSecret", "", "expected the client secret's Value"],
+    ["adminEmail", "not-an-email", "expected an email address"],
+    ["slug", "ab", "3-63 characters"],
+    ["slug", "-acme", "3-63 characters"],
+    ["slug", "acme_corp", "3-63 characters"],
+    ["slug", "xn--acme", "3-63 characters"],
+    ["slug", "www", "reserved"],
+    ["slug", "api", "reserved"],
+    ["orgName", "", "at least 2 characters"],
+    ["clientSecretExpiresAt", "2001-01-01", "already expired"],
+    ["clientSecretExpiresAt", "next tuesday", "ISO 8601 date"],
+  ])("rejects %s = %j with a 400 naming the field", async (field, value, expected) => {
+    const body = await signupBody({ [field]: value });
+    const response = await postSignup(body);
+    expect(response.status).toBe(400);
+    const error = await json<ErrorBody>(response);
+    expect(error.error).toBe("invalid_request");
+    expect(error.issues).toEqual([expect.objectContaining({ field, message: expect.stringContaining(expected) })]);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM tenants WHERE slug = ?").bind(String(body.slug)).first("n")).toBe(0);
+  });
+
+  it("names every missing field at once", async () => {
+    const response = await postSignup({});
+    const error = await json<ErrorBody>(response);
+    expect(response.status).toBe(400);
+    expect(error.issues?.map((issue) => issue.field).sort()).toEqual(
+      ["adminEmail", "clientId", "clientSecret", "entraTenantId", "orgName", "slug"],
+    );
+  });
+
+  it("refuses unknown fields rather than silently dropping them", async () => {
+    const response = await postSignup({ ...(await signupBody()), client_secret: "typo" });
+    const error = await json<ErrorBody>(response);
+    expect(response.status).toBe(400);
+    expect(error.message).toContain("client_secret");
+  });
+
+  it("answers 400 for malformed JSON and 415 for a non-JSON body", async () => {
+    const ip = uniqueIp();
+    const malformed = await call(`${APEX}/api/signup`, {
+      body: "{not json",
+      headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+    });
+    expect(malformed.status).toBe(400);
+    expect((await json<ErrorBody>(malformed)).error).toBe("invalid_json");
+    const form = await call(`${APEX}/api/signup`, {
+      body: "slug=acme",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip },
+    });
+    expect(form.status).toBe(415);
+  });
+
+  it("answers 409 when the slug is taken, and keeps the first tenant intact", async () => {
+    const first = await createTenant();
+    const second = await postSignup(await signupBody({ slug: first.tenant.slug }));
+    expect(second.status).toBe(409);
+    const error = await json<ErrorBody>(second);
+    expect(error.issues).toEqual([{ field: "slug", message: "already taken" }]);
+    const row = await env.DB.prepare("SELECT client_id FROM tenants WHERE slug = ?").bind(first.tenant.slug).first();
+    expect(row?.client_id).toBe(first.input.clientId);
+  });
+
+  it("answers 422 naming the AADSTS reason when Entra rejects the secret", async () => {
+    const body = await signupBody({ clientSecret: "wrong-secret-value" });
+    const response = await postSignup(body);
+    expect(response.status).toBe(422);
+    const error = await json<ErrorBody>(response);
+    expect(error).toMatchObject({ error: "entra_credentials_rejected", aadsts: "AADSTS7000215" });
+    expect(error.message).toContain("client secret is wrong");
+    expect(JSON.stringify(error)).not.toContain("wrong-secret-value");
+  });
+
+  it("answers 422 for an expired secret, an unknown app and an unknown tenant", async () => {
+    const expired = await registerEntraApp({ secretExpiresAt: new Date(Date.now() - 60_000).toISOString() });
+    const cases = [
+      [{ ...expired }, "AADSTS7000222"],
+      [{ clientId: crypto.randomUUID() }, "AADSTS700016"],
+      [{ entraTenantId: crypto.randomUUID() }, "AADSTS90002"],
+    ] as const;
+    for (const [overrides, aadsts] of cases) {
+      const response = await postSignup(await signupBody(overrides));
+      expect(response.status).toBe(422);
+      expect((await json<ErrorBody>(response)).aadsts).toBe(aadsts);
+    }
+  });
+
+  it("refuses a body over the size cap with 413, before reading it all", async () => {
+    const response = await postSignup({ ...(await signupBody()), orgName: "x".repeat(10_000) });
+    expect(response.status).toBe(413);
+    expect((await json<ErrorBody>(response)).error).toBe("body_too_large");
+  });
+
+  it("rate-limits signups per client IP with 429 and Retry-After", async () => {
+    const ip = uniqueIp();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      statuses.push((await postSignup({ slug: "x" }, ip)).status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(statuses[5]).toBe(429);
+    const limited = await postSignup({}, ip);
+    expect(limited.headers.get("retry-after")).toBe("60");
+    // Another address is unaffected.
+    expect((await postSignup({ slug: "x" })).status).toBe(400);
+  });
+});

@@ -1,0 +1,37 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests run inside workerd with the real local D1/KV from wrangler.toml.
+ * Microsoft is replaced by the emulator, started over real HTTP by the
+ * global setup; the gateway only sees different base URLs.
+ */
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => {
+      const emulatorUrl = inject("emulatorUrl");
+      return {
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            LOGIN_BASE: emulatorUrl,
+            GRAPH_BASE: emulatorUrl,
+            // Fixed test-only keys: 32 bytes each, base64.
+            KEK_1: "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
+            KEK_2: "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=",
+            ACTIVE_KEK_ID: "1",
+            OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
+            TENANT_CACHE_TTL_SECONDS: "30",
+          },
+        },
+      };
+    }),
+  ],
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    silent: "passed-only",
+    setupFiles: ["./test/apply-migrations.ts"],
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+  },
+});
