@@ -1,0 +1,116 @@
+/**
+ * `npm run dev`: the whole product on one machine with no Microsoft or
+ * Cloudflare account. Starts the Microsoft 365 emulator, applies the D1
+ * migrations to local storage, runs the gateway under `wrangler dev`, and
+ * makes sure the demo organization exists.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { startEmulator } from "../emulator/node-server";
+import { DEMO } from "../emulator/seed";
+
+const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8790);
+const APEX = `http://localhost:${GATEWAY_PORT}`;
+const DEMO_SLUG = "demo";
+const DEMO_ORIGIN = `http://${DEMO_SLUG}.localhost:${GATEWAY_PORT}`;
+const DEMO_STATE_FILE = ".wrangler/demo-tenant.json";
+/** No account, no network: keep wrangler from phoning home. */
+const OFFLINE_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+function ensureDevVars(): void {
+  if (existsSync(".dev.vars")) return;
+  const lines = [
+    "# Local-only settings for `npm run dev` (generated; git-ignored).",
+    "BASE_DOMAIN=localhost",
+    `LOGIN_BASE=http://127.0.0.1:${EMULATOR_PORT}`,
+    `GRAPH_BASE=http://127.0.0.1:${EMULATOR_PORT}`,
+    "ACTIVE_KEK_ID=1",
+    `KEK_1=${randomBytes(32).toString("base64")}`,
+    `OPERATOR_TOKEN=${randomBytes(24).toString("hex")}`,
+  ];
+  writeFileSync(".dev.vars", `${lines.join("\n")}\n`, { mode: 0o600 });
+  console.log("Created .dev.vars with fresh local keys.");
+}
+
+function applyMigrations(): void {
+  const result = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+    stdio: "inherit",
+    env: { ...OFFLINE_ENV, CI: "true" },
+  });
+  if (result.status !== 0) throw new Error("applying the local D1 migrations failed");
+}
+
+async function waitForGateway(): Promise<void> {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    try {
+      const response = await fetch(`${APEX}/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the gateway did not answer on ${APEX}/health`);
+}
+
+async function ensureDemoTenant(): Promise<Record<string, unknown> | undefined> {
+  const response = await fetch(`${APEX}/api/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      orgName: DEMO.displayName,
+      slug: DEMO_SLUG,
+      entraTenantId: DEMO.entraTenantId,
+      clientId: DEMO.clientId,
+      clientSecret: DEMO.clientSecret,
+      adminEmail: "it@fabrikam.example",
+    }),
+  });
+  if (response.status === 201) {
+    const created = (await response.json()) as Record<string, unknown>;
+    mkdirSync(".wrangler", { recursive: true });
+    writeFileSync(DEMO_STATE_FILE, JSON.stringify(created, null, 2), { mode: 0o600 });
+    return created;
+  }
+  if (response.status === 409 && existsSync(DEMO_STATE_FILE)) {
+    return JSON.parse(readFileSync(DEMO_STATE_FILE, "utf8")) as Record<string, unknown>;
+  }
+  console.error(`Could not create the demo tenant: ${response.status} ${await response.text()}`);
+  return undefined;
+}
+
+function banner(demo: Record<string, unknown> | undefined, emulatorUrl: string): void {
+  const users = DEMO.users.map((user) => `    ${user.displayName} <${user.userPrincipalName}>`).join("\n");
+  console.log(`
+  m365-mcp-gateway is running locally
+  ------------------------------------
+  Apex (landing, signup, operator API): ${APEX}
+  Demo organization:                    ${DEMO_ORIGIN}
+  Demo MCP server URL:                  ${DEMO_ORIGIN}/mcp
+  Demo admin key:                       ${String(demo?.adminKey ?? "(see .wrangler/demo-tenant.json)")}
+  Microsoft 365 emulator:               ${emulatorUrl}
+  Demo users (pick one on the emulator's sign-in page):
+${users}
+`);
+}
+
+ensureDevVars();
+applyMigrations();
+const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback` });
+const wrangler = spawn("wrangler", ["dev", "--port", String(GATEWAY_PORT), "--ip", "127.0.0.1"], {
+  stdio: "inherit",
+  env: OFFLINE_ENV,
+});
+const stop = async (code: number) => {
+  wrangler.kill("SIGTERM");
+  await emulator.close();
+  process.exit(code);
+};
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+wrangler.on("exit", (code) => void stop(code ?? 0));
+
+await waitForGateway();
+banner(await ensureDemoTenant(), emulator.url);
