@@ -3,6 +3,8 @@
  * Usage: OPERATOR_TOKEN=… npm run keys:rotate -- https://mcp.example.com
  * (run it after deploying with the new KEK_<id> secret and ACTIVE_KEK_ID).
  */
+export {};
+
 const apex = process.argv[2];
 const token = process.env.OPERATOR_TOKEN;
 if (!apex || !token) {
