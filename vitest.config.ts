@@ -13,8 +13,13 @@ export default defineConfig({
       return {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // Every setting is explicit, so a developer's generated .dev.vars
+          // (which wrangler would also load) cannot change what tests see.
           bindings: {
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+            BASE_DOMAIN: "mcp.example.com",
+            VERIFY_ENTRA_CREDENTIALS: "true",
+            SIGNUP_MAX_BODY_BYTES: "8192",
             LOGIN_BASE: emulatorUrl,
             GRAPH_BASE: emulatorUrl,
             // Fixed test-only keys: 32 bytes each, base64.

@@ -1,24 +1,37 @@
 import { Hono } from "hono";
-import type { EmulatorEnv } from "./context";
+import type { EmulatorEnv, EmulatorServices } from "./context";
 import { controlRoutes } from "./control";
 import { SigningKeys } from "./entra/keys";
 import { entraRoutes } from "./entra/routes";
+import { graphApp } from "./graph/app";
+import { FaultInjector } from "./graph/faults";
+import { GraphStore } from "./graph/store";
 import { EmulatorState } from "./state";
 
 /**
  * The Microsoft 365 emulator as a plain fetch handler: Entra ID v2.0 under
- * `/<tenant>/…`, and its control API under `/_emulator`. Web APIs only, so it
- * runs under Node (dev, test setup) or any fetch-based runtime.
+ * `/<tenant>/…`, Graph under `/v1.0`, and its own control API under
+ * `/_emulator`. Web APIs only, so it runs under Node or any fetch runtime.
  */
-export function createEmulatorApp(state = new EmulatorState(), keys = new SigningKeys()) {
-  return new Hono<EmulatorEnv>()
+export function createEmulatorApp(state = new EmulatorState()) {
+  const services: EmulatorServices = {
+    state,
+    keys: new SigningKeys(),
+    graph: new GraphStore(),
+    faults: new FaultInjector(),
+    dispatch: async (request) => app.fetch(request),
+  };
+  const app = new Hono<EmulatorEnv>()
     .use("*", async (c, next) => {
-      c.set("state", state);
-      c.set("keys", keys);
+      for (const [key, value] of Object.entries(services)) c.set(key as keyof EmulatorServices, value as never);
       await next();
-      c.header("request-id", crypto.randomUUID());
+      if (!c.res.headers.has("request-id")) c.header("request-id", crypto.randomUUID());
     })
     .route("/", controlRoutes)
+    .route("/", graphApp)
     .route("/", entraRoutes)
-    .notFound((c) => c.json({ error: "not_found", message: `The emulator has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+    .notFound((c) =>
+      c.json({ error: "not_found", message: `The emulator has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+    );
+  return app;
 }

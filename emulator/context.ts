@@ -1,4 +1,26 @@
 import type { SigningKeys } from "./entra/keys";
-import type { EmulatorState } from "./state";
+import type { FaultInjector } from "./graph/faults";
+import type { GraphStore } from "./graph/store";
+import type { EmulatedTenant, EmulatedUser, EmulatorState } from "./state";
 
-export type EmulatorEnv = { Variables: { state: EmulatorState; keys: SigningKeys } };
+/** Everything one emulator instance holds; handed to every route. */
+export interface EmulatorServices {
+  state: EmulatorState;
+  keys: SigningKeys;
+  graph: GraphStore;
+  faults: FaultInjector;
+  /** The emulator's own fetch handler, for `$batch` sub-requests. */
+  dispatch: (request: Request) => Promise<Response>;
+}
+
+export type EmulatorEnv = { Variables: EmulatorServices };
+
+/** The signed-in user a Graph call acts for, from a verified access token. */
+export interface GraphCaller {
+  tenant: EmulatedTenant;
+  user: EmulatedUser;
+  scopes: ReadonlySet<string>;
+  clientId: string;
+}
+
+export type GraphEnv = { Variables: EmulatorServices & { caller: GraphCaller } };

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorEnv } from "./context";
+import { mintGraphToken } from "./graph/auth";
 
 /**
  * The emulator's own control API, under /_emulator: not part of Microsoft's
@@ -20,6 +21,23 @@ const UserSchema = z.strictObject({
   userPrincipalName: z.string().min(3),
   displayName: z.string().min(1),
   mail: z.string().min(3).optional(),
+  jobTitle: z.string().optional(),
+  timeZone: z.string().optional(),
+});
+
+const MintTokenSchema = z.strictObject({
+  tenantId: Guid,
+  oid: Guid,
+  scopes: z.array(z.string().min(1)),
+  clientId: Guid.optional(),
+  expiresInSeconds: z.number().int().min(-3600).max(86_400).default(3600),
+});
+const FaultSchema = z.strictObject({
+  status: z.union([z.literal(429), z.literal(503)]),
+  count: z.number().int().min(1).max(1000).default(1),
+  retryAfterSeconds: z.number().int().min(0).max(120).default(1),
+  pathContains: z.string().optional(),
+  userKey: z.string().optional(),
 });
 
 async function parse<S extends z.ZodType>(request: Request, schema: S) {
@@ -55,6 +73,38 @@ export const controlRoutes = new Hono<EmulatorEnv>()
       mail: input.data.mail ?? input.data.userPrincipalName,
     });
     return c.json(user, 201);
+  })
+  // A Graph token for a user without the sign-in dance, for Graph-only tests.
+  .post("/_emulator/tokens", async (c) => {
+    const input = await parse(c.req.raw, MintTokenSchema);
+    if (!input.success) return invalid(input.error);
+    const user = c.get("state").tenant(input.data.tenantId)?.users.get(input.data.oid);
+    if (!user) return c.json({ error: "not_found", message: "unknown tenant or user" }, 404);
+    const accessToken = await mintGraphToken(c.get("keys"), {
+      tenantId: input.data.tenantId.toLowerCase(),
+      user,
+      clientId: input.data.clientId ?? "00000000-0000-0000-0000-000000000000",
+      scopes: input.data.scopes,
+      lifetimeSeconds: input.data.expiresInSeconds,
+      generation: c.get("state").tokenGeneration(input.data.tenantId.toLowerCase(), user.oid),
+    });
+    return c.json({ access_token: accessToken, expires_in: input.data.expiresInSeconds });
+  })
+  .post("/_emulator/faults", async (c) => {
+    const input = await parse(c.req.raw, FaultSchema);
+    if (!input.success) return invalid(input.error);
+    const { count, ...rule } = input.data;
+    c.get("faults").add({ ...rule, remaining: count });
+    return c.json({ queued: count }, 201);
+  })
+  .delete("/_emulator/faults", (c) => {
+    c.get("faults").clear();
+    return c.body(null, 204);
+  })
+  // Revokes every access and refresh token of a user (sign-out everywhere).
+  .post("/_emulator/tenants/:tenantId/users/:oid/revoke", (c) => {
+    c.get("state").revokeUserTokens(c.req.param("tenantId").toLowerCase(), c.req.param("oid"));
+    return c.body(null, 204);
   })
   .post("/_emulator/keys/rotate", async (c) => c.json({ kid: await c.get("keys").rotate() }))
   .get("/_emulator/health", (c) => c.json({ status: "ok", tenants: c.get("state").tenants.size }));

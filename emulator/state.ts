@@ -21,6 +21,9 @@ export interface EmulatedUser {
   userPrincipalName: string;
   displayName: string;
   mail: string;
+  jobTitle?: string;
+  /** Windows time zone name, as mailboxSettings reports it. */
+  timeZone?: string;
 }
 
 export interface EmulatedTenant {
@@ -32,6 +35,19 @@ export interface EmulatedTenant {
 
 export class EmulatorState {
   readonly tenants = new Map<string, EmulatedTenant>();
+  /**
+   * `<tid>.<oid>` → token generation. Tokens carry the generation they were
+   * issued in; revoking a user's sessions bumps it, which rejects them all.
+   */
+  readonly tokenGenerations = new Map<string, number>();
+
+  tokenGeneration(tenantId: string, oid: string): number {
+    return this.tokenGenerations.get(`${tenantId}.${oid}`) ?? 0;
+  }
+
+  revokeUserTokens(tenantId: string, oid: string): void {
+    this.tokenGenerations.set(`${tenantId}.${oid}`, this.tokenGeneration(tenantId, oid) + 1);
+  }
 
   upsertTenant(tenantId: string, displayName = "Contoso"): EmulatedTenant {
     const id = tenantId.toLowerCase();

@@ -1,0 +1,39 @@
+/**
+ * Faults a test or developer injects through the control API: the next N
+ * Graph calls (optionally only those whose path contains a string) answer
+ * 429 with Retry-After, or 503.
+ */
+export interface FaultRule {
+  status: 429 | 503;
+  remaining: number;
+  retryAfterSeconds: number;
+  pathContains?: string;
+  /** Only calls made with this user's token (tenantId.oid); any user if unset. */
+  userKey?: string;
+}
+
+export class FaultInjector {
+  #rules: FaultRule[] = [];
+
+  add(rule: FaultRule): void {
+    this.#rules.push(rule);
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  /** Consumes and returns the first rule matching this call, if any. */
+  take(path: string, userKey: string): FaultRule | undefined {
+    const rule = this.#rules.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        (!candidate.pathContains || path.includes(candidate.pathContains)) &&
+        (!candidate.userKey || candidate.userKey === userKey),
+    );
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    this.#rules = this.#rules.filter((candidate) => candidate.remaining > 0);
+    return rule;
+  }
+}
