@@ -14,7 +14,8 @@ const AppSchema = z.strictObject({
   clientId: Guid,
   displayName: z.string().min(1).default("MCP gateway"),
   secrets: z.array(z.strictObject({ value: z.string().min(1), expiresAt: z.iso.datetime().optional() })).default([]),
-  redirectUris: z.array(z.url()).default([]),
+  redirectUris: z.array(z.string().min(1)).default([]),
+  accessTokenLifetimeSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 const UserSchema = z.strictObject({
   oid: Guid,
@@ -105,6 +106,15 @@ export const controlRoutes = new Hono<EmulatorEnv>()
   .post("/_emulator/tenants/:tenantId/users/:oid/revoke", (c) => {
     c.get("state").revokeUserTokens(c.req.param("tenantId").toLowerCase(), c.req.param("oid"));
     return c.body(null, 204);
+  })
+  // Makes matching authorization codes and/or refresh tokens expired.
+  .post("/_emulator/grants/expire", async (c) => {
+    const input = await parse(
+      c.req.raw,
+      z.strictObject({ kind: z.enum(["code", "refresh_token", "all"]), tenantId: Guid.optional(), oid: Guid.optional() }),
+    );
+    if (!input.success) return invalid(input.error);
+    return c.json({ expired: c.get("state").grants.expire(input.data) });
   })
   .post("/_emulator/keys/rotate", async (c) => c.json({ kid: await c.get("keys").rotate() }))
   .get("/_emulator/health", (c) => c.json({ status: "ok", tenants: c.get("state").tenants.size }));

@@ -1,3 +1,5 @@
+import { GrantStore } from "./entra/grants";
+
 /**
  * In-memory state of the emulated Microsoft cloud: Entra tenants with their
  * app registrations and users. Everything is addressable by the same ids a
@@ -14,6 +16,10 @@ export interface EmulatedApp {
   displayName: string;
   secrets: EmulatedSecret[];
   redirectUris: string[];
+  /** Lifetime of delegated access tokens; Entra's default is 60–90 minutes. */
+  accessTokenLifetimeSeconds?: number;
+  /** Set when a tenant admin granted consent through /adminconsent. */
+  adminConsentedScopes?: string[];
 }
 
 export interface EmulatedUser {
@@ -35,6 +41,7 @@ export interface EmulatedTenant {
 
 export class EmulatorState {
   readonly tenants = new Map<string, EmulatedTenant>();
+  readonly grants = new GrantStore();
   /**
    * `<tid>.<oid>` → token generation. Tokens carry the generation they were
    * issued in; revoking a user's sessions bumps it, which rejects them all.

@@ -1,0 +1,69 @@
+/**
+ * Authorization codes and refresh tokens the emulated Entra ID has issued.
+ * Codes live 10 minutes and redeem once; refresh tokens rotate on use, the
+ * replaced token stays valid for one more redemption (a retry after a lost
+ * response), and a user's revocation invalidates all of theirs.
+ */
+export interface AuthorizationCode {
+  tenantId: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  nonce?: string;
+  codeChallenge: string;
+  oid: string;
+  expiresAt: number;
+  redeemed: boolean;
+}
+
+export interface RefreshGrant {
+  tenantId: string;
+  clientId: string;
+  oid: string;
+  scopes: string[];
+  /** The user's token generation at issue; see EmulatorState.revokeUserTokens. */
+  generation: number;
+  expiresAt: number;
+  /** Set once rotated: how many more times the old token may still be redeemed. */
+  remainingAfterRotation?: number;
+}
+
+const CODE_LIFETIME_MS = 10 * 60 * 1000;
+/** Entra's refresh tokens expire after 90 days of inactivity. */
+const REFRESH_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+function randomToken(prefix: string, bytes = 48): string {
+  const raw = crypto.getRandomValues(new Uint8Array(bytes));
+  return prefix + btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export class GrantStore {
+  readonly codes = new Map<string, AuthorizationCode>();
+  readonly refreshTokens = new Map<string, RefreshGrant>();
+
+  issueCode(grant: Omit<AuthorizationCode, "expiresAt" | "redeemed">, now = Date.now()): string {
+    const code = randomToken("1.A");
+    this.codes.set(code, { ...grant, expiresAt: now + CODE_LIFETIME_MS, redeemed: false });
+    return code;
+  }
+
+  issueRefreshToken(grant: Omit<RefreshGrant, "expiresAt">, now = Date.now()): string {
+    const token = randomToken("1.AR", 96);
+    this.refreshTokens.set(token, { ...grant, expiresAt: now + REFRESH_LIFETIME_MS });
+    return token;
+  }
+
+  /** Control API: make matching codes and refresh tokens expired. */
+  expire(filter: { tenantId?: string; oid?: string; kind: "code" | "refresh_token" | "all" }): number {
+    let count = 0;
+    const matches = (grant: { tenantId: string; oid: string }) =>
+      (!filter.tenantId || grant.tenantId === filter.tenantId.toLowerCase()) && (!filter.oid || grant.oid === filter.oid);
+    if (filter.kind !== "refresh_token") {
+      for (const grant of this.codes.values()) if (matches(grant)) (grant.expiresAt = 0), (count += 1);
+    }
+    if (filter.kind !== "code") {
+      for (const grant of this.refreshTokens.values()) if (matches(grant)) (grant.expiresAt = 0), (count += 1);
+    }
+    return count;
+  }
+}

@@ -1,0 +1,81 @@
+import type { EmulatorServices } from "../context";
+import { mintGraphToken } from "../graph/auth";
+import type { EmulatedApp, EmulatedTenant, EmulatedUser } from "../state";
+
+/**
+ * Builds a token response for a user as Entra's v2.0 token endpoint does:
+ * a Graph access token with the delegated scopes, an id_token when `openid`
+ * was asked for, and a refresh token when `offline_access` was.
+ */
+const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
+const GRAPH_PREFIX = "https://graph.microsoft.com/";
+const DEFAULT_ACCESS_LIFETIME_SECONDS = 3600;
+const ID_TOKEN_LIFETIME_SECONDS = 3600;
+
+export function parseScopes(scope: string): string[] {
+  return [...new Set(scope.split(/\s+/).filter(Boolean).map((s) => (s.startsWith(GRAPH_PREFIX) ? s.slice(GRAPH_PREFIX.length) : s)))];
+}
+
+export function graphScopesOf(scopes: readonly string[]): string[] {
+  const graph = scopes.filter((scope) => !OIDC_SCOPES.has(scope) && scope !== ".default");
+  return graph.length > 0 ? graph : ["User.Read"];
+}
+
+/** Entra's pairwise `sub`: stable per user and app, different across apps. */
+async function pairwiseSubject(oid: string, clientId: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${oid}|${clientId}`));
+  return btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export async function issueUserTokens(
+  services: Pick<EmulatorServices, "keys" | "state">,
+  input: { issuerOrigin: string; tenant: EmulatedTenant; app: EmulatedApp; user: EmulatedUser; scopes: string[]; nonce?: string },
+) {
+  const { keys, state } = services;
+  const { tenant, app, user } = input;
+  const generation = state.tokenGeneration(tenant.tenantId, user.oid);
+  const lifetime = app.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_LIFETIME_SECONDS;
+  const graphScopes = graphScopesOf(input.scopes);
+  const response: Record<string, string | number> = {
+    token_type: "Bearer",
+    scope: [...graphScopes, ...input.scopes.filter((s) => OIDC_SCOPES.has(s))].join(" "),
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: await mintGraphToken(keys, {
+      tenantId: tenant.tenantId,
+      user,
+      clientId: app.clientId,
+      scopes: graphScopes,
+      lifetimeSeconds: lifetime,
+      generation,
+    }),
+  };
+  if (input.scopes.includes("offline_access")) {
+    response.refresh_token = state.grants.issueRefreshToken({
+      tenantId: tenant.tenantId,
+      clientId: app.clientId,
+      oid: user.oid,
+      scopes: input.scopes,
+      generation,
+    });
+  }
+  if (input.scopes.includes("openid")) {
+    response.id_token = await keys.sign(
+      {
+        iss: `${input.issuerOrigin}/${tenant.tenantId}/v2.0`,
+        aud: app.clientId,
+        sub: await pairwiseSubject(user.oid, app.clientId),
+        oid: user.oid,
+        tid: tenant.tenantId,
+        preferred_username: user.userPrincipalName,
+        name: user.displayName,
+        ...(input.scopes.includes("email") ? { email: user.mail } : {}),
+        ...(input.nonce ? { nonce: input.nonce } : {}),
+        ver: "2.0",
+        uti: crypto.randomUUID().replace(/-/g, "").slice(0, 22),
+      },
+      ID_TOKEN_LIFETIME_SECONDS,
+    );
+  }
+  return response;
+}

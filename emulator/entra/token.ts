@@ -1,0 +1,106 @@
+import { Hono } from "hono";
+import type { EmulatorEnv, EmulatorServices } from "../context";
+import type { EmulatedApp, EmulatedTenant } from "../state";
+import { authenticateClient } from "./client-auth";
+import { AADSTS, aadstsResponse, type AadstsError } from "./errors";
+import { issueUserTokens, parseScopes } from "./issue";
+
+/**
+ * POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE S256),
+ * refresh_token (rotating) and client_credentials, for confidential clients.
+ */
+const APP_TOKEN_LIFETIME_SECONDS = 3599;
+type Field = (name: string) => string | undefined;
+type Grant = { tenant: EmulatedTenant; app: EmulatedApp; origin: string; field: Field; services: EmulatorServices };
+
+async function s256(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function authorizationCodeGrant({ tenant, app, origin, field, services }: Grant): Promise<AadstsError | object> {
+  const code = field("code");
+  if (!code) return AADSTS.missingParameter("code");
+  const grant = services.state.grants.codes.get(code);
+  if (!grant || grant.tenantId !== tenant.tenantId) return AADSTS.invalidGrant();
+  if (grant.clientId !== app.clientId) return AADSTS.clientMismatch();
+  if (grant.redeemed) return AADSTS.codeRedeemed();
+  if (grant.expiresAt <= Date.now()) return AADSTS.codeExpired();
+  if (field("redirect_uri") !== grant.redirectUri) return AADSTS.codeRedirectMismatch();
+  const verifier = field("code_verifier");
+  if (!verifier || (await s256(verifier)) !== grant.codeChallenge) return AADSTS.codeVerifierMismatch();
+  grant.redeemed = true;
+  const user = tenant.users.get(grant.oid);
+  if (!user) return AADSTS.invalidGrant();
+  return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: grant.scopes, nonce: grant.nonce });
+}
+
+async function refreshTokenGrant({ tenant, app, origin, field, services }: Grant): Promise<AadstsError | object> {
+  const token = field("refresh_token");
+  if (!token) return AADSTS.missingParameter("refresh_token");
+  const grant = services.state.grants.refreshTokens.get(token);
+  if (!grant || grant.tenantId !== tenant.tenantId) return AADSTS.invalidGrant();
+  if (grant.clientId !== app.clientId) return AADSTS.clientMismatch();
+  if (grant.generation !== services.state.tokenGeneration(grant.tenantId, grant.oid)) return AADSTS.grantRevoked();
+  if (grant.expiresAt <= Date.now()) return AADSTS.refreshExpired();
+  if (grant.remainingAfterRotation !== undefined) {
+    if (grant.remainingAfterRotation <= 0) return AADSTS.invalidGrant();
+    grant.remainingAfterRotation -= 1;
+  } else {
+    grant.remainingAfterRotation = 1;
+  }
+  const user = tenant.users.get(grant.oid);
+  if (!user) return AADSTS.grantRevoked();
+  // A refresh may narrow the scopes, never widen them.
+  const asked = field("scope");
+  const scopes = asked ? parseScopes(asked).filter((s) => grant.scopes.includes(s)) : grant.scopes;
+  const withOffline = scopes.includes("offline_access") ? scopes : [...scopes, "offline_access"];
+  return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: withOffline });
+}
+
+async function clientCredentialsGrant({ tenant, app, field, services }: Grant): Promise<AadstsError | object> {
+  const scope = field("scope") ?? "";
+  if (!scope.endsWith("/.default")) return AADSTS.invalidScope(scope);
+  const accessToken = await services.keys.sign(
+    {
+      aud: "https://graph.microsoft.com",
+      iss: `https://sts.windows.net/${tenant.tenantId}/`,
+      appid: app.clientId,
+      tid: tenant.tenantId,
+      idtyp: "app",
+      roles: [],
+      ver: "1.0",
+    },
+    APP_TOKEN_LIFETIME_SECONDS,
+  );
+  return { token_type: "Bearer", expires_in: APP_TOKEN_LIFETIME_SECONDS, ext_expires_in: APP_TOKEN_LIFETIME_SECONDS, access_token: accessToken };
+}
+
+const GRANTS: Record<string, (grant: Grant) => Promise<AadstsError | object>> = {
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
+  client_credentials: clientCredentialsGrant,
+};
+
+function isFailure(result: AadstsError | object): result is AadstsError {
+  return "code" in result && "status" in result && typeof (result as AadstsError).code === "number";
+}
+
+export const tokenRoutes = new Hono<EmulatorEnv>().post("/:tenantId/oauth2/v2.0/token", async (c) => {
+  const form = await c.req.parseBody();
+  const field: Field = (name) => (typeof form[name] === "string" ? form[name] : undefined);
+  // client_secret_basic is accepted as well as client_secret_post.
+  const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const [basicId, basicSecret] = basic ? atob(basic).split(":").map(decodeURIComponent) : [];
+  const state = c.get("state");
+  const auth = authenticateClient(state, c.req.param("tenantId"), field("client_id") ?? basicId, field("client_secret") ?? basicSecret);
+  if (!auth.ok) return aadstsResponse(auth.failure);
+  const grantType = field("grant_type");
+  if (!grantType) return aadstsResponse(AADSTS.missingParameter("grant_type"));
+  const handler = GRANTS[grantType];
+  if (!handler) return aadstsResponse(AADSTS.unsupportedGrant(grantType));
+  const origin = new URL(c.req.url).origin;
+  const result = await handler({ tenant: auth.tenant, app: auth.app, origin, field, services: c.var });
+  if (isFailure(result)) return aadstsResponse(result);
+  return c.json(result, 200, { "cache-control": "no-store", pragma: "no-cache" });
+});
