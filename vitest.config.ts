@@ -27,6 +27,7 @@ export default defineConfig({
             KEK_2: "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=",
             ACTIVE_KEK_ID: "1",
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
+            CONSENT_SECRET: "test-consent-secret-0123456789abcdef",
             TENANT_CACHE_TTL_SECONDS: "30",
           },
         },

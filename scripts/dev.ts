@@ -29,6 +29,7 @@ function ensureDevVars(): void {
     "ACTIVE_KEK_ID=1",
     `KEK_1=${randomBytes(32).toString("base64")}`,
     `OPERATOR_TOKEN=${randomBytes(24).toString("hex")}`,
+    `CONSENT_SECRET=${randomBytes(24).toString("hex")}`,
   ];
   writeFileSync(".dev.vars", `${lines.join("\n")}\n`, { mode: 0o600 });
   console.log("Created .dev.vars with fresh local keys.");

@@ -24,6 +24,8 @@ const ConfigSchema = z.object({
   SIGNUP_MAX_BODY_BYTES: positiveIntText,
   OPERATOR_TOKEN: z.string().min(32, "at least 32 characters").optional(),
   SIGNUP_INVITE_TOKEN: z.string().min(1).optional(),
+  /** HMAC key of the cookie that remembers a user's consent per MCP client. */
+  CONSENT_SECRET: z.string({ error: "the CONSENT_SECRET secret is not set" }).min(32, "at least 32 characters"),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

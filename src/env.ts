@@ -15,6 +15,8 @@ export interface Env {
   TENANT_CACHE_TTL_SECONDS: string;
   SIGNUP_MAX_BODY_BYTES: string;
   OPERATOR_TOKEN?: string;
+  CONSENT_SECRET: string;
+  REGISTER_RATE_LIMITER: RateLimit;
   SIGNUP_INVITE_TOKEN?: string;
   [kek: `KEK_${string}`]: string | undefined;
 }

@@ -25,7 +25,7 @@ export default {
     }
     const registry = tenantRegistry(env.DB);
     const tenantCache = sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS);
-    const shared = { config, registry, tenantCache };
+    const shared = { config, registry, tenantCache, workerCtx: ctx };
     const { hostname } = new URL(request.url);
     const target = resolveHost(hostname, config.BASE_DOMAIN);
 

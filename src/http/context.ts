@@ -9,6 +9,8 @@ export interface GatewayVariables {
   config: Config;
   registry: Registry;
   tenantCache: TenantCache;
+  /** The Worker's own execution context (Hono's type omits parts the OAuth provider needs). */
+  workerCtx: ExecutionContext;
 }
 
 export interface TenantVariables extends GatewayVariables {

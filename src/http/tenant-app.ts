@@ -7,6 +7,9 @@ import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
 import { healthRoute } from "../tenancy/routes/health";
 import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
+import { authorizeRoutes, oauthContext } from "../oauth/authorize-routes";
+import { callbackRoute } from "../oauth/callback-route";
+import { REGISTER_PATH, tenantProvider } from "../oauth/provider";
 
 /**
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
@@ -31,6 +34,21 @@ export const tenantApp = new Hono<TenantEnv>()
     const granted = c.req.query("admin_consent")?.toLowerCase() === "true";
     const reason = c.req.query("error_description")?.slice(0, 300);
     return c.html(adminConsentResultPage(c.get("tenant"), granted, reason), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
+  })
+  .route("/", authorizeRoutes)
+  .route("/", callbackRoute)
+  .post(REGISTER_PATH, async (c, next) => {
+    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+    const { success } = await c.env.REGISTER_RATE_LIMITER.limit({ key: `register:${c.get("tenant").id}:${ip}` });
+    if (!success) {
+      return c.json({ error: "slow_down", error_description: "Too many client registrations; wait a minute" }, 429, { "retry-after": "60" });
+    }
+    await next();
+  })
+  // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
+  .all("*", (c) => {
+    const { env, origin } = oauthContext(c);
+    return tenantProvider(c.get("tenant"), origin).provider.fetch(c.req.raw, env, c.get("workerCtx"));
   })
   .notFound(notFound)
   .onError(onError);

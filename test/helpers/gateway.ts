@@ -43,7 +43,7 @@ export async function json<T = Record<string, unknown>>(response: Response): Pro
 }
 
 /** Registers an Entra tenant and app on the emulator through its control API. */
-export async function registerEntraApp(options: { secretExpiresAt?: string } = {}) {
+export async function registerEntraApp(options: { secretExpiresAt?: string; redirectUris?: string[] } = {}) {
   const entraTenantId = crypto.randomUUID();
   const clientId = crypto.randomUUID();
   const clientSecret = `Qx8~${crypto.randomUUID().replace(/-/g, "")}`;
@@ -59,7 +59,7 @@ export async function registerEntraApp(options: { secretExpiresAt?: string } = {
   await control(`/tenants/${entraTenantId}/apps`, {
     clientId,
     secrets: [{ value: clientSecret, expiresAt: options.secretExpiresAt }],
-    redirectUris: [],
+    redirectUris: options.redirectUris ?? [],
   });
   return { entraTenantId, clientId, clientSecret };
 }

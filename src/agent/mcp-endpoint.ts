@@ -1,0 +1,62 @@
+import { McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler } from "agents/mcp/server";
+import { GATEWAY_VERSION } from "../env";
+import { GrantPropsSchema, type GrantProps } from "../oauth/props";
+import type { TenantEnv } from "../oauth/tenant-env";
+
+/**
+ * `/mcp` behind the tenant's OAuth provider. The grant's props are parsed,
+ * and must name the tenant whose host received the request, before any tool
+ * runs; the browser Origin must be the tenant host or a local client.
+ */
+function forbidden(message: string): Response {
+  return Response.json({ error: "forbidden", message }, { status: 403 });
+}
+
+function buildServer(props: GrantProps, env: TenantEnv): McpServer {
+  const server = new McpServer({ name: `${env.TENANT.tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION });
+  server.registerTool(
+    "whoami",
+    {
+      description: "Who you are signed in as, in which organization.",
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async () => ({
+      content: [
+        {
+          type: "text",
+          text: JSON.stringify({ name: props.name, upn: props.upn, organization: env.TENANT.tenant.displayName }),
+        },
+      ],
+    }),
+  );
+  return server;
+}
+
+/**
+ * The SDK validates the Host header; the edge always sends one, but a request
+ * built from a URL alone (service bindings, tests) has none. The URL's host was
+ * already resolved to this tenant, so it is the truthful value.
+ */
+function withHostHeader(request: Request): Request {
+  if (request.headers.has("host")) return request;
+  const headers = new Headers(request.headers);
+  headers.set("host", new URL(request.url).host);
+  return new Request(request, { headers });
+}
+
+export const mcpApiHandler: ExportedHandler<TenantEnv> & { fetch: NonNullable<ExportedHandler<TenantEnv>["fetch"]> } = {
+  async fetch(request, env, ctx) {
+    const props = GrantPropsSchema.safeParse((ctx as ExecutionContext & { props?: unknown }).props);
+    if (!props.success) return forbidden("This access token carries no usable sign-in");
+    if (props.data.tenantId !== env.TENANT.tenant.id) return forbidden("This access token belongs to another organization");
+    const host = new URL(request.url).hostname;
+    const handler = createMcpHandler(() => buildServer(props.data, env), {
+      route: "/mcp",
+      allowedHostnames: [host],
+      allowedOriginHostnames: [host, "localhost", "127.0.0.1"],
+      corsOptions: false,
+    });
+    return handler(withHostHeader(request), env, ctx);
+  },
+};

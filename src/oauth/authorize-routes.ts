@@ -1,0 +1,124 @@
+import { AuthorizationError, CimdFetchError, authorizationErrorRedirect, getOAuthApi, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { delegatedPermissions } from "../graph/tool-groups";
+import type { TenantEnv as TenantHonoEnv } from "../http/context";
+import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
+import { logEvent } from "../lib/log";
+import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
+import { entraAuthorizeUrl } from "./entra-client";
+import { consentPage, signInProblemPage } from "./pages";
+import { tenantProvider } from "./provider";
+import { graphScopesFor } from "./scopes";
+import { tenantEnv, type TenantEnv } from "./tenant-env";
+
+/**
+ * GET/POST /authorize: the consent page for an MCP client, then the redirect
+ * to the org's own Entra app. Nothing reaches Entra before the user approved
+ * this client in this browser (or approved it before, remembered by cookie).
+ */
+export interface UpstreamData {
+  verifier: string;
+  nonce: string;
+}
+
+export function oauthContext(c: Context<TenantHonoEnv>): { env: TenantEnv; oauth: OAuthHelpers; origin: string } {
+  const origin = new URL(c.req.url).origin;
+  const env = tenantEnv(c.env, {
+    config: c.get("config"),
+    registry: c.get("registry"),
+    tenantCache: c.get("tenantCache"),
+    tenant: c.get("tenant"),
+    origin,
+  });
+  return { env, origin, oauth: getOAuthApi(tenantProvider(c.get("tenant"), origin).options, env) };
+}
+
+export async function s256(verifier: string): Promise<string> {
+  return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(verifier))));
+}
+
+function withPageHeaders(headers: Headers): Headers {
+  for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, value);
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return headers;
+}
+
+export async function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
+  return new Response(await signInProblemPage(title, message).toString(), { status, headers: withPageHeaders(new Headers()) });
+}
+
+/** Starts the Entra leg: PKCE verifier and nonce stay server-side in the upstream record. */
+async function redirectToEntra(c: Context<TenantHonoEnv>, oauth: OAuthHelpers, origin: string, request: AuthRequest, headers?: Headers) {
+  const tenant = c.get("tenant");
+  const data: UpstreamData = { verifier: bytesToBase64Url(randomBytes(48)), nonce: bytesToBase64Url(randomBytes(24)) };
+  const upstream = await oauth.beginUpstream(request, { data, headers });
+  upstream.headers.set(
+    "location",
+    entraAuthorizeUrl(
+      { loginBase: c.get("config").LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId },
+      {
+        redirectUri: `${origin}/callback`,
+        scopes: graphScopesFor(tenant.policy),
+        state: upstream.state,
+        nonce: data.nonce,
+        codeChallenge: await s256(data.verifier),
+      },
+    ),
+  );
+  return new Response(null, { status: 302, headers: upstream.headers });
+}
+
+async function authorizationFailure(error: unknown): Promise<Response> {
+  if (error instanceof AuthorizationError && error.redirectTo) return Response.redirect(error.redirectTo, 302);
+  if (error instanceof AuthorizationError) return problemPage(400, "This sign-in request is not valid", error.description);
+  if (error instanceof CimdFetchError) return problemPage(400, "This app could not be verified", "Its client metadata document could not be fetched or is invalid.");
+  throw error;
+}
+
+const ConsentForm = z.object({ handle: z.string().min(1).max(512), decision: z.enum(["approve", "deny"]) });
+
+export const authorizeRoutes = new Hono<TenantHonoEnv>()
+  .get("/authorize", async (c) => {
+    const { oauth, origin } = oauthContext(c);
+    const remember = { secret: c.get("config").CONSENT_SECRET };
+    try {
+      const request = await oauth.parseAuthRequest(c.req.raw);
+      if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
+        return redirectToEntra(c, oauth, origin, request);
+      }
+      const details = await oauth.describeConsent(request);
+      const consent = await oauth.beginConsent(request);
+      const tenant = c.get("tenant");
+      const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
+      const body = await consentPage({ tenant, details, handle: consent.handle, permissions }).toString();
+      return new Response(body, { status: 200, headers: withPageHeaders(consent.headers) });
+    } catch (error) {
+      return authorizationFailure(error);
+    }
+  })
+  .post("/authorize", async (c) => {
+    const { oauth, origin } = oauthContext(c);
+    const form = ConsentForm.safeParse(Object.fromEntries(await c.req.raw.clone().formData()));
+    if (!form.success) return problemPage(400, "This consent form is not valid", "Open the sign-in link from your app again.");
+    try {
+      if (form.data.decision === "deny") {
+        const denied = await oauth.denyConsent(c.req.raw, form.data.handle);
+        denied.headers.set("location", denied.redirectTo);
+        logEvent("consent_denied", { tenantId: c.get("tenant").id });
+        return new Response(null, { status: 302, headers: denied.headers });
+      }
+      const approved = await oauth.approveConsent(c.req.raw, form.data.handle, {
+        remember: { secret: c.get("config").CONSENT_SECRET },
+      });
+      return redirectToEntra(c, oauth, origin, approved.request, approved.headers);
+    } catch (error) {
+      if (error instanceof AuthorizationError) {
+        return problemPage(400, "This consent page has expired", "It was already used, is older than ten minutes, or was opened in another browser.");
+      }
+      throw error;
+    }
+  });
+
+export { authorizationErrorRedirect };

@@ -1,0 +1,96 @@
+import { AuthorizationError, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { Hono } from "hono";
+import type { TenantEnv as TenantHonoEnv } from "../http/context";
+import { logEvent } from "../lib/log";
+import { exchangeCode, isEntraFailure } from "./entra-client";
+import { IdTokenError, verifyIdToken } from "./id-token";
+import { userIdOf, type GrantProps } from "./props";
+import { graphScopesFor } from "./scopes";
+import { oauthContext, problemPage, type UpstreamData } from "./authorize-routes";
+import { openTenantSecret } from "./tenant-secret";
+
+/**
+ * GET /callback: Entra sends the user back here. The original MCP request is
+ * recovered from the browser-bound upstream record; the code is exchanged
+ * with the tenant's own secret and PKCE verifier; the id_token is verified;
+ * only a member of the tenant's own Entra directory gets a grant.
+ */
+export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c) => {
+  const { oauth, origin } = oauthContext(c);
+  const tenant = c.get("tenant");
+  const config = c.get("config");
+  let resumed;
+  try {
+    resumed = await oauth.finishUpstream<UpstreamData>(c.req.raw);
+  } catch (error) {
+    if (!(error instanceof AuthorizationError)) throw error;
+    return problemPage(400, "This sign-in link has expired", "It was already used, is older than ten minutes, or was opened in another browser.");
+  }
+  const { request, data, headers } = resumed;
+  const redirect = (location: string) => {
+    headers.set("location", location);
+    return new Response(null, { status: 302, headers });
+  };
+  const query = new URL(c.req.url).searchParams;
+  if (query.get("error")) {
+    logEvent("entra_sign_in_declined", { tenantId: tenant.id, error: query.get("error") ?? "" });
+    return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft sign-in was cancelled or failed"));
+  }
+  const code = query.get("code");
+  if (!code) return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft returned no authorization code"));
+
+  const app = {
+    loginBase: config.LOGIN_BASE,
+    entraTenantId: tenant.entraTenantId,
+    clientId: tenant.clientId,
+    clientSecret: await openTenantSecret(tenant, config),
+  };
+  const tokens = await exchangeCode(app, {
+    code,
+    redirectUri: `${origin}/callback`,
+    codeVerifier: data.verifier,
+    scopes: graphScopesFor(tenant.policy),
+  });
+  if (isEntraFailure(tokens)) {
+    logEvent("entra_code_exchange_failed", { tenantId: tenant.id, kind: tokens.kind, aadsts: tokens.aadsts });
+    if (tokens.kind === "tenant") {
+      await c.get("registry").addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app at sign-in (${tokens.aadsts ?? "no code"}): ${tokens.reason}`);
+      return problemPage(502, "Your organization's Microsoft app needs attention", `Entra ID refused the app ${tenant.displayName} registered (${tokens.aadsts ?? "no code"}). Your administrator has been notified.`);
+    }
+    if (tokens.kind === "unavailable") return problemPage(503, "Microsoft sign-in is unavailable", "Try again in a minute.");
+    return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft refused the sign-in"));
+  }
+  if (!tokens.idToken) return problemPage(502, "Sign-in could not be verified", "Microsoft returned no id_token.");
+
+  let identity;
+  try {
+    identity = await verifyIdToken(tokens.idToken, { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, nonce: data.nonce });
+  } catch (error) {
+    if (!(error instanceof IdTokenError)) throw error;
+    logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message });
+    return problemPage(400, "Sign-in could not be verified", "The identity Microsoft returned did not pass verification.");
+  }
+  if (identity.tid !== tenant.entraTenantId) {
+    logEvent("foreign_directory_refused", { tenantId: tenant.id });
+    return problemPage(403, "This account belongs to another organization", `Sign in with your ${tenant.displayName} work account.`);
+  }
+
+  const props: GrantProps = {
+    tenantId: tenant.id,
+    tid: identity.tid,
+    oid: identity.oid,
+    upn: identity.upn,
+    name: identity.name,
+    graph: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
+    grantedScopes: tokens.scope,
+  };
+  const { redirectTo } = await oauth.completeAuthorization({
+    request,
+    userId: userIdOf(props),
+    metadata: { tenantId: tenant.id },
+    scope: request.scope,
+    props,
+  });
+  logEvent("mcp_grant_issued", { tenantId: tenant.id, clientId: request.clientId });
+  return redirect(redirectTo);
+});

@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+/**
+ * What a grant carries (encrypted by the OAuth provider), and so what the
+ * MCP handler receives as `ctx.props`. Parsed, never trusted blindly.
+ */
+export const GrantPropsSchema = z.object({
+  tenantId: z.string().min(1),
+  tid: z.string().min(1),
+  oid: z.string().min(1),
+  upn: z.string(),
+  name: z.string(),
+  graph: z.object({
+    accessToken: z.string().min(1),
+    refreshToken: z.string().min(1).optional(),
+    /** Epoch seconds. */
+    expiresAt: z.number().int(),
+  }),
+  grantedScopes: z.array(z.string()),
+});
+export type GrantProps = z.infer<typeof GrantPropsSchema>;
+
+/** The Durable Object / storage identity of a user: verified claims only. */
+export function userIdOf(props: Pick<GrantProps, "tid" | "oid">): string {
+  return `${props.tid}.${props.oid}`;
+}
