@@ -107,6 +107,18 @@ export const controlRoutes = new Hono<EmulatorEnv>()
     c.get("state").revokeUserTokens(c.req.param("tenantId").toLowerCase(), c.req.param("oid"));
     return c.body(null, 204);
   })
+  // The next id_token issued to this app is broken in the given way.
+  .post("/_emulator/tenants/:tenantId/apps/:clientId/id-token-fault", async (c) => {
+    const input = await parse(
+      c.req.raw,
+      z.strictObject({ fault: z.enum(["wrong-issuer", "wrong-audience", "wrong-nonce", "foreign-tid", "alg-none", "unknown-key", "expired"]) }),
+    );
+    if (!input.success) return invalid(input.error);
+    const app = c.get("state").tenant(c.req.param("tenantId"))?.apps.get(c.req.param("clientId").toLowerCase());
+    if (!app) return c.json({ error: "not_found", message: "unknown tenant or app" }, 404);
+    app.idTokenFault = input.data.fault;
+    return c.body(null, 204);
+  })
   // Makes matching authorization codes and/or refresh tokens expired.
   .post("/_emulator/grants/expire", async (c) => {
     const input = await parse(

@@ -11,6 +11,8 @@ export interface EmulatedSecret {
   expiresAt?: number;
 }
 
+export type IdTokenFault = "wrong-issuer" | "wrong-audience" | "wrong-nonce" | "foreign-tid" | "alg-none" | "unknown-key" | "expired";
+
 export interface EmulatedApp {
   clientId: string;
   displayName: string;
@@ -18,6 +20,8 @@ export interface EmulatedApp {
   redirectUris: string[];
   /** Lifetime of delegated access tokens; Entra's default is 60–90 minutes. */
   accessTokenLifetimeSeconds?: number;
+  /** Control API: the next id_token issued to this app is broken this way (then cleared). */
+  idTokenFault?: IdTokenFault;
   /** Set when a tenant admin granted consent through /adminconsent. */
   adminConsentedScopes?: string[];
 }

@@ -1,6 +1,7 @@
 import type { EmulatorServices } from "../context";
 import { mintGraphToken } from "../graph/auth";
-import type { EmulatedApp, EmulatedTenant, EmulatedUser } from "../state";
+import type { EmulatedApp, EmulatedTenant, EmulatedUser, IdTokenFault } from "../state";
+import { SigningKeys } from "./keys";
 
 /**
  * Builds a token response for a user as Entra's v2.0 token endpoint does:
@@ -25,6 +26,30 @@ export function graphScopesOf(scopes: readonly string[]): string[] {
 async function pairwiseSubject(oid: string, clientId: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${oid}|${clientId}`));
   return btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Deliberately broken id_tokens, so relying parties can prove they refuse them. */
+async function faultyIdToken(keys: SigningKeys, claims: Record<string, unknown>, fault: IdTokenFault): Promise<string> {
+  const other = crypto.randomUUID();
+  switch (fault) {
+    case "wrong-issuer":
+      return keys.sign({ ...claims, iss: String(claims.iss).replace(String(claims.tid), other) }, ID_TOKEN_LIFETIME_SECONDS);
+    case "wrong-audience":
+      return keys.sign({ ...claims, aud: other }, ID_TOKEN_LIFETIME_SECONDS);
+    case "wrong-nonce":
+      return keys.sign({ ...claims, nonce: "not-the-nonce-you-sent" }, ID_TOKEN_LIFETIME_SECONDS);
+    case "foreign-tid":
+      return keys.sign({ ...claims, tid: other }, ID_TOKEN_LIFETIME_SECONDS);
+    case "expired":
+      return keys.sign(claims, -600);
+    case "unknown-key":
+      return new SigningKeys().sign(claims, ID_TOKEN_LIFETIME_SECONDS);
+    case "alg-none": {
+      const encode = (value: object) => btoa(JSON.stringify(value)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const now = Math.floor(Date.now() / 1000);
+      return `${encode({ alg: "none", typ: "JWT" })}.${encode({ ...claims, iat: now, nbf: now, exp: now + 3600 })}.`;
+    }
+  }
 }
 
 export async function issueUserTokens(
@@ -60,8 +85,9 @@ export async function issueUserTokens(
     });
   }
   if (input.scopes.includes("openid")) {
-    response.id_token = await keys.sign(
-      {
+    const fault = app.idTokenFault;
+    app.idTokenFault = undefined;
+    const claims = {
         iss: `${input.issuerOrigin}/${tenant.tenantId}/v2.0`,
         aud: app.clientId,
         sub: await pairwiseSubject(user.oid, app.clientId),
@@ -73,9 +99,10 @@ export async function issueUserTokens(
         ...(input.nonce ? { nonce: input.nonce } : {}),
         ver: "2.0",
         uti: crypto.randomUUID().replace(/-/g, "").slice(0, 22),
-      },
-      ID_TOKEN_LIFETIME_SECONDS,
-    );
+    };
+    response.id_token = fault
+      ? await faultyIdToken(keys, claims, fault)
+      : await keys.sign(claims, ID_TOKEN_LIFETIME_SECONDS);
   }
   return response;
 }
