@@ -5,16 +5,18 @@
  * makes sure the demo organization exists.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { request as httpsRequest } from "node:https";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { startEmulator } from "../emulator/node-server";
 import { DEMO } from "../emulator/seed";
+import { ensureDevCertificate } from "./dev-tls";
 
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8790);
-const APEX = `http://localhost:${GATEWAY_PORT}`;
+const APEX = `https://localhost:${GATEWAY_PORT}`;
 const DEMO_SLUG = "demo";
-const DEMO_ORIGIN = `http://${DEMO_SLUG}.localhost:${GATEWAY_PORT}`;
+const DEMO_ORIGIN = `https://${DEMO_SLUG}.localhost:${GATEWAY_PORT}`;
 const DEMO_STATE_FILE = ".wrangler/demo-tenant.json";
 /** No account, no network: keep wrangler from phoning home. */
 const OFFLINE_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -43,11 +45,29 @@ function applyMigrations(): void {
   if (result.status !== 0) throw new Error("applying the local D1 migrations failed");
 }
 
-async function waitForGateway(): Promise<void> {
+/** A request to the local gateway, trusting the local development CA. */
+function gatewayRequest(path: string, ca: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = httpsRequest(
+      `${APEX}${path}`,
+      { method: payload ? "POST" : "GET", ca, headers: payload ? { "content-type": "application/json" } : {} },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+async function waitForGateway(ca: string): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt += 1) {
     try {
-      const response = await fetch(`${APEX}/health`);
-      if (response.ok) return;
+      if ((await gatewayRequest("/health", ca)).status === 200) return;
     } catch {
       // not listening yet
     }
@@ -56,21 +76,17 @@ async function waitForGateway(): Promise<void> {
   throw new Error(`the gateway did not answer on ${APEX}/health`);
 }
 
-async function ensureDemoTenant(): Promise<Record<string, unknown> | undefined> {
-  const response = await fetch(`${APEX}/api/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      orgName: DEMO.displayName,
-      slug: DEMO_SLUG,
-      entraTenantId: DEMO.entraTenantId,
-      clientId: DEMO.clientId,
-      clientSecret: DEMO.clientSecret,
-      adminEmail: "it@fabrikam.example",
-    }),
+async function ensureDemoTenant(ca: string): Promise<Record<string, unknown> | undefined> {
+  const response = await gatewayRequest("/api/signup", ca, {
+    orgName: DEMO.displayName,
+    slug: DEMO_SLUG,
+    entraTenantId: DEMO.entraTenantId,
+    clientId: DEMO.clientId,
+    clientSecret: DEMO.clientSecret,
+    adminEmail: "it@fabrikam.example",
   });
   if (response.status === 201) {
-    const created = (await response.json()) as Record<string, unknown>;
+    const created = JSON.parse(response.text) as Record<string, unknown>;
     mkdirSync(".wrangler", { recursive: true });
     writeFileSync(DEMO_STATE_FILE, JSON.stringify(created, null, 2), { mode: 0o600 });
     return created;
@@ -78,7 +94,7 @@ async function ensureDemoTenant(): Promise<Record<string, unknown> | undefined> 
   if (response.status === 409 && existsSync(DEMO_STATE_FILE)) {
     return JSON.parse(readFileSync(DEMO_STATE_FILE, "utf8")) as Record<string, unknown>;
   }
-  console.error(`Could not create the demo tenant: ${response.status} ${await response.text()}`);
+  console.error(`Could not create the demo tenant: ${response.status} ${response.text}`);
   return undefined;
 }
 
@@ -94,13 +110,26 @@ function banner(demo: Record<string, unknown> | undefined, emulatorUrl: string):
   Microsoft 365 emulator:               ${emulatorUrl}
   Demo users (pick one on the emulator's sign-in page):
 ${users}
+
+  Tenant hosts are served over https with a local certificate authority:
+    browsers:     import .wrangler/dev-tls/ca.pem as a trusted authority (or accept the warning once)
+    Node clients: NODE_EXTRA_CA_CERTS=.wrangler/dev-tls/ca.pem npx @modelcontextprotocol/inspector
 `);
 }
 
 ensureDevVars();
 applyMigrations();
+const tls = await ensureDevCertificate([`${DEMO_SLUG}.localhost`]);
+const ca = readFileSync(tls.ca, "utf8");
 const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback` });
-const wrangler = spawn("wrangler", ["dev", "--port", String(GATEWAY_PORT), "--ip", "127.0.0.1"], {
+const wrangler = spawn("wrangler", [
+  "dev",
+  "--port", String(GATEWAY_PORT),
+  "--ip", "127.0.0.1",
+  "--local-protocol", "https",
+  "--https-key-path", tls.key,
+  "--https-cert-path", tls.cert,
+], {
   stdio: "inherit",
   env: OFFLINE_ENV,
 });
@@ -113,5 +142,5 @@ process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 wrangler.on("exit", (code) => void stop(code ?? 0));
 
-await waitForGateway();
-banner(await ensureDemoTenant(), emulator.url);
+await waitForGateway(ca);
+banner(await ensureDemoTenant(ca), emulator.url);
