@@ -46,6 +46,8 @@ export async function tokenExchangeCallback(
     }
     if (refreshed.kind === "tenant") {
       await registry.addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app while refreshing a user's token (${refreshed.aadsts ?? "no code"}): ${refreshed.reason}`);
+    } else {
+      await registry.addAlert(tenant.id, "entra_unavailable", `Entra ID was unavailable while refreshing a user's token: ${refreshed.reason}`);
     }
     throw new OAuthError("temporarily_unavailable", {
       description: refreshed.kind === "tenant"

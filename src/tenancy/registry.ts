@@ -1,4 +1,4 @@
-import { asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { tenantAlerts, tenants, type NewTenantRow } from "./schema";
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
@@ -78,8 +78,21 @@ export function tenantRegistry(d1: D1Database) {
       ]);
     },
 
-    async addAlert(tenantId: string, kind: string, detail: string): Promise<void> {
-      await db.insert(tenantAlerts).values({ tenantId, kind, detail });
+    /**
+     * Records a problem for the tenant admin. One outage can fail every
+     * user's refresh at once, so an alert of the same kind within the last
+     * `quietMinutes` is not repeated.
+     */
+    async addAlert(tenantId: string, kind: string, detail: string, quietMinutes = 10): Promise<boolean> {
+      const since = new Date(Date.now() - quietMinutes * 60_000);
+      const recent = await db
+        .select({ id: tenantAlerts.id })
+        .from(tenantAlerts)
+        .where(and(eq(tenantAlerts.tenantId, tenantId), eq(tenantAlerts.kind, kind), gt(tenantAlerts.createdAt, since)))
+        .get();
+      if (recent) return false;
+      await db.insert(tenantAlerts).values({ tenantId, kind, detail, createdAt: new Date() });
+      return true;
     },
 
     async alerts(tenantId: string, limit = 50) {
