@@ -6,6 +6,7 @@ import { attachContext } from "./http/request-context";
 import { logError } from "./lib/log";
 import { resolveHost } from "./tenancy/host";
 import { tenantRegistry } from "./tenancy/registry";
+import { runMaintenance } from "./tenancy/maintenance";
 import { sharedTenantCache } from "./tenancy/tenant-cache";
 
 /** Worker entry: host → tenant → route. */
@@ -26,7 +27,13 @@ export default {
     const registry = tenantRegistry(env.DB);
     const tenantCache = sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS);
     const shared = { config, registry, tenantCache, workerCtx: ctx };
-    const { hostname } = new URL(request.url);
+    const url = new URL(request.url);
+    if (url.hostname.endsWith(".")) {
+      // One spelling per host: links, redirect URIs and token audiences are built from it.
+      url.hostname = url.hostname.replace(/\.+$/, "");
+      return Response.redirect(url.toString(), 308);
+    }
+    const { hostname } = url;
     const target = resolveHost(hostname, config.BASE_DOMAIN);
 
     switch (target.kind) {
@@ -44,5 +51,17 @@ export default {
       case "foreign":
         return jsonError(404, "unknown_host", `This gateway serves ${config.BASE_DOMAIN} and its subdomains only`);
     }
+  },
+
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const config = readConfig(env);
+    ctx.waitUntil(
+      runMaintenance({
+        config,
+        registry: tenantRegistry(env.DB),
+        kv: env.OAUTH_KV,
+        tenantCache: sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS),
+      }),
+    );
   },
 } satisfies ExportedHandler<Env>;

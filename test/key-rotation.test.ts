@@ -118,7 +118,7 @@ describe("rewrapAllTenants racing a client-secret rotation", () => {
   // run still reports the tenant as re-wrapped. The write should be
   // conditional on the wrapped key it read (compare-and-swap) and re-read or
   // report the tenant on a miss.
-  it.fails("never leaves a tenant with a secret that no longer decrypts", async () => {
+  it("never leaves a tenant with a secret that no longer decrypts", async () => {
     const created = await createTenant();
     const newSecret = `Rt7~${crypto.randomUUID().replace(/-/g, "")}`;
     const registered = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${created.input.entraTenantId}/apps`, {

@@ -79,8 +79,8 @@ describe("tenant isolation of the OAuth bridge", () => {
     expect(withBClient.status).toBe(400);
     expect((await json(withBClient)).error).toBe("invalid_grant");
     const withAClient = await exchangeCode(b.slug, client.client_id, code, verifier);
-    expect(withAClient.status).toBeGreaterThanOrEqual(400);
-    expect(await withAClient.text()).not.toContain("access_token");
+    expect(withAClient.status).toBe(401);
+    expect((await json(withAClient)).error).toBe("invalid_client");
   });
 
   it("shows a local 400 page, never a redirect to the client, for A's client_id at B's /authorize", async () => {
@@ -107,12 +107,10 @@ describe("tenant isolation of the OAuth bridge", () => {
 
     // Approving on A stores a remembered approval; on A it skips the page, on B it counts for nothing.
     const approved = await browserA.fetch(tenantUrl(a.slug, "/authorize"), formBody({ handle: consentA.handle, decision: "approve" }));
-    if (approved.status !== 302) console.log("APPROVED", approved.status, await approved.clone().text());
     expect(approved.status).toBe(302);
     const approvals = approved.headers.getSetCookie().find((line) => line.startsWith("__Host-oauth-approvals="))?.split(";")[0] ?? "";
     expect(approvals).not.toBe("");
     const againOnA = await withCookies(authorizeUrl(a.slug, clientA.client_id, challenge), approvals);
-    if (againOnA.status !== 302) console.log("AGAIN", againOnA.status, await againOnA.clone().text());
     expect(againOnA.status).toBe(302);
 
     const clientB = await registerClient(b.slug);

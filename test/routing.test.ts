@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { APEX, call, createTenant, json, tenantUrl, uniqueSlug } from "./helpers/gateway";
 import { adminCall, errorOf } from "./helpers/tenants";
@@ -17,10 +18,10 @@ describe("apex host", () => {
     expect(await json(response)).toMatchObject({ status: "ok" });
   });
 
-  it("treats a trailing-dot apex host as the apex", async () => {
-    const response = await call("https://mcp.example.com./");
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain("Microsoft 365 for your AI clients");
+  it("redirects a trailing-dot apex host to its one canonical spelling", async () => {
+    const response = await exports.default.fetch(new Request("https://mcp.example.com./health?x=1", { redirect: "manual" }));
+    expect(response.status).toBe(308);
+    expect(response.headers.get("location")).toBe("https://mcp.example.com/health?x=1");
   });
 });
 
@@ -58,11 +59,13 @@ describe("tenant host", () => {
     expect(await response.text()).toContain("Upper Case Org");
   });
 
-  it("resolves a trailing-dot tenant host to the tenant", async () => {
+  it("redirects a trailing-dot tenant host to the canonical host, so links and redirect URIs never carry the dot", async () => {
     const tenant = await createTenant({ orgName: "Trailing Dot Org" });
-    const response = await call(`https://${tenant.tenant.slug}.mcp.example.com./`);
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain("Trailing Dot Org");
+    const response = await exports.default.fetch(
+      new Request(`https://${tenant.tenant.slug}.mcp.example.com./authorize?client_id=x`, { redirect: "manual" }),
+    );
+    expect(response.status).toBe(308);
+    expect(response.headers.get("location")).toBe(`https://${tenant.tenant.slug}.mcp.example.com/authorize?client_id=x`);
   });
 
   it("resolves a tenant host that carries a port", async () => {

@@ -19,7 +19,11 @@ export const tenantApp = new Hono<TenantEnv>()
   .use("*", contextFromEntry<TenantVariables>())
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
-    const isAdminApi = new URL(c.req.url).pathname.startsWith("/api/admin/");
+    const { pathname } = new URL(c.req.url);
+    if (tenant.status === "deleting" && !(c.req.method === "DELETE" && pathname === "/api/admin/tenant")) {
+      throw new ApiError(404, "tenant_not_found", `No organization is registered at ${new URL(c.req.url).hostname}`);
+    }
+    const isAdminApi = pathname.startsWith("/api/admin/");
     if (tenant.status === "suspended" && !isAdminApi) {
       throw new ApiError(403, "tenant_suspended", `${tenant.displayName} is suspended on this gateway; contact your administrator`);
     }

@@ -1,13 +1,31 @@
 import type { Config } from "../config";
 import { logError } from "../lib/log";
 import type { Registry } from "./registry";
-import { rewrapEnvelope } from "./secret-envelope";
+import { rewrapEnvelope, type Keyring } from "./secret-envelope";
 
 /**
  * Re-wraps every tenant's data key under the active KEK. Tenants already on
  * it are skipped, so the operation can be repeated safely after a partial run.
  * Once it reports no failures, the old KEK secret can be removed.
  */
+const ATTEMPTS = 3;
+
+/**
+ * Re-wraps one tenant's data key from its latest row. When the row changed
+ * underneath (a secret rotation sealed it under a new data key, already on
+ * the active KEK), the write is refused and the fresh row is looked at again.
+ * Returns false when there was nothing to do.
+ */
+async function rewrapCurrent(registry: Registry, tenantId: string, keyring: Keyring): Promise<boolean> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const tenant = await registry.findById(tenantId);
+    if (!tenant || tenant.envelope.kekId === keyring.activeKekId) return false;
+    const next = await rewrapEnvelope(tenant.envelope, tenant.id, keyring);
+    if (await registry.setWrappedKey(tenant.id, tenant.envelope, next)) return true;
+  }
+  throw new Error("the tenant's secret kept changing during rotation");
+}
+
 export async function rewrapAllTenants(registry: Registry, config: Config) {
   const keyring = { keks: config.keks, activeKekId: config.ACTIVE_KEK_ID };
   const result = { activeKekId: config.ACTIVE_KEK_ID, rewrapped: 0, alreadyCurrent: 0, failed: [] as string[] };
@@ -21,8 +39,8 @@ export async function rewrapAllTenants(registry: Registry, config: Config) {
         continue;
       }
       try {
-        await registry.setWrappedKey(tenant.id, await rewrapEnvelope(tenant.envelope, tenant.id, keyring));
-        result.rewrapped += 1;
+        if (await rewrapCurrent(registry, tenant.id, keyring)) result.rewrapped += 1;
+        else result.alreadyCurrent += 1;
       } catch (error) {
         logError("kek_rewrap_failed", error, { tenantId: tenant.id });
         result.failed.push(tenant.id);

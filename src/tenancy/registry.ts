@@ -50,13 +50,25 @@ export function tenantRegistry(d1: D1Database) {
     setAdminKeyHash: (id: string, adminKeyHash: string) => touch(id, { adminKeyHash }),
     setSecret: (id: string, envelope: SecretEnvelope, secretHint: string, secretExpiresAt: Date | null) =>
       touch(id, { ...envelopeColumns(envelope), secretHint, secretExpiresAt }),
-    /** Rotation only: swaps the wrapped data key, never the sealed secret. */
-    setWrappedKey: (id: string, envelope: SecretEnvelope) =>
-      touch(id, {
-        wrappedDataKey: envelope.wrappedDataKey,
-        dataKeyIv: envelope.dataKeyIv,
-        kekId: envelope.kekId,
-      }),
+    /**
+     * Rotation only: swaps the wrapped data key, never the sealed secret, and
+     * only if the row still holds the key that was re-wrapped. A secret
+     * rotated in between has a new data key, which must not be overwritten.
+     */
+    async setWrappedKey(id: string, previous: SecretEnvelope, next: SecretEnvelope): Promise<boolean> {
+      const row = await db
+        .update(tenants)
+        .set({ wrappedDataKey: next.wrappedDataKey, dataKeyIv: next.dataKeyIv, kekId: next.kekId, updatedAt: new Date() })
+        .where(and(eq(tenants.id, id), eq(tenants.wrappedDataKey, previous.wrappedDataKey)))
+        .returning({ id: tenants.id })
+        .get();
+      return row !== undefined;
+    },
+
+    async listDeleting(limit: number): Promise<Tenant[]> {
+      const rows = await db.select().from(tenants).where(eq(tenants.status, "deleting")).limit(limit).all();
+      return rows.map(tenantFromRow);
+    },
 
     /** Keyset pagination by id, so a listing stays stable while tenants sign up. */
     async list(limit: number, afterId?: string): Promise<Tenant[]> {

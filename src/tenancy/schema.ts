@@ -23,7 +23,8 @@ export const tenants = sqliteTable("tenants", {
   /** First characters of the secret, as the Entra portal shows them. */
   secretHint: text("secret_hint").notNull(),
   secretExpiresAt: integer("secret_expires_at", { mode: "timestamp_ms" }),
-  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  /** `deleting`: offboarding has begun; the tenant is gone for everyone but the purge. */
+  status: text("status", { enum: ["active", "suspended", "deleting"] }).notNull().default("active"),
   /** JSON, see TenantPolicy in policy.ts. */
   policy: text("policy").notNull(),
   /** SHA-256 of the tenant admin key, hex. */

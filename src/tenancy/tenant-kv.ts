@@ -43,16 +43,24 @@ export function tenantKvView(kv: KVNamespace, tenantId: string): KVNamespace {
   } as KVNamespace;
 }
 
-/** Deletes every KV key of the tenant; returns how many were removed. */
-export async function purgeTenantKv(kv: KVNamespace, tenantId: string): Promise<number> {
+/**
+ * Deletes the tenant's KV keys, at most `budget` of them: a Worker invocation
+ * may make about 1,000 KV calls, so a large tenant is purged over several
+ * calls. `complete` says whether any key is left.
+ */
+export async function purgeTenantKv(
+  kv: KVNamespace,
+  tenantId: string,
+  budget = 800,
+): Promise<{ removed: number; complete: boolean }> {
   const prefix = tenantKeyPrefix(tenantId);
   let removed = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await kv.list({ prefix, cursor, limit: 1000 });
+  for (;;) {
+    // Always list from the start: the keys deleted so far are gone from it.
+    const page = await kv.list({ prefix, limit: Math.min(1000, budget - removed) });
     await Promise.all(page.keys.map((key) => kv.delete(key.name)));
     removed += page.keys.length;
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-  return removed;
+    if (page.list_complete) return { removed, complete: true };
+    if (removed >= budget) return { removed, complete: false };
+  }
 }

@@ -12,7 +12,7 @@ export interface Tenant {
   clientId: string;
   secretHint: string;
   secretExpiresAt: Date | null;
-  status: "active" | "suspended";
+  status: "active" | "suspended" | "deleting";
   policy: TenantPolicy;
   adminKeyHash: string;
   envelope: SecretEnvelope;

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { Browser, formBody, hiddenField } from "./browser";
 import { call, json, tenantUrl } from "./gateway";
 import { authorizeInBrowser, authorizeUrl, CLIENT_REDIRECT, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
@@ -110,15 +110,11 @@ export function cookiesSet(response: Response): string {
     .join("; ");
 }
 
-/** A raw request to a gateway URL with an explicit Cookie header (as a replaying attacker would send). */
+/** A raw request to a gateway URL with an explicit Cookie header (as a replaying attacker would send); redirects not followed. */
 export function withCookies(url: string, cookie: string, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
   headers.set("cookie", cookie);
-  return call(url, {
-    method: init.method,
-    body: typeof init.body === "string" ? init.body : init.body instanceof URLSearchParams ? init.body.toString() : undefined,
-    headers: Object.fromEntries(headers),
-  });
+  return exports.default.fetch(new Request(url, { ...init, headers, redirect: "manual" }));
 }
 
 export async function kvKeys(prefix = ""): Promise<string[]> {

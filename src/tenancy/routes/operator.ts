@@ -5,7 +5,7 @@ import { ApiError, validationError } from "../../http/errors";
 import { logEvent } from "../../lib/log";
 import { secretsMatch } from "../admin-key";
 import { rewrapAllTenants } from "../key-rotation";
-import { purgeTenant } from "../offboarding";
+import { purgeResponseBody, purgeTenant } from "../offboarding";
 import { publicTenantView, type Tenant } from "../tenant";
 
 /** Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
@@ -35,8 +35,11 @@ async function tenantById(c: Context<ApexEnv>): Promise<Tenant> {
   return tenant;
 }
 
-async function setStatus(c: Context<ApexEnv>, status: Tenant["status"]) {
+async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   const tenant = await tenantById(c);
+  if (tenant.status === "deleting") {
+    throw new ApiError(409, "tenant_deleting", "This tenant is being deleted; its status can no longer change");
+  }
   const updated = await c.get("registry").setStatus(tenant.id, status);
   c.get("tenantCache").invalidate(tenant.slug);
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "operator" });
@@ -57,11 +60,10 @@ export const operatorRoutes = new Hono<ApexEnv>()
   .post("/api/operator/tenants/:id/resume", (c) => setStatus(c, "active"))
   .delete("/api/operator/tenants/:id", async (c) => {
     const tenant = await tenantById(c);
-    const purged = await purgeTenant(
-      { registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache") },
-      tenant,
+    const purged = purgeResponseBody(
+      await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache") }, tenant),
     );
-    return c.json({ deleted: true, id: tenant.id, ...purged });
+    return c.json({ id: tenant.id, ...purged.body }, purged.status);
   })
   .post("/api/operator/rotate-keys", async (c) => {
     const result = await rewrapAllTenants(c.get("registry"), c.get("config"));

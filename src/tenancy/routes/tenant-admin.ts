@@ -7,7 +7,8 @@ import { logEvent } from "../../lib/log";
 import { adminKeyMatches, generateAdminKey, hashAdminKey } from "../admin-key";
 import { verifyAndSealCredentials } from "../credentials";
 import { ClientSecretSchema, SecretExpirySchema } from "../inputs";
-import { purgeTenant } from "../offboarding";
+import { purgeResponseBody, purgeTenant } from "../offboarding";
+import { daysUntil } from "../maintenance";
 import { onboardingLinks } from "../onboarding";
 import { applyPolicyPatch, TenantPolicyPatchSchema } from "../policy";
 import { publicTenantView, type Tenant } from "../tenant";
@@ -42,8 +43,14 @@ const DeleteTenantSchema = z.strictObject({
 function settingsView(tenant: Tenant, requestUrl: string, loginBase: string) {
   const url = new URL(requestUrl);
   const apex = new URL(`${url.protocol}//${url.host.slice(tenant.slug.length + 1)}`);
+  const days = tenant.secretExpiresAt ? daysUntil(tenant.secretExpiresAt) : undefined;
+  const warnings =
+    days === undefined || days > 30
+      ? []
+      : [days < 0 ? "The client secret has expired; set a new one" : `The client secret expires in ${days} days; set a new one soon`];
   return {
     ...publicTenantView(tenant),
+    warnings,
     ...onboardingLinks({
       apexUrl: apex,
       slug: tenant.slug,
@@ -112,14 +119,13 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
         issues: [{ field: "confirm", message: `expected "${tenant.slug}"` }],
       });
     }
-    const purged = await purgeTenant(
-      { registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache") },
-      tenant,
+    const purged = purgeResponseBody(
+      await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache") }, tenant),
     );
-    return c.json({ deleted: true, ...purged });
+    return c.json(purged.body, purged.status);
   });
 
-async function setStatus(c: Parameters<MiddlewareHandler<TenantEnv>>[0], status: Tenant["status"]) {
+async function setStatus(c: Parameters<MiddlewareHandler<TenantEnv>>[0], status: "active" | "suspended") {
   const tenant = c.get("tenant");
   const updated = await c.get("registry").setStatus(tenant.id, status);
   c.get("tenantCache").invalidate(tenant.slug);

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { call, json, tenantUrl } from "./helpers/gateway";
+import { emulatorControl, refreshAt, signedIn, tenantWithUser, upsertEntraApp, whoami, type OAuthTenant, type TokenSet } from "./helpers/oauth-extra";
+
+/**
+ * The refresh_token grant at the gateway keeps MCP tokens in step with the
+ * org's Entra tokens: a user's dead Microsoft grant revokes the MCP grant,
+ * a broken org app answers temporarily_unavailable and alerts the tenant admin.
+ */
+interface Alert {
+  kind: string;
+  detail: string;
+}
+
+async function alertsOf(tenant: OAuthTenant): Promise<Alert[]> {
+  const response = await call(tenantUrl(tenant.slug, "/api/admin/alerts"), { bearer: tenant.adminKey });
+  expect(response.status).toBe(200);
+  return (await json<{ alerts: Alert[] }>(response)).alerts;
+}
+
+async function expectInvalidGrant(response: Response) {
+  expect(response.status).toBe(400);
+  expect((await json(response)).error).toBe("invalid_grant");
+}
+
+async function expectTemporarilyUnavailable(response: Response) {
+  expect(response.status).toBe(503);
+  expect(response.headers.get("retry-after")).toBe("30");
+  expect((await json(response)).error).toBe("temporarily_unavailable");
+}
+
+/** After invalid_grant the provider revoked the whole grant: neither old token works any more. */
+async function expectGrantRevoked(tenant: OAuthTenant, clientId: string, tokens: TokenSet) {
+  await expectInvalidGrant(await refreshAt(tenant.slug, clientId, tokens.refresh_token));
+  expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(401);
+}
+
+describe("refresh_token grant at the gateway /token", () => {
+  it("caps the MCP access token at the Entra token's remaining life and refreshes into a working token", async () => {
+    const tenant = await tenantWithUser();
+    await upsertEntraApp(tenant, { accessTokenLifetimeSeconds: 120 });
+    const { client, tokens } = await signedIn(tenant);
+    expect(tokens.expires_in).toBeLessThanOrEqual(120 - 60);
+    expect(tokens.expires_in).toBeGreaterThanOrEqual(60);
+
+    const refreshed = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    const next = await json<TokenSet>(refreshed);
+    expect(next.access_token).not.toBe(tokens.access_token);
+    expect(next.refresh_token).not.toBe(tokens.refresh_token);
+    expect(next.expires_in).toBeLessThanOrEqual(120 - 60);
+    expect(next.expires_in).toBeGreaterThanOrEqual(60);
+
+    const who = await whoami(tenant.slug, next.access_token);
+    expect(who.status).toBe(200);
+    expect(await who.text()).toContain(tenant.user.userPrincipalName);
+  });
+
+  it("keeps a full-hour MCP token when Entra issues hour-long tokens", async () => {
+    const tenant = await tenantWithUser();
+    const { tokens } = await signedIn(tenant);
+    expect(tokens.expires_in).toBeLessThanOrEqual(3600);
+    expect(tokens.expires_in).toBeGreaterThan(3600 - 120);
+  });
+
+  it("answers invalid_grant and revokes the grant when the user's Microsoft sessions were revoked", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
+    await emulatorControl(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`);
+
+    await expectInvalidGrant(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
+    await expectGrantRevoked(tenant, client.client_id, tokens);
+    expect(await alertsOf(tenant)).toEqual([]);
+  });
+
+  it("answers invalid_grant and revokes the grant when the Entra refresh token expired", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    const expired = await emulatorControl("/grants/expire", { kind: "refresh_token", tenantId: tenant.entraTenantId, oid: tenant.user.oid });
+    expect((await json<{ expired: number }>(expired)).expired).toBeGreaterThan(0);
+
+    await expectInvalidGrant(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
+    await expectGrantRevoked(tenant, client.client_id, tokens);
+  });
+
+  it("answers temporarily_unavailable, alerts the tenant admin and keeps the grant when the org's secret no longer works", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    await upsertEntraApp(tenant, { secrets: [{ value: `Zz9~${crypto.randomUUID().replace(/-/g, "")}` }] });
+
+    await expectTemporarilyUnavailable(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
+    const alerts = await alertsOf(tenant);
+    expect(alerts.map((alert) => alert.kind)).toContain("entra_app_rejected");
+    expect(alerts.find((alert) => alert.kind === "entra_app_rejected")?.detail).toContain("AADSTS7000215");
+    expect(JSON.stringify(alerts)).not.toContain(tenant.input.clientSecret);
+
+    // A tenant-level failure is not the user's fault: the grant survives and works once the app is fixed.
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
+    await upsertEntraApp(tenant);
+    const retried = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
+    expect(retried.status).toBe(200);
+    expect((await whoami(tenant.slug, (await json<TokenSet>(retried)).access_token)).status).toBe(200);
+  });
+
+  it("answers temporarily_unavailable with an AADSTS7000222 alert when the org's secret expired", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    await upsertEntraApp(tenant, { secrets: [{ value: tenant.input.clientSecret, expiresAt: new Date(Date.now() - 86_400_000).toISOString() }] });
+
+    await expectTemporarilyUnavailable(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
+    const rejected = (await alertsOf(tenant)).filter((alert) => alert.kind === "entra_app_rejected");
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.detail).toContain("AADSTS7000222");
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
+  });
+});
