@@ -3,7 +3,10 @@
  * `OPERATOR_TOKEN`, `SIGNUP_INVITE_TOKEN`) are read through `readConfig`, which
  * validates them once per isolate.
  */
+import type { UserGraphAgent } from "./agent/user-agent";
+
 export interface Env {
+  USER_AGENT: DurableObjectNamespace<UserGraphAgent>;
   DB: D1Database;
   OAUTH_KV: KVNamespace;
   SIGNUP_RATE_LIMITER: RateLimit;

@@ -10,6 +10,8 @@ import { runMaintenance } from "./tenancy/maintenance";
 import { sharedTenantCache } from "./tenancy/tenant-cache";
 
 /** Worker entry: host → tenant → route. */
+export { UserGraphAgent } from "./agent/user-agent";
+
 function jsonError(status: number, error: string, message: string): Response {
   return Response.json({ error, message }, { status });
 }

@@ -3,6 +3,10 @@ import { createMcpHandler } from "agents/mcp/server";
 import { GATEWAY_VERSION } from "../env";
 import { GrantPropsSchema, type GrantProps } from "../oauth/props";
 import type { TenantEnv } from "../oauth/tenant-env";
+import { ALL_TOOLS } from "../graph/tools";
+import { registerProfileResource } from "./profile-resource";
+import { registerTools, visibleTools } from "./register-tools";
+import { toolContext } from "./tool-context";
 
 /**
  * `/mcp` behind the tenant's OAuth provider. The grant's props are parsed,
@@ -14,22 +18,12 @@ function forbidden(message: string): Response {
 }
 
 function buildServer(props: GrantProps, env: TenantEnv): McpServer {
-  const server = new McpServer({ name: `${env.TENANT.tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION });
-  server.registerTool(
-    "whoami",
-    {
-      description: "Who you are signed in as, in which organization.",
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
-    async () => ({
-      content: [
-        {
-          type: "text",
-          text: JSON.stringify({ name: props.name, upn: props.upn, organization: env.TENANT.tenant.displayName }),
-        },
-      ],
-    }),
-  );
+  const { tenant } = env.TENANT;
+  const server = new McpServer({ name: `${tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION });
+  const context = toolContext(props, env);
+  const tools = visibleTools(ALL_TOOLS, tenant.policy, new Set(props.grantedScopes));
+  registerTools(server, tools, context, { tenantId: tenant.id });
+  registerProfileResource(server, context);
   return server;
 }
 

@@ -15,7 +15,8 @@ interface GroupPermissions {
 
 export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = {
   mail: { read: ["Mail.Read"], readWrite: ["Mail.ReadWrite", "Mail.Send"] },
-  calendar: { read: ["Calendars.Read"], readWrite: ["Calendars.ReadWrite"] },
+  // MailboxSettings.Read tells the user's time zone, so times come back in it.
+  calendar: { read: ["Calendars.Read", "MailboxSettings.Read"], readWrite: ["Calendars.ReadWrite", "MailboxSettings.Read"] },
   contacts: {
     read: ["Contacts.Read", "People.Read", "User.ReadBasic.All"],
     readWrite: ["Contacts.ReadWrite", "People.Read", "User.ReadBasic.All"],

@@ -1,0 +1,62 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import type { ToolDefinition, ToolContext } from "../graph/tools/types";
+import { ToolError } from "../graph/tools/types";
+import { CursorError } from "../graph/cursor";
+import { logError, logEvent } from "../lib/log";
+import type { TenantPolicy } from "../tenancy/policy";
+
+/**
+ * The only caller of `registerTool`: decides which tools a user sees (tenant
+ * policy, granted scopes), validates input with zod so errors name the field,
+ * and turns every failure into an `isError` result without stack traces.
+ */
+export function toolVisible(tool: ToolDefinition, policy: TenantPolicy, grantedScopes: ReadonlySet<string>): boolean {
+  if (tool.group !== "profile" && !policy.enabledGroups.includes(tool.group)) return false;
+  if (policy.readOnly && !tool.annotations.readOnlyHint) return false;
+  return tool.scopes.length === 0 || tool.scopes.some((scope) => grantedScopes.has(scope));
+}
+
+export function visibleTools(tools: readonly ToolDefinition[], policy: TenantPolicy, grantedScopes: ReadonlySet<string>) {
+  return tools.filter((tool) => toolVisible(tool, policy, grantedScopes));
+}
+
+function errorResult(text: string) {
+  return { isError: true, content: [{ type: "text" as const, text }] };
+}
+
+export function inputErrorText(error: z.ZodError): string {
+  const issues = error.issues.map((issue) => `${issue.path.join(".") || "(arguments)"}: ${issue.message}`);
+  return `Invalid arguments: ${issues.join("; ")}`;
+}
+
+export function registerTools(
+  server: McpServer,
+  tools: readonly ToolDefinition[],
+  context: ToolContext,
+  audit: { tenantId: string },
+): void {
+  for (const tool of tools) {
+    const schema = z.strictObject(tool.input);
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: schema, annotations: tool.annotations },
+      async (args: unknown) => {
+        const parsed = schema.safeParse(args ?? {});
+        if (!parsed.success) return errorResult(inputErrorText(parsed.error));
+        const started = Date.now();
+        try {
+          const text = await tool.run(context, parsed.data);
+          logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: true, ms: Date.now() - started });
+          return { content: [{ type: "text" as const, text }] };
+        } catch (error) {
+          logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: false, ms: Date.now() - started });
+          if (error instanceof ToolError) return errorResult(error.hint ? `${error.message}\nHint: ${error.hint}` : error.message);
+          if (error instanceof CursorError) return errorResult(`Invalid arguments: cursor: ${error.message}`);
+          logError("tool_failed", error, { tenantId: audit.tenantId, tool: tool.name });
+          return errorResult(`${tool.name} failed unexpectedly; try again.`);
+        }
+      },
+    );
+  }
+}

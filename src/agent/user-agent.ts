@@ -1,0 +1,101 @@
+import { Agent } from "agents";
+import { readConfig } from "../config";
+import type { Env } from "../env";
+import { callGraph, type GraphRequest, type GraphResponse } from "../graph/client";
+import { logEvent } from "../lib/log";
+import { isEntraFailure, refreshTokens } from "../oauth/entra-client";
+import { graphScopesFor } from "../oauth/scopes";
+import { openTenantSecret } from "../oauth/tenant-secret";
+import { tenantRegistry } from "../tenancy/registry";
+import { Semaphore, SingleFlight } from "./semaphore";
+
+/**
+ * One Durable Object per (tenant, user), named `<tenantId>:<tid>.<oid>` from
+ * verified claims only. Every Graph call of that user passes through it, so
+ * it can cap concurrent calls per mailbox (Outlook allows 4), refresh the
+ * user's Graph token once for all callers, and retry throttling.
+ */
+export interface AgentAuth {
+  tenantId: string;
+  tid: string;
+  oid: string;
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+interface StoredToken {
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt: number;
+}
+
+export const MAILBOX_CONCURRENCY = 4;
+const REFRESH_MARGIN_SECONDS = 60;
+const TOKEN_KEY = "graph-token";
+
+export function agentName(auth: Pick<AgentAuth, "tenantId" | "tid" | "oid">): string {
+  return `${auth.tenantId}:${auth.tid}.${auth.oid}`;
+}
+
+const SIGN_IN_EXPIRED: GraphResponse = {
+  ok: false,
+  status: 401,
+  code: "SignInExpired",
+  message: "The Microsoft sign-in behind this connection has expired or was revoked",
+};
+
+export class UserGraphAgent extends Agent<Env> {
+  readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
+  readonly #refresh = new SingleFlight<StoredToken | undefined>();
+
+  /** Sends one Graph request for this agent's user. */
+  async graph(request: GraphRequest, auth: AgentAuth): Promise<GraphResponse> {
+    if (agentName(auth) !== this.name) {
+      // Defence in depth: the Worker derives the name from the same claims.
+      return { ok: false, status: 403, code: "WrongAgent", message: "This request belongs to another user" };
+    }
+    const graphBase = readConfig(this.env).GRAPH_BASE;
+    let token = this.#freshest(auth);
+    if (token.expiresAt - REFRESH_MARGIN_SECONDS <= Date.now() / 1000) {
+      token = (await this.#refresh.run(() => this.#refreshToken(auth, token))) ?? token;
+    }
+    const first = await this.#mailbox.run(() => callGraph(request, { graphBase, accessToken: token.accessToken }));
+    if (first.ok || first.status !== 401) return first;
+    const refreshed = await this.#refresh.run(() => this.#refreshToken(auth, token));
+    if (!refreshed) return SIGN_IN_EXPIRED;
+    return this.#mailbox.run(() => callGraph(request, { graphBase, accessToken: refreshed.accessToken }));
+  }
+
+  /** The newer of the grant's token and one this agent refreshed since. */
+  #freshest(auth: AgentAuth): StoredToken {
+    const stored = this.ctx.storage.kv.get<StoredToken>(TOKEN_KEY);
+    return stored && stored.expiresAt > auth.expiresAt ? stored : auth;
+  }
+
+  async #refreshToken(auth: AgentAuth, current: StoredToken): Promise<StoredToken | undefined> {
+    const refreshToken = current.refreshToken ?? auth.refreshToken;
+    if (!refreshToken) return undefined;
+    const config = readConfig(this.env);
+    const tenant = await tenantRegistry(this.env.DB).findById(auth.tenantId);
+    if (!tenant || tenant.status !== "active") return undefined;
+    const result = await refreshTokens(
+      { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) },
+      refreshToken,
+      graphScopesFor(tenant.policy),
+    );
+    if (isEntraFailure(result)) {
+      logEvent("agent_token_refresh_failed", { tenantId: auth.tenantId, kind: result.kind, aadsts: result.aadsts });
+      return undefined;
+    }
+    const token = { accessToken: result.accessToken, refreshToken: result.refreshToken ?? refreshToken, expiresAt: result.expiresAt };
+    this.ctx.storage.kv.put(TOKEN_KEY, token);
+    return token;
+  }
+
+  /** Offboarding and sign-out: forget every token this agent holds. */
+  async forget(): Promise<void> {
+    this.ctx.storage.kv.delete(TOKEN_KEY);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * When to retry a Graph call: 429 always (Graph's throttling), 503/504 only
+ * for idempotent calls (a POST that timed out may have happened), honouring
+ * Retry-After, within a bounded number of attempts and total wait.
+ */
+export const MAX_ATTEMPTS = 4;
+export const MAX_TOTAL_WAIT_MS = 20_000;
+const MAX_SINGLE_WAIT_MS = 10_000;
+const BASE_BACKOFF_MS = 500;
+
+export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface RetryInput {
+  status: number;
+  attempt: number;
+  idempotent: boolean;
+  retryAfter: string | null | undefined;
+  waitedMs: number;
+}
+
+export function retryDelay({ status, attempt, idempotent, retryAfter, waitedMs }: RetryInput): number | undefined {
+  const retryable = status === 429 || ((status === 503 || status === 504) && idempotent);
+  if (!retryable || attempt + 1 >= MAX_ATTEMPTS) return undefined;
+  const wait = Math.min(retryAfterMs(retryAfter) ?? BASE_BACKOFF_MS * 2 ** attempt, MAX_SINGLE_WAIT_MS);
+  return waitedMs + wait > MAX_TOTAL_WAIT_MS ? undefined : wait;
+}
+
+export function isIdempotent(method: string): boolean {
+  return method === "GET" || method === "PUT" || method === "DELETE";
+}

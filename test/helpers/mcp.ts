@@ -1,0 +1,72 @@
+import { env } from "cloudflare:workers";
+import { call, json, tenantUrl } from "./gateway";
+import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
+
+/**
+ * A user of a fresh tenant, signed in through the real OAuth bridge, with
+ * helpers that speak MCP JSON-RPC to the tenant's /mcp.
+ */
+export interface ToolCallResult {
+  isError: boolean;
+  text: string;
+}
+
+async function readRpc(response: Response): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
+  const body = await response.text();
+  if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    const data = body.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).pop() ?? "{}";
+    return JSON.parse(data);
+  }
+  return JSON.parse(body);
+}
+
+export async function connectedUser(options: { policy?: Record<string, unknown> } = {}) {
+  const tenant = await tenantWithUser();
+  if (options.policy) {
+    const patched = await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: options.policy, bearer: tenant.adminKey });
+    if (patched.status !== 200) throw new Error(`policy: ${patched.status} ${await patched.text()}`);
+  }
+  const client = await registerClient(tenant.slug);
+  const { verifier, challenge } = await pkcePair();
+  const back = await authorizeInBrowser(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+  const tokens = await json<{ access_token: string }>(await exchangeCode(tenant.slug, client.client_id, back.searchParams.get("code") ?? "", verifier));
+  let id = 0;
+  const rpc = async (method: string, params: Record<string, unknown> = {}) => {
+    id += 1;
+    const response = await call(tenantUrl(tenant.slug, "/mcp"), {
+      json: { jsonrpc: "2.0", id, method, params },
+      bearer: tokens.access_token,
+      headers: { accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+    });
+    if (response.status !== 200) throw new Error(`${method}: HTTP ${response.status} ${await response.text()}`);
+    return readRpc(response);
+  };
+  return {
+    tenant,
+    user: tenant.user,
+    accessToken: tokens.access_token,
+    /** Emulator-side ids, for seeding or inspecting data through the control API. */
+    entra: { tenantId: tenant.entraTenantId, oid: tenant.user.oid },
+    rpc,
+    async listTools(): Promise<{ name: string; annotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[]> {
+      const reply = await rpc("tools/list");
+      return (reply.result?.tools ?? []) as never;
+    },
+    async callTool(name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> {
+      const reply = await rpc("tools/call", { name, arguments: args });
+      if (reply.error) return { isError: true, text: reply.error.message };
+      const result = reply.result as { isError?: boolean; content?: { type: string; text?: string }[] };
+      return { isError: Boolean(result.isError), text: (result.content ?? []).map((c) => c.text ?? "").join("\n") };
+    },
+  };
+}
+
+/** Queue a Graph fault on the emulator for this user only (429 or 503). */
+export async function injectGraphFault(user: { entra: { tenantId: string; oid: string } }, fault: { status: 429 | 503; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
+  const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...fault, userKey: `${user.entra.tenantId}.${user.entra.oid}` }),
+  });
+  if (!response.ok) throw new Error(`fault: ${response.status}`);
+}
