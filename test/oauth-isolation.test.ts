@@ -114,14 +114,26 @@ describe("tenant isolation of the OAuth bridge", () => {
     expect(againOnA.status).toBe(302);
 
     const clientB = await registerClient(b.slug);
-    for (const clientId of [clientB.client_id, clientA.client_id]) {
-      const onB = await withCookies(authorizeUrl(b.slug, clientId, challenge), approvals);
-      expect(onB.headers.get("location")).toBeNull();
-      expect([200, 400]).toContain(onB.status);
-    }
+    const aClientOnB = await withCookies(authorizeUrl(b.slug, clientA.client_id, challenge), approvals);
+    expect(aClientOnB.status).toBe(400);
+    expect(aClientOnB.headers.get("location")).toBeNull();
     const pageOnB = await withCookies(authorizeUrl(b.slug, clientB.client_id, challenge), approvals);
     expect(pageOnB.status).toBe(200);
+    expect(pageOnB.headers.get("location")).toBeNull();
     expect(await pageOnB.text()).toContain('name="handle"');
+  });
+
+  it("refuses A's Entra callback (state and binding cookie) replayed at B's /callback, and A's still completes", async () => {
+    const { a, b } = await twoTenants();
+    const client = await registerClient(a.slug);
+    const { challenge } = await pkcePair();
+    const browserA = new Browser();
+    const { callback, upstreamCookies } = await callbackFor(browserA, authorizeUrl(a.slug, client.client_id, challenge), a.user.userPrincipalName);
+    const onB = await withCookies(tenantUrl(b.slug, `/callback${callback.search}`), upstreamCookies);
+    expect(onB.status).toBe(400);
+    expect(onB.headers.get("location")).toBeNull();
+    expect(await kvKeys(`t:${b.tenant.id}:grant:`)).toEqual([]);
+    expect((await browserA.fetch(callback.toString())).status).toBe(302);
   });
 
   it("writes every KV key of A's flow under t:<A id>: and none under B's prefix or unprefixed", async () => {

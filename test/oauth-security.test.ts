@@ -16,6 +16,7 @@ import {
   registerClient,
   signedIn,
   tenantWithUser,
+  upsertEntraApp,
   whoami,
   withCookies,
   type OAuthTenant,
@@ -201,6 +202,21 @@ describe("browser binding of state and consent", () => {
     expect(back.searchParams.get("state")).toBe("client-state-1");
   });
 
+  // BUG (src/oauth/authorize-routes.ts:103): `await c.req.raw.clone().formData()` throws a TypeError for
+  // a body that is not form-encoded (JSON, broken multipart); it escapes the handler and onError answers
+  // 500 internal_error (logged as unhandled_error). It should answer the same 400 "This consent form is
+  // not valid" page as any other malformed consent form.
+  it("answers a POST /authorize whose body is not a form with the 400 consent-form page, not a 500", async () => {
+    const tenant = await tenantWithUser();
+    const asJson = await call(tenantUrl(tenant.slug, "/authorize"), { json: { handle: "x", decision: "approve" } });
+    expectLocalErrorPage(asJson);
+    const brokenMultipart = await call(tenantUrl(tenant.slug, "/authorize"), {
+      body: "not multipart",
+      headers: { "content-type": "multipart/form-data; boundary=zz" },
+    });
+    expectLocalErrorPage(brokenMultipart);
+  });
+
   it("escapes a malicious client_name on the consent page and forbids framing it", async () => {
     const tenant = await tenantWithUser();
     const registered = await call(tenantUrl(tenant.slug, "/register"), {
@@ -235,6 +251,27 @@ describe("Entra's answer at /callback", () => {
     expectLocalErrorPage(page, status);
     expect(await page.text()).toContain(status === 403 ? "belongs to another organization" : "Sign-in could not be verified");
     expect(await kvKeys(`t:${tenant.tenant.id}:grant:`)).toEqual([]);
+  });
+
+  it("redirects an expired Entra code to the client as access_denied and issues no grant", async () => {
+    const { tenant, client, challenge } = await setup();
+    const browser = new Browser();
+    const { callback } = await callbackFor(browser, authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+    await emulatorControl("/grants/expire", { kind: "code", tenantId: tenant.entraTenantId, oid: tenant.user.oid });
+    expectErrorRedirect(await browser.fetch(callback.toString()), CLIENT_REDIRECT, "access_denied");
+    expect(await kvKeys(`t:${tenant.tenant.id}:grant:`)).toEqual([]);
+  });
+
+  it("shows a 502 page and alerts the tenant admin when Entra rejects the org's secret at sign-in", async () => {
+    const { tenant, client, challenge } = await setup();
+    const browser = new Browser();
+    const { callback } = await callbackFor(browser, authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+    await upsertEntraApp(tenant, { secrets: [{ value: `Zz9~${crypto.randomUUID().replace(/-/g, "")}` }] });
+    expectLocalErrorPage(await browser.fetch(callback.toString()), 502);
+    const alerts = await json<{ alerts: { kind: string; detail: string }[] }>(
+      await call(tenantUrl(tenant.slug, "/api/admin/alerts"), { bearer: tenant.adminKey }),
+    );
+    expect(alerts.alerts.find((alert) => alert.kind === "entra_app_rejected")?.detail).toContain("AADSTS7000215");
   });
 
   it("redirects an Entra error to the client as access_denied with the client's state", async () => {

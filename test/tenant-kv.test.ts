@@ -104,11 +104,11 @@ describe("purgeTenantKv", () => {
     const lookalike = `${a}0`;
     await env.OAUTH_KV.put(`t:${lookalike}:key:0`, "z");
 
-    expect(await purgeTenantKv(env.OAUTH_KV, a)).toBe(30);
+    expect(await purgeTenantKv(env.OAUTH_KV, a)).toEqual({ removed: 30, complete: true });
     expect(await kvNamesWithPrefix(`t:${a}:`)).toEqual([]);
     expect((await kvNamesWithPrefix(`t:${b}:`)).length).toBe(3);
     expect(await viewB.get("key:0")).toBe("y");
     expect(await env.OAUTH_KV.get(`t:${lookalike}:key:0`)).toBe("z");
-    expect(await purgeTenantKv(env.OAUTH_KV, a)).toBe(0);
+    expect(await purgeTenantKv(env.OAUTH_KV, a)).toEqual({ removed: 0, complete: true });
   });
 });

@@ -100,7 +100,8 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
   })
   .post("/authorize", async (c) => {
     const { oauth, origin } = oauthContext(c);
-    const form = ConsentForm.safeParse(Object.fromEntries(await c.req.raw.clone().formData()));
+    const fields = await c.req.raw.clone().formData().then(Object.fromEntries, () => undefined);
+    const form = ConsentForm.safeParse(fields);
     if (!form.success) return problemPage(400, "This consent form is not valid", "Open the sign-in link from your app again.");
     try {
       if (form.data.decision === "deny") {
