@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { decodeCursor, encodeCursor } from "../cursor";
+import type { GraphRequest } from "../client";
+import type { ToolContext } from "./types";
+
+/** Input fields and paging shared by list tools. */
+export const idField = (what: string) =>
+  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long").describe(`The ${what} id, as returned by a list or search tool.`);
+
+export const limitField = (max = 50, fallback = 25) =>
+  z.number().int().min(1).max(max).default(fallback).describe(`How many items to return (1–${max}, default ${fallback}).`);
+
+export const cursorField = z
+  .string()
+  .max(4096)
+  .optional()
+  .describe("The nextCursor of a previous call, to get the next page. Leave out for the first page.");
+
+export const emailField = z.email("expected an email address");
+
+export const recipientsField = z
+  .array(z.string().min(3).max(320))
+  .max(100)
+  .describe('Email addresses, optionally with names: "Ada Lovelace <ada@contoso.com>".');
+
+/**
+ * The first page's request, or the page a cursor points at (which keeps the
+ * original query). Cursors are bound to their tool.
+ */
+export function pageRequest(tool: string, cursor: string | undefined, first: GraphRequest): GraphRequest {
+  if (!cursor) return first;
+  const next = decodeCursor(tool, cursor);
+  return { ...first, path: next.path, query: next.query };
+}
+
+/** The cursor line a list tool appends when Graph has more. */
+export function nextCursorLine(tool: string, ctx: ToolContext, body: { "@odata.nextLink"?: string }): string {
+  const link = body["@odata.nextLink"];
+  if (!link) return "";
+  const cursor = encodeCursor(tool, link, ctx.graphBase);
+  return cursor ? `\nMore results: call ${tool} with cursor "${cursor}"` : "";
+}
