@@ -1,0 +1,93 @@
+import { env } from "cloudflare:workers";
+import { expect, inject, it } from "vitest";
+import { connectedUser } from "../test/helpers/mcp";
+
+/**
+ * Token economy: how many tokens a client spends on the catalogue and on
+ * standard answers, against the raw Graph JSON for the same data (what a
+ * server that passes Graph through would hand the model).
+ */
+const CATALOGUE_TARGET_TOKENS = 6000;
+const RATIO_TARGET = 5;
+
+async function post(path: string, body: unknown) {
+  const response = await fetch(`${inject("benchCollectorUrl")}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return response.status === 204 ? undefined : response.json();
+}
+
+async function rawGraph(token: string, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${env.GRAPH_BASE}/v1.0${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  return response.text();
+}
+
+async function graphToken(tenantId: string, oid: string) {
+  const response = await fetch(`${env.LOGIN_BASE}/_emulator/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tenantId, oid, scopes: ["Mail.Read", "Calendars.Read", "User.Read"] }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+function weekFrom(date: Date) {
+  const start = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const end = new Date(start.getTime() + 7 * 86_400_000);
+  return { start: start.toISOString().slice(0, 19), end: end.toISOString().slice(0, 19) };
+}
+
+it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSON", async () => {
+  const user = await connectedUser();
+  const token = await graphToken(user.entra.tenantId, user.entra.oid);
+  const tools = await user.listTools();
+
+  const longest = JSON.parse(await rawGraph(token, "/me/messages?$top=300&$select=id,body")) as { value: { id: string; body: { content: string; contentType: string } }[] };
+  const longHtml = longest.value.filter((m) => m.body.contentType === "html").sort((a, b) => b.body.content.length - a.body.content.length)[0];
+  const week = weekFrom(new Date());
+
+  const cases: { name: string; gateway: string; raw: string }[] = [
+    {
+      name: "list 25 messages",
+      gateway: (await user.callTool("list_messages", { limit: 25 })).text,
+      raw: await rawGraph(token, "/me/messages?$top=25"),
+    },
+    {
+      name: "list a week of events",
+      gateway: (await user.callTool("list_events", { start: week.start, end: week.end })).text,
+      raw: await rawGraph(token, `/me/calendarView?startDateTime=${week.start}&endDateTime=${week.end}&$top=100`),
+    },
+    {
+      name: "get a long HTML message",
+      gateway: (await user.callTool("get_message", { id: longHtml?.id ?? "" })).text,
+      raw: await rawGraph(token, `/me/messages/${encodeURIComponent(longHtml?.id ?? "")}`),
+    },
+  ];
+  const texts: Record<string, string> = { catalogue: JSON.stringify({ tools }) };
+  for (const entry of cases) {
+    texts[`${entry.name}:gateway`] = entry.gateway;
+    texts[`${entry.name}:raw`] = entry.raw;
+  }
+  const counts = (await post("/tokens", { texts })) as Record<string, number>;
+
+  const rows = cases.map((entry) => {
+    const gateway = counts[`${entry.name}:gateway`] ?? 0;
+    const raw = counts[`${entry.name}:raw`] ?? 0;
+    return { name: entry.name, gateway, raw, ratio: raw / Math.max(1, gateway) };
+  });
+  await post("/section", {
+    id: "token-economy",
+    title: "Token economy (issue: tool catalogue)",
+    note: `Targets: the full catalogue under ${CATALOGUE_TARGET_TOKENS} tokens; standard answers at least ${RATIO_TARGET}× smaller than the raw Graph JSON for the same data.`,
+    headers: ["case", "gateway tokens", "raw Graph JSON tokens", "ratio"],
+    rows: [
+      [`tools/list, ${tools.length} tools`, counts.catalogue ?? 0, "—", "—"],
+      ...rows.map((row) => [row.name, row.gateway, row.raw, `${row.ratio.toFixed(1)}×`]),
+    ],
+  });
+
+  expect(counts.catalogue).toBeLessThan(CATALOGUE_TARGET_TOKENS);
+  for (const row of rows) expect(row.ratio, row.name).toBeGreaterThanOrEqual(RATIO_TARGET);
+});
