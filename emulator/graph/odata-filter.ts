@@ -145,8 +145,9 @@ export function evaluate(node: Node, item: unknown): boolean {
       return node.name === "startswith" ? target.startsWith(value) : target.endsWith(value);
     }
     case "compare": {
-      const left = resolve(node.left, item);
-      const right = resolve(node.right, item);
+      // A property the item lacks compares as null, as Graph treats absent facets (`file ne null`).
+      const left = resolve(node.left, item) ?? null;
+      const right = resolve(node.right, item) ?? null;
       if (node.op === "eq") return left === null || right === null ? left === right : compareValues(left, right) === 0;
       if (node.op === "ne") return left === null || right === null ? left !== right : compareValues(left, right) !== 0;
       if (left === undefined || left === null || right === undefined || right === null) return false;

@@ -184,6 +184,9 @@ describe("emulated Graph users", () => {
     expect(either.value.map((u) => u.id)).toEqual([other.oid]);
     const malformed = await graph(token, "/users?$search=justtext", { headers: { ConsistencyLevel: "eventual" } });
     expect(malformed.status).toBe(400);
+    expect((await graph(token, "/users?$count=true")).status).toBe(400);
+    const counted = await graph(token, "/users?$count=true&$top=1", { headers: { ConsistencyLevel: "eventual" } });
+    expect(await counted.json()).toMatchObject({ "@odata.count": 2 });
   });
 
   it("gets a user by id or userPrincipalName, never one of another tenant", async () => {

@@ -1,5 +1,206 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
 import type { GraphEnv } from "../../context";
+import { scopes } from "../auth";
+import { GRAPH_ERRORS, graphError } from "../errors";
+import { listResponse, selectFields } from "../odata";
+import {
+  childrenOf,
+  type DriveItemRecord,
+  type DriveStore,
+  findByPath,
+  type PermissionRecord,
+  presentDrive,
+  presentItem,
+  readBytes,
+  searchBelow,
+  seedDrive,
+  sizeOf,
+} from "../seed/files";
 
-/** Graph v1.0 files endpoints (to be implemented). */
-export const filesRoutes = new Hono<GraphEnv>();
+/**
+ * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}), items by id
+ * or by path (`root:/a/b:`), children, content with Range, search(q='…')
+ * and createLink. One dispatcher parses the address, since Graph's
+ * `root:/path:/action` and `search(q='…')` forms are not plain route segments.
+ */
+const READ = ["Files.Read", "Files.Read.All", "Files.ReadWrite", "Files.ReadWrite.All"];
+const WRITE = ["Files.ReadWrite", "Files.ReadWrite.All"];
+
+const itemNotFound = () => graphError(404, "itemNotFound", "The resource could not be found.");
+const invalidRequest = (message: string) => graphError(400, "invalidRequest", message);
+
+type Address = { kind: "drive" } | { kind: "item"; base: string; path: string[] | null; action: string | null };
+
+class BadAddress extends Error {}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadAddress(`Invalid percent-encoding in '${segment}'`);
+  }
+}
+
+/** Parses what follows `/me/drive`: "", "/root", "/items/{id}", "/root:/a/b:", "…:/children", "/root/search(q='x')". */
+export function parseAddress(rest: string): Address | undefined {
+  if (rest === "" || rest === "/") return { kind: "drive" };
+  if (rest.startsWith("/search(")) return { kind: "item", base: "root", path: null, action: decode(rest.slice(1)) };
+  const match = /^\/root(.*)$/.exec(rest) ?? /^\/items\/([^/:]+)(.*)$/.exec(rest);
+  if (!match) return undefined;
+  const base = match.length === 3 ? decode(match[1] ?? "") : "root";
+  let tail = (match.length === 3 ? match[2] : match[1]) ?? "";
+  let path: string[] | null = null;
+  if (tail.startsWith(":")) {
+    const close = tail.indexOf(":", 1);
+    path = (close < 0 ? tail.slice(1) : tail.slice(1, close)).split("/").filter(Boolean).map(decode);
+    tail = close < 0 ? "" : tail.slice(close + 1);
+  }
+  if (tail === "" || tail === "/") return { kind: "item", base, path, action: null };
+  return tail.startsWith("/") ? { kind: "item", base, path, action: decode(tail.slice(1)) } : undefined;
+}
+
+/** `search(q='it''s')` → "it's". */
+export function searchTerm(action: string): string | undefined {
+  const match = /^search\(q='((?:[^']|'')*)'\)$/.exec(action);
+  return match ? (match[1] ?? "").replace(/''/g, "'") : undefined;
+}
+
+function driveOf(c: Context<GraphEnv>): DriveStore {
+  const { tenant, user } = c.get("caller");
+  return c.get("graph").forUser("files", tenant.tenantId, user, (owner) => seedDrive(tenant.tenantId, owner));
+}
+
+/** Resolves the request's drive address to the drive or an item of the caller's own drive. */
+function resolve(c: Context<GraphEnv>): { drive: DriveStore; item?: DriveItemRecord; action: string | null } | Response {
+  const drive = driveOf(c);
+  const pathname = new URL(c.req.url).pathname;
+  const match = /^\/v1\.0\/(?:me\/drive|drives\/([^/]+))(.*)$/.exec(pathname);
+  if (!match) return itemNotFound();
+  try {
+    if (match[1] !== undefined && decode(match[1]) !== drive.driveId) return itemNotFound();
+    const address = parseAddress(match[2] ?? "");
+    if (!address) return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${match[2] ?? ""}'.`);
+    if (address.kind === "drive") return { drive, action: null };
+    const base = drive.items.get(address.base === "root" ? drive.rootId : address.base);
+    const item = base && address.path ? findByPath(drive, base, address.path) : base;
+    return item ? { drive, item, action: address.action } : itemNotFound();
+  } catch (error) {
+    if (error instanceof BadAddress) return invalidRequest(error.message);
+    throw error;
+  }
+}
+
+function parseRange(header: string, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    return suffix === 0 || size === 0 ? "unsatisfiable" : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (start >= size) return "unsatisfiable";
+  return end < start ? undefined : { start, end };
+}
+
+/** The file's bytes directly (Graph answers 302 to a pre-authenticated URL; clients follow it to the same bytes). */
+function content(c: Context<GraphEnv>, drive: DriveStore, item: DriveItemRecord): Response {
+  if (item.folder) return invalidRequest("The item is a folder; only files have content.");
+  const size = sizeOf(drive, item);
+  const headers: Record<string, string> = {
+    "content-type": item.mimeType ?? "application/octet-stream",
+    "accept-ranges": "bytes",
+    "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(item.name)}`,
+  };
+  const rangeHeader = c.req.header("range");
+  const range = rangeHeader ? parseRange(rangeHeader, size) : undefined;
+  if (range === "unsatisfiable") {
+    return graphError(416, "invalidRange", "The requested range is not satisfiable.", { "content-range": `bytes */${size}` });
+  }
+  if (range) {
+    const bytes = readBytes(item, range.start, range.end + 1);
+    return new Response(bytes, {
+      status: 206,
+      headers: { ...headers, "content-range": `bytes ${range.start}-${range.end}/${size}`, "content-length": String(bytes.length) },
+    });
+  }
+  const bytes = readBytes(item, 0, size);
+  return new Response(bytes, { status: 200, headers: { ...headers, "content-length": String(bytes.length) } });
+}
+
+function itemList(c: Context<GraphEnv>, drive: DriveStore, items: DriveItemRecord[], defaultOrderBy?: string): Response {
+  return listResponse(c, items, { present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
+}
+
+function getDrive(c: Context<GraphEnv>): Response {
+  const target = resolve(c);
+  if (target instanceof Response) return target;
+  const { drive, item, action } = target;
+  const select = c.req.query("$select");
+  if (!item) return c.json(selectFields(presentDrive(drive), select));
+  if (action === null) return c.json(selectFields(presentItem(drive, item), select));
+  if (action === "children") return itemList(c, drive, item.folder ? childrenOf(drive, item.id) : [], "name");
+  if (action === "content") return content(c, drive, item);
+  const term = searchTerm(action);
+  if (term !== undefined) return itemList(c, drive, item.folder ? searchBelow(drive, item, term) : []);
+  if (action.startsWith("search(")) return invalidRequest("Invalid search syntax; expected search(q='text').");
+  return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${action}'.`);
+}
+
+const LinkInput = z.strictObject({
+  type: z.enum(["view", "edit"]),
+  scope: z.enum(["anonymous", "organization", "users"]).default("organization"),
+  expirationDateTime: z.iso.datetime({ offset: true }).optional(),
+  password: z.string().min(1).optional(),
+  retainInheritedPermissions: z.boolean().optional(),
+});
+
+function randomToken(length: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => alphabet[byte % 64]).join("");
+}
+
+function linkKind(item: DriveItemRecord): string {
+  if (item.folder) return "f";
+  const extension = item.name.split(".").pop()?.toLowerCase();
+  return extension === "docx" ? "w" : extension === "xlsx" ? "x" : extension === "pptx" ? "p" : extension === "pdf" ? "b" : "u";
+}
+
+async function createLink(c: Context<GraphEnv>): Promise<Response> {
+  const target = resolve(c);
+  if (target instanceof Response) return target;
+  const { drive, item, action } = target;
+  if (!item || action !== "createLink") return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${action ?? ""}'.`);
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  }
+  const parsed = LinkInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return invalidRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  const input = parsed.data;
+  const existing = item.permissions.find((p) => p.link.type === input.type && p.link.scope === input.scope);
+  if (existing) return c.json(existing, 200);
+  const webUrl = `${drive.webBase.replace("/personal/", `/:${linkKind(item)}:/g/personal/`)}/${randomToken(46)}`;
+  const permission: PermissionRecord & { expirationDateTime?: string } = {
+    id: crypto.randomUUID(),
+    roles: [input.type === "edit" ? "write" : "read"],
+    shareId: `u!${btoa(webUrl).replace(/=+$/, "").replace(/\//g, "_").replace(/\+/g, "-")}`,
+    hasPassword: input.password !== undefined,
+    link: { scope: input.scope, type: input.type, webUrl, preventsDownload: false },
+    ...(input.expirationDateTime ? { expirationDateTime: new Date(input.expirationDateTime).toISOString() } : {}),
+  };
+  item.permissions.push(permission);
+  return c.json(permission, 201);
+}
+
+export const filesRoutes = new Hono<GraphEnv>()
+  .get("/me/drive/*", scopes(...READ), getDrive)
+  .get("/drives/:driveId/*", scopes(...READ), getDrive)
+  .post("/me/drive/*", scopes(...WRITE), createLink)
+  .post("/drives/:driveId/*", scopes(...WRITE), createLink);

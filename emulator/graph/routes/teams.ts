@@ -1,5 +1,259 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
 import type { GraphEnv } from "../../context";
+import { scopes } from "../auth";
+import { GRAPH_ERRORS, graphError } from "../errors";
+import { listResponse, selectFields } from "../odata";
+import {
+  type ChannelRecord,
+  type ChatRecord,
+  identity,
+  type MemberRule,
+  type MessageRecord,
+  membersOf,
+  postedMessage,
+  seedChannelThread,
+  seedChatThread,
+  seedTeams,
+  syncOneOnOneChats,
+  type TeamRecord,
+  type TeamsStore,
+  thread,
+} from "../seed/teams";
+import { createMeeting, MeetingInput } from "../seed/teams-meetings";
+import { type MessageWhere, presentChannel, presentChat, presentMember, presentMessage, presentTeam } from "../seed/teams-present";
 
-/** Graph v1.0 teams endpoints (to be implemented). */
-export const teamsRoutes = new Hono<GraphEnv>();
+/**
+ * Graph v1.0 Teams: joined teams, channels, channel messages and replies,
+ * chats and chat messages, and online meetings. All tenant-wide (forTenant):
+ * a member posting is seen by every other member; ids of another tenant
+ * never resolve (404) and a non-member of the caller's tenant gets 403.
+ */
+const TEAM_READ = ["Team.ReadBasic.All", "TeamSettings.Read.All", "TeamSettings.ReadWrite.All"];
+const CHANNEL_READ = ["Channel.ReadBasic.All", "ChannelSettings.Read.All", "ChannelSettings.ReadWrite.All"];
+const CHANNEL_MESSAGE_READ = ["ChannelMessage.Read.All"];
+const CHANNEL_MESSAGE_SEND = ["ChannelMessage.Send"];
+const CHAT_READ = ["Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"];
+const CHAT_MESSAGE_READ = ["Chat.Read", "Chat.ReadWrite"];
+const CHAT_MESSAGE_SEND = ["ChatMessage.Send", "Chat.ReadWrite"];
+const MEETING_READ = ["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"];
+const MEETING_WRITE = ["OnlineMeetings.ReadWrite"];
+
+const MessageInput = z.object({
+  subject: z.string().max(255).nullable().optional(),
+  importance: z.enum(["normal", "high", "urgent"]).optional(),
+  body: z.object({
+    contentType: z.preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(["text", "html"])).default("text"),
+    content: z.string().min(1).max(28_000),
+  }),
+  mentions: z
+    .array(z.object({ id: z.number().int().min(0), mentionText: z.string().max(256), mentioned: z.object({ user: z.object({ id: z.string().max(100) }) }) }))
+    .max(20)
+    .optional(),
+  attachments: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+});
+
+/** Parses a JSON body with `schema`; Graph's 400 shape on failure. `@odata.*` annotations are ignored. */
+async function readBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+  }
+  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
+    raw = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith("@odata.")));
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+}
+
+const notFound = (message: string) => graphError(404, "NotFound", message);
+const forbidden = (message: string) => graphError(403, "Forbidden", message);
+
+function teamsOf(c: Context<GraphEnv>): TeamsStore {
+  const { tenant } = c.get("caller");
+  const store = c.get("graph").forTenant("teams", tenant.tenantId, () => seedTeams(tenant.tenantId));
+  syncOneOnOneChats(store, [...tenant.users.values()]);
+  return store;
+}
+
+function isMember(c: Context<GraphEnv>, includes: MemberRule): boolean {
+  const { tenant, user } = c.get("caller");
+  return membersOf(tenant, includes).some((member) => member.oid === user.oid);
+}
+
+function expands(c: Context, name: string): boolean {
+  return (c.req.query("$expand") ?? "").split(",").some((part) => part.trim() === name);
+}
+
+function findTeam(c: Context<GraphEnv>): { store: TeamsStore; team: TeamRecord } | Response {
+  const store = teamsOf(c);
+  const id = c.req.param("teamId") ?? "";
+  const team = store.teams.find((candidate) => candidate.id === id.toLowerCase());
+  if (!team) return notFound(`No team found with Group Id ${id}`);
+  if (!isMember(c, team.includes)) return forbidden("The user is not a member of this team.");
+  return { store, team };
+}
+
+type ChannelContext = { team: TeamRecord; channel: ChannelRecord; messages: MessageRecord[]; where: MessageWhere };
+
+function findChannel(c: Context<GraphEnv>, withMessages = true): ChannelContext | Response {
+  const found = findTeam(c);
+  if (found instanceof Response) return found;
+  const { store, team } = found;
+  const channel = team.channels.find((candidate) => candidate.id === c.req.param("channelId"));
+  if (!channel) return notFound("Channel not found.");
+  const { tenant } = c.get("caller");
+  const key = `${team.id}|${channel.id}`;
+  const messages = withMessages ? thread(store, key, () => seedChannelThread(`thread:${tenant.tenantId}:${channel.id}`, membersOf(tenant, team.includes), channel.topics)) : [];
+  return { team, channel, messages, where: { kind: "channel", tenantId: tenant.tenantId, teamId: team.id, channelId: channel.id } };
+}
+
+function visibleChat(c: Context<GraphEnv>, chat: ChatRecord): boolean {
+  return membersOf(c.get("caller").tenant, chat.includes).length >= chat.minMembers;
+}
+
+function findChat(c: Context<GraphEnv>): { chat: ChatRecord; messages: MessageRecord[]; where: MessageWhere } | Response {
+  const store = teamsOf(c);
+  const { tenant } = c.get("caller");
+  const chat = store.chats.get(c.req.param("chatId") ?? "");
+  if (!chat || !visibleChat(c, chat)) return notFound("Chat not found.");
+  if (!isMember(c, chat.includes)) return forbidden("The user is not a member of this chat.");
+  const messages = thread(store, chat.id, () => seedChatThread(`thread:${tenant.tenantId}:${chat.id}`, membersOf(tenant, chat.includes)));
+  return { chat, messages, where: { kind: "chat", tenantId: tenant.tenantId, chatId: chat.id } };
+}
+
+function messageList(c: Context, messages: readonly MessageRecord[], where: MessageWhere, expandReplies = false): Response {
+  const items = messages.map((message) => presentMessage(message, where, expandReplies));
+  return listResponse(c, items, { defaultOrderBy: "createdDateTime desc", defaultTop: 20, maxTop: 50 });
+}
+
+/** Builds a message from a POST body, resolving mentions against the tenant's users. */
+async function newMessage(c: Context<GraphEnv>, replyToId: string | null, siblings: readonly MessageRecord[]): Promise<MessageRecord | Response> {
+  const input = await readBody(c, MessageInput);
+  if (input instanceof Response) return input;
+  const { tenant, user } = c.get("caller");
+  const mentions = [];
+  for (const mention of input.mentions ?? []) {
+    const mentioned = tenant.users.get(mention.mentioned.user.id.toLowerCase()) ?? tenant.users.get(mention.mentioned.user.id);
+    if (!mentioned) return GRAPH_ERRORS.badRequest(`Mentioned user '${mention.mentioned.user.id}' was not found.`);
+    mentions.push({ id: mention.id, mentionText: mention.mentionText, mentioned: identity(mentioned) });
+  }
+  return postedMessage(user, input.body, replyToId, siblings, {
+    subject: input.subject ?? null,
+    importance: input.importance ?? "normal",
+    mentions,
+    attachments: input.attachments ?? [],
+  });
+}
+
+export const teamsRoutes = new Hono<GraphEnv>()
+  .get("/me/joinedTeams", scopes(...TEAM_READ), (c) => {
+    const { tenantId } = c.get("caller").tenant;
+    const teams = teamsOf(c).teams.filter((team) => isMember(c, team.includes));
+    return listResponse(c, teams.map((team) => presentTeam(team, tenantId)), { defaultTop: 100, maxTop: 1000 });
+  })
+  .get("/teams/:teamId", scopes(...TEAM_READ), (c) => {
+    const found = findTeam(c);
+    if (found instanceof Response) return found;
+    return c.json(selectFields(presentTeam(found.team, c.get("caller").tenant.tenantId), c.req.query("$select")));
+  })
+  .get("/teams/:teamId/channels", scopes(...CHANNEL_READ), (c) => {
+    const found = findTeam(c);
+    if (found instanceof Response) return found;
+    const { tenantId } = c.get("caller").tenant;
+    return listResponse(c, found.team.channels.map((channel) => presentChannel(found.team, channel, tenantId)), { defaultTop: 100, maxTop: 1000 });
+  })
+  .get("/teams/:teamId/channels/:channelId", scopes(...CHANNEL_READ), (c) => {
+    const found = findChannel(c, false);
+    if (found instanceof Response) return found;
+    return c.json(selectFields(presentChannel(found.team, found.channel, c.get("caller").tenant.tenantId), c.req.query("$select")));
+  })
+  .get("/teams/:teamId/channels/:channelId/messages", scopes(...CHANNEL_MESSAGE_READ), (c) => {
+    const found = findChannel(c);
+    return found instanceof Response ? found : messageList(c, found.messages, found.where, expands(c, "replies"));
+  })
+  .post("/teams/:teamId/channels/:channelId/messages", scopes(...CHANNEL_MESSAGE_SEND), async (c) => {
+    const found = findChannel(c);
+    if (found instanceof Response) return found;
+    const message = await newMessage(c, null, found.messages);
+    if (message instanceof Response) return message;
+    found.messages.push(message);
+    return c.json(presentMessage(message, found.where), 201);
+  })
+  .get("/teams/:teamId/channels/:channelId/messages/:messageId", scopes(...CHANNEL_MESSAGE_READ), (c) => {
+    const found = findChannel(c);
+    if (found instanceof Response) return found;
+    const message = found.messages.find((candidate) => candidate.id === c.req.param("messageId"));
+    return message ? c.json(presentMessage(message, found.where, expands(c, "replies"))) : notFound("Message not found.");
+  })
+  .get("/teams/:teamId/channels/:channelId/messages/:messageId/replies", scopes(...CHANNEL_MESSAGE_READ), (c) => {
+    const found = findChannel(c);
+    if (found instanceof Response) return found;
+    const parent = found.messages.find((candidate) => candidate.id === c.req.param("messageId"));
+    return parent ? messageList(c, parent.replies, found.where) : notFound("Message not found.");
+  })
+  .post("/teams/:teamId/channels/:channelId/messages/:messageId/replies", scopes(...CHANNEL_MESSAGE_SEND), async (c) => {
+    const found = findChannel(c);
+    if (found instanceof Response) return found;
+    const parent = found.messages.find((candidate) => candidate.id === c.req.param("messageId"));
+    if (!parent) return notFound("Message not found.");
+    const reply = await newMessage(c, parent.id, parent.replies);
+    if (reply instanceof Response) return reply;
+    parent.replies.push(reply);
+    parent.lastModifiedDateTime = reply.createdDateTime;
+    return c.json(presentMessage(reply, found.where), 201);
+  })
+  .get("/me/chats", scopes(...CHAT_READ), (c) => {
+    const { tenant } = c.get("caller");
+    const withMembers = expands(c, "members");
+    const chats = [...teamsOf(c).chats.values()].filter((chat) => visibleChat(c, chat) && isMember(c, chat.includes));
+    const items = chats.map((chat) => presentChat(chat, tenant.tenantId, withMembers ? membersOf(tenant, chat.includes) : undefined));
+    return listResponse(c, items, { defaultOrderBy: "lastUpdatedDateTime desc", defaultTop: 20, maxTop: 50 });
+  })
+  .get("/chats/:chatId", scopes(...CHAT_READ), (c) => {
+    const found = findChat(c);
+    if (found instanceof Response) return found;
+    const { tenant } = c.get("caller");
+    const members = expands(c, "members") ? membersOf(tenant, found.chat.includes) : undefined;
+    return c.json(selectFields(presentChat(found.chat, tenant.tenantId, members), c.req.query("$select")));
+  })
+  .get("/chats/:chatId/members", scopes("ChatMember.Read", ...CHAT_READ), (c) => {
+    const found = findChat(c);
+    if (found instanceof Response) return found;
+    const { tenant } = c.get("caller");
+    return listResponse(c, membersOf(tenant, found.chat.includes).map((user) => presentMember(found.chat.id, user, tenant.tenantId)), { defaultTop: 100 });
+  })
+  .get("/chats/:chatId/messages", scopes(...CHAT_MESSAGE_READ), (c) => {
+    const found = findChat(c);
+    return found instanceof Response ? found : messageList(c, found.messages, found.where);
+  })
+  .get("/chats/:chatId/messages/:messageId", scopes(...CHAT_MESSAGE_READ), (c) => {
+    const found = findChat(c);
+    if (found instanceof Response) return found;
+    const message = found.messages.find((candidate) => candidate.id === c.req.param("messageId"));
+    return message ? c.json(presentMessage(message, found.where)) : notFound("Message not found.");
+  })
+  .post("/chats/:chatId/messages", scopes(...CHAT_MESSAGE_SEND), async (c) => {
+    const found = findChat(c);
+    if (found instanceof Response) return found;
+    const message = await newMessage(c, null, found.messages);
+    if (message instanceof Response) return message;
+    found.messages.push(message);
+    found.chat.lastUpdatedDateTime = message.createdDateTime;
+    return c.json(presentMessage(message, found.where), 201);
+  })
+  .post("/me/onlineMeetings", scopes(...MEETING_WRITE), async (c) => {
+    const input = await readBody(c, MeetingInput);
+    if (input instanceof Response) return input;
+    const { tenant, user } = c.get("caller");
+    return c.json(createMeeting(teamsOf(c), tenant, user, input), 201);
+  })
+  .get("/me/onlineMeetings/:meetingId", scopes(...MEETING_READ), (c) => {
+    const meeting = teamsOf(c).meetings.get(c.req.param("meetingId"));
+    if (!meeting || meeting.organizerId !== c.get("caller").user.oid) return notFound("The online meeting was not found.");
+    return c.json(selectFields(meeting.resource, c.req.query("$select")));
+  });

@@ -1,0 +1,184 @@
+import type { EmulatedTenant, EmulatedUser } from "../../state";
+import { seededId, seededRandom } from "../random";
+import type { ContactRecord } from "./contacts";
+
+/**
+ * The directory (`/users`) and the People API (`/me/people`) derived from
+ * the tenant's users and the caller's contacts. Pure functions: no storage.
+ */
+export function splitName(displayName: string): { givenName: string; surname: string | null } {
+  const [givenName = displayName, ...rest] = displayName.split(" ");
+  return { givenName, surname: rest.join(" ") || null };
+}
+
+/** Graph's `user` resource with its default property set. */
+export function userResource(user: EmulatedUser): Record<string, unknown> {
+  return {
+    id: user.oid,
+    businessPhones: [],
+    displayName: user.displayName,
+    ...splitName(user.displayName),
+    jobTitle: user.jobTitle ?? null,
+    mail: user.mail,
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: "en-US",
+    userPrincipalName: user.userPrincipalName,
+  };
+}
+
+const SEARCHABLE = new Set(["displayname", "givenname", "surname", "mail", "userprincipalname", "jobtitle"]);
+
+/** Graph's directory search matches the start of any word of the property. */
+function wordPrefix(value: unknown, term: string): boolean {
+  if (typeof value !== "string") return false;
+  const text = value.toLowerCase();
+  return text.startsWith(term) || text.split(/[^\p{L}\p{N}]+/u).some((word) => word.startsWith(term));
+}
+
+/**
+ * Parses a directory `$search`: `"property:value"` clauses joined by AND/OR
+ * (AND binds tighter). Returns undefined when the expression is malformed.
+ */
+export function parseDirectorySearch(raw: string): ((item: Record<string, unknown>) => boolean) | undefined {
+  const tokens = raw.match(/"[^"]*"|\S+/g) ?? [];
+  const groups: { property: string; term: string }[][] = [[]];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? "";
+    if (i % 2 === 1) {
+      if (token === "OR") groups.push([]);
+      else if (token !== "AND") return undefined;
+      continue;
+    }
+    const clause = /^"([A-Za-z]+):(.*)"$/.exec(token);
+    const property = clause?.[1]?.toLowerCase();
+    if (!clause || !property || !SEARCHABLE.has(property)) return undefined;
+    groups.at(-1)?.push({ property, term: (clause[2] ?? "").trim().toLowerCase() });
+  }
+  if (tokens.length === 0 || tokens.length % 2 === 0) return undefined;
+  return (item) =>
+    groups.some((group) =>
+      group.every(({ property, term }) => {
+        const key = Object.keys(item).find((name) => name.toLowerCase() === property);
+        return key !== undefined && wordPrefix(item[key], term);
+      }),
+    );
+}
+
+export interface PersonRecord {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  birthday: string;
+  personNotes: string;
+  isFavorite: boolean;
+  jobTitle: string | null;
+  companyName: string | null;
+  yomiCompany: string;
+  department: string | null;
+  officeLocation: string | null;
+  profession: string;
+  userPrincipalName: string;
+  imAddress: string | null;
+  scoredEmailAddresses: { address: string; relevanceScore: number; selectionLikelihood: string }[];
+  phones: { type: string; number: string }[];
+  postalAddresses: unknown[];
+  websites: unknown[];
+  personType: { class: string; subclass: string };
+}
+
+const FREQUENT_CONTACTS = 15;
+
+function score(caller: EmulatedUser, id: string, low: number, high: number): number {
+  return Math.round((low + seededRandom(`people:${caller.oid}:${id}`)() * (high - low)) * 10) / 10;
+}
+
+/** People relevant to the caller, most relevant first: colleagues, then frequent contacts. */
+export function peopleFor(tenant: EmulatedTenant, caller: EmulatedUser, contacts: Iterable<ContactRecord>): PersonRecord[] {
+  const colleagues = [...tenant.users.values()]
+    .filter((user) => user.oid !== caller.oid)
+    .map((user): PersonRecord => {
+      const relevance = score(caller, user.oid, 12, 30);
+      return {
+        id: user.oid,
+        displayName: user.displayName,
+        ...splitName(user.displayName),
+        birthday: "",
+        personNotes: "",
+        isFavorite: false,
+        jobTitle: user.jobTitle ?? null,
+        companyName: tenant.displayName,
+        yomiCompany: "",
+        department: null,
+        officeLocation: null,
+        profession: "",
+        userPrincipalName: user.userPrincipalName,
+        imAddress: `sip:${user.userPrincipalName}`,
+        scoredEmailAddresses: [{ address: user.mail, relevanceScore: relevance, selectionLikelihood: "notSpecified" }],
+        phones: [],
+        postalAddresses: [],
+        websites: [],
+        personType: { class: "Person", subclass: "OrganizationUser" },
+      };
+    });
+  const frequent = [...contacts]
+    .filter((contact) => contact.emailAddresses.length > 0)
+    .map((contact): PersonRecord => {
+      const relevance = score(caller, contact.id, 1, 12);
+      return {
+        id: seededId(`person:${contact.id}`),
+        displayName: contact.displayName,
+        givenName: contact.givenName,
+        surname: contact.surname,
+        birthday: "",
+        personNotes: "",
+        isFavorite: false,
+        jobTitle: contact.jobTitle,
+        companyName: contact.companyName,
+        yomiCompany: "",
+        department: contact.department,
+        officeLocation: contact.officeLocation,
+        profession: "",
+        userPrincipalName: "",
+        imAddress: null,
+        scoredEmailAddresses: contact.emailAddresses.map((email, index) => ({
+          address: email.address,
+          relevanceScore: Math.max(1, relevance - index * 2),
+          selectionLikelihood: "notSpecified",
+        })),
+        phones: [
+          ...contact.businessPhones.map((number) => ({ type: "business", number })),
+          ...(contact.mobilePhone ? [{ type: "mobile", number: contact.mobilePhone }] : []),
+        ],
+        postalAddresses: [],
+        websites: [],
+        personType: { class: "Person", subclass: "PersonalContact" },
+      };
+    })
+    .sort((a, b) => topScore(b) - topScore(a))
+    .slice(0, FREQUENT_CONTACTS);
+  return [...colleagues, ...frequent].sort((a, b) => topScore(b) - topScore(a));
+}
+
+function topScore(person: PersonRecord): number {
+  return person.scoredEmailAddresses[0]?.relevanceScore ?? 0;
+}
+
+/** How well a person matches a People `$search` term (0 = no match). */
+function matchRank(person: PersonRecord, term: string): number {
+  if (person.displayName.toLowerCase().startsWith(term)) return 3;
+  if ([person.displayName, person.givenName, person.surname].some((name) => wordPrefix(name, term))) return 2;
+  return person.scoredEmailAddresses.some((email) => email.address.toLowerCase().startsWith(term)) ? 1 : 0;
+}
+
+/** Matching people, best match first, then by relevance. */
+export function searchPeople(people: readonly PersonRecord[], rawTerm: string): PersonRecord[] {
+  const term = rawTerm.replace(/^"|"$/g, "").trim().toLowerCase();
+  if (!term) return [...people];
+  return people
+    .map((person) => ({ person, rank: matchRank(person, term) }))
+    .filter((entry) => entry.rank > 0)
+    .sort((a, b) => b.rank - a.rank || topScore(b.person) - topScore(a.person))
+    .map((entry) => entry.person);
+}

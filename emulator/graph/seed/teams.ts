@@ -1,0 +1,190 @@
+import type { EmulatedTenant, EmulatedUser } from "../../state";
+import { pick, seededId, seededRandom } from "../random";
+import { channelPost, chatLine, GENERAL_TOPICS, GROUP_CHATS, memberRule, replyText, TEAM_SPECS } from "./teams-content";
+
+/**
+ * Tenant-wide Teams data: teams with channels, group/meeting/1:1 chats and
+ * their messages. Members are the tenant's users, chosen by a rule on each
+ * user's position in the tenant (so users added later join too); message
+ * threads are seeded on first access, authored by the members at that time.
+ */
+export type MemberRule = (index: number, oid: string) => boolean;
+
+export interface Identity {
+  id: string;
+  displayName: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  replyToId: string | null;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  from: Identity;
+  subject: string | null;
+  importance: "normal" | "high" | "urgent";
+  body: { contentType: "text" | "html"; content: string };
+  mentions: { id: number; mentionText: string; mentioned: Identity }[];
+  attachments: unknown[];
+  replies: MessageRecord[];
+}
+
+export interface ChannelRecord {
+  id: string;
+  displayName: string;
+  description: string;
+  createdDateTime: string;
+  topics: string[];
+}
+
+export interface TeamRecord {
+  id: string;
+  displayName: string;
+  description: string;
+  visibility: "private" | "public";
+  createdDateTime: string;
+  includes: MemberRule;
+  channels: ChannelRecord[];
+}
+
+export interface ChatRecord {
+  id: string;
+  topic: string | null;
+  chatType: "oneOnOne" | "group" | "meeting";
+  createdDateTime: string;
+  lastUpdatedDateTime: string;
+  includes: MemberRule;
+  /** Seeded group chats only exist once the rule selects enough members. */
+  minMembers: number;
+  onlineMeetingInfo?: Record<string, unknown>;
+}
+
+export interface TeamsStore {
+  tenantId: string;
+  teams: TeamRecord[];
+  chats: Map<string, ChatRecord>;
+  /** `<teamId>|<channelId>` or `<chatId>` → top-level messages, oldest first. */
+  threads: Map<string, MessageRecord[]>;
+  meetings: Map<string, { organizerId: string; resource: Record<string, unknown> }>;
+}
+
+const DAY_MS = 86_400_000;
+
+function hex(seed: string, length = 32): string {
+  const random = seededRandom(seed);
+  return Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join("");
+}
+
+function todayMs(): number {
+  const now = new Date();
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+}
+
+export function seedTeams(tenantId: string): TeamsStore {
+  const created = new Date(todayMs() - 500 * DAY_MS).toISOString();
+  const teams = TEAM_SPECS.map((spec, t): TeamRecord => {
+    const general = { displayName: "General", description: `${spec.displayName} — general discussion.`, topics: GENERAL_TOPICS };
+    return {
+      id: seededId(`team:${tenantId}:${t}`),
+      displayName: spec.displayName,
+      description: spec.description,
+      visibility: spec.visibility,
+      createdDateTime: created,
+      includes: memberRule(spec.members),
+      channels: [general, ...spec.channels].map((channel, c) => ({
+        id: `19:${hex(`channel:${tenantId}:${t}:${c}`)}@thread.tacv2`,
+        displayName: channel.displayName,
+        description: channel.description,
+        createdDateTime: created,
+        topics: channel.topics,
+      })),
+    };
+  });
+  const chats = new Map<string, ChatRecord>();
+  GROUP_CHATS.forEach((spec, g) => {
+    const id = spec.chatType === "meeting" ? `19:meeting_${btoa(hex(`meeting:${tenantId}:${g}`, 36)).slice(0, 48)}@thread.v2` : `19:${hex(`chat:${tenantId}:${g}`)}@thread.v2`;
+    chats.set(id, { id, topic: spec.topic, chatType: spec.chatType, createdDateTime: created, lastUpdatedDateTime: created, includes: memberRule(spec.members), minMembers: 2 });
+  });
+  return { tenantId, teams, chats, threads: new Map(), meetings: new Map() };
+}
+
+/** 1:1 chats between each user and the first user, and between neighbours. */
+export function syncOneOnOneChats(store: TeamsStore, users: readonly EmulatedUser[]): void {
+  const created = new Date(todayMs() - 200 * DAY_MS).toISOString();
+  users.forEach((user, index) => {
+    for (const other of [users[0], users[index - 1]]) {
+      if (!other || other.oid === user.oid) continue;
+      const [a, b] = [user.oid, other.oid].sort();
+      const id = `19:${a}_${b}@unq.gbl.spaces`;
+      if (!store.chats.has(id)) {
+        store.chats.set(id, { id, topic: null, chatType: "oneOnOne", createdDateTime: created, lastUpdatedDateTime: created, includes: (_, oid) => oid === a || oid === b, minMembers: 2 });
+      }
+    }
+  });
+}
+
+export function membersOf(tenant: EmulatedTenant, includes: MemberRule): EmulatedUser[] {
+  return [...tenant.users.values()].filter((user, index) => includes(index, user.oid));
+}
+
+export function identity(user: EmulatedUser): Identity {
+  return { id: user.oid, displayName: user.displayName };
+}
+
+/** Unique, increasing epoch-millisecond ids as Teams uses, spread over the last few weeks. */
+function timeline(random: () => number, count: number, days: number): number[] {
+  // Ends before today's first hours so seeded replies (up to ~12h later) are never in the future.
+  const end = todayMs() - 13 * 3_600_000;
+  return Array.from({ length: count }, () => end - Math.floor(random() * days * DAY_MS)).sort((a, b) => a - b).map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
+}
+
+function message(at: number, author: EmulatedUser, content: string, replyToId: string | null): MessageRecord {
+  const iso = new Date(at).toISOString();
+  return { id: String(at), replyToId, createdDateTime: iso, lastModifiedDateTime: iso, from: identity(author), subject: null, importance: "normal", body: { contentType: "html", content }, mentions: [], attachments: [], replies: [] };
+}
+
+export function seedChannelThread(seed: string, authors: readonly EmulatedUser[], topics: readonly string[]): MessageRecord[] {
+  const random = seededRandom(seed);
+  if (authors.length === 0) return [];
+  return timeline(random, 20 + Math.floor(random() * 21), 30).map((at) => {
+    const author = pick(random, authors);
+    const others = authors.filter((user) => user.oid !== author.oid);
+    const mentioned = others.length > 0 && random() < 0.15 ? pick(random, others) : undefined;
+    const post = message(at, author, channelPost(random, topics, mentioned?.displayName), null);
+    if (mentioned) post.mentions = [{ id: 0, mentionText: mentioned.displayName, mentioned: identity(mentioned) }];
+    if (random() < 0.15) post.importance = "high";
+    if (random() < 0.35) {
+      let replyAt = at;
+      for (let r = 0, n = 1 + Math.floor(random() * 4); r < n; r++) {
+        replyAt += 60_000 + Math.floor(random() * 3 * 3_600_000);
+        post.replies.push(message(replyAt, pick(random, authors), replyText(random), post.id));
+      }
+      post.lastModifiedDateTime = new Date(replyAt).toISOString();
+    }
+    return post;
+  });
+}
+
+export function seedChatThread(seed: string, authors: readonly EmulatedUser[]): MessageRecord[] {
+  const random = seededRandom(seed);
+  if (authors.length === 0) return [];
+  return timeline(random, 8 + Math.floor(random() * 13), 14).map((at) => message(at, pick(random, authors), chatLine(random), null));
+}
+
+/** The thread for `key`, seeded on first access. */
+export function thread(store: TeamsStore, key: string, seed: () => MessageRecord[]): MessageRecord[] {
+  let messages = store.threads.get(key);
+  if (!messages) {
+    messages = seed();
+    store.threads.set(key, messages);
+  }
+  return messages;
+}
+
+/** A message posted now, with an id unique within `siblings`. */
+export function postedMessage(author: EmulatedUser, body: MessageRecord["body"], replyToId: string | null, siblings: readonly MessageRecord[], extra: Partial<MessageRecord> = {}): MessageRecord {
+  let at = Date.now();
+  const taken = new Set(siblings.map((m) => m.id));
+  while (taken.has(String(at))) at += 1;
+  return { ...message(at, author, body.content, replyToId), body, ...extra };
+}
