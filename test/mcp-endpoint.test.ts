@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { call, json, tenantUrl } from "./helpers/gateway";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 
 describe("/mcp: catalogue, policy and agent", () => {
@@ -36,5 +37,17 @@ describe("/mcp: catalogue, policy and agent", () => {
     const user = await connectedUser();
     const reply = await user.rpc("resources/read", { uri: "profile://me" });
     expect(JSON.stringify(reply.result)).toContain(user.user.userPrincipalName);
+  });
+});
+
+describe("legacy SSE transport", () => {
+  it("answers /sse with a clear 410 that points to the Streamable HTTP endpoint", async () => {
+    const user = await connectedUser();
+    for (const path of ["/sse", "/sse/message?sessionId=abc"]) {
+      const response = await call(tenantUrl(user.tenant.slug, path), { bearer: user.accessToken });
+      expect(response.status).toBe(410);
+      const body = await json<{ error: string; mcpUrl: string }>(response);
+      expect(body).toMatchObject({ error: "sse_transport_not_supported", mcpUrl: tenantUrl(user.tenant.slug, "/mcp") });
+    }
   });
 });

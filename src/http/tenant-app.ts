@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { TenantEnv, TenantVariables } from "./context";
 import { contextFromEntry } from "./request-context";
 import { ApiError } from "./errors";
@@ -15,6 +15,18 @@ import { REGISTER_PATH, tenantProvider } from "../oauth/provider";
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
  * tenant keeps only its admin API, so its admin can resume it.
  */
+function legacySseGone(c: Context<TenantEnv>): Response {
+  const mcpUrl = `${new URL(c.req.url).origin}/mcp`;
+  return c.json(
+    {
+      error: "sse_transport_not_supported",
+      message: `This server speaks MCP over Streamable HTTP at ${mcpUrl}. Point your client there, or bridge an SSE-only client with mcp-remote ${mcpUrl}.`,
+      mcpUrl,
+    },
+    410,
+  );
+}
+
 export const tenantApp = new Hono<TenantEnv>()
   .use("*", contextFromEntry<TenantVariables>())
   .use("*", async (c, next) => {
@@ -39,6 +51,10 @@ export const tenantApp = new Hono<TenantEnv>()
     const reason = c.req.query("error_description")?.slice(0, 300);
     return c.html(adminConsentResultPage(c.get("tenant"), granted, reason), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
   })
+  // The legacy SSE transport cannot be served safely without sessions bound to
+  // their owner; old clients are told where the Streamable HTTP endpoint is.
+  .all("/sse/*", (c) => legacySseGone(c))
+  .all("/sse", (c) => legacySseGone(c))
   .route("/", authorizeRoutes)
   .route("/", callbackRoute)
   .post(REGISTER_PATH, async (c, next) => {
