@@ -1,0 +1,109 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { getAgentByName } from "agents";
+import { describe, expect, it } from "vitest";
+import { Semaphore, SingleFlight } from "../src/agent/semaphore";
+import { agentName, type AgentAuth, type UserGraphAgent } from "../src/agent/user-agent";
+import type { GraphResponse } from "../src/graph/client";
+import { tenantWithUser } from "./helpers/oauth-flow";
+
+/** Entra tokens for the tenant's user, straight from the emulator's code flow. */
+async function entraTokens(tenant: Awaited<ReturnType<typeof tenantWithUser>>) {
+  const verifier = "v".repeat(64);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  const challenge = btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const authorize = new URL(`${env.LOGIN_BASE}/${tenant.entraTenantId}/oauth2/v2.0/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: String(tenant.input.clientId), response_type: "code", redirect_uri: tenant.redirectUri,
+    scope: "openid offline_access User.Read", code_challenge: challenge, code_challenge_method: "S256", login_hint: tenant.user.userPrincipalName,
+  }).toString();
+  const code = new URL((await fetch(authorize, { redirect: "manual" })).headers.get("location") ?? "").searchParams.get("code") ?? "";
+  const response = await fetch(`${env.LOGIN_BASE}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: tenant.redirectUri, code_verifier: verifier, client_id: String(tenant.input.clientId), client_secret: String(tenant.input.clientSecret) }),
+  });
+  return (await response.json()) as { access_token: string; refresh_token: string };
+}
+
+async function agentFor(auth: AgentAuth) {
+  return getAgentByName(env.USER_AGENT, agentName(auth));
+}
+
+describe("the per-user Graph agent", () => {
+  it("is named <tenantId>:<tid>.<oid> and refuses a request carrying another user's claims", async () => {
+    const tenant = await tenantWithUser();
+    const tokens = await entraTokens(tenant);
+    const mine: AgentAuth = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+    expect(agentName(mine)).toBe(`${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`);
+    const agent = await agentFor(mine);
+    const ok = (await agent.graph({ method: "GET", path: "/me" }, mine)) as GraphResponse;
+    expect(ok.ok).toBe(true);
+    // Same user and directory, but presented as another gateway tenant: a different agent name.
+    const foreign = { ...mine, tenantId: crypto.randomUUID() };
+    const refused = (await agent.graph({ method: "GET", path: "/me" }, foreign)) as GraphResponse;
+    expect(refused).toMatchObject({ ok: false, status: 403, code: "WrongAgent" });
+  });
+
+  it("refreshes an expired Graph token once for many concurrent calls, and keeps the new token in its own storage", async () => {
+    const tenant = await tenantWithUser();
+    const tokens = await entraTokens(tenant);
+    const auth: AgentAuth = {
+      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
+      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10,
+    };
+    const agent = await agentFor(auth);
+    // The emulator honours a rotated refresh token only once more, so several
+    // refreshes in parallel would make some calls fail: all succeed only with one.
+    const results = (await Promise.all(Array.from({ length: 6 }, () => agent.graph({ method: "GET", path: "/me" }, auth)))) as GraphResponse[];
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
+    const stored = await runInDurableObject(agent as unknown as DurableObjectStub<UserGraphAgent>, (_instance, state) =>
+      state.storage.kv.get<{ accessToken: string; expiresAt: number }>("graph-token"),
+    );
+    expect(stored?.accessToken).not.toBe(tokens.access_token);
+    expect(stored?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it("answers SignInExpired when Microsoft revoked the user, without throwing", async () => {
+    const tenant = await tenantWithUser();
+    const tokens = await entraTokens(tenant);
+    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`, { method: "POST" });
+    const auth: AgentAuth = {
+      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
+      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    };
+    const result = (await (await agentFor(auth)).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
+    expect(result).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });
+  });
+});
+
+describe("mailbox concurrency and single flight", () => {
+  it("never runs more than the limit at once", async () => {
+    const semaphore = new Semaphore(4);
+    let active = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        semaphore.run(async () => {
+          active += 1;
+          peak = Math.max(peak, active);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          active -= 1;
+        }),
+      ),
+    );
+    expect(peak).toBe(4);
+  });
+
+  it("shares one in-flight task among concurrent callers", async () => {
+    const flight = new SingleFlight<number>();
+    let runs = 0;
+    const task = async () => {
+      runs += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return runs;
+    };
+    expect(await Promise.all([flight.run(task), flight.run(task), flight.run(task)])).toEqual([1, 1, 1]);
+    expect(await flight.run(task)).toBe(2);
+  });
+});
