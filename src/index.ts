@@ -62,6 +62,7 @@ export default {
         config,
         registry: tenantRegistry(env.DB),
         kv: env.OAUTH_KV,
+        agents: env.USER_AGENT,
         tenantCache: sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS),
       }),
     );

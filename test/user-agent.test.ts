@@ -107,3 +107,19 @@ describe("mailbox concurrency and single flight", () => {
     expect(await flight.run(task)).toBe(2);
   });
 });
+
+describe("offboarding and agents", () => {
+  it("wipes every signed-in user's agent storage when the tenant is deleted", async () => {
+    const { connectedUser } = await import("./helpers/mcp");
+    const { call, tenantUrl } = await import("./helpers/gateway");
+    const user = await connectedUser();
+    expect((await user.callTool("whoami")).isError).toBe(false);
+    const name = `${user.tenant.tenant.id}:${user.entra.tenantId}.${user.entra.oid}`;
+    const stub = (await getAgentByName(env.USER_AGENT, name)) as unknown as DurableObjectStub<UserGraphAgent>;
+    await runInDurableObject(stub, (_instance, state) => state.storage.kv.put("graph-token", { accessToken: "x", expiresAt: 1 }));
+    const deleted = await call(tenantUrl(user.tenant.slug, "/api/admin/tenant"), { method: "DELETE", json: { confirm: user.tenant.slug }, bearer: user.tenant.adminKey });
+    expect(deleted.status).toBe(200);
+    const left = await runInDurableObject(stub, (_instance, state) => state.storage.kv.get("graph-token"));
+    expect(left).toBeUndefined();
+  });
+});

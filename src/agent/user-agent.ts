@@ -94,8 +94,8 @@ export class UserGraphAgent extends Agent<Env> {
     return token;
   }
 
-  /** Offboarding and sign-out: forget every token this agent holds. */
+  /** Offboarding: forget every token and anything else this agent holds. */
   async forget(): Promise<void> {
-    this.ctx.storage.kv.delete(TOKEN_KEY);
+    await this.ctx.storage.deleteAll();
   }
 }

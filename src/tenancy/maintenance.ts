@@ -1,8 +1,6 @@
 import type { Config } from "../config";
 import { logError, logEvent } from "../lib/log";
-import { purgeTenant } from "./offboarding";
-import type { Registry } from "./registry";
-import type { TenantCache } from "./tenant-cache";
+import { purgeTenant, type PurgeDeps } from "./offboarding";
 
 /**
  * The scheduled sweep: finishes tenant deletions that were cut short, and
@@ -15,7 +13,7 @@ export function daysUntil(date: Date, now = Date.now()): number {
   return Math.floor((date.getTime() - now) / DAY_MS);
 }
 
-export async function runMaintenance(deps: { registry: Registry; kv: KVNamespace; tenantCache: TenantCache; config: Config }) {
+export async function runMaintenance(deps: PurgeDeps & { config: Config }) {
   const summary = { purged: 0, stillDeleting: 0, expiryWarnings: 0 };
   for (const tenant of await deps.registry.listDeleting(5)) {
     try {

@@ -1,12 +1,15 @@
 import { logEvent } from "../lib/log";
 import type { Registry } from "./registry";
 import type { TenantCache } from "./tenant-cache";
-import { purgeTenantKv } from "./tenant-kv";
+import { getAgentByName } from "agents";
+import type { UserGraphAgent } from "../agent/user-agent";
+import { purgeTenantKv, tenantKeyPrefix } from "./tenant-kv";
 import type { Tenant } from "./tenant";
 
 /**
- * Deletes everything the gateway holds for a tenant: every `t:<tenantId>:`
- * KV key (OAuth clients, grants, tokens) and then its D1 rows (with the
+ * Deletes everything the gateway holds for a tenant: each user's agent
+ * storage, every `t:<tenantId>:` KV key (OAuth clients, grants, tokens) and
+ * then its D1 rows (with the
  * wrapped data key, which makes any stray copy of the secret undecryptable).
  *
  * The tenant is first marked `deleting`, which takes it offline at once and
@@ -16,16 +19,41 @@ import type { Tenant } from "./tenant";
  */
 export type PurgeResult = { deleted: true; kvKeysDeleted: number } | { deleted: false; kvKeysDeleted: number };
 
-export async function purgeTenant(
-  deps: { registry: Registry; kv: KVNamespace; tenantCache: TenantCache },
-  tenant: Tenant,
-): Promise<PurgeResult> {
+export interface PurgeDeps {
+  registry: Registry;
+  kv: KVNamespace;
+  tenantCache: TenantCache;
+  agents: DurableObjectNamespace<UserGraphAgent>;
+}
+
+/** Grants name their users; each user's agent (refreshed Graph tokens) is wiped before its grant goes. */
+async function forgetUserAgents(deps: PurgeDeps, tenantId: string, budget: number): Promise<{ calls: number; complete: boolean }> {
+  const grantPrefix = `${tenantKeyPrefix(tenantId)}grant:`;
+  let calls = 0;
+  for (;;) {
+    const page = await deps.kv.list({ prefix: grantPrefix, limit: 100 });
+    const userIds = new Set(page.keys.map((key) => key.name.slice(grantPrefix.length).split(":")[0] ?? "").filter(Boolean));
+    for (const userId of userIds) {
+      await (await getAgentByName(deps.agents, `${tenantId}:${userId}`)).forget();
+    }
+    await Promise.all(page.keys.map((key) => deps.kv.delete(key.name)));
+    calls += userIds.size * 2 + page.keys.length + 1;
+    if (page.list_complete) return { calls, complete: true };
+    if (calls >= budget) return { calls, complete: false };
+  }
+}
+
+const CALL_BUDGET = 800;
+
+export async function purgeTenant(deps: PurgeDeps, tenant: Tenant): Promise<PurgeResult> {
   if (tenant.status !== "deleting") {
     await deps.registry.setStatus(tenant.id, "deleting");
     logEvent("tenant_deletion_started", { tenantId: tenant.id });
   }
   deps.tenantCache.invalidate(tenant.slug);
-  const kv = await purgeTenantKv(deps.kv, tenant.id);
+  const agents = await forgetUserAgents(deps, tenant.id, CALL_BUDGET);
+  if (!agents.complete) return { deleted: false, kvKeysDeleted: 0 };
+  const kv = await purgeTenantKv(deps.kv, tenant.id, CALL_BUDGET - agents.calls);
   if (!kv.complete) {
     logEvent("tenant_purge_partial", { tenantId: tenant.id, kvKeysDeleted: kv.removed });
     return { deleted: false, kvKeysDeleted: kv.removed };

@@ -120,7 +120,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
       });
     }
     const purged = purgeResponseBody(
-      await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache") }, tenant),
+      await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT }, tenant),
     );
     return c.json(purged.body, purged.status);
   });
