@@ -121,9 +121,14 @@ function resolve(operand: Operand, item: unknown): unknown {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T/;
 
+/** Graph writes zone-less date-times ("…T09:00:00.0000000") meaning UTC unless told otherwise. */
+function parseGraphDate(value: string): number {
+  return Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value.replace(/(\.\d{3})\d*$/, "$1")}Z`);
+}
+
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === "string" && typeof b === "string" && ISO_DATE.test(a) && ISO_DATE.test(b)) {
-    return Date.parse(a) - Date.parse(b);
+    return parseGraphDate(a) - parseGraphDate(b);
   }
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);

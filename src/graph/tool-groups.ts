@@ -16,7 +16,11 @@ interface GroupPermissions {
 export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = {
   mail: { read: ["Mail.Read"], readWrite: ["Mail.ReadWrite", "Mail.Send"] },
   // MailboxSettings.Read tells the user's time zone, so times come back in it.
-  calendar: { read: ["Calendars.Read", "MailboxSettings.Read"], readWrite: ["Calendars.ReadWrite", "MailboxSettings.Read"] },
+  // Calendars.Read.Shared is what findMeetingTimes requires.
+  calendar: {
+    read: ["Calendars.Read", "Calendars.Read.Shared", "MailboxSettings.Read"],
+    readWrite: ["Calendars.ReadWrite", "Calendars.Read.Shared", "MailboxSettings.Read"],
+  },
   contacts: {
     read: ["Contacts.Read", "People.Read", "User.ReadBasic.All"],
     readWrite: ["Contacts.ReadWrite", "People.Read", "User.ReadBasic.All"],
