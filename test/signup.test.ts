@@ -157,3 +157,26 @@ describe("POST /api/signup", () => {
     expect((await postSignup({ slug: "x" })).status).toBe(400);
   });
 });
+
+describe("invite-only signup", () => {
+  async function signupWithInvite(body: Record<string, unknown>) {
+    const { createExecutionContext } = await import("cloudflare:test");
+    const worker = (await import("../src/index")).default;
+    const request = new Request(`${APEX}/api/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": uniqueIp() },
+      body: JSON.stringify(body),
+    });
+    return worker.fetch(request, { ...env, SIGNUP_INVITE_TOKEN: "invite-2026-secret" }, createExecutionContext());
+  }
+
+  it("refuses a signup without the operator's invite token, and accepts one with it", async () => {
+    const without = await signupWithInvite(await signupBody());
+    expect(without.status).toBe(403);
+    expect((await json<ErrorBody>(without)).error).toBe("invite_required");
+    const wrong = await signupWithInvite(await signupBody({ inviteToken: "guess" }));
+    expect(wrong.status).toBe(403);
+    const right = await signupWithInvite(await signupBody({ inviteToken: "invite-2026-secret" }));
+    expect(right.status).toBe(201);
+  });
+});
