@@ -1,0 +1,283 @@
+import type { EmulatedUser } from "../../state";
+import { opaqueId, pick, seededRandom } from "../random";
+import { attachmentFile, CATEGORIES, colleagues, composeBody, externalPeople, type Person, pickTopic, PIXEL_PNG, SYSTEM_SENDERS } from "./mail-content";
+import { base64Size, htmlDocument, isoSeconds, previewOf, utf8Base64 } from "./mail-text";
+
+/**
+ * A user's Exchange mailbox: the well-known folders and about two hundred
+ * messages over the last ninety days, the same content for the same user
+ * every time (dates are relative to the day the mailbox was first opened).
+ * Records hold Graph's `message` wire shape plus the attachments.
+ */
+export interface EmailAddress {
+  name: string;
+  address: string;
+}
+export interface Recipient {
+  emailAddress: EmailAddress;
+}
+export interface ItemBody {
+  contentType: "html" | "text";
+  content: string;
+}
+export interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
+}
+export interface FollowupFlag {
+  flagStatus: "notFlagged" | "flagged" | "complete";
+  startDateTime?: DateTimeTimeZone;
+  dueDateTime?: DateTimeTimeZone;
+  completedDateTime?: DateTimeTimeZone;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  lastModifiedDateTime: string;
+  contentId: string | null;
+  contentLocation: string | null;
+  contentBytes: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  receivedDateTime: string;
+  sentDateTime: string;
+  hasAttachments: boolean;
+  internetMessageId: string;
+  subject: string;
+  bodyPreview: string;
+  importance: "low" | "normal" | "high";
+  parentFolderId: string;
+  conversationId: string;
+  conversationIndex: string;
+  isDeliveryReceiptRequested: boolean;
+  isReadReceiptRequested: boolean;
+  isRead: boolean;
+  isDraft: boolean;
+  inferenceClassification: "focused" | "other";
+  body: ItemBody;
+  /** Only the new part of the body (no quoted history); returned when selected. */
+  uniqueBody: ItemBody;
+  sender: Recipient | null;
+  from: Recipient | null;
+  toRecipients: Recipient[];
+  ccRecipients: Recipient[];
+  bccRecipients: Recipient[];
+  replyTo: Recipient[];
+  flag: FollowupFlag;
+  attachments: AttachmentRecord[];
+}
+
+export const WELL_KNOWN_FOLDERS = [
+  { name: "inbox", displayName: "Inbox" },
+  { name: "drafts", displayName: "Drafts" },
+  { name: "sentitems", displayName: "Sent Items" },
+  { name: "deleteditems", displayName: "Deleted Items" },
+  { name: "archive", displayName: "Archive" },
+  { name: "junkemail", displayName: "Junk Email" },
+  { name: "outbox", displayName: "Outbox" },
+] as const;
+export type WellKnownName = (typeof WELL_KNOWN_FOLDERS)[number]["name"] | "msgfolderroot";
+
+export interface FolderRecord {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+  wellKnownName: WellKnownName;
+}
+
+export interface MailStore {
+  tenantId: string;
+  owner: EmulatedUser;
+  rootId: string;
+  folders: Map<string, FolderRecord>;
+  byName: Map<WellKnownName, string>;
+  messages: Map<string, MessageRecord>;
+}
+
+const DAY_MS = 86_400_000;
+const SEEDED_MESSAGES = 200;
+
+export function recipient(person: Person | EmailAddress): Recipient {
+  return { emailAddress: { name: person.name, address: person.address } };
+}
+
+export function changeKeyFor(seed: string): string {
+  return `CQAAABYAAAD${opaqueId(`ck:${seed}`).slice(4, 32)}`;
+}
+
+export function flagDate(ms: number): DateTimeTimeZone {
+  return { dateTime: `${new Date(ms).toISOString().slice(0, 19)}.0000000`, timeZone: "UTC" };
+}
+
+export function emptyMailbox(tenantId: string, owner: EmulatedUser): MailStore {
+  const key = `${tenantId}:${owner.oid}`;
+  const rootId = opaqueId(`mail-folder:${key}:msgfolderroot`);
+  const folders = new Map<string, FolderRecord>([[rootId, { id: rootId, displayName: "Top of Information Store", parentFolderId: opaqueId(`mail-folder:${key}:root`), wellKnownName: "msgfolderroot" }]]);
+  const byName = new Map<WellKnownName, string>([["msgfolderroot", rootId]]);
+  for (const folder of WELL_KNOWN_FOLDERS) {
+    const id = opaqueId(`mail-folder:${key}:${folder.name}`);
+    folders.set(id, { id, displayName: folder.displayName, parentFolderId: rootId, wellKnownName: folder.name });
+    byName.set(folder.name, id);
+  }
+  return { tenantId, owner, rootId, folders, byName, messages: new Map() };
+}
+
+export function folderId(store: MailStore, name: WellKnownName): string {
+  return store.byName.get(name) ?? store.rootId;
+}
+
+interface Thread {
+  topic: ReturnType<typeof pickTopic>;
+  counterpart: Person;
+  conversationId: string;
+  conversationIndex: string;
+  start: number;
+  long: boolean;
+}
+
+export function seedMailbox(tenantId: string, owner: EmulatedUser): MailStore {
+  const store = emptyMailbox(tenantId, owner);
+  const random = seededRandom(`mail:${owner.oid}`);
+  const me: Person = { name: owner.displayName, address: owner.mail };
+  const domain = owner.mail.split("@")[1] ?? "example.com";
+  const people = [...externalPeople(random, 28), ...colleagues(random, domain, 12)];
+  const base = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  let index = 0;
+  let longBodies = 0;
+  while (index < SEEDED_MESSAGES) {
+    let topic = pickTopic(random);
+    // At least four long (>20 KB) bodies, spread through the mailbox.
+    while (longBodies < 4 && index >= 45 * (longBodies + 1) && topic.kind !== "newsletter" && topic.kind !== "report") topic = pickTopic(random);
+    const length = topic.bulk || random() < 0.65 ? 1 : 2 + Math.floor(random() * 3);
+    const thread: Thread = {
+      topic,
+      counterpart: topic.bulk ? pick(random, SYSTEM_SENDERS) : pick(random, people),
+      conversationId: `AAQk${opaqueId(`conv:${owner.oid}:${index}`).slice(4, 48)}=`,
+      conversationIndex: utf8Base64(`ci:${index}:${Math.floor(random() * 1e9)}`).contentBytes,
+      start: base - (1 + Math.floor(random() * 89)) * DAY_MS + (7 + random() * 11) * 3_600_000,
+      long: (topic.kind === "newsletter" || topic.kind === "report") && (longBodies < 4 || random() < 0.2),
+    };
+    if (thread.long) longBodies += 1;
+    let when = thread.start;
+    let outgoing = !topic.bulk && !thread.long && random() < 0.15;
+    for (let position = 0; position < length && index < SEEDED_MESSAGES; position++) {
+      const last = position === length - 1;
+      const draft = last && (length > 1 ? !outgoing && random() < 0.3 : outgoing && random() < 0.5);
+      const message = seedMessage(store, random, { thread, position, when: Math.min(when, base - 60_000), outgoing: outgoing || draft, draft, me, people, index, base });
+      store.messages.set(message.id, message);
+      index += 1;
+      when += (0.5 + random() * 30) * 3_600_000;
+      outgoing = outgoing ? false : random() < 0.55;
+    }
+  }
+  return store;
+}
+
+interface SeedInput {
+  thread: Thread;
+  position: number;
+  when: number;
+  outgoing: boolean;
+  draft: boolean;
+  me: Person;
+  people: Person[];
+  index: number;
+  base: number;
+}
+
+function seedFolder(random: () => number, input: SeedInput): WellKnownName {
+  if (input.draft) return "drafts";
+  const age = (input.base - input.when) / DAY_MS;
+  const roll = random();
+  if (input.outgoing) return roll < 0.06 ? "deleteditems" : "sentitems";
+  if (input.thread.topic.bulk && roll < 0.2) return "deleteditems";
+  if (roll < 0.03) return "junkemail";
+  if (age > 30 && roll < 0.2) return "archive";
+  if (roll > 0.96) return "deleteditems";
+  return "inbox";
+}
+
+function seedMessage(store: MailStore, random: () => number, input: SeedInput): MessageRecord {
+  const { thread, position, when, outgoing, draft, me } = input;
+  const seedKey = `${store.tenantId}:${store.owner.oid}:${input.index}`;
+  const id = opaqueId(`mail:${seedKey}`);
+  const from = outgoing ? me : thread.counterpart;
+  const to = outgoing ? thread.counterpart : me;
+  const cc = !thread.topic.bulk && random() < 0.3 ? [pick(random, input.people)].filter((p) => p.address !== from.address) : [];
+  const subject = position === 0 ? thread.topic.subject : `RE: ${thread.topic.subject}`;
+  const generated = composeBody(random, thread.topic.kind, thread.topic.subject, from, to, thread.long && position === 0 && !outgoing);
+  const body: ItemBody = generated.contentType === "html" ? { contentType: "html", content: htmlDocument(generated.content, generated.head) } : { contentType: "text", content: generated.content };
+  const stamp = isoSeconds(when);
+  const attachments: AttachmentRecord[] = generated.inline.map((image, i) => ({
+    id: opaqueId(`att:${seedKey}:inline:${i}`),
+    name: image.name,
+    contentType: "image/png",
+    size: base64Size(PIXEL_PNG),
+    isInline: true,
+    lastModifiedDateTime: stamp,
+    contentId: image.contentId,
+    contentLocation: null,
+    contentBytes: PIXEL_PNG,
+  }));
+  const fileChance = thread.topic.kind === "invoice" || thread.topic.kind === "report" ? 0.4 : thread.topic.bulk ? 0.02 : 0.1;
+  if (random() < fileChance) {
+    const count = 1 + Math.floor(random() * 3);
+    for (let i = 0; i < count; i++) {
+      const file = attachmentFile(random, thread.topic.subject, i);
+      attachments.push({ id: opaqueId(`att:${seedKey}:${i}`), name: file.name, contentType: file.contentType, isInline: false, lastModifiedDateTime: stamp, contentId: null, contentLocation: null, ...utf8Base64(file.text) });
+    }
+  }
+  const folder = seedFolder(random, input);
+  const age = (input.base - when) / DAY_MS;
+  const unreadChance = outgoing ? 0 : folder !== "inbox" ? 0.05 : age < 3 ? 0.6 : age < 14 ? 0.35 : 0.12;
+  const flagRoll = random();
+  const flag: FollowupFlag =
+    outgoing || flagRoll > 0.12
+      ? { flagStatus: "notFlagged" }
+      : flagRoll < 0.08
+        ? { flagStatus: "flagged", startDateTime: flagDate(when), dueDateTime: flagDate(when + (2 + Math.floor(random() * 10)) * DAY_MS) }
+        : { flagStatus: "complete", completedDateTime: flagDate(when + DAY_MS) };
+  const importanceRoll = random();
+  return {
+    id,
+    createdDateTime: stamp,
+    lastModifiedDateTime: stamp,
+    changeKey: changeKeyFor(id),
+    categories: random() < 0.15 ? [...new Set([pick(random, CATEGORIES), pick(random, CATEGORIES)])].slice(0, 1 + Math.floor(random() * 2)) : [],
+    receivedDateTime: stamp,
+    sentDateTime: isoSeconds(when - Math.floor(random() * 90_000)),
+    hasAttachments: attachments.some((attachment) => !attachment.isInline),
+    internetMessageId: `<${opaqueId(`imid:${seedKey}`).slice(4, 36).replace(/[-_=]/g, "x")}@${from.address.split("@")[1] ?? "example.com"}>`,
+    subject,
+    bodyPreview: previewOf(body),
+    importance: importanceRoll < 0.08 ? "high" : importanceRoll < 0.12 ? "low" : "normal",
+    parentFolderId: folderId(store, folder),
+    conversationId: thread.conversationId,
+    conversationIndex: thread.conversationIndex,
+    isDeliveryReceiptRequested: false,
+    isReadReceiptRequested: false,
+    isRead: random() >= unreadChance,
+    isDraft: draft,
+    inferenceClassification: thread.topic.bulk ? "other" : "focused",
+    body,
+    uniqueBody: body,
+    sender: draft ? null : recipient(from),
+    from: draft ? null : recipient(from),
+    toRecipients: [recipient(to)],
+    ccRecipients: cc.map(recipient),
+    bccRecipients: [],
+    replyTo: [],
+    flag,
+    attachments,
+  };
+}
