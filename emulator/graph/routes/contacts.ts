@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
+import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, selectFields } from "../odata";
 import { opaqueId } from "../random";
@@ -44,22 +45,6 @@ const ContactInput = z.strictObject({
 });
 type ContactPatch = z.infer<typeof ContactInput>;
 
-/** Parses a JSON body with `schema`; Graph's 400 shape on failure. `@odata.*` annotations are ignored. */
-async function readBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  }
-  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
-    raw = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith("@odata.")));
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-}
 
 function contactsStore(c: Context<GraphEnv>) {
   const { tenant, user } = c.get("caller");
@@ -89,7 +74,7 @@ export const contactsRoutes = new Hono<GraphEnv>()
     listResponse(c, [...contactsOf(c).values()], { searchText: contactSearchText, defaultOrderBy: "displayName", present: presentContact }),
   )
   .post("/me/contacts", scopes(...CONTACTS_WRITE), async (c) => {
-    const input = await readBody(c, ContactInput);
+    const input = await readGraphBody(c, ContactInput);
     if (input instanceof Response) return input;
     const { tenant, user } = c.get("caller");
     const store = contactsStore(c);
@@ -136,7 +121,7 @@ export const contactsRoutes = new Hono<GraphEnv>()
   .patch("/me/contacts/:id", scopes(...CONTACTS_WRITE), async (c) => {
     const contact = contactsOf(c).get(c.req.param("id"));
     if (!contact) return contactNotFound();
-    const input = await readBody(c, ContactInput);
+    const input = await readGraphBody(c, ContactInput);
     if (input instanceof Response) return input;
     applyPatch(contact, input);
     return c.json(presentContact(contact));

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
+import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, selectFields } from "../odata";
 import {
@@ -53,22 +54,6 @@ const MessageInput = z.object({
   attachments: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
 });
 
-/** Parses a JSON body with `schema`; Graph's 400 shape on failure. `@odata.*` annotations are ignored. */
-async function readBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  }
-  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
-    raw = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith("@odata.")));
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-}
 
 const notFound = (message: string) => graphError(404, "NotFound", message);
 const forbidden = (message: string) => graphError(403, "Forbidden", message);
@@ -133,7 +118,7 @@ function messageList(c: Context, messages: readonly MessageRecord[], where: Mess
 
 /** Builds a message from a POST body, resolving mentions against the tenant's users. */
 async function newMessage(c: Context<GraphEnv>, replyToId: string | null, siblings: readonly MessageRecord[]): Promise<MessageRecord | Response> {
-  const input = await readBody(c, MessageInput);
+  const input = await readGraphBody(c, MessageInput);
   if (input instanceof Response) return input;
   const { tenant, user } = c.get("caller");
   const mentions = [];
@@ -247,7 +232,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
     return c.json(presentMessage(message, found.where), 201);
   })
   .post("/me/onlineMeetings", scopes(...MEETING_WRITE), async (c) => {
-    const input = await readBody(c, MeetingInput);
+    const input = await readGraphBody(c, MeetingInput);
     if (input instanceof Response) return input;
     const { tenant, user } = c.get("caller");
     return c.json(createMeeting(teamsOf(c), tenant, user, input), 201);

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
+import { readGraphBody } from "../body";
 import { GRAPH_ERRORS } from "../errors";
 import { listResponse, selectFields } from "../odata";
 import { opaqueId } from "../random";
@@ -51,22 +52,6 @@ const NewTask = TaskInput.required({ title: true });
 const NewList = z.strictObject({ displayName: z.string().min(1).max(255) });
 type TaskPatch = z.infer<typeof TaskInput>;
 
-/** Parses a JSON body with `schema`; Graph's 400 shape on failure. `@odata.*` annotations are ignored. */
-async function readBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
-  }
-  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
-    raw = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith("@odata.")));
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-}
 
 function todoOf(c: Context<GraphEnv>) {
   const { tenant, user } = c.get("caller");
@@ -112,7 +97,7 @@ function applyPatch(task: TaskRecord, patch: TaskPatch, now: number): void {
 export const todoRoutes = new Hono<GraphEnv>()
   .get("/me/todo/lists", scopes(...READ), (c) => listResponse(c, [...todoOf(c).lists.values()], { present: presentList, defaultTop: 100 }))
   .post("/me/todo/lists", scopes(...WRITE), async (c) => {
-    const input = await readBody(c, NewList);
+    const input = await readGraphBody(c, NewList);
     if (input instanceof Response) return input;
     const { tenant, user } = c.get("caller");
     const id = opaqueId(`todo-list:${tenant.tenantId}:${user.oid}:${crypto.randomUUID()}`);
@@ -135,7 +120,7 @@ export const todoRoutes = new Hono<GraphEnv>()
   .post("/me/todo/lists/:listId/tasks", scopes(...WRITE), async (c) => {
     const list = findList(c);
     if (!list) return notFound();
-    const input = await readBody(c, NewTask);
+    const input = await readGraphBody(c, NewTask);
     if (input instanceof Response) return input;
     const { tenant, user } = c.get("caller");
     const now = Date.now();
@@ -164,7 +149,7 @@ export const todoRoutes = new Hono<GraphEnv>()
   .patch("/me/todo/lists/:listId/tasks/:taskId", scopes(...WRITE), async (c) => {
     const found = findTask(c);
     if (!found) return notFound();
-    const input = await readBody(c, TaskInput);
+    const input = await readGraphBody(c, TaskInput);
     if (input instanceof Response) return input;
     applyPatch(found.task, input, Date.now());
     return c.json(presentTask(found.task));
