@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { ToolDefinition, ToolContext } from "../graph/tools/types";
 import { ToolError } from "../graph/tools/types";
 import { CursorError } from "../graph/cursor";
+import { PathSegmentError } from "../graph/path";
 import { logError, logEvent } from "../lib/log";
+import { leanAnnotations, leanInputSchema } from "./lean-schema";
 import type { TenantPolicy } from "../tenancy/policy";
 
 /**
@@ -40,7 +42,8 @@ export function registerTools(
     const schema = z.strictObject(tool.input);
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: schema, annotations: tool.annotations },
+      // No title: the name says it, and every token of tools/list is paid per session.
+      { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) },
       async (args: unknown) => {
         const parsed = schema.safeParse(args ?? {});
         if (!parsed.success) return errorResult(inputErrorText(parsed.error));
@@ -53,6 +56,7 @@ export function registerTools(
           logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: false, ms: Date.now() - started });
           if (error instanceof ToolError) return errorResult(error.hint ? `${error.message}\nHint: ${error.hint}` : error.message);
           if (error instanceof CursorError) return errorResult(`Invalid arguments: cursor: ${error.message}`);
+          if (error instanceof PathSegmentError) return errorResult(`Invalid arguments: ${error.message}`);
           logError("tool_failed", error, { tenantId: audit.tenantId, tool: tool.name });
           return errorResult(`${tool.name} failed unexpectedly; try again.`);
         }

@@ -4,13 +4,18 @@
  * segment (so `../../users/x` stays inside its segment), and OData string
  * literals double their quotes.
  */
+export class PathSegmentError extends Error {
+  override name = "PathSegmentError";
+}
+
 export function graphPath(strings: TemplateStringsArray, ...values: (string | number)[]): string {
   let path = strings[0] ?? "";
   values.forEach((value, index) => {
     const text = String(value);
-    // "." and ".." are the only segments encodeURIComponent leaves meaningful.
-    const segment = text === "." || text === ".." ? text.replace(/\./g, "%2E") : encodeURIComponent(text);
-    path += segment + (strings[index + 1] ?? "");
+    // "." and ".." survive encodeURIComponent, and URL parsing also reads
+    // "%2E%2E" as "..": no id is ever spelt that way, so refuse them outright.
+    if (text === "" || text === "." || text === "..") throw new PathSegmentError(`"${text}" is not a valid id`);
+    path += encodeURIComponent(text) + (strings[index + 1] ?? "");
   });
   return path;
 }

@@ -6,6 +6,9 @@ import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, regi
  * A user of a fresh tenant, signed in through the real OAuth bridge, with
  * helpers that speak MCP JSON-RPC to the tenant's /mcp.
  */
+/** What MCP says a client must assume for a hint the server did not send. */
+export const MCP_ANNOTATION_DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
+
 export interface ToolCallResult {
   isError: boolean;
   text: string;
@@ -48,9 +51,15 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
     /** Emulator-side ids, for seeding or inspecting data through the control API. */
     entra: { tenantId: tenant.entraTenantId, oid: tenant.user.oid },
     rpc,
-    async listTools(): Promise<{ name: string; annotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[]> {
+    /**
+     * tools/list as a client reads it: the server leaves out hints equal to
+     * MCP's defaults, so `annotations` here has the defaults filled in;
+     * `wireAnnotations` is what was actually sent.
+     */
+    async listTools(): Promise<{ name: string; annotations: Record<string, boolean>; wireAnnotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[]> {
       const reply = await rpc("tools/list");
-      return (reply.result?.tools ?? []) as never;
+      const tools = (reply.result?.tools ?? []) as { name: string; annotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[];
+      return tools.map((tool) => ({ ...tool, wireAnnotations: tool.annotations, annotations: { ...MCP_ANNOTATION_DEFAULTS, ...tool.annotations } }));
     },
     async callTool(name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> {
       const reply = await rpc("tools/call", { name, arguments: args });

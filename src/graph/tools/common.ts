@@ -4,24 +4,21 @@ import type { GraphRequest } from "../client";
 import type { ToolContext } from "./types";
 
 /** Input fields and paging shared by list tools. */
+// Field names and bounds speak for themselves in the advertised schema;
+// descriptions are spent only where they change what a model sends.
 export const idField = (what: string) =>
-  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long").describe(`The ${what} id, as returned by a list or search tool.`);
+  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long");
 
-export const limitField = (max = 50, fallback = 25) =>
-  z.number().int().min(1).max(max).default(fallback).describe(`How many items to return (1–${max}, default ${fallback}).`);
+export const limitField = (max = 50, fallback = 25) => z.number().int().min(1).max(max).default(fallback);
 
-export const cursorField = z
-  .string()
-  .max(4096)
-  .optional()
-  .describe("The nextCursor of a previous call, to get the next page. Leave out for the first page.");
+export const cursorField = z.string().max(4096).optional().describe("From the previous page");
 
 export const emailField = z.email("expected an email address");
 
 export const recipientsField = z
   .array(z.string().min(3).max(320))
   .max(100)
-  .describe('Email addresses, optionally with names: "Ada Lovelace <ada@contoso.com>".');
+  .describe('"a@b.com" or "Name <a@b.com>"');
 
 /**
  * The first page's request, or the page a cursor points at (which keeps the

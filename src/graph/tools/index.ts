@@ -1,5 +1,9 @@
 import { profileTools } from "./profile.tools";
+import { contactsTools } from "./contacts.tools";
+import { teamsTools } from "./teams.tools";
+import { filesTools } from "./files.tools";
+import { tasksTools } from "./tasks.tools";
 import type { ToolDefinition } from "./types";
 
 /** The whole catalogue, in the order clients list it. */
-export const ALL_TOOLS: readonly ToolDefinition[] = [...profileTools];
+export const ALL_TOOLS: readonly ToolDefinition[] = [...profileTools, ...contactsTools, ...teamsTools, ...filesTools, ...tasksTools];

@@ -1,0 +1,180 @@
+import { z } from "zod";
+import type { GraphResponse } from "../client";
+import { graphPath, odataString } from "../path";
+import { cutPoint, DETAIL_SELECT, type DriveItem, folderPath, humanSize, ITEM_SELECT, itemLine, partialCharacterBytes, SEARCH_SELECT, textKind } from "../format/files";
+import { htmlToText, lines, window } from "../format/text";
+import { cursorField, idField, limitField, nextCursorLine, pageRequest } from "./common";
+import { CREATE, defineTool, expectOk, READ, type ToolContext } from "./types";
+
+/** OneDrive: browse and search the user's drive, read text files in windows, and share. */
+const FILES_READ = ["Files.Read", "Files.ReadWrite"];
+/** The most get_file ever downloads in one call (HTML is converted whole, up to this). */
+const MAX_RAW_BYTES = 1024 * 1024;
+
+interface Page<T> {
+  value?: T[];
+  "@odata.nextLink"?: string;
+}
+
+interface RawBody {
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+// "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
+const id = (what: string) => idField(what).refine((value) => value !== "." && value !== "..", "not a valid id");
+
+// Checked with refine, which keeps the limits out of the advertised schema, where each keyword costs tokens.
+const searchText = z
+  .string()
+  .trim()
+  .refine((value) => value.length > 0, "expected something to search for")
+  .refine((value) => value.length <= 255, "at most 255 characters");
+const offsetField = z
+  .number()
+  .refine((value) => Number.isSafeInteger(value) && value >= 0, "expected a whole number from a previous call")
+  .optional()
+  .describe("Where to continue reading, from a previous call.");
+
+const continueLine = (offset: number) => `\nMore: call get_file with offset ${offset}.`;
+
+/**
+ * A window of a plain-text file read with a byte Range, so any part of a
+ * large file costs one small download. Offsets are byte offsets, always cut
+ * at a character boundary, so the next window starts exactly here; maxChars
+ * bounds bytes (one per ASCII character, so non-Latin text gets fewer).
+ */
+async function textWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
+  const size = item.size ?? 0;
+  if (start > 0 && start >= size) return `Content: nothing after offset ${start}; the file has ${size} bytes.`;
+  // A few bytes past the window show whether its last character is whole.
+  const want = Math.min(maxChars + 4, MAX_RAW_BYTES);
+  const response = await ctx.graph({
+    method: "GET",
+    path: graphPath`/me/drive/items/${item.id}/content`,
+    headers: start > 0 ? { Range: `bytes=${start}-${start + want - 1}` } : undefined,
+    rawBodyLimit: want,
+  });
+  const raw = expectOk<RawBody>(response, "read the file's content");
+  // A server that ignores Range answers 200 from byte 0.
+  let bytes = response.status === 206 ? raw.bytes : raw.bytes.subarray(start);
+  const skipped = partialCharacterBytes(bytes);
+  bytes = bytes.subarray(skipped);
+  const from = start + skipped;
+  const cut = cutPoint(bytes, maxChars, from + bytes.length < size || isTruncated(response));
+  const end = from + cut;
+  if (cut === 0) return start > 0 ? `Content: nothing readable at offset ${start}.` : "Content: (empty)";
+  const text = new TextDecoder().decode(bytes.subarray(0, cut));
+  return `Content (bytes ${from}–${end} of ${size}):\n${text}${end < size ? continueLine(end) : ""}`;
+}
+
+const isTruncated = (response: GraphResponse) => response.ok && Boolean(response.truncated);
+
+/** HTML is converted to text first, so its offsets count characters of that text. */
+async function htmlWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
+  const response = await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${item.id}/content`, rawBodyLimit: MAX_RAW_BYTES });
+  const raw = expectOk<RawBody>(response, "read the file's content");
+  const text = htmlToText(new TextDecoder().decode(raw.bytes));
+  const part = window(text, start, maxChars);
+  if (!part.text) return start > 0 ? `Content: nothing after offset ${start}.` : "Content: (empty)";
+  const partial = isTruncated(response) ? ", from the first 1 MiB" : "";
+  const end = start + part.text.length;
+  return `Content (text characters ${start}–${end} of ${part.total}${partial}):\n${part.text}${part.nextOffset !== undefined ? continueLine(part.nextOffset) : ""}`;
+}
+
+export const filesTools = [
+  defineTool({
+    name: "list_files",
+    group: "files",
+    title: "List files",
+    description: "List a OneDrive folder's files and subfolders.",
+    input: { folderId: id("folder").optional().describe("Leave out for the root folder."), limit: limitField(), cursor: cursorField },
+    scopes: FILES_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
+      const first = { method: "GET" as const, path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
+      const body = expectOk<Page<DriveItem>>(await ctx.graph(pageRequest("list_files", input.cursor, first)), "list the folder");
+      const items = body.value ?? [];
+      if (items.length === 0) return "This folder is empty.";
+      return items.map((item) => itemLine(item)).join("\n") + nextCursorLine("list_files", ctx, body);
+    },
+  }),
+  defineTool({
+    name: "search_files",
+    group: "files",
+    title: "Search files",
+    description: "Search your OneDrive by file name and content.",
+    input: { query: searchText, limit: limitField() },
+    scopes: FILES_READ,
+    annotations: READ,
+    async run(ctx, { query, limit }) {
+      const path = graphPath`/me/drive/root/search(q=${odataString(query)})`;
+      const body = expectOk<Page<DriveItem>>(await ctx.graph({ method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } }), "search your files");
+      const items = body.value ?? [];
+      if (items.length === 0) return `No files match "${query}".`;
+      const more = body["@odata.nextLink"] ? "\nMore matches exist: raise limit or refine the query." : "";
+      return items.map((item) => itemLine(item, true)).join("\n") + more;
+    },
+  }),
+  defineTool({
+    name: "get_file",
+    group: "files",
+    title: "Read file",
+    description: "Show a OneDrive file's details and, for text files, its content.",
+    input: {
+      id: id("file"),
+      offset: offsetField,
+      maxChars: z.number().int().min(500).max(20_000).default(6000),
+    },
+    scopes: FILES_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const item = expectOk<DriveItem>(await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${input.id}`, query: { $select: DETAIL_SELECT } }), "read the file");
+      const start = input.offset ?? 0;
+      const mimeType = item.file?.mimeType;
+      // A continuation only needs to say which file it is.
+      const header =
+        start > 0
+          ? `Name: ${item.name ?? ""} (continued)`
+          : lines([
+              ["Name", item.name],
+              ["Id", item.id],
+              ["Folder", folderPath(item)],
+              ["Size", humanSize(item.size)],
+              ["Modified", item.lastModifiedDateTime?.slice(0, 10)],
+              ["Type", item.folder ? "folder" : mimeType],
+              ["Link", item.webUrl],
+            ]);
+      if (item.folder) return `${header}\nThis is a folder with ${item.folder.childCount ?? 0} items; list it with list_files.`;
+      const kind = textKind(item.name ?? "", mimeType);
+      if (!kind) return `${header}\nContent: not text (${mimeType ?? "unknown type"}); open the link to view it.`;
+      const content = kind === "html" ? await htmlWindow(ctx, item, start, input.maxChars) : await textWindow(ctx, item, start, input.maxChars);
+      return `${header}\n${content}`;
+    },
+  }),
+  defineTool({
+    name: "create_share_link",
+    group: "files",
+    title: "Share file",
+    description: "Create a sharing link for a OneDrive file or folder.",
+    input: {
+      id: id("file"),
+      type: z.enum(["view", "edit"]).default("view"),
+      scope: z.enum(["organization", "anonymous"]).default("organization").describe("anonymous: anyone with the link, no sign-in."),
+    },
+    scopes: ["Files.ReadWrite"],
+    // Shares outside the user's own data; Graph hands back the existing link when one of that type and scope exists.
+    annotations: { ...CREATE, idempotentHint: true, openWorldHint: true },
+    async run(ctx, input) {
+      const response = await ctx.graph({
+        method: "POST",
+        path: graphPath`/me/drive/items/${input.id}/createLink`,
+        body: { type: input.type, scope: input.scope },
+        idempotent: true,
+      });
+      const permission = expectOk<{ link?: { webUrl?: string; type?: string; scope?: string } }>(response, "create the sharing link");
+      return `Sharing link (${permission.link?.type ?? input.type}, ${permission.link?.scope ?? input.scope}): ${permission.link?.webUrl ?? "(none returned)"}`;
+    },
+  }),
+];

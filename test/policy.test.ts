@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { ALL_TOOLS } from "../src/graph/tools";
+import { call, tenantUrl } from "./helpers/gateway";
+import { connectedUser } from "./helpers/mcp";
+
+/** Per-tenant policy and the user's granted scopes decide the catalogue, in tools/list and tools/call. */
+const groupOf = new Map(ALL_TOOLS.map((tool) => [tool.name, tool.group]));
+const writeTools = ALL_TOOLS.filter((tool) => !tool.annotations.readOnlyHint).map((tool) => tool.name);
+
+describe("tenant policy and granted scopes", () => {
+  it("lists every tool for a tenant with the default policy", async () => {
+    const user = await connectedUser();
+    const names = (await user.listTools()).map((tool) => tool.name).sort();
+    expect(names).toEqual(ALL_TOOLS.map((tool) => tool.name).sort());
+  });
+
+  it("hides and refuses every tool that is not read-only when the tenant is read-only", async () => {
+    const user = await connectedUser({ policy: { readOnly: true } });
+    const tools = await user.listTools();
+    expect(tools.length).toBeGreaterThan(0);
+    expect(tools.every((tool) => tool.annotations?.readOnlyHint === true)).toBe(true);
+    for (const name of writeTools.slice(0, 5)) {
+      const result = await user.callTool(name, {});
+      expect(result.isError, name).toBe(true);
+    }
+  });
+
+  it("shows only the enabled groups' tools (and the profile)", async () => {
+    const user = await connectedUser({ policy: { enabledGroups: ["tasks"] } });
+    const groups = new Set((await user.listTools()).map((tool) => groupOf.get(tool.name)));
+    expect([...groups].sort()).toEqual(["profile", "tasks"].filter((group) => [...groupOf.values()].includes(group as never)).sort());
+  });
+
+  it("keeps tools hidden whose permissions the user's sign-in lacks, even after the admin enables their group", async () => {
+    const user = await connectedUser({ policy: { enabledGroups: ["tasks"] } });
+    const patched = await call(tenantUrl(user.tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: { enabledGroups: ["mail", "calendar", "contacts", "teams", "files", "tasks"] },
+      bearer: user.tenant.adminKey,
+    });
+    expect(patched.status).toBe(200);
+    // The grant carries only the scopes Entra granted at sign-in: no Mail.*, Calendars.*, …
+    const groups = new Set((await user.listTools()).map((tool) => groupOf.get(tool.name)));
+    expect(groups.has("mail")).toBe(false);
+    expect(groups.has("calendar")).toBe(false);
+    expect(groups.has("tasks")).toBe(true);
+  });
+
+  it("drops every tool of a group the admin disables after sign-in", async () => {
+    const user = await connectedUser();
+    await call(tenantUrl(user.tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { enabledGroups: ["tasks"] }, bearer: user.tenant.adminKey });
+    const groups = new Set((await user.listTools()).map((tool) => groupOf.get(tool.name)));
+    expect([...groups].every((group) => group === "tasks" || group === "profile")).toBe(true);
+  });
+});

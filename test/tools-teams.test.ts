@@ -1,0 +1,184 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, json, tenantUrl } from "./helpers/gateway";
+import { connectedUser, injectGraphFault, type ToolCallResult } from "./helpers/mcp";
+import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, registerClient } from "./helpers/oauth-flow";
+
+/** Teams tools through /mcp against the emulator, with a second user of the same tenant as the audience. */
+const TEAMS_TOOLS = ["list_teams", "list_channels", "list_channel_messages", "post_channel_message", "list_chats", "list_chat_messages", "send_chat_message", "create_online_meeting"];
+
+type User = Awaited<ReturnType<typeof connectedUser>>;
+
+function idOf(text: string, pattern: RegExp): string {
+  const line = text.split("\n").find((candidate) => pattern.test(candidate));
+  const match = /id: ([^\s)]+)\)?$/.exec(line ?? "");
+  if (!match?.[1]) throw new Error(`no id for ${pattern} in:\n${text}`);
+  return match[1];
+}
+
+/** Adds a colleague to the user's Entra tenant and signs them in to the same gateway tenant. */
+async function colleagueOf(user: User) {
+  const colleague = { oid: crypto.randomUUID(), userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
+  await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(colleague),
+  });
+  const client = await registerClient(user.tenant.slug);
+  const { verifier, challenge } = await pkcePair();
+  const back = await authorizeInBrowser(new Browser(), authorizeUrl(user.tenant.slug, client.client_id, challenge), colleague.userPrincipalName);
+  const tokens = await json<{ access_token: string }>(await exchangeCode(user.tenant.slug, client.client_id, back.searchParams.get("code") ?? "", verifier));
+  return {
+    async callTool(name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> {
+      const response = await call(tenantUrl(user.tenant.slug, "/mcp"), {
+        json: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: args } },
+        bearer: tokens.access_token,
+        headers: { accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+      });
+      const body = await response.text();
+      const data = body.includes("data:") ? (body.split("\n").filter((line) => line.startsWith("data:")).pop() ?? "").slice(5) : body;
+      const result = (JSON.parse(data) as { result: { isError?: boolean; content: { text: string }[] } }).result;
+      return { isError: Boolean(result.isError), text: result.content.map((part) => part.text).join("\n") };
+    },
+  };
+}
+
+async function generalChannel(user: User) {
+  const teams = await user.callTool("list_teams");
+  const teamId = idOf(teams.text, /^Atlas Platform/);
+  const channels = await user.callTool("list_channels", { teamId });
+  return { teamId, channelId: idOf(channels.text, /^General/) };
+}
+
+describe("teams tools", () => {
+  it("lists teams and channels with ids", async () => {
+    const user = await connectedUser();
+    const teams = await user.callTool("list_teams");
+    expect(teams.isError).toBe(false);
+    expect(teams.text).toMatch(/^Atlas Platform · Platform engineering: .* · id: [0-9a-f-]{36}$/m);
+    const channels = await user.callTool("list_channels", { teamId: idOf(teams.text, /^Atlas Platform/) });
+    expect(channels.text.split("\n").map((line) => line.split(" · ")[0])).toEqual(["General", "Releases", "Incidents", "Roadmap"]);
+    expect(channels.text).toMatch(/ · id: 19:[0-9a-f]+@thread\.tacv2$/m);
+  });
+
+  it("reads a channel newest first as text, with replies, and pages with the cursor", async () => {
+    const user = await connectedUser();
+    const { teamId, channelId } = await generalChannel(user);
+    const first = await user.callTool("list_channel_messages", { teamId, channelId, limit: 5 });
+    expect(first.isError).toBe(false);
+    const tops = first.text.split("\n").filter((line) => line.startsWith("["));
+    expect(tops).toHaveLength(5);
+    expect(tops[0]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\dZ\] Dana Whitfield( \(high\))?: .+ \(id: \d+\)$/);
+    expect(first.text).not.toMatch(/<\/?p>|<at/);
+    const times = tops.map((line) => line.slice(1, 18));
+    expect([...times].sort().reverse()).toEqual(times);
+    const cursor = /cursor "([^"]+)"/.exec(first.text)?.[1];
+    const second = await user.callTool("list_channel_messages", { teamId, channelId, limit: 5, cursor });
+    const secondTops = second.text.split("\n").filter((line) => line.startsWith("["));
+    expect(secondTops.length).toBeGreaterThan(0);
+    expect(secondTops[0]! < tops[4]!).toBe(true);
+  });
+
+  it("posts and replies in a channel so the colleague sees both", async () => {
+    const dana = await connectedUser();
+    const sam = await colleagueOf(dana);
+    const { teamId, channelId } = await generalChannel(dana);
+    const posted = await dana.callTool("post_channel_message", { teamId, channelId, text: "Release train leaves at <noon> & not later" });
+    expect(posted.text).toMatch(/^Posted to the channel \(message id: \d+\)\.$/);
+    const messageId = /message id: (\d+)/.exec(posted.text)?.[1] ?? "";
+    const replied = await sam.callTool("post_channel_message", { teamId, channelId, text: "On it.", replyToMessageId: messageId });
+    expect(replied.text).toMatch(new RegExp(`^Replied to message ${messageId} \\(reply id: \\d+\\)\\.$`));
+    const seen = await sam.callTool("list_channel_messages", { teamId, channelId, limit: 1 });
+    expect(seen.text.split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^\\[.+\\] Dana Whitfield: Release train leaves at <noon> & not later \\(id: ${messageId}\\)$`)),
+      expect.stringMatching(/^ {2}↳ \[.+\] Sam Okafor: On it\. \(id: \d+\)$/),
+      expect.stringMatching(/^More results: call list_channel_messages with cursor "/),
+    ]);
+  });
+
+  it("lists chats, sends a chat message and the colleague reads it", async () => {
+    const dana = await connectedUser();
+    const sam = await colleagueOf(dana);
+    const chats = await dana.callTool("list_chats");
+    expect(chats.isError).toBe(false);
+    expect(chats.text).toMatch(/^Lunch crew \(group\) · with Sam Okafor · active .+ · id: 19:\S+@thread\.v2$/m);
+    const chatId = idOf(chats.text, /^with Sam Okafor \(oneOnOne\)/);
+    const sent = await dana.callTool("send_chat_message", { chatId, text: "Coffee at 3?" });
+    expect(sent.text).toMatch(/^Sent \(message id: \d+\)\.$/);
+    const read = await sam.callTool("list_chat_messages", { chatId, limit: 2 });
+    expect(read.text.split("\n")[0]).toMatch(/^\[.+\] Dana Whitfield: Coffee at 3\? \(id: \d+\)$/);
+    const paged = await sam.callTool("list_chat_messages", { chatId, limit: 2, cursor: /cursor "([^"]+)"/.exec(read.text)?.[1] });
+    expect(paged.isError).toBe(false);
+    expect(paged.text).not.toContain("Coffee at 3?");
+  });
+
+  it("creates an online meeting with a join link whose chat then appears", async () => {
+    const user = await connectedUser();
+    const result = await user.callTool("create_online_meeting", {
+      subject: "Atlas cutover rehearsal",
+      start: "2030-03-02T15:00:00+01:00",
+      end: "2030-03-02T16:00:00+01:00",
+      attendees: [user.user.userPrincipalName],
+    });
+    expect(result.isError).toBe(false);
+    expect(result.text).toMatch(/^Created Teams meeting: Atlas cutover rehearsal\nStart: 2030-03-02 14:00Z\nEnd: 2030-03-02 15:00Z\nJoin: https:\/\/teams\.microsoft\.com\/l\/meetup-join\/\S+$/);
+    expect((await user.callTool("list_chats")).text).toMatch(/^Atlas cutover rehearsal \(meeting\) · active/m);
+  });
+
+  it("names the offending field when arguments are invalid", async () => {
+    const user = await connectedUser();
+    const noOffset = await user.callTool("create_online_meeting", { subject: "x", start: "2030-03-02T15:00:00", end: "2030-03-02T16:00:00Z" });
+    expect(noOffset.text).toMatch(/Invalid arguments.*: start: expected ISO 8601 with offset/);
+    const backwards = await user.callTool("create_online_meeting", { subject: "x", start: "2030-03-02T16:00:00Z", end: "2030-03-02T15:00:00Z" });
+    expect(backwards).toEqual({ isError: true, text: "Invalid arguments: end: must be after start" });
+    const empty = await user.callTool("send_chat_message", { chatId: "19:x@thread.v2", text: "   " });
+    expect(empty.text).toMatch(/Invalid arguments.*: text: expected message text/);
+    expect((await user.callTool("list_channels", {})).text).toMatch(/Invalid arguments.*: teamId:/);
+  });
+
+  it("answers unknown ids with Graph's 404 and keeps path tricks inside their segment", async () => {
+    const user = await connectedUser();
+    const { teamId } = await generalChannel(user);
+    for (const id of ["00000000-0000-0000-0000-000000000000", "../../users/x", "..%2Fme"]) {
+      const result = await user.callTool("list_channels", { teamId: id });
+      expect(result.isError).toBe(true);
+      expect(result.text).toContain("Microsoft Graph answered 404");
+    }
+    const channel = await user.callTool("list_channel_messages", { teamId, channelId: "../../../me/chats" });
+    expect(channel.text).toContain("answered 404");
+    const chat = await user.callTool("send_chat_message", { chatId: "../../me/chats", text: "hi" });
+    expect(chat.text).toContain("answered 404");
+    const dots = await user.callTool("list_chat_messages", { chatId: ".." });
+    expect(dots.isError).toBe(true);
+    expect(dots.text).toMatch(/Invalid arguments.*: chatId: not a valid id/);
+  });
+
+  it("hides sending tools under a read-only policy and refuses to run them", async () => {
+    const user = await connectedUser({ policy: { readOnly: true } });
+    const names = (await user.listTools()).map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(["list_teams", "list_channels", "list_channel_messages", "list_chats", "list_chat_messages"]));
+    for (const name of ["post_channel_message", "send_chat_message", "create_online_meeting"]) expect(names).not.toContain(name);
+    const refused = await user.callTool("send_chat_message", { chatId: "19:x@thread.v2", text: "hi" });
+    expect(refused.isError).toBe(true);
+    expect((await user.callTool("list_teams")).isError).toBe(false);
+  });
+
+  it("drops every teams tool when the group is disabled, and marks sends as open-world", async () => {
+    const disabled = await connectedUser({ policy: { enabledGroups: ["contacts"] } });
+    const names = (await disabled.listTools()).map((tool) => tool.name);
+    for (const name of TEAMS_TOOLS) expect(names).not.toContain(name);
+    const user = await connectedUser();
+    const tools = new Map((await user.listTools()).map((tool) => [tool.name, tool.annotations]));
+    expect(tools.get("post_channel_message")).toMatchObject({ readOnlyHint: false, openWorldHint: true });
+    expect(tools.get("send_chat_message")).toMatchObject({ readOnlyHint: false, openWorldHint: true });
+    expect(tools.get("list_chats")).toMatchObject({ readOnlyHint: true });
+  });
+
+  it("recovers from Graph throttling", async () => {
+    const user = await connectedUser();
+    await injectGraphFault(user, { status: 429, count: 2, retryAfterSeconds: 0, pathContains: "/me/joinedTeams" });
+    const result = await user.callTool("list_teams");
+    expect(result.isError).toBe(false);
+    expect(result.text).toContain("Atlas Platform");
+  });
+});
