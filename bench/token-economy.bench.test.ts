@@ -42,7 +42,9 @@ function weekFrom(date: Date) {
 it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSON", async () => {
   const user = await connectedUser();
   const token = await graphToken(user.entra.tenantId, user.entra.oid);
-  const tools = await user.listTools();
+  // Exactly what a client receives for tools/list.
+  const listed = (await user.rpc("tools/list")).result ?? {};
+  const tools = (listed.tools ?? []) as unknown[];
 
   const longest = JSON.parse(await rawGraph(token, "/me/messages?$top=300&$select=id,body")) as { value: { id: string; body: { content: string; contentType: string } }[] };
   const longHtml = longest.value.filter((m) => m.body.contentType === "html").sort((a, b) => b.body.content.length - a.body.content.length)[0];
@@ -65,7 +67,7 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
       raw: await rawGraph(token, `/me/messages/${encodeURIComponent(longHtml?.id ?? "")}`),
     },
   ];
-  const texts: Record<string, string> = { catalogue: JSON.stringify({ tools }) };
+  const texts: Record<string, string> = { catalogue: JSON.stringify(listed) };
   for (const entry of cases) {
     texts[`${entry.name}:gateway`] = entry.gateway;
     texts[`${entry.name}:raw`] = entry.raw;

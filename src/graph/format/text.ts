@@ -21,6 +21,8 @@ export function htmlToText(html: string): string {
         options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true, linkBrackets: ["<", ">"] },
       },
       { selector: "table", format: "dataTable", options: { uppercaseHeaderCells: false, maxColumnWidth: 60 } },
+      // Capitals change no meaning and cost tokens.
+      ...["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({ selector, options: { uppercase: false } })),
     ],
   });
   return compactWhitespace(dropLongLinks(text));

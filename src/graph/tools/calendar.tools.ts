@@ -1,0 +1,314 @@
+import { z } from "zod";
+import type { GraphRequest } from "../client";
+import { graphPath } from "../path";
+import { type CalendarEvent, EMPTY_SUGGESTIONS_REASON, EVENT_DETAIL_SELECT, EVENT_LINE_SELECT, eventDetails, eventLine } from "../format/events";
+import { type MeetingTimeSuggestion, type ScheduleInformation, scheduleLine, suggestionLine } from "../format/events";
+import { toRecipients } from "../format/people";
+import { DAY_MS, dayOfInput, eventTimes, formatInstant, formatInstantRange, fromWall, instantOf, isoDuration, parseTimeInput, parseWall } from "../format/time";
+import { resolveTimeInput, resolveZone, startOfToday, toGraphDateTime, toWall, utcQueryTime, UTC_ZONE, type Zone } from "../format/time";
+import { cursorField, emailField, idField, limitField, nextCursorLine, pageRequest, recipientsField } from "./common";
+import { CREATE, DELETE, defineTool, expectOk, READ, type ToolContext, ToolError, UPDATE } from "./types";
+
+/** Outlook calendar: the user's events, meeting responses, free/busy and meeting-time suggestions. */
+const CALENDAR_READ = ["Calendars.Read", "Calendars.ReadWrite"];
+const CALENDAR_WRITE = ["Calendars.ReadWrite"];
+// Microsoft documents findMeetingTimes with the .Shared permissions only.
+const CALENDAR_SHARED = ["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"];
+// Writes may send invitations, updates, cancellations or responses to other people.
+const NOTIFIES = { openWorldHint: true };
+// getSchedule allows windows shorter than 62 days.
+const MAX_SCHEDULE_DAYS = 62;
+
+type Page<T> = { value?: T[]; "@odata.nextLink"?: string };
+
+// "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
+const eventId = idField("event").refine((value) => value !== "." && value !== "..", "not a valid id");
+const TIME_FORMAT = "expected an ISO date or date-time, e.g. 2026-11-25 or 2026-11-25T09:00";
+const time = z.string().trim().max(40).refine((text) => parseTimeInput(text) !== undefined, TIME_FORMAT);
+const TIME_HELP = "ISO date or date-time; without offset, in timeZone";
+const zoneName = z.string().trim().max(100).refine((name) => resolveZone(name) !== undefined, "unknown time zone; use e.g. Europe/Berlin");
+const timeZoneField = zoneName.optional().describe("IANA or Windows zone; default your mailbox zone.");
+const subject = z.string().trim().min(1, "expected a subject").max(255);
+const location = z.string().trim().max(255);
+const bodyField = z.string().max(100_000).describe("Plain text.");
+
+function invalidArgument(field: string, message: string): ToolError {
+  return new ToolError(`Invalid arguments: ${field}: ${message}`);
+}
+
+/** The requested zone, else the mailbox's; a mailbox zone this gateway cannot evaluate falls back to UTC. */
+async function zoneFor(ctx: ToolContext, requested: string | undefined): Promise<Zone> {
+  return resolveZone(requested ?? (await ctx.timeZone())) ?? UTC_ZONE;
+}
+
+/** Graph answers in this zone, so dates it computes (all-day, calendar view edges) match what is shown. */
+const inZone = (zone: Zone) => ({ Prefer: `outlook.timezone="${zone.name}"` });
+
+/** A user-typed time as an instant (a date alone as an end covers that day); all-day: the day, as wall ms at midnight. */
+function timeFrom(field: string, text: string, zone: Zone, options: { asEnd?: boolean; allDay?: boolean } = {}): number {
+  const parsed = parseTimeInput(text);
+  if (!parsed) throw invalidArgument(field, TIME_FORMAT);
+  if (options.allDay) return dayOfInput(parsed) + (options.asEnd ? DAY_MS : 0);
+  return resolveTimeInput(parsed, zone, options.asEnd);
+}
+
+function requireAfter(start: number, end: number, endField: string, startField: string): void {
+  if (end <= start) throw invalidArgument(endField, `must be after ${startField}`);
+}
+
+/** New start/end for update_event: moving only the start keeps the event's length. */
+async function movedTimes(ctx: ToolContext, id: string, zone: Zone, input: { start?: string; end?: string }) {
+  const path = graphPath`/me/events/${id}`;
+  const current = expectOk<CalendarEvent>(await ctx.graph({ method: "GET", path, query: { $select: "start,end,isAllDay" }, headers: inZone(zone) }), "read the event");
+  const allDay = current.isAllDay === true;
+  const read = allDay ? (value: CalendarEvent["start"]) => parseWall(value?.dateTime ?? "") : instantOf;
+  const oldStart = read(current.start) ?? 0;
+  const oldEnd = read(current.end) ?? oldStart;
+  const newStart = input.start === undefined ? oldStart : timeFrom("start", input.start, zone, { allDay });
+  const newEnd = input.end === undefined ? newStart + (oldEnd - oldStart) : timeFrom("end", input.end, zone, { allDay, asEnd: true });
+  requireAfter(newStart, newEnd, "end", "start");
+  return eventTimes(newStart, newEnd, zone, allDay);
+}
+
+function attendeesBody(addresses: readonly string[]) {
+  return toRecipients(addresses).map((recipient) => ({ ...recipient, type: "required" }));
+}
+
+const RESPONSE_ACTIONS = { accept: ["accept", "Accepted"], decline: ["decline", "Declined"], tentative: ["tentativelyAccept", "Tentatively accepted"] } as const;
+
+export const calendarTools = [
+  defineTool({
+    name: "list_events",
+    group: "calendar",
+    title: "List events",
+    description: "List calendar events in a time window, recurring ones expanded.",
+    input: {
+      start: time.optional().describe(`${TIME_HELP}; default today.`),
+      end: time.optional().describe("Default start + 7 days; a date alone includes that day."),
+      timeZone: timeZoneField,
+      limit: limitField(100, 50),
+      cursor: cursorField,
+    },
+    scopes: CALENDAR_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const zone = await zoneFor(ctx, input.timeZone);
+      const from = input.start === undefined ? startOfToday(zone) : timeFrom("start", input.start, zone);
+      // Seven calendar days in the zone, not 168 hours, so a DST change does not shift the end by an hour.
+      const to = input.end === undefined ? fromWall(zone.iana, toWall(zone.iana, from) + 7 * DAY_MS) : timeFrom("end", input.end, zone, { asEnd: true });
+      requireAfter(from, to, "end", "start");
+      const first: GraphRequest = {
+        method: "GET",
+        path: "/me/calendarView",
+        query: { startDateTime: utcQueryTime(from), endDateTime: utcQueryTime(to), $select: EVENT_LINE_SELECT, $orderby: "start/dateTime", $top: String(input.limit) },
+        headers: inZone(zone),
+      };
+      const body = expectOk<Page<CalendarEvent>>(await ctx.graph(pageRequest("list_events", input.cursor, first)), "list your events");
+      const events = body.value ?? [];
+      if (events.length === 0) return `No events from ${formatInstant(from, zone)} to ${formatInstant(to, zone)}.`;
+      return events.map((event) => eventLine(event, zone)).join("\n") + nextCursorLine("list_events", ctx, body);
+    },
+  }),
+  defineTool({
+    name: "get_event",
+    group: "calendar",
+    title: "Get event",
+    description: "Read one event in full: attendees, join link, recurrence, body.",
+    input: { id: eventId, offset: z.number().int().min(0).optional().describe("Body offset from a previous call.") },
+    scopes: CALENDAR_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const zone = await zoneFor(ctx, undefined);
+      const request: GraphRequest = { method: "GET", path: graphPath`/me/events/${input.id}`, query: { $select: EVENT_DETAIL_SELECT }, headers: inZone(zone) };
+      return eventDetails(expectOk<CalendarEvent>(await ctx.graph(request), "read the event"), zone, input.offset ?? 0);
+    },
+  }),
+  defineTool({
+    name: "create_event",
+    group: "calendar",
+    title: "Create event",
+    description: "Create an event; attendees get invitations.",
+    input: {
+      subject,
+      start: time.describe(`${TIME_HELP}.`),
+      end: time.describe("Same form; with allDay, the last day."),
+      timeZone: timeZoneField,
+      attendees: recipientsField.optional(),
+      location: location.optional(),
+      body: bodyField.optional(),
+      teamsMeeting: z.boolean().optional().describe("Add a Teams meeting."),
+      allDay: z.boolean().optional(),
+    },
+    scopes: CALENDAR_WRITE,
+    annotations: { ...CREATE, ...NOTIFIES },
+    async run(ctx, input) {
+      const zone = await zoneFor(ctx, input.timeZone);
+      const allDay = input.allDay === true;
+      const start = timeFrom("start", input.start, zone, { allDay });
+      const end = timeFrom("end", input.end, zone, { allDay, asEnd: true });
+      requireAfter(start, end, "end", "start");
+      const event: Record<string, unknown> = {
+        subject: input.subject,
+        ...eventTimes(start, end, zone, allDay),
+        isAllDay: allDay,
+        // Graph returns the existing event for a repeated transactionId, so a retried POST cannot book twice.
+        transactionId: crypto.randomUUID(),
+      };
+      if (input.location) event.location = { displayName: input.location };
+      if (input.body) event.body = { contentType: "text", content: input.body };
+      if (input.attendees?.length) event.attendees = attendeesBody(input.attendees);
+      if (input.teamsMeeting) Object.assign(event, { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" });
+      const request: GraphRequest = { method: "POST", path: "/me/events", body: event, headers: inZone(zone), idempotent: true };
+      const created = expectOk<CalendarEvent>(await ctx.graph(request), "create the event");
+      const invited = (created.attendees ?? []).map((a) => a.emailAddress?.address).filter(Boolean);
+      const join = created.onlineMeeting?.joinUrl;
+      return [`Created: ${eventLine(created, zone)}`, invited.length ? `Invited: ${invited.join(", ")}` : "", join ? `Join: ${join}` : ""].filter(Boolean).join("\n");
+    },
+  }),
+  defineTool({
+    name: "update_event",
+    group: "calendar",
+    title: "Update event",
+    description: "Change an event; moving only the start keeps its length.",
+    input: {
+      id: eventId,
+      subject: subject.optional(),
+      start: time.optional().describe(`${TIME_HELP}.`),
+      end: time.optional(),
+      timeZone: timeZoneField,
+      location: location.optional(),
+      body: bodyField.optional(),
+      attendees: recipientsField.optional().describe("Replaces the attendee list."),
+    },
+    scopes: CALENDAR_WRITE,
+    annotations: { ...UPDATE, ...NOTIFIES },
+    async run(ctx, input) {
+      const zone = await zoneFor(ctx, input.timeZone);
+      const patch: Record<string, unknown> = {};
+      if (input.subject !== undefined) patch.subject = input.subject;
+      if (input.location !== undefined) patch.location = { displayName: input.location };
+      if (input.body !== undefined) patch.body = { contentType: "text", content: input.body };
+      if (input.attendees !== undefined) patch.attendees = attendeesBody(input.attendees);
+      if (input.start !== undefined || input.end !== undefined) Object.assign(patch, await movedTimes(ctx, input.id, zone, input));
+      if (Object.keys(patch).length === 0) throw new ToolError("Nothing to update: give at least one field to change.");
+      const request: GraphRequest = { method: "PATCH", path: graphPath`/me/events/${input.id}`, body: patch, headers: inZone(zone), idempotent: true };
+      return `Updated: ${eventLine(expectOk<CalendarEvent>(await ctx.graph(request), "update the event"), zone)}`;
+    },
+  }),
+  defineTool({
+    name: "cancel_event",
+    group: "calendar",
+    title: "Cancel meeting",
+    description: "Cancel a meeting you organize and notify its attendees.",
+    input: { id: eventId, comment: z.string().max(10_000).optional() },
+    scopes: CALENDAR_WRITE,
+    annotations: { ...DELETE, ...NOTIFIES },
+    async run(ctx, input) {
+      const body = input.comment ? { comment: input.comment } : {};
+      const response = await ctx.graph({ method: "POST", path: graphPath`/me/events/${input.id}/cancel`, body });
+      if (!response.ok && response.code === "ErrorAccessDenied") {
+        throw new ToolError("Could not cancel the meeting: only its organizer can cancel it.", "Use respond_to_event to decline it, or delete_event to remove it from your calendar.");
+      }
+      expectOk(response, "cancel the meeting");
+      return `Cancelled; attendees were notified. id: ${input.id}`;
+    },
+  }),
+  defineTool({
+    name: "delete_event",
+    group: "calendar",
+    title: "Delete event",
+    description: "Delete an event from your calendar.",
+    input: { id: eventId },
+    scopes: CALENDAR_WRITE,
+    annotations: { ...DELETE, ...NOTIFIES },
+    async run(ctx, input) {
+      expectOk(await ctx.graph({ method: "DELETE", path: graphPath`/me/events/${input.id}` }), "delete the event");
+      return `Deleted event ${input.id}`;
+    },
+  }),
+  defineTool({
+    name: "respond_to_event",
+    group: "calendar",
+    title: "Respond to invitation",
+    description: "Accept, tentatively accept or decline a meeting invitation.",
+    input: {
+      id: eventId,
+      response: z.enum(["accept", "decline", "tentative"]),
+      comment: z.string().max(10_000).optional(),
+      sendResponse: z.boolean().default(true).describe("Notify the organizer."),
+    },
+    scopes: CALENDAR_WRITE,
+    annotations: { ...UPDATE, ...NOTIFIES },
+    async run(ctx, input) {
+      const [action, done] = RESPONSE_ACTIONS[input.response];
+      const body = { sendResponse: input.sendResponse, ...(input.comment ? { comment: input.comment } : {}) };
+      // Answering the same way twice has the same effect, so a 503 may be retried.
+      const request: GraphRequest = { method: "POST", path: `${graphPath`/me/events/${input.id}`}/${action}`, body, idempotent: true };
+      expectOk(await ctx.graph(request), "respond to the invitation");
+      return `${done}${input.sendResponse ? "; the organizer was notified" : " without notifying the organizer"}. id: ${input.id}`;
+    },
+  }),
+  defineTool({
+    name: "get_free_busy",
+    group: "calendar",
+    title: "Free/busy",
+    description: "Show when people are busy in a time window.",
+    input: {
+      emails: z.array(emailField).min(1).max(20),
+      start: time.describe(`${TIME_HELP}.`),
+      end: time,
+      intervalMinutes: z.number().int().min(5).max(1440).default(30),
+    },
+    scopes: CALENDAR_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const zone = await zoneFor(ctx, undefined);
+      const from = timeFrom("start", input.start, zone);
+      const to = timeFrom("end", input.end, zone, { asEnd: true });
+      requireAfter(from, to, "end", "start");
+      if (to - from >= MAX_SCHEDULE_DAYS * DAY_MS) throw invalidArgument("end", `the window must be shorter than ${MAX_SCHEDULE_DAYS} days`);
+      const body = { schedules: input.emails, startTime: toGraphDateTime(from, zone), endTime: toGraphDateTime(to, zone), availabilityViewInterval: input.intervalMinutes };
+      // A read sent as POST: safe to retry.
+      const request: GraphRequest = { method: "POST", path: "/me/calendar/getSchedule", body, headers: inZone(zone), idempotent: true };
+      const schedules = expectOk<Page<ScheduleInformation>>(await ctx.graph(request), "read free/busy").value ?? [];
+      const lines = schedules.map((schedule) => scheduleLine(schedule, zone, from, input.intervalMinutes));
+      return [`Busy times ${formatInstantRange(from, to, zone)}:`, ...lines].join("\n");
+    },
+  }),
+  defineTool({
+    name: "find_meeting_times",
+    group: "calendar",
+    title: "Find meeting times",
+    description: "Suggest working-hours slots when you and the attendees are free.",
+    input: {
+      attendees: z.array(emailField).min(1).max(20),
+      durationMinutes: z.number().int().min(5).max(1440),
+      windowStart: time.describe(`${TIME_HELP}.`),
+      windowEnd: time,
+      maxCandidates: z.number().int().min(1).max(20).default(5),
+    },
+    scopes: CALENDAR_SHARED,
+    annotations: READ,
+    async run(ctx, input) {
+      const zone = await zoneFor(ctx, undefined);
+      const from = timeFrom("windowStart", input.windowStart, zone);
+      const to = timeFrom("windowEnd", input.windowEnd, zone, { asEnd: true });
+      requireAfter(from, to, "windowEnd", "windowStart");
+      if (to - from < input.durationMinutes * 60_000) throw invalidArgument("windowEnd", "the window is shorter than the meeting");
+      const body = {
+        attendees: input.attendees.map((address) => ({ type: "required", emailAddress: { address } })),
+        timeConstraint: { activityDomain: "work", timeSlots: [{ start: toGraphDateTime(from, zone), end: toGraphDateTime(to, zone) }] },
+        meetingDuration: isoDuration(input.durationMinutes),
+        maxCandidates: input.maxCandidates,
+      };
+      const request: GraphRequest = { method: "POST", path: "/me/findMeetingTimes", body, headers: inZone(zone), idempotent: true };
+      const result = expectOk<{ emptySuggestionsReason?: string; meetingTimeSuggestions?: MeetingTimeSuggestion[] }>(await ctx.graph(request), "find meeting times");
+      const suggestions = result.meetingTimeSuggestions ?? [];
+      if (suggestions.length === 0) {
+        const reason = EMPTY_SUGGESTIONS_REASON[result.emptySuggestionsReason ?? ""] ?? EMPTY_SUGGESTIONS_REASON.unknown;
+        return `No suggestions: ${reason}. Try a wider window, a shorter meeting or fewer attendees.`;
+      }
+      return suggestions.map((suggestion) => suggestionLine(suggestion, zone)).join("\n");
+    },
+  }),
+];

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import type { MailMessage } from "../format/mail";
+import { formatRecipients, toRecipients } from "../format/people";
+import { graphPath } from "../path";
+import { folderField, messageIdField } from "./mail.tools";
+import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
+
+/**
+ * Writing Outlook mail: send, reply, forward, drafts, move and mark read.
+ * Sending needs Mail.Send; changing the mailbox needs Mail.ReadWrite. None
+ * of these POSTs is retried on 503: a retry could send or move twice.
+ */
+const MAIL_WRITE = ["Mail.ReadWrite"];
+const MAIL_SEND = ["Mail.Send"];
+
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
+
+/** The address inside `Name <address>`, or the entry itself. */
+function addressOf(entry: string): string {
+  return (/<([^>]*)>\s*$/.exec(entry)?.[1] ?? entry).trim();
+}
+
+// Limits are checked with refine, which keeps them out of the advertised JSON schema (tokens in every tools/list).
+const recipient = z.string().refine((value) => value.length <= 320 && EMAIL.test(addressOf(value)), 'expected an email address or "Name <email>"');
+const recipientList = z.array(recipient).refine((list) => list.length <= 100, "at most 100 recipients");
+const requiredRecipients = recipientList.refine((list) => list.length > 0, "expected at least one recipient").describe('Addresses or "Name <address>".');
+
+const text = (max: number) => z.string().refine((value) => value.length <= max, `at most ${max} characters`);
+const subjectField = text(400);
+const bodyField = text(500_000);
+const commentField = text(100_000).refine((value) => value.trim().length > 0, "expected some text");
+const bodyFormatField = z.enum(["text", "html"]).default("text");
+
+interface Composed {
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body: string;
+  bodyFormat: "text" | "html";
+}
+
+/** Graph's message resource for a new mail; empty recipient lists are left out. */
+function messageBody(input: Composed): Record<string, unknown> {
+  const message: Record<string, unknown> = {
+    subject: input.subject,
+    body: { contentType: input.bodyFormat, content: input.body },
+  };
+  if (input.to?.length) message.toRecipients = toRecipients(input.to);
+  if (input.cc?.length) message.ccRecipients = toRecipients(input.cc);
+  if (input.bcc?.length) message.bccRecipients = toRecipients(input.bcc);
+  return message;
+}
+
+function audience(to: string[] | undefined, cc?: string[], bcc?: string[]): string {
+  return [
+    formatRecipients(toRecipients(to)) || "(no recipients)",
+    cc?.length ? `; cc ${formatRecipients(toRecipients(cc))}` : "",
+    bcc?.length ? `; bcc ${formatRecipients(toRecipients(bcc))}` : "",
+  ].join("");
+}
+
+export const mailWriteTools = [
+  defineTool({
+    name: "send_message",
+    group: "mail",
+    title: "Send email",
+    description: "Send an email from your mailbox.",
+    input: {
+      to: requiredRecipients,
+      cc: recipientList.optional(),
+      bcc: recipientList.optional(),
+      subject: subjectField,
+      body: bodyField,
+      bodyFormat: bodyFormatField,
+      saveToSentItems: z.boolean().default(true),
+    },
+    scopes: MAIL_SEND,
+    annotations: SEND,
+    async run(ctx, input) {
+      const body = { message: messageBody(input), saveToSentItems: input.saveToSentItems };
+      expectOk(await ctx.graph({ method: "POST", path: "/me/sendMail", body }), "send the message");
+      const saved = input.saveToSentItems ? " A copy is in Sent Items." : "";
+      return `Sent "${input.subject}" to ${audience(input.to, input.cc, input.bcc)}.${saved}`;
+    },
+  }),
+  defineTool({
+    name: "reply_message",
+    group: "mail",
+    title: "Reply to email",
+    description: "Reply (or reply all) to a message.",
+    input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false) },
+    scopes: MAIL_SEND,
+    annotations: SEND,
+    async run(ctx, { id, comment, replyAll }) {
+      const path = replyAll ? graphPath`/me/messages/${id}/replyAll` : graphPath`/me/messages/${id}/reply`;
+      expectOk(await ctx.graph({ method: "POST", path, body: { comment } }), "send the reply");
+      return `${replyAll ? "Reply to all" : "Reply"} sent; a copy is in Sent Items.`;
+    },
+  }),
+  defineTool({
+    name: "forward_message",
+    group: "mail",
+    title: "Forward email",
+    description: "Forward a message with its attachments.",
+    input: { id: messageIdField, to: requiredRecipients, comment: text(100_000).optional() },
+    scopes: MAIL_SEND,
+    annotations: SEND,
+    async run(ctx, { id, to, comment }) {
+      const body = { comment: comment ?? "", toRecipients: toRecipients(to) };
+      expectOk(await ctx.graph({ method: "POST", path: graphPath`/me/messages/${id}/forward`, body }), "forward the message");
+      return `Forwarded to ${audience(to)}; a copy is in Sent Items.`;
+    },
+  }),
+  defineTool({
+    name: "create_draft",
+    group: "mail",
+    title: "Create draft",
+    description: "Save a new email in Drafts without sending it.",
+    input: {
+      to: recipientList.optional(),
+      cc: recipientList.optional(),
+      bcc: recipientList.optional(),
+      subject: subjectField,
+      body: bodyField,
+      bodyFormat: bodyFormatField,
+    },
+    scopes: MAIL_WRITE,
+    annotations: CREATE,
+    async run(ctx, input) {
+      const draft = expectOk<MailMessage>(await ctx.graph({ method: "POST", path: "/me/messages", body: messageBody(input) }), "save the draft");
+      return `Draft saved in Drafts: "${input.subject}" to ${audience(input.to, input.cc, input.bcc)} · id: ${draft.id}`;
+    },
+  }),
+  defineTool({
+    name: "move_message",
+    group: "mail",
+    title: "Move email",
+    description: "Move a message to another folder; it gets a new id.",
+    input: { id: messageIdField, destination: folderField.describe("Id or well-known name, e.g. archive.") },
+    scopes: MAIL_WRITE,
+    // The old id stops working once moved, so repeating the call fails: not idempotent.
+    annotations: { ...UPDATE, idempotentHint: false },
+    async run(ctx, { id, destination }) {
+      const response = await ctx.graph({ method: "POST", path: graphPath`/me/messages/${id}/move`, body: { destinationId: destination } });
+      const moved = expectOk<MailMessage>(response, "move the message");
+      return `Moved to ${destination}. Its new id is ${moved.id} (the old id no longer works).`;
+    },
+  }),
+  defineTool({
+    name: "mark_message",
+    group: "mail",
+    title: "Mark read or unread",
+    description: "Mark a message read or unread.",
+    input: { id: messageIdField, read: z.boolean() },
+    scopes: MAIL_WRITE,
+    annotations: UPDATE,
+    async run(ctx, { id, read }) {
+      // Setting isRead to a given value is idempotent, so a 503 may be retried.
+      const response = await ctx.graph({ method: "PATCH", path: graphPath`/me/messages/${id}`, body: { isRead: read }, idempotent: true });
+      const updated = expectOk<MailMessage>(response, "mark the message");
+      return `Marked "${updated.subject || "(no subject)"}" as ${read ? "read" : "unread"}.`;
+    },
+  }),
+];

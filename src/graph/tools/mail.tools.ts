@@ -1,0 +1,235 @@
+import { z } from "zod";
+import type { GraphRequest } from "../client";
+import { textKind, humanSize } from "../format/files";
+import {
+  ATTACHMENTS_EXPAND,
+  FOLDER_SELECT,
+  folderLine,
+  LIST_SELECT,
+  type MailAttachment,
+  type MailFolder,
+  type MailMessage,
+  MESSAGE_SELECT,
+  messageHeader,
+  messageLine,
+  OUTGOING_FOLDERS,
+  OUTGOING_SELECT,
+} from "../format/mail";
+import { bodyText, htmlToText, window } from "../format/text";
+import { graphPath, odataString, searchPhrase } from "../path";
+import { base64ToBytes } from "../../lib/encoding";
+import { nextCursorLine, pageRequest } from "./common";
+import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types";
+
+/**
+ * Reading Outlook mail: folders, message lists and search (one line per
+ * message), one message as clean text in windows, and text attachments.
+ * Mail.ReadBasic cannot see bodies, so reads need Mail.Read or Mail.ReadWrite.
+ */
+export const MAIL_READ = ["Mail.Read", "Mail.ReadWrite"];
+/** get_attachment reads at most this much (decimal MB, as users count it). */
+export const MAX_ATTACHMENT_BYTES = 3_000_000;
+/**
+ * The first window holds most mail whole. Longer ones (newsletters, reports
+ * with tables, which cost many tokens per character) stay well over 5×
+ * leaner than Graph's JSON for the message; 8000 measured only about 4×.
+ */
+const DEFAULT_BODY_CHARS = 3500;
+
+interface Page<T> {
+  value?: T[];
+  "@odata.nextLink"?: string;
+}
+
+const notDotSegment = (value: string) => value !== "." && value !== "..";
+
+// Fields below keep their limits in refine and skip descriptions the names already give: every
+// schema keyword and description is paid for in tokens in each tools/list. The outputs say how to
+// continue (cursor, offset), so those fields need no description either.
+
+/** An id for one path segment; "." and ".." are refused since WHATWG URLs resolve even their encoded forms. */
+export const idOf = (what: string) =>
+  z.string().refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), `expected the ${what} id from a previous call`);
+export const messageIdField = idOf("message");
+
+/** A folder id or well-known name; both are one path segment. */
+export const folderField = z
+  .string()
+  .trim()
+  .refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), "expected a folder id or well-known name");
+
+const wholeNumber = (min: number, max: number, message = `expected a whole number from ${min} to ${max}`) =>
+  z.number().refine((value) => Number.isInteger(value) && value >= min && value <= max, message);
+const limitField = wholeNumber(1, 50).default(25).describe("Max 50.");
+const cursorField = z.string().refine((value) => value.length <= 4096, "cursor is too long").optional();
+const offsetField = wholeNumber(0, Number.MAX_SAFE_INTEGER, "expected a whole number from a previous call").default(0);
+const maxCharsField = (fallback: number) => wholeNumber(200, 20_000).default(fallback);
+
+const ISO_DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/;
+
+/** `2026-03-01` or an ISO date-time (UTC unless it says otherwise) → Graph's `2026-03-01T00:00:00Z`. */
+function graphDateTime(value: string): string | undefined {
+  if (!ISO_DATE.test(value)) return undefined;
+  const withZone = value.length === 10 ? `${value}T00:00:00Z` : /(Z|[+-]\d\d:\d\d)$/.test(value) ? value : `${value}Z`;
+  const time = Date.parse(withZone);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+const sinceField = z
+  .string()
+  .refine((value) => graphDateTime(value) !== undefined, "expected an ISO date such as 2026-03-01")
+  .optional()
+  .describe("ISO date; received since.");
+
+const queryField = z
+  .string()
+  .trim()
+  .refine((value) => value.length > 0, "expected something to search for")
+  .refine((value) => value.length <= 255, "at most 255 characters")
+  .describe("Words or from:/to:/subject: terms.");
+
+function folderMessagesPath(folder: string | undefined): string {
+  return folder ? graphPath`/me/mailFolders/${folder}/messages` : "/me/messages";
+}
+
+async function messagePage(ctx: ToolContext, tool: string, request: GraphRequest, outgoing: boolean, empty: string): Promise<string> {
+  const body = expectOk<Page<MailMessage>>(await ctx.graph(request), "list the messages");
+  const messages = body.value ?? [];
+  if (messages.length === 0) return empty;
+  return messages.map((message) => messageLine(message, outgoing)).join("\n") + nextCursorLine(tool, ctx, body);
+}
+
+/** A window of `text` with a header line saying which part it is and how to read on. */
+function windowed(text: string, offset: number, maxChars: number, tool: string, continueArgs: string): string {
+  const part = window(text, offset, maxChars);
+  if (!part.text) return offset > 0 ? `Nothing after offset ${offset}; it has ${part.total} characters.` : "(empty)";
+  const end = offset + part.text.length;
+  const span = offset > 0 || part.nextOffset !== undefined ? `[characters ${offset}–${end} of ${part.total}]\n` : "";
+  const more = part.nextOffset !== undefined ? `\n[More: call ${tool} with ${continueArgs}offset ${part.nextOffset}.]` : "";
+  return `${span}${part.text}${more}`;
+}
+
+function decodeText(contentBytes: string, kind: "text" | "html"): string {
+  const text = new TextDecoder().decode(base64ToBytes(contentBytes));
+  // Plain text stays as written (tabs and spacing carry meaning in TSV or code); only CRLF becomes LF.
+  return kind === "html" ? htmlToText(text) : text.replace(/\r\n/g, "\n");
+}
+
+export const mailTools = [
+  defineTool({
+    name: "list_mail_folders",
+    group: "mail",
+    title: "List mail folders",
+    description: "List your mail folders with unread and total counts.",
+    input: { parent: folderField.optional().describe("Lists its subfolders.") },
+    scopes: MAIL_READ,
+    annotations: READ,
+    async run(ctx, { parent }) {
+      const path = parent ? graphPath`/me/mailFolders/${parent}/childFolders` : "/me/mailFolders";
+      const body = expectOk<Page<MailFolder>>(await ctx.graph({ method: "GET", path, query: { $select: FOLDER_SELECT, $top: "100" } }), "list your mail folders");
+      const folders = body.value ?? [];
+      if (folders.length === 0) return "No folders here.";
+      const more = body["@odata.nextLink"] ? "\nMore folders exist than shown." : "";
+      const names = parent ? "" : "\nWell-known names work as folder ids: inbox, drafts, sentitems, deleteditems, archive, junkemail.";
+      return folders.map(folderLine).join("\n") + more + names;
+    },
+  }),
+  defineTool({
+    name: "list_messages",
+    group: "mail",
+    title: "List messages",
+    description: "List messages in a folder, newest first, one line each.",
+    input: {
+      folder: folderField.default("inbox").describe("Id or well-known name, e.g. sentitems."),
+      unreadOnly: z.boolean().default(false),
+      from: z
+        .string()
+        .trim()
+        .refine((value) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value) && value.length <= 320, "expected an email address")
+        .optional()
+        .describe("Sender address."),
+      since: sinceField,
+      limit: limitField,
+      cursor: cursorField,
+    },
+    scopes: MAIL_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const outgoing = OUTGOING_FOLDERS.has(input.folder.toLowerCase());
+      const filters: string[] = [];
+      const since = input.since ? graphDateTime(input.since) : undefined;
+      if (since) filters.push(`receivedDateTime ge ${since}`);
+      // Graph refuses $orderby on a property the $filter does not start with ("InefficientFilter"),
+      // so a filter without a date opens with an always-true one on receivedDateTime.
+      else if (input.unreadOnly || input.from) filters.push("receivedDateTime ge 1900-01-01T00:00:00Z");
+      if (input.unreadOnly) filters.push("isRead eq false");
+      if (input.from) filters.push(`from/emailAddress/address eq ${odataString(input.from)}`);
+      const query: Record<string, string> = {
+        $select: outgoing ? OUTGOING_SELECT : LIST_SELECT,
+        $top: String(input.limit),
+        $orderby: "receivedDateTime desc",
+      };
+      if (filters.length) query.$filter = filters.join(" and ");
+      const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.folder), query };
+      const empty = filters.length ? "No messages match." : "No messages in this folder.";
+      return messagePage(ctx, "list_messages", pageRequest("list_messages", input.cursor, first), outgoing, empty);
+    },
+  }),
+  defineTool({
+    name: "search_messages",
+    group: "mail",
+    title: "Search messages",
+    description: "Search mail by words, sender or subject, one line each.",
+    input: { query: queryField, folder: folderField.optional().describe("Default: all folders."), limit: limitField, cursor: cursorField },
+    scopes: MAIL_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      // Graph sorts $search results newest first itself and refuses $search with $orderby or $filter.
+      const query = { $search: searchPhrase(input.query), $select: LIST_SELECT, $top: String(input.limit) };
+      const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.folder), query };
+      return messagePage(ctx, "search_messages", pageRequest("search_messages", input.cursor, first), false, `No messages match "${input.query}".`);
+    },
+  }),
+  defineTool({
+    name: "get_message",
+    group: "mail",
+    title: "Read message",
+    description: "Read a message: headers, attachments and body as plain text, in windows.",
+    input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS).describe("Max 20000.") },
+    scopes: MAIL_READ,
+    annotations: READ,
+    async run(ctx, { id, offset, maxChars }) {
+      const query: Record<string, string> = { $select: MESSAGE_SELECT };
+      // A continuation only needs the body.
+      if (offset === 0) query.$expand = ATTACHMENTS_EXPAND;
+      const message = expectOk<MailMessage>(await ctx.graph({ method: "GET", path: graphPath`/me/messages/${id}`, query }), "read the message");
+      const header = offset === 0 ? messageHeader(message) : `Subject: ${message.subject || "(no subject)"} (continued)`;
+      return `${header}\n\n${windowed(bodyText(message.body), offset, maxChars, "get_message", "")}`;
+    },
+  }),
+  defineTool({
+    name: "get_attachment",
+    group: "mail",
+    title: "Read attachment",
+    description: "Read a text attachment (csv, json, html…); binary ones show details only.",
+    input: { messageId: messageIdField, attachmentId: idOf("attachment"), offset: offsetField, maxChars: maxCharsField(20_000) },
+    scopes: MAIL_READ,
+    annotations: READ,
+    async run(ctx, input) {
+      const path = graphPath`/me/messages/${input.messageId}/attachments/${input.attachmentId}`;
+      const meta = expectOk<MailAttachment>(await ctx.graph({ method: "GET", path, query: { $select: "name,contentType,size,isInline" } }), "read the attachment");
+      const name = meta.name || "(unnamed)";
+      const title = `${name} (${[meta.contentType, humanSize(meta.size)].filter(Boolean).join(", ")})`;
+      if (meta["@odata.type"] && !/fileAttachment$/i.test(meta["@odata.type"])) return `${title}\nAn attached Outlook item or link, not a file; its content is not shown.`;
+      if ((meta.size ?? 0) > MAX_ATTACHMENT_BYTES) {
+        throw new ToolError(`${title} is over the 3 MB get_attachment reads.`, "Open it in Outlook instead.");
+      }
+      const kind = textKind(name, meta.contentType ?? undefined);
+      if (!kind) return `${title}\nBinary attachment; its content is not shown.`;
+      // contentBytes exists only on the fileAttachment subtype, so this read takes the whole (≤ 3 MB) attachment.
+      const file = expectOk<{ contentBytes?: string }>(await ctx.graph({ method: "GET", path }), "read the attachment");
+      const text = decodeText(file.contentBytes ?? "", kind);
+      return `${title}\n${windowed(text, input.offset, input.maxChars, "get_attachment", "the same ids and ")}`;
+    },
+  }),
+];
