@@ -37,6 +37,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
     silent: "passed-only",
+    // In CI a JSON report too, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-results.json" }]] : ["default"],
     setupFiles: ["./test/apply-migrations.ts"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
   },
