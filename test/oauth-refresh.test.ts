@@ -115,3 +115,29 @@ describe("refresh_token grant at the gateway /token", () => {
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
   });
 });
+
+describe("refresh after the tenant admin changes the policy", () => {
+  it("keeps working when a group is enabled after sign-in (never asks Entra for unconsented scopes)", async () => {
+    const tenant = await tenantWithUser();
+    await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { enabledGroups: ["tasks"] }, bearer: tenant.adminKey });
+    const { client, tokens } = await signedIn(tenant);
+    const enabled = await call(tenantUrl(tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: { enabledGroups: ["mail", "calendar", "contacts", "teams", "files", "tasks"] },
+      bearer: tenant.adminKey,
+    });
+    expect(enabled.status).toBe(200);
+    const refreshed = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    const next = await json<TokenSet>(refreshed);
+    expect((await whoami(tenant.slug, next.access_token)).status).toBe(200);
+  });
+
+  it("narrows the Entra scopes when a group is disabled after sign-in", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { enabledGroups: ["tasks"] }, bearer: tenant.adminKey });
+    const refreshed = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+  });
+});

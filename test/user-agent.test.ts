@@ -34,7 +34,7 @@ describe("the per-user Graph agent", () => {
   it("is named <tenantId>:<tid>.<oid> and refuses a request carrying another user's claims", async () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
-    const mine: AgentAuth = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+    const mine: AgentAuth = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"] };
     expect(agentName(mine)).toBe(`${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`);
     const agent = await agentFor(mine);
     const ok = (await agent.graph({ method: "GET", path: "/me" }, mine)) as GraphResponse;
@@ -50,7 +50,7 @@ describe("the per-user Graph agent", () => {
     const tokens = await entraTokens(tenant);
     const auth: AgentAuth = {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
-      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10,
+      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],
     };
     const agent = await agentFor(auth);
     // The emulator honours a rotated refresh token only once more, so several
@@ -70,7 +70,7 @@ describe("the per-user Graph agent", () => {
     await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`, { method: "POST" });
     const auth: AgentAuth = {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
-      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"],
     };
     const result = (await (await agentFor(auth)).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });

@@ -164,4 +164,10 @@ export const AADSTS = {
     code: 70000,
     message: "Provided grant is invalid or malformed: it was issued to another client.",
   }),
+  consentRequired: (scopes: string[], clientId: string): AadstsError => ({
+    status: 400,
+    error: "invalid_grant",
+    code: 65001,
+    message: `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource. Missing: ${scopes.join(" ")}.`,
+  }),
 };

@@ -10,6 +10,7 @@ import { issueUserTokens, parseScopes } from "./issue";
  * refresh_token (rotating) and client_credentials, for confidential clients.
  */
 const APP_TOKEN_LIFETIME_SECONDS = 3599;
+const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 type Field = (name: string) => string | undefined;
 type Grant = { tenant: EmulatedTenant; app: EmulatedApp; origin: string; field: Field; services: EmulatorServices };
 
@@ -51,9 +52,12 @@ async function refreshTokenGrant({ tenant, app, origin, field, services }: Grant
   }
   const user = tenant.users.get(grant.oid);
   if (!user) return AADSTS.grantRevoked();
-  // A refresh may narrow the scopes, never widen them.
+  // A refresh may narrow the scopes; asking for one never consented fails as Entra does (65001).
   const asked = field("scope");
-  const scopes = asked ? parseScopes(asked).filter((s) => grant.scopes.includes(s)) : grant.scopes;
+  const requested = asked ? parseScopes(asked) : grant.scopes;
+  const unconsented = requested.filter((s) => !grant.scopes.includes(s) && !OIDC_SCOPES.has(s));
+  if (unconsented.length > 0) return AADSTS.consentRequired(unconsented, app.clientId);
+  const scopes = requested;
   const withOffline = scopes.includes("offline_access") ? scopes : [...scopes, "offline_access"];
   return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: withOffline });
 }

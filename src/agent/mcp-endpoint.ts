@@ -21,7 +21,7 @@ function buildServer(props: GrantProps, env: TenantEnv): McpServer {
   const { tenant } = env.TENANT;
   const server = new McpServer({ name: `${tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION });
   const context = toolContext(props, env);
-  const tools = visibleTools(ALL_TOOLS, tenant.policy, new Set(props.grantedScopes));
+  const tools = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
   registerTools(server, tools, context, { tenantId: tenant.id });
   registerProfileResource(server, context);
   return server;

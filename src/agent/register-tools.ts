@@ -5,6 +5,7 @@ import { ToolError } from "../graph/tools/types";
 import { CursorError } from "../graph/cursor";
 import { PathSegmentError } from "../graph/path";
 import { logError, logEvent } from "../lib/log";
+import { normalizeScope } from "../oauth/scopes";
 import { leanAnnotations, leanInputSchema } from "./lean-schema";
 import type { TenantPolicy } from "../tenancy/policy";
 
@@ -13,14 +14,16 @@ import type { TenantPolicy } from "../tenancy/policy";
  * policy, granted scopes), validates input with zod so errors name the field,
  * and turns every failure into an `isError` result without stack traces.
  */
+/** `grantedScopes` in normalizeScope's form. */
 export function toolVisible(tool: ToolDefinition, policy: TenantPolicy, grantedScopes: ReadonlySet<string>): boolean {
   if (tool.group !== "profile" && !policy.enabledGroups.includes(tool.group)) return false;
   if (policy.readOnly && !tool.annotations.readOnlyHint) return false;
-  return tool.scopes.length === 0 || tool.scopes.some((scope) => grantedScopes.has(scope));
+  return tool.scopes.length === 0 || tool.scopes.some((scope) => grantedScopes.has(normalizeScope(scope)));
 }
 
-export function visibleTools(tools: readonly ToolDefinition[], policy: TenantPolicy, grantedScopes: ReadonlySet<string>) {
-  return tools.filter((tool) => toolVisible(tool, policy, grantedScopes));
+export function visibleTools(tools: readonly ToolDefinition[], policy: TenantPolicy, grantedScopes: readonly string[]) {
+  const granted = new Set(grantedScopes.map(normalizeScope));
+  return tools.filter((tool) => toolVisible(tool, policy, granted));
 }
 
 function errorResult(text: string) {

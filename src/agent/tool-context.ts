@@ -18,6 +18,7 @@ export function toolContext(props: GrantProps, env: TenantEnv): ToolContext {
     accessToken: props.graph.accessToken,
     refreshToken: props.graph.refreshToken,
     expiresAt: props.graph.expiresAt,
+    grantedScopes: props.grantedScopes,
   };
   const agent = getAgentByName(env.USER_AGENT, agentName(auth));
   // RPC returns a structured-clone copy typed with Disposable mixed in; it is plain GraphResponse data.

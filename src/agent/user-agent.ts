@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { callGraph, type GraphRequest, type GraphResponse } from "../graph/client";
 import { logEvent } from "../lib/log";
 import { isEntraFailure, refreshTokens } from "../oauth/entra-client";
-import { graphScopesFor } from "../oauth/scopes";
+import { refreshScopesFor } from "../oauth/scopes";
 import { openTenantSecret } from "../oauth/tenant-secret";
 import { tenantRegistry } from "../tenancy/registry";
 import { Semaphore, SingleFlight } from "./semaphore";
@@ -23,6 +23,8 @@ export interface AgentAuth {
   refreshToken?: string;
   /** Epoch seconds. */
   expiresAt: number;
+  /** Scopes Entra granted at sign-in; a refresh never asks for more. */
+  grantedScopes: string[];
 }
 
 interface StoredToken {
@@ -83,7 +85,7 @@ export class UserGraphAgent extends Agent<Env> {
     const result = await refreshTokens(
       { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) },
       refreshToken,
-      graphScopesFor(tenant.policy),
+      refreshScopesFor(tenant.policy, auth.grantedScopes),
     );
     if (isEntraFailure(result)) {
       logEvent("agent_token_refresh_failed", { tenantId: auth.tenantId, kind: result.kind, aadsts: result.aadsts });

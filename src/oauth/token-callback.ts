@@ -1,7 +1,7 @@
 import { OAuthError, type TokenExchangeCallbackOptions, type TokenExchangeCallbackResult } from "@cloudflare/workers-oauth-provider";
 import { logEvent } from "../lib/log";
 import { refreshTokens, isEntraFailure } from "./entra-client";
-import { graphScopesFor } from "./scopes";
+import { refreshScopesFor } from "./scopes";
 import { GrantPropsSchema } from "./props";
 import { openTenantSecret } from "./tenant-secret";
 import type { TenantEnv } from "./tenant-env";
@@ -37,7 +37,7 @@ export async function tokenExchangeCallback(
   const refreshToken = props.data.graph.refreshToken;
   if (!refreshToken) throw new OAuthError("invalid_grant", { description: "Sign in again: Microsoft gave no refresh token" });
   const app = { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) };
-  const refreshed = await refreshTokens(app, refreshToken, graphScopesFor(tenant.policy));
+  const refreshed = await refreshTokens(app, refreshToken, refreshScopesFor(tenant.policy, props.data.grantedScopes));
   if (isEntraFailure(refreshed)) {
     logEvent("entra_refresh_failed", { tenantId: tenant.id, kind: refreshed.kind, aadsts: refreshed.aadsts });
     if (refreshed.kind === "user") {
