@@ -180,3 +180,11 @@ describe("invite-only signup", () => {
     expect(right.status).toBe(201);
   });
 });
+
+describe("two signups racing for one slug", () => {
+  it("gives one 201 and one 409, never a 500", async () => {
+    const slug = `race-${crypto.randomUUID().slice(0, 8)}`;
+    const [a, b] = await Promise.all([postSignup(await signupBody({ slug })), postSignup(await signupBody({ slug }))]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+  });
+});

@@ -292,3 +292,25 @@ describe("DELETE /api/admin/tenant", () => {
     expect((await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey)).status).toBe(404);
   });
 });
+
+describe("who may lift a suspension", () => {
+  it("refuses the tenant admin's resume when the operator suspended the tenant, and lets the operator resume it", async () => {
+    const { APEX, OPERATOR_TOKEN } = await import("./helpers/gateway");
+    const tenant = await createTenant();
+    const suspended = await call(`${APEX}/api/operator/tenants/${tenant.tenant.id}/suspend`, { method: "POST", bearer: OPERATOR_TOKEN });
+    expect(suspended.status).toBe(200);
+    const resume = await call(tenantUrl(tenant.tenant.slug, "/api/admin/resume"), { method: "POST", bearer: tenant.adminKey });
+    expect(resume.status).toBe(403);
+    expect((await json(resume)).error).toBe("suspended_by_operator");
+    expect((await call(tenantUrl(tenant.tenant.slug, "/health"))).status).toBe(403);
+    const lifted = await call(`${APEX}/api/operator/tenants/${tenant.tenant.id}/resume`, { method: "POST", bearer: OPERATOR_TOKEN });
+    expect(lifted.status).toBe(200);
+    expect((await call(tenantUrl(tenant.tenant.slug, "/health"))).status).toBe(200);
+  });
+
+  it("lets the tenant admin lift its own suspension", async () => {
+    const tenant = await createTenant();
+    expect((await call(tenantUrl(tenant.tenant.slug, "/api/admin/suspend"), { method: "POST", bearer: tenant.adminKey })).status).toBe(200);
+    expect((await call(tenantUrl(tenant.tenant.slug, "/api/admin/resume"), { method: "POST", bearer: tenant.adminKey })).status).toBe(200);
+  });
+});

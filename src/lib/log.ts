@@ -8,8 +8,21 @@ export function logEvent(event: string, fields: LogFields = {}): void {
   console.log(JSON.stringify({ event, ...fields }));
 }
 
+/**
+ * Only the error's class and message, never a stack (it can carry request
+ * data). Query-builder errors put the SQL parameters (sealed secrets, key
+ * hashes, emails) in their message, so for those only the database's own
+ * cause is logged.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return "non-error thrown";
+  if (error.name === "DrizzleQueryError" || error.message.startsWith("Failed query:")) {
+    const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : "no cause";
+    return `DatabaseError: ${cause}`;
+  }
+  return `${error.name}: ${error.message}`;
+}
+
 export function logError(event: string, error: unknown, fields: LogFields = {}): void {
-  // Only the error's class and message: stack traces can carry request data.
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : "non-error thrown";
-  console.error(JSON.stringify({ event, error: detail, ...fields }));
+  console.error(JSON.stringify({ event, error: describeError(error), ...fields }));
 }

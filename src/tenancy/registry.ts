@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ne } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { tenantAlerts, tenants, type NewTenantRow } from "./schema";
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
@@ -35,7 +35,9 @@ export function tenantRegistry(d1: D1Database) {
       try {
         return tenantFromRow(await db.insert(tenants).values(row).returning().get());
       } catch (error) {
-        if (String(error).includes("UNIQUE constraint failed: tenants.slug")) {
+        // drizzle wraps D1's error; the constraint text is on the cause.
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
+        if (`${cause} ${error instanceof Error ? error.message : ""}`.includes("UNIQUE constraint failed: tenants.slug")) {
           throw new SlugTakenError(row.slug);
         }
         throw error;
@@ -45,7 +47,19 @@ export function tenantRegistry(d1: D1Database) {
     findBySlug: (slug: string) => findBy(tenants.slug, slug),
     findById: (id: string) => findBy(tenants.id, id),
 
-    setStatus: (id: string, status: Tenant["status"]) => touch(id, { status }),
+    /**
+     * A deletion in progress is final: only `deleting` itself may be written
+     * over `deleting`, whatever another isolate's cached row says.
+     */
+    async setStatus(id: string, status: Tenant["status"], suspendedBy: "operator" | "tenant-admin" | null = null): Promise<Tenant | undefined> {
+      const row = await db
+        .update(tenants)
+        .set({ status, suspendedBy: status === "suspended" ? suspendedBy : null, updatedAt: new Date() })
+        .where(status === "deleting" ? eq(tenants.id, id) : and(eq(tenants.id, id), ne(tenants.status, "deleting")))
+        .returning()
+        .get();
+      return row ? tenantFromRow(row) : undefined;
+    },
     setPolicy: (id: string, policy: TenantPolicy) => touch(id, { policy: JSON.stringify(policy) }),
     setAdminKeyHash: (id: string, adminKeyHash: string) => touch(id, { adminKeyHash }),
     setSecret: (id: string, envelope: SecretEnvelope, secretHint: string, secretExpiresAt: Date | null) =>

@@ -25,6 +25,8 @@ export const tenants = sqliteTable("tenants", {
   secretExpiresAt: integer("secret_expires_at", { mode: "timestamp_ms" }),
   /** `deleting`: offboarding has begun; the tenant is gone for everyone but the purge. */
   status: text("status", { enum: ["active", "suspended", "deleting"] }).notNull().default("active"),
+  /** Who suspended the tenant: an operator's suspension cannot be lifted by the tenant admin. */
+  suspendedBy: text("suspended_by", { enum: ["operator", "tenant-admin"] }),
   /** JSON, see TenantPolicy in policy.ts. */
   policy: text("policy").notNull(),
   /** SHA-256 of the tenant admin key, hex. */

@@ -13,6 +13,7 @@ export interface Tenant {
   secretHint: string;
   secretExpiresAt: Date | null;
   status: "active" | "suspended" | "deleting";
+  suspendedBy: "operator" | "tenant-admin" | null;
   policy: TenantPolicy;
   adminKeyHash: string;
   envelope: SecretEnvelope;
@@ -31,6 +32,7 @@ export function tenantFromRow(row: TenantRow): Tenant {
     secretHint: row.secretHint,
     secretExpiresAt: row.secretExpiresAt,
     status: row.status,
+    suspendedBy: row.suspendedBy,
     policy: parseStoredPolicy(row.policy),
     adminKeyHash: row.adminKeyHash,
     envelope: {
@@ -69,6 +71,7 @@ export function publicTenantView(tenant: Tenant) {
       expiresAt: tenant.secretExpiresAt?.toISOString() ?? null,
     },
     status: tenant.status,
+    suspendedBy: tenant.suspendedBy,
     policy: tenant.policy,
     createdAt: tenant.createdAt.toISOString(),
     updatedAt: tenant.updatedAt.toISOString(),

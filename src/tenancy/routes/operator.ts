@@ -40,7 +40,7 @@ async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   if (tenant.status === "deleting") {
     throw new ApiError(409, "tenant_deleting", "This tenant is being deleted; its status can no longer change");
   }
-  const updated = await c.get("registry").setStatus(tenant.id, status);
+  const updated = await c.get("registry").setStatus(tenant.id, status, status === "suspended" ? "operator" : null);
   c.get("tenantCache").invalidate(tenant.slug);
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "operator" });
   return c.json(updated ? publicTenantView(updated) : { status });

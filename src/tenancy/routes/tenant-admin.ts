@@ -23,11 +23,15 @@ const ADMIN_BODY_LIMIT = 4096;
 const requireAdminKey: MiddlewareHandler<TenantEnv> = async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1] || !(await adminKeyMatches(match[1], c.get("tenant").adminKeyHash))) {
+  // The row is read fresh, not from the isolate cache: a rotated key or a
+  // changed status must take effect at once everywhere.
+  const tenant = await c.get("registry").findById(c.get("tenant").id);
+  if (!tenant || !match?.[1] || !(await adminKeyMatches(match[1], tenant.adminKeyHash))) {
     throw new ApiError(401, "unauthorized", "Send this tenant's admin key as 'Authorization: Bearer <key>'", {
       headers: { "www-authenticate": 'Bearer realm="tenant-admin"' },
     });
   }
+  c.set("tenant", tenant);
   await next();
 };
 
@@ -126,9 +130,14 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   });
 
 async function setStatus(c: Parameters<MiddlewareHandler<TenantEnv>>[0], status: "active" | "suspended") {
+  const registry = c.get("registry");
   const tenant = c.get("tenant");
-  const updated = await c.get("registry").setStatus(tenant.id, status);
+  if (tenant.suspendedBy === "operator") {
+    throw new ApiError(403, "suspended_by_operator", "The gateway's operator suspended this organization; only they can change its status");
+  }
+  const updated = await registry.setStatus(tenant.id, status, status === "suspended" ? "tenant-admin" : null);
   c.get("tenantCache").invalidate(tenant.slug);
+  if (!updated) throw new ApiError(404, "tenant_not_found", "This organization is being deleted");
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "tenant-admin" });
-  return c.json({ status: updated?.status ?? status });
+  return c.json({ status: updated.status });
 }
