@@ -81,3 +81,14 @@ describe("Graph retry policy", () => {
     expect(retryDelay({ status: 404, attempt: 0, idempotent: true, retryAfter: null, waitedMs: 0 })).toBeUndefined();
   });
 });
+
+describe("forged cursors", () => {
+  it("refuse encoded dot segments and paths other than the listing's own", async () => {
+    const { pageRequest } = await import("../src/graph/tools/common");
+    const forge = (payload: unknown) => btoa(JSON.stringify(payload)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const first = { method: "GET" as const, path: "/me/drive/root/children" };
+    expect(() => pageRequest("list_files", forge({ t: "list_files", p: "/me/%2e%2e/%2E%2E/beta/users", q: {} }), first)).toThrow(/not one this server issued/);
+    expect(() => pageRequest("list_files", forge({ t: "list_files", p: "/users", q: { $select: "id" } }), first)).toThrow(/another listing/);
+    expect(pageRequest("list_files", forge({ t: "list_files", p: "/me/drive/root/children", q: { $skip: "20" } }), first).query).toEqual({ $skip: "20" });
+  });
+});

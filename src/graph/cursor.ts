@@ -4,8 +4,10 @@ import { bytesToBase64Url } from "../lib/encoding";
 /**
  * Opaque paging cursors. A tool returns Graph's `@odata.nextLink` as a cursor
  * bound to that tool; the next call turns it back into a path and query. Only
- * links on the configured Graph origin under /v1.0 are accepted, so a cursor
- * cannot aim the gateway (and the user's token) anywhere else.
+ * links on the configured Graph origin under /v1.0 are issued, no dot
+ * segments (plain or encoded) are accepted back, and the tool checks the path
+ * is the listing's own (pageRequest), so a forged cursor cannot aim the
+ * user's token at another resource.
  */
 const CursorSchema = z.object({ t: z.string(), p: z.string().startsWith("/"), q: z.record(z.string(), z.string()) });
 
@@ -30,6 +32,6 @@ export function decodeCursor(tool: string, cursor: string): { path: string; quer
   const parsed = CursorSchema.safeParse(payload);
   if (!parsed.success) throw new CursorError("cursor is not one this server issued");
   if (parsed.data.t !== tool) throw new CursorError(`cursor belongs to ${parsed.data.t}, not ${tool}`);
-  if (parsed.data.p.includes("..") || parsed.data.p.includes("//")) throw new CursorError("cursor is not one this server issued");
+  if (/\.\.|\/\/|%2e/i.test(parsed.data.p)) throw new CursorError("cursor is not one this server issued");
   return { path: parsed.data.p, query: parsed.data.q };
 }

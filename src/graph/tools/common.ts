@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { CursorError, decodeCursor, encodeCursor } from "../cursor";
 import type { GraphRequest } from "../client";
 import type { ToolContext } from "./types";
 
@@ -27,7 +27,21 @@ export const recipientsField = z
 export function pageRequest(tool: string, cursor: string | undefined, first: GraphRequest): GraphRequest {
   if (!cursor) return first;
   const next = decodeCursor(tool, cursor);
+  // Graph's next pages stay on the listing's own path; a cursor pointing
+  // anywhere else (another resource, /beta, encoded dot segments) was not
+  // issued for this call, even if it was issued by this server.
+  if (comparablePath(next.path) !== comparablePath(first.path)) {
+    throw new CursorError("cursor belongs to another listing");
+  }
   return { ...first, path: next.path, query: next.query };
+}
+
+function comparablePath(path: string): string {
+  try {
+    return decodeURIComponent(path).toLowerCase();
+  } catch {
+    return `invalid:${path}`;
+  }
 }
 
 /** The cursor line a list tool appends when Graph has more. */
