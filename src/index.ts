@@ -42,7 +42,13 @@ export default {
       case "apex":
         return apexApp.fetch(attachContext(request, shared), env, ctx);
       case "tenant": {
-        const tenant = await tenantCache.get(target.slug, (slug) => registry.findBySlug(slug));
+        let tenant;
+        try {
+          tenant = await tenantCache.get(target.slug, (slug) => registry.findBySlug(slug));
+        } catch (error) {
+          logError("tenant_lookup_failed", error);
+          return jsonError(503, "temporarily_unavailable", "The organization directory is unavailable; try again shortly");
+        }
         if (!tenant) {
           return jsonError(404, "tenant_not_found", `No organization is registered at ${hostname.toLowerCase()}`);
         }

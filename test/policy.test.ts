@@ -53,3 +53,15 @@ describe("tenant policy and granted scopes", () => {
     expect([...groups].every((group) => group === "tasks" || group === "profile")).toBe(true);
   });
 });
+
+describe("stored policies from older releases", () => {
+  it("drops tool groups a release no longer knows and fills missing fields, instead of failing the tenant", async () => {
+    const { parseStoredPolicy } = await import("../src/tenancy/policy");
+    expect(parseStoredPolicy(JSON.stringify({ enabledGroups: ["mail", "fax"], readOnly: true }))).toEqual({
+      readOnly: true,
+      enabledGroups: ["mail"],
+      allowCustomSchemeRedirects: false,
+    });
+    expect(parseStoredPolicy("not json")).toEqual({ readOnly: true, enabledGroups: [], allowCustomSchemeRedirects: false });
+  });
+});

@@ -96,7 +96,10 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
-      if (!idempotent || attempt >= 1) return { ok: false, status: 504, code: "GatewayTimeout", message: "Microsoft Graph did not answer" };
+      if (!idempotent) {
+        return { ok: false, status: 504, code: "GatewayTimeout", message: "Microsoft Graph did not answer in time; the change may still have happened, so check before retrying" };
+      }
+      if (attempt >= 1) return { ok: false, status: 504, code: "GatewayTimeout", message: "Microsoft Graph did not answer" };
       continue;
     }
     if (response.ok) {

@@ -43,9 +43,6 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
 /** Sign-in and profile scopes every tenant needs. */
 export const BASE_SCOPES = ["openid", "profile", "offline_access", "User.Read"] as const;
 
-/** Permissions in Graph that a tenant admin, not the user, must consent to. */
-export const ADMIN_CONSENT_PERMISSIONS: ReadonlySet<string> = new Set(["ChannelMessage.Read.All"]);
-
 export function delegatedPermissions(groups: readonly ToolGroup[], readOnly: boolean): string[] {
   const scopes = new Set<string>(BASE_SCOPES);
   for (const group of TOOL_GROUPS) {

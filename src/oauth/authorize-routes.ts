@@ -1,4 +1,4 @@
-import { AuthorizationError, CimdFetchError, authorizationErrorRedirect, getOAuthApi, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
+import { AuthorizationError, CimdFetchError, getOAuthApi, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { delegatedPermissions } from "../graph/tool-groups";
@@ -82,7 +82,9 @@ const ConsentForm = z.object({ handle: z.string().min(1).max(512), decision: z.e
 export const authorizeRoutes = new Hono<TenantHonoEnv>()
   .get("/authorize", async (c) => {
     const { oauth, origin } = oauthContext(c);
-    const remember = { secret: c.get("config").CONSENT_SECRET };
+    // Bound to the tenant too: a slug that is offboarded and signed up again by
+    // another org must not inherit the old org's remembered approvals.
+    const remember = { secret: c.get("config").CONSENT_SECRET, subject: c.get("tenant").id };
     try {
       const request = await oauth.parseAuthRequest(c.req.raw);
       if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
@@ -111,7 +113,7 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
         return new Response(null, { status: 302, headers: denied.headers });
       }
       const approved = await oauth.approveConsent(c.req.raw, form.data.handle, {
-        remember: { secret: c.get("config").CONSENT_SECRET },
+        remember: { secret: c.get("config").CONSENT_SECRET, subject: c.get("tenant").id },
       });
       return redirectToEntra(c, oauth, origin, approved.request, approved.headers);
     } catch (error) {
@@ -122,4 +124,3 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
     }
   });
 
-export { authorizationErrorRedirect };

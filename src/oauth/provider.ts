@@ -1,6 +1,5 @@
 import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
 import { mcpApiHandler } from "../agent/mcp-endpoint";
-import { TOOL_GROUPS } from "../graph/tool-groups";
 import { logEvent } from "../lib/log";
 import type { Tenant } from "../tenancy/tenant";
 import type { TenantEnv } from "./tenant-env";
@@ -29,7 +28,9 @@ export function providerOptions(tenant: Tenant, origin: string): OAuthProviderOp
     authorizeEndpoint: AUTHORIZE_PATH,
     tokenEndpoint: TOKEN_PATH,
     clientRegistrationEndpoint: REGISTER_PATH,
-    scopesSupported: [...TOOL_GROUPS, "offline_access"],
+    // What a user may do is decided by the tenant policy and the Microsoft
+    // permissions granted at sign-in, not by MCP scopes: none are offered.
+    scopesSupported: ["offline_access"],
     resourceMetadata: {
       resource: `${origin}${MCP_PATH}`,
       authorization_servers: [origin],

@@ -15,7 +15,8 @@ export function daysUntil(date: Date, now = Date.now()): number {
 
 export async function runMaintenance(deps: PurgeDeps & { config: Config }) {
   const summary = { purged: 0, stillDeleting: 0, expiryWarnings: 0 };
-  for (const tenant of await deps.registry.listDeleting(5)) {
+  // One tenant per run: a purge spends most of an invocation's KV budget.
+  for (const tenant of await deps.registry.listDeleting(1)) {
     try {
       const result = await purgeTenant(deps, tenant);
       if (result.deleted) summary.purged += 1;

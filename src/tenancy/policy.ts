@@ -22,9 +22,29 @@ export const DEFAULT_POLICY: TenantPolicy = {
   allowCustomSchemeRedirects: false,
 };
 
-/** Rows written before a policy field existed get that field's default. */
+/**
+ * Reads a stored policy leniently: a field written before it existed gets its
+ * default, a tool group a later release removed is dropped, and a row that is
+ * unreadable falls back to read-only with no groups but the profile, rather
+ * than taking the tenant (and every sweep over all tenants) down.
+ */
+const StoredPolicySchema = z.object({
+  readOnly: z.boolean().catch(DEFAULT_POLICY.readOnly),
+  enabledGroups: z
+    .array(z.string())
+    .catch([...DEFAULT_POLICY.enabledGroups])
+    .transform((groups) => TOOL_GROUPS.filter((group) => groups.includes(group))),
+  allowCustomSchemeRedirects: z.boolean().catch(DEFAULT_POLICY.allowCustomSchemeRedirects),
+});
+
 export function parseStoredPolicy(json: string): TenantPolicy {
-  return TenantPolicySchema.parse({ ...DEFAULT_POLICY, ...JSON.parse(json) });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return { readOnly: true, enabledGroups: [], allowCustomSchemeRedirects: false };
+  }
+  return StoredPolicySchema.parse({ ...DEFAULT_POLICY, ...(typeof raw === "object" && raw !== null ? raw : {}) });
 }
 
 export function applyPolicyPatch(policy: TenantPolicy, patch: TenantPolicyPatch): TenantPolicy {
