@@ -77,6 +77,27 @@ describe("the per-user Graph agent", () => {
   });
 });
 
+describe("when the refresh itself fails", () => {
+  it("tells a broken organization app apart from a dead sign-in, and alerts the tenant admin", async () => {
+    const tenant = await tenantWithUser();
+    const tokens = await entraTokens(tenant);
+    // The org's secret stops working in Entra (rotated there, not here).
+    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/apps`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ clientId: tenant.input.clientId, secrets: [{ value: "a-new-secret-only-entra-knows" }], redirectUris: [tenant.redirectUri] }),
+    });
+    const auth: AgentAuth = {
+      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
+      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],
+    };
+    const result = (await (await agentFor(auth)).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
+    expect(result).toMatchObject({ ok: false, status: 503, code: "OrganizationAppRejected" });
+    const alerts = await env.DB.prepare("SELECT kind, detail FROM tenant_alerts WHERE tenant_id = ?").bind(tenant.tenant.id).all();
+    expect(JSON.stringify(alerts.results)).toContain("AADSTS7000215");
+  });
+});
+
 describe("mailbox concurrency and single flight", () => {
   it("never runs more than the limit at once", async () => {
     const semaphore = new Semaphore(4);

@@ -48,25 +48,44 @@ const SIGN_IN_EXPIRED: GraphResponse = {
   message: "The Microsoft sign-in behind this connection has expired or was revoked",
 };
 
+const ORGANIZATION_APP_REJECTED: GraphResponse = {
+  ok: false,
+  status: 503,
+  code: "OrganizationAppRejected",
+  message: "Entra ID refused your organization's Microsoft app; your administrator has been alerted",
+};
+
+const SIGN_IN_UNAVAILABLE: GraphResponse = {
+  ok: false,
+  status: 503,
+  code: "SignInUnavailable",
+  message: "Microsoft sign-in is unavailable at the moment; try again shortly",
+};
+
 export class UserGraphAgent extends Agent<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
-  readonly #refresh = new SingleFlight<StoredToken | undefined>();
+  readonly #refresh = new SingleFlight<StoredToken | GraphResponse>();
 
   /** Sends one Graph request for this agent's user. */
   async graph(request: GraphRequest, auth: AgentAuth): Promise<GraphResponse> {
     if (agentName(auth) !== this.name) {
-      // Defence in depth: the Worker derives the name from the same claims.
+      // The caller derives the name from the same claims; this only catches a wiring mistake.
       return { ok: false, status: 403, code: "WrongAgent", message: "This request belongs to another user" };
     }
     const graphBase = readConfig(this.env).GRAPH_BASE;
     let token = this.#freshest(auth);
+    let refreshedThisCall = false;
     if (token.expiresAt - REFRESH_MARGIN_SECONDS <= Date.now() / 1000) {
-      token = (await this.#refresh.run(() => this.#refreshToken(auth, token))) ?? token;
+      const refreshed = await this.#refresh.run(() => this.#refreshToken(auth, token));
+      if (!("accessToken" in refreshed)) return refreshed;
+      token = refreshed;
+      refreshedThisCall = true;
     }
     const first = await this.#mailbox.run(() => callGraph(request, { graphBase, accessToken: token.accessToken }));
-    if (first.ok || first.status !== 401) return first;
+    // A 401 right after a successful refresh is not a stale token: do not loop.
+    if (first.ok || first.status !== 401 || refreshedThisCall) return first;
     const refreshed = await this.#refresh.run(() => this.#refreshToken(auth, token));
-    if (!refreshed) return SIGN_IN_EXPIRED;
+    if (!("accessToken" in refreshed)) return refreshed;
     return this.#mailbox.run(() => callGraph(request, { graphBase, accessToken: refreshed.accessToken }));
   }
 
@@ -76,12 +95,14 @@ export class UserGraphAgent extends Agent<Env> {
     return stored && stored.expiresAt > auth.expiresAt ? stored : auth;
   }
 
-  async #refreshToken(auth: AgentAuth, current: StoredToken): Promise<StoredToken | undefined> {
+  /** A new token, or the Graph-shaped failure to answer every waiting call with. */
+  async #refreshToken(auth: AgentAuth, current: StoredToken): Promise<StoredToken | GraphResponse> {
     const refreshToken = current.refreshToken ?? auth.refreshToken;
-    if (!refreshToken) return undefined;
+    if (!refreshToken) return SIGN_IN_EXPIRED;
     const config = readConfig(this.env);
-    const tenant = await tenantRegistry(this.env.DB).findById(auth.tenantId);
-    if (!tenant || tenant.status !== "active") return undefined;
+    const registry = tenantRegistry(this.env.DB);
+    const tenant = await registry.findById(auth.tenantId);
+    if (!tenant || tenant.status !== "active") return SIGN_IN_EXPIRED;
     const result = await refreshTokens(
       { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) },
       refreshToken,
@@ -89,7 +110,13 @@ export class UserGraphAgent extends Agent<Env> {
     );
     if (isEntraFailure(result)) {
       logEvent("agent_token_refresh_failed", { tenantId: auth.tenantId, kind: result.kind, aadsts: result.aadsts });
-      return undefined;
+      if (result.kind === "user") return SIGN_IN_EXPIRED;
+      if (result.kind === "tenant") {
+        await registry.addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app while refreshing a user's Graph token (${result.aadsts ?? "no code"}): ${result.reason}`);
+        return ORGANIZATION_APP_REJECTED;
+      }
+      await registry.addAlert(tenant.id, "entra_unavailable", `Entra ID was unavailable while refreshing a user's Graph token: ${result.reason}`);
+      return SIGN_IN_UNAVAILABLE;
     }
     const token = { accessToken: result.accessToken, refreshToken: result.refreshToken ?? refreshToken, expiresAt: result.expiresAt };
     this.ctx.storage.kv.put(TOKEN_KEY, token);
