@@ -130,7 +130,7 @@ describe("mailbox concurrency and single flight", () => {
 });
 
 describe("offboarding and agents", () => {
-  it("wipes every signed-in user's agent storage when the tenant is deleted", async () => {
+  it("wipes every signed-in user's agent storage when the tenant is deleted, even after their grant expired", async () => {
     const { connectedUser } = await import("./helpers/mcp");
     const { call, tenantUrl } = await import("./helpers/gateway");
     const user = await connectedUser();
@@ -138,6 +138,9 @@ describe("offboarding and agents", () => {
     const name = `${user.tenant.tenant.id}:${user.entra.tenantId}.${user.entra.oid}`;
     const stub = (await getAgentByName(env.USER_AGENT, name)) as unknown as DurableObjectStub<UserGraphAgent>;
     await runInDurableObject(stub, (_instance, state) => state.storage.kv.put("graph-token", { accessToken: "x", expiresAt: 1 }));
+    // The user's grant is already gone (expired or revoked): the agent must still be found.
+    const grants = await env.OAUTH_KV.list({ prefix: `t:${user.tenant.tenant.id}:grant:` });
+    await Promise.all(grants.keys.map((key) => env.OAUTH_KV.delete(key.name)));
     const deleted = await call(tenantUrl(user.tenant.slug, "/api/admin/tenant"), { method: "DELETE", json: { confirm: user.tenant.slug }, bearer: user.tenant.adminKey });
     expect(deleted.status).toBe(200);
     const left = await runInDurableObject(stub, (_instance, state) => state.storage.kv.get("graph-token"));

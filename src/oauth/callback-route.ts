@@ -84,6 +84,7 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
     graph: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
     grantedScopes: tokens.scope,
   };
+  await c.get("registry").recordSignIn(tenant.id, userIdOf(props));
   const { redirectTo } = await oauth.completeAuthorization({
     request,
     userId: userIdOf(props),

@@ -3,7 +3,7 @@ import type { Registry } from "./registry";
 import type { TenantCache } from "./tenant-cache";
 import { getAgentByName } from "agents";
 import type { UserGraphAgent } from "../agent/user-agent";
-import { purgeTenantKv, tenantKeyPrefix } from "./tenant-kv";
+import { purgeTenantKv } from "./tenant-kv";
 import type { Tenant } from "./tenant";
 
 /**
@@ -26,19 +26,22 @@ export interface PurgeDeps {
   agents: DurableObjectNamespace<UserGraphAgent>;
 }
 
-/** Grants name their users; each user's agent (refreshed Graph tokens) is wiped before its grant goes. */
+/**
+ * Wipes each signed-in user's agent (it may hold a refreshed Graph token),
+ * a page at a time, forgetting the users as it goes so a cut-short purge
+ * resumes where it stopped. Users come from D1, not from grants, so users
+ * whose grant already expired are found too.
+ */
 async function forgetUserAgents(deps: PurgeDeps, tenantId: string, budget: number): Promise<{ calls: number; complete: boolean }> {
-  const grantPrefix = `${tenantKeyPrefix(tenantId)}grant:`;
   let calls = 0;
   for (;;) {
-    const page = await deps.kv.list({ prefix: grantPrefix, limit: 100 });
-    const userIds = new Set(page.keys.map((key) => key.name.slice(grantPrefix.length).split(":")[0] ?? "").filter(Boolean));
+    const userIds = await deps.registry.userIds(tenantId, 50);
+    if (userIds.length === 0) return { calls, complete: true };
     for (const userId of userIds) {
       await (await getAgentByName(deps.agents, `${tenantId}:${userId}`)).forget();
     }
-    await Promise.all(page.keys.map((key) => deps.kv.delete(key.name)));
-    calls += userIds.size * 2 + page.keys.length + 1;
-    if (page.list_complete) return { calls, complete: true };
+    await deps.registry.forgetUsers(tenantId, userIds);
+    calls += userIds.length + 2;
     if (calls >= budget) return { calls, complete: false };
   }
 }

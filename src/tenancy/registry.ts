@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, ne } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { tenantAlerts, tenants, type NewTenantRow } from "./schema";
+import { tenantAlerts, tenants, tenantUsers, type NewTenantRow } from "./schema";
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
@@ -100,8 +100,27 @@ export function tenantRegistry(d1: D1Database) {
     async deleteAll(id: string): Promise<void> {
       await db.batch([
         db.delete(tenantAlerts).where(eq(tenantAlerts.tenantId, id)),
+        db.delete(tenantUsers).where(eq(tenantUsers.tenantId, id)),
         db.delete(tenants).where(eq(tenants.id, id)),
       ]);
+    },
+
+    async recordSignIn(tenantId: string, userId: string): Promise<void> {
+      const now = new Date();
+      await db
+        .insert(tenantUsers)
+        .values({ tenantId, userId, firstSignInAt: now, lastSignInAt: now })
+        .onConflictDoUpdate({ target: [tenantUsers.tenantId, tenantUsers.userId], set: { lastSignInAt: now } });
+    },
+
+    async userIds(tenantId: string, limit: number): Promise<string[]> {
+      const rows = await db.select({ userId: tenantUsers.userId }).from(tenantUsers).where(eq(tenantUsers.tenantId, tenantId)).limit(limit).all();
+      return rows.map((row) => row.userId);
+    },
+
+    async forgetUsers(tenantId: string, userIds: readonly string[]): Promise<void> {
+      if (userIds.length === 0) return;
+      await db.delete(tenantUsers).where(and(eq(tenantUsers.tenantId, tenantId), inArray(tenantUsers.userId, [...userIds])));
     },
 
     /**

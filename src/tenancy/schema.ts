@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The D1 tenant registry: the source of truth for every table. Migrations in
@@ -51,6 +51,24 @@ export const tenantAlerts = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (table) => [index("tenant_alerts_tenant_idx").on(table.tenantId, table.createdAt)],
+);
+
+/**
+ * Every user who completed a sign-in on a tenant, so offboarding can find and
+ * wipe each user's agent even after their grant expired or was revoked.
+ * Identifiers only: `<entra tid>.<oid>`, never names or tokens.
+ */
+export const tenantUsers = sqliteTable(
+  "tenant_users",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    firstSignInAt: integer("first_sign_in_at", { mode: "timestamp_ms" }).notNull(),
+    lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.userId] })],
 );
 
 export type TenantRow = typeof tenants.$inferSelect;
