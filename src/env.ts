@@ -20,6 +20,7 @@ export interface Env {
   OPERATOR_TOKEN?: string;
   CONSENT_SECRET: string;
   REGISTER_RATE_LIMITER: RateLimit;
+  OAUTH_RATE_LIMITER: RateLimit;
   SIGNUP_INVITE_TOKEN?: string;
   [kek: `KEK_${string}`]: string | undefined;
 }

@@ -295,3 +295,20 @@ describe("Entra's answer at /callback", () => {
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
   });
 });
+
+describe("sign-in flooding", () => {
+  it("answers 429 with Retry-After once one address exceeds the per-tenant sign-in budget", async () => {
+    const { call, tenantUrl } = await import("./helpers/gateway");
+    const tenant = await tenantWithUser();
+    const statuses: number[] = [];
+    for (let i = 0; i < 125; i += 1) {
+      const response = await call(tenantUrl(tenant.slug, "/token"), {
+        body: "grant_type=refresh_token&refresh_token=x&client_id=y",
+        headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "203.0.113.77" },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 120).every((status) => status !== 429)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});

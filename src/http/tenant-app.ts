@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { TenantEnv, TenantVariables } from "./context";
 import { contextFromEntry } from "./request-context";
 import { ApiError } from "./errors";
@@ -9,12 +9,21 @@ import { healthRoute } from "../tenancy/routes/health";
 import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
 import { authorizeRoutes, oauthContext } from "../oauth/authorize-routes";
 import { callbackRoute } from "../oauth/callback-route";
-import { REGISTER_PATH, tenantProvider } from "../oauth/provider";
+import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oauth/provider";
 
 /**
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
  * tenant keeps only its admin API, so its admin can resume it.
  */
+const oauthRateLimit: MiddlewareHandler<TenantEnv> = async (c, next) => {
+  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+  const { success } = await c.env.OAUTH_RATE_LIMITER.limit({ key: `oauth:${c.get("tenant").id}:${ip}` });
+  if (!success) {
+    return c.json({ error: "slow_down", error_description: "Too many sign-in requests from this address; wait a minute" }, 429, { "retry-after": "60" });
+  }
+  await next();
+};
+
 function legacySseGone(c: Context<TenantEnv>): Response {
   const mcpUrl = `${new URL(c.req.url).origin}/mcp`;
   return c.json(
@@ -55,6 +64,11 @@ export const tenantApp = new Hono<TenantEnv>()
   // their owner; old clients are told where the Streamable HTTP endpoint is.
   .all("/sse/*", (c) => legacySseGone(c))
   .all("/sse", (c) => legacySseGone(c))
+  // Every sign-in step writes KV (and /authorize may fetch a client metadata
+  // document): a per-address budget keeps one client from flooding a tenant.
+  .use(AUTHORIZE_PATH, oauthRateLimit)
+  .use(TOKEN_PATH, oauthRateLimit)
+  .use("/callback", oauthRateLimit)
   .route("/", authorizeRoutes)
   .route("/", callbackRoute)
   .post(REGISTER_PATH, async (c, next) => {
