@@ -21,20 +21,24 @@ const DEMO_STATE_FILE = ".wrangler/demo-tenant.json";
 /** No account, no network: keep wrangler from phoning home. */
 const OFFLINE_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
+/** Local settings; secrets are generated once and kept, and settings added by newer versions are appended. */
 function ensureDevVars(): void {
-  if (existsSync(".dev.vars")) return;
-  const lines = [
-    "# Local-only settings for `npm run dev` (generated; git-ignored).",
-    "BASE_DOMAIN=localhost",
-    `LOGIN_BASE=http://127.0.0.1:${EMULATOR_PORT}`,
-    `GRAPH_BASE=http://127.0.0.1:${EMULATOR_PORT}`,
-    "ACTIVE_KEK_ID=1",
-    `KEK_1=${randomBytes(32).toString("base64")}`,
-    `OPERATOR_TOKEN=${randomBytes(24).toString("hex")}`,
-    `CONSENT_SECRET=${randomBytes(24).toString("hex")}`,
-  ];
-  writeFileSync(".dev.vars", `${lines.join("\n")}\n`, { mode: 0o600 });
-  console.log("Created .dev.vars with fresh local keys.");
+  const wanted: Record<string, () => string> = {
+    BASE_DOMAIN: () => "localhost",
+    LOGIN_BASE: () => `http://127.0.0.1:${EMULATOR_PORT}`,
+    GRAPH_BASE: () => `http://127.0.0.1:${EMULATOR_PORT}`,
+    ACTIVE_KEK_ID: () => "1",
+    KEK_1: () => randomBytes(32).toString("base64"),
+    OPERATOR_TOKEN: () => randomBytes(24).toString("hex"),
+    CONSENT_SECRET: () => randomBytes(24).toString("hex"),
+  };
+  const existing = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "# Local-only settings for `npm run dev` (generated; git-ignored).\n";
+  const present = new Set(existing.split("\n").map((line) => line.split("=")[0]?.trim()));
+  const missing = Object.entries(wanted).filter(([name]) => !present.has(name));
+  if (missing.length === 0) return;
+  const added = missing.map(([name, value]) => `${name}=${value()}`).join("\n");
+  writeFileSync(".dev.vars", `${existing.replace(/\n?$/, "\n")}${added}\n`, { mode: 0o600 });
+  console.log(`.dev.vars: added ${missing.map(([name]) => name).join(", ")}`);
 }
 
 function applyMigrations(): void {
