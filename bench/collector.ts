@@ -1,24 +1,14 @@
 import { createServer, type Server } from "node:http";
 import { getEncoding } from "js-tiktoken";
+import type { Figure, Section, TargetCheck } from "./results";
 
 /**
- * The Node side of `npm run bench`: benchmarks run inside workerd (like the
- * tests) and post their measurements here; this side counts tokens with the
- * cl100k tokenizer and keeps the rows until the report is written.
+ * The Node side of the workerd benchmarks (bench/*.bench.test.ts): they run
+ * inside workerd like the tests and post their measurements here; this side
+ * counts tokens with the cl100k tokenizer and keeps what was posted until
+ * the run ends.
  */
-export interface TokenRow {
-  case: string;
-  gatewayTokens: number;
-  rawTokens?: number;
-  ratio?: number;
-}
-
-export interface Section {
-  title: string;
-  note?: string;
-  headers: string[];
-  rows: (string | number)[][];
-}
+export type PostedSection = Section & { figures?: Figure[]; targets?: TargetCheck[] };
 
 const encoder = getEncoding("cl100k_base");
 
@@ -26,8 +16,8 @@ export function countTokens(text: string): number {
   return encoder.encode(text).length;
 }
 
-export async function startCollector(): Promise<{ url: string; sections: Map<string, Section>; close(): Promise<void> }> {
-  const sections = new Map<string, Section>();
+export async function startCollector(): Promise<{ url: string; sections: Map<string, PostedSection>; close(): Promise<void> }> {
+  const sections = new Map<string, PostedSection>();
   const server: Server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
@@ -43,7 +33,7 @@ export async function startCollector(): Promise<{ url: string; sections: Map<str
           return reply(200, Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, countTokens(text)])));
         }
         if (request.url === "/section") {
-          const section = input as unknown as Section & { id: string };
+          const section = input as unknown as PostedSection;
           sections.set(section.id, section);
           return reply(204, {});
         }

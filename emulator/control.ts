@@ -98,6 +98,8 @@ export const controlRoutes = new Hono<EmulatorEnv>()
     c.get("faults").add({ ...rule, remaining: count });
     return c.json({ queued: count }, 201);
   })
+  // Faults queued and not yet served (all, or one user's): lets a load test see how many fired.
+  .get("/_emulator/faults", (c) => c.json({ pending: c.get("faults").pending(c.req.query("userKey")) }))
   .delete("/_emulator/faults", (c) => {
     c.get("faults").clear();
     return c.body(null, 204);

@@ -23,6 +23,11 @@ export class FaultInjector {
     this.#rules = [];
   }
 
+  /** Rules not yet used up, optionally only one user's (copies, for the control API). */
+  pending(userKey?: string): FaultRule[] {
+    return this.#rules.filter((rule) => userKey === undefined || rule.userKey === userKey).map((rule) => ({ ...rule }));
+  }
+
   /** Consumes and returns the first rule matching this call, if any. */
   take(path: string, userKey: string): FaultRule | undefined {
     const rule = this.#rules.find(
