@@ -1,4 +1,4 @@
-import type { McpServer } from "@modelcontextprotocol/server";
+import type { McpServer, ToolAnnotations } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { ToolDefinition, ToolContext } from "../graph/tools/types";
 import { ToolError } from "../graph/tools/types";
@@ -35,6 +35,28 @@ export function inputErrorText(error: z.ZodError): string {
   return `Invalid arguments: ${issues.join("; ")}`;
 }
 
+interface PreparedTool {
+  schema: z.ZodObject;
+  config: { description: string; inputSchema: ReturnType<typeof leanInputSchema<z.ZodObject>>; annotations: ToolAnnotations };
+}
+
+/**
+ * A tool's zod schema and advertised JSON Schema depend only on its
+ * definition, and converting 43 schemas took ~3 ms, so every MCP request
+ * (which builds a server for its user) reuses them for the isolate's life.
+ */
+const prepared = new WeakMap<ToolDefinition, PreparedTool>();
+
+function prepare(tool: ToolDefinition): PreparedTool {
+  const cached = prepared.get(tool);
+  if (cached) return cached;
+  const schema = z.strictObject(tool.input);
+  // No title: the name says it, and every token of tools/list is paid per session.
+  const entry = { schema, config: { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) } };
+  prepared.set(tool, entry);
+  return entry;
+}
+
 export function registerTools(
   server: McpServer,
   tools: readonly ToolDefinition[],
@@ -42,11 +64,10 @@ export function registerTools(
   audit: { tenantId: string },
 ): void {
   for (const tool of tools) {
-    const schema = z.strictObject(tool.input);
+    const { schema, config } = prepare(tool);
     server.registerTool(
       tool.name,
-      // No title: the name says it, and every token of tools/list is paid per session.
-      { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) },
+      config,
       async (args: unknown) => {
         const parsed = schema.safeParse(args ?? {});
         if (!parsed.success) return errorResult(inputErrorText(parsed.error));

@@ -68,7 +68,7 @@ export class UserGraphAgent extends Agent<Env> {
 
   /** Sends one Graph request for this agent's user. */
   async graph(request: GraphRequest, auth: AgentAuth): Promise<GraphResponse> {
-    if (agentName(auth) !== this.name) {
+    if (agentName(auth) !== this.ctx.id.name) {
       // The caller derives the name from the same claims; this only catches a wiring mistake.
       return { ok: false, status: 403, code: "WrongAgent", message: "This request belongs to another user" };
     }
