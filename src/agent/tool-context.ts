@@ -1,6 +1,5 @@
-import { getAgentByName } from "agents";
 import type { GraphRequest, GraphResponse } from "../graph/client";
-import type { ToolContext } from "../graph/tools/types";
+import { expectOk, type ToolContext } from "../graph/tools/types";
 import type { GrantProps } from "../oauth/props";
 import type { TenantEnv } from "../oauth/tenant-env";
 import { agentName, type AgentAuth } from "./user-agent";
@@ -20,10 +19,12 @@ export function toolContext(props: GrantProps, env: TenantEnv): ToolContext {
     expiresAt: props.graph.expiresAt,
     grantedScopes: props.grantedScopes,
   };
-  const agent = getAgentByName(env.USER_AGENT, agentName(auth));
+  // A plain named stub, not agents' getAgentByName: that one spends a round
+  // trip per request on lifecycle start-up the agent does not use (it keeps
+  // no agent state and reads its name from the Durable Object id).
+  const agent = env.USER_AGENT.getByName(agentName(auth));
   // RPC returns a structured-clone copy typed with Disposable mixed in; it is plain GraphResponse data.
-  const graph = async (request: GraphRequest): Promise<GraphResponse> =>
-    (await (await agent).graph(request, auth)) as GraphResponse;
+  const graph = async (request: GraphRequest): Promise<GraphResponse> => (await agent.graph(request, auth)) as GraphResponse;
   let timeZone: Promise<string> | undefined;
   return {
     graph,
@@ -31,6 +32,13 @@ export function toolContext(props: GrantProps, env: TenantEnv): ToolContext {
     user: { name: props.name, upn: props.upn },
     timeZone() {
       timeZone ??= graph({ method: "GET", path: "/me/mailboxSettings", query: { $select: "timeZone" } }).then((response) => {
+        // No permission to read mailbox settings, or none to read: UTC, which
+        // every answer states through its offsets. A transient failure must
+        // not quietly become UTC: an event created then would land hours off.
+        if (!response.ok && response.status !== 403 && response.status !== 404) {
+          timeZone = undefined;
+          expectOk(response, "look up your mailbox time zone (pass timeZone explicitly to skip it)");
+        }
         const zone = response.ok ? (response.body as { timeZone?: unknown } | null)?.timeZone : undefined;
         return typeof zone === "string" && zone ? zone : "UTC";
       });
