@@ -34,7 +34,7 @@ const MintTokenSchema = z.strictObject({
   expiresInSeconds: z.number().int().min(-3600).max(86_400).default(3600),
 });
 const FaultSchema = z.strictObject({
-  status: z.union([z.literal(429), z.literal(503)]),
+  status: z.union([z.literal(403), z.literal(429), z.literal(503)]),
   count: z.number().int().min(1).max(1000).default(1),
   retryAfterSeconds: z.number().int().min(0).max(120).default(1),
   pathContains: z.string().optional(),
@@ -100,8 +100,9 @@ export const controlRoutes = new Hono<EmulatorEnv>()
   })
   // Faults queued and not yet served (all, or one user's): lets a load test see how many fired.
   .get("/_emulator/faults", (c) => c.json({ pending: c.get("faults").pending(c.req.query("userKey")) }))
+  // All queued faults, or (with ?userKey=) only one user's, so parallel tests do not clear each other's.
   .delete("/_emulator/faults", (c) => {
-    c.get("faults").clear();
+    c.get("faults").clear(c.req.query("userKey"));
     return c.body(null, 204);
   })
   // Revokes every access and refresh token of a user (sign-out everywhere).

@@ -15,6 +15,7 @@ import { todoRoutes } from "./routes/todo";
 const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const { tenant, user } = c.get("caller");
   const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`);
+  if (fault?.status === 403) return GRAPH_ERRORS.accessDenied();
   if (fault?.status === 429) return GRAPH_ERRORS.throttled(fault.retryAfterSeconds);
   if (fault?.status === 503) return GRAPH_ERRORS.unavailable();
   await next();

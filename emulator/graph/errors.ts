@@ -23,8 +23,13 @@ export const GRAPH_ERRORS = {
     graphError(401, "InvalidAuthenticationToken", message),
   expiredToken: () =>
     graphError(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."),
-  accessDenied: (missing: readonly string[]) =>
-    graphError(403, "ErrorAccessDenied", `Access is denied. Check credentials and try again. Required scopes: ${missing.join(" or ")}.`),
+  /** Graph's 403; with the scopes the token lacked when the emulator knows them. */
+  accessDenied: (missing: readonly string[] = []) =>
+    graphError(
+      403,
+      "ErrorAccessDenied",
+      `Access is denied. Check credentials and try again.${missing.length ? ` Required scopes: ${missing.join(" or ")}.` : ""}`,
+    ),
   notFound: (what = "The specified object was not found in the store.") => graphError(404, "ErrorItemNotFound", what),
   invalidRequest: (message: string) => graphError(400, "ErrorInvalidRequest", message),
   badRequest: (message: string) => graphError(400, "BadRequest", message),

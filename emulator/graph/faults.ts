@@ -1,10 +1,12 @@
 /**
  * Faults a test or developer injects through the control API: the next N
  * Graph calls (optionally only those whose path contains a string) answer
- * 429 with Retry-After, or 503.
+ * 403 access denied, 429 with Retry-After, or 503.
  */
+export type FaultStatus = 403 | 429 | 503;
+
 export interface FaultRule {
-  status: 429 | 503;
+  status: FaultStatus;
   remaining: number;
   retryAfterSeconds: number;
   pathContains?: string;
@@ -19,8 +21,9 @@ export class FaultInjector {
     this.#rules.push(rule);
   }
 
-  clear(): void {
-    this.#rules = [];
+  /** Drops every rule, or only one user's. */
+  clear(userKey?: string): void {
+    this.#rules = userKey === undefined ? [] : this.#rules.filter((rule) => rule.userKey !== userKey);
   }
 
   /** Rules not yet used up, optionally only one user's (copies, for the control API). */

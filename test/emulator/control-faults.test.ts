@@ -34,4 +34,33 @@ describe("emulator control API: queued faults", () => {
     expect(await pending(`${tenantId}.${user.oid}`)).toEqual([]);
     expect(await pending(`${tenantId}.${other.oid}`)).toMatchObject([{ status: 429, remaining: 1 }]);
   });
+
+  it("answers a queued 403 once in Graph's access-denied shape with a request-id, then serves normally", async () => {
+    const { tenantId, user, token } = await signedInUser(["User.Read"]);
+    await control("/faults", { status: 403, count: 1, userKey: `${tenantId}.${user.oid}` });
+    const denied = await graph(token, "/me");
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await denied.json()).toMatchObject({ error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." } });
+    expect(await pending(`${tenantId}.${user.oid}`)).toEqual([]);
+    expect((await graph(token, "/me")).status).toBe(200);
+  });
+
+  it("refuses a fault status it cannot serve", async () => {
+    const response = await control("/faults", { status: 404 });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ issues: [{ field: "status" }] });
+  });
+
+  it("clears only one user's faults when asked with their key", async () => {
+    const { tenantId, user, other } = await signedInUser(["User.Read"]);
+    const mine = `${tenantId}.${user.oid}`;
+    const theirs = `${tenantId}.${other.oid}`;
+    await control("/faults", { status: 403, count: 3, userKey: mine });
+    await control("/faults", { status: 429, count: 1, userKey: theirs });
+    expect((await control(`/faults?userKey=${encodeURIComponent(mine)}`, undefined, "DELETE")).status).toBe(204);
+    expect(await pending(mine)).toEqual([]);
+    expect(await pending(theirs)).toMatchObject([{ status: 429, remaining: 1 }]);
+    await control(`/faults?userKey=${encodeURIComponent(theirs)}`, undefined, "DELETE");
+  });
 });

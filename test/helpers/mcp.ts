@@ -70,12 +70,29 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
   };
 }
 
-/** Queue a Graph fault on the emulator for this user only (429 or 503). */
-export async function injectGraphFault(user: { entra: { tenantId: string; oid: string } }, fault: { status: 429 | 503; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
+type FaultUser = { entra: { tenantId: string; oid: string } };
+
+const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.oid}`;
+
+/** Queue a Graph fault on the emulator for this user only (403 access denied, 429 or 503). */
+export async function injectGraphFault(user: FaultUser, fault: { status: 403 | 429 | 503; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
   const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...fault, userKey: `${user.entra.tenantId}.${user.entra.oid}` }),
+    body: JSON.stringify({ ...fault, userKey: faultUserKey(user) }),
   });
   if (!response.ok) throw new Error(`fault: ${response.status}`);
+}
+
+/** This user's queued faults the emulator has not served yet. */
+export async function pendingGraphFaults(user: FaultUser): Promise<{ status: number; remaining: number }[]> {
+  const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults?userKey=${encodeURIComponent(faultUserKey(user))}`);
+  if (!response.ok) throw new Error(`pending faults: ${response.status}`);
+  return ((await response.json()) as { pending: { status: number; remaining: number }[] }).pending;
+}
+
+/** Drops this user's queued faults only; other tests' faults on the shared emulator stay. */
+export async function clearGraphFaults(user: FaultUser): Promise<void> {
+  const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults?userKey=${encodeURIComponent(faultUserKey(user))}`, { method: "DELETE" });
+  if (response.status !== 204) throw new Error(`clear faults: ${response.status}`);
 }

@@ -206,7 +206,10 @@ export const calendarTools = [
     async run(ctx, input) {
       const body = input.comment ? { comment: input.comment } : {};
       const response = await ctx.graph({ method: "POST", path: graphPath`/me/events/${input.id}/cancel`, body });
-      if (!response.ok && response.code === "ErrorAccessDenied") {
+      // Graph refuses a non-organizer with 400 ErrorAccessDenied ("You need to be an organizer…"); a plain 403
+      // ErrorAccessDenied is a permission the organization has not granted, and keeps expectOk's hint for that.
+      const notOrganizer = !response.ok && response.code === "ErrorAccessDenied" && (response.status === 400 || /organizer/i.test(response.message));
+      if (notOrganizer) {
         throw new ToolError("Could not cancel the meeting: only its organizer can cancel it.", "Use respond_to_event to decline it, or delete_event to remove it from your calendar.");
       }
       expectOk(response, "cancel the meeting");

@@ -1,0 +1,251 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { MAX_ATTEMPTS } from "../src/graph/retry";
+import { ALL_TOOLS } from "../src/graph/tools";
+import { graph, graphToken } from "./helpers/emulator";
+import { clearGraphFaults, connectedUser, injectGraphFault, pendingGraphFaults } from "./helpers/mcp";
+
+/**
+ * Every tool through /mcp against the emulator when Graph refuses it (403),
+ * when the arguments are wrong, and when Graph keeps throttling (429): one
+ * row of valid arguments per tool, ids taken from the user's seeded data.
+ */
+type User = Awaited<ReturnType<typeof connectedUser>>;
+type Args = Record<string, unknown>;
+
+interface Ids {
+  upn: string;
+  messageId: string;
+  draftToMove: string;
+  attachment: { messageId: string; attachmentId: string };
+  eventId: string;
+  meetingToCancel: string;
+  eventToDelete: string;
+  invitationId: string;
+  contactId: string;
+  teamId: string;
+  channelId: string;
+  chatId: string;
+  fileId: string;
+  listId: string;
+  taskId: string;
+}
+
+/** Weeks of the seeded calendar that hold invitations from colleagues. */
+const SEEDED_WEEKS = { start: "2026-11-26", end: "2026-12-24" };
+
+const MEETING = { subject: "Error table call", start: "2026-12-02T15:00:00+01:00", end: "2026-12-02T15:30:00+01:00" };
+
+/** One valid call per tool that reaches Graph. A tool without a row fails the coverage test. */
+const ROWS: Record<string, (ids: Ids) => Args> = {
+  whoami: () => ({}),
+  list_mail_folders: () => ({}),
+  list_messages: () => ({ folder: "inbox", limit: 5 }),
+  search_messages: () => ({ query: "invoice", limit: 5 }),
+  get_message: (ids) => ({ id: ids.messageId }),
+  get_attachment: (ids) => ({ ...ids.attachment }),
+  send_message: (ids) => ({ to: [ids.upn], subject: "Error table", body: "Sent by the error-table test." }),
+  reply_message: (ids) => ({ id: ids.messageId, comment: "Thanks, noted." }),
+  forward_message: (ids) => ({ id: ids.messageId, to: [ids.upn], comment: "FYI" }),
+  create_draft: () => ({ subject: "Draft from the error table", body: "Not sent." }),
+  move_message: (ids) => ({ id: ids.draftToMove, destination: "archive" }),
+  mark_message: (ids) => ({ id: ids.messageId, read: true }),
+  list_events: () => ({ ...SEEDED_WEEKS, limit: 10 }),
+  get_event: (ids) => ({ id: ids.eventId }),
+  create_event: () => ({ subject: "Error table sync", start: "2026-12-03T10:00", end: "2026-12-03T10:30" }),
+  update_event: (ids) => ({ id: ids.eventId, location: "Room 4" }),
+  cancel_event: (ids) => ({ id: ids.meetingToCancel, comment: "No longer needed" }),
+  delete_event: (ids) => ({ id: ids.eventToDelete }),
+  respond_to_event: (ids) => ({ id: ids.invitationId, response: "tentative", sendResponse: false }),
+  get_free_busy: (ids) => ({ emails: [ids.upn], start: "2026-12-01T09:00", end: "2026-12-01T17:00" }),
+  find_meeting_times: (ids) => ({ attendees: [ids.upn], durationMinutes: 30, windowStart: "2026-12-01T09:00", windowEnd: "2026-12-01T17:00" }),
+  list_contacts: () => ({ limit: 5 }),
+  search_contacts: () => ({ query: "a" }),
+  create_contact: () => ({ givenName: "Ada", surname: "Lovelace", emails: ["ada@example.com"] }),
+  update_contact: (ids) => ({ id: ids.contactId, jobTitle: "Buyer" }),
+  search_people: () => ({ query: "a" }),
+  search_users: () => ({ query: "Dana" }),
+  list_teams: () => ({}),
+  list_channels: (ids) => ({ teamId: ids.teamId }),
+  list_channel_messages: (ids) => ({ teamId: ids.teamId, channelId: ids.channelId, limit: 5 }),
+  post_channel_message: (ids) => ({ teamId: ids.teamId, channelId: ids.channelId, text: "Posted by the error table." }),
+  list_chats: () => ({ limit: 5 }),
+  list_chat_messages: (ids) => ({ chatId: ids.chatId, limit: 5 }),
+  send_chat_message: (ids) => ({ chatId: ids.chatId, text: "Sent by the error table." }),
+  create_online_meeting: () => ({ ...MEETING }),
+  list_files: () => ({ limit: 5 }),
+  search_files: () => ({ query: "report" }),
+  get_file: (ids) => ({ id: ids.fileId }),
+  create_share_link: (ids) => ({ id: ids.fileId }),
+  list_task_lists: () => ({}),
+  list_tasks: (ids) => ({ listId: ids.listId }),
+  create_task: (ids) => ({ listId: ids.listId, title: "Error table task", dueDate: "2026-12-04" }),
+  complete_task: (ids) => ({ listId: ids.listId, taskId: ids.taskId }),
+};
+const TOOL_NAMES = Object.keys(ROWS);
+const TOOLS = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
+
+/** The id on the first line matching `pattern` ("… id: X" or "… (id: X)"). */
+function idIn(text: string, pattern: RegExp = /id: /): string {
+  const line = text.split("\n").find((candidate) => pattern.test(candidate) && /id: /.test(candidate));
+  const id = /id: ([^\s)]+)\)?$/.exec(line ?? "")?.[1];
+  if (!id) throw new Error(`no id for ${pattern} in:\n${text}`);
+  return id;
+}
+
+async function ok(user: User, tool: string, args: Args = {}): Promise<string> {
+  const result = await user.callTool(tool, args);
+  if (result.isError) throw new Error(`${tool} ${JSON.stringify(args)}: ${result.text}`);
+  return result.text;
+}
+
+/** A draft with one text attachment, made straight through Graph (no tool adds attachments). */
+async function attachmentOf(user: User): Promise<Ids["attachment"]> {
+  const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Mail.ReadWrite"]);
+  const created = await graph(token, "/me/messages", {
+    json: { subject: "With notes", attachments: [{ "@odata.type": "#microsoft.graph.fileAttachment", name: "notes.txt", contentType: "text/plain", contentBytes: btoa("hello") }] },
+  });
+  const messageId = ((await created.json()) as { id: string }).id;
+  const listed = await graph(token, `/me/messages/${encodeURIComponent(messageId)}/attachments?$select=id`);
+  const attachmentId = ((await listed.json()) as { value: { id: string }[] }).value[0]?.id ?? "";
+  return { messageId, attachmentId };
+}
+
+async function seededIds(user: User): Promise<Ids> {
+  const upn = user.user.userPrincipalName;
+  const messageId = idIn(await ok(user, "list_messages", { limit: 1 }));
+  const draftToMove = idIn(await ok(user, "create_draft", { subject: "To be moved", body: "x" }));
+  const event = { start: "2026-12-02T09:00", end: "2026-12-02T09:30" };
+  const eventId = idIn(await ok(user, "create_event", { subject: "Error table event", ...event }), /^Created: /);
+  const meetingToCancel = idIn(await ok(user, "create_event", { subject: "To be cancelled", attendees: [upn], ...event }), /^Created: /);
+  const eventToDelete = idIn(await ok(user, "create_event", { subject: "To be deleted", ...event }), /^Created: /);
+  const invitationId = idIn(await ok(user, "list_events", { ...SEEDED_WEEKS, limit: 100 }), / · organizer: (?!.*cancelled)/);
+  const teamId = idIn(await ok(user, "list_teams"), /^Atlas Platform/);
+  const listId = idIn(await ok(user, "list_task_lists"), /^Q3 launch prep · /);
+  // A user alone in their tenant has no chats until a meeting brings one.
+  await ok(user, "create_online_meeting", MEETING);
+  return {
+    upn,
+    messageId,
+    draftToMove,
+    attachment: await attachmentOf(user),
+    eventId,
+    meetingToCancel,
+    eventToDelete,
+    invitationId,
+    contactId: idIn(await ok(user, "list_contacts", { limit: 1 })),
+    teamId,
+    channelId: idIn(await ok(user, "list_channels", { teamId }), /^General/),
+    chatId: idIn(await ok(user, "list_chats", { limit: 1 })),
+    fileId: idIn(await ok(user, "list_files", { limit: 50 }), /^Welcome\.txt · /),
+    listId,
+    taskId: idIn(await ok(user, "list_tasks", { listId, limit: 1 })),
+  };
+}
+
+/** Values of other JSON types, tried in order until one the field refuses (a type mismatch first). */
+const WRONG_TYPED: unknown[] = [12345, "not-a-number", true, ["a", "b"], { nested: true }];
+
+function wrongValueFor(field: z.core.$ZodType): unknown {
+  const refused = WRONG_TYPED.map((value) => ({ value, result: z.safeParse(field, value) })).filter(({ result }) => !result.success);
+  const mismatch = refused.find(({ result }) => result.error?.issues.some((issue) => issue.code === "invalid_type"));
+  const chosen = mismatch ?? refused[0];
+  if (!chosen) throw new Error("no wrong-typed value for this field");
+  return chosen.value;
+}
+
+/** Required fields of a tool, or its first field when none is required (whoami and the like have none). */
+function fieldsToMistype(tool: string): string[] {
+  const shape = TOOLS.get(tool)?.input ?? {};
+  const names = Object.keys(shape);
+  const required = names.filter((name) => {
+    const field = shape[name];
+    return field !== undefined && !z.safeParse(field, undefined).success;
+  });
+  return required.length ? required : names.slice(0, 1);
+}
+
+// The MCP SDK validates with the tool's schema before the gateway's wrapper runs, and words it
+// "Input validation error: Invalid arguments for tool <name>: …"; the wrapper's own is "Invalid arguments: …".
+const invalidArguments = (tool: string) => new RegExp(`^(Input validation error: )?Invalid arguments( for tool ${tool})?: `);
+
+describe("every tool's Graph and input errors through /mcp", () => {
+  let user: User;
+  let ids: Ids;
+
+  beforeAll(async () => {
+    user = await connectedUser();
+    ids = await seededIds(user);
+  }, 60_000);
+
+  afterEach(async () => {
+    await clearGraphFaults(user);
+  });
+
+  it("has a row for every tool in the catalogue, and the user sees them all", async () => {
+    expect([...TOOL_NAMES].sort()).toEqual(ALL_TOOLS.map((tool) => tool.name).sort());
+    expect((await user.listTools()).map((tool) => tool.name).sort()).toEqual([...TOOL_NAMES].sort());
+  });
+
+  it.each(TOOL_NAMES)("%s: a Graph 403 becomes a tool error with ErrorAccessDenied and a hint", async (tool) => {
+    // Enough for every Graph call the tool makes (a time-zone lookup that falls back to UTC, then the call itself).
+    await injectGraphFault(user, { status: 403, count: 5 });
+    const result = await user.callTool(tool, ROWS[tool]?.(ids) ?? {});
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/Microsoft Graph answered 403 ErrorAccessDenied: Access is denied\./);
+    expect(result.text).toMatch(/\nHint: Your organization has not granted the permission this needs/);
+  });
+
+  it.each(TOOL_NAMES)("%s: an unknown or wrong-typed argument is refused, naming the field, without calling Graph", async (tool) => {
+    const valid = ROWS[tool]?.(ids) ?? {};
+    // A canary: were Graph called, this fault would be served and the queue would shrink.
+    await injectGraphFault(user, { status: 403, count: 1 });
+    const extra = await user.callTool(tool, { ...valid, unexpectedField: "x" });
+    expect(extra.isError).toBe(true);
+    expect(extra.text).toMatch(invalidArguments(tool));
+    expect(extra.text).toContain("unexpectedField");
+    const shape = TOOLS.get(tool)?.input ?? {};
+    for (const field of fieldsToMistype(tool)) {
+      const schema = shape[field];
+      if (!schema) throw new Error(`${tool} has no field ${field}`);
+      const value = wrongValueFor(schema);
+      const mistyped = await user.callTool(tool, { ...valid, [field]: value });
+      expect(mistyped.isError, `${tool}.${field} = ${JSON.stringify(value)}`).toBe(true);
+      expect(mistyped.text).toMatch(invalidArguments(tool));
+      expect(mistyped.text).toMatch(new RegExp(`[:,] ${field}(\\.\\d+)?: `));
+    }
+    expect(await pendingGraphFaults(user)).toMatchObject([{ status: 403, remaining: 1 }]);
+  });
+
+  it.each(TOOL_NAMES)("%s: throttling beyond the retry budget is a tool error, and the next call succeeds", async (tool) => {
+    const args = ROWS[tool]?.(ids) ?? {};
+    // Every Graph call the tool makes is throttled on each of its attempts; Retry-After 0 keeps it quick.
+    await injectGraphFault(user, { status: 429, count: 3 * MAX_ATTEMPTS, retryAfterSeconds: 0 });
+    const throttled = await user.callTool(tool, args);
+    expect(throttled.isError).toBe(true);
+    expect(throttled.text).toMatch(/Microsoft Graph answered 429 TooManyRequests/);
+    expect(throttled.text).toMatch(/\nHint: Microsoft Graph is throttling this mailbox; wait a moment and retry\./);
+    const served = 3 * MAX_ATTEMPTS - ((await pendingGraphFaults(user))[0]?.remaining ?? 0);
+    // Each throttled call used the whole retry budget, no more and no less.
+    expect(served).toBeGreaterThanOrEqual(MAX_ATTEMPTS);
+    expect(served % MAX_ATTEMPTS).toBe(0);
+    await clearGraphFaults(user);
+    const after = await user.callTool(tool, args);
+    expect(after, `${tool} after throttling`).toMatchObject({ isError: false });
+  });
+
+  it("does not create an event at a guessed time when the mailbox time zone cannot be read", async () => {
+    const subject = "Zone lookup outage check";
+    const args = { subject, start: "2026-12-04T10:00", end: "2026-12-04T10:30" };
+    await injectGraphFault(user, { status: 503, count: 3 * MAX_ATTEMPTS, retryAfterSeconds: 0, pathContains: "/me/mailboxSettings" });
+    const refused = await user.callTool("create_event", args);
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/^Could not look up your mailbox time zone .*answered 503/);
+    const week = { start: "2026-12-04", end: "2026-12-05", limit: 50 };
+    expect((await user.callTool("list_events", { ...week, timeZone: "UTC" })).text).not.toContain(subject);
+    await clearGraphFaults(user);
+    const created = await user.callTool("create_event", args);
+    expect(created).toMatchObject({ isError: false });
+    expect((await user.callTool("list_events", week)).text).toContain(subject);
+  });
+});
