@@ -6,6 +6,7 @@ import type { TenantEnv } from "../oauth/tenant-env";
 import { ALL_TOOLS } from "../graph/tools";
 import { registerProfileResource } from "./profile-resource";
 import { registerTools, visibleTools } from "./register-tools";
+import { calledToolName, readMcpBody } from "./mcp-request";
 import { toolContext } from "./tool-context";
 
 /**
@@ -17,12 +18,19 @@ function forbidden(message: string): Response {
   return Response.json({ error: "forbidden", message }, { status: 403 });
 }
 
-function buildServer(props: GrantProps, env: TenantEnv): McpServer {
+/**
+ * The user's server for one request. A `tools/call` gets only the tool it
+ * names (when the user may see it): the answer is the same as with the whole
+ * catalogue registered, and registering 43 tools was a third of the request.
+ */
+function buildServer(props: GrantProps, env: TenantEnv, calledTool: string | undefined): McpServer {
   const { tenant } = env.TENANT;
   const server = new McpServer({ name: `${tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION });
   const context = toolContext(props, env);
-  const tools = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
-  registerTools(server, tools, context, { tenantId: tenant.id });
+  const visible = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
+  const called = visible.filter((tool) => tool.name === calledTool);
+  // A hidden or unknown tool keeps the whole list, so the SDK answers "Tool <name> not found".
+  registerTools(server, called.length > 0 ? called : visible, context, { tenantId: tenant.id });
   registerProfileResource(server, context);
   return server;
 }
@@ -45,12 +53,15 @@ export const mcpApiHandler: ExportedHandler<TenantEnv> & { fetch: NonNullable<Ex
     if (!props.success) return forbidden("This access token carries no usable sign-in");
     if (props.data.tenantId !== env.TENANT.tenant.id) return forbidden("This access token belongs to another organization");
     const host = new URL(request.url).hostname;
-    const handler = createMcpHandler(() => buildServer(props.data, env), {
+    const body = await readMcpBody(withHostHeader(request));
+    const calledTool = calledToolName(body.parsedBody);
+    const handler = createMcpHandler(() => buildServer(props.data, env, calledTool), {
       route: "/mcp",
       allowedHostnames: [host],
       allowedOriginHostnames: [host, "localhost", "127.0.0.1"],
       corsOptions: false,
     });
-    return handler(withHostHeader(request), env, ctx);
+    // No tool reads the SDK's auth info or auth context: each is built from the checked props above.
+    return handler.fetch(body.request, body.parsedBody === undefined ? undefined : { parsedBody: body.parsedBody });
   },
 };
