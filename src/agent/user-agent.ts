@@ -65,6 +65,8 @@ const SIGN_IN_UNAVAILABLE: GraphResponse = {
 export class UserGraphAgent extends Agent<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
   readonly #refresh = new SingleFlight<StoredToken | GraphResponse>();
+  /** Storage's token, read once per instance: this object is its only writer. */
+  #stored: StoredToken | null | undefined;
 
   /** Sends one Graph request for this agent's user. */
   async graph(request: GraphRequest, auth: AgentAuth): Promise<GraphResponse> {
@@ -91,7 +93,8 @@ export class UserGraphAgent extends Agent<Env> {
 
   /** The newer of the grant's token and one this agent refreshed since. */
   #freshest(auth: AgentAuth): StoredToken {
-    const stored = this.ctx.storage.kv.get<StoredToken>(TOKEN_KEY);
+    if (this.#stored === undefined) this.#stored = this.ctx.storage.kv.get<StoredToken>(TOKEN_KEY) ?? null;
+    const stored = this.#stored;
     return stored && stored.expiresAt > auth.expiresAt ? stored : auth;
   }
 
@@ -120,11 +123,13 @@ export class UserGraphAgent extends Agent<Env> {
     }
     const token = { accessToken: result.accessToken, refreshToken: result.refreshToken ?? refreshToken, expiresAt: result.expiresAt };
     this.ctx.storage.kv.put(TOKEN_KEY, token);
+    this.#stored = token;
     return token;
   }
 
   /** Offboarding: forget every token and anything else this agent holds. */
   async forget(): Promise<void> {
+    this.#stored = null;
     await this.ctx.storage.deleteAll();
   }
 }
