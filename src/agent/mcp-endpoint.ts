@@ -25,7 +25,12 @@ function forbidden(message: string): Response {
  */
 function buildServer(props: GrantProps, env: TenantEnv, calledTool: string | undefined): McpServer {
   const { tenant } = env.TENANT;
-  const server = new McpServer({ name: `${tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION });
+  // A server lives for one request and can never send a list-changed
+  // notification, so it must not invite clients to hold a listen stream open for one.
+  const server = new McpServer(
+    { name: `${tenant.displayName} Microsoft 365`, version: GATEWAY_VERSION },
+    { capabilities: { tools: { listChanged: false }, resources: { listChanged: false } } },
+  );
   const context = toolContext(props, env);
   const visible = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
   const called = visible.filter((tool) => tool.name === calledTool);
