@@ -146,7 +146,7 @@ function message(at: number, author: EmulatedUser, content: string, replyToId: s
 export function seedChannelThread(seed: string, authors: readonly EmulatedUser[], topics: readonly string[]): MessageRecord[] {
   const random = seededRandom(seed);
   if (authors.length === 0) return [];
-  return timeline(random, 20 + Math.floor(random() * 21), 30).map((at) => {
+  const posts = timeline(random, 20 + Math.floor(random() * 21), 30).map((at) => {
     const author = pick(random, authors);
     const others = authors.filter((user) => user.oid !== author.oid);
     const mentioned = others.length > 0 && random() < 0.15 ? pick(random, others) : undefined;
@@ -163,6 +163,14 @@ export function seedChannelThread(seed: string, authors: readonly EmulatedUser[]
     }
     return post;
   });
+  // A busy channel always has some thread with replies (about 1 seed in 20,000 drew none).
+  const oldest = posts[0];
+  if (oldest && !posts.some((post) => post.replies.length > 0)) {
+    const reply = message(Number(oldest.id) + 3_600_000, pick(random, authors), replyText(random), oldest.id);
+    oldest.replies.push(reply);
+    oldest.lastModifiedDateTime = reply.createdDateTime;
+  }
+  return posts;
 }
 
 export function seedChatThread(seed: string, authors: readonly EmulatedUser[]): MessageRecord[] {
