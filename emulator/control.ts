@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorEnv } from "./context";
 import { mintGraphToken } from "./graph/auth";
+import { FAULT_STATUSES } from "./graph/faults";
 
 /**
  * The emulator's own control API, under /_emulator: not part of Microsoft's
@@ -34,7 +35,7 @@ const MintTokenSchema = z.strictObject({
   expiresInSeconds: z.number().int().min(-3600).max(86_400).default(3600),
 });
 const FaultSchema = z.strictObject({
-  status: z.union([z.literal(403), z.literal(429), z.literal(503)]),
+  status: z.literal(FAULT_STATUSES),
   count: z.number().int().min(1).max(1000).default(1),
   retryAfterSeconds: z.number().int().min(0).max(120).default(1),
   pathContains: z.string().optional(),

@@ -3,7 +3,8 @@
  * Graph calls (optionally only those whose path contains a string) answer
  * 403 access denied, 429 with Retry-After, or 503.
  */
-export type FaultStatus = 403 | 429 | 503;
+export const FAULT_STATUSES = [403, 429, 503] as const;
+export type FaultStatus = (typeof FAULT_STATUSES)[number];
 
 export interface FaultRule {
   status: FaultStatus;
@@ -12,6 +13,11 @@ export interface FaultRule {
   pathContains?: string;
   /** Only calls made with this user's token (tenantId.oid); any user if unset. */
   userKey?: string;
+}
+
+/** Every rule when no user is named, else only that user's. */
+function belongsTo(rule: FaultRule, userKey: string | undefined): boolean {
+  return userKey === undefined || rule.userKey === userKey;
 }
 
 export class FaultInjector {
@@ -23,12 +29,12 @@ export class FaultInjector {
 
   /** Drops every rule, or only one user's. */
   clear(userKey?: string): void {
-    this.#rules = userKey === undefined ? [] : this.#rules.filter((rule) => rule.userKey !== userKey);
+    this.#rules = this.#rules.filter((rule) => !belongsTo(rule, userKey));
   }
 
   /** Rules not yet used up, optionally only one user's (copies, for the control API). */
   pending(userKey?: string): FaultRule[] {
-    return this.#rules.filter((rule) => userKey === undefined || rule.userKey === userKey).map((rule) => ({ ...rule }));
+    return this.#rules.filter((rule) => belongsTo(rule, userKey)).map((rule) => ({ ...rule }));
   }
 
   /** Consumes and returns the first rule matching this call, if any. */

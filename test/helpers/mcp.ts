@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { FaultStatus } from "../../emulator/graph/faults";
 import { call, json, tenantUrl } from "./gateway";
 import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
 
@@ -75,7 +76,7 @@ type FaultUser = { entra: { tenantId: string; oid: string } };
 const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.oid}`;
 
 /** Queue a Graph fault on the emulator for this user only (403 access denied, 429 or 503). */
-export async function injectGraphFault(user: FaultUser, fault: { status: 403 | 429 | 503; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
+export async function injectGraphFault(user: FaultUser, fault: { status: FaultStatus; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
   const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
