@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { wrangler } from "./gateway";
+import { buildDeployBundle } from "./gateway";
 import { fixed, type PartResult } from "./results";
 
 /**
@@ -18,7 +18,7 @@ const kib = (bytes: number) => `${fixed(bytes / 1024, 1)} KiB`;
 const share = (bytes: number, limit: number) => `${fixed((bytes / limit) * 100, 1)}%`;
 
 export function bundleSize(outdir: string): PartResult {
-  const printed = wrangler(["deploy", "--dry-run", "--outdir", outdir]);
+  const printed = buildDeployBundle(outdir);
   const modules = readdirSync(outdir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && !entry.name.endsWith(".map") && entry.name !== "README.md")
     .map((entry) => readFileSync(join(entry.parentPath, entry.name)));

@@ -1,19 +1,26 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { unstable_startWorker } from "wrangler";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import type { BenchTls } from "./tls";
 
 /**
- * The gateway as `wrangler dev` runs it (workerd, local D1/KV/Durable
- * Objects, wrangler's dev proxy in front), started through wrangler's
- * programmatic API with wrangler.toml and local-only overrides: the apex is
- * `localhost`, Microsoft is the emulator, keys are fixed bench values, and
- * storage lives in the run's temp directory.
+ * The gateway as production runs it, locally: the exact bundle `wrangler
+ * deploy` uploads (`wrangler deploy --dry-run --outdir`), served by workerd
+ * through Miniflare, the runtime under `wrangler dev`, with wrangler.toml's
+ * compatibility settings and bindings (local D1, KV, rate limiters and
+ * Durable Objects, persisted in the run's directory). What `wrangler dev`
+ * adds on top is tooling that production does not have, and it is left out:
+ * a second workerd in front as a reload proxy, dev-only middleware in the
+ * bundle, and a local trace collector that writes every request's spans to
+ * SQLite with an fsync. Local-only overrides: the apex is `localhost`,
+ * Microsoft is the emulator, keys are fixed bench values.
  */
 export const BENCH_OPERATOR_TOKEN = "bench-operator-token-0123456789abcdef";
 const BENCH_KEK = "YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXkhISE=";
+const WRANGLER_CONFIG = "wrangler.toml";
 /** No account, no network: keep wrangler from phoning home. */
 export const OFFLINE_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 Object.assign(process.env, OFFLINE_ENV);
@@ -31,6 +38,11 @@ export function wrangler(args: string[]): string {
   const result = spawnSync("node_modules/.bin/wrangler", args, { env: { ...process.env, ...OFFLINE_ENV, CI: "true" }, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed: ${result.stderr}${result.stdout}`);
   return result.stdout;
+}
+
+/** `wrangler deploy --dry-run --outdir`: what an upload would contain, and wrangler's report of it. */
+export function buildDeployBundle(outdir: string): string {
+  return wrangler(["deploy", "--dry-run", "--outdir", outdir]);
 }
 
 export async function freePort(): Promise<number> {
@@ -51,46 +63,80 @@ export function prepareDatabase(persistDir: string, seedFiles: string[] = []): v
   for (const file of seedFiles) wrangler(["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--file", file]);
 }
 
-export async function startGateway(options: { dir: string; emulatorUrl: string; tls: BenchTls }): Promise<RunningGateway> {
+/**
+ * wrangler.toml's bindings and compatibility settings as Miniflare options,
+ * without its vars (the bench sets its own) and without wrangler's module
+ * rules (the bundle is one module). Quietly: wrangler would announce a
+ * developer's .dev.vars, which is not used.
+ */
+function configuredWorkerOptions(): Record<string, unknown> {
+  const previous = process.env.WRANGLER_LOG;
+  process.env.WRANGLER_LOG = "warn";
+  try {
+    const { bindings: _devVars, modulesRules: _rules, ...options } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG).workerOptions as Record<string, unknown>;
+    return options;
+  } finally {
+    if (previous === undefined) delete process.env.WRANGLER_LOG;
+    else process.env.WRANGLER_LOG = previous;
+  }
+}
+
+export async function startGateway(options: { dir: string; bundleDir: string; emulatorUrl: string; tls: BenchTls }): Promise<RunningGateway> {
+  if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
-  const emptyEnvFile = join(options.dir, "bench.env");
-  // An explicit (empty) env file: a developer's .dev.vars must not change what is measured.
-  writeFileSync(emptyEnvFile, "");
-  const plain = (value: string) => ({ type: "plain_text" as const, value });
+  const configured = configuredWorkerOptions();
+  const { name, vars } = unstable_readConfig({ config: WRANGLER_CONFIG });
+  const rateLimits = configured.ratelimits as Record<string, { namespace_id: string }>;
   const errorLogs: string[] = [];
-  const worker = await unstable_startWorker({
-    config: "wrangler.toml",
-    envFiles: [emptyEnvFile],
-    bindings: {
-      BASE_DOMAIN: plain("localhost"),
-      LOGIN_BASE: plain(options.emulatorUrl),
-      GRAPH_BASE: plain(options.emulatorUrl),
-      ACTIVE_KEK_ID: plain("1"),
-      KEK_1: plain(BENCH_KEK),
-      OPERATOR_TOKEN: plain(BENCH_OPERATOR_TOKEN),
-      CONSENT_SECRET: plain("bench-consent-secret-0123456789abcdef"),
-      VERIFY_ENTRA_CREDENTIALS: plain("true"),
-      TENANT_CACHE_TTL_SECONDS: plain("30"),
-      // The bench signs up a dozen organizations from one address in a minute.
-      SIGNUP_RATE_LIMITER: { type: "ratelimit", namespace_id: "1001", simple: { limit: 1000, period: 60 } },
-    },
-    dev: {
-      server: { hostname: "127.0.0.1", port, secure: true, httpsKeyPath: options.tls.keyPath, httpsCertPath: options.tls.certPath },
-      inspector: false,
-      persist: options.dir,
-      watch: false,
-      logLevel: "warn",
-      structuredLogsHandler: (log: { level: string; message: string }) => {
+  const gateway = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port,
+      https: true,
+      httpsKey: readFileSync(options.tls.keyPath, "utf8"),
+      httpsCert: readFileSync(options.tls.certPath, "utf8"),
+      // A placeholder `request.cf`: the real one would be fetched from Cloudflare.
+      cf: false,
+      logRequests: false,
+      log: new Log(LogLevel.WARN),
+      handleStructuredLogs: (log: { level: string; message: string }) => {
         if (log.level === "error" && errorLogs.length < 1000) errorLogs.push(log.message);
       },
-    },
-  });
-  await worker.ready;
+      resourcePersistencePath: join(options.dir, "v3"),
+      workers: [
+        {
+          ...configured,
+          name,
+          modules: true,
+          modulesRoot: options.bundleDir,
+          scriptPath: join(options.bundleDir, "index.js"),
+          bindings: {
+            ...vars,
+            BASE_DOMAIN: "localhost",
+            LOGIN_BASE: options.emulatorUrl,
+            GRAPH_BASE: options.emulatorUrl,
+            ACTIVE_KEK_ID: "1",
+            KEK_1: BENCH_KEK,
+            OPERATOR_TOKEN: BENCH_OPERATOR_TOKEN,
+            CONSENT_SECRET: "bench-consent-secret-0123456789abcdef",
+            VERIFY_ENTRA_CREDENTIALS: "true",
+            TENANT_CACHE_TTL_SECONDS: "30",
+          },
+          ratelimits: {
+            ...rateLimits,
+            // The bench signs up a dozen organizations from one address in a minute.
+            SIGNUP_RATE_LIMITER: { ...rateLimits.SIGNUP_RATE_LIMITER, simple: { limit: 1000, period: 60 } },
+          },
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  await gateway.ready;
   return {
     port,
     origin: (slug) => `https://${slug ? `${slug}.` : ""}localhost:${port}`,
     errorLogs,
-    close: () => worker.dispose(),
+    close: () => gateway.dispose(),
   };
 }
 

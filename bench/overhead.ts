@@ -53,7 +53,7 @@ async function timeBreakdown(options: OverheadOptions, accessToken: string, tool
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: {} }),
     });
   const stages: [string, LoadResult | undefined][] = [
-    ["static route on the apex, no storage (the local serving floor: wrangler's dev proxy, workerd, TLS)", await stage(async () => {
+    ["static route on the apex, no storage (the local serving floor: TLS and workerd's request handling)", await stage(async () => {
       const response = await http.fetch(`${options.apexOrigin}/assets/signup.js`);
       return { ms: response.ms, ok: response.status === 200 };
     })],

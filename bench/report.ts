@@ -29,7 +29,7 @@ export function renderReport(result: PartResult, bounds: BoundCheck[], meta: Rep
   const parts = [
     "# Benchmarks",
     "",
-    "Written by `npm run bench` (scripts/bench.ts), which runs without network on one machine: the gateway in workerd under wrangler's local dev server, against the local Microsoft 365 emulator. Token counts use the cl100k_base tokenizer (js-tiktoken).",
+    "Written by `npm run bench` (scripts/bench.ts), which runs without network on one machine: the deployable Worker bundle in workerd (Miniflare, local D1, KV and Durable Objects), against the local Microsoft 365 emulator. Token counts use the cl100k_base tokenizer (js-tiktoken).",
     "",
     `- Machine: ${machineLine()}`,
     `- Date: ${meta.startedAt.toISOString()}`,

@@ -3,8 +3,8 @@
  * BENCHMARKS.md. In order: the Worker bundle size (`wrangler deploy
  * --dry-run`), the token-economy benchmark inside workerd (vitest with
  * vitest.bench.config.ts), then the load benchmarks driven from Node over
- * real HTTP against the gateway under wrangler's local dev server and the
- * Microsoft 365 emulator in its own process: gateway overhead at
+ * real HTTP against that same bundle served by workerd (Miniflare, with
+ * wrangler.toml's bindings) and the Microsoft 365 emulator in its own process: gateway overhead at
  * concurrency 1/8/32, tenant resolution with 10,000 tenants in D1, and the
  * soak. Exits non-zero when a target is missed or a figure is more than 25%
  * worse than its bound in bench/bounds.json.
@@ -54,6 +54,8 @@ const shortened = [
   settings.c32Seconds < SOAK_C32_TARGET_SECONDS ? `concurrency 32 for ${settings.c32Seconds} s (default ${SOAK_C32_TARGET_SECONDS})` : "",
 ].filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), "m365-bench-"));
+/** The deployable bundle: sized by the bundle part, then served to every load part. */
+const bundleDir = join(dir, "bundle");
 const log = (message: string) => console.log(`[bench ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s] ${message}`);
 
 /** Runs one part; a part that throws is reported as a missed target, and the run goes on. */
@@ -97,7 +99,7 @@ async function setUp() {
     writeTenantSeed(seed);
     prepareDatabase(state, [seed]);
     emulator = await startEmulatorProcess();
-    gateway = await startGateway({ dir: state, emulatorUrl: emulator.url, tls });
+    gateway = await startGateway({ dir: state, bundleDir, emulatorUrl: emulator.url, tls });
     http = new LoopbackHttp(tls.ca);
     const pids = workerdPids();
     log(`gateway on ${gateway.origin()} (workerd pids ${pids.join(", ")}), emulator on ${emulator.url} (pid ${emulator.pid})`);
@@ -114,7 +116,7 @@ let gateway: RunningGateway | undefined;
 let http: LoopbackHttp | undefined;
 let pool: HostHeaderPool | undefined;
 try {
-  results.push(await part("bundle size", () => bundleSize(join(dir, "bundle"))));
+  results.push(await part("bundle size", () => bundleSize(bundleDir)));
   results.push(await part("token economy (workerd)", () => workerdBenchmarks()));
 
   const running = await setUp();
@@ -184,12 +186,13 @@ writeReport(merged, bounds, {
   quickRun: shortened.length ? `${shortened.join(", ")}; figures from a shortened run are not comparable with the bounds` : undefined,
   method: [
     "Latency is wall time measured in Node over real loopback HTTP (undici), never inside workerd, whose clock does not advance during CPU work.",
-    "The gateway runs from wrangler.toml through wrangler's programmatic API (`unstable_startWorker`): workerd with local D1, KV, rate limiters and Durable Objects, wrangler's dev proxy in front, storage in a temp directory. Local overrides only: `BASE_DOMAIN=localhost`, `LOGIN_BASE`/`GRAPH_BASE` = the emulator, fixed bench keys, and a raised signup rate limit (the bench signs up 11 organizations from one address); a developer's .dev.vars is not read.",
+    "The gateway is the exact bundle `wrangler deploy` would upload (`wrangler deploy --dry-run --outdir <tmp>`), served by workerd through Miniflare, the runtime under `wrangler dev`, with wrangler.toml's compatibility settings and bindings: local D1, KV, rate limiters and Durable Objects, storage in a temp directory. Local overrides only: `BASE_DOMAIN=localhost`, `LOGIN_BASE`/`GRAPH_BASE` = the emulator, fixed bench keys, and a raised signup rate limit (the bench signs up 11 organizations from one address); a developer's .dev.vars is not read.",
+    "`wrangler dev` itself is not what is measured: it puts tooling that production does not have around the same Worker (a second workerd process as a reload proxy, dev-only middleware in its bundle, and a local trace collector that writes each request's spans to SQLite with an fsync). Measured on this machine on 2026-11-26 at concurrency 1, that tooling took a `tools/call` from about 4 ms to 9–10 ms p50 and the static floor from 0.5 ms to 2.3 ms.",
     "Tenant hosts are served over https, because the OAuth provider (as OAuth 2.1 asks) accepts plain http only on the host `localhost`. Each run makes a throwaway CA and a certificate naming `localhost` and every bench tenant host; Node trusts that CA only (undici `connect.ca`). `*.localhost` does not resolve in Node here, so the bench's HTTP agent resolves `localhost` and its subdomains to 127.0.0.1 itself: URLs, Host headers and TLS SNI are what a client would send. The tenant-resolution pass instead keeps one TLS connection and names the tenant in the Host header, so 10,000 hosts cost 10,000 lookups, not 10,000 handshakes.",
-    "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS and wrangler's dev proxy; the direct figures include neither (the local serving floor row shows what they cost).",
+    "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS; the direct figures do not (the local serving floor row shows what TLS and workerd's request handling cost).",
     "Users sign in through the real OAuth bridge over HTTP: dynamic client registration, consent page and Allow (cookies kept per browser), the emulator's authorize with `login_hint`, the gateway's /callback, then the code exchange with PKCE; `/mcp` is then driven with JSON-RPC `tools/call` and the bearer token.",
     `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload. Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
-    "workerd's RSS under wrangler's dev server climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone: both workerd processes reach about 600–700 MiB and stay), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",
+    "workerd's RSS climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone, then under wrangler's dev server: each workerd process reached about 600–700 MiB and stayed), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",
     `Durations: gateway ${settings.loadSeconds} s per concurrency (${settings.c32Seconds} s at 32), soak ${settings.soakSeconds} s; set BENCH_LOAD_SECONDS, BENCH_C32_SECONDS and BENCH_SOAK_SECONDS for a quick run (the report then says it was shortened). Every loop is bounded in count and time and only talks to 127.0.0.1.`,
     `The gateway's workerd logged ${gateway?.errorLogs.length ?? 0} error line(s) during the run${errorKinds()}.`,
   ],
