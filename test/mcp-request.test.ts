@@ -53,3 +53,44 @@ describe("/mcp with the body read once", () => {
     expect(refused.text).toMatch(/Tool send_message not found/);
   });
 });
+
+describe("/mcp for 2025-era clients: one JSON answer, same checks", () => {
+  const legacyHeaders = { accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "content-type": "application/json" };
+  const toolCall = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: {} } });
+
+  it("answers a tools/call with application/json carrying the result, and a notification with 202", async () => {
+    const user = await connectedUser();
+    const response = await call(tenantUrl(user.tenant.slug, "/mcp"), { method: "POST", bearer: user.accessToken, headers: legacyHeaders, body: toolCall });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    const reply = (await response.json()) as { id: number; result: { isError?: boolean; content: { text: string }[] } };
+    expect(reply.id).toBe(7);
+    expect(reply.result.isError ?? false).toBe(false);
+    expect(reply.result.content[0]?.text).toContain(user.tenant.user.userPrincipalName);
+    const notification = await call(tenantUrl(user.tenant.slug, "/mcp"), {
+      method: "POST",
+      bearer: user.accessToken,
+      headers: legacyHeaders,
+      body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+    });
+    expect(notification.status).toBe(202);
+  });
+
+  it("refuses a browser Origin other than the tenant's host or a local client, before any tool runs", async () => {
+    const user = await connectedUser();
+    const url = tenantUrl(user.tenant.slug, "/mcp");
+    const foreign = await call(url, { method: "POST", bearer: user.accessToken, headers: { ...legacyHeaders, origin: "https://evil.example" }, body: toolCall });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.text()).not.toContain(user.tenant.user.userPrincipalName);
+    const local = await call(url, { method: "POST", bearer: user.accessToken, headers: { ...legacyHeaders, origin: "http://localhost:6274" }, body: toolCall });
+    expect(local.status).toBe(200);
+    const own = await call(url, { method: "POST", bearer: user.accessToken, headers: { ...legacyHeaders, origin: new URL(url).origin }, body: toolCall });
+    expect(own.status).toBe(200);
+  });
+
+  it("still answers GET with 405: there is no standalone stream to open", async () => {
+    const user = await connectedUser();
+    const response = await call(tenantUrl(user.tenant.slug, "/mcp"), { method: "GET", bearer: user.accessToken, headers: { accept: "text/event-stream", "mcp-protocol-version": "2025-06-18" } });
+    expect(response.status).toBe(405);
+  });
+});

@@ -7,6 +7,7 @@ import { ALL_TOOLS } from "../graph/tools";
 import { registerProfileResource } from "./profile-resource";
 import { registerTools, visibleTools } from "./register-tools";
 import { calledToolName, readMcpBody } from "./mcp-request";
+import { isLegacyPost, serveLegacyAsJson } from "./legacy-json-lane";
 import { toolContext } from "./tool-context";
 
 /**
@@ -14,6 +15,8 @@ import { toolContext } from "./tool-context";
  * and must name the tenant whose host received the request, before any tool
  * runs; the browser Origin must be the tenant host or a local client.
  */
+const MCP_ROUTE = "/mcp";
+
 function forbidden(message: string): Response {
   return Response.json({ error: "forbidden", message }, { status: 403 });
 }
@@ -57,13 +60,17 @@ export const mcpApiHandler: ExportedHandler<TenantEnv> & { fetch: NonNullable<Ex
     const props = GrantPropsSchema.safeParse((ctx as ExecutionContext & { props?: unknown }).props);
     if (!props.success) return forbidden("This access token carries no usable sign-in");
     if (props.data.tenantId !== env.TENANT.tenant.id) return forbidden("This access token belongs to another organization");
-    const host = new URL(request.url).hostname;
+    const { hostname: host, pathname } = new URL(request.url);
     const body = await readMcpBody(withHostHeader(request));
     const calledTool = calledToolName(body.parsedBody);
+    const allowedOriginHostnames = [host, "localhost", "127.0.0.1"];
+    if (pathname === MCP_ROUTE && (await isLegacyPost(body.request, body.parsedBody))) {
+      return serveLegacyAsJson(body.request, body.parsedBody, buildServer(props.data, env, calledTool), { host, allowedOriginHostnames });
+    }
     const handler = createMcpHandler(() => buildServer(props.data, env, calledTool), {
-      route: "/mcp",
+      route: MCP_ROUTE,
       allowedHostnames: [host],
-      allowedOriginHostnames: [host, "localhost", "127.0.0.1"],
+      allowedOriginHostnames,
       corsOptions: false,
     });
     // No tool reads the SDK's auth info or auth context: each is built from the checked props above.
