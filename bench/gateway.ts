@@ -102,6 +102,7 @@ export async function startGateway(options: { dir: string; bundleDir: string; em
       handleStructuredLogs: (log: { level: string; message: string }) => {
         if (log.level === "error" && errorLogs.length < 1000) errorLogs.push(log.message);
       },
+      // Where `wrangler d1 migrations apply --persist-to <dir>` put the database.
       resourcePersistencePath: join(options.dir, "v3"),
       workers: [
         {

@@ -146,7 +146,8 @@ function message(at: number, author: EmulatedUser, content: string, replyToId: s
 export function seedChannelThread(seed: string, authors: readonly EmulatedUser[], topics: readonly string[]): MessageRecord[] {
   const random = seededRandom(seed);
   if (authors.length === 0) return [];
-  const posts = timeline(random, 20 + Math.floor(random() * 21), 30).map((at) => {
+  // 21–40 posts: more than Graph's default page of 20, so a busy channel always has a second page.
+  const posts = timeline(random, 21 + Math.floor(random() * 20), 30).map((at) => {
     const author = pick(random, authors);
     const others = authors.filter((user) => user.oid !== author.oid);
     const mentioned = others.length > 0 && random() < 0.15 ? pick(random, others) : undefined;
