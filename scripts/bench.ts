@@ -4,9 +4,9 @@
  * --dry-run`), the token-economy benchmark inside workerd (vitest with
  * vitest.bench.config.ts), then the load benchmarks driven from Node over
  * real HTTP against that same bundle served by workerd (Miniflare, with
- * wrangler.toml's bindings) and the Microsoft 365 emulator in its own process: gateway overhead at
- * concurrency 1/8/32, tenant resolution with 10,000 tenants in D1, and the
- * soak. Exits non-zero when a target is missed or a figure is more than 25%
+ * wrangler.toml's bindings) and the Microsoft 365 emulator in its own
+ * process: gateway overhead at concurrency 1/8/32, tenant resolution with
+ * 10,000 tenants in D1, and the soak. Exits non-zero when a target is missed or a figure is more than 25%
  * worse than its bound in bench/bounds.json.
  *
  * Options: `-- --record-bounds` rewrites bench/bounds.json from this run;
