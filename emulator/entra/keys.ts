@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
 
 /**
  * RS256 signing keys, as Entra publishes them at /discovery/v2.0/keys.
@@ -13,6 +13,8 @@ interface SigningKey {
 
 export class SigningKeys {
   #keys: SigningKey[] = [];
+  /** The published keys as jose verifies with them, built once per rotation so a token check does not import them again. */
+  #keySet: ReturnType<typeof createLocalJWKSet> | undefined;
 
   async current(): Promise<SigningKey> {
     if (this.#keys.length === 0) await this.rotate();
@@ -26,12 +28,19 @@ export class SigningKeys {
     const kid = crypto.randomUUID().replace(/-/g, "").slice(0, 20);
     const publicJwk = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: "RS256" };
     this.#keys.push({ kid, privateKey, publicJwk });
+    this.#keySet = undefined;
     return kid;
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.current();
     return { keys: this.#keys.map((key) => key.publicJwk) };
+  }
+
+  /** What Graph checks an access token's signature against. */
+  async keySet(): Promise<ReturnType<typeof createLocalJWKSet>> {
+    this.#keySet ??= createLocalJWKSet(await this.jwks());
+    return this.#keySet;
   }
 
   async sign(payload: JWTPayload, lifetimeSeconds: number): Promise<string> {

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { createLocalJWKSet, errors as joseErrors, jwtVerify } from "jose";
+import { errors as joseErrors, jwtVerify } from "jose";
 import type { GraphCaller, GraphEnv } from "../context";
 import type { SigningKeys } from "../entra/keys";
 import type { EmulatedUser } from "../state";
@@ -48,7 +48,7 @@ export const requireGraphToken: MiddlewareHandler<GraphEnv> = async (c, next) =>
   if (!match?.[1]) return GRAPH_ERRORS.unauthenticated();
   let payload;
   try {
-    ({ payload } = await jwtVerify(match[1], createLocalJWKSet(await c.get("keys").jwks()), {
+    ({ payload } = await jwtVerify(match[1], await c.get("keys").keySet(), {
       audience: GRAPH_AUDIENCE,
       algorithms: ["RS256"],
     }));
