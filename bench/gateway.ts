@@ -69,11 +69,11 @@ export function prepareDatabase(persistDir: string, seedFiles: string[] = []): v
  * rules (the bundle is one module). Quietly: wrangler would announce a
  * developer's .dev.vars, which is not used.
  */
-function configuredWorkerOptions(): Record<string, unknown> {
+function configuredWorkerOptions(config: ReturnType<typeof unstable_readConfig>): Record<string, unknown> {
   const previous = process.env.WRANGLER_LOG;
   process.env.WRANGLER_LOG = "warn";
   try {
-    const { bindings: _devVars, modulesRules: _rules, ...options } = unstable_getMiniflareWorkerOptions(WRANGLER_CONFIG).workerOptions as Record<string, unknown>;
+    const { bindings: _devVars, modulesRules: _rules, ...options } = unstable_getMiniflareWorkerOptions(config).workerOptions as Record<string, unknown>;
     return options;
   } finally {
     if (previous === undefined) delete process.env.WRANGLER_LOG;
@@ -84,8 +84,9 @@ function configuredWorkerOptions(): Record<string, unknown> {
 export async function startGateway(options: { dir: string; bundleDir: string; emulatorUrl: string; tls: BenchTls }): Promise<RunningGateway> {
   if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
-  const configured = configuredWorkerOptions();
-  const { name, vars } = unstable_readConfig({ config: WRANGLER_CONFIG });
+  const config = unstable_readConfig({ config: WRANGLER_CONFIG });
+  const configured = configuredWorkerOptions(config);
+  const { name, vars } = config;
   const rateLimits = configured.ratelimits as Record<string, { namespace_id: string }>;
   const errorLogs: string[] = [];
   const gateway = new Miniflare(
