@@ -10,9 +10,25 @@ export class SlugTakenError extends Error {
   override name = "SlugTakenError";
 }
 
-export type Registry = ReturnType<typeof tenantRegistry>;
+export type Registry = ReturnType<typeof buildRegistry>;
 
-export function tenantRegistry(d1: D1Database) {
+/**
+ * Every request needs the registry, and building drizzle's query builders
+ * was a measurable share of a cached request's CPU; the registry holds no
+ * state of its own, so one per D1 binding serves the isolate's life.
+ */
+const registries = new WeakMap<D1Database, Registry>();
+
+export function tenantRegistry(d1: D1Database): Registry {
+  let registry = registries.get(d1);
+  if (!registry) {
+    registry = buildRegistry(d1);
+    registries.set(d1, registry);
+  }
+  return registry;
+}
+
+function buildRegistry(d1: D1Database) {
   const db: DrizzleD1Database = drizzle(d1);
 
   async function findBy(column: typeof tenants.id | typeof tenants.slug, value: string) {
