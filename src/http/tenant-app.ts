@@ -7,7 +7,7 @@ import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
 import { healthRoute } from "../tenancy/routes/health";
 import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
-import { authorizeRoutes, oauthContext } from "../oauth/authorize-routes";
+import { authorizeRoutes, tenantRequestEnv } from "../oauth/authorize-routes";
 import { callbackRoute } from "../oauth/callback-route";
 import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oauth/provider";
 
@@ -81,7 +81,8 @@ export const tenantApp = new Hono<TenantEnv>()
   })
   // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
   .all("*", (c) => {
-    const { env, origin } = oauthContext(c);
+    // Only the env: the provider's own fetch needs no separate OAuth helpers.
+    const { env, origin } = tenantRequestEnv(c);
     return tenantProvider(c.get("tenant"), origin).provider.fetch(c.req.raw, env, c.get("workerCtx"));
   })
   .notFound(notFound)

@@ -22,7 +22,8 @@ export interface UpstreamData {
   nonce: string;
 }
 
-export function oauthContext(c: Context<TenantHonoEnv>): { env: TenantEnv; oauth: OAuthHelpers; origin: string } {
+/** The tenant's view of the Worker's bindings for this request, and the origin it was addressed at. */
+export function tenantRequestEnv(c: Context<TenantHonoEnv>): { env: TenantEnv; origin: string } {
   const origin = new URL(c.req.url).origin;
   const env = tenantEnv(c.env, {
     config: c.get("config"),
@@ -31,6 +32,12 @@ export function oauthContext(c: Context<TenantHonoEnv>): { env: TenantEnv; oauth
     tenant: c.get("tenant"),
     origin,
   });
+  return { env, origin };
+}
+
+/** As tenantRequestEnv, plus the OAuth helpers the consent and callback steps use. */
+export function oauthContext(c: Context<TenantHonoEnv>): { env: TenantEnv; oauth: OAuthHelpers; origin: string } {
+  const { env, origin } = tenantRequestEnv(c);
   return { env, origin, oauth: getOAuthApi(tenantProvider(c.get("tenant"), origin).options, env) };
 }
 
