@@ -224,20 +224,21 @@ describe("calendar tools", () => {
   it("shows free/busy per person in the user's zone and says who cannot be resolved", async () => {
     const user = await berlinUser();
     const sam = await colleague(user, "Sam Okafor");
-    await create(user, { subject: "Planning", start: "2026-12-07T10:00", end: "2026-12-07T11:00", attendees: [sam.userPrincipalName] });
-    await create(user, { subject: "Planning follow-up", start: "2026-12-07T10:30", end: "2026-12-07T11:30" });
-    const result = await user.callTool("get_free_busy", { emails: [user.user.userPrincipalName, "someone@elsewhere.example"], start: "2026-12-07T08:00", end: "2026-12-07T18:00" });
+    // A Monday a year out: past the seeded month, whose random all-day events can cover the whole day.
+    await create(user, { subject: "Planning", start: "2027-12-06T10:00", end: "2027-12-06T11:00", attendees: [sam.userPrincipalName] });
+    await create(user, { subject: "Planning follow-up", start: "2027-12-06T10:30", end: "2027-12-06T11:30" });
+    const result = await user.callTool("get_free_busy", { emails: [user.user.userPrincipalName, "someone@elsewhere.example"], start: "2027-12-06T08:00", end: "2027-12-06T18:00" });
     expect(result.isError).toBe(false);
     const [header, mine, unknown] = result.text.split("\n");
-    expect(header).toBe("Busy times Mon 2026-12-07 08:00–18:00 +01:00:");
-    // The two meetings merge into one busy stretch; a seeded event next to them may widen it.
-    const busy = [...(mine ?? "").matchAll(/busy Mon 2026-12-07 (\d{2}:\d{2})–(\d{2}:\d{2}) \+01:00/g)].map((match) => [match[1] ?? "", match[2] ?? ""]);
+    expect(header).toBe("Busy times Mon 2027-12-06 08:00–18:00 +01:00:");
+    // The two meetings merge into one busy stretch.
+    const busy = [...(mine ?? "").matchAll(/busy Mon 2027-12-06 (\d{2}:\d{2})–(\d{2}:\d{2}) \+01:00/g)].map((match) => [match[1] ?? "", match[2] ?? ""]);
     expect(mine?.startsWith(`${user.user.userPrincipalName}: `)).toBe(true);
     expect(busy.some(([from = "", to = ""]) => from <= "10:00" && to >= "11:30"), mine).toBe(true);
     expect(unknown).toMatch(/^someone@elsewhere\.example: unknown \(/);
-    const samLine = (await user.callTool("get_free_busy", { emails: [sam.userPrincipalName], start: "2026-12-07T10:00", end: "2026-12-07T11:00" })).text;
+    const samLine = (await user.callTool("get_free_busy", { emails: [sam.userPrincipalName], start: "2027-12-06T10:00", end: "2027-12-06T11:00" })).text;
     // Sam has not answered the invitation yet, so it blocks the hour tentatively.
-    expect(samLine).toMatch(/^sam\.okafor@\S+: .*tentative Mon 2026-12-07 10:00–11:00 \+01:00/m);
+    expect(samLine).toMatch(/^sam\.okafor@\S+: .*tentative Mon 2027-12-06 10:00–11:00 \+01:00/m);
   });
 
   it("suggests meeting times with confidence and explains an empty answer", async () => {
