@@ -15,7 +15,8 @@ import { toolContext } from "./tool-context";
  * and must name the tenant whose host received the request, before any tool
  * runs; the browser Origin must be the tenant host or a local client.
  */
-const MCP_ROUTE = "/mcp";
+/** Where the tenant's OAuth provider routes bearer-token requests, and the path this handler serves. */
+export const MCP_PATH = "/mcp";
 
 function forbidden(message: string): Response {
   return Response.json({ error: "forbidden", message }, { status: 403 });
@@ -64,11 +65,11 @@ export const mcpApiHandler: ExportedHandler<TenantEnv> & { fetch: NonNullable<Ex
     const body = await readMcpBody(withHostHeader(request));
     const calledTool = calledToolName(body.parsedBody);
     const allowedOriginHostnames = [host, "localhost", "127.0.0.1"];
-    if (pathname === MCP_ROUTE && (await isLegacyPost(body.request, body.parsedBody))) {
+    if (pathname === MCP_PATH && (await isLegacyPost(body.request, body.parsedBody))) {
       return serveLegacyAsJson(body.request, body.parsedBody, buildServer(props.data, env, calledTool), { host, allowedOriginHostnames });
     }
     const handler = createMcpHandler(() => buildServer(props.data, env, calledTool), {
-      route: MCP_ROUTE,
+      route: MCP_PATH,
       allowedHostnames: [host],
       allowedOriginHostnames,
       corsOptions: false,

@@ -1,5 +1,5 @@
 import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
-import { mcpApiHandler } from "../agent/mcp-endpoint";
+import { MCP_PATH, mcpApiHandler } from "../agent/mcp-endpoint";
 import { logEvent } from "../lib/log";
 import type { Tenant } from "../tenancy/tenant";
 import type { TenantEnv } from "./tenant-env";
@@ -13,7 +13,6 @@ import { tokenExchangeCallback } from "./token-callback";
 export const AUTHORIZE_PATH = "/authorize";
 export const TOKEN_PATH = "/token";
 export const REGISTER_PATH = "/register";
-export const MCP_PATH = "/mcp";
 const DAY = 86_400;
 
 const notHandledHere: ExportedHandler<TenantEnv> = {
