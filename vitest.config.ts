@@ -29,6 +29,7 @@ export default defineConfig({
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
             CONSENT_SECRET: "test-consent-secret-0123456789abcdef",
             TENANT_CACHE_TTL_SECONDS: "30",
+            TOKEN_CACHE_TTL_SECONDS: "30",
           },
         },
       };

@@ -21,6 +21,13 @@ const ConfigSchema = z.object({
   ACTIVE_KEK_ID: z.string().regex(/^[A-Za-z0-9_]+$/, "letters, digits or underscore"),
   VERIFY_ENTRA_CREDENTIALS: booleanText,
   TENANT_CACHE_TTL_SECONDS: positiveIntText,
+  /**
+   * How long a revoked access token may keep working in isolates other than
+   * the one that revoked it (src/tenancy/token-record-cache.ts); 0 turns the
+   * cache off. At most KV's own 60 s: longer would make revocation slower
+   * than the storage under it. Unset in deployments older than the setting.
+   */
+  TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60, "at most 60 seconds").default(30),
   SIGNUP_MAX_BODY_BYTES: positiveIntText,
   OPERATOR_TOKEN: z.string().min(32, "at least 32 characters").optional(),
   SIGNUP_INVITE_TOKEN: z.string().min(1).optional(),

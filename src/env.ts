@@ -16,6 +16,8 @@ export interface Env {
   ACTIVE_KEK_ID: string;
   VERIFY_ENTRA_CREDENTIALS: string;
   TENANT_CACHE_TTL_SECONDS: string;
+  /** Optional: 30 when unset. */
+  TOKEN_CACHE_TTL_SECONDS?: string;
   SIGNUP_MAX_BODY_BYTES: string;
   OPERATOR_TOKEN?: string;
   CONSENT_SECRET: string;

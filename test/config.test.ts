@@ -45,6 +45,8 @@ describe("readConfig", () => {
     ["OPERATOR_TOKEN that is too short", { OPERATOR_TOKEN: "short-token" }, /OPERATOR_TOKEN: at least 32 characters/],
     ["VERIFY_ENTRA_CREDENTIALS that is not true/false", { VERIFY_ENTRA_CREDENTIALS: "yes" }, /VERIFY_ENTRA_CREDENTIALS/],
     ["TENANT_CACHE_TTL_SECONDS that is not a positive integer", { TENANT_CACHE_TTL_SECONDS: "-5" }, /TENANT_CACHE_TTL_SECONDS/],
+    ["TOKEN_CACHE_TTL_SECONDS beyond KV's 60 s", { TOKEN_CACHE_TTL_SECONDS: "61" }, /TOKEN_CACHE_TTL_SECONDS: at most 60 seconds/],
+    ["a negative TOKEN_CACHE_TTL_SECONDS", { TOKEN_CACHE_TTL_SECONDS: "-1" }, /TOKEN_CACHE_TTL_SECONDS/],
     ["an empty BASE_DOMAIN", { BASE_DOMAIN: "" }, /BASE_DOMAIN/],
     ["a missing CONSENT_SECRET", { CONSENT_SECRET: undefined }, /CONSENT_SECRET/],
     ["a CONSENT_SECRET that is too short", { CONSENT_SECRET: "short" }, /CONSENT_SECRET: at least 32 characters/],
@@ -56,6 +58,11 @@ describe("readConfig", () => {
   it("never puts a KEK's value in its error message", () => {
     const error = configErrorOf(envWith({ KEK_2: THIRTY_ONE_BYTES }));
     expect(error.message).not.toContain(THIRTY_ONE_BYTES);
+  });
+
+  it("caches token records for 30 s when TOKEN_CACHE_TTL_SECONDS is unset, and accepts 0 to turn that off", () => {
+    expect(readConfig(envWith({ TOKEN_CACHE_TTL_SECONDS: undefined })).TOKEN_CACHE_TTL_SECONDS).toBe(30);
+    expect(readConfig(envWith({ TOKEN_CACHE_TTL_SECONDS: "0" })).TOKEN_CACHE_TTL_SECONDS).toBe(0);
   });
 
   it("treats OPERATOR_TOKEN as optional", () => {

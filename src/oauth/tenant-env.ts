@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import type { Registry } from "../tenancy/registry";
 import type { TenantCache } from "../tenancy/tenant-cache";
 import { tenantKvView } from "../tenancy/tenant-kv";
+import { sharedTokenRecordCache } from "../tenancy/token-record-cache";
 import type { Tenant } from "../tenancy/tenant";
 
 /**
@@ -22,5 +23,6 @@ export interface TenantContext {
 export type TenantEnv = Env & { TENANT: TenantContext };
 
 export function tenantEnv(env: Env, context: TenantContext): TenantEnv {
-  return { ...env, OAUTH_KV: tenantKvView(env.OAUTH_KV, context.tenant.id), TENANT: context };
+  const tokenRecords = sharedTokenRecordCache(context.config.TOKEN_CACHE_TTL_SECONDS);
+  return { ...env, OAUTH_KV: tenantKvView(env.OAUTH_KV, context.tenant.id, tokenRecords), TENANT: context };
 }
