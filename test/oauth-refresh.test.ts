@@ -141,3 +141,33 @@ describe("refresh after the tenant admin changes the policy", () => {
     expect(refreshed.status).toBe(200);
   });
 });
+
+/** RFC 7009 revocation at /token, the one path a client has to end its own tokens. */
+function revokeAt(slug: string, clientId: string, token: string, hint?: "access_token" | "refresh_token") {
+  return call(tenantUrl(slug, "/token"), {
+    body: new URLSearchParams({ token, client_id: clientId, ...(hint ? { token_type_hint: hint } : {}) }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+}
+
+describe("token revocation at /token", () => {
+  it("refuses a revoked access token on its very next request, though it was just in use, and leaves the refresh token working", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
+    expect((await revokeAt(tenant.slug, client.client_id, tokens.access_token)).status).toBe(200);
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(401);
+
+    const refreshed = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    expect((await whoami(tenant.slug, (await json<TokenSet>(refreshed)).access_token)).status).toBe(200);
+  });
+
+  it("ends the whole grant when the refresh token is revoked: its access token is refused at once", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
+    expect((await revokeAt(tenant.slug, client.client_id, tokens.refresh_token, "refresh_token")).status).toBe(200);
+    await expectGrantRevoked(tenant, client.client_id, tokens);
+  });
+});
