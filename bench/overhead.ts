@@ -76,7 +76,7 @@ function timeBreakdown(stages: Record<StageName, LoadResult>): Section {
   return {
     id: "overhead-breakdown",
     title: "Where a tools/call spends its time (concurrency 1)",
-    note: "Requests that stop at successive stages of the same path, measured together with the concurrency-1 rows above, in the same interleaved slices (a quarter of a second per stage per round). The step column is the difference of p50s from the row before; the first row is present in every local figure and absent in production, where Cloudflare's edge replaces it.",
+    note: "Requests that stop at successive stages of the same path, measured together with the concurrency-1 rows above, in the same interleaved slices (a quarter of a second per stage per round). The step column is the difference of p50s from the row before; the first row is present in every local figure and absent in production, where Cloudflare's edge replaces it. The token check reads the token's KV record on a token's first request in an isolate only, then for `TOKEN_CACHE_TTL_SECONDS` (30 s) from the isolate's memory, as an agent's burst of calls with one token does; every row here is that warm case.",
     headers: ["request", "requests", "p50 ms", "p95 ms", "step p50 ms"],
     rows: STAGES.map(([name, label]) => {
       const result = stages[name];
