@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { purgeTenantKv, tenantKeyPrefix, tenantKvView } from "../src/tenancy/tenant-kv";
-import { TokenRecordCache } from "../src/tenancy/token-record-cache";
+import { sharedTokenRecordCache, TokenRecordCache } from "../src/tenancy/token-record-cache";
 import { kvNamesWithPrefix } from "./helpers/tenants";
 
 /** The tenant-prefixed KV view each tenant's OAuth provider is given. */
@@ -246,6 +246,11 @@ describe("token records served from the isolate's cache", () => {
     expect(await viewA.get("token:u1:g1:t7", { type: "json", cacheTtl: 60 })).toMatchObject({ userId: "u1" });
     expect(await viewA.get("token:u1:g1:t7", "arrayBuffer")).toBeInstanceOf(ArrayBuffer);
     expect(records.size).toBe(0);
+  });
+
+  it("is off with a TTL of 0, so every token check reads KV", () => {
+    expect(sharedTokenRecordCache(0)).toBeUndefined();
+    expect(sharedTokenRecordCache(30)).toBeInstanceOf(TokenRecordCache);
   });
 
   it("holds a bounded number of records, dropping the oldest first", () => {
