@@ -24,8 +24,8 @@ const ConfigSchema = z.object({
   /**
    * How long a revoked access token may keep working in isolates other than
    * the one that revoked it (src/tenancy/token-record-cache.ts); 0 turns the
-   * cache off. At most KV's own 60 s: longer would make revocation slower
-   * than the storage under it. Unset in deployments older than the setting.
+   * cache off. At most 60 s, the delay Cloudflare documents for a KV change
+   * to reach other locations: revocation stays no slower than the storage under it. Unset in deployments older than the setting.
    */
   TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60, "at most 60 seconds").default(30),
   SIGNUP_MAX_BODY_BYTES: positiveIntText,

@@ -8,8 +8,9 @@
  * changes it; it only deletes it (token or grant revocation, a replayed
  * code, a dead Microsoft grant, tenant deletion). So a copy can be wrong in
  * one way only: by outliving a delete made in another isolate. The TTL bounds
- * that, as TENANT_CACHE_TTL_SECONDS bounds a suspension, and KV itself may
- * serve a deleted key at another location for up to 60 s. A delete made
+ * that, as TENANT_CACHE_TTL_SECONDS bounds a suspension; KV itself may keep
+ * serving a deleted key at other locations for 60 s or more (Cloudflare's
+ * "How KV works"). A delete made
  * through this isolate evicts at once, and a read that raced it is not kept.
  * Misses are never remembered: a token issued a moment ago in another isolate
  * works here on its first request.
