@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seedTodo } from "../../emulator/graph/seed/todo";
 import { graph, graphToken, signedInUser } from "../helpers/emulator";
 
 interface TaskList {
@@ -130,5 +131,22 @@ describe("emulated Graph To Do", () => {
     expect((await graph(foreign.token, `/me/todo/lists/${listId}/tasks/${taskId}`, { method: "DELETE" })).status).toBe(404);
     expect((await graph(token, `/me/todo/lists/${encodeURIComponent(`../${listId}`)}/tasks`)).status).toBe(404);
     expect((await graph(token, `/me/todo/lists/${listId}/tasks/${taskId}`)).status).toBe(200);
+  });
+});
+
+describe("seeded To Do lists", () => {
+  it("always have done and open tasks in a list of several, whatever the seed", () => {
+    for (let i = 0; i < 300; i++) {
+      const oid = crypto.randomUUID();
+      const store = seedTodo(crypto.randomUUID(), { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` });
+      for (const taskList of store.lists.values()) {
+        const tasks = [...taskList.tasks.values()];
+        if (tasks.length < 2) continue;
+        const done = tasks.filter((task) => task.status === "completed");
+        expect(done.length, taskList.displayName).toBeGreaterThan(0);
+        expect(done.length, taskList.displayName).toBeLessThan(tasks.length);
+        for (const task of tasks) expect(task.completedDateTime !== undefined).toBe(task.status === "completed");
+      }
+    }
   });
 });
