@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { folderId, seedMailbox } from "../../emulator/graph/seed/mail";
 import { control, EMULATOR, graph, graphToken, signedInUser } from "../helpers/emulator";
 
 /** Emulated Graph mail: folders, messages, actions, sendMail, attachments, scopes and isolation. */
@@ -450,5 +451,25 @@ describe("emulated Graph mail: scopes and isolation", () => {
       expect([400, 404], id).toContain(response.status);
       expect(JSON.stringify(await response.json())).not.toContain(theirs.subject);
     }
+  });
+});
+
+describe("seeded mailboxes, for owners whose draw once lacked something", () => {
+  const seeded = (n: number) => {
+    const oid = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    const store = seedMailbox("tenant", { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" });
+    return { store, messages: [...store.messages.values()] };
+  };
+
+  it("always hold low- and high-importance mail, low in the inbox when it had to be made", () => {
+    const { store, messages } = seeded(136); // its 200 messages drew no low importance
+    const low = messages.filter((message) => message.importance === "low");
+    expect(low.map((message) => message.parentFolderId)).toEqual([folderId(store, "inbox")]);
+    expect(messages.some((message) => message.importance === "high")).toBe(true);
+  });
+
+  it("always hold a supplier invoice", () => {
+    const { messages } = seeded(6806); // its threads drew no invoice topic
+    expect(messages.some((message) => /^(RE: )?Invoice INV-\d+ from /.test(message.subject))).toBe(true);
   });
 });

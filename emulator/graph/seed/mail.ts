@@ -106,6 +106,8 @@ export interface MailStore {
 
 const DAY_MS = 86_400_000;
 const SEEDED_MESSAGES = 200;
+/** A mailbox without an invoice by its 60th thread gets the next one (about 1 in 70). */
+const INVOICE_BY_THREAD = 60;
 
 export function recipient(person: Person | EmailAddress): Recipient {
   return { emailAddress: { name: person.name, address: person.address } };
@@ -154,10 +156,17 @@ export function seedMailbox(tenantId: string, owner: EmulatedUser): MailStore {
   const base = Math.floor(Date.now() / DAY_MS) * DAY_MS;
   let index = 0;
   let longBodies = 0;
+  let threads = 0;
+  let invoiced = false;
   while (index < SEEDED_MESSAGES) {
     let topic = pickTopic(random);
     // At least four long (>20 KB) bodies, spread through the mailbox.
-    while (longBodies < 4 && index >= 45 * (longBodies + 1) && topic.kind !== "newsletter" && topic.kind !== "report") topic = pickTopic(random);
+    const wantsLong = longBodies < 4 && index >= 45 * (longBodies + 1);
+    while (wantsLong && topic.kind !== "newsletter" && topic.kind !== "report") topic = pickTopic(random);
+    // And supplier invoices, which a whole mailbox of threads missed about 1 time in 7,000.
+    while (!wantsLong && !invoiced && threads >= INVOICE_BY_THREAD && topic.kind !== "invoice") topic = pickTopic(random);
+    invoiced ||= topic.kind === "invoice";
+    threads += 1;
     const length = topic.bulk || random() < 0.65 ? 1 : 2 + Math.floor(random() * 3);
     const thread: Thread = {
       topic,
@@ -180,7 +189,23 @@ export function seedMailbox(tenantId: string, owner: EmulatedUser): MailStore {
       outgoing = outgoing ? false : random() < 0.55;
     }
   }
+  showEveryImportance(store);
   return store;
+}
+
+/**
+ * Low and high importance both appear, as in any mailbox of a few hundred
+ * messages: 4% low drew none of 200 about 1 time in 3,500. The one changed
+ * is in the inbox, where list tools look first.
+ */
+function showEveryImportance(store: MailStore): void {
+  const messages = [...store.messages.values()];
+  const inbox = messages.filter((message) => message.parentFolderId === folderId(store, "inbox"));
+  for (const importance of ["low", "high"] as const) {
+    if (messages.some((message) => message.importance === importance)) continue;
+    const normal = inbox.find((message) => message.importance === "normal");
+    if (normal) normal.importance = importance;
+  }
 }
 
 interface SeedInput {
