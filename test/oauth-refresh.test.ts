@@ -29,6 +29,13 @@ async function expectTemporarilyUnavailable(response: Response) {
   expect((await json(response)).error).toBe("temporarily_unavailable");
 }
 
+/** The refresh token still works, and the access token it brings serves /mcp. */
+async function expectRefreshWorks(tenant: OAuthTenant, clientId: string, refreshToken: string) {
+  const refreshed = await refreshAt(tenant.slug, clientId, refreshToken);
+  expect(refreshed.status).toBe(200);
+  expect((await whoami(tenant.slug, (await json<TokenSet>(refreshed)).access_token)).status).toBe(200);
+}
+
 /** After invalid_grant the provider revoked the whole grant: neither old token works any more. */
 async function expectGrantRevoked(tenant: OAuthTenant, clientId: string, tokens: TokenSet) {
   await expectInvalidGrant(await refreshAt(tenant.slug, clientId, tokens.refresh_token));
@@ -98,9 +105,7 @@ describe("refresh_token grant at the gateway /token", () => {
     // A tenant-level failure is not the user's fault: the grant survives and works once the app is fixed.
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
     await upsertEntraApp(tenant);
-    const retried = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
-    expect(retried.status).toBe(200);
-    expect((await whoami(tenant.slug, (await json<TokenSet>(retried)).access_token)).status).toBe(200);
+    await expectRefreshWorks(tenant, client.client_id, tokens.refresh_token);
   });
 
   it("answers temporarily_unavailable with an AADSTS7000222 alert when the org's secret expired", async () => {
@@ -157,10 +162,7 @@ describe("token revocation at /token", () => {
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
     expect((await revokeAt(tenant.slug, client.client_id, tokens.access_token)).status).toBe(200);
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(401);
-
-    const refreshed = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
-    expect(refreshed.status).toBe(200);
-    expect((await whoami(tenant.slug, (await json<TokenSet>(refreshed)).access_token)).status).toBe(200);
+    await expectRefreshWorks(tenant, client.client_id, tokens.refresh_token);
   });
 
   it("ends the whole grant when the refresh token is revoked: its access token is refused at once", async () => {
