@@ -170,8 +170,11 @@ describe("token records served from the isolate's cache", () => {
     expect(await viewA.get("token:u1:g1:t4", "json")).toMatchObject({ userId: "from A" });
   });
 
-  /** KV whose reads or deletes wait for the test's go-ahead, to line up a read and a delete. */
-  function gatedKv() {
+  /**
+   * A tenant's cached view over KV whose reads or deletes wait for the test's
+   * go-ahead, to line up a read and a delete; `key` holds a token record.
+   */
+  async function gatedView(key: string) {
     const gate = (): { wait: Promise<void>; open: () => void } => {
       let open: () => void = () => {};
       const wait = new Promise<void>((resolve) => (open = resolve));
@@ -191,14 +194,13 @@ describe("token records served from the isolate's cache", () => {
         await env.OAUTH_KV.delete(name);
       },
     } as unknown as KVNamespace;
-    return { kv, reads, deletes };
+    const { a, records } = cachedTenants();
+    await env.OAUTH_KV.put(`${tenantKeyPrefix(a)}${key}`, record("u1"));
+    return { view: tenantKvView(kv, a, records), records, reads, deletes };
   }
 
   it("does not keep what a read found when a delete of the record landed while it was in flight", async () => {
-    const { a, records } = cachedTenants();
-    await env.OAUTH_KV.put(`t:${a}:token:u1:g1:t5`, record("u1"));
-    const { kv, reads, deletes } = gatedKv();
-    const view = tenantKvView(kv, a, records);
+    const { view, records, reads, deletes } = await gatedView("token:u1:g1:t5");
     deletes.open();
     // The read has the old value in hand when the delete lands.
     const racingRead = view.get("token:u1:g1:t5", "json");
@@ -210,10 +212,7 @@ describe("token records served from the isolate's cache", () => {
   });
 
   it("drops a copy a read made while the delete was still on its way to KV", async () => {
-    const { a, records } = cachedTenants();
-    await env.OAUTH_KV.put(`t:${a}:token:u1:g1:t8`, record("u1"));
-    const { kv, reads, deletes } = gatedKv();
-    const view = tenantKvView(kv, a, records);
+    const { view, records, reads, deletes } = await gatedView("token:u1:g1:t8");
     reads.open();
     const deleting = view.delete("token:u1:g1:t8");
     // KV still has the record: this read finds and keeps it...
