@@ -15,6 +15,7 @@ import { toolContext } from "./tool-context";
  * and must name the tenant whose host received the request, before any tool
  * runs; the browser Origin must be the tenant host or a local client.
  */
+
 /** Where the tenant's OAuth provider routes bearer-token requests, and the path this handler serves. */
 export const MCP_PATH = "/mcp";
 
