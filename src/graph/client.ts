@@ -1,5 +1,5 @@
 import { type ContentWindow, readContent } from "./download";
-import { isIdempotent, retryDelay } from "./retry";
+import { isIdempotent, retryAfterMs, retryDelay } from "./retry";
 
 /**
  * One Graph v1.0 call, serialisable so it can cross the Durable Object RPC
@@ -22,7 +22,17 @@ export interface GraphRequest {
 
 export type GraphResponse =
   | { ok: true; status: number; body: unknown; requestId?: string; truncated?: boolean }
-  | { ok: false; status: number; code: string; message: string; requestId?: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      status: number;
+      code: string;
+      message: string;
+      requestId?: string;
+      /** Graph's Retry-After on the answer the call ended with (not waited when longer than the agent holds a call). */
+      retryAfterSeconds?: number;
+      /** When that wait ends (ISO 8601, UTC). */
+      retryAt?: string;
+    };
 
 export interface GraphCallOptions {
   graphBase: string;
@@ -46,14 +56,15 @@ async function readBody(response: Response) {
 
 async function toFailure(response: Response): Promise<GraphResponse> {
   const body = (await response.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown } } | undefined;
-  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+  const retryAfterSeconds = retryAfter === undefined ? undefined : Math.ceil(retryAfter / 1000);
   return {
     ok: false,
     status: response.status,
     code: typeof body?.error?.code === "string" ? body.error.code : `HTTP${response.status}`,
     message: typeof body?.error?.message === "string" ? body.error.message : response.statusText || "Graph request failed",
     requestId: response.headers.get("request-id") ?? undefined,
-    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    ...(retryAfterSeconds ? { retryAfterSeconds, retryAt: new Date(Date.now() + retryAfterSeconds * 1000).toISOString() } : {}),
   };
 }
 
