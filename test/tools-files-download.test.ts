@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { callGraph } from "../src/graph/client";
 import { downloadUrlAllowed, readWindow } from "../src/graph/download";
+import { htmlToText } from "../src/graph/format/text";
 import { control, EMULATOR, graphToken } from "./helpers/emulator";
 import { connectedUser } from "./helpers/mcp";
 
@@ -19,11 +20,13 @@ function idOf(text: string, name: string): string {
   return match[1];
 }
 
-async function dataFolderFile(user: User, name: string): Promise<string> {
+async function projectFile(user: User, folder: string, name: string): Promise<string> {
   const projects = idOf((await user.callTool("list_files", { limit: 50 })).text, "Projects/");
-  const data = idOf((await user.callTool("list_files", { folderId: projects, limit: 50 })).text, "Data/");
-  return idOf((await user.callTool("list_files", { folderId: data, limit: 50 })).text, name);
+  const inner = idOf((await user.callTool("list_files", { folderId: projects, limit: 50 })).text, `${folder}/`);
+  return idOf((await user.callTool("list_files", { folderId: inner, limit: 50 })).text, name);
 }
+
+const dataFolderFile = (user: User, name: string) => projectFile(user, "Data", name);
 
 /** The file's bytes straight from the emulator, to compare the windows with. */
 async function wholeFile(user: User, id: string): Promise<string> {
@@ -37,7 +40,7 @@ async function downloads(user: User): Promise<{ served: number; refusedAuthoriza
   return (await (await control(`/downloads?tenantId=${user.entra.tenantId}`, undefined, "GET")).json()) as { served: number; refusedAuthorization: number };
 }
 
-const WINDOW = /Content \(bytes (\d+)–(\d+) of (\d+)\):\n([\s\S]*?)(?:\nMore: call get_file with offset (\d+)\.)?$/;
+const WINDOW = /Content \((?:bytes|text characters) (\d+)–(\d+) of (\d+)\):\n([\s\S]*?)(?:\nMore: call get_file with offset (\d+)\.)?$/;
 
 /** Calls get_file window by window until it says there is no more; returns each window's start and text. */
 async function readAllWindows(user: User, id: string, maxChars: number): Promise<{ starts: number[]; text: string; size: number }> {
@@ -81,6 +84,17 @@ describe("get_file reads through OneDrive's download URL", () => {
     expect(starts.length).toBeGreaterThanOrEqual(5);
     expect(text).toBe(await wholeFile(user, id));
     expect((await downloads(user)).refusedAuthorization).toBe(0);
+  });
+
+  it("reads an HTML page as text, window by window, when the download ignores Range", async () => {
+    const user = await connectedUser();
+    await control("/downloads", { tenantId: user.entra.tenantId, ignoreRange: true });
+    const id = await projectFile(user, "Harbor redesign", "Release notes.html");
+    const { starts, text } = await readAllWindows(user, id, 2000);
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    expect(text).toBe(htmlToText(await wholeFile(user, id)));
+    expect(text).toContain("Harbor release notes");
+    expect(text).not.toMatch(/<li>|<h2>|font-family/);
   });
 
   it("reads a window deep in the 5 MB file when the download ignores Range", async () => {

@@ -34,6 +34,7 @@ export const MIME_TYPES: Record<string, string> = {
   md: "text/markdown",
   csv: "text/csv",
   json: "application/json",
+  html: "text/html",
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -126,6 +127,15 @@ function dockLog({ random }: ContentContext): Uint8Array {
   return encoder.encode(`${lines.join("\n")}\n`);
 }
 
+/** A saved web page, long enough that its text spans two windows. */
+function releaseNotesPage({ random }: ContentContext): Uint8Array {
+  const sections = Array.from({ length: 30 }, (_, i) => {
+    const items = Array.from({ length: 4 }, () => `<li>${pick(random, ["Faster", "Clearer", "Safer", "Simpler"])} ${pick(random, ["checkout", "search", "receipts", "order history", "dark theme"])} for ${pick(random, PEOPLE)}&#39;s team</li>`).join("");
+    return `<h2>Release ${i + 1}</h2>\n<p>Build ${int(random, 1000, 9999)} &amp; its fixes.</p>\n<ul>${items}</ul>`;
+  }).join("\n");
+  return encoder.encode(`<!doctype html>\n<html><head><title>Harbor release notes</title><style>body { font-family: sans-serif; }</style></head>\n<body><h1>Harbor release notes</h1>\n${sections}\n</body></html>\n`);
+}
+
 export const FILES: FileSpec[] = [
   { path: "Welcome.txt", content: text(({ ownerName }) => `Hi ${ownerName},\n\nThis is your OneDrive. Files in Shared are visible to your team; everything else is private until you share it.\n\nTip: search works on file names and on the text inside .txt, .md, .csv and .json files.\n`) },
   { path: "Scratchpad.md", content: text(({ random }) => `# Scratchpad\n\n- Ideas for ${pick(random, TOPICS)}\n- Ask ${pick(random, PEOPLE)} about the Harbor timeline\n- Remember: expense cut-off is the 25th\n`) },
@@ -156,6 +166,7 @@ export const FILES: FileSpec[] = [
   { path: "Projects/Harbor redesign/Customer feedback.txt", content: text(({ random }) => `Customer feedback - Harbor beta\n\n"The new checkout is much faster." - ${pick(random, PEOPLE)}\n"I could not find the order history link." - ${pick(random, PEOPLE)}\n"Dark mode please!" - ${pick(random, PEOPLE)}\n`) },
   { path: "Projects/Harbor redesign/palette.json", content: text(() => `${JSON.stringify({ primary: "#1F6F8B", secondary: "#99A8B2", accent: "#E6D5B8", danger: "#C0392B", fontFamily: "Inter, sans-serif" }, null, 2)}\n`) },
   { path: "Projects/Harbor redesign/Mockups.pdf", content: placeholder("Mockups.pdf") },
+  { path: "Projects/Harbor redesign/Release notes.html", content: releaseNotesPage },
   { path: "Projects/Harbor redesign/Usability findings.md", content: text(({ random }) => `# Usability findings\n\nSessions: ${int(random, 6, 12)}\n\n- Navigation labels were understood by most participants.\n- The search box was missed on mobile.\n- Two participants expected receipts by e-mail.\n`) },
   { path: "Projects/Harbor redesign/Sprint board.csv", content: csv(["ticket", "title", "points", "assignee"], (random, i) => [`HB-${100 + i}`, pick(random, ["Header layout", "Cart drawer", "Receipt e-mail", "Search on mobile", "Dark theme"]), int(random, 1, 8), pick(random, PEOPLE)], [10, 20]) },
   { path: "Projects/Data/sensor-readings-2025.csv", large: { size: LARGE_SIZE, read: readSensorCsv } },
