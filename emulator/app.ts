@@ -4,13 +4,16 @@ import { controlRoutes } from "./control";
 import { SigningKeys } from "./entra/keys";
 import { entraRoutes } from "./entra/routes";
 import { graphApp } from "./graph/app";
+import { DownloadLinks } from "./graph/downloads";
 import { FaultInjector } from "./graph/faults";
+import { downloadRoutes } from "./graph/routes/downloads";
 import { GraphStore } from "./graph/store";
 import { EmulatorState } from "./state";
 
 /**
  * The Microsoft 365 emulator as a plain fetch handler: Entra ID v2.0 under
- * `/<tenant>/…`, Graph under `/v1.0`, and its own control API under
+ * `/<tenant>/…`, Graph under `/v1.0`, the download URLs Graph redirects
+ * file content to under `/_download`, and its own control API under
  * `/_emulator`. Web APIs only, so it runs under Node or any fetch runtime.
  */
 export function createEmulatorApp(state = new EmulatorState()) {
@@ -19,6 +22,7 @@ export function createEmulatorApp(state = new EmulatorState()) {
     keys: new SigningKeys(),
     graph: new GraphStore(),
     faults: new FaultInjector(),
+    downloads: new DownloadLinks(),
     dispatch: async (request) => app.fetch(request),
   };
   const app = new Hono<EmulatorEnv>()
@@ -28,6 +32,7 @@ export function createEmulatorApp(state = new EmulatorState()) {
       if (!c.res.headers.has("request-id")) c.header("request-id", crypto.randomUUID());
     })
     .route("/", controlRoutes)
+    .route("/", downloadRoutes)
     .route("/", graphApp)
     .route("/", entraRoutes)
     .notFound((c) =>

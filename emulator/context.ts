@@ -1,4 +1,5 @@
 import type { SigningKeys } from "./entra/keys";
+import type { DownloadLinks } from "./graph/downloads";
 import type { FaultInjector } from "./graph/faults";
 import type { GraphStore } from "./graph/store";
 import type { EmulatedTenant, EmulatedUser, EmulatorState } from "./state";
@@ -9,6 +10,8 @@ export interface EmulatorServices {
   keys: SigningKeys;
   graph: GraphStore;
   faults: FaultInjector;
+  /** Pre-authenticated download URLs for drive items, and their per-tenant settings. */
+  downloads: DownloadLinks;
   /** The emulator's own fetch handler, for `$batch` sub-requests. */
   dispatch: (request: Request) => Promise<Response>;
 }

@@ -37,7 +37,8 @@ const MintTokenSchema = z.strictObject({
 const FaultSchema = z.strictObject({
   status: z.literal(FAULT_STATUSES),
   count: z.number().int().min(1).max(1000).default(1),
-  retryAfterSeconds: z.number().int().min(0).max(120).default(1),
+  // Real Retry-After values run from seconds to minutes; left out, the fault carries none.
+  retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
   pathContains: z.string().optional(),
   userKey: z.string().optional(),
 });

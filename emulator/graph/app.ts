@@ -17,7 +17,7 @@ const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`);
   if (fault?.status === 403) return GRAPH_ERRORS.accessDenied();
   if (fault?.status === 429) return GRAPH_ERRORS.throttled(fault.retryAfterSeconds);
-  if (fault?.status === 503) return GRAPH_ERRORS.unavailable();
+  if (fault?.status === 503) return GRAPH_ERRORS.unavailable(fault.retryAfterSeconds);
   await next();
   c.header("request-id", crypto.randomUUID());
 };

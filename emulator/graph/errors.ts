@@ -16,6 +16,9 @@ export function graphError(status: number, code: string, message: string, header
   );
 }
 
+const retryAfter = (seconds: number | undefined): Record<string, string> =>
+  seconds === undefined ? {} : { "retry-after": String(seconds) };
+
 export const GRAPH_ERRORS = {
   unauthenticated: () =>
     graphError(401, "InvalidAuthenticationToken", "Access token is empty.", { "www-authenticate": 'Bearer realm=""' }),
@@ -33,9 +36,8 @@ export const GRAPH_ERRORS = {
   notFound: (what = "The specified object was not found in the store.") => graphError(404, "ErrorItemNotFound", what),
   invalidRequest: (message: string) => graphError(400, "ErrorInvalidRequest", message),
   badRequest: (message: string) => graphError(400, "BadRequest", message),
-  throttled: (retryAfterSeconds: number) =>
-    graphError(429, "TooManyRequests", "Too many requests; retry after the time in the Retry-After header.", {
-      "retry-after": String(retryAfterSeconds),
-    }),
-  unavailable: () => graphError(503, "ServiceUnavailable", "The service is temporarily unavailable.", { "retry-after": "1" }),
+  throttled: (retryAfterSeconds?: number) =>
+    graphError(429, "TooManyRequests", "Too many requests; retry after the time in the Retry-After header.", retryAfter(retryAfterSeconds)),
+  unavailable: (retryAfterSeconds?: number) =>
+    graphError(503, "ServiceUnavailable", "The service is temporarily unavailable.", retryAfter(retryAfterSeconds)),
 };

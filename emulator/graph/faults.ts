@@ -1,7 +1,9 @@
 /**
  * Faults a test or developer injects through the control API: the next N
  * Graph calls (optionally only those whose path contains a string) answer
- * 403 access denied, 429 with Retry-After, or 503.
+ * 403 access denied, 429 or 503, with exactly the Retry-After asked for, or
+ * none when none is asked for (Microsoft may leave it out: clients then back
+ * off on their own).
  */
 export const FAULT_STATUSES = [403, 429, 503] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
@@ -9,7 +11,8 @@ export type FaultStatus = (typeof FAULT_STATUSES)[number];
 export interface FaultRule {
   status: FaultStatus;
   remaining: number;
-  retryAfterSeconds: number;
+  /** Sent as Retry-After on 429 and 503; no header when unset. */
+  retryAfterSeconds?: number;
   pathContains?: string;
   /** Only calls made with this user's token (tenantId.oid); any user if unset. */
   userKey?: string;

@@ -1,4 +1,5 @@
-import { isIdempotent, retryDelay } from "./retry";
+import { type ContentWindow, readContent } from "./download";
+import { isIdempotent, retryAfterMs, retryDelay } from "./retry";
 
 /**
  * One Graph v1.0 call, serialisable so it can cross the Durable Object RPC
@@ -12,13 +13,26 @@ export interface GraphRequest {
   headers?: Record<string, string>;
   /** Overrides the method's default for 503/504 retries. */
   idempotent?: boolean;
-  /** Read the body as text/bytes (file content) rather than JSON, at most this many bytes. */
-  rawBodyLimit?: number;
+  /**
+   * File content (`…/content`): follow Graph's redirect to the download URL
+   * without the Graph token and read this window of bytes (see download.ts).
+   */
+  download?: ContentWindow;
 }
 
 export type GraphResponse =
   | { ok: true; status: number; body: unknown; requestId?: string; truncated?: boolean }
-  | { ok: false; status: number; code: string; message: string; requestId?: string; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      status: number;
+      code: string;
+      message: string;
+      requestId?: string;
+      /** Graph's Retry-After on the answer the call ended with (not waited when longer than the agent holds a call). */
+      retryAfterSeconds?: number;
+      /** When that wait ends (ISO 8601, UTC). */
+      retryAt?: string;
+    };
 
 export interface GraphCallOptions {
   graphBase: string;
@@ -35,45 +49,22 @@ export function graphUrl(graphBase: string, request: Pick<GraphRequest, "path" |
   return url.toString();
 }
 
-async function readBody(response: Response, rawBodyLimit: number | undefined) {
-  if (response.status === 204) return { body: null, truncated: false };
-  if (rawBodyLimit === undefined) return { body: await response.json().catch(() => null), truncated: false };
-  const reader = response.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > rawBodyLimit) {
-      truncated = true;
-      await reader.cancel();
-      break;
-    }
-  }
-  const bytes = new Uint8Array(Math.min(size, rawBodyLimit));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.byteLength;
-    if (offset >= bytes.length) break;
-  }
-  return { body: { contentType: response.headers.get("content-type") ?? "", bytes }, truncated };
+async function readBody(response: Response) {
+  if (response.status === 204) return null;
+  return response.json().catch(() => null);
 }
 
 async function toFailure(response: Response): Promise<GraphResponse> {
   const body = (await response.json().catch(() => undefined)) as { error?: { code?: unknown; message?: unknown } } | undefined;
-  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+  const retryAfterSeconds = retryAfter === undefined ? undefined : Math.ceil(retryAfter / 1000);
   return {
     ok: false,
     status: response.status,
     code: typeof body?.error?.code === "string" ? body.error.code : `HTTP${response.status}`,
     message: typeof body?.error?.message === "string" ? body.error.message : response.statusText || "Graph request failed",
     requestId: response.headers.get("request-id") ?? undefined,
-    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    ...(retryAfterSeconds ? { retryAfterSeconds, retryAt: new Date(Date.now() + retryAfterSeconds * 1000).toISOString() } : {}),
   };
 }
 
@@ -87,12 +78,15 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
     const headers = new Headers(request.headers);
     headers.set("authorization", `Bearer ${options.accessToken}`);
     if (request.body !== undefined) headers.set("content-type", "application/json");
+    const url = graphUrl(options.graphBase, request);
     let response: Response;
     try {
-      response = await fetcher(graphUrl(options.graphBase, request), {
+      response = await fetcher(url, {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        // Content redirects to a download URL that must not get the Graph token: follow it by hand.
+        redirect: request.download ? "manual" : "follow",
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
@@ -102,9 +96,11 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
       if (attempt >= 1) return { ok: false, status: 504, code: "GatewayTimeout", message: "Microsoft Graph did not answer" };
       continue;
     }
+    if (request.download && (response.ok || (response.status >= 300 && response.status < 400))) {
+      return readContent(response, url, request.download, { graphBase: options.graphBase, fetcher });
+    }
     if (response.ok) {
-      const { body, truncated } = await readBody(response, request.rawBodyLimit);
-      return { ok: true, status: response.status, body, truncated, requestId: response.headers.get("request-id") ?? undefined };
+      return { ok: true, status: response.status, body: await readBody(response), requestId: response.headers.get("request-id") ?? undefined };
     }
     const delay = retryDelay({ status: response.status, attempt, idempotent, retryAfter: response.headers.get("retry-after"), waitedMs: waited });
     if (delay === undefined) return toFailure(response);

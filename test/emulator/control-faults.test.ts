@@ -4,7 +4,7 @@ import { control, graph, signedInUser } from "../helpers/emulator";
 interface PendingFault {
   status: number;
   remaining: number;
-  retryAfterSeconds: number;
+  retryAfterSeconds?: number;
   pathContains?: string;
   userKey?: string;
 }
@@ -20,12 +20,36 @@ describe("emulator control API: queued faults", () => {
     const { tenantId, user, token } = await signedInUser(["User.Read"]);
     const userKey = `${tenantId}.${user.oid}`;
     await control("/faults", { status: 503, count: 2, userKey, pathContains: "/me" });
-    expect(await pending(userKey)).toEqual([{ status: 503, remaining: 2, retryAfterSeconds: 1, pathContains: "/me", userKey }]);
+    expect(await pending(userKey)).toEqual([{ status: 503, remaining: 2, pathContains: "/me", userKey }]);
     expect((await graph(token, "/me")).status).toBe(503);
     expect(await pending(userKey)).toMatchObject([{ remaining: 1 }]);
     expect((await graph(token, "/me")).status).toBe(503);
     expect(await pending(userKey)).toEqual([]);
     expect((await graph(token, "/me")).status).toBe(200);
+  });
+
+  it("sends exactly the Retry-After asked for on 429 and 503, and none when none was asked for", async () => {
+    const { tenantId, user, token } = await signedInUser(["User.Read"]);
+    const userKey = `${tenantId}.${user.oid}`;
+    await control("/faults", { status: 429, retryAfterSeconds: 120, userKey });
+    await control("/faults", { status: 503, retryAfterSeconds: 30, userKey });
+    await control("/faults", { status: 429, userKey });
+    await control("/faults", { status: 503, userKey });
+    const answers = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await graph(token, "/me");
+      answers.push([response.status, response.headers.get("retry-after")]);
+    }
+    expect(answers).toEqual([[429, "120"], [503, "30"], [429, null], [503, null]]);
+    expect((await graph(token, "/me")).status).toBe(200);
+  });
+
+  it("refuses a Retry-After that is not a whole number of seconds up to an hour", async () => {
+    for (const retryAfterSeconds of [-1, 1.5, 3601, "10"]) {
+      const response = await control("/faults", { status: 429, retryAfterSeconds });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ issues: [{ field: "retryAfterSeconds" }] });
+    }
   });
 
   it("does not list another user's faults under a user's key", async () => {

@@ -12,15 +12,15 @@ import {
   type PermissionRecord,
   presentDrive,
   presentItem,
-  readBytes,
   searchBelow,
   seedDrive,
-  sizeOf,
 } from "../seed/files";
+import type { GraphStore } from "../store";
+import type { EmulatedUser } from "../../state";
 
 /**
  * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}), items by id
- * or by path (`root:/a/b:`), children, content with Range, search(q='…')
+ * or by path (`root:/a/b:`), children, content (a 302 to a download URL), search(q='…')
  * and createLink. One dispatcher parses the address, since Graph's
  * `root:/path:/action` and `search(q='…')` forms are not plain route segments.
  */
@@ -66,9 +66,14 @@ export function searchTerm(action: string): string | undefined {
   return match ? (match[1] ?? "").replace(/''/g, "'") : undefined;
 }
 
+/** A user's drive, seeded on first use. */
+export function driveFor(graph: GraphStore, tenantId: string, user: EmulatedUser): DriveStore {
+  return graph.forUser("files", tenantId, user, (owner) => seedDrive(tenantId, owner));
+}
+
 function driveOf(c: Context<GraphEnv>): DriveStore {
   const { tenant, user } = c.get("caller");
-  return c.get("graph").forUser("files", tenant.tenantId, user, (owner) => seedDrive(tenant.tenantId, owner));
+  return driveFor(c.get("graph"), tenant.tenantId, user);
 }
 
 /** Resolves the request's drive address to the drive or an item of the caller's own drive. */
@@ -91,49 +96,27 @@ function resolve(c: Context<GraphEnv>): { drive: DriveStore; item?: DriveItemRec
   }
 }
 
-function parseRange(header: string, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === "" && match[2] === "")) return undefined;
-  if (match[1] === "") {
-    const suffix = Number(match[2]);
-    return suffix === 0 || size === 0 ? "unsatisfiable" : { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size) return "unsatisfiable";
-  return end < start ? undefined : { start, end };
-}
-
-/** The file's bytes directly (Graph answers 302 to a pre-authenticated URL; clients follow it to the same bytes). */
-function content(c: Context<GraphEnv>, drive: DriveStore, item: DriveItemRecord): Response {
+/**
+ * Graph does not serve the bytes itself: it answers 302 to a short-lived
+ * pre-authenticated download URL. Range belongs on that URL, not on
+ * `/content`, so a Range sent here is refused (Microsoft only says where it
+ * must go; refusing it keeps clients honest).
+ */
+async function content(c: Context<GraphEnv>, drive: DriveStore, item: DriveItemRecord): Promise<Response> {
   if (item.folder) return invalidRequest("The item is a folder; only files have content.");
-  const size = sizeOf(drive, item);
-  const headers: Record<string, string> = {
-    "content-type": item.mimeType ?? "application/octet-stream",
-    "accept-ranges": "bytes",
-    "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(item.name)}`,
-  };
-  const rangeHeader = c.req.header("range");
-  const range = rangeHeader ? parseRange(rangeHeader, size) : undefined;
-  if (range === "unsatisfiable") {
-    return graphError(416, "invalidRange", "The requested range is not satisfiable.", { "content-range": `bytes */${size}` });
+  if (c.req.header("range") !== undefined) {
+    return invalidRequest("Send the Range header to the download URL this request redirects to, not to /content.");
   }
-  if (range) {
-    const bytes = readBytes(item, range.start, range.end + 1);
-    return new Response(bytes, {
-      status: 206,
-      headers: { ...headers, "content-range": `bytes ${range.start}-${range.end}/${size}`, "content-length": String(bytes.length) },
-    });
-  }
-  const bytes = readBytes(item, 0, size);
-  return new Response(bytes, { status: 200, headers: { ...headers, "content-length": String(bytes.length) } });
+  const { tenant } = c.get("caller");
+  const location = await c.get("downloads").mint(new URL(c.req.url).origin, { tid: tenant.tenantId, oid: drive.owner.oid, item: item.id });
+  return c.body(null, 302, { location });
 }
 
 function itemList(c: Context<GraphEnv>, drive: DriveStore, items: DriveItemRecord[], defaultOrderBy?: string): Response {
   return listResponse(c, items, { present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
 }
 
-function getDrive(c: Context<GraphEnv>): Response {
+async function getDrive(c: Context<GraphEnv>): Promise<Response> {
   const target = resolve(c);
   if (target instanceof Response) return target;
   const { drive, item, action } = target;
@@ -141,7 +124,7 @@ function getDrive(c: Context<GraphEnv>): Response {
   if (!item) return c.json(selectFields(presentDrive(drive), select));
   if (action === null) return c.json(selectFields(presentItem(drive, item), select));
   if (action === "children") return itemList(c, drive, item.folder ? childrenOf(drive, item.id) : [], "name");
-  if (action === "content") return content(c, drive, item);
+  if (action === "content") return await content(c, drive, item);
   const term = searchTerm(action);
   if (term !== undefined) return itemList(c, drive, item.folder ? searchBelow(drive, item, term) : []);
   if (action.startsWith("search(")) return invalidRequest("Invalid search syntax; expected search(q='text').");
@@ -199,7 +182,14 @@ async function createLink(c: Context<GraphEnv>): Promise<Response> {
   return c.json(permission, 201);
 }
 
+/** GET /me/drives: the drives the user can reach; here, their OneDrive. */
+function listDrives(c: Context<GraphEnv>): Response {
+  const drive = driveOf(c);
+  return listResponse(c, [drive], { present: presentDrive, defaultTop: 200, maxTop: 1000 });
+}
+
 export const filesRoutes = new Hono<GraphEnv>()
+  .get("/me/drives", scopes(...READ), listDrives)
   .get("/me/drive/*", scopes(...READ), getDrive)
   .get("/drives/:driveId/*", scopes(...READ), getDrive)
   .post("/me/drive/*", scopes(...WRITE), createLink)

@@ -34,6 +34,7 @@ export const MIME_TYPES: Record<string, string> = {
   md: "text/markdown",
   csv: "text/csv",
   json: "application/json",
+  html: "text/html",
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -108,6 +109,33 @@ function readSensorCsv(start: number, endExclusive: number): Uint8Array {
   return encoder.encode(chunk).slice(start - first * LINE, endExclusive - first * LINE);
 }
 
+const CARRIERS = ["Kestrel Freight", "Nordlys Cargo", "Łódź Haulage", "Père & Fils Transports", "Blue Heron Logistics"];
+const DOCK_NOTES = ["no damage", "one pallet re-wrapped", "late by 20 min", "seal number checked", "temperature log attached", "driver waited for the forklift"];
+
+/**
+ * A plain-text log of several tens of kilobytes with lines of uneven length
+ * and some non-ASCII names, for reading a text file window by window.
+ */
+function dockLog({ random }: ContentContext): Uint8Array {
+  const lines = ["LOADING DOCK LOG - north warehouse", ""];
+  for (let entry = 0; entry < 600; entry++) {
+    const day = String(1 + Math.floor(entry / 20)).padStart(2, "0");
+    const minute = (entry % 20) * 3;
+    const time = `${String(6 + Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+    lines.push(`#${entry + 1} day ${day} ${time} dock ${int(random, 1, 6)} ${pick(random, CARRIERS)}: ${int(random, 1, 40)} pallets, ${pick(random, DOCK_NOTES)}; checked by ${pick(random, PEOPLE)}.`);
+  }
+  return encoder.encode(`${lines.join("\n")}\n`);
+}
+
+/** A saved web page, long enough that its text spans two windows. */
+function releaseNotesPage({ random }: ContentContext): Uint8Array {
+  const sections = Array.from({ length: 30 }, (_, i) => {
+    const items = Array.from({ length: 4 }, () => `<li>${pick(random, ["Faster", "Clearer", "Safer", "Simpler"])} ${pick(random, ["checkout", "search", "receipts", "order history", "dark theme"])} for ${pick(random, PEOPLE)}&#39;s team</li>`).join("");
+    return `<h2>Release ${i + 1}</h2>\n<p>Build ${int(random, 1000, 9999)} &amp; its fixes.</p>\n<ul>${items}</ul>`;
+  }).join("\n");
+  return encoder.encode(`<!doctype html>\n<html><head><title>Harbor release notes</title><style>body { font-family: sans-serif; }</style></head>\n<body><h1>Harbor release notes</h1>\n${sections}\n</body></html>\n`);
+}
+
 export const FILES: FileSpec[] = [
   { path: "Welcome.txt", content: text(({ ownerName }) => `Hi ${ownerName},\n\nThis is your OneDrive. Files in Shared are visible to your team; everything else is private until you share it.\n\nTip: search works on file names and on the text inside .txt, .md, .csv and .json files.\n`) },
   { path: "Scratchpad.md", content: text(({ random }) => `# Scratchpad\n\n- Ideas for ${pick(random, TOPICS)}\n- Ask ${pick(random, PEOPLE)} about the Harbor timeline\n- Remember: expense cut-off is the 25th\n`) },
@@ -138,9 +166,11 @@ export const FILES: FileSpec[] = [
   { path: "Projects/Harbor redesign/Customer feedback.txt", content: text(({ random }) => `Customer feedback - Harbor beta\n\n"The new checkout is much faster." - ${pick(random, PEOPLE)}\n"I could not find the order history link." - ${pick(random, PEOPLE)}\n"Dark mode please!" - ${pick(random, PEOPLE)}\n`) },
   { path: "Projects/Harbor redesign/palette.json", content: text(() => `${JSON.stringify({ primary: "#1F6F8B", secondary: "#99A8B2", accent: "#E6D5B8", danger: "#C0392B", fontFamily: "Inter, sans-serif" }, null, 2)}\n`) },
   { path: "Projects/Harbor redesign/Mockups.pdf", content: placeholder("Mockups.pdf") },
+  { path: "Projects/Harbor redesign/Release notes.html", content: releaseNotesPage },
   { path: "Projects/Harbor redesign/Usability findings.md", content: text(({ random }) => `# Usability findings\n\nSessions: ${int(random, 6, 12)}\n\n- Navigation labels were understood by most participants.\n- The search box was missed on mobile.\n- Two participants expected receipts by e-mail.\n`) },
   { path: "Projects/Harbor redesign/Sprint board.csv", content: csv(["ticket", "title", "points", "assignee"], (random, i) => [`HB-${100 + i}`, pick(random, ["Header layout", "Cart drawer", "Receipt e-mail", "Search on mobile", "Dark theme"]), int(random, 1, 8), pick(random, PEOPLE)], [10, 20]) },
   { path: "Projects/Data/sensor-readings-2025.csv", large: { size: LARGE_SIZE, read: readSensorCsv } },
+  { path: "Projects/Data/loading-dock-log.txt", content: dockLog },
   { path: "Projects/Data/schema.json", content: text(() => `${JSON.stringify({ table: "sensor_readings", columns: [{ name: "timestamp", type: "datetime" }, { name: "sensor", type: "string" }, { name: "temperature_c", type: "decimal" }, { name: "humidity_pct", type: "decimal" }, { name: "battery_v", type: "decimal" }] }, null, 2)}\n`) },
   { path: "Projects/Data/README.md", content: text(() => "# Data\n\n`sensor-readings-2025.csv` holds one reading per minute from the warehouse sensors. Rows are fixed width (64 bytes) so ranges can be fetched directly.\n") },
   { path: "Shared/Team contacts.csv", content: csv(["name", "role", "extension"], (random, i) => [PEOPLE[i % PEOPLE.length] ?? "", pick(random, ["Engineer", "Designer", "Analyst", "Manager"]), int(random, 2000, 2999)], [8, 8]) },

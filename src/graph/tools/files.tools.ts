@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { GraphResponse } from "../client";
+import type { RawContent } from "../download";
 import { graphPath, odataString } from "../path";
 import { cutPoint, DETAIL_SELECT, type DriveItem, folderPath, humanSize, ITEM_SELECT, itemLine, partialCharacterBytes, SEARCH_SELECT, textKind } from "../format/files";
 import { htmlToText, lines, window } from "../format/text";
@@ -14,11 +15,6 @@ const MAX_RAW_BYTES = 1024 * 1024;
 interface Page<T> {
   value?: T[];
   "@odata.nextLink"?: string;
-}
-
-interface RawBody {
-  contentType: string;
-  bytes: Uint8Array;
 }
 
 // "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
@@ -39,27 +35,22 @@ const offsetField = z
 const continueLine = (offset: number) => `\nMore: call get_file with offset ${offset}.`;
 
 /**
- * A window of a plain-text file read with a byte Range, so any part of a
- * large file costs one small download. Offsets are byte offsets, always cut
- * at a character boundary, so the next window starts exactly here; maxChars
- * bounds bytes (one per ASCII character, so non-Latin text gets fewer).
+ * A window of a plain-text file, read from the download URL with a byte
+ * Range (or cut from the stream when the download ignores Range), so any
+ * part of a large file costs one small download. Offsets are byte offsets,
+ * always cut at a character boundary, so the next window starts exactly
+ * here; maxChars bounds bytes (one per ASCII character, so non-Latin text
+ * gets fewer).
  */
 async function textWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
   const size = item.size ?? 0;
   if (start > 0 && start >= size) return `Content: nothing after offset ${start}; the file has ${size} bytes.`;
   // A few bytes past the window show whether its last character is whole.
   const want = Math.min(maxChars + 4, MAX_RAW_BYTES);
-  const response = await ctx.graph({
-    method: "GET",
-    path: graphPath`/me/drive/items/${item.id}/content`,
-    headers: start > 0 ? { Range: `bytes=${start}-${start + want - 1}` } : undefined,
-    rawBodyLimit: want,
-  });
-  const raw = expectOk<RawBody>(response, "read the file's content");
-  // A server that ignores Range answers 200 from byte 0.
-  let bytes = response.status === 206 ? raw.bytes : raw.bytes.subarray(start);
-  const skipped = partialCharacterBytes(bytes);
-  bytes = bytes.subarray(skipped);
+  const response = await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${item.id}/content`, download: { offset: start, length: want } });
+  const raw = expectOk<RawContent>(response, "read the file's content");
+  const skipped = partialCharacterBytes(raw.bytes);
+  const bytes = raw.bytes.subarray(skipped);
   const from = start + skipped;
   const cut = cutPoint(bytes, maxChars, from + bytes.length < size || isTruncated(response));
   const end = from + cut;
@@ -72,8 +63,8 @@ const isTruncated = (response: GraphResponse) => response.ok && Boolean(response
 
 /** HTML is converted to text first, so its offsets count characters of that text. */
 async function htmlWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
-  const response = await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${item.id}/content`, rawBodyLimit: MAX_RAW_BYTES });
-  const raw = expectOk<RawBody>(response, "read the file's content");
+  const response = await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${item.id}/content`, download: { offset: 0, length: MAX_RAW_BYTES } });
+  const raw = expectOk<RawContent>(response, "read the file's content");
   const text = htmlToText(new TextDecoder().decode(raw.bytes));
   const part = window(text, start, maxChars);
   if (!part.text) return start > 0 ? `Content: nothing after offset ${start}.` : "Content: (empty)";
