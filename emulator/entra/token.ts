@@ -4,13 +4,13 @@ import type { EmulatedApp, EmulatedTenant } from "../state";
 import { authenticateClient } from "./client-auth";
 import { AADSTS, aadstsResponse, type AadstsError } from "./errors";
 import { issueUserTokens, parseScopes } from "./issue";
+import { OIDC_SCOPES } from "./permissions";
 
 /**
  * POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE S256),
  * refresh_token (rotating) and client_credentials, for confidential clients.
  */
 const APP_TOKEN_LIFETIME_SECONDS = 3599;
-const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 type Field = (name: string) => string | undefined;
 type Grant = { tenant: EmulatedTenant; app: EmulatedApp; origin: string; field: Field; services: EmulatorServices };
 
