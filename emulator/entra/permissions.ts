@@ -85,3 +85,23 @@ export function checkConsent(tenant: EmulatedTenant, clientId: string, scopes: r
   const adminOnly = missing.filter(requiresAdminConsent);
   return adminOnly.length === 0 ? { ok: true } : { ok: false, reason: "admin_only", scopes: adminOnly };
 }
+
+/**
+ * The user properties a delegated token may read of other users. With only
+ * User.ReadBasic.All, Graph returns the basic profile and every other property
+ * as null (permissions reference, "User permissions": displayName, givenName,
+ * id, mail, photo, surname, userPrincipalName); User.Read.All and the wider
+ * permissions read the full profile. The signed-in user's own record is
+ * always read in full ("Also allows the app to read the full profile of the
+ * signed-in user").
+ */
+const FULL_DIRECTORY_READ = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+const BASIC_PROFILE = new Set(["id", "displayName", "givenName", "surname", "mail", "userPrincipalName"]);
+
+export function directoryUserView(caller: { scopes: ReadonlySet<string>; user: { oid: string } }): (user: Record<string, unknown>) => Record<string, unknown> {
+  if (FULL_DIRECTORY_READ.some((scope) => caller.scopes.has(scope))) return (user) => user;
+  return (user) =>
+    user.id === caller.user.oid
+      ? user
+      : Object.fromEntries(Object.entries(user).map(([key, value]) => [key, BASIC_PROFILE.has(key) ? value : Array.isArray(value) ? [] : null]));
+}

@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { control, EMULATOR } from "../helpers/emulator";
+import { control, EMULATOR, graph, graphToken, newEntraTenant } from "../helpers/emulator";
 
 /**
  * Consent as Entra ID does it: an admin-only permission (or any permission,
@@ -157,5 +157,30 @@ describe("emulated Entra ID id_token claims", () => {
     expect(profile).not.toHaveProperty("email");
 
     expect(await idTokenClaims(app, "openid email User.Read")).toMatchObject({ email: app.user.userPrincipalName });
+  });
+});
+
+describe("emulated Graph directory properties follow the granted permission", () => {
+  it("shows others' basic profile only with User.ReadBasic.All, and everything with User.Read.All", async () => {
+    const { tenantId, users } = await newEntraTenant();
+    const [me, colleague] = users;
+    await ok(await control(`/tenants/${tenantId}/users`, { ...colleague, jobTitle: "Buyer" }));
+    const basic = await graphToken(tenantId, me.oid, ["User.ReadBasic.All"]);
+    const full = await graphToken(tenantId, me.oid, ["User.Read.All"]);
+    const basicProfile = { id: colleague.oid, displayName: colleague.displayName, userPrincipalName: colleague.userPrincipalName, mail: colleague.userPrincipalName };
+
+    const one = (await (await graph(basic, `/users/${colleague.oid}`)).json()) as Record<string, unknown>;
+    expect(one).toMatchObject({ ...basicProfile, jobTitle: null, officeLocation: null, preferredLanguage: null, businessPhones: [] });
+    expect(one.givenName).toBeTruthy();
+    expect(await (await graph(basic, `/users/${colleague.oid}?$select=jobTitle`)).json()).toEqual({ id: colleague.oid, jobTitle: null });
+    // $search cannot reach what the permission hides.
+    const searched = await graph(basic, `/users?$search="jobTitle:Buyer"`, { headers: { ConsistencyLevel: "eventual" } });
+    expect(((await searched.json()) as { value: unknown[] }).value).toEqual([]);
+    // The signed-in user's own record is read in full.
+    expect(await (await graph(basic, `/users/${me.oid}?$select=preferredLanguage`)).json()).toEqual({ id: me.oid, preferredLanguage: "en-US" });
+
+    expect(await (await graph(full, `/users/${colleague.oid}?$select=jobTitle`)).json()).toEqual({ id: colleague.oid, jobTitle: "Buyer" });
+    const listed = (await (await graph(full, `/users?$select=displayName,jobTitle`)).json()) as { value: Record<string, unknown>[] };
+    expect(listed.value).toContainEqual({ id: colleague.oid, displayName: colleague.displayName, jobTitle: "Buyer" });
   });
 });
