@@ -87,6 +87,15 @@ export function checkConsent(tenant: EmulatedTenant, clientId: string, scopes: r
 }
 
 /**
+ * At the token endpoint nobody can be asked: of the scopes requested, those
+ * neither in the user's own grant nor granted by the admin (AADSTS65001).
+ */
+export function unconsentedScopes(tenant: EmulatedTenant, clientId: string, granted: readonly string[], requested: readonly string[]): string[] {
+  const consented = new Set([...granted.map((scope) => scope.toLowerCase()), ...adminGrants(tenant, clientId)]);
+  return requested.filter((scope) => !OIDC_SCOPES.has(scope.toLowerCase()) && !consented.has(scope.toLowerCase()));
+}
+
+/**
  * The user properties a delegated token may read of other users. With only
  * User.ReadBasic.All, Graph returns the basic profile and every other property
  * as null (permissions reference, "User permissions": displayName, givenName,

@@ -51,18 +51,23 @@ function adminConsent(app: App, scope: string | undefined) {
   return fetch(url, { redirect: "manual" });
 }
 
-async function idTokenClaims(app: App, scope: string) {
-  const back = await signIn(app, scope);
+async function tokenRequest(app: App, form: Record<string, string>) {
   const response = await fetch(`${EMULATOR()}/${app.tenantId}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      client_id: app.clientId, client_secret: app.clientSecret, grant_type: "authorization_code",
-      code: back.searchParams.get("code") ?? "", redirect_uri: REDIRECT, code_verifier: "v".repeat(50),
-    }),
+    body: new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, ...form }),
   });
-  const body = (await (await ok(response)).json()) as { id_token: string };
-  return decodeJwt(body.id_token);
+  return { status: response.status, body: (await response.json()) as Record<string, string> & { error_codes?: number[] } };
+}
+
+function redeem(app: App, back: URL, extra: Record<string, string> = {}) {
+  return tokenRequest(app, { grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: REDIRECT, code_verifier: "v".repeat(50), ...extra });
+}
+
+async function idTokenClaims(app: App, scope: string) {
+  const { status, body } = await redeem(app, await signIn(app, scope));
+  expect(status).toBe(200);
+  return decodeJwt(body.id_token ?? "");
 }
 
 function expectRefused(back: URL, error: string, code: number) {
@@ -130,6 +135,27 @@ describe("emulated Entra ID consent", () => {
     await adminConsent(app, ADMIN_SCOPE);
     await ok(await control(`/tenants/${app.tenantId}/apps`, { clientId: app.clientId, secrets: [{ value: app.clientSecret }], redirectUris: [REDIRECT] }));
     expect((await signIn(app, `${USER_SCOPES} ${ADMIN_SCOPE}`)).searchParams.get("code")).toBeTruthy();
+  });
+
+  it("refuses at the token endpoint (AADSTS65001) a scope nobody consented to, and allows one the admin granted since", async () => {
+    const app = await entraApp();
+    const widened = await redeem(app, await signIn(app, USER_SCOPES), { scope: `${USER_SCOPES} ${ADMIN_SCOPE}` });
+    expect(widened.status).toBe(400);
+    expect(widened.body.error).toBe("invalid_grant");
+    expect(widened.body.error_codes).toEqual([65001]);
+
+    const signedIn = await redeem(app, await signIn(app, USER_SCOPES), { scope: USER_SCOPES });
+    expect(signedIn.status).toBe(200);
+    const refresh = (scope: string, token = signedIn.body.refresh_token ?? "") => tokenRequest(app, { grant_type: "refresh_token", refresh_token: token, scope });
+    const refused = await refresh(`${USER_SCOPES} ${ADMIN_SCOPE}`);
+    expect(refused.body.error_codes).toEqual([65001]);
+    // The user never consented to Calendars.Read either, though they could have.
+    expect((await refresh("openid https://graph.microsoft.com/Calendars.Read")).body.error_codes).toEqual([65001]);
+
+    await adminConsent(app, ADMIN_SCOPE);
+    const after = await refresh(`${USER_SCOPES} ${ADMIN_SCOPE}`);
+    expect(after.status).toBe(200);
+    expect(String(decodeJwt(after.body.access_token ?? "").scp)).toContain("ChannelMessage.Read.All");
   });
 
   it("refuses an admin consent request without scope, and a tenant setting that is not allowed or allowed", async () => {
