@@ -107,6 +107,24 @@ describe("sign-in refused for missing admin consent", () => {
     expect((await alertsOf(tenant)).map((alert) => alert.kind)).toEqual(["admin_consent_required"]);
   });
 
+  it("says the same when the code exchange asks for more than the sign-in consented to (AADSTS65001)", async () => {
+    const tenant = await tenantWithUser({}, { adminConsent: false });
+    const policy = (enabledGroups: string[]) => adminCall(tenant.slug, "/policy", tenant.adminKey, { method: "PATCH", json: { enabledGroups } });
+    expect((await policy(["tasks"])).status).toBe(200);
+    const { callback, open } = await signInThroughCallback(tenant);
+    expect(callback.searchParams.get("code")).toBeTruthy();
+    // The admin enables Teams while the user is on Microsoft's sign-in page.
+    expect((await policy(["tasks", "teams"])).status).toBe(200);
+
+    const page = await open();
+    expect(page.status).toBe(403);
+    const link = new URL(consentLinkIn(await page.text()));
+    expect(link.searchParams.get("scope")).toContain("https://graph.microsoft.com/ChannelMessage.Read.All");
+    const alerts = await alertsOf(tenant);
+    expect(alerts.map((alert) => alert.kind)).toEqual(["admin_consent_required"]);
+    expect(alerts[0]?.detail).toContain("AADSTS65001");
+  });
+
   it("never echoes what the query string says, and alerts only the tenant whose sign-in failed", async () => {
     const tenant = await tenantWithUser({}, { adminConsent: false });
     const bystander = await tenantWithUser();

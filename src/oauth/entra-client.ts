@@ -40,10 +40,14 @@ const TENANT_LEVEL = new Set(["AADSTS7000215", "AADSTS7000222", "AADSTS700016", 
  */
 const CONSENT_MISSING = new Set(["AADSTS65001", "AADSTS90093", "AADSTS90094", "AADSTS90095"]);
 
+export function isMissingConsent(aadsts: string | undefined): aadsts is string {
+  return aadsts !== undefined && CONSENT_MISSING.has(aadsts);
+}
+
 /** The AADSTS code when Entra's redirect to /callback says the sign-in lacks consent; undefined otherwise. */
 export function missingConsentCode(query: URLSearchParams): string | undefined {
   const aadsts = aadstsCode(query.get("error_description") ?? "");
-  if (aadsts && CONSENT_MISSING.has(aadsts)) return aadsts;
+  if (isMissingConsent(aadsts)) return aadsts;
   return query.get("error") === "consent_required" ? (aadsts ?? "consent_required") : undefined;
 }
 
