@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { adminCall } from "./helpers/tenants";
 import { json, tenantUrl } from "./helpers/gateway";
 import {
+  approveToEntra,
   authorizeUrl,
   Browser,
   callbackFor,
@@ -151,5 +152,16 @@ describe("sign-in refused for missing admin consent", () => {
     expect(location.toString().startsWith(CLIENT_REDIRECT)).toBe(true);
     expect(location.searchParams.get("error")).toBe("access_denied");
     expect(await alertsOf(tenant)).toEqual([]);
+  });
+});
+
+describe("the scopes behind the id_token claims the gateway reads", () => {
+  it("asks Entra for openid and profile, without which the id_token has no oid, name or preferred_username", async () => {
+    const tenant = await tenantWithUser();
+    const client = await registerClient(tenant.slug);
+    const { challenge } = await pkcePair();
+    const { entra } = await approveToEntra(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+    const scopes = (entra.searchParams.get("scope") ?? "").split(" ");
+    expect(scopes).toEqual(expect.arrayContaining(["openid", "profile", "offline_access"]));
   });
 });

@@ -122,12 +122,16 @@ describe("emulated Entra ID consent", () => {
     expect((await signIn(app, USER_SCOPES)).searchParams.get("code")).toBeTruthy();
   });
 
-  it("keeps one tenant's admin consent out of every other tenant holding the same app", async () => {
+  it("keeps one tenant's admin consent and consent setting out of every other tenant holding the same app", async () => {
     const home = await entraApp();
     const other = await entraApp(home.clientId);
     await adminConsent(home, `${USER_SCOPES} ${ADMIN_SCOPE}`);
     expect((await signIn(home, `${USER_SCOPES} ${ADMIN_SCOPE}`)).searchParams.get("code")).toBeTruthy();
     expectRefused(await signIn(other, `${USER_SCOPES} ${ADMIN_SCOPE}`), "access_denied", 90094);
+    // Likewise a tenant's user-consent setting.
+    await ok(await control(`/tenants/${other.tenantId}`, { userConsent: "disabled" }, "PATCH"));
+    expectRefused(await signIn(other, USER_SCOPES), "access_denied", 90093);
+    expect((await signIn(home, USER_SCOPES)).searchParams.get("code")).toBeTruthy();
   });
 
   it("keeps admin consent when the app's secrets or redirect URIs change", async () => {
