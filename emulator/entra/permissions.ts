@@ -47,7 +47,7 @@ const USER_CONSENTABLE = new Set(
 /** The OpenID Connect scopes: no Graph data, consentable by any user (permissions and consent overview). */
 export const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 
-export function requiresAdminConsent(scope: string): boolean {
+function requiresAdminConsent(scope: string): boolean {
   const key = scope.toLowerCase();
   return !OIDC_SCOPES.has(key) && !USER_CONSENTABLE.has(key);
 }
