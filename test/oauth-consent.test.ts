@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminCall } from "./helpers/tenants";
-import { json, tenantUrl } from "./helpers/gateway";
+import { call, json, tenantUrl } from "./helpers/gateway";
 import {
   approveToEntra,
   authorizeUrl,
@@ -163,5 +163,29 @@ describe("the scopes behind the id_token claims the gateway reads", () => {
     const { entra } = await approveToEntra(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
     const scopes = (entra.searchParams.get("scope") ?? "").split(" ");
     expect(scopes).toEqual(expect.arrayContaining(["openid", "profile", "offline_access"]));
+  });
+});
+
+describe("the page Entra's admin-consent redirect lands on", () => {
+  const result = (slug: string, query: Record<string, string>) =>
+    call(`${tenantUrl(slug, "/callback")}?${new URLSearchParams({ state: "admin-consent", ...query }).toString()}`);
+
+  it("reads Entra's error response (which also says admin_consent=True) as not granted, in our own words", async () => {
+    const tenant = await tenantWithUser();
+    const refused = await result(tenant.slug, {
+      admin_consent: "True",
+      error: "consent_required",
+      error_description: "AADSTS65004: The resource owner or authorization server denied the request. Call +1-555-0100 to fix this.",
+    });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain("Permissions not granted");
+    expect(html).toContain("the permissions were declined (AADSTS65004)");
+    expect(html).not.toContain("555-0100");
+    expect(html).not.toContain("resource owner");
+
+    const granted = await result(tenant.slug, { admin_consent: "True", tenant: tenant.entraTenantId, scope: "https://graph.microsoft.com/Mail.Read" });
+    expect(granted.status).toBe(200);
+    expect(await granted.text()).toContain("Permissions granted");
   });
 });
