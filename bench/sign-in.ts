@@ -105,7 +105,9 @@ export class SignIn {
       `signup ${slug}`,
       201,
     );
-    const permissions = (JSON.parse(signup.text) as { delegatedPermissions: string[] }).delegatedPermissions;
+    const { delegatedPermissions: permissions, adminConsentUrl } = JSON.parse(signup.text) as { delegatedPermissions: string[]; adminConsentUrl: string };
+    // The org admin grants the permissions only an admin can (ChannelMessage.Read.All) for everyone.
+    await ok(await this.http.fetch(adminConsentUrl), "admin consent", 302);
     const graphScopes = permissions.filter((permission) => !["openid", "profile", "offline_access"].includes(permission));
     const registered = await ok(
       await this.http.fetch(

@@ -11,6 +11,8 @@ import { FAULT_STATUSES } from "./graph/faults";
 const Guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected a GUID");
 
 const TenantSchema = z.strictObject({ tenantId: Guid, displayName: z.string().min(1).default("Contoso") });
+// Entra's "User consent for applications": "disabled" is "Do not allow user consent".
+const TenantSettingsSchema = z.strictObject({ userConsent: z.enum(["allowed", "disabled"]) });
 const AppSchema = z.strictObject({
   clientId: Guid,
   displayName: z.string().min(1).default("MCP gateway"),
@@ -58,6 +60,14 @@ export const controlRoutes = new Hono<EmulatorEnv>()
     if (!input.success) return invalid(input.error);
     const tenant = c.get("state").upsertTenant(input.data.tenantId, input.data.displayName);
     return c.json({ tenantId: tenant.tenantId, displayName: tenant.displayName }, 201);
+  })
+  .patch("/_emulator/tenants/:tenantId", async (c) => {
+    const input = await parse(c.req.raw, TenantSettingsSchema);
+    if (!input.success) return invalid(input.error);
+    const tenant = c.get("state").tenant(c.req.param("tenantId"));
+    if (!tenant) return c.json({ error: "not_found", message: "unknown tenant" }, 404);
+    tenant.userConsent = input.data.userConsent;
+    return c.json({ tenantId: tenant.tenantId, userConsent: tenant.userConsent });
   })
   .post("/_emulator/tenants/:tenantId/apps", async (c) => {
     const input = await parse(c.req.raw, AppSchema);

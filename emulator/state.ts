@@ -22,8 +22,6 @@ export interface EmulatedApp {
   accessTokenLifetimeSeconds?: number;
   /** Control API: the next id_token issued to this app is broken this way (then cleared). */
   idTokenFault?: IdTokenFault;
-  /** Set when a tenant admin granted consent through /adminconsent. */
-  adminConsentedScopes?: string[];
 }
 
 export interface EmulatedUser {
@@ -41,6 +39,10 @@ export interface EmulatedTenant {
   displayName: string;
   apps: Map<string, EmulatedApp>;
   users: Map<string, EmulatedUser>;
+  /** Client ID → scopes (lower case) the tenant's admin granted for all users via /adminconsent; survives app updates. */
+  adminConsents: Map<string, Set<string>>;
+  /** Entra's "User consent for applications" setting: "disabled" = "Do not allow user consent". */
+  userConsent: "allowed" | "disabled";
 }
 
 export class EmulatorState {
@@ -64,7 +66,7 @@ export class EmulatorState {
     const id = tenantId.toLowerCase();
     let tenant = this.tenants.get(id);
     if (!tenant) {
-      tenant = { tenantId: id, displayName, apps: new Map(), users: new Map() };
+      tenant = { tenantId: id, displayName, apps: new Map(), users: new Map(), adminConsents: new Map(), userConsent: "allowed" };
       this.tenants.set(id, tenant);
     }
     return tenant;

@@ -147,4 +147,8 @@ process.on("SIGTERM", () => void stop(0));
 wrangler.on("exit", (code) => void stop(code ?? 0));
 
 await waitForGateway(ca);
-banner(await ensureDemoTenant(ca), emulator.url);
+const demo = await ensureDemoTenant(ca);
+// The emulator starts empty each run: the demo organization's admin grants the
+// app's permissions again (some, such as ChannelMessage.Read.All, only an admin can).
+if (typeof demo?.adminConsentUrl === "string") await fetch(demo.adminConsentUrl, { redirect: "manual" });
+banner(demo, emulator.url);

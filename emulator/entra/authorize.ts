@@ -4,13 +4,16 @@ import { findTenant } from "./client-auth";
 import { AADSTS, aadstsBody, type AadstsError } from "./errors";
 import { parseScopes } from "./issue";
 import { errorPage, signInPage } from "./pages";
+import { adminGrants, checkConsent } from "./permissions";
 
 /**
  * GET /{tenant}/oauth2/v2.0/authorize and /{tenant}/v2.0/adminconsent.
  * Problems with the tenant, app or redirect URI show an error page (Entra
  * never redirects to an unverified URI); later problems redirect back with
  * `error` and `error_description`. `login_hint` naming a seeded user signs
- * in at once, so automated clients need no clicks.
+ * in at once, so automated clients need no clicks. A signed-in user consents
+ * to what they may (see permissions.ts); anything needing an admin who has not
+ * granted it fails the sign-in.
  */
 function showError(c: Context, failure: AadstsError): Response | Promise<Response> {
   const body = aadstsBody(failure);
@@ -60,11 +63,22 @@ export const authorizeRoutes = new Hono<EmulatorEnv>()
       return c.html(signInPage({ tenantName: tenant.displayName, appName: app.displayName, users }));
     }
 
+    const scopes = parseScopes(scope);
+    const consent = checkConsent(tenant, app.clientId, scopes);
+    if (!consent.ok) {
+      const failure =
+        q("prompt") === "none"
+          ? AADSTS.consentRequiredSilent(app.clientId)
+          : consent.reason === "admin_only"
+            ? AADSTS.adminConsentRequired(app.displayName)
+            : AADSTS.userConsentBlocked(tenant.displayName, app.displayName);
+      return redirectError(c, redirectUri, state, failure);
+    }
     const code = c.get("state").grants.issueCode({
       tenantId: tenant.tenantId,
       clientId: app.clientId,
       redirectUri,
-      scopes: parseScopes(scope),
+      scopes,
       nonce: q("nonce"),
       codeChallenge: challenge,
       oid: user.oid,
@@ -83,8 +97,11 @@ export const authorizeRoutes = new Hono<EmulatorEnv>()
     if (!app) return showError(c, AADSTS.appNotFound(clientId, found.tenant.tenantId));
     const redirectUri = c.req.query("redirect_uri");
     if (!redirectUri || !app.redirectUris.includes(redirectUri)) return showError(c, AADSTS.redirectMismatch(app.clientId));
+    // The v2.0 admin consent endpoint requires `scope`; what the admin grants adds to earlier grants.
     const scopes = parseScopes(c.req.query("scope") ?? "");
-    app.adminConsentedScopes = scopes;
+    if (scopes.length === 0) return showError(c, AADSTS.missingParameter("scope"));
+    const granted = adminGrants(found.tenant, app.clientId);
+    for (const each of scopes) granted.add(each.toLowerCase());
     const target = new URL(redirectUri);
     target.searchParams.set("admin_consent", "True");
     target.searchParams.set("tenant", found.tenant.tenantId);

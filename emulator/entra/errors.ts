@@ -170,4 +170,24 @@ export const AADSTS = {
     code: 65001,
     message: `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource. Missing: ${scopes.join(" ")}.`,
   }),
+  // At /authorize, as "Unexpected error when performing consent to an application" words them.
+  adminConsentRequired: (appName: string): AadstsError => ({
+    status: 400,
+    error: "access_denied",
+    code: 90094,
+    message: `${appName} needs permission to access resources in your organization that only an admin can grant. Ask an admin to grant permission to this app before you can use it.`,
+  }),
+  userConsentBlocked: (tenantName: string, appName: string): AadstsError => ({
+    status: 400,
+    error: "access_denied",
+    code: 90093,
+    message: `An administrator of ${tenantName} set a policy that prevents you from granting ${appName} the permissions it's requesting. Contact an administrator of ${tenantName}, who can grant permissions to this app on your behalf.`,
+  }),
+  // prompt=none cannot show a consent prompt: OpenID Connect's consent_required, with Entra's DelegationDoesNotExist.
+  consentRequiredSilent: (clientId: string): AadstsError => ({
+    status: 400,
+    error: "consent_required",
+    code: 65001,
+    message: `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource.`,
+  }),
 };

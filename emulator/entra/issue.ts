@@ -2,13 +2,14 @@ import type { EmulatorServices } from "../context";
 import { mintGraphToken } from "../graph/auth";
 import type { EmulatedApp, EmulatedTenant, EmulatedUser, IdTokenFault } from "../state";
 import { SigningKeys } from "./keys";
+import { OIDC_SCOPES } from "./permissions";
 
 /**
  * Builds a token response for a user as Entra's v2.0 token endpoint does:
  * a Graph access token with the delegated scopes, an id_token when `openid`
- * was asked for, and a refresh token when `offline_access` was.
+ * was asked for (its claims following `profile` and `email`), and a refresh
+ * token when `offline_access` was.
  */
-const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 const GRAPH_PREFIX = "https://graph.microsoft.com/";
 const DEFAULT_ACCESS_LIFETIME_SECONDS = 3600;
 const ID_TOKEN_LIFETIME_SECONDS = 3600;
@@ -91,10 +92,9 @@ export async function issueUserTokens(
         iss: `${input.issuerOrigin}/${tenant.tenantId}/v2.0`,
         aud: app.clientId,
         sub: await pairwiseSubject(user.oid, app.clientId),
-        oid: user.oid,
         tid: tenant.tenantId,
-        preferred_username: user.userPrincipalName,
-        name: user.displayName,
+        // "ID token claims reference": oid, name and preferred_username need the profile scope; email the email scope.
+        ...(input.scopes.includes("profile") ? { oid: user.oid, preferred_username: user.userPrincipalName, name: user.displayName } : {}),
         ...(input.scopes.includes("email") ? { email: user.mail } : {}),
         ...(input.nonce ? { nonce: input.nonce } : {}),
         ver: "2.0",

@@ -4,13 +4,13 @@ import type { EmulatedApp, EmulatedTenant } from "../state";
 import { authenticateClient } from "./client-auth";
 import { AADSTS, aadstsResponse, type AadstsError } from "./errors";
 import { issueUserTokens, parseScopes } from "./issue";
+import { unconsentedScopes } from "./permissions";
 
 /**
  * POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE S256),
  * refresh_token (rotating) and client_credentials, for confidential clients.
  */
 const APP_TOKEN_LIFETIME_SECONDS = 3599;
-const OIDC_SCOPES = new Set(["openid", "profile", "email", "offline_access"]);
 type Field = (name: string) => string | undefined;
 type Grant = { tenant: EmulatedTenant; app: EmulatedApp; origin: string; field: Field; services: EmulatorServices };
 
@@ -33,6 +33,10 @@ async function authorizationCodeGrant({ tenant, app, origin, field, services }: 
   grant.redeemed = true;
   const user = tenant.users.get(grant.oid);
   if (!user) return AADSTS.invalidGrant();
+  // `scope` at redemption (a Microsoft extension) cannot widen what was consented at /authorize.
+  const asked = field("scope");
+  const unconsented = asked ? unconsentedScopes(tenant, app.clientId, grant.scopes, parseScopes(asked)) : [];
+  if (unconsented.length > 0) return AADSTS.consentRequired(unconsented, app.clientId);
   return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: grant.scopes, nonce: grant.nonce });
 }
 
@@ -44,19 +48,16 @@ async function refreshTokenGrant({ tenant, app, origin, field, services }: Grant
   if (grant.clientId !== app.clientId) return AADSTS.clientMismatch();
   if (grant.generation !== services.state.tokenGeneration(grant.tenantId, grant.oid)) return AADSTS.grantRevoked();
   if (grant.expiresAt <= Date.now()) return AADSTS.refreshExpired();
-  if (grant.remainingAfterRotation !== undefined) {
-    if (grant.remainingAfterRotation <= 0) return AADSTS.invalidGrant();
-    grant.remainingAfterRotation -= 1;
-  } else {
-    grant.remainingAfterRotation = 1;
-  }
+  if (grant.remainingAfterRotation !== undefined && grant.remainingAfterRotation <= 0) return AADSTS.invalidGrant();
   const user = tenant.users.get(grant.oid);
   if (!user) return AADSTS.grantRevoked();
-  // A refresh may narrow the scopes; asking for one never consented fails as Entra does (65001).
+  // A refresh may narrow the scopes, or reach one the admin has granted since; asking for one nobody consented fails (65001).
   const asked = field("scope");
   const requested = asked ? parseScopes(asked) : grant.scopes;
-  const unconsented = requested.filter((s) => !grant.scopes.includes(s) && !OIDC_SCOPES.has(s));
+  const unconsented = unconsentedScopes(tenant, app.clientId, grant.scopes, requested);
   if (unconsented.length > 0) return AADSTS.consentRequired(unconsented, app.clientId);
+  // Only a refresh that issues tokens uses up the replaced token.
+  grant.remainingAfterRotation = grant.remainingAfterRotation === undefined ? 1 : grant.remainingAfterRotation - 1;
   const scopes = requested;
   const withOffline = scopes.includes("offline_access") ? scopes : [...scopes, "offline_access"];
   return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: withOffline });

@@ -37,7 +37,8 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
     ],
   },
   files: { read: ["Files.Read"], readWrite: ["Files.ReadWrite"] },
-  tasks: { read: ["Tasks.Read"], readWrite: ["Tasks.ReadWrite"] },
+  // MailboxSettings.Read for the user's time zone: a due date is midnight there, not in UTC.
+  tasks: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
 };
 
 /** Sign-in and profile scopes every tenant needs. */

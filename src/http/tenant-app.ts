@@ -4,6 +4,7 @@ import { contextFromEntry } from "./request-context";
 import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
 import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
+import { aadstsCode } from "../tenancy/entra-credentials";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
 import { healthRoute } from "../tenancy/routes/health";
 import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
@@ -56,9 +57,10 @@ export const tenantApp = new Hono<TenantEnv>()
   // Entra's admin-consent redirect lands on the same redirect URI as sign-in.
   .get("/callback", async (c, next) => {
     if (c.req.query("state") !== "admin-consent") return next();
-    const granted = c.req.query("admin_consent")?.toLowerCase() === "true";
-    const reason = c.req.query("error_description")?.slice(0, 300);
-    return c.html(adminConsentResultPage(c.get("tenant"), granted, reason), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
+    // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
+    const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
+    const aadsts = aadstsCode(c.req.query("error_description") ?? "");
+    return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
   })
   // The legacy SSE transport cannot be served safely without sessions bound to
   // their owner; old clients are told where the Streamable HTTP endpoint is.

@@ -52,8 +52,13 @@ function withPageHeaders(headers: Headers): Headers {
   return headers;
 }
 
-export async function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
-  return new Response(await signInProblemPage(title, message).toString(), { status, headers: withPageHeaders(new Headers()) });
+/** A server-rendered page as a response, with the pages' security headers and no caching. */
+export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { toString(): string | Promise<string> }): Promise<Response> {
+  return new Response(await body.toString(), { status, headers: withPageHeaders(new Headers()) });
+}
+
+export function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
+  return pageResponse(status, signInProblemPage(title, message));
 }
 
 /** Starts the Entra leg: PKCE verifier and nonce stay server-side in the upstream record. */

@@ -2,18 +2,23 @@ import { AuthorizationError, authorizationErrorRedirect } from "@cloudflare/work
 import { Hono } from "hono";
 import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { logEvent } from "../lib/log";
-import { exchangeCode, isEntraFailure } from "./entra-client";
+import { delegatedPermissions } from "../graph/tool-groups";
+import { adminConsentUrl } from "../tenancy/onboarding";
+import { exchangeCode, isEntraFailure, isMissingConsent, missingConsentCode } from "./entra-client";
 import { IdTokenError, verifyIdToken } from "./id-token";
 import { userIdOf, type GrantProps } from "./props";
 import { graphScopesFor } from "./scopes";
-import { oauthContext, problemPage, type UpstreamData } from "./authorize-routes";
+import { oauthContext, pageResponse, problemPage, type UpstreamData } from "./authorize-routes";
+import { consentNeededPage } from "./pages";
 import { openTenantSecret } from "./tenant-secret";
 
 /**
  * GET /callback: Entra sends the user back here. The original MCP request is
  * recovered from the browser-bound upstream record; the code is exchanged
  * with the tenant's own secret and PKCE verifier; the id_token is verified;
- * only a member of the tenant's own Entra directory gets a grant.
+ * only a member of the tenant's own Entra directory gets a grant. A sign-in
+ * Entra refused for missing consent shows what to ask the admin, and alerts
+ * the tenant.
  */
 export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c) => {
   const { oauth, origin } = oauthContext(c);
@@ -31,7 +36,26 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
     headers.set("location", location);
     return new Response(null, { status: 302, headers });
   };
+  // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
+  const consentNeeded = async (aadsts: string) => {
+    const link = adminConsentUrl({
+      loginBase: config.LOGIN_BASE,
+      entraTenantId: tenant.entraTenantId,
+      clientId: tenant.clientId,
+      redirectUri: `${origin}/callback`,
+      permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
+    });
+    logEvent("entra_consent_missing", { tenantId: tenant.id, aadsts });
+    await c.get("registry").addAlert(
+      tenant.id,
+      "admin_consent_required",
+      `A user could not sign in: Entra ID requires an administrator to approve the app's permissions first (${aadsts}). A Global, Privileged Role or Cloud Application Administrator grants them for everyone by opening ${link}`,
+    );
+    return pageResponse(403, consentNeededPage(tenant, link));
+  };
   const query = new URL(c.req.url).searchParams;
+  const consentCode = missingConsentCode(query);
+  if (consentCode) return consentNeeded(consentCode);
   if (query.get("error")) {
     logEvent("entra_sign_in_declined", { tenantId: tenant.id, error: query.get("error") ?? "" });
     return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft sign-in was cancelled or failed"));
@@ -53,6 +77,8 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
   });
   if (isEntraFailure(tokens)) {
     logEvent("entra_code_exchange_failed", { tenantId: tenant.id, kind: tokens.kind, aadsts: tokens.aadsts });
+    // The scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
+    if (isMissingConsent(tokens.aadsts)) return consentNeeded(tokens.aadsts);
     if (tokens.kind === "tenant") {
       await c.get("registry").addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app at sign-in (${tokens.aadsts ?? "no code"}): ${tokens.reason}`);
       return problemPage(502, "Your organization's Microsoft app needs attention", `Entra ID refused the app ${tenant.displayName} registered (${tokens.aadsts ?? "no code"}). Your administrator has been notified.`);

@@ -32,6 +32,25 @@ export type EntraFailure = { kind: "user" | "tenant" | "unavailable"; aadsts: st
 const USER_LEVEL = new Set(["AADSTS700082", "AADSTS50173", "AADSTS70008", "AADSTS54005", "AADSTS70000", "AADSTS9002313", "AADSTS501481", "AADSTS500112", "AADSTS50076", "AADSTS50079", "AADSTS65001"]);
 const TENANT_LEVEL = new Set(["AADSTS7000215", "AADSTS7000222", "AADSTS700016", "AADSTS90002", "AADSTS7000112", "AADSTS50011"]);
 
+/**
+ * Sign-in refused for missing consent ("Unexpected error when performing
+ * consent to an application", AADSTS error codes): 65001 nobody consented,
+ * 90093 a policy lets users consent to nothing, 90094 a permission only an
+ * admin can grant, 90095 the same with the admin consent workflow on.
+ */
+const CONSENT_MISSING = new Set(["AADSTS65001", "AADSTS90093", "AADSTS90094", "AADSTS90095"]);
+
+export function isMissingConsent(aadsts: string | undefined): aadsts is string {
+  return aadsts !== undefined && CONSENT_MISSING.has(aadsts);
+}
+
+/** The AADSTS code when Entra's redirect to /callback says the sign-in lacks consent; undefined otherwise. */
+export function missingConsentCode(query: URLSearchParams): string | undefined {
+  const aadsts = aadstsCode(query.get("error_description") ?? "");
+  if (isMissingConsent(aadsts)) return aadsts;
+  return query.get("error") === "consent_required" ? (aadsts ?? "consent_required") : undefined;
+}
+
 const TokenResponse = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1).optional(),

@@ -39,3 +39,19 @@ ${tenant.policy.readOnly ? html`<p>Your organization allows read-only access: no
 export function signInProblemPage(title: string, message: string) {
   return page(title, html`<h1>${title}</h1><p>${message}</p><p>Close this window and start connecting again from your app.</p>`);
 }
+
+/**
+ * Microsoft refused the sign-in because an administrator must approve the
+ * org's app first. Only our own words: nothing from Entra's redirect is shown.
+ */
+export function consentNeededPage(tenant: Tenant, adminConsentUrl: string) {
+  return page(
+    "Your administrator needs to approve this app",
+    html`<h1>Your administrator needs to approve this app</h1>
+<p>Microsoft did not let you sign in: the app ${tenant.displayName} uses for Microsoft 365 needs permissions that only an administrator can grant, or your organization does not let users approve apps themselves.</p>
+<p>Ask your Microsoft 365 administrator (a Global, Privileged Role or Cloud Application Administrator) to open this link and approve the permissions for everyone in ${tenant.displayName}:</p>
+<p><a href="${adminConsentUrl}">Grant admin consent for ${tenant.displayName}</a></p>
+<pre>${adminConsentUrl}</pre>
+<p>${tenant.displayName}'s gateway administrator has been notified as well. Once the permissions are approved, close this window and connect again from your app.</p>`,
+  );
+}

@@ -27,7 +27,10 @@ const AADSTS_HELP: Readonly<Record<string, string>> = {
   AADSTS90002: "the Entra tenant was not found; check the Directory (tenant) ID",
   AADSTS900023: "the tenant ID is not a valid Entra tenant identifier",
   AADSTS7000112: "the application is disabled in this Entra tenant",
-  AADSTS700023: "the application cannot be used from this tenant",
+  // "Client assertion audience claim does not match Realm issuer" (Azure SDK service principal troubleshooting);
+  // the AADSTS reference lists the code as InvalidResourcelessScope.
+  AADSTS700023:
+    "the client assertion's audience does not match this tenant's token endpoint (check the Directory (tenant) ID), or the request's scope names no resource",
 };
 
 export function explainAadsts(code: string | undefined, description: string): string {

@@ -16,6 +16,20 @@ export function graphScope(permission: string): string {
   return OIDC_SCOPES.has(permission) ? permission : `https://graph.microsoft.com/${permission}`;
 }
 
+/**
+ * The v2.0 admin consent link: a tenant admin who opens it grants these
+ * permissions for every user of the org, and Entra returns to the gateway's
+ * /callback with `state=admin-consent`.
+ */
+export function adminConsentUrl(input: { loginBase: string; entraTenantId: string; clientId: string; redirectUri: string; permissions: readonly string[] }): string {
+  const consent = new URL(`${input.loginBase}/${input.entraTenantId}/v2.0/adminconsent`);
+  consent.searchParams.set("client_id", input.clientId);
+  consent.searchParams.set("scope", input.permissions.map(graphScope).join(" "));
+  consent.searchParams.set("redirect_uri", input.redirectUri);
+  consent.searchParams.set("state", "admin-consent");
+  return consent.toString();
+}
+
 export function onboardingLinks(input: {
   apexUrl: URL;
   slug: string;
@@ -28,16 +42,11 @@ export function onboardingLinks(input: {
   const tenantUrl = tenantOrigin(input.apexUrl, input.slug);
   const redirectUri = `${tenantUrl}/callback`;
   const permissions = delegatedPermissions(input.enabledGroups, input.readOnly);
-  const consent = new URL(`${input.loginBase}/${input.entraTenantId}/v2.0/adminconsent`);
-  consent.searchParams.set("client_id", input.clientId);
-  consent.searchParams.set("scope", permissions.map(graphScope).join(" "));
-  consent.searchParams.set("redirect_uri", redirectUri);
-  consent.searchParams.set("state", "admin-consent");
   return {
     tenantUrl,
     mcpUrl: `${tenantUrl}/mcp`,
     redirectUri,
-    adminConsentUrl: consent.toString(),
+    adminConsentUrl: adminConsentUrl({ ...input, redirectUri, permissions }),
     delegatedPermissions: permissions,
   };
 }

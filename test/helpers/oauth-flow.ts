@@ -2,8 +2,24 @@ import { env } from "cloudflare:workers";
 import { Browser, formBody, hiddenField } from "./browser";
 import { call, createTenant, tenantUrl, uniqueSlug } from "./gateway";
 
-/** A tenant whose Entra app (on the emulator) accepts the gateway's callback, with one user. */
-export async function tenantWithUser(overrides: Record<string, unknown> = {}) {
+/**
+ * The org admin opens the admin-consent link signup gave them and grants the
+ * app's permissions for everyone (some, such as ChannelMessage.Read.All, only
+ * an admin can grant).
+ */
+export async function grantAdminConsent(adminConsentUrl: string): Promise<void> {
+  const response = await fetch(adminConsentUrl, { redirect: "manual" });
+  const back = new URL(response.headers.get("location") ?? "", adminConsentUrl);
+  if (response.status !== 302 || back.searchParams.get("admin_consent") !== "True") {
+    throw new Error(`admin consent: ${response.status} ${await response.text()}`);
+  }
+}
+
+/**
+ * A tenant whose Entra app (on the emulator) accepts the gateway's callback,
+ * with one user; its admin granted consent unless `adminConsent: false`.
+ */
+export async function tenantWithUser(overrides: Record<string, unknown> = {}, options: { adminConsent?: boolean } = {}) {
   const slug = uniqueSlug("oa");
   const tenant = await createTenant({ slug, ...overrides, redirectUris: undefined });
   // The org admin registers the redirect URI signup told them to.
@@ -13,6 +29,7 @@ export async function tenantWithUser(overrides: Record<string, unknown> = {}) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri] }),
   });
+  if (options.adminConsent !== false) await grantAdminConsent(tenant.adminConsentUrl);
   const user = { oid: crypto.randomUUID(), userPrincipalName: `dana@${slug}.example`, displayName: "Dana Whitfield" };
   await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${entraTenantId}/users`, {
     method: "POST",

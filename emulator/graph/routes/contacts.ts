@@ -8,6 +8,7 @@ import { listResponse, selectFields } from "../odata";
 import { opaqueId } from "../random";
 import { changeKey, contactSearchText, type ContactRecord, isoSeconds, presentContact, seedContacts } from "../seed/contacts";
 import { parseDirectorySearch, peopleFor, searchPeople, userResource } from "../seed/contacts-people";
+import { directoryUserView } from "../../entra/permissions";
 
 /**
  * Graph v1.0 contacts (/me/contacts), people (/me/people) and the tenant
@@ -138,7 +139,8 @@ export const contactsRoutes = new Hono<GraphEnv>()
     return listResponse(c, ranked, { searchText: searchAppliedByRoute(c), maxTop: 1000 });
   })
   .get("/users", scopes(...USERS_READ), (c) => {
-    let users = [...c.get("caller").tenant.users.values()].map(userResource);
+    // Only what the token's permission may see, before $search can match on it.
+    let users = [...c.get("caller").tenant.users.values()].map(userResource).map(directoryUserView(c.get("caller")));
     const search = c.req.query("$search") ?? c.req.query("search");
     const eventual = c.req.header("consistencylevel")?.toLowerCase() === "eventual";
     if ((c.req.query("$count") ?? c.req.query("count")) === "true" && !eventual) {
@@ -166,5 +168,5 @@ export const contactsRoutes = new Hono<GraphEnv>()
     if (!user) {
       return graphError(404, "Request_ResourceNotFound", `Resource '${c.req.param("id")}' does not exist or one of its queried reference-property objects are not present.`);
     }
-    return c.json(selectFields(userResource(user), c.req.query("$select")));
+    return c.json(selectFields(directoryUserView(c.get("caller"))(userResource(user)), c.req.query("$select")));
   });

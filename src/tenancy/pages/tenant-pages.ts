@@ -13,11 +13,23 @@ export function tenantLandingPage(tenant: Tenant, origin: string) {
   );
 }
 
-export function adminConsentResultPage(tenant: Tenant, granted: boolean, reason: string | undefined) {
+/**
+ * Our words for why Entra's admin-consent redirect reports no consent. Its
+ * error_description is never shown: anyone can put text in a link to this
+ * page, and the org's own host must not repeat it.
+ */
+const CONSENT_REFUSALS: Readonly<Record<string, string>> = {
+  AADSTS65004: "the permissions were declined",
+  AADSTS90093: "the account that opened the link cannot grant permissions for the whole organization",
+  AADSTS90094: "the account that opened the link cannot grant permissions for the whole organization",
+};
+
+export function adminConsentResultPage(tenant: Tenant, granted: boolean, aadsts: string | undefined) {
+  const why = (aadsts && CONSENT_REFUSALS[aadsts]) || "Microsoft Entra ID did not record the consent";
   return page(
     granted ? "Permissions granted" : "Permissions not granted",
     granted
       ? html`<h1>Permissions granted</h1><p>${tenant.displayName}'s users can now connect their AI clients without being asked for these permissions one by one.</p>`
-      : html`<h1>Permissions not granted</h1><p>Microsoft Entra ID answered: ${reason ?? "consent was not given"}.</p><p>Open the admin-consent link again as a Global or Privileged Role Administrator.</p>`,
+      : html`<h1>Permissions not granted</h1><p>${why}${aadsts ? ` (${aadsts})` : ""}.</p><p>Open the admin-consent link again as a Global, Privileged Role or Cloud Application Administrator.</p>`,
   );
 }
