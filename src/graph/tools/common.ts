@@ -1,13 +1,18 @@
 import { z } from "zod";
-import { CursorError, decodeCursor, encodeCursor } from "../cursor";
+import { bytesToBase64Url } from "../../lib/encoding";
 import type { GraphRequest } from "../client";
 import type { ToolContext } from "./types";
 
 /** Input fields and paging shared by list tools. */
 // Field names and bounds speak for themselves in the advertised schema;
 // descriptions are spent only where they change what a model sends.
+
+/** No Graph id holds a control character or a URL delimiter; graphPath refuses them too, this names the field. */
+export const pathSafe = (value: string) => !/[\u0000-\u001f\u007f?#\\]/.test(value);
+export const ID_CHARACTERS = "an id cannot contain control characters, ?, # or \\";
+
 export const idField = (what: string) =>
-  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long");
+  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long").refine(pathSafe, ID_CHARACTERS);
 
 export const limitField = (max = 50, fallback = 25) => z.number().int().min(1).max(max).default(fallback);
 
@@ -21,33 +26,32 @@ export const recipientsField = z
   .describe('"a@b.com" or "Name <a@b.com>"');
 
 /**
- * The first page's request, or the page a cursor points at (which keeps the
- * original query). Cursors are bound to their tool.
+ * Names the listing a first page opens: its path (the folder, list, chat…).
+ * The query is not part of it: a later call may pass only the cursor, and
+ * the next link sealed in the cursor already carries the listing's options.
  */
-export function pageRequest(tool: string, cursor: string | undefined, first: GraphRequest): GraphRequest {
+async function listingKey(first: GraphRequest): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(first.path));
+  return bytesToBase64Url(new Uint8Array(digest));
+}
+
+/**
+ * The first page's request, or the page a cursor points at. A cursor is
+ * opened only by the tool, listing, tenant and user it was issued to; its
+ * path and query are Graph's own next link (which may spell the path
+ * differently, e.g. a mail folder in key form) and already carry the
+ * listing's options.
+ */
+export async function pageRequest(ctx: ToolContext, cursor: string | undefined, first: GraphRequest): Promise<GraphRequest> {
   if (!cursor) return first;
-  const next = decodeCursor(tool, cursor);
-  // Graph's next pages stay on the listing's own path; a cursor pointing
-  // anywhere else (another resource, /beta, encoded dot segments) was not
-  // issued for this call, even if it was issued by this server.
-  if (comparablePath(next.path) !== comparablePath(first.path)) {
-    throw new CursorError("cursor belongs to another listing");
-  }
+  const next = await ctx.cursors.open({ tool: ctx.tool, listing: await listingKey(first) }, cursor);
   return { ...first, path: next.path, query: next.query };
 }
 
-function comparablePath(path: string): string {
-  try {
-    return decodeURIComponent(path).toLowerCase();
-  } catch {
-    return `invalid:${path}`;
-  }
-}
-
 /** The cursor line a list tool appends when Graph has more. */
-export function nextCursorLine(tool: string, ctx: ToolContext, body: { "@odata.nextLink"?: string }): string {
+export async function nextCursorLine(ctx: ToolContext, first: GraphRequest, body: { "@odata.nextLink"?: string }): Promise<string> {
   const link = body["@odata.nextLink"];
   if (!link) return "";
-  const cursor = encodeCursor(tool, link, ctx.graphBase);
-  return cursor ? `\nMore results: call ${tool} with cursor "${cursor}"` : "";
+  const cursor = await ctx.cursors.seal({ tool: ctx.tool, listing: await listingKey(first) }, link);
+  return cursor ? `\nMore results: call ${ctx.tool} with cursor "${cursor}"` : "";
 }

@@ -69,10 +69,10 @@ function moreLine(body: Page<unknown>): string {
 }
 
 /** Contacts one per line, then what the caller says about further pages. */
-async function contactLines(ctx: ToolContext, request: GraphRequest, what: string, empty: string, tail: (body: Page<Contact>) => string) {
+async function contactLines(ctx: ToolContext, request: GraphRequest, what: string, empty: string, tail: (body: Page<Contact>) => string | Promise<string>) {
   const body = expectOk<Page<Contact>>(await ctx.graph(request), what);
   const items = body.value ?? [];
-  return items.length === 0 ? empty : items.map(contactLine).join("\n") + tail(body);
+  return items.length === 0 ? empty : items.map(contactLine).join("\n") + (await tail(body));
 }
 
 export const contactsTools = [
@@ -86,8 +86,8 @@ export const contactsTools = [
     annotations: READ,
     async run(ctx, { limit, cursor }) {
       const first = { method: "GET" as const, path: "/me/contacts", query: { $select: CONTACT_SELECT, $top: String(limit), $orderby: "displayName" } };
-      const request = pageRequest("list_contacts", cursor, first);
-      return contactLines(ctx, request, "list your contacts", "No contacts.", (body) => nextCursorLine("list_contacts", ctx, body));
+      const request = await pageRequest(ctx, cursor, first);
+      return contactLines(ctx, request, "list your contacts", "No contacts.", (body) => nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({

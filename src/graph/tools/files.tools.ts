@@ -94,10 +94,10 @@ export const filesTools = [
     async run(ctx, input) {
       const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
       const first = { method: "GET" as const, path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
-      const body = expectOk<Page<DriveItem>>(await ctx.graph(pageRequest("list_files", input.cursor, first)), "list the folder");
+      const body = expectOk<Page<DriveItem>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list the folder");
       const items = body.value ?? [];
       if (items.length === 0) return "This folder is empty.";
-      return items.map((item) => itemLine(item)).join("\n") + nextCursorLine("list_files", ctx, body);
+      return items.map((item) => itemLine(item)).join("\n") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({

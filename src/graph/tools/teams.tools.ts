@@ -77,9 +77,9 @@ export const teamsTools = [
     async run(ctx, input) {
       // Channel message lists take only $top and $expand (no $select); the formatter keeps what matters.
       const first = { method: "GET" as const, path: graphPath`/teams/${input.teamId}/channels/${input.channelId}/messages`, query: { $top: String(input.limit), $expand: "replies" } };
-      const body = expectOk<Page<ChatMessage>>(await ctx.graph(pageRequest("list_channel_messages", input.cursor, first)), "read the channel");
+      const body = expectOk<Page<ChatMessage>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "read the channel");
       const text = messageListText(body.value);
-      return (text || "No messages.") + nextCursorLine("list_channel_messages", ctx, body);
+      return (text || "No messages.") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
@@ -108,10 +108,10 @@ export const teamsTools = [
     annotations: READ,
     async run(ctx, input) {
       const first = { method: "GET" as const, path: "/me/chats", query: { $select: CHAT_SELECT, $expand: "members", $top: String(input.limit) } };
-      const body = expectOk<Page<Chat>>(await ctx.graph(pageRequest("list_chats", input.cursor, first)), "list your chats");
+      const body = expectOk<Page<Chat>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list your chats");
       const chats = body.value ?? [];
       if (chats.length === 0) return "No chats.";
-      return chats.map((chat) => chatLine(chat, ctx.user.name)).join("\n") + nextCursorLine("list_chats", ctx, body);
+      return chats.map((chat) => chatLine(chat, ctx.user.name)).join("\n") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
@@ -126,8 +126,8 @@ export const teamsTools = [
       // Chat message lists take $top, $filter and $orderby but not $select.
       const query = { $top: String(input.limit), $orderby: "createdDateTime desc" };
       const first = { method: "GET" as const, path: graphPath`/chats/${input.chatId}/messages`, query };
-      const body = expectOk<Page<ChatMessage>>(await ctx.graph(pageRequest("list_chat_messages", input.cursor, first)), "read the chat");
-      return (messageListText(body.value) || "No messages.") + nextCursorLine("list_chat_messages", ctx, body);
+      const body = expectOk<Page<ChatMessage>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "read the chat");
+      return (messageListText(body.value) || "No messages.") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
