@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import {
   childrenOf,
   type DriveItemRecord,
@@ -130,7 +130,7 @@ function content(c: Context<GraphEnv>, drive: DriveStore, item: DriveItemRecord)
 }
 
 function itemList(c: Context<GraphEnv>, drive: DriveStore, items: DriveItemRecord[], defaultOrderBy?: string): Response {
-  return listResponse(c, items, { present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
+  return listResponse(c, items, { ...QUERY_RULES.driveItems, present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
 }
 
 function getDrive(c: Context<GraphEnv>): Response {

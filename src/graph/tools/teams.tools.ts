@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { graphPath } from "../path";
-import { type Chat, CHAT_SELECT, chatLine, type ChatMessage, messageListText, shortTime } from "../format/teams";
+import { type Chat, chatLine, type ChatMessage, messageListText, shortTime } from "../format/teams";
 import { lines, oneLine } from "../format/text";
 import { cursorField, idField, limitField, nextCursorLine, pageRequest } from "./common";
 import { CREATE, defineTool, expectOk, READ, SEND, ToolError } from "./types";
@@ -45,7 +45,8 @@ export const teamsTools = [
     scopes: ["Team.ReadBasic.All"],
     annotations: READ,
     async run(ctx) {
-      const response = await ctx.graph({ method: "GET", path: "/me/joinedTeams", query: { $select: "id,displayName,description" } });
+      // The joined-teams list takes no query options (user-list-joinedteams), so no $select.
+      const response = await ctx.graph({ method: "GET", path: "/me/joinedTeams" });
       const teams = expectOk<Page<{ id: string; displayName?: string; description?: string | null }>>(response, "list your teams").value ?? [];
       if (teams.length === 0) return "You are not a member of any team.";
       return teams.map((team) => [team.displayName, oneLine(team.description ?? "", 100), `id: ${team.id}`].filter(Boolean).join(" · ")).join("\n");
@@ -107,7 +108,8 @@ export const teamsTools = [
     scopes: CHAT_READ,
     annotations: READ,
     async run(ctx, input) {
-      const first = { method: "GET" as const, path: "/me/chats", query: { $select: CHAT_SELECT, $expand: "members", $top: String(input.limit) } };
+      // The chat list takes $expand, $top, $filter and $orderby but no $select (chat-list); members come by $expand.
+      const first = { method: "GET" as const, path: "/me/chats", query: { $expand: "members", $top: String(input.limit) } };
       const body = expectOk<Page<Chat>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list your chats");
       const chats = body.value ?? [];
       if (chats.length === 0) return "No chats.";
