@@ -53,13 +53,13 @@ describe("page 2 of every list tool", () => {
   it("list_messages and search_messages in a folder follow Graph's key-form folder link", async () => {
     const user = await connectedUser();
     await expectPageTwo(user, "list_messages", { limit: 5 });
-    await expectPageTwo(user, "list_messages", { folder: "inbox", unreadOnly: true, limit: 2 });
-    await expectPageTwo(user, "search_messages", { query: "from:updates.example.net", folder: "inbox", limit: 2 });
+    await expectPageTwo(user, "list_messages", { folder: "inbox", unreadOnly: true, limit: 1 });
+    await expectPageTwo(user, "search_messages", { query: "example", folder: "inbox", limit: 2 });
   });
 
   it("list_events, list_contacts, list_tasks and list_files", async () => {
     const user = await connectedUser();
-    await expectPageTwo(user, "list_events", { limit: 2 });
+    await expectPageTwo(user, "list_events", { limit: 1 });
     await expectPageTwo(user, "list_contacts", { limit: 10 });
     const listId = idOf((await user.callTool("list_task_lists")).text, /^Q3 launch prep · /);
     await expectPageTwo(user, "list_tasks", { listId, includeCompleted: true, limit: 4 });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { bytesToBase64Url } from "../../lib/encoding";
 import type { GraphRequest } from "../client";
 import type { ToolContext } from "./types";
 
@@ -30,10 +29,7 @@ export const recipientsField = z
  * The query is not part of it: a later call may pass only the cursor, and
  * the next link sealed in the cursor already carries the listing's options.
  */
-async function listingKey(first: GraphRequest): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(first.path));
-  return bytesToBase64Url(new Uint8Array(digest));
-}
+const listingOf = (ctx: ToolContext, first: GraphRequest) => ({ tool: ctx.tool, listing: first.path });
 
 /**
  * The first page's request, or the page a cursor points at. A cursor is
@@ -44,7 +40,7 @@ async function listingKey(first: GraphRequest): Promise<string> {
  */
 export async function pageRequest(ctx: ToolContext, cursor: string | undefined, first: GraphRequest): Promise<GraphRequest> {
   if (!cursor) return first;
-  const next = await ctx.cursors.open({ tool: ctx.tool, listing: await listingKey(first) }, cursor);
+  const next = await ctx.cursors.open(listingOf(ctx, first), cursor);
   return { ...first, path: next.path, query: next.query };
 }
 
@@ -52,6 +48,6 @@ export async function pageRequest(ctx: ToolContext, cursor: string | undefined, 
 export async function nextCursorLine(ctx: ToolContext, first: GraphRequest, body: { "@odata.nextLink"?: string }): Promise<string> {
   const link = body["@odata.nextLink"];
   if (!link) return "";
-  const cursor = await ctx.cursors.seal({ tool: ctx.tool, listing: await listingKey(first) }, link);
+  const cursor = await ctx.cursors.seal(listingOf(ctx, first), link);
   return cursor ? `\nMore results: call ${ctx.tool} with cursor "${cursor}"` : "";
 }
