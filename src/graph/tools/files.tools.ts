@@ -109,7 +109,8 @@ export const filesTools = [
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, { query, limit }) {
-      const path = graphPath`/me/drive/root/search(q=${odataString(query)})`;
+      // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
+      const path = graphPath`/me/drive/root/search(q=${odataString(query.replace(/[\u0000-\u001f\u007f?#\\]/g, " "))})`;
       const body = expectOk<Page<DriveItem>>(await ctx.graph({ method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } }), "search your files");
       const items = body.value ?? [];
       if (items.length === 0) return `No files match "${query}".`;
