@@ -30,7 +30,7 @@ export interface ListOptions<T> {
   /** Messages: $search cannot be combined with $filter or $orderby. */
   searchAlone?: boolean;
   /** A clause Graph refuses on this collection, as the error to answer; undefined when the filter is fine. */
-  checkFilter?: (tree: FilterNode) => Response | undefined;
+  checkFilter?: (tree: FilterNode, orderBy: string | undefined) => Response | undefined;
   /** Text `$search` matches against (the route may have applied $search itself and return ""). */
   searchText?: (item: T) => string;
   /** Applied when the client sends no $orderby (Graph's own default order). */
@@ -212,7 +212,7 @@ export function listResponse<T extends object>(c: Context, items: readonly T[], 
     const orderBy = sent.get("$orderby");
     if (filter) {
       const tree = parseFilter(filter);
-      const refusedClause = options.checkFilter?.(tree);
+      const refusedClause = options.checkFilter?.(tree, orderBy);
       if (refusedClause) return refusedClause;
       if (orderBy && options.orderByLeadsFilter && inefficient(tree, orderBy)) {
         return graphError(400, "InefficientFilter", "The restriction or sort order is too complex for this operation.");

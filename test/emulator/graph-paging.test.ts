@@ -124,7 +124,19 @@ describe("query options each collection documents", () => {
     await page(token, "/me/messages?$filter=receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false&$orderby=receivedDateTime desc&$top=5");
     const chat = (await page(token, "/me/chats?$expand=members&$top=50&$orderby=lastMessagePreview/createdDateTime desc")).value[0]?.id ?? "";
     await page(token, `/chats/${encodeURIComponent(chat)}/messages?$top=50&$orderby=createdDateTime desc`);
-    expect((await refusal(token, `/chats/${encodeURIComponent(chat)}/messages?$orderby=createdDateTime asc`)).status).toBe(400);
+    const chatMessages = `/chats/${encodeURIComponent(chat)}/messages`;
+    expect((await refusal(token, `${chatMessages}?$orderby=createdDateTime asc`)).status).toBe(400);
+    const all = await page(token, `${chatMessages}?$top=50`);
+    const since = await page(token, `${chatMessages}?$top=50&$orderby=lastModifiedDateTime desc&$filter=lastModifiedDateTime gt 1900-01-01T00:00:00Z`);
+    expect(since.value.map((m) => m.id).sort()).toEqual(all.value.map((m) => m.id).sort());
+    for (const query of [
+      "$filter=lastModifiedDateTime gt 1900-01-01T00:00:00Z",
+      "$orderby=createdDateTime desc&$filter=lastModifiedDateTime gt 1900-01-01T00:00:00Z",
+      "$orderby=createdDateTime desc&$filter=createdDateTime gt 1900-01-01T00:00:00Z",
+      "$orderby=createdDateTime desc&$filter=messageType eq 'message'",
+    ]) {
+      expect(await refusal(token, `${chatMessages}?${query}`), query).toMatchObject({ status: 400, code: "BadRequest" });
+    }
     const team = (await page(token, "/me/joinedTeams")).value[0]?.id ?? "";
     const channel = (await page(token, `/teams/${team}/channels?$select=id,displayName`)).value[0]?.id ?? "";
     await page(token, `/teams/${team}/channels/${encodeURIComponent(channel)}/messages?$top=50&$expand=replies`);

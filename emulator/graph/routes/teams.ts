@@ -5,6 +5,7 @@ import { scopes } from "../auth";
 import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { type ListOptions, listResponse, QUERY_RULES, selectFields } from "../odata";
+import { type FilterNode, filterNodes } from "../odata-filter";
 import {
   type ChannelRecord,
   type ChatRecord,
@@ -111,7 +112,28 @@ function findChat(c: Context<GraphEnv>): { chat: ChatRecord; messages: MessageRe
   return { chat, messages, where: { kind: "chat", tenantId: tenant.tenantId, chatId: chat.id } };
 }
 
-type MessageRules = Pick<ListOptions<never>, "allow" | "expand" | "orderBy" | "paging" | "maxTop">;
+type MessageRules = Pick<ListOptions<never>, "allow" | "expand" | "orderBy" | "paging" | "maxTop" | "checkFilter">;
+
+/**
+ * Chat messages filter only on a date range: lastModifiedDateTime with gt or
+ * lt, createdDateTime with lt, and only with `$orderby` on the same property
+ * (Graph ignores the filter otherwise; the emulator refuses it, so a client
+ * cannot think it filtered).
+ */
+function chatMessageFilter(tree: FilterNode, orderBy: string | undefined): Response | undefined {
+  const sortedOn = orderBy?.trim().split(/\s+/)[0]?.toLowerCase();
+  for (const node of filterNodes(tree)) {
+    if (node.kind === "and") continue;
+    const property = node.kind === "compare" && node.left.kind === "path" && node.right.kind === "literal" ? node.left.path.join("/").toLowerCase() : undefined;
+    const allowed =
+      node.kind === "compare" &&
+      ((property === "lastmodifieddatetime" && (node.op === "gt" || node.op === "lt")) || (property === "createddatetime" && node.op === "lt"));
+    if (!allowed || property !== sortedOn) {
+      return GRAPH_ERRORS.badRequest("$filter on chat messages supports only lastModifiedDateTime gt/lt or createdDateTime lt, with $orderby on the same property.");
+    }
+  }
+  return undefined;
+}
 
 function messageList(c: Context, messages: readonly MessageRecord[], where: MessageWhere, rules: MessageRules, expandReplies = false): Response {
   const items = messages.map((message) => presentMessage(message, where, expandReplies));
@@ -216,7 +238,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
   })
   .get("/chats/:chatId/messages", scopes(...CHAT_MESSAGE_READ), (c) => {
     const found = findChat(c);
-    return found instanceof Response ? found : messageList(c, found.messages, found.where, QUERY_RULES.chatMessages);
+    return found instanceof Response ? found : messageList(c, found.messages, found.where, { ...QUERY_RULES.chatMessages, checkFilter: chatMessageFilter });
   })
   .get("/chats/:chatId/messages/:messageId", scopes(...CHAT_MESSAGE_READ), (c) => {
     const found = findChat(c);
