@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { graphPath, odataString, PathSegmentError, searchPhrase } from "../src/graph/path";
 import { graphUrl } from "../src/graph/client";
 import { cursorSealer } from "../src/graph/cursor";
@@ -84,6 +84,16 @@ describe("paging cursors", () => {
     await expect(sealer.open(listing, parts.join("."))).rejects.toThrow("cursor is not one this server issued");
     const otherKey = cursorSealer("another-cursor-secret-0123456789abcdef", owner, base);
     await expect(otherKey.open(listing, cursor)).rejects.toThrow("cursor is not one this server issued");
+  });
+
+  it("expire after a day, as Graph's own skip tokens do", async () => {
+    const cursor = (await sealer.seal(listing, keyForm)) ?? "";
+    vi.useFakeTimers({ now: Date.now() + 25 * 3_600_000 });
+    try {
+      await expect(sealer.open(listing, cursor)).rejects.toThrow("this cursor has expired; list again from the first page");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([
