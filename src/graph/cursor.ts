@@ -56,20 +56,14 @@ function cursorKey(secret: string): Promise<Uint8Array> {
 const UNSAFE = /[\u0000-\u001f\u007f\\#]/;
 
 /**
- * The part of Graph's next link after `/v1.0`, if the link is on the Graph
- * origin, under /v1.0/, and free of control characters, backslashes,
- * fragments and dot segments (plain or percent-encoded).
+ * The part of Graph's next link after `/v1.0`, if the link starts with the
+ * configured Graph base and `/v1.0/` (as written, so no userinfo or other
+ * trick can stand in for the host), and is free of control characters,
+ * backslashes, fragments and dot segments (plain or percent-encoded).
  */
 export function nextLinkTail(nextLink: string, graphBase: string): string | undefined {
-  if (UNSAFE.test(nextLink)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(nextLink);
-  } catch {
-    return undefined;
-  }
-  const prefix = `${new URL(graphBase).origin}/v1.0/`;
-  if (url.origin !== new URL(graphBase).origin || !nextLink.startsWith(prefix)) return undefined;
+  const prefix = `${graphBase}/v1.0/`;
+  if (UNSAFE.test(nextLink) || !nextLink.startsWith(prefix) || !URL.canParse(nextLink)) return undefined;
   const tail = nextLink.slice(prefix.length - 1);
   const path = tail.split("?")[0] ?? "";
   try {
