@@ -86,6 +86,10 @@ describe("cursor seal", () => {
       expect(await other.callTool("list_contacts", { limit: 10, cursor })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor was not issued for you" });
     }
     expect(await dana.callTool("list_files", { cursor })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor belongs to another listing" });
+    // A page of sent items continues only as sent items, not as the default inbox.
+    const sent = await dana.callTool("list_messages", { folder: "sentitems", limit: 1 });
+    expect(sent.text).toMatch(/\nMore results: call list_messages with the same arguments and cursor "[\w.-]+"$/);
+    expect(await dana.callTool("list_messages", { cursor: cursorOf(sent.text) })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor belongs to another listing" });
   });
 
   it("refuses readable cursors in the old format, including the tab-in-dot-segment forgery", async () => {

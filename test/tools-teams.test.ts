@@ -64,7 +64,7 @@ describe("teams tools", () => {
     expect(seen.text.split("\n")).toEqual([
       expect.stringMatching(new RegExp(`^\\[.+\\] Dana Whitfield: Release train leaves at <noon> & not later \\(id: ${messageId}\\)$`)),
       expect.stringMatching(/^ {2}↳ \[.+\] Sam Okafor: On it\. \(id: \d+\)$/),
-      expect.stringMatching(/^More results: call list_channel_messages with cursor "/),
+      expect.stringMatching(/^More results: call list_channel_messages with the same arguments and cursor "/),
     ]);
   });
 

@@ -49,5 +49,6 @@ export async function nextCursorLine(ctx: ToolContext, first: GraphRequest, body
   const link = body["@odata.nextLink"];
   if (!link) return "";
   const cursor = await ctx.cursors.seal(listingOf(ctx, first), link);
-  return cursor ? `\nMore results: call ${ctx.tool} with cursor "${cursor}"` : "";
+  // The listing is bound to its path, so a call for page 2 repeats the arguments that chose it (folder, list, chat…).
+  return cursor ? `\nMore results: call ${ctx.tool} with the same arguments and cursor "${cursor}"` : "";
 }
