@@ -28,6 +28,7 @@ export default defineConfig({
             ACTIVE_KEK_ID: "1",
             OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
             CONSENT_SECRET: "test-consent-secret-0123456789abcdef",
+            CURSOR_SECRET: "test-cursor-secret-0123456789abcdef0123",
             TENANT_CACHE_TTL_SECONDS: "30",
             TOKEN_CACHE_TTL_SECONDS: "30",
           },

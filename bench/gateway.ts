@@ -121,6 +121,7 @@ export async function startGateway(options: { dir: string; bundleDir: string; em
             KEK_1: BENCH_KEK,
             OPERATOR_TOKEN: BENCH_OPERATOR_TOKEN,
             CONSENT_SECRET: "bench-consent-secret-0123456789abcdef",
+            CURSOR_SECRET: "bench-cursor-secret-0123456789abcdef0123",
             VERIFY_ENTRA_CREDENTIALS: "true",
             TENANT_CACHE_TTL_SECONDS: "30",
           },

@@ -31,6 +31,7 @@ function ensureDevVars(): void {
     KEK_1: () => randomBytes(32).toString("base64"),
     OPERATOR_TOKEN: () => randomBytes(24).toString("hex"),
     CONSENT_SECRET: () => randomBytes(24).toString("hex"),
+    CURSOR_SECRET: () => randomBytes(32).toString("hex"),
   };
   const existing = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "# Local-only settings for `npm run dev` (generated; git-ignored).\n";
   const present = new Set(existing.split("\n").map((line) => line.split("=")[0]?.trim()));

@@ -33,6 +33,8 @@ const ConfigSchema = z.object({
   SIGNUP_INVITE_TOKEN: z.string().min(1).optional(),
   /** HMAC key of the cookie that remembers a user's consent per MCP client. */
   CONSENT_SECRET: z.string({ error: "the CONSENT_SECRET secret is not set" }).min(32, "at least 32 characters"),
+  /** Key material for paging cursors (src/graph/cursor.ts): they are sealed so no one can read or edit them. */
+  CURSOR_SECRET: z.string({ error: "the CURSOR_SECRET secret is not set" }).min(32, "at least 32 characters"),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -21,6 +21,7 @@ export interface Env {
   SIGNUP_MAX_BODY_BYTES: string;
   OPERATOR_TOKEN?: string;
   CONSENT_SECRET: string;
+  CURSOR_SECRET: string;
   REGISTER_RATE_LIMITER: RateLimit;
   OAUTH_RATE_LIMITER: RateLimit;
   SIGNUP_INVITE_TOKEN?: string;

@@ -50,6 +50,8 @@ describe("readConfig", () => {
     ["an empty BASE_DOMAIN", { BASE_DOMAIN: "" }, /BASE_DOMAIN/],
     ["a missing CONSENT_SECRET", { CONSENT_SECRET: undefined }, /CONSENT_SECRET/],
     ["a CONSENT_SECRET that is too short", { CONSENT_SECRET: "short" }, /CONSENT_SECRET: at least 32 characters/],
+    ["a missing CURSOR_SECRET", { CURSOR_SECRET: undefined }, /CURSOR_SECRET/],
+    ["a CURSOR_SECRET that is too short", { CURSOR_SECRET: "short" }, /CURSOR_SECRET: at least 32 characters/],
   ])("rejects %s with a message naming the setting", (_why, overrides, message) => {
     const error = configErrorOf(envWith(overrides));
     expect(error.message).toMatch(message);

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { graphPath, odataString, searchPhrase } from "../src/graph/path";
-import { decodeCursor, encodeCursor } from "../src/graph/cursor";
+import { describe, expect, it, vi } from "vitest";
+import { graphPath, odataString, PathSegmentError, searchPhrase } from "../src/graph/path";
+import { graphUrl } from "../src/graph/client";
+import { cursorSealer } from "../src/graph/cursor";
 import { bodyText, htmlToText, window } from "../src/graph/format/text";
 import { formatRecipients, toRecipients } from "../src/graph/format/people";
 import { retryDelay } from "../src/graph/retry";
@@ -40,7 +41,7 @@ describe("Graph paths and OData values from user input", () => {
     expect(graphPath`/me/messages/${"../../users/x"}`).toBe("/me/messages/..%2F..%2Fusers%2Fx");
     expect(() => graphPath`/me/messages/${".."}/attachments`).toThrow(/not a valid id/);
     expect(() => graphPath`/me/drive/items/${"."}`).toThrow(/not a valid id/);
-    expect(graphPath`/me/events/${"a?b#c"}`).toBe("/me/events/a%3Fb%23c");
+    expect(graphPath`/me/events/${"a b/c%2e"}`).toBe("/me/events/a%20b%2Fc%252e");
   });
 
   it("escapes OData string literals and search phrases", () => {
@@ -51,15 +52,78 @@ describe("Graph paths and OData values from user input", () => {
 
 describe("paging cursors", () => {
   const base = "https://graph.microsoft.com";
-  it("round-trip a nextLink on the Graph origin, bound to one tool", () => {
-    const cursor = encodeCursor("list_messages", `${base}/v1.0/me/messages?$skip=25&$top=25`, base) ?? "";
-    expect(decodeCursor("list_messages", cursor)).toEqual({ path: "/me/messages", query: { $skip: "25", $top: "25" } });
-    expect(() => decodeCursor("list_events", cursor)).toThrow(/belongs to list_messages/);
+  const owner = { tenantId: "tenant-a", user: "tid-a.oid-a" };
+  const listing = { tool: "list_messages", listing: "inbox" };
+  const sealer = cursorSealer("test-cursor-secret-0123456789abcdef0123", owner, base);
+  const keyForm = `${base}/v1.0/me/mailFolders('AQMkADAwATM0MDAAMS1hZgA=')/messages?%24select=subject&%24top=25&%24skip=25`;
+
+  it("round-trip Graph's next link, key-form path and all, for the listing and owner they were sealed for", async () => {
+    const cursor = (await sealer.seal(listing, keyForm)) ?? "";
+    expect(cursor.split(".")).toHaveLength(5);
+    expect(cursor).not.toContain("mailFolders");
+    expect(await sealer.open(listing, cursor)).toEqual({ path: "/me/mailFolders('AQMkADAwATM0MDAAMS1hZgA=')/messages", query: { $select: "subject", $top: "25", $skip: "25" } });
   });
 
-  it("refuse links to any other origin and cursors that were not issued", () => {
-    expect(encodeCursor("list_messages", "https://evil.example/v1.0/me", base)).toBeUndefined();
-    expect(() => decodeCursor("list_messages", "not-a-cursor")).toThrow(/not one this server issued/);
+  it("refuse another tool, listing, user or tenant", async () => {
+    const cursor = (await sealer.seal(listing, keyForm)) ?? "";
+    await expect(sealer.open({ ...listing, tool: "list_events" }, cursor)).rejects.toThrow("cursor belongs to another listing");
+    await expect(sealer.open({ ...listing, listing: "sentitems" }, cursor)).rejects.toThrow("cursor belongs to another listing");
+    const otherUser = cursorSealer("test-cursor-secret-0123456789abcdef0123", { ...owner, user: "tid-a.oid-b" }, base);
+    await expect(otherUser.open(listing, cursor)).rejects.toThrow("cursor was not issued for you");
+    const otherTenant = cursorSealer("test-cursor-secret-0123456789abcdef0123", { ...owner, tenantId: "tenant-b" }, base);
+    await expect(otherTenant.open(listing, cursor)).rejects.toThrow("cursor was not issued for you");
+  });
+
+  it("refuse readable, edited and foreign-key cursors", async () => {
+    const readable = btoa(JSON.stringify({ t: "list_files", p: "/me/.\t./users", q: {} })).replace(/=+$/, "");
+    await expect(sealer.open(listing, readable)).rejects.toThrow("cursor is not one this server issued");
+    const cursor = (await sealer.seal(listing, keyForm)) ?? "";
+    const parts = cursor.split(".");
+    const body = parts[3] ?? "";
+    parts[3] = (body[0] === "A" ? "B" : "A") + body.slice(1);
+    await expect(sealer.open(listing, parts.join("."))).rejects.toThrow("cursor is not one this server issued");
+    const otherKey = cursorSealer("another-cursor-secret-0123456789abcdef", owner, base);
+    await expect(otherKey.open(listing, cursor)).rejects.toThrow("cursor is not one this server issued");
+  });
+
+  it("expire after a day, as Graph's own skip tokens do", async () => {
+    const cursor = (await sealer.seal(listing, keyForm)) ?? "";
+    vi.useFakeTimers({ now: Date.now() + 25 * 3_600_000 });
+    try {
+      await expect(sealer.open(listing, cursor)).rejects.toThrow("this cursor has expired; list again from the first page");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.each([
+    ["another origin", "https://evil.example/v1.0/me/messages?$skip=25"],
+    ["/beta", `${base}/beta/me/messages?$skip=25`],
+    ["a dot segment", `${base}/v1.0/me/../users?$skip=25`],
+    ["an encoded dot segment", `${base}/v1.0/me/%2e%2E/users?$skip=25`],
+    ["a control character", `${base}/v1.0/me/.\t./users?$skip=25`],
+    ["a backslash", `${base}/v1.0/me\\..\\users?$skip=25`],
+  ])("are not issued for a next link on %s", async (_why, link) => {
+    expect(await sealer.seal(listing, link)).toBeUndefined();
+  });
+});
+
+describe("Graph paths", () => {
+  it.each(["a\tb", "a?b=1", "a#b", "a\\b", "a\u0000b"])("graphPath refuses the id %j", (id) => {
+    expect(() => graphPath`/me/todo/lists/${id}/tasks`).toThrow(PathSegmentError);
+  });
+
+  it.each(["/me/../users", "/me/%2E%2e/users", "/me//users", "/me/a?b", "/me/a#b", "/me/a\\b", "/me/.\t./users", "me/messages"])(
+    "graphUrl refuses the path %j before any request",
+    (path) => {
+      expect(() => graphUrl("https://graph.microsoft.com", { path })).toThrow(PathSegmentError);
+    },
+  );
+
+  it("graphUrl keeps a key-form path exactly as given", () => {
+    expect(graphUrl("https://graph.microsoft.com", { path: "/me/mailFolders('AQMk%2Bx')/messages", query: { $skip: "25" } })).toBe(
+      "https://graph.microsoft.com/v1.0/me/mailFolders('AQMk%2Bx')/messages?%24skip=25",
+    );
   });
 });
 
@@ -79,16 +143,5 @@ describe("Graph retry policy", () => {
     expect(retryDelay({ status: 429, attempt: 3, idempotent: true, retryAfter: "1", waitedMs: 0 })).toBeUndefined();
     expect(retryDelay({ status: 429, attempt: 1, idempotent: true, retryAfter: "60", waitedMs: 15_000 })).toBeUndefined();
     expect(retryDelay({ status: 404, attempt: 0, idempotent: true, retryAfter: null, waitedMs: 0 })).toBeUndefined();
-  });
-});
-
-describe("forged cursors", () => {
-  it("refuse encoded dot segments and paths other than the listing's own", async () => {
-    const { pageRequest } = await import("../src/graph/tools/common");
-    const forge = (payload: unknown) => btoa(JSON.stringify(payload)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    const first = { method: "GET" as const, path: "/me/drive/root/children" };
-    expect(() => pageRequest("list_files", forge({ t: "list_files", p: "/me/%2e%2e/%2E%2E/beta/users", q: {} }), first)).toThrow(/not one this server issued/);
-    expect(() => pageRequest("list_files", forge({ t: "list_files", p: "/users", q: { $select: "id" } }), first)).toThrow(/another listing/);
-    expect(pageRequest("list_files", forge({ t: "list_files", p: "/me/drive/root/children", q: { $skip: "20" } }), first).query).toEqual({ $skip: "20" });
   });
 });

@@ -67,7 +67,7 @@ describe("calendar tools", () => {
     const days = [...lines, ...eventLines(second.text)].map((line) => line.slice(4, 14));
     expect(days).toEqual([...days].sort());
     const wrongTool = await user.callTool("list_contacts", { cursor });
-    expect(wrongTool.text).toContain("cursor belongs to list_events");
+    expect(wrongTool.text).toContain("cursor belongs to another listing");
   });
 
   it("answers a week of events at least 5× smaller than the raw Graph JSON", async () => {

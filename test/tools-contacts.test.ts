@@ -54,8 +54,10 @@ describe("contacts tools", () => {
     expect(created.text).toMatch(/^Created contact: Ada Lovelace · ada@analytical\.example · Mathematician, Analytical Engines · mobile \+44 20 7946 0000 · id: \S+$/);
     const listed = await user.callTool("list_contacts", { limit: 50 });
     expect(listed.text).toContain("Ada Lovelace · ada@analytical.example");
-    const found = await user.callTool("search_contacts", { query: "analytical.example" });
-    expect(found.text.split("\n")).toEqual([created.text.replace("Created contact: ", "")]);
+    for (const query of ["ada@analytical.example", "Lovel", "analytical eng"]) {
+      const found = await user.callTool("search_contacts", { query });
+      expect(found.text.split("\n")).toEqual([created.text.replace("Created contact: ", "")]);
+    }
   });
 
   it("updates only the given fields, recomputes the name and replaces emails", async () => {
@@ -67,7 +69,7 @@ describe("contacts tools", () => {
     expect(updated.text).toBe(`Updated contact: Grace Brewster Hopper · grace@cobol.example · Admiral, COBOL Ltd · id: ${id}`);
     const cleared = await user.callTool("update_contact", { id, jobTitle: "" });
     expect(cleared.text).toBe(`Updated contact: Grace Brewster Hopper · grace@cobol.example · COBOL Ltd · id: ${id}`);
-    expect((await user.callTool("search_contacts", { query: "navy.example" })).text).toBe('No contacts match "navy.example".');
+    expect((await user.callTool("search_contacts", { query: "grace@navy.example" })).text).toBe('No contacts match "grace@navy.example".');
   });
 
   it("refuses an update with nothing to change", async () => {

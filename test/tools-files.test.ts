@@ -59,6 +59,7 @@ describe("files tools", () => {
     expect(found.text).toMatch(/^Cutover runbook\.docx · .* · in \/Projects\/Atlas migration · id: \S+$/m);
     expect(found.text).toMatch(/^Plan\.md · .* · in \/Projects\/Atlas migration · id: \S+$/m);
     expect(await user.callTool("search_files", { query: "it's ) nothing/../x" })).toEqual({ isError: false, text: `No files match "it's ) nothing/../x".` });
+    expect(await user.callTool("search_files", { query: "why? #2 a\\b" })).toEqual({ isError: false, text: 'No files match "why? #2 a\\b".' });
   });
 
   it("reads a text file with its details", async () => {

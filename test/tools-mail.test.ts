@@ -113,7 +113,7 @@ describe("mail reading tools", () => {
     expect(seen.size).toBe(30);
     const misused = await user.callTool("search_messages", { query: "invoice", cursor });
     expect(misused).toMatchObject({ isError: true });
-    expect(misused.text).toContain("cursor: cursor belongs to list_messages");
+    expect(misused.text).toContain("cursor: cursor belongs to another listing");
   });
 
   it("filters by unread, sender and date", async () => {

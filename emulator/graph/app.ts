@@ -37,5 +37,37 @@ const v1 = new Hono<GraphEnv>()
     GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."),
   );
 
+/**
+ * OData addresses an entity by key in parentheses as well as by path segment,
+ * and Graph writes next links that way (`/me/mailFolders('<id>')/messages`):
+ * such a segment is read as `mailFolders/<id>`. Other parentheses (function
+ * parameters such as `search(q='…')`) are left alone.
+ */
+function keySegmentsAsPaths(pathname: string): string {
+  return pathname
+    .split("/")
+    .map((segment) => {
+      const key = /^([A-Za-z]+)(?:\(|%28)(?:'|%27)(.+?)(?:'|%27)(?:\)|%29)$/i.exec(segment);
+      if (!key?.[2]) return segment;
+      let id: string;
+      try {
+        id = decodeURIComponent(key[2]).replace(/''/g, "'");
+      } catch {
+        return segment;
+      }
+      return `${key[1]}/${encodeURIComponent(id)}`;
+    })
+    .join("/");
+}
+
 // GraphEnv's `caller` is set by requireGraphToken before any route reads it.
-export const graphApp = new Hono<EmulatorEnv>().route("/v1.0", v1 as unknown as Hono<EmulatorEnv>);
+export const graphApp = new Hono<EmulatorEnv>()
+  .use("/v1.0/*", async (c, next) => {
+    const url = new URL(c.req.url);
+    const plain = keySegmentsAsPaths(url.pathname);
+    if (plain === url.pathname) return next();
+    url.pathname = plain;
+    const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : await c.req.arrayBuffer();
+    return c.get("dispatch")(new Request(url, { method: c.req.method, headers: c.req.raw.headers, body }));
+  })
+  .route("/v1.0", v1 as unknown as Hono<EmulatorEnv>);

@@ -1,12 +1,15 @@
 /**
  * A parser and evaluator for the OData `$filter` subset Graph clients use:
  * eq ne gt ge lt le, and or not, parentheses, contains/startswith/endswith,
- * string/number/boolean/null/date-time literals and `a/b/c` property paths.
+ * string/number/boolean/null/date-time literals, `a/b/c` property paths and
+ * the `any` lambda over a collection (`emailAddresses/any(a:a/address eq 'x')`).
  * Anything else is an error, as Graph answers for an unsupported clause.
  */
 type Literal = string | number | boolean | null;
+export type FilterNode = Node;
 type Node =
   | { kind: "and" | "or"; left: Node; right: Node }
+  | { kind: "any"; path: string[]; variable: string; body: Node }
   | { kind: "not"; operand: Node }
   | { kind: "compare"; op: "eq" | "ne" | "gt" | "ge" | "lt" | "le"; left: Operand; right: Operand }
   | { kind: "call"; name: "contains" | "startswith" | "endswith"; target: Operand; value: Operand };
@@ -14,7 +17,7 @@ type Operand = { kind: "path"; path: string[] } | { kind: "literal"; value: Lite
 
 export class FilterError extends Error {}
 
-const TOKEN = /\s*(?:(\()|(\))|(,)|('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(-?\d+(?:\.\d+)?)|([A-Za-z_@][\w@.]*(?:\/[A-Za-z_@][\w@.]*)*))/y;
+const TOKEN = /\s*(?:(\()|(\))|(,)|(:)|('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(-?\d+(?:\.\d+)?)|([A-Za-z_@][\w@.]*(?:\/[A-Za-z_@][\w@.]*)*))/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -67,6 +70,16 @@ export function parseFilter(text: string): Node {
     if (token === "not") {
       next();
       return { kind: "not", operand: primary() };
+    }
+    if (token && /\/any$/i.test(token) && tokens[position + 1] === "(") {
+      next();
+      expect("(");
+      const variable = next();
+      if (!/^[A-Za-z_]\w*$/.test(variable)) throw new FilterError("Invalid filter clause: expected a lambda variable");
+      expect(":");
+      const body = or();
+      expect(")");
+      return { kind: "any", path: token.split("/").slice(0, -1), variable, body };
     }
     if (token && FUNCTIONS.has(token.toLowerCase()) && tokens[position + 1] === "(") {
       next();
@@ -135,8 +148,42 @@ export function compareValues(a: unknown, b: unknown): number {
   return String(a ?? "").toLowerCase().localeCompare(String(b ?? "").toLowerCase());
 }
 
+/** The property paths a filter names, in order of first appearance (`a/b`), for Graph's $orderby rules. */
+export function filterProperties(node: Node): string[] {
+  const found: string[] = [];
+  const add = (path: readonly string[]) => {
+    const name = path.join("/");
+    if (!found.some((seen) => seen.toLowerCase() === name.toLowerCase())) found.push(name);
+  };
+  const operand = (value: Operand) => {
+    if (value.kind === "path") add(value.path);
+  };
+  for (const current of filterNodes(node)) {
+    if (current.kind === "any") add(current.path);
+    else if (current.kind === "call") {
+      operand(current.target);
+      operand(current.value);
+    } else if (current.kind === "compare") {
+      operand(current.left);
+      operand(current.right);
+    }
+  }
+  return found;
+}
+
+/** Every node of the tree, depth first; lets a collection refuse clauses Graph does not support on it. */
+export function filterNodes(node: Node): Node[] {
+  if (node.kind === "and" || node.kind === "or") return [node, ...filterNodes(node.left), ...filterNodes(node.right)];
+  if (node.kind === "not") return [node, ...filterNodes(node.operand)];
+  return [node];
+}
+
 export function evaluate(node: Node, item: unknown): boolean {
   switch (node.kind) {
+    case "any": {
+      const collection = readPath(item, node.path);
+      return Array.isArray(collection) && collection.some((element) => evaluate(node.body, { [node.variable]: element }));
+    }
     case "and":
       return evaluate(node.left, item) && evaluate(node.right, item);
     case "or":

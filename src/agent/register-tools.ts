@@ -73,7 +73,7 @@ export function registerTools(
         if (!parsed.success) return errorResult(inputErrorText(parsed.error));
         const started = Date.now();
         try {
-          const text = await tool.run(context, parsed.data);
+          const text = await tool.run({ ...context, tool: tool.name }, parsed.data);
           logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: true, ms: Date.now() - started });
           return { content: [{ type: "text" as const, text }] };
         } catch (error) {

@@ -1,4 +1,6 @@
 import type { GraphRequest, GraphResponse } from "../graph/client";
+import { cursorSealer } from "../graph/cursor";
+import { assertGraphPath } from "../graph/path";
 import { expectOk, type ToolContext } from "../graph/tools/types";
 import type { GrantProps } from "../oauth/props";
 import type { TenantEnv } from "../oauth/tenant-env";
@@ -24,12 +26,19 @@ export function toolContext(props: GrantProps, env: TenantEnv): ToolContext {
   // no agent state and reads its name from the Durable Object id).
   const agent = env.USER_AGENT.getByName(agentName(auth));
   // RPC returns a structured-clone copy typed with Disposable mixed in; it is plain GraphResponse data.
-  const graph = async (request: GraphRequest): Promise<GraphResponse> => (await agent.graph(request, auth)) as GraphResponse;
+  // The path is checked here too, so a refusal reaches the tool as a typed error rather than across RPC.
+  const graph = async (request: GraphRequest): Promise<GraphResponse> => {
+    assertGraphPath(request.path);
+    return (await agent.graph(request, auth)) as GraphResponse;
+  };
+  const config = env.TENANT.config;
   let timeZone: Promise<string> | undefined;
   return {
     graph,
-    graphBase: env.TENANT.config.GRAPH_BASE,
+    graphBase: config.GRAPH_BASE,
     user: { name: props.name, upn: props.upn },
+    tool: "",
+    cursors: cursorSealer(config.CURSOR_SECRET, { tenantId: props.tenantId, user: `${props.tid}.${props.oid}` }, config.GRAPH_BASE),
     timeZone() {
       timeZone ??= graph({ method: "GET", path: "/me/mailboxSettings", query: { $select: "timeZone" } }).then((response) => {
         // No permission to read mailbox settings, or none to read: UTC, which

@@ -1,4 +1,5 @@
 import { type ContentWindow, readContent } from "./download";
+import { assertGraphPath, PathSegmentError } from "./path";
 import { isIdempotent, retryAfterMs, retryDelay } from "./retry";
 
 /**
@@ -43,8 +44,14 @@ export interface GraphCallOptions {
 
 const TIMEOUT_MS = 30_000;
 
+/** The request's URL, refused unless its path is exactly `request.path` under `/v1.0` on the Graph origin. */
 export function graphUrl(graphBase: string, request: Pick<GraphRequest, "path" | "query">): string {
+  assertGraphPath(request.path);
+  const base = new URL(graphBase);
   const url = new URL(`${graphBase}/v1.0${request.path}`);
+  if (url.origin !== base.origin || url.pathname !== `${base.pathname.replace(/\/$/, "")}/v1.0${request.path}`) {
+    throw new PathSegmentError("not a valid Graph path");
+  }
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
   return url.toString();
 }

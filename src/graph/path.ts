@@ -2,11 +2,15 @@
  * Builds Graph paths and OData values from user input without letting it
  * change the request: every interpolated value becomes one encoded path
  * segment (so `../../users/x` stays inside its segment), and OData string
- * literals double their quotes.
+ * literals double their quotes. `assertGraphPath` is the last check before a
+ * path reaches Graph, whoever built it.
  */
 export class PathSegmentError extends Error {
   override name = "PathSegmentError";
 }
+
+/** Characters no id or Graph path segment carries: controls, and the URL's own delimiters `?`, `#` and `\`. */
+const UNSAFE = /[\u0000-\u001f\u007f?#\\]/;
 
 export function graphPath(strings: TemplateStringsArray, ...values: (string | number)[]): string {
   let path = strings[0] ?? "";
@@ -15,9 +19,24 @@ export function graphPath(strings: TemplateStringsArray, ...values: (string | nu
     // "." and ".." survive encodeURIComponent, and URL parsing also reads
     // "%2E%2E" as "..": no id is ever spelt that way, so refuse them outright.
     if (text === "" || text === "." || text === "..") throw new PathSegmentError(`"${text}" is not a valid id`);
+    if (UNSAFE.test(text)) throw new PathSegmentError("an id cannot contain control characters, ?, # or \\");
     path += encodeURIComponent(text) + (strings[index + 1] ?? "");
   });
   return path;
+}
+
+/**
+ * Refuses a Graph path (the part after `/v1.0`) that could reach anything but
+ * itself: it must start with `/`, have no empty or dot segments (plain or
+ * percent-encoded, which URL parsing resolves), and no control characters,
+ * `?`, `#` or `\`.
+ */
+export function assertGraphPath(path: string): void {
+  if (!path.startsWith("/") || UNSAFE.test(path)) throw new PathSegmentError("not a valid Graph path");
+  for (const segment of path.slice(1).split("/")) {
+    const plain = segment.replace(/%2e/gi, ".");
+    if (segment === "" || plain === "." || plain === "..") throw new PathSegmentError("not a valid Graph path");
+  }
 }
 
 /** An OData string literal: `O'Brien` → `'O''Brien'`. */

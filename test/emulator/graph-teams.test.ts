@@ -76,9 +76,10 @@ describe("emulated Graph Teams: teams and channels", () => {
     const mine = await json<List<Team>>(token, "/me/joinedTeams");
     expect(mine.value.map((t) => t.displayName).sort()).toEqual(["Atlas Platform", "Design Studio", "Field Operations"]);
     expect(mine.value[0]).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), tenantId, webUrl: expect.stringContaining("https://teams.microsoft.com/l/team/") });
-    const theirs = await json<List<Team>>(otherToken, "/me/joinedTeams?$select=displayName");
+    const theirs = await json<List<Team>>(otherToken, "/me/joinedTeams");
     expect(theirs.value.map((t) => t.displayName).sort()).toEqual(["Atlas Platform", "Design Studio", "People & Culture"]);
-    expect(Object.keys(theirs.value[0] ?? {}).sort()).toEqual(["displayName", "id"]);
+    // The joined-teams list documents no query options, so even $select is refused.
+    expect((await graph(otherToken, "/me/joinedTeams?$select=displayName")).status).toBe(400);
     const atlas = await teamNamed(token, "Atlas Platform");
     const channels = await json<List<Channel>>(token, `/teams/${atlas.id}/channels`);
     expect(channels.value[0]?.displayName).toBe("General");
@@ -178,12 +179,12 @@ describe("emulated Graph Teams: chats and meetings", () => {
     expect(seeded.value.length).toBeGreaterThanOrEqual(8);
     const paged = await json<List<ChatMessage>>(readerToken, `${chatPath}/messages?$top=3`);
     expect(paged.value).toHaveLength(3);
-    expect(paged["@odata.nextLink"]).toContain("%24skip=3");
+    expect(paged["@odata.nextLink"]).toMatch(/%24skiptoken=[\w-]+/);
     const sent = await graph(token, `${chatPath}/messages`, { json: { body: { contentType: "text", content: "Lunch at 12:30?" } } });
     expect(sent.status).toBe(201);
     const message = (await sent.json()) as ChatMessage;
-    const latest = await json<List<ChatMessage>>(readerToken, `${chatPath}/messages?$top=1&$select=body,from`);
-    expect(latest.value[0]).toEqual({ id: message.id, body: { contentType: "text", content: "Lunch at 12:30?" }, from: expect.objectContaining({ user: expect.objectContaining({ id: user.oid }) }) });
+    const latest = await json<List<ChatMessage>>(readerToken, `${chatPath}/messages?$top=1`);
+    expect(latest.value[0]).toMatchObject({ id: message.id, body: { contentType: "text", content: "Lunch at 12:30?" }, from: expect.objectContaining({ user: expect.objectContaining({ id: user.oid }) }) });
     const refreshed = await json<Chat>(readerToken, chatPath);
     expect(refreshed.lastUpdatedDateTime).toBe(message.createdDateTime);
     expect((await graph(readerToken, `${chatPath}/messages`, { json: { body: { content: "read-only" } } })).status).toBe(403);

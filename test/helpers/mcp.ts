@@ -24,20 +24,16 @@ async function readRpc(response: Response): Promise<{ result?: Record<string, un
   return JSON.parse(body);
 }
 
-export async function connectedUser(options: { policy?: Record<string, unknown> } = {}) {
-  const tenant = await tenantWithUser();
-  if (options.policy) {
-    const patched = await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: options.policy, bearer: tenant.adminKey });
-    if (patched.status !== 200) throw new Error(`policy: ${patched.status} ${await patched.text()}`);
-  }
-  const client = await registerClient(tenant.slug);
+/** Signs `upn` in to the gateway tenant `slug` through the real OAuth bridge; MCP calls with its token. */
+async function mcpSession(slug: string, upn: string) {
+  const client = await registerClient(slug);
   const { verifier, challenge } = await pkcePair();
-  const back = await authorizeInBrowser(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
-  const tokens = await json<{ access_token: string }>(await exchangeCode(tenant.slug, client.client_id, back.searchParams.get("code") ?? "", verifier));
+  const back = await authorizeInBrowser(new Browser(), authorizeUrl(slug, client.client_id, challenge), upn);
+  const tokens = await json<{ access_token: string }>(await exchangeCode(slug, client.client_id, back.searchParams.get("code") ?? "", verifier));
   let id = 0;
   const rpc = async (method: string, params: Record<string, unknown> = {}) => {
     id += 1;
-    const response = await call(tenantUrl(tenant.slug, "/mcp"), {
+    const response = await call(tenantUrl(slug, "/mcp"), {
       json: { jsonrpc: "2.0", id, method, params },
       bearer: tokens.access_token,
       headers: { accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
@@ -46,9 +42,41 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
     return readRpc(response);
   };
   return {
+    accessToken: tokens.access_token,
+    rpc,
+    async callTool(name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> {
+      const reply = await rpc("tools/call", { name, arguments: args });
+      if (reply.error) return { isError: true, text: reply.error.message };
+      const result = reply.result as { isError?: boolean; content?: { type: string; text?: string }[] };
+      return { isError: Boolean(result.isError), text: (result.content ?? []).map((c) => c.text ?? "").join("\n") };
+    },
+  };
+}
+
+/** Adds a colleague (Sam) to the user's Entra tenant and signs them in to the same gateway tenant. */
+export async function colleagueOf(user: { tenant: { slug: string }; entra: { tenantId: string } }) {
+  const colleague = { oid: crypto.randomUUID(), userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
+  const added = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(colleague),
+  });
+  if (!added.ok) throw new Error(`colleague: ${added.status}`);
+  const session = await mcpSession(user.tenant.slug, colleague.userPrincipalName);
+  return { user: colleague, entra: { tenantId: user.entra.tenantId, oid: colleague.oid }, callTool: session.callTool };
+}
+
+export async function connectedUser(options: { policy?: Record<string, unknown> } = {}) {
+  const tenant = await tenantWithUser();
+  if (options.policy) {
+    const patched = await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: options.policy, bearer: tenant.adminKey });
+    if (patched.status !== 200) throw new Error(`policy: ${patched.status} ${await patched.text()}`);
+  }
+  const { accessToken, rpc, callTool } = await mcpSession(tenant.slug, tenant.user.userPrincipalName);
+  return {
     tenant,
     user: tenant.user,
-    accessToken: tokens.access_token,
+    accessToken,
     /** Emulator-side ids, for seeding or inspecting data through the control API. */
     entra: { tenantId: tenant.entraTenantId, oid: tenant.user.oid },
     rpc,
@@ -62,12 +90,7 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
       const tools = (reply.result?.tools ?? []) as { name: string; annotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[];
       return tools.map((tool) => ({ ...tool, wireAnnotations: tool.annotations, annotations: { ...MCP_ANNOTATION_DEFAULTS, ...tool.annotations } }));
     },
-    async callTool(name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> {
-      const reply = await rpc("tools/call", { name, arguments: args });
-      if (reply.error) return { isError: true, text: reply.error.message };
-      const result = reply.result as { isError?: boolean; content?: { type: string; text?: string }[] };
-      return { isError: Boolean(result.isError), text: (result.content ?? []).map((c) => c.text ?? "").join("\n") };
-    },
+    callTool,
   };
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
 import { baseEvent, onlineMeetingFor, ownerAddress, seedCalendar } from "../seed/calendar";
 import { applyEventInput, EventInput, normaliseTime, readBody, ResponseInput } from "../seed/calendar-input";
@@ -151,7 +151,7 @@ const EVENTS = ["/me/events", "/me/calendar/events", "/me/calendars/:calendarId/
 const VIEWS = ["/me/calendarView", "/me/calendar/calendarView", "/me/calendars/:calendarId/calendarView"];
 
 export const calendarRoutes = new Hono<GraphEnv>()
-  .get("/me/calendars", scopes(...READ), (c) => listResponse(c, [presentCalendar(c)]))
+  .get("/me/calendars", scopes(...READ), (c) => listResponse(c, [presentCalendar(c)], QUERY_RULES.outlook))
   .on("GET", ["/me/calendar", "/me/calendars/:calendarId"], scopes(...READ), (c) =>
     wrongCalendar(c) ?? c.json(selectFields(presentCalendar(c), c.req.query("$select")))
   )
@@ -160,7 +160,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
     if (refused) return refused;
     const options = view(c);
     const events = [...myStore(c).events.values()].filter((e) => e.type === "singleInstance" || e.type === "seriesMaster");
-    return listResponse(c, events.map((e) => presentEvent(e, options)), { maxTop: 1000 });
+    return listResponse(c, events.map((e) => presentEvent(e, options)), { ...QUERY_RULES.outlook, maxTop: 1000 });
   })
   .on("GET", VIEWS, scopes(...READ), (c) => {
     const refused = wrongCalendar(c);
@@ -169,7 +169,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
     if (window instanceof Response) return window;
     const options = view(c);
     const instances = instancesIn(myStore(c).events, window.from, window.to, options.zone.iana);
-    return listResponse(c, instances.map((i) => presentEvent(i.event, options)), { maxTop: 1000 });
+    return listResponse(c, instances.map((i) => presentEvent(i.event, options)), { ...QUERY_RULES.outlook, maxTop: 1000 });
   })
   .get("/me/events/:id/instances", scopes(...READ), (c) => {
     const master = findEvent(c);
@@ -179,7 +179,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
     const options = view(c);
     const exceptions = [...myStore(c).events.values()].filter((e) => e.type === "exception" && e.seriesMasterId === master.id);
     const found = seriesInstances(master, exceptions, window.from, window.to, options.zone.iana).sort((a, b) => a.start - b.start);
-    return listResponse(c, found.map((i) => presentEvent(i.event, options)), { maxTop: 1000 });
+    return listResponse(c, found.map((i) => presentEvent(i.event, options)), { ...QUERY_RULES.outlook, maxTop: 1000 });
   })
   .on("GET", ["/me/events/:id", "/me/calendar/events/:id"], scopes(...READ), (c) => {
     const event = findEvent(c);

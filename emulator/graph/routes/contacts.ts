@@ -4,9 +4,10 @@ import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { listResponse, QUERY_RULES, selectFields } from "../odata";
+import { type FilterNode, filterNodes } from "../odata-filter";
 import { opaqueId } from "../random";
-import { changeKey, contactSearchText, type ContactRecord, isoSeconds, presentContact, seedContacts } from "../seed/contacts";
+import { changeKey, type ContactRecord, isoSeconds, presentContact, seedContacts } from "../seed/contacts";
 import { parseDirectorySearch, peopleFor, searchPeople, userResource } from "../seed/contacts-people";
 import { directoryUserView } from "../../entra/permissions";
 
@@ -70,9 +71,36 @@ function searchAppliedByRoute(c: Context): () => string {
   return () => term;
 }
 
+/**
+ * The contacts list takes `$filter` on `emailAddresses` only as
+ * `emailAddresses/any(a:a/address eq '…')`: no other operator, function or
+ * sub-property, as its API reference says.
+ */
+function contactsFilter(tree: FilterNode): Response | undefined {
+  const refuse = () => graphError(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.");
+  const onAddresses = (operand: { kind: string; path?: string[] }) => operand.kind === "path" && operand.path?.[0]?.toLowerCase() === "emailaddresses";
+  for (const node of filterNodes(tree)) {
+    if (node.kind === "compare" && (onAddresses(node.left) || onAddresses(node.right))) return refuse();
+    if (node.kind === "call" && (onAddresses(node.target) || onAddresses(node.value))) return refuse();
+    if (node.kind === "any" && node.path.join("/").toLowerCase() === "emailaddresses") {
+      const body = node.body;
+      const addressEq =
+        body.kind === "compare" &&
+        body.op === "eq" &&
+        body.left.kind === "path" &&
+        body.left.path.join("/") === `${node.variable}/address` &&
+        body.right.kind === "literal" &&
+        typeof body.right.value === "string";
+      if (!addressEq) return refuse();
+    }
+  }
+  return undefined;
+}
+
 export const contactsRoutes = new Hono<GraphEnv>()
+  // No $search: the contacts list documents none (search_contacts uses $filter, or the People API).
   .get("/me/contacts", scopes(...CONTACTS_READ), (c) =>
-    listResponse(c, [...contactsOf(c).values()], { searchText: contactSearchText, defaultOrderBy: "displayName", present: presentContact }),
+    listResponse(c, [...contactsOf(c).values()], { ...QUERY_RULES.outlook, checkFilter: contactsFilter, defaultOrderBy: "displayName", present: presentContact }),
   )
   .post("/me/contacts", scopes(...CONTACTS_WRITE), async (c) => {
     const input = await readGraphBody(c, ContactInput);
@@ -136,7 +164,7 @@ export const contactsRoutes = new Hono<GraphEnv>()
     const people = peopleFor(tenant, user, contactsOf(c).values());
     const search = c.req.query("$search") ?? c.req.query("search");
     const ranked = search === undefined ? people : searchPeople(people, search);
-    return listResponse(c, ranked, { searchText: searchAppliedByRoute(c), maxTop: 1000 });
+    return listResponse(c, ranked, { ...QUERY_RULES.people, searchText: searchAppliedByRoute(c), maxTop: 1000 });
   })
   .get("/users", scopes(...USERS_READ), (c) => {
     // Only what the token's permission may see, before $search can match on it.
@@ -158,7 +186,7 @@ export const contactsRoutes = new Hono<GraphEnv>()
       if (!matches) return graphError(400, "Request_UnsupportedQuery", `Syntax error: invalid $search expression '${search}'. Expected "property:value" clauses.`);
       users = users.filter(matches);
     }
-    return listResponse(c, users, { searchText: searchAppliedByRoute(c), defaultTop: 100, maxTop: 999 });
+    return listResponse(c, users, { ...QUERY_RULES.users, searchText: searchAppliedByRoute(c), defaultTop: 100 });
   })
   .get("/users/:id", scopes(...USERS_READ), (c) => {
     const key = c.req.param("id").toLowerCase();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import {
   childrenOf,
   type DriveItemRecord,
@@ -113,7 +113,7 @@ async function content(c: Context<GraphEnv>, drive: DriveStore, item: DriveItemR
 }
 
 function itemList(c: Context<GraphEnv>, drive: DriveStore, items: DriveItemRecord[], defaultOrderBy?: string): Response {
-  return listResponse(c, items, { present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
+  return listResponse(c, items, { ...QUERY_RULES.driveItems, present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
 }
 
 async function getDrive(c: Context<GraphEnv>): Promise<Response> {
@@ -185,7 +185,7 @@ async function createLink(c: Context<GraphEnv>): Promise<Response> {
 /** GET /me/drives: the drives the user can reach; here, their OneDrive. */
 function listDrives(c: Context<GraphEnv>): Response {
   const drive = driveOf(c);
-  return listResponse(c, [drive], { present: presentDrive, defaultTop: 200, maxTop: 1000 });
+  return listResponse(c, [drive], { ...QUERY_RULES.drives, present: presentDrive, defaultTop: 200, maxTop: 1000 });
 }
 
 export const filesRoutes = new Hono<GraphEnv>()

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import type { GraphEnv } from "../../context";
 import { missingScope, scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import type { MailStore, MessageRecord } from "../seed/mail";
 import { AttachmentInput, DRAFT_ONLY_FIELDS, MessageInput, MoveInput, readBody, ResponseInput, SendMailInput } from "../seed/mail-input";
 import {
@@ -88,7 +88,8 @@ function respond(c: MailContext, message: MessageRecord, status: 200 | 201 = 200
   return c.json({ "@odata.context": `${origin}/v1.0/$metadata#users('${c.get("caller").user.oid}')/messages/$entity`, ...body }, status);
 }
 
-function listMessages(c: MailContext, messages: Iterable<MessageRecord>): Response {
+/** `nextPath`: Graph writes a folder's messages in next links by key, `/me/mailFolders('<id>')/messages`. */
+function listMessages(c: MailContext, messages: Iterable<MessageRecord>, nextPath?: string): Response {
   const view = messageView(c);
   // Mail.ReadBasic cannot see bodies, so it cannot filter or sort on them either.
   if (view.basic && /\b(body|bodyPreview|uniqueBody)\b/i.test(`${query(c, "$filter") ?? ""} ${query(c, "$orderby") ?? ""}`)) {
@@ -96,17 +97,16 @@ function listMessages(c: MailContext, messages: Iterable<MessageRecord>): Respon
   }
   let items = [...messages].sort((a, b) => Date.parse(b.receivedDateTime) - Date.parse(a.receivedDateTime));
   const search = query(c, "$search");
-  if (search !== undefined) {
-    if (query(c, "$filter")) return GRAPH_ERRORS.badRequest("The query parameter '$filter' is not supported with '$search'.");
-    items = items.filter(messageMatcher(search, { body: !view.basic }));
-  }
+  // $search with $filter or $orderby is refused by listResponse (searchAlone) before any result is used.
+  if (search !== undefined) items = items.filter(messageMatcher(search, { body: !view.basic }));
   // $search is applied above (KQL-style); listResponse's own text match is made a no-op.
   const term = (search ?? "").replace(/^"|"$/g, "").toLowerCase();
   return listResponse(c, items, {
+    ...QUERY_RULES.messages,
+    nextPath,
     defaultTop: 10,
     maxTop: 1000,
     defaultOrderBy: "receivedDateTime desc",
-    searchForbidsOrderBy: true,
     searchText: () => term,
     present: presenter(c, view),
   });
@@ -232,7 +232,7 @@ export const mailRoutes = new Hono<GraphEnv>()
   .get("/me/mailFolders", scopes(...READ_BASIC), (c) => {
     const store = mailbox(c);
     const folders = [...store.folders.values()].filter((folder) => folder.parentFolderId === store.rootId);
-    return listResponse(c, folders.map((folder) => presentFolder(store, folder)), { defaultOrderBy: "displayName" });
+    return listResponse(c, folders.map((folder) => presentFolder(store, folder)), { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" });
   })
   .get("/me/mailFolders/:folderId", scopes(...READ_BASIC), (c) => {
     const store = mailbox(c);
@@ -244,13 +244,14 @@ export const mailRoutes = new Hono<GraphEnv>()
     const folder = resolveFolder(store, c.req.param("folderId"));
     if (!folder) return GRAPH_ERRORS.notFound();
     const children = [...store.folders.values()].filter((candidate) => candidate.parentFolderId === folder.id);
-    return listResponse(c, children.map((child) => presentFolder(store, child)), { defaultOrderBy: "displayName" });
+    return listResponse(c, children.map((child) => presentFolder(store, child)), { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" });
   })
   .get("/me/mailFolders/:folderId/messages", scopes(...READ_BASIC), (c) => {
     const store = mailbox(c);
     const folder = resolveFolder(store, c.req.param("folderId"));
     if (!folder) return GRAPH_ERRORS.notFound();
-    return listMessages(c, [...store.messages.values()].filter((message) => message.parentFolderId === folder.id));
+    const inFolder = [...store.messages.values()].filter((message) => message.parentFolderId === folder.id);
+    return listMessages(c, inFolder, `/me/mailFolders('${encodeURIComponent(folder.id)}')/messages`);
   })
   .post("/me/mailFolders/:folderId/messages", scopes(...WRITE), (c) => createMessage(c, c.req.param("folderId")))
   .get("/me/mailFolders/:folderId/messages/:id", scopes(...READ_BASIC), (c) => {
@@ -292,7 +293,7 @@ export const mailRoutes = new Hono<GraphEnv>()
   .get("/me/messages/:id/attachments", scopes(...READ), (c) => {
     const message = findMessage(mailbox(c), c.req.param("id"));
     if (message instanceof Response) return message;
-    return listResponse(c, message.attachments.map((attachment) => presentAttachment(attachment, true)), { defaultTop: 1000, maxTop: 1000 });
+    return listResponse(c, message.attachments.map((attachment) => presentAttachment(attachment, true)), { ...QUERY_RULES.outlook, defaultTop: 1000, maxTop: 1000 });
   })
   .get("/me/messages/:id/attachments/:attachmentId", scopes(...READ), (c) => {
     const attachment = findAttachment(c, c.req.param("id"), c.req.param("attachmentId"));

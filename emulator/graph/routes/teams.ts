@@ -4,7 +4,8 @@ import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { type ListOptions, listResponse, QUERY_RULES, selectFields } from "../odata";
+import { type FilterNode, filterNodes } from "../odata-filter";
 import {
   type ChannelRecord,
   type ChatRecord,
@@ -111,9 +112,32 @@ function findChat(c: Context<GraphEnv>): { chat: ChatRecord; messages: MessageRe
   return { chat, messages, where: { kind: "chat", tenantId: tenant.tenantId, chatId: chat.id } };
 }
 
-function messageList(c: Context, messages: readonly MessageRecord[], where: MessageWhere, expandReplies = false): Response {
+type MessageRules = Pick<ListOptions<never>, "allow" | "expand" | "orderBy" | "paging" | "maxTop" | "checkFilter">;
+
+/**
+ * Chat messages filter only on a date range: lastModifiedDateTime with gt or
+ * lt, createdDateTime with lt, and only with `$orderby` on the same property
+ * (Graph ignores the filter otherwise; the emulator refuses it, so a client
+ * cannot think it filtered).
+ */
+function chatMessageFilter(tree: FilterNode, orderBy: string | undefined): Response | undefined {
+  const sortedOn = orderBy?.trim().split(/\s+/)[0]?.toLowerCase();
+  for (const node of filterNodes(tree)) {
+    if (node.kind === "and") continue;
+    const property = node.kind === "compare" && node.left.kind === "path" && node.right.kind === "literal" ? node.left.path.join("/").toLowerCase() : undefined;
+    const allowed =
+      node.kind === "compare" &&
+      ((property === "lastmodifieddatetime" && (node.op === "gt" || node.op === "lt")) || (property === "createddatetime" && node.op === "lt"));
+    if (!allowed || property !== sortedOn) {
+      return GRAPH_ERRORS.badRequest("$filter on chat messages supports only lastModifiedDateTime gt/lt or createdDateTime lt, with $orderby on the same property.");
+    }
+  }
+  return undefined;
+}
+
+function messageList(c: Context, messages: readonly MessageRecord[], where: MessageWhere, rules: MessageRules, expandReplies = false): Response {
   const items = messages.map((message) => presentMessage(message, where, expandReplies));
-  return listResponse(c, items, { defaultOrderBy: "createdDateTime desc", defaultTop: 20, maxTop: 50 });
+  return listResponse(c, items, { ...rules, defaultOrderBy: "createdDateTime desc", defaultTop: 20 });
 }
 
 /** Builds a message from a POST body, resolving mentions against the tenant's users. */
@@ -139,7 +163,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
   .get("/me/joinedTeams", scopes(...TEAM_READ), (c) => {
     const { tenantId } = c.get("caller").tenant;
     const teams = teamsOf(c).teams.filter((team) => isMember(c, team.includes));
-    return listResponse(c, teams.map((team) => presentTeam(team, tenantId)), { defaultTop: 100, maxTop: 1000 });
+    return listResponse(c, teams.map((team) => presentTeam(team, tenantId)), { ...QUERY_RULES.joinedTeams, defaultTop: 100, maxTop: 1000 });
   })
   .get("/teams/:teamId", scopes(...TEAM_READ), (c) => {
     const found = findTeam(c);
@@ -150,7 +174,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
     const found = findTeam(c);
     if (found instanceof Response) return found;
     const { tenantId } = c.get("caller").tenant;
-    return listResponse(c, found.team.channels.map((channel) => presentChannel(found.team, channel, tenantId)), { defaultTop: 100, maxTop: 1000 });
+    return listResponse(c, found.team.channels.map((channel) => presentChannel(found.team, channel, tenantId)), { ...QUERY_RULES.channels, defaultTop: 100, maxTop: 1000 });
   })
   .get("/teams/:teamId/channels/:channelId", scopes(...CHANNEL_READ), (c) => {
     const found = findChannel(c, false);
@@ -159,7 +183,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
   })
   .get("/teams/:teamId/channels/:channelId/messages", scopes(...CHANNEL_MESSAGE_READ), (c) => {
     const found = findChannel(c);
-    return found instanceof Response ? found : messageList(c, found.messages, found.where, expands(c, "replies"));
+    return found instanceof Response ? found : messageList(c, found.messages, found.where, QUERY_RULES.channelMessages, expands(c, "replies"));
   })
   .post("/teams/:teamId/channels/:channelId/messages", scopes(...CHANNEL_MESSAGE_SEND), async (c) => {
     const found = findChannel(c);
@@ -179,7 +203,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
     const found = findChannel(c);
     if (found instanceof Response) return found;
     const parent = found.messages.find((candidate) => candidate.id === c.req.param("messageId"));
-    return parent ? messageList(c, parent.replies, found.where) : notFound("Message not found.");
+    return parent ? messageList(c, parent.replies, found.where, QUERY_RULES.replies) : notFound("Message not found.");
   })
   .post("/teams/:teamId/channels/:channelId/messages/:messageId/replies", scopes(...CHANNEL_MESSAGE_SEND), async (c) => {
     const found = findChannel(c);
@@ -197,7 +221,7 @@ export const teamsRoutes = new Hono<GraphEnv>()
     const withMembers = expands(c, "members");
     const chats = [...teamsOf(c).chats.values()].filter((chat) => visibleChat(c, chat) && isMember(c, chat.includes));
     const items = chats.map((chat) => presentChat(chat, tenant.tenantId, withMembers ? membersOf(tenant, chat.includes) : undefined));
-    return listResponse(c, items, { defaultOrderBy: "lastUpdatedDateTime desc", defaultTop: 20, maxTop: 50 });
+    return listResponse(c, items, { ...QUERY_RULES.chats, defaultOrderBy: "lastUpdatedDateTime desc", defaultTop: 20 });
   })
   .get("/chats/:chatId", scopes(...CHAT_READ), (c) => {
     const found = findChat(c);
@@ -210,11 +234,11 @@ export const teamsRoutes = new Hono<GraphEnv>()
     const found = findChat(c);
     if (found instanceof Response) return found;
     const { tenant } = c.get("caller");
-    return listResponse(c, membersOf(tenant, found.chat.includes).map((user) => presentMember(found.chat.id, user, tenant.tenantId)), { defaultTop: 100 });
+    return listResponse(c, membersOf(tenant, found.chat.includes).map((user) => presentMember(found.chat.id, user, tenant.tenantId)), { ...QUERY_RULES.chatMembers, defaultTop: 100 });
   })
   .get("/chats/:chatId/messages", scopes(...CHAT_MESSAGE_READ), (c) => {
     const found = findChat(c);
-    return found instanceof Response ? found : messageList(c, found.messages, found.where);
+    return found instanceof Response ? found : messageList(c, found.messages, found.where, { ...QUERY_RULES.chatMessages, checkFilter: chatMessageFilter });
   })
   .get("/chats/:chatId/messages/:messageId", scopes(...CHAT_MESSAGE_READ), (c) => {
     const found = findChat(c);

@@ -4,7 +4,7 @@ import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { readGraphBody } from "../body";
 import { GRAPH_ERRORS } from "../errors";
-import { listResponse, selectFields } from "../odata";
+import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
 import {
   type DateTimeTimeZone,
@@ -95,7 +95,7 @@ function applyPatch(task: TaskRecord, patch: TaskPatch, now: number): void {
 }
 
 export const todoRoutes = new Hono<GraphEnv>()
-  .get("/me/todo/lists", scopes(...READ), (c) => listResponse(c, [...todoOf(c).lists.values()], { present: presentList, defaultTop: 100 }))
+  .get("/me/todo/lists", scopes(...READ), (c) => listResponse(c, [...todoOf(c).lists.values()], { ...QUERY_RULES.outlook, present: presentList, defaultTop: 100 }))
   .post("/me/todo/lists", scopes(...WRITE), async (c) => {
     const input = await readGraphBody(c, NewList);
     if (input instanceof Response) return input;
@@ -112,10 +112,7 @@ export const todoRoutes = new Hono<GraphEnv>()
   .get("/me/todo/lists/:listId/tasks", scopes(...READ), (c) => {
     const list = findList(c);
     if (!list) return notFound();
-    return listResponse(c, [...list.tasks.values()], {
-      present: presentTask,
-      searchText: (task) => `${task.title} ${task.body.content}`,
-    });
+    return listResponse(c, [...list.tasks.values()], { ...QUERY_RULES.outlook, present: presentTask });
   })
   .post("/me/todo/lists/:listId/tasks", scopes(...WRITE), async (c) => {
     const list = findList(c);

@@ -103,10 +103,10 @@ export const calendarTools = [
         query: { startDateTime: utcQueryTime(from), endDateTime: utcQueryTime(to), $select: EVENT_LINE_SELECT, $orderby: "start/dateTime", $top: String(input.limit) },
         headers: inZone(zone),
       };
-      const body = expectOk<Page<CalendarEvent>>(await ctx.graph(pageRequest("list_events", input.cursor, first)), "list your events");
+      const body = expectOk<Page<CalendarEvent>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list your events");
       const events = body.value ?? [];
       if (events.length === 0) return `No events from ${formatInstant(from, zone)} to ${formatInstant(to, zone)}.`;
-      return events.map((event) => eventLine(event, zone)).join("\n") + nextCursorLine("list_events", ctx, body);
+      return events.map((event) => eventLine(event, zone)).join("\n") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({

@@ -1,13 +1,17 @@
 import { z } from "zod";
-import { CursorError, decodeCursor, encodeCursor } from "../cursor";
 import type { GraphRequest } from "../client";
 import type { ToolContext } from "./types";
 
 /** Input fields and paging shared by list tools. */
 // Field names and bounds speak for themselves in the advertised schema;
 // descriptions are spent only where they change what a model sends.
+
+/** No Graph id holds a control character or a URL delimiter; graphPath refuses them too, this names the field. */
+export const pathSafe = (value: string) => !/[\u0000-\u001f\u007f?#\\]/.test(value);
+export const ID_CHARACTERS = "an id cannot contain control characters, ?, # or \\";
+
 export const idField = (what: string) =>
-  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long");
+  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long").refine(pathSafe, ID_CHARACTERS);
 
 export const limitField = (max = 50, fallback = 25) => z.number().int().min(1).max(max).default(fallback);
 
@@ -21,33 +25,30 @@ export const recipientsField = z
   .describe('"a@b.com" or "Name <a@b.com>"');
 
 /**
- * The first page's request, or the page a cursor points at (which keeps the
- * original query). Cursors are bound to their tool.
+ * Names the listing a first page opens: its path (the folder, list, chat…).
+ * The query is not part of it: a later call may pass only the cursor, and
+ * the next link sealed in the cursor already carries the listing's options.
  */
-export function pageRequest(tool: string, cursor: string | undefined, first: GraphRequest): GraphRequest {
+const listingOf = (ctx: ToolContext, first: GraphRequest) => ({ tool: ctx.tool, listing: first.path });
+
+/**
+ * The first page's request, or the page a cursor points at. A cursor is
+ * opened only by the tool, listing, tenant and user it was issued to; its
+ * path and query are Graph's own next link (which may spell the path
+ * differently, e.g. a mail folder in key form) and already carry the
+ * listing's options.
+ */
+export async function pageRequest(ctx: ToolContext, cursor: string | undefined, first: GraphRequest): Promise<GraphRequest> {
   if (!cursor) return first;
-  const next = decodeCursor(tool, cursor);
-  // Graph's next pages stay on the listing's own path; a cursor pointing
-  // anywhere else (another resource, /beta, encoded dot segments) was not
-  // issued for this call, even if it was issued by this server.
-  if (comparablePath(next.path) !== comparablePath(first.path)) {
-    throw new CursorError("cursor belongs to another listing");
-  }
+  const next = await ctx.cursors.open(listingOf(ctx, first), cursor);
   return { ...first, path: next.path, query: next.query };
 }
 
-function comparablePath(path: string): string {
-  try {
-    return decodeURIComponent(path).toLowerCase();
-  } catch {
-    return `invalid:${path}`;
-  }
-}
-
 /** The cursor line a list tool appends when Graph has more. */
-export function nextCursorLine(tool: string, ctx: ToolContext, body: { "@odata.nextLink"?: string }): string {
+export async function nextCursorLine(ctx: ToolContext, first: GraphRequest, body: { "@odata.nextLink"?: string }): Promise<string> {
   const link = body["@odata.nextLink"];
   if (!link) return "";
-  const cursor = encodeCursor(tool, link, ctx.graphBase);
-  return cursor ? `\nMore results: call ${tool} with cursor "${cursor}"` : "";
+  const cursor = await ctx.cursors.seal(listingOf(ctx, first), link);
+  // The listing is bound to its path, so a call for page 2 repeats the arguments that chose it (folder, list, chat…).
+  return cursor ? `\nMore results: call ${ctx.tool} with the same arguments and cursor "${cursor}"` : "";
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { GraphRequest } from "../client";
-import { graphPath, searchPhrase } from "../path";
+import { graphPath, odataString, searchPhrase } from "../path";
 import {
   type Contact,
   CONTACT_SELECT,
@@ -28,7 +28,8 @@ interface Page<T> {
 // keyword there (and the long regex of z.email) costs tokens in each tools/list.
 const text = (max: number) => z.string().trim().refine((value) => value.length <= max, `at most ${max} characters`);
 const required = (what: string, max = 255) => text(max).refine((value) => value.length > 0, `expected ${what}`);
-const email = z.string().trim().refine((value) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value), "expected an email address");
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const email = z.string().trim().refine((value) => EMAIL.test(value), "expected an email address");
 // "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
 const contactId = idField("contact").refine((value) => value !== "." && value !== "..", "not a valid id");
 const queryField = required("something to search for");
@@ -69,10 +70,10 @@ function moreLine(body: Page<unknown>): string {
 }
 
 /** Contacts one per line, then what the caller says about further pages. */
-async function contactLines(ctx: ToolContext, request: GraphRequest, what: string, empty: string, tail: (body: Page<Contact>) => string) {
+async function contactLines(ctx: ToolContext, request: GraphRequest, what: string, empty: string, tail: (body: Page<Contact>) => string | Promise<string>) {
   const body = expectOk<Page<Contact>>(await ctx.graph(request), what);
   const items = body.value ?? [];
-  return items.length === 0 ? empty : items.map(contactLine).join("\n") + tail(body);
+  return items.length === 0 ? empty : items.map(contactLine).join("\n") + (await tail(body));
 }
 
 export const contactsTools = [
@@ -86,20 +87,27 @@ export const contactsTools = [
     annotations: READ,
     async run(ctx, { limit, cursor }) {
       const first = { method: "GET" as const, path: "/me/contacts", query: { $select: CONTACT_SELECT, $top: String(limit), $orderby: "displayName" } };
-      const request = pageRequest("list_contacts", cursor, first);
-      return contactLines(ctx, request, "list your contacts", "No contacts.", (body) => nextCursorLine("list_contacts", ctx, body));
+      const request = await pageRequest(ctx, cursor, first);
+      return contactLines(ctx, request, "list your contacts", "No contacts.", (body) => nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
     name: "search_contacts",
     group: "contacts",
     title: "Search contacts",
-    description: "Find Outlook contacts by name, company or email.",
+    description: "Find Outlook contacts whose name or company starts with the query, or by exact email address.",
     input: { query: queryField, limit: limitField() },
     scopes: CONTACTS_READ,
     annotations: READ,
     async run(ctx, { query, limit }) {
-      const request = { method: "GET" as const, path: "/me/contacts", query: { $search: searchPhrase(query), $select: CONTACT_SELECT, $top: String(limit) } };
+      // The contacts list documents no $search (user-list-contacts); it takes $filter, and on
+      // emailAddresses only `any` with `eq` on address. So: an address matches exactly, anything
+      // else matches the start of a name or the company (startswith, from the $filter reference).
+      const literal = odataString(query);
+      const filter = EMAIL.test(query)
+        ? `emailAddresses/any(a:a/address eq ${literal})`
+        : ["displayName", "givenName", "surname", "companyName"].map((field) => `startswith(${field},${literal})`).join(" or ");
+      const request = { method: "GET" as const, path: "/me/contacts", query: { $filter: filter, $select: CONTACT_SELECT, $top: String(limit) } };
       return contactLines(ctx, request, "search your contacts", `No contacts match "${query}".`, moreLine);
     },
   }),

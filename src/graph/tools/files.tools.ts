@@ -85,10 +85,10 @@ export const filesTools = [
     async run(ctx, input) {
       const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
       const first = { method: "GET" as const, path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
-      const body = expectOk<Page<DriveItem>>(await ctx.graph(pageRequest("list_files", input.cursor, first)), "list the folder");
+      const body = expectOk<Page<DriveItem>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list the folder");
       const items = body.value ?? [];
       if (items.length === 0) return "This folder is empty.";
-      return items.map((item) => itemLine(item)).join("\n") + nextCursorLine("list_files", ctx, body);
+      return items.map((item) => itemLine(item)).join("\n") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
@@ -100,7 +100,8 @@ export const filesTools = [
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, { query, limit }) {
-      const path = graphPath`/me/drive/root/search(q=${odataString(query)})`;
+      // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
+      const path = graphPath`/me/drive/root/search(q=${odataString(query.replace(/[\u0000-\u001f\u007f?#\\]/g, " "))})`;
       const body = expectOk<Page<DriveItem>>(await ctx.graph({ method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } }), "search your files");
       const items = body.value ?? [];
       if (items.length === 0) return `No files match "${query}".`;

@@ -18,7 +18,7 @@ import {
 import { bodyText, htmlToText, window } from "../format/text";
 import { graphPath, odataString, searchPhrase } from "../path";
 import { base64ToBytes } from "../../lib/encoding";
-import { nextCursorLine, pageRequest } from "./common";
+import { ID_CHARACTERS, nextCursorLine, pageRequest, pathSafe } from "./common";
 import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types";
 
 /**
@@ -49,14 +49,18 @@ const notDotSegment = (value: string) => value !== "." && value !== "..";
 
 /** An id for one path segment; "." and ".." are refused since WHATWG URLs resolve even their encoded forms. */
 export const idOf = (what: string) =>
-  z.string().refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), `expected the ${what} id from a previous call`);
+  z
+    .string()
+    .refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), `expected the ${what} id from a previous call`)
+    .refine(pathSafe, ID_CHARACTERS);
 export const messageIdField = idOf("message");
 
 /** A folder id or well-known name; both are one path segment. */
 export const folderField = z
   .string()
   .trim()
-  .refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), "expected a folder id or well-known name");
+  .refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), "expected a folder id or well-known name")
+  .refine(pathSafe, ID_CHARACTERS);
 
 const wholeNumber = (min: number, max: number, message = `expected a whole number from ${min} to ${max}`) =>
   z.number().refine((value) => Number.isInteger(value) && value >= min && value <= max, message);
@@ -92,11 +96,11 @@ function folderMessagesPath(folder: string | undefined): string {
   return folder ? graphPath`/me/mailFolders/${folder}/messages` : "/me/messages";
 }
 
-async function messagePage(ctx: ToolContext, tool: string, request: GraphRequest, outgoing: boolean, empty: string): Promise<string> {
-  const body = expectOk<Page<MailMessage>>(await ctx.graph(request), "list the messages");
+async function messagePage(ctx: ToolContext, first: GraphRequest, cursor: string | undefined, outgoing: boolean, empty: string): Promise<string> {
+  const body = expectOk<Page<MailMessage>>(await ctx.graph(await pageRequest(ctx, cursor, first)), "list the messages");
   const messages = body.value ?? [];
   if (messages.length === 0) return empty;
-  return messages.map((message) => messageLine(message, outgoing)).join("\n") + nextCursorLine(tool, ctx, body);
+  return messages.map((message) => messageLine(message, outgoing)).join("\n") + (await nextCursorLine(ctx, first, body));
 }
 
 /** A window of `text` with a header line saying which part it is and how to read on. */
@@ -172,7 +176,7 @@ export const mailTools = [
       if (filters.length) query.$filter = filters.join(" and ");
       const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.folder), query };
       const empty = filters.length ? "No messages match." : "No messages in this folder.";
-      return messagePage(ctx, "list_messages", pageRequest("list_messages", input.cursor, first), outgoing, empty);
+      return messagePage(ctx, first, input.cursor, outgoing, empty);
     },
   }),
   defineTool({
@@ -187,7 +191,7 @@ export const mailTools = [
       // Graph sorts $search results newest first itself and refuses $search with $orderby or $filter.
       const query = { $search: searchPhrase(input.query), $select: LIST_SELECT, $top: String(input.limit) };
       const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.folder), query };
-      return messagePage(ctx, "search_messages", pageRequest("search_messages", input.cursor, first), false, `No messages match "${input.query}".`);
+      return messagePage(ctx, first, input.cursor, false, `No messages match "${input.query}".`);
     },
   }),
   defineTool({

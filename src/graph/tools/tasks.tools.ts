@@ -50,10 +50,10 @@ export const tasksTools = [
       const query: Record<string, string> = { $select: TASK_SELECT, $top: String(input.limit) };
       if (!input.includeCompleted) query.$filter = `status ne ${odataString("completed")}`;
       const first = { method: "GET" as const, path: graphPath`/me/todo/lists/${input.listId}/tasks`, query };
-      const body = expectOk<Page<TodoTask>>(await ctx.graph(pageRequest("list_tasks", input.cursor, first)), "list the tasks");
+      const body = expectOk<Page<TodoTask>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list the tasks");
       const tasks = body.value ?? [];
       if (tasks.length === 0) return input.includeCompleted ? "No tasks in this list." : "No open tasks in this list.";
-      return tasks.map(taskLine).join("\n") + nextCursorLine("list_tasks", ctx, body);
+      return tasks.map(taskLine).join("\n") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { graphPath } from "../path";
-import { type Chat, CHAT_SELECT, chatLine, type ChatMessage, messageListText, shortTime } from "../format/teams";
+import { type Chat, chatLine, type ChatMessage, messageListText, shortTime } from "../format/teams";
 import { lines, oneLine } from "../format/text";
 import { cursorField, idField, limitField, nextCursorLine, pageRequest } from "./common";
 import { CREATE, defineTool, expectOk, READ, SEND, ToolError } from "./types";
@@ -45,7 +45,8 @@ export const teamsTools = [
     scopes: ["Team.ReadBasic.All"],
     annotations: READ,
     async run(ctx) {
-      const response = await ctx.graph({ method: "GET", path: "/me/joinedTeams", query: { $select: "id,displayName,description" } });
+      // The joined-teams list takes no query options (user-list-joinedteams), so no $select.
+      const response = await ctx.graph({ method: "GET", path: "/me/joinedTeams" });
       const teams = expectOk<Page<{ id: string; displayName?: string; description?: string | null }>>(response, "list your teams").value ?? [];
       if (teams.length === 0) return "You are not a member of any team.";
       return teams.map((team) => [team.displayName, oneLine(team.description ?? "", 100), `id: ${team.id}`].filter(Boolean).join(" · ")).join("\n");
@@ -77,9 +78,9 @@ export const teamsTools = [
     async run(ctx, input) {
       // Channel message lists take only $top and $expand (no $select); the formatter keeps what matters.
       const first = { method: "GET" as const, path: graphPath`/teams/${input.teamId}/channels/${input.channelId}/messages`, query: { $top: String(input.limit), $expand: "replies" } };
-      const body = expectOk<Page<ChatMessage>>(await ctx.graph(pageRequest("list_channel_messages", input.cursor, first)), "read the channel");
+      const body = expectOk<Page<ChatMessage>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "read the channel");
       const text = messageListText(body.value);
-      return (text || "No messages.") + nextCursorLine("list_channel_messages", ctx, body);
+      return (text || "No messages.") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
@@ -107,11 +108,12 @@ export const teamsTools = [
     scopes: CHAT_READ,
     annotations: READ,
     async run(ctx, input) {
-      const first = { method: "GET" as const, path: "/me/chats", query: { $select: CHAT_SELECT, $expand: "members", $top: String(input.limit) } };
-      const body = expectOk<Page<Chat>>(await ctx.graph(pageRequest("list_chats", input.cursor, first)), "list your chats");
+      // The chat list takes $expand, $top, $filter and $orderby but no $select (chat-list); members come by $expand.
+      const first = { method: "GET" as const, path: "/me/chats", query: { $expand: "members", $top: String(input.limit) } };
+      const body = expectOk<Page<Chat>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list your chats");
       const chats = body.value ?? [];
       if (chats.length === 0) return "No chats.";
-      return chats.map((chat) => chatLine(chat, ctx.user.name)).join("\n") + nextCursorLine("list_chats", ctx, body);
+      return chats.map((chat) => chatLine(chat, ctx.user.name)).join("\n") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({
@@ -126,8 +128,8 @@ export const teamsTools = [
       // Chat message lists take $top, $filter and $orderby but not $select.
       const query = { $top: String(input.limit), $orderby: "createdDateTime desc" };
       const first = { method: "GET" as const, path: graphPath`/chats/${input.chatId}/messages`, query };
-      const body = expectOk<Page<ChatMessage>>(await ctx.graph(pageRequest("list_chat_messages", input.cursor, first)), "read the chat");
-      return (messageListText(body.value) || "No messages.") + nextCursorLine("list_chat_messages", ctx, body);
+      const body = expectOk<Page<ChatMessage>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "read the chat");
+      return (messageListText(body.value) || "No messages.") + (await nextCursorLine(ctx, first, body));
     },
   }),
   defineTool({

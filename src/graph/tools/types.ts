@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { GraphRequest, GraphResponse } from "../client";
+import type { CursorSealer } from "../cursor";
 import type { ToolGroup } from "../tool-groups";
 
 /**
@@ -15,6 +16,10 @@ export interface ToolContext {
   user: { name: string; upn: string };
   /** The user's mailbox time zone (Windows or IANA name), once known. */
   timeZone(): Promise<string>;
+  /** The running tool's name, set by the registration wrapper. */
+  tool: string;
+  /** Seals and opens paging cursors bound to this tenant and user. */
+  cursors: CursorSealer;
 }
 
 export interface ToolAnnotations {
