@@ -9,7 +9,8 @@ import { emulatorControl, kvKeys, refreshAt, signedIn, tenantWithUser, whoami, t
  * MCP clients refresh in parallel (several windows, a retry after a
  * timeout). Parallel refreshes of one grant share one Entra refresh through
  * the user's agent, so they never use up the Entra refresh token and revoke
- * the grant.
+ * the grant; and once Microsoft really refuses the sign-in, no access token
+ * of the grant works, including those issued in a parallel batch.
  */
 const BATCH = 10;
 
@@ -71,6 +72,45 @@ describe("parallel refreshes of one grant", () => {
     expect(later.status).toBe(200);
     expect((await whoami(tenant.slug, (await json<TokenSet>(later)).access_token)).status).toBe(200);
     expect((await entraRefreshes(tenant)).refused).toBe(before.refused);
+  });
+
+  it("after Microsoft revokes the user, no access token of the grant works, including those a parallel batch issued", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    const issued = await settle(await parallelRefreshes(tenant, client.client_id, Array(BATCH).fill(tokens.refresh_token)));
+    expect(issued.length).toBeGreaterThan(0);
+
+    await emulatorControl(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`);
+    const again = await parallelRefreshes(tenant, client.client_id, [tokens.refresh_token, ...issued.map((set) => set.refresh_token)]);
+    for (const response of again) {
+      expect(response.status).toBe(400);
+      expect((await json(response)).error).toBe("invalid_grant");
+    }
+
+    for (const token of [tokens.access_token, ...issued.map((set) => set.access_token)]) {
+      expect((await whoami(tenant.slug, token)).status).toBe(401);
+    }
+    expect(await grantKeys(tenant)).toEqual([]);
+  });
+
+  it("leaves no working access token when Microsoft revokes the user in the middle of a parallel batch", async () => {
+    const tenant = await tenantWithUser();
+    const { client, tokens } = await signedIn(tenant);
+    const batch = parallelRefreshes(tenant, client.client_id, Array(BATCH).fill(tokens.refresh_token));
+    await emulatorControl(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`);
+    const answered: TokenSet[] = [];
+    for (const response of await batch) {
+      // Issued before the revocation reached Entra, or refused after it: never anything else.
+      if (response.status === 200) answered.push(await json<TokenSet>(response));
+      else expect((await json(response)).error).toBe("invalid_grant");
+    }
+
+    // Whatever the interleaving, the next refresh learns of the revocation.
+    const next = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
+    expect(next.status).toBe(400);
+    for (const set of answered) expect((await whoami(tenant.slug, set.access_token)).status).toBe(401);
+    expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(401);
+    expect(await grantKeys(tenant)).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEAD_FOR_MS, DeadGrants, SETTLE_MS } from "../src/agent/dead-grants";
 import { RECENT_RESULT_MS, RefreshGate, refreshTokenKey, type GateTokens } from "../src/agent/refresh-gate";
 
 type Failure = { kind: "user" | "unavailable" };
@@ -6,6 +7,16 @@ const isTokens = (result: GateTokens | Failure): result is GateTokens => "access
 
 function tokens(name: string, now: number): GateTokens {
   return { accessToken: `at-${name}`, refreshToken: `rt-${name}`, expiresAt: Math.floor(now / 1000) + 3600, scope: ["User.Read"] };
+}
+
+function memoryKv() {
+  const map = new Map<string, unknown>();
+  return {
+    map,
+    get: <T>(key: string) => map.get(key) as T | undefined,
+    put: <T>(key: string, value: T) => void map.set(key, value),
+    delete: (key: string) => map.delete(key),
+  };
 }
 
 describe("the refresh gate", () => {
@@ -45,5 +56,25 @@ describe("the refresh gate", () => {
     const key = await refreshTokenKey("1.AR-secret");
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(key).not.toContain("secret");
+  });
+});
+
+describe("dead grants", () => {
+  it("holds the refusal until tokens just issued for the grant have settled, then refuses the grant until it expires", async () => {
+    let now = 5_000_000;
+    const slept: number[] = [];
+    const kv = memoryKv();
+    const dead = new DeadGrants(kv, () => now, async (ms) => void slept.push(ms));
+    dead.issued("g1");
+    now += 1_000;
+    await dead.markDead("g1");
+    expect(slept).toEqual([SETTLE_MS - 1_000]);
+    expect(dead.isDead("g1")).toBe(true);
+    expect(dead.isDead("g2")).toBe(false);
+    await dead.markDead("g2");
+    expect(slept).toHaveLength(1);
+    now += DEAD_FOR_MS;
+    expect(dead.isDead("g1")).toBe(false);
+    expect(kv.map.has("dead-grant:g1")).toBe(false);
   });
 });

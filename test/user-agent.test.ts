@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { getAgentByName } from "agents";
 import { describe, expect, it } from "vitest";
 import { Semaphore, SingleFlight } from "../src/agent/semaphore";
+import { SETTLE_MS } from "../src/agent/dead-grants";
 import { agentName, type AgentAuth, type GrantRefreshOutcome, type UserGraphAgent } from "../src/agent/user-agent";
 import type { GraphResponse } from "../src/graph/client";
 import { tenantWithUser } from "./helpers/oauth-flow";
@@ -100,6 +101,22 @@ describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () =
     // A tool call of the same user uses the refreshed token the agent now keeps.
     const stored = await runInDurableObject(agent as unknown as DurableObjectStub<UserGraphAgent>, (_instance, state) => state.storage.kv.get<{ accessToken: string }>("graph-token"));
     expect(first.ok && stored?.accessToken === first.tokens.accessToken).toBe(true);
+  });
+
+  it("refuses a grant for good once Microsoft refused it, even to a caller still holding the token it had just redeemed", async () => {
+    const { tenant, request, agent } = await grantRequest();
+    const issuedAt = Date.now();
+    const first = (await agent.refreshGrant(request)) as GrantRefreshOutcome;
+    if (!first.ok) throw new Error("the first refresh should work");
+    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`, { method: "POST" });
+
+    const refused = (await agent.refreshGrant({ ...request, refreshToken: first.tokens.refreshToken })) as GrantRefreshOutcome;
+    expect(refused).toEqual({ ok: false, kind: "user" });
+    // Not answered before the tokens issued for this grant had time to be stored, so the revocation that follows finds them.
+    expect(Date.now() - issuedAt).toBeGreaterThanOrEqual(SETTLE_MS - 50);
+    // The first redemption's tokens are still remembered, but this grant gets none of them any more.
+    expect(await agent.refreshGrant(request)).toEqual({ ok: false, kind: "user" });
+    expect(await emulatorRefreshes(tenant)).toEqual({ issued: 1, refused: 1 });
   });
 });
 

@@ -7,6 +7,7 @@ import { isEntraFailure, refreshTokens, type EntraFailure } from "../oauth/entra
 import { refreshScopesFor } from "../oauth/scopes";
 import { openTenantSecret } from "../oauth/tenant-secret";
 import { tenantRegistry } from "../tenancy/registry";
+import { DeadGrants } from "./dead-grants";
 import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
 import { Semaphore, SingleFlight } from "./semaphore";
 
@@ -77,6 +78,7 @@ export class UserGraphAgent extends Agent<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
   readonly #refresh = new SingleFlight<StoredToken | GraphResponse>();
   readonly #gate = new RefreshGate<EntraFailure>();
+  readonly #deadGrants = new DeadGrants(this.ctx.storage.kv);
   /** Storage's token, read once per instance: this object is its only writer. */
   #stored: StoredToken | null | undefined;
 
@@ -110,11 +112,23 @@ export class UserGraphAgent extends Agent<Env> {
     return stored && stored.expiresAt > auth.expiresAt ? stored : auth;
   }
 
-  /** The MCP refresh_token grant's Entra refresh: parallel refreshes of one grant share one redemption. */
+  /**
+   * The MCP refresh_token grant's Entra refresh. A grant this agent saw
+   * Microsoft refuse stays refused, and that refusal is answered only once the
+   * callers it had just given tokens have had time to store them, so the
+   * revocation that follows also removes the access tokens they were issued.
+   */
   async refreshGrant(request: GrantRefresh): Promise<GrantRefreshOutcome> {
     if (agentName(request) !== this.ctx.id.name) return { ok: false, kind: "unavailable" };
+    if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
     const result = await this.#redeem(request, request.refreshToken);
-    return isEntraFailure(result) ? { ok: false, kind: result.kind } : { ok: true, tokens: result };
+    if (!isEntraFailure(result)) {
+      if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
+      this.#deadGrants.issued(request.grantId);
+      return { ok: true, tokens: result };
+    }
+    if (result.kind === "user") await this.#deadGrants.markDead(request.grantId);
+    return { ok: false, kind: result.kind };
   }
 
   /** A new token, or the Graph-shaped failure to answer every waiting call with. */
@@ -169,6 +183,7 @@ export class UserGraphAgent extends Agent<Env> {
   async forget(): Promise<void> {
     this.#stored = null;
     this.#gate.clear();
+    this.#deadGrants.clear();
     await this.ctx.storage.deleteAll();
   }
 }
