@@ -134,6 +134,10 @@ export const controlRoutes = new Hono<EmulatorEnv>()
     app.idTokenFault = input.data.fault;
     return c.body(null, 204);
   })
+  // How many refresh_token requests for this user's tokens issued tokens or were refused.
+  .get("/_emulator/tenants/:tenantId/users/:oid/refreshes", (c) =>
+    c.json(c.get("state").grants.refreshCount(c.req.param("tenantId"), c.req.param("oid"))),
+  )
   // Makes matching authorization codes and/or refresh tokens expired.
   .post("/_emulator/grants/expire", async (c) => {
     const input = await parse(

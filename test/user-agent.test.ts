@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { getAgentByName } from "agents";
 import { describe, expect, it } from "vitest";
 import { Semaphore, SingleFlight } from "../src/agent/semaphore";
-import { agentName, type AgentAuth, type UserGraphAgent } from "../src/agent/user-agent";
+import { SETTLE_MS } from "../src/agent/dead-grants";
+import { agentName, type AgentAuth, type GrantRefreshOutcome, type UserGraphAgent } from "../src/agent/user-agent";
 import type { GraphResponse } from "../src/graph/client";
 import { tenantWithUser } from "./helpers/oauth-flow";
 
@@ -74,6 +75,48 @@ describe("the per-user Graph agent", () => {
     };
     const result = (await (await agentFor(auth)).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });
+  });
+});
+
+describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () => {
+  async function emulatorRefreshes(tenant: Awaited<ReturnType<typeof tenantWithUser>>): Promise<{ issued: number; refused: number }> {
+    const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/refreshes`);
+    return (await response.json()) as { issued: number; refused: number };
+  }
+
+  async function grantRequest() {
+    const tenant = await tenantWithUser();
+    const tokens = await entraTokens(tenant);
+    const request = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, grantedScopes: ["User.Read"], grantId: crypto.randomUUID(), refreshToken: tokens.refresh_token };
+    return { tenant, request, agent: env.USER_AGENT.getByName(agentName(request)) };
+  }
+
+  it("answers a caller still holding the replaced refresh token with the tokens its redemption produced, asking Entra once", async () => {
+    const { tenant, request, agent } = await grantRequest();
+    const first = (await agent.refreshGrant(request)) as GrantRefreshOutcome;
+    const second = (await agent.refreshGrant(request)) as GrantRefreshOutcome;
+    expect(first.ok && second.ok).toBe(true);
+    expect(second).toEqual(first);
+    expect(await emulatorRefreshes(tenant)).toEqual({ issued: 1, refused: 0 });
+    // A tool call of the same user uses the refreshed token the agent now keeps.
+    const stored = await runInDurableObject(agent as unknown as DurableObjectStub<UserGraphAgent>, (_instance, state) => state.storage.kv.get<{ accessToken: string }>("graph-token"));
+    expect(first.ok && stored?.accessToken === first.tokens.accessToken).toBe(true);
+  });
+
+  it("refuses a grant for good once Microsoft refused it, even to a caller still holding the token it had just redeemed", async () => {
+    const { tenant, request, agent } = await grantRequest();
+    const issuedAt = Date.now();
+    const first = (await agent.refreshGrant(request)) as GrantRefreshOutcome;
+    if (!first.ok) throw new Error("the first refresh should work");
+    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`, { method: "POST" });
+
+    const refused = (await agent.refreshGrant({ ...request, refreshToken: first.tokens.refreshToken })) as GrantRefreshOutcome;
+    expect(refused).toEqual({ ok: false, kind: "user" });
+    // Not answered before the tokens issued for this grant had time to be stored, so the revocation that follows finds them.
+    expect(Date.now() - issuedAt).toBeGreaterThanOrEqual(SETTLE_MS - 50);
+    // The first redemption's tokens are still remembered, but this grant gets none of them any more.
+    expect(await agent.refreshGrant(request)).toEqual({ ok: false, kind: "user" });
+    expect(await emulatorRefreshes(tenant)).toEqual({ issued: 1, refused: 1 });
   });
 });
 

@@ -2,7 +2,9 @@
  * Authorization codes and refresh tokens the emulated Entra ID has issued.
  * Codes live 10 minutes and redeem once; refresh tokens rotate on use, the
  * replaced token stays valid for one more redemption (a retry after a lost
- * response), and a user's revocation invalidates all of theirs.
+ * response), and a user's revocation invalidates all of theirs. Every
+ * refresh_token request for a known token is counted per user, so a test can
+ * tell how many refreshes a client really sent.
  */
 export interface AuthorizationCode {
   tenantId: string;
@@ -37,9 +39,27 @@ function randomToken(prefix: string, bytes = 48): string {
   return prefix + btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+export interface RefreshCount {
+  issued: number;
+  refused: number;
+}
+
 export class GrantStore {
   readonly codes = new Map<string, AuthorizationCode>();
   readonly refreshTokens = new Map<string, RefreshGrant>();
+  /** Keyed `<tenantId>.<oid>`. */
+  readonly #refreshCounts = new Map<string, RefreshCount>();
+
+  countRefresh(tenantId: string, oid: string, outcome: keyof RefreshCount): void {
+    const key = `${tenantId.toLowerCase()}.${oid}`;
+    const count = this.#refreshCounts.get(key) ?? { issued: 0, refused: 0 };
+    count[outcome] += 1;
+    this.#refreshCounts.set(key, count);
+  }
+
+  refreshCount(tenantId: string, oid: string): RefreshCount {
+    return { ...(this.#refreshCounts.get(`${tenantId.toLowerCase()}.${oid}`) ?? { issued: 0, refused: 0 }) };
+  }
 
   issueCode(grant: Omit<AuthorizationCode, "expiresAt" | "redeemed">, now = Date.now()): string {
     const code = randomToken("1.A");

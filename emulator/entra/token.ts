@@ -3,6 +3,7 @@ import type { EmulatorEnv, EmulatorServices } from "../context";
 import type { EmulatedApp, EmulatedTenant } from "../state";
 import { authenticateClient } from "./client-auth";
 import { AADSTS, aadstsResponse, type AadstsError } from "./errors";
+import type { RefreshGrant } from "./grants";
 import { issueUserTokens, parseScopes } from "./issue";
 import { unconsentedScopes } from "./permissions";
 
@@ -40,11 +41,18 @@ async function authorizationCodeGrant({ tenant, app, origin, field, services }: 
   return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: grant.scopes, nonce: grant.nonce });
 }
 
-async function refreshTokenGrant({ tenant, app, origin, field, services }: Grant): Promise<AadstsError | object> {
-  const token = field("refresh_token");
+async function refreshTokenGrant(input: Grant): Promise<AadstsError | object> {
+  const token = input.field("refresh_token");
   if (!token) return AADSTS.missingParameter("refresh_token");
-  const grant = services.state.grants.refreshTokens.get(token);
-  if (!grant || grant.tenantId !== tenant.tenantId) return AADSTS.invalidGrant();
+  const { grants } = input.services.state;
+  const grant = grants.refreshTokens.get(token);
+  if (!grant || grant.tenantId !== input.tenant.tenantId) return AADSTS.invalidGrant();
+  const result = await redeemRefreshToken(input, grant);
+  grants.countRefresh(grant.tenantId, grant.oid, isFailure(result) ? "refused" : "issued");
+  return result;
+}
+
+async function redeemRefreshToken({ tenant, app, origin, field, services }: Grant, grant: RefreshGrant): Promise<AadstsError | object> {
   if (grant.clientId !== app.clientId) return AADSTS.clientMismatch();
   if (grant.generation !== services.state.tokenGeneration(grant.tenantId, grant.oid)) return AADSTS.grantRevoked();
   if (grant.expiresAt <= Date.now()) return AADSTS.refreshExpired();

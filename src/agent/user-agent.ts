@@ -3,17 +3,21 @@ import { readConfig } from "../config";
 import type { Env } from "../env";
 import { callGraph, type GraphRequest, type GraphResponse } from "../graph/client";
 import { logEvent } from "../lib/log";
-import { isEntraFailure, refreshTokens } from "../oauth/entra-client";
+import { isEntraFailure, refreshTokens, type EntraFailure } from "../oauth/entra-client";
 import { refreshScopesFor } from "../oauth/scopes";
 import { openTenantSecret } from "../oauth/tenant-secret";
 import { tenantRegistry } from "../tenancy/registry";
+import { DeadGrants } from "./dead-grants";
+import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
 import { Semaphore, SingleFlight } from "./semaphore";
 
 /**
  * One Durable Object per (tenant, user), named `<tenantId>:<tid>.<oid>` from
  * verified claims only. Every Graph call of that user passes through it, so
  * it can cap concurrent calls per mailbox (Outlook allows 4), refresh the
- * user's Graph token once for all callers, and retry throttling.
+ * user's Graph token once for all callers, and retry throttling. The MCP
+ * refresh_token grant refreshes the Entra tokens here too (`refreshGrant`),
+ * so parallel refreshes of one grant share one Entra refresh.
  */
 export interface AgentAuth {
   tenantId: string;
@@ -36,6 +40,14 @@ interface StoredToken {
 export const MAILBOX_CONCURRENCY = 4;
 const REFRESH_MARGIN_SECONDS = 60;
 const TOKEN_KEY = "graph-token";
+
+/** An MCP refresh of grant `grantId`: the Entra refresh token its props hold. */
+export interface GrantRefresh extends Omit<AgentAuth, "accessToken" | "expiresAt" | "refreshToken"> {
+  grantId: string;
+  refreshToken: string;
+}
+
+export type GrantRefreshOutcome = { ok: true; tokens: GateTokens } | { ok: false; kind: EntraFailure["kind"] };
 
 export function agentName(auth: Pick<AgentAuth, "tenantId" | "tid" | "oid">): string {
   return `${auth.tenantId}:${auth.tid}.${auth.oid}`;
@@ -65,6 +77,8 @@ const SIGN_IN_UNAVAILABLE: GraphResponse = {
 export class UserGraphAgent extends Agent<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
   readonly #refresh = new SingleFlight<StoredToken | GraphResponse>();
+  readonly #gate = new RefreshGate<EntraFailure>();
+  readonly #deadGrants = new DeadGrants(this.ctx.storage.kv);
   /** Storage's token, read once per instance: this object is its only writer. */
   #stored: StoredToken | null | undefined;
 
@@ -98,38 +112,78 @@ export class UserGraphAgent extends Agent<Env> {
     return stored && stored.expiresAt > auth.expiresAt ? stored : auth;
   }
 
+  /**
+   * The MCP refresh_token grant's Entra refresh. A grant this agent saw
+   * Microsoft refuse stays refused, and that refusal is answered only once the
+   * callers it had just given tokens have had time to store them, so the
+   * revocation that follows also removes the access tokens they were issued.
+   */
+  async refreshGrant(request: GrantRefresh): Promise<GrantRefreshOutcome> {
+    if (agentName(request) !== this.ctx.id.name) return { ok: false, kind: "unavailable" };
+    if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
+    const result = await this.#redeem(request, request.refreshToken);
+    if (!isEntraFailure(result)) {
+      if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
+      this.#deadGrants.issued(request.grantId);
+      return { ok: true, tokens: result };
+    }
+    if (result.kind === "user") await this.#deadGrants.markDead(request.grantId);
+    return { ok: false, kind: result.kind };
+  }
+
   /** A new token, or the Graph-shaped failure to answer every waiting call with. */
   async #refreshToken(auth: AgentAuth, current: StoredToken): Promise<StoredToken | GraphResponse> {
     const refreshToken = current.refreshToken ?? auth.refreshToken;
     if (!refreshToken) return SIGN_IN_EXPIRED;
+    const result = await this.#redeem(auth, refreshToken);
+    if (!isEntraFailure(result)) return result;
+    if (result.kind === "user") return SIGN_IN_EXPIRED;
+    return result.kind === "tenant" ? ORGANIZATION_APP_REJECTED : SIGN_IN_UNAVAILABLE;
+  }
+
+  /** One Entra redemption per refresh token, shared by tool calls and MCP refreshes alike. */
+  async #redeem(auth: Omit<AgentAuth, "accessToken" | "expiresAt">, refreshToken: string): Promise<GateTokens | EntraFailure> {
+    return this.#gate.run(await refreshTokenKey(refreshToken), () => this.#entraRefresh(auth, refreshToken), (r): r is GateTokens => !isEntraFailure(r));
+  }
+
+  async #entraRefresh(auth: Omit<AgentAuth, "accessToken" | "expiresAt">, refreshToken: string): Promise<GateTokens | EntraFailure> {
     const config = readConfig(this.env);
     const registry = tenantRegistry(this.env.DB);
     const tenant = await registry.findById(auth.tenantId);
-    if (!tenant || tenant.status !== "active") return SIGN_IN_EXPIRED;
+    if (!tenant) return { kind: "user", aadsts: undefined, reason: "The organization no longer exists" };
+    // A suspension is undone by a resume: never a reason to end anyone's grant.
+    if (tenant.status !== "active") return { kind: "unavailable", aadsts: undefined, reason: "The organization is suspended" };
     const result = await refreshTokens(
       { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) },
       refreshToken,
       refreshScopesFor(tenant.policy, auth.grantedScopes),
     );
     if (isEntraFailure(result)) {
-      logEvent("agent_token_refresh_failed", { tenantId: auth.tenantId, kind: result.kind, aadsts: result.aadsts });
-      if (result.kind === "user") return SIGN_IN_EXPIRED;
+      logEvent("entra_refresh_failed", { tenantId: auth.tenantId, kind: result.kind, aadsts: result.aadsts });
       if (result.kind === "tenant") {
-        await registry.addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app while refreshing a user's Graph token (${result.aadsts ?? "no code"}): ${result.reason}`);
-        return ORGANIZATION_APP_REJECTED;
+        await registry.addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app while refreshing a user's token (${result.aadsts ?? "no code"}): ${result.reason}`);
+      } else if (result.kind === "unavailable") {
+        await registry.addAlert(tenant.id, "entra_unavailable", `Entra ID was unavailable while refreshing a user's token: ${result.reason}`);
       }
-      await registry.addAlert(tenant.id, "entra_unavailable", `Entra ID was unavailable while refreshing a user's Graph token: ${result.reason}`);
-      return SIGN_IN_UNAVAILABLE;
+      return result;
     }
-    const token = { accessToken: result.accessToken, refreshToken: result.refreshToken ?? refreshToken, expiresAt: result.expiresAt };
-    this.ctx.storage.kv.put(TOKEN_KEY, token);
-    this.#stored = token;
-    return token;
+    const tokens: GateTokens = {
+      accessToken: result.accessToken,
+      refreshToken: result.refreshToken ?? refreshToken,
+      expiresAt: result.expiresAt,
+      scope: result.scope.length > 0 ? result.scope : auth.grantedScopes,
+    };
+    const stored = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt };
+    this.ctx.storage.kv.put(TOKEN_KEY, stored);
+    this.#stored = stored;
+    return tokens;
   }
 
   /** Offboarding: forget every token and anything else this agent holds. */
   async forget(): Promise<void> {
     this.#stored = null;
+    this.#gate.clear();
+    this.#deadGrants.clear();
     await this.ctx.storage.deleteAll();
   }
 }

@@ -122,7 +122,7 @@ export function classifyFailure(status: number, body: unknown): EntraFailure {
   return { kind: "user", aadsts, reason };
 }
 
-export function isEntraFailure(result: EntraTokens | EntraFailure): result is EntraFailure {
+export function isEntraFailure<T extends object = EntraTokens>(result: T | EntraFailure): result is EntraFailure {
   return "kind" in result;
 }
 

@@ -1,15 +1,14 @@
 import { OAuthError, type TokenExchangeCallbackOptions, type TokenExchangeCallbackResult } from "@cloudflare/workers-oauth-provider";
-import { logEvent } from "../lib/log";
-import { refreshTokens, isEntraFailure } from "./entra-client";
-import { refreshScopesFor } from "./scopes";
+import { agentName, type GrantRefreshOutcome } from "../agent/user-agent";
+import { logError } from "../lib/log";
 import { GrantPropsSchema } from "./props";
-import { openTenantSecret } from "./tenant-secret";
 import type { TenantEnv } from "./tenant-env";
 
 /**
  * Keeps MCP tokens in step with the org's Entra tokens. At code exchange the
  * MCP access token is capped at the Entra token's remaining life; on refresh
- * the Entra token is refreshed with the tenant's own secret first.
+ * the Entra token is refreshed first, by the user's agent, with the tenant's
+ * own secret.
  */
 const EXPIRY_MARGIN_SECONDS = 60;
 /** KV's smallest expiration window, which the provider requires. */
@@ -25,7 +24,7 @@ export async function tokenExchangeCallback(
   options: TokenExchangeCallbackOptions<TenantEnv>,
 ): Promise<TokenExchangeCallbackResult | void> {
   const props = GrantPropsSchema.safeParse(options.props);
-  const { tenant, registry, config } = options.env.TENANT;
+  const { tenant } = options.env.TENANT;
   if (!props.success || props.data.tenantId !== tenant.id) {
     throw new OAuthError("invalid_grant", { description: "This grant does not belong to this organization" });
   }
@@ -36,18 +35,19 @@ export async function tokenExchangeCallback(
 
   const refreshToken = props.data.graph.refreshToken;
   if (!refreshToken) throw new OAuthError("invalid_grant", { description: "Sign in again: Microsoft gave no refresh token" });
-  const app = { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) };
-  const refreshed = await refreshTokens(app, refreshToken, refreshScopesFor(tenant.policy, props.data.grantedScopes));
-  if (isEntraFailure(refreshed)) {
-    logEvent("entra_refresh_failed", { tenantId: tenant.id, kind: refreshed.kind, aadsts: refreshed.aadsts });
+  const { tid, oid, grantedScopes } = props.data;
+  // Through the user's agent, named from the grant's verified claims: parallel
+  // refreshes of this grant then share one Entra refresh.
+  const refreshed = await options.env.USER_AGENT.getByName(agentName({ tenantId: tenant.id, tid, oid }))
+    .refreshGrant({ tenantId: tenant.id, tid, oid, grantedScopes, grantId: options.grantId, refreshToken })
+    .catch((error: unknown): GrantRefreshOutcome => {
+      logError("grant_refresh_failed", error, { tenantId: tenant.id });
+      return { ok: false, kind: "unavailable" };
+    });
+  if (!refreshed.ok) {
     if (refreshed.kind === "user") {
       // The user's Microsoft grant is gone for good: revoke ours so the client re-authorizes.
       throw new OAuthError("invalid_grant", { description: "Microsoft sign-in expired or was revoked; sign in again" });
-    }
-    if (refreshed.kind === "tenant") {
-      await registry.addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app while refreshing a user's token (${refreshed.aadsts ?? "no code"}): ${refreshed.reason}`);
-    } else {
-      await registry.addAlert(tenant.id, "entra_unavailable", `Entra ID was unavailable while refreshing a user's token: ${refreshed.reason}`);
     }
     throw new OAuthError("temporarily_unavailable", {
       description: refreshed.kind === "tenant"
@@ -57,14 +57,11 @@ export async function tokenExchangeCallback(
       headers: { "retry-after": "30" },
     });
   }
+  const { tokens } = refreshed;
   const newProps = {
     ...props.data,
-    graph: {
-      accessToken: refreshed.accessToken,
-      refreshToken: refreshed.refreshToken ?? refreshToken,
-      expiresAt: refreshed.expiresAt,
-    },
-    grantedScopes: refreshed.scope.length > 0 ? refreshed.scope : props.data.grantedScopes,
+    graph: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
+    grantedScopes: tokens.scope,
   };
-  return { newProps, accessTokenTTL: accessTokenTtl(refreshed.expiresAt) };
+  return { newProps, accessTokenTTL: accessTokenTtl(tokens.expiresAt) };
 }

@@ -137,6 +137,9 @@ describe("emulated Entra ID v2.0", () => {
     expect((await refresh(first.refresh_token ?? "")).status).toBe(200);
     expect((await refresh(first.refresh_token ?? "")).status).toBe(400);
     expect((await refresh(second.body.refresh_token ?? "")).status).toBe(200);
+    // The control API counts what a client really sent: 3 refreshes issued tokens, 1 was refused.
+    const counted = await control(`/tenants/${app.tenantId}/users/${app.user.oid}/refreshes`, undefined, "GET");
+    expect(await counted.json()).toEqual({ issued: 3, refused: 1 });
   });
 
   it("answers 50173 after the user's sessions are revoked and 700082 for an expired refresh token", async () => {
