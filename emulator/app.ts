@@ -13,11 +13,11 @@ import { EmulatorState } from "./state";
  * `/<tenant>/…`, Graph under `/v1.0`, and its own control API under
  * `/_emulator`. Web APIs only, so it runs under Node or any fetch runtime.
  */
-export function createEmulatorApp(state = new EmulatorState()) {
+export function createEmulatorApp(state = new EmulatorState(), options: { seedDay?: number } = {}) {
   const services: EmulatorServices = {
     state,
     keys: new SigningKeys(),
-    graph: new GraphStore(),
+    graph: new GraphStore(options.seedDay),
     faults: new FaultInjector(),
     dispatch: async (request) => app.fetch(request),
   };

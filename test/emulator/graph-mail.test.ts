@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { folderId, seedMailbox } from "../../emulator/graph/seed/mail";
 import { control, EMULATOR, graph, graphToken, signedInUser } from "../helpers/emulator";
+import { SEED_DAY_MS } from "../helpers/seed-date";
 
 /** Emulated Graph mail: folders, messages, actions, sendMail, attachments, scopes and isolation. */
 interface Recipient {
@@ -457,7 +458,7 @@ describe("emulated Graph mail: scopes and isolation", () => {
 describe("seeded mailboxes, for owners whose draw once lacked something", () => {
   const seeded = (n: number) => {
     const oid = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-    const store = seedMailbox("tenant", { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" });
+    const store = seedMailbox("tenant", { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" }, SEED_DAY_MS);
     return { store, messages: [...store.messages.values()] };
   };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedTodo } from "../../emulator/graph/seed/todo";
 import { graph, graphToken, signedInUser } from "../helpers/emulator";
+import { SEED_DAY_MS } from "../helpers/seed-date";
 
 interface TaskList {
   id: string;
@@ -138,7 +139,7 @@ describe("seeded To Do lists", () => {
   it("always have done and open tasks in a list of several, whatever the seed", () => {
     for (let i = 0; i < 300; i++) {
       const oid = crypto.randomUUID();
-      const store = seedTodo(crypto.randomUUID(), { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` });
+      const store = seedTodo(crypto.randomUUID(), { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` }, SEED_DAY_MS);
       for (const taskList of store.lists.values()) {
         const tasks = [...taskList.tasks.values()];
         if (tasks.length < 2) continue;

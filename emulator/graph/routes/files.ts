@@ -68,7 +68,7 @@ export function searchTerm(action: string): string | undefined {
 
 function driveOf(c: Context<GraphEnv>): DriveStore {
   const { tenant, user } = c.get("caller");
-  return c.get("graph").forUser("files", tenant.tenantId, user, (owner) => seedDrive(tenant.tenantId, owner));
+  return c.get("graph").forUser("files", tenant.tenantId, user, (owner, day) => seedDrive(tenant.tenantId, owner, day));
 }
 
 /** Resolves the request's drive address to the drive or an item of the caller's own drive. */

@@ -81,9 +81,14 @@ export function baseEvent(id: string, iCalUId: string, createdAt: number, organi
   };
 }
 
-export function seedCalendar(tenantId: string, user: EmulatedUser): CalendarStore {
-  const random = seededRandom(`calendar:${tenantId}:${user.oid}`);
-  const now = Date.now();
+/**
+ * A user's calendar around `seedDay` (UTC midnight of the seed date): history
+ * is stamped before it. Draws are keyed by the user's oid alone, so a user
+ * with a fixed oid gets the same calendar in every tenant and on every seed date.
+ */
+export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: number): CalendarStore {
+  const random = seededRandom(`calendar:${user.oid}`);
+  const now = seedDay;
   const today = Math.floor(now / DAY_MS);
   const me = ownerAddress(user);
   const { colleagues, partners } = peopleFor(me.address.split("@")[1] ?? "example.com");

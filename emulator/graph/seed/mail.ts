@@ -147,13 +147,14 @@ interface Thread {
   long: boolean;
 }
 
-export function seedMailbox(tenantId: string, owner: EmulatedUser): MailStore {
+/** A mailbox whose history ends just before `seedDay` (UTC midnight of the seed date); draws keyed by the owner's oid. */
+export function seedMailbox(tenantId: string, owner: EmulatedUser, seedDay: number): MailStore {
   const store = emptyMailbox(tenantId, owner);
   const random = seededRandom(`mail:${owner.oid}`);
   const me: Person = { name: owner.displayName, address: owner.mail };
   const domain = owner.mail.split("@")[1] ?? "example.com";
   const people = [...externalPeople(random, 28), ...colleagues(random, domain, 12)];
-  const base = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const base = seedDay;
   let index = 0;
   let longBodies = 0;
   let threads = 0;

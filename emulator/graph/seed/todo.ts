@@ -110,9 +110,10 @@ function showBothStates(tasks: TaskRecord[]): void {
   }
 }
 
-export function seedTodo(tenantId: string, user: EmulatedUser): TodoStore {
-  const random = seededRandom(`todo:${tenantId}:${user.oid}`);
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+/** To Do lists around `seedDay`: created and modified before it, due dates on either side; draws keyed by the owner's oid. */
+export function seedTodo(tenantId: string, user: EmulatedUser, seedDay: number): TodoStore {
+  const random = seededRandom(`todo:${user.oid}`);
+  const today = seedDay;
   const lists = new Map<string, TaskListRecord>();
   LISTS.forEach((spec, listIndex) => {
     const listId = opaqueId(`todo-list:${tenantId}:${user.oid}:${listIndex}`);
@@ -120,7 +121,7 @@ export function seedTodo(tenantId: string, user: EmulatedUser): TodoStore {
     spec.titles.forEach((title, taskIndex) => {
       const id = opaqueId(`todo-task:${tenantId}:${user.oid}:${listIndex}:${taskIndex}`);
       const created = today - Math.floor((5 + random() * 60) * DAY_MS) + Math.floor(random() * DAY_MS);
-      const modified = Math.min(Date.now(), created + Math.floor(random() * 10 * DAY_MS));
+      const modified = Math.min(today, created + Math.floor(random() * 10 * DAY_MS));
       const status = random() < 0.3 ? "completed" : pick(random, ["notStarted", "notStarted", "inProgress", "waitingOnOthers", "deferred"] as const);
       const task: TaskRecord = {
         id,
