@@ -1,5 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
+import { historyEnd } from "./day";
 import { DAY_MS, formatWall, fromWall, resolveZone } from "../timezones";
 import {
   type AttendeeRecord,
@@ -82,14 +83,14 @@ export function baseEvent(id: string, iCalUId: string, createdAt: number, organi
 }
 
 /**
- * A user's calendar around `seedDay` (UTC midnight of the seed date): history
- * is stamped before it. Draws are keyed by the user's oid alone, so a user
+ * A user's calendar: events around `seedDay` (UTC midnight of the seed date);
+ * created, modified and response stamps before `historyEnd`. Draws are keyed by the user's oid alone, so a user
  * with a fixed oid gets the same calendar in every tenant and on every seed date.
  */
 export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: number): CalendarStore {
   const random = seededRandom(`calendar:${user.oid}`);
-  const now = seedDay;
-  const today = Math.floor(now / DAY_MS);
+  const now = historyEnd(seedDay);
+  const today = Math.floor(seedDay / DAY_MS);
   const me = ownerAddress(user);
   const { colleagues, partners } = peopleFor(me.address.split("@")[1] ?? "example.com");
   const ownZone = user.timeZone && resolveZone(user.timeZone) ? user.timeZone : "UTC";

@@ -1,15 +1,23 @@
 /**
  * @module
- * The seed date: the day all seeded content (mail, events, files, tasks,
- * contacts, Teams messages) is laid out around. Seeded history ends at the
- * seed date's UTC midnight; what happens during a run (sent mail, new events,
- * modification stamps, token lifetimes) keeps the real clock.
+ * The seed date: the day seeded content is laid out around. What is
+ * scheduled (events and their series, task due dates) sits around the seed
+ * date; what has happened (received and sent mail, Teams posts, created and
+ * modified stamps, responses) ends at the seed date's UTC midnight, or today's
+ * if that is earlier, since Graph never reports history after the present.
+ * What happens during a run (sent mail, new events, modification stamps,
+ * token lifetimes) keeps the real clock.
  */
 export const DAY_MS = 86_400_000;
 
 /** UTC midnight of the day `at` (epoch ms) falls on. */
 export function utcMidnight(at: number): number {
   return Math.floor(at / DAY_MS) * DAY_MS;
+}
+
+/** Where seeded history ends: the seed day, or today's UTC midnight if that is earlier. */
+export function historyEnd(seedDay: number, now = Date.now()): number {
+  return Math.min(seedDay, utcMidnight(now));
 }
 
 /** `YYYY-MM-DD` → its UTC midnight (epoch ms); undefined unless it is a real calendar date. */

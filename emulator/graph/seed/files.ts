@@ -1,5 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { seededId, seededRandom } from "../random";
+import { historyEnd } from "./day";
 import { contentContext, FILES, FOLDERS, isText, mimeTypeOf } from "./files-content";
 
 /**
@@ -53,11 +54,11 @@ function driveIdFor(seed: string): string {
   return `b!${Array.from({ length: 64 }, () => alphabet[Math.floor(random() * alphabet.length)]).join("")}`;
 }
 
-/** A drive whose items were created and modified before `seedDay`; draws keyed by the owner's oid, ids by tenant and oid. */
+/** A drive whose items were created and modified before `historyEnd(seedDay)`; draws keyed by the owner's oid, ids by tenant and oid. */
 export function seedDrive(tenantId: string, user: EmulatedUser, seedDay: number): DriveStore {
   const seed = `${tenantId}:${user.oid}`;
   const random = seededRandom(`files:${user.oid}`);
-  const today = seedDay;
+  const today = historyEnd(seedDay);
   const created = today - 400 * DAY_MS;
   const slug = (user.userPrincipalName.split("@")[1] ?? "tenant").split(".")[0]?.replace(/[^a-z0-9]/gi, "").toLowerCase() || "tenant";
   const store: DriveStore = {

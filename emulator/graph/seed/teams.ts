@@ -1,5 +1,6 @@
 import type { EmulatedTenant, EmulatedUser } from "../../state";
 import { pick, seededId, seededRandom } from "../random";
+import { historyEnd } from "./day";
 import { channelPost, chatLine, GENERAL_TOPICS, GROUP_CHATS, memberRule, replyText, TEAM_SPECS } from "./teams-content";
 
 /**
@@ -66,8 +67,8 @@ export interface TeamsStore {
   /** `<teamId>|<channelId>` or `<chatId>` → top-level messages, oldest first. */
   threads: Map<string, MessageRecord[]>;
   meetings: Map<string, { organizerId: string; resource: Record<string, unknown> }>;
-  /** UTC midnight of the seed date: seeded messages end before it. */
-  seedDay: number;
+  /** Where seeded history ends (`historyEnd` of the seed date): seeded messages and stamps are before it. */
+  historyEnd: number;
   /** Channel or group chat id → a key naming it by position, so its seeded messages do not depend on the tenant's id. */
   seedKeys: Map<string, string>;
 }
@@ -80,7 +81,8 @@ function hex(seed: string, length = 32): string {
 }
 
 export function seedTeams(tenantId: string, seedDay: number): TeamsStore {
-  const created = new Date(seedDay - 500 * DAY_MS).toISOString();
+  const end = historyEnd(seedDay);
+  const created = new Date(end - 500 * DAY_MS).toISOString();
   const seedKeys = new Map<string, string>();
   const teams = TEAM_SPECS.map((spec, t): TeamRecord => {
     const general = { displayName: "General", description: `${spec.displayName} — general discussion.`, topics: GENERAL_TOPICS };
@@ -105,7 +107,7 @@ export function seedTeams(tenantId: string, seedDay: number): TeamsStore {
     const id = keyed(seedKeys, spec.chatType === "meeting" ? `19:meeting_${btoa(hex(`meeting:${tenantId}:${g}`, 36)).slice(0, 48)}@thread.v2` : `19:${hex(`chat:${tenantId}:${g}`)}@thread.v2`, `chat:${g}`);
     chats.set(id, { id, topic: spec.topic, chatType: spec.chatType, createdDateTime: created, lastUpdatedDateTime: created, includes: memberRule(spec.members), minMembers: 2 });
   });
-  return { tenantId, teams, chats, threads: new Map(), meetings: new Map(), seedDay, seedKeys };
+  return { tenantId, teams, chats, threads: new Map(), meetings: new Map(), historyEnd: end, seedKeys };
 }
 
 function keyed(keys: Map<string, string>, id: string, key: string): string {
@@ -115,7 +117,7 @@ function keyed(keys: Map<string, string>, id: string, key: string): string {
 
 /** 1:1 chats between each user and the first user, and between neighbours. */
 export function syncOneOnOneChats(store: TeamsStore, users: readonly EmulatedUser[]): void {
-  const created = new Date(store.seedDay - 200 * DAY_MS).toISOString();
+  const created = new Date(store.historyEnd - 200 * DAY_MS).toISOString();
   users.forEach((user, index) => {
     for (const other of [users[0], users[index - 1]]) {
       if (!other || other.oid === user.oid) continue;
@@ -136,10 +138,10 @@ export function identity(user: EmulatedUser): Identity {
   return { id: user.oid, displayName: user.displayName };
 }
 
-/** Unique, increasing epoch-millisecond ids as Teams uses, spread over the weeks before the seed date. */
-function timeline(random: () => number, count: number, days: number, seedDay: number): number[] {
-  // Ends 13 hours before the seed date so seeded replies (up to ~12h later) are before it too.
-  const end = seedDay - 13 * 3_600_000;
+/** Unique, increasing epoch-millisecond ids as Teams uses, spread over the weeks before `end`. */
+function timeline(random: () => number, count: number, days: number, historyEnd: number): number[] {
+  // Ends 13 hours early so seeded replies (up to ~12h later) are before the end of history too.
+  const end = historyEnd - 13 * 3_600_000;
   return Array.from({ length: count }, () => end - Math.floor(random() * days * DAY_MS)).sort((a, b) => a - b).map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
 }
 
@@ -157,7 +159,7 @@ export function seedChannelThread(store: TeamsStore, channelId: string, authors:
   const random = threadRandom(store, channelId);
   if (authors.length === 0) return [];
   // 21–40 posts: more than Graph's default page of 20, so a busy channel always has a second page.
-  const posts = timeline(random, 21 + Math.floor(random() * 20), 30, store.seedDay).map((at) => {
+  const posts = timeline(random, 21 + Math.floor(random() * 20), 30, store.historyEnd).map((at) => {
     const author = pick(random, authors);
     const others = authors.filter((user) => user.oid !== author.oid);
     const mentioned = others.length > 0 && random() < 0.15 ? pick(random, others) : undefined;
@@ -187,7 +189,7 @@ export function seedChannelThread(store: TeamsStore, channelId: string, authors:
 export function seedChatThread(store: TeamsStore, chatId: string, authors: readonly EmulatedUser[]): MessageRecord[] {
   const random = threadRandom(store, chatId);
   if (authors.length === 0) return [];
-  return timeline(random, 8 + Math.floor(random() * 13), 14, store.seedDay).map((at) => message(at, pick(random, authors), chatLine(random), null));
+  return timeline(random, 8 + Math.floor(random() * 13), 14, store.historyEnd).map((at) => message(at, pick(random, authors), chatLine(random), null));
 }
 
 /** The thread for `key`, seeded on first access. */
