@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { graphToken } from "./helpers/emulator";
+import { graphToken, TEST_OIDS } from "./helpers/emulator";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 
 /** Calendar tools through /mcp against the emulator's Graph calendar. */
@@ -38,7 +38,7 @@ async function berlinUser(options: { policy?: Record<string, unknown> } = {}): P
 
 async function colleague(user: User, displayName: string) {
   const local = displayName.toLowerCase().replace(/\s+/g, ".");
-  return upsertEntraUser(user, { oid: crypto.randomUUID(), userPrincipalName: `${local}@${user.tenant.slug}.example`, displayName, timeZone: "W. Europe Standard Time" });
+  return upsertEntraUser(user, { oid: TEST_OIDS.sam, userPrincipalName: `${local}@${user.tenant.slug}.example`, displayName, timeZone: "W. Europe Standard Time" });
 }
 
 async function create(user: User, args: Record<string, unknown>): Promise<string> {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { Browser, formBody, hiddenField } from "./browser";
+import { TEST_OIDS } from "./emulator";
 import { call, createTenant, tenantUrl, uniqueSlug } from "./gateway";
 
 /** A tenant whose Entra app (on the emulator) accepts the gateway's callback, with one user. */
@@ -13,7 +14,7 @@ export async function tenantWithUser(overrides: Record<string, unknown> = {}) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri] }),
   });
-  const user = { oid: crypto.randomUUID(), userPrincipalName: `dana@${slug}.example`, displayName: "Dana Whitfield" };
+  const user = { oid: TEST_OIDS.dana, userPrincipalName: `dana@${slug}.example`, displayName: "Dana Whitfield" };
   await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${entraTenantId}/users`, {
     method: "POST",
     headers: { "content-type": "application/json" },
