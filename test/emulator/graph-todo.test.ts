@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedTodo } from "../../emulator/graph/seed/todo";
 import { graph, graphToken, signedInUser } from "../helpers/emulator";
-import { SEED_DAY_MS } from "../helpers/seed-date";
+import { SEED_DAY_MS, writeDay } from "../helpers/seed-date";
 
 interface TaskList {
   id: string;
@@ -75,11 +75,11 @@ describe("emulated Graph To Do", () => {
     const { token } = await signedInUser(["Tasks.ReadWrite"]);
     const { id: listId } = await defaultList(token);
     const created = await graph(token, `/me/todo/lists/${listId}/tasks`, {
-      json: { title: "Send the venue deposit", importance: "high", dueDateTime: { dateTime: "2030-03-01T17:00:00", timeZone: "UTC" }, body: { content: "Ask for the invoice", contentType: "text" }, categories: ["Blue category"] },
+      json: { title: "Send the venue deposit", importance: "high", dueDateTime: { dateTime: `${writeDay(4)}T17:00:00`, timeZone: "UTC" }, body: { content: "Ask for the invoice", contentType: "text" }, categories: ["Blue category"] },
     });
     expect(created.status).toBe(201);
     const task = (await created.json()) as Task;
-    expect(task).toMatchObject({ title: "Send the venue deposit", status: "notStarted", importance: "high", dueDateTime: { dateTime: "2030-03-01T17:00:00.0000000", timeZone: "UTC" }, categories: ["Blue category"] });
+    expect(task).toMatchObject({ title: "Send the venue deposit", status: "notStarted", importance: "high", dueDateTime: { dateTime: `${writeDay(4)}T17:00:00.0000000`, timeZone: "UTC" }, categories: ["Blue category"] });
     expect(task.completedDateTime).toBeUndefined();
     const done = await graph(token, `/me/todo/lists/${listId}/tasks/${task.id}`, { method: "PATCH", json: { status: "completed" } });
     expect(done.status).toBe(200);
