@@ -68,3 +68,8 @@ export function wallTime(zone: string, instant: string): string {
 export function pattern(strings: TemplateStringsArray, ...days: string[]): RegExp {
   return new RegExp(String.raw({ raw: strings.raw }, ...days));
 }
+
+/** The date `days` from today (UTC), for what is judged against the real clock, such as a secret's expiry. */
+export function daysFromToday(days: number): string {
+  return new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+}
