@@ -1,7 +1,7 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
-import { historyEnd } from "./day";
 import { DAY_MS, formatWall, fromWall, resolveZone } from "../timezones";
+import { historyEnd } from "./day";
 import {
   type AttendeeRecord,
   type CalendarStore,
@@ -84,8 +84,9 @@ export function baseEvent(id: string, iCalUId: string, createdAt: number, organi
 
 /**
  * A user's calendar: events around `seedDay` (UTC midnight of the seed date);
- * created, modified and response stamps before `historyEnd`. Draws are keyed by the user's oid alone, so a user
- * with a fixed oid gets the same calendar in every tenant and on every seed date.
+ * created, modified and response stamps before `historyEnd(seedDay)`. Draws
+ * are keyed by the user's oid alone, so a user with a fixed oid gets the same
+ * calendar in every tenant and on every seed date.
  */
 export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: number): CalendarStore {
   const random = seededRandom(`calendar:${user.oid}`);

@@ -8,7 +8,7 @@
  * What happens during a run (sent mail, new events, modification stamps,
  * token lifetimes) keeps the real clock.
  */
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** UTC midnight of the day `at` (epoch ms) falls on. */
 export function utcMidnight(at: number): number {
