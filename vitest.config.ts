@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { experimental_readRawConfig } from "wrangler";
@@ -19,11 +19,13 @@ function configWithoutDevVars(source: string): string {
     main: absolute(rawConfig.main),
     d1_databases: rawConfig.d1_databases?.map((db: { migrations_dir?: string }) => ({ ...db, migrations_dir: absolute(db.migrations_dir) })),
   };
-  const dir = resolve(".wrangler", "test-config");
-  rmSync(dir, { recursive: true, force: true });
+  const dir = resolve(base, ".wrangler", "test-config");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "wrangler.json");
-  writeFileSync(path, JSON.stringify(config, null, 2));
+  // Written aside and renamed, so a run starting alongside never reads half a file.
+  const written = `${path}.${process.pid}`;
+  writeFileSync(written, JSON.stringify(config, null, 2));
+  renameSync(written, path);
   return path;
 }
 
