@@ -73,3 +73,8 @@ export function pattern(strings: TemplateStringsArray, ...days: string[]): RegEx
 export function daysFromToday(days: number): string {
   return new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 }
+
+/** The date `offsetDays` from where seeded history (mail, posts) ends: the seed date, or today if that is earlier. */
+export function historyDay(offsetDays: number): string {
+  return addDays(new Date(Math.min(SEED_DAY_MS, Date.now())).toISOString().slice(0, 10), offsetDays);
+}
