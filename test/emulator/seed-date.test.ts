@@ -5,7 +5,7 @@ import { addDays, daysFromToday, SEED_DATE, SEED_DAY_MS, seedInstant } from "../
 
 /** The emulator's seed date: where seeded content lies, and that a fixed oid gets the same content anywhere. */
 interface Listed {
-  value: { id: string; subject: string; type?: string; receivedDateTime?: string; start?: { dateTime: string } }[];
+  value: { id: string; subject: string; displayName?: string; type?: string; receivedDateTime?: string; start?: { dateTime: string } }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -67,14 +67,17 @@ describe("the emulator's seed date", () => {
     expect(received).toBeGreaterThan(end - 7 * DAY_MS);
   });
 
-  it("gives a fixed oid the same mailbox and calendar in every tenant, under ids of that tenant", async () => {
-    const [a, b] = [await seededUser(["Mail.Read", "Calendars.Read"]), await seededUser(["Mail.Read", "Calendars.Read"])];
+  it("gives a fixed oid the same mailbox, calendar and people in every tenant, under ids of that tenant", async () => {
+    const scopes = ["Mail.Read", "Calendars.Read", "People.Read"];
+    const [a, b] = [await seededUser(scopes), await seededUser(scopes)];
     const mail = async (token: string) => (await listed(token, "/me/messages?$top=50&$select=subject,receivedDateTime")).value;
     const events = async (token: string) => (await listed(token, "/me/events?$top=100&$select=subject,start")).value;
     const [mailA, mailB, eventsA, eventsB] = [await mail(a.token), await mail(b.token), await events(a.token), await events(b.token)];
     const shape = (items: Listed["value"]) => items.map((item) => [item.subject, item.receivedDateTime ?? item.start?.dateTime]);
     expect(shape(mailB)).toEqual(shape(mailA));
     expect(shape(eventsB)).toEqual(shape(eventsA));
+    const people = async (token: string) => (await listed(token, "/me/people?$top=100&$select=displayName")).value.map((person) => person.displayName);
+    expect(await people(b.token)).toEqual(await people(a.token));
     const idsOfA = new Set([...mailA, ...eventsA].map((item) => item.id));
     expect([...mailB, ...eventsB].some((item) => idsOfA.has(item.id))).toBe(false);
     const foreign = await graph(b.token, `/me/messages/${encodeURIComponent(mailA[0]?.id ?? "")}`);
