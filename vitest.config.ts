@@ -1,5 +1,33 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { experimental_readRawConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
+
+/**
+ * wrangler.toml as JSON in a directory of its own (under the git-ignored
+ * .wrangler/), with its paths made absolute. Wrangler loads `.dev.vars` (or
+ * `.env`) from beside the configuration file, so pointing the test pool here
+ * keeps a developer's local variables (SIGNUP_INVITE_TOKEN, …) out of tests.
+ */
+function configWithoutDevVars(source: string): string {
+  const { rawConfig, userConfigPath } = experimental_readRawConfig({ config: source });
+  const base = dirname(userConfigPath ?? resolve(source));
+  const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(base, path));
+  const config = {
+    ...rawConfig,
+    main: absolute(rawConfig.main),
+    d1_databases: rawConfig.d1_databases?.map((db: { migrations_dir?: string }) => ({ ...db, migrations_dir: absolute(db.migrations_dir) })),
+  };
+  const dir = resolve(base, ".wrangler", "test-config");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "wrangler.json");
+  // Written aside and renamed, so a run starting alongside never reads half a file.
+  const written = `${path}.${process.pid}`;
+  writeFileSync(written, JSON.stringify(config, null, 2));
+  renameSync(written, path);
+  return path;
+}
 
 /**
  * Tests run inside workerd with the real local D1/KV from wrangler.toml.
@@ -11,10 +39,10 @@ export default defineConfig({
     cloudflareTest(async ({ inject }) => {
       const emulatorUrl = inject("emulatorUrl");
       return {
-        wrangler: { configPath: "./wrangler.toml" },
+        wrangler: { configPath: configWithoutDevVars("./wrangler.toml") },
         miniflare: {
-          // Every setting is explicit, so a developer's generated .dev.vars
-          // (which wrangler would also load) cannot change what tests see.
+          // Every setting is explicit; with the configuration above, nothing
+          // from a developer's .dev.vars or .env reaches the tests either.
           bindings: {
             TEST_MIGRATIONS: await readD1Migrations("./migrations"),
             BASE_DOMAIN: "mcp.example.com",

@@ -16,11 +16,11 @@ import { EmulatorState } from "./state";
  * file content to under `/_download`, and its own control API under
  * `/_emulator`. Web APIs only, so it runs under Node or any fetch runtime.
  */
-export function createEmulatorApp(state = new EmulatorState()) {
+export function createEmulatorApp(state = new EmulatorState(), options: { seedDay?: number } = {}) {
   const services: EmulatorServices = {
     state,
     keys: new SigningKeys(),
-    graph: new GraphStore(),
+    graph: new GraphStore(options.seedDay),
     faults: new FaultInjector(),
     downloads: new DownloadLinks(),
     dispatch: async (request) => app.fetch(request),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EmulatorEnv } from "./context";
 import { mintGraphToken } from "./graph/auth";
 import { FAULT_STATUSES } from "./graph/faults";
+import { formatSeedDate } from "./graph/seed/day";
 
 /**
  * The emulator's own control API, under /_emulator: not part of Microsoft's
@@ -148,4 +149,6 @@ export const controlRoutes = new Hono<EmulatorEnv>()
     return c.json({ expired: c.get("state").grants.expire(input.data) });
   })
   .post("/_emulator/keys/rotate", async (c) => c.json({ kid: await c.get("keys").rotate() }))
+  // The day seeded content is laid out around, so tests derive their windows from it.
+  .get("/_emulator/seed", (c) => c.json({ seedDate: formatSeedDate(c.get("graph").seedDay) }))
   .get("/_emulator/health", (c) => c.json({ status: "ok", tenants: c.get("state").tenants.size }));

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { request as httpsRequest } from "node:https";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { startEmulator } from "../emulator/node-server";
+import { seedDateFromEnv, startEmulator } from "../emulator/node-server";
 import { DEMO } from "../emulator/seed";
 import { ensureDevCertificate } from "./dev-tls";
 
@@ -126,7 +126,7 @@ ensureDevVars();
 applyMigrations();
 const tls = await ensureDevCertificate([`${DEMO_SLUG}.localhost`]);
 const ca = readFileSync(tls.ca, "utf8");
-const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback` });
+const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback`, seedDate: seedDateFromEnv() });
 const wrangler = spawn("wrangler", [
   "dev",
   "--port", String(GATEWAY_PORT),

@@ -12,6 +12,7 @@ declare global {
 declare module "vitest" {
   export interface ProvidedContext {
     emulatorUrl: string;
+    seedDate: string;
     benchCollectorUrl: string;
   }
 }

@@ -1,15 +1,22 @@
 import type { TestProject } from "vitest/node";
-import { startEmulator } from "../emulator/node-server";
+import { seedDateFromEnv, startEmulator } from "../emulator/node-server";
 
-/** Starts the Microsoft 365 emulator over real HTTP for the whole test run. */
+/**
+ * Starts the Microsoft 365 emulator over real HTTP for the whole test run.
+ * `EMULATOR_SEED_DATE=YYYY-MM-DD` moves its seeded content to another day;
+ * tests read that day (`seedDate`) and derive every window from it.
+ */
 export default async function setup(project: TestProject) {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ seedDate: seedDateFromEnv() });
+  const seed = (await (await fetch(`${emulator.url}/_emulator/seed`)).json()) as { seedDate: string };
   project.provide("emulatorUrl", emulator.url);
+  project.provide("seedDate", seed.seedDate);
   return () => emulator.close();
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     emulatorUrl: string;
+    seedDate: string;
   }
 }

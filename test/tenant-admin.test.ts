@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { openSecret } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
 import { call, createTenant, json, tenantUrl } from "./helpers/gateway";
+import { daysFromToday } from "./helpers/seed-date";
 import {
   addAlert,
   adminCall,
@@ -118,15 +119,16 @@ describe("PUT /api/admin/client-secret", () => {
     expect(registered.status).toBe(201);
     const before = await tenantRow(tenant.tenant.id);
 
+    const expiry = daysFromToday(730);
     const response = await adminCall(tenant.tenant.slug, "/client-secret", tenant.adminKey, {
       method: "PUT",
-      json: { clientSecret: newSecret, clientSecretExpiresAt: "2099-12-31" },
+      json: { clientSecret: newSecret, clientSecretExpiresAt: expiry },
     });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).not.toContain(newSecret);
     expect(JSON.parse(text)).toEqual({
-      clientSecret: { hint: `${newSecret.slice(0, 3)}…`, expiresAt: "2099-12-31T00:00:00.000Z" },
+      clientSecret: { hint: `${newSecret.slice(0, 3)}…`, expiresAt: `${expiry}T00:00:00.000Z` },
       credentialsVerified: true,
     });
 

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { TEST_OIDS } from "./helpers/emulator";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 
 /** Contacts, people and directory tools through /mcp against the emulator. */
@@ -12,7 +13,7 @@ function idIn(line: string | undefined): string {
 }
 
 async function addColleague(user: Awaited<ReturnType<typeof connectedUser>>, displayName: string, upnLocal: string) {
-  const colleague = { oid: crypto.randomUUID(), userPrincipalName: `${upnLocal}@${user.tenant.slug}.example`, displayName, jobTitle: "Buyer" };
+  const colleague = { oid: TEST_OIDS.sam, userPrincipalName: `${upnLocal}@${user.tenant.slug}.example`, displayName, jobTitle: "Buyer" };
   const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -4,6 +4,7 @@ import { MAX_ATTEMPTS } from "../src/graph/retry";
 import { ALL_TOOLS } from "../src/graph/tools";
 import { graph, graphToken } from "./helpers/emulator";
 import { clearGraphFaults, connectedUser, injectGraphFault, pendingGraphFaults } from "./helpers/mcp";
+import { seedDay, writeDay } from "./helpers/seed-date";
 
 /**
  * Every tool through /mcp against the emulator when Graph refuses it (403),
@@ -32,9 +33,9 @@ interface Ids {
 }
 
 /** Weeks of the seeded calendar that hold invitations from colleagues. */
-const SEEDED_WEEKS = { start: "2026-11-26", end: "2026-12-24" };
+const SEEDED_WEEKS = { start: seedDay(-4), end: seedDay(24) };
 
-const MEETING = { subject: "Error table call", start: "2026-12-02T15:00:00+01:00", end: "2026-12-02T15:30:00+01:00" };
+const MEETING = { subject: "Error table call", start: `${writeDay(2)}T15:00:00+01:00`, end: `${writeDay(2)}T15:30:00+01:00` };
 
 /** One valid call per tool that reaches Graph. A tool without a row fails the coverage test. */
 const ROWS: Record<string, (ids: Ids) => Args> = {
@@ -52,13 +53,13 @@ const ROWS: Record<string, (ids: Ids) => Args> = {
   mark_message: (ids) => ({ id: ids.messageId, read: true }),
   list_events: () => ({ ...SEEDED_WEEKS, limit: 10 }),
   get_event: (ids) => ({ id: ids.eventId }),
-  create_event: () => ({ subject: "Error table sync", start: "2026-12-03T10:00", end: "2026-12-03T10:30" }),
+  create_event: () => ({ subject: "Error table sync", start: `${writeDay(3)}T10:00`, end: `${writeDay(3)}T10:30` }),
   update_event: (ids) => ({ id: ids.eventId, location: "Room 4" }),
   cancel_event: (ids) => ({ id: ids.meetingToCancel, comment: "No longer needed" }),
   delete_event: (ids) => ({ id: ids.eventToDelete }),
   respond_to_event: (ids) => ({ id: ids.invitationId, response: "tentative", sendResponse: false }),
-  get_free_busy: (ids) => ({ emails: [ids.upn], start: "2026-12-01T09:00", end: "2026-12-01T17:00" }),
-  find_meeting_times: (ids) => ({ attendees: [ids.upn], durationMinutes: 30, windowStart: "2026-12-01T09:00", windowEnd: "2026-12-01T17:00" }),
+  get_free_busy: (ids) => ({ emails: [ids.upn], start: `${writeDay(1)}T09:00`, end: `${writeDay(1)}T17:00` }),
+  find_meeting_times: (ids) => ({ attendees: [ids.upn], durationMinutes: 30, windowStart: `${writeDay(1)}T09:00`, windowEnd: `${writeDay(1)}T17:00` }),
   list_contacts: () => ({ limit: 5 }),
   search_contacts: () => ({ query: "a" }),
   create_contact: () => ({ givenName: "Ada", surname: "Lovelace", emails: ["ada@example.com"] }),
@@ -79,7 +80,7 @@ const ROWS: Record<string, (ids: Ids) => Args> = {
   create_share_link: (ids) => ({ id: ids.fileId }),
   list_task_lists: () => ({}),
   list_tasks: (ids) => ({ listId: ids.listId }),
-  create_task: (ids) => ({ listId: ids.listId, title: "Error table task", dueDate: "2026-12-04" }),
+  create_task: (ids) => ({ listId: ids.listId, title: "Error table task", dueDate: writeDay(4) }),
   complete_task: (ids) => ({ listId: ids.listId, taskId: ids.taskId }),
 };
 const TOOL_NAMES = Object.keys(ROWS);
@@ -115,7 +116,7 @@ async function seededIds(user: User): Promise<Ids> {
   const upn = user.user.userPrincipalName;
   const messageId = idIn(await ok(user, "list_messages", { limit: 1 }));
   const draftToMove = idIn(await ok(user, "create_draft", { subject: "To be moved", body: "x" }));
-  const event = { start: "2026-12-02T09:00", end: "2026-12-02T09:30" };
+  const event = { start: `${writeDay(2)}T09:00`, end: `${writeDay(2)}T09:30` };
   const eventId = idIn(await ok(user, "create_event", { subject: "Error table event", ...event }), /^Created: /);
   const meetingToCancel = idIn(await ok(user, "create_event", { subject: "To be cancelled", attendees: [upn], ...event }), /^Created: /);
   const eventToDelete = idIn(await ok(user, "create_event", { subject: "To be deleted", ...event }), /^Created: /);
@@ -242,12 +243,12 @@ describe("every tool's Graph and input errors through /mcp", () => {
 
   it("does not create an event at a guessed time when the mailbox time zone cannot be read", async () => {
     const subject = "Zone lookup outage check";
-    const args = { subject, start: "2026-12-04T10:00", end: "2026-12-04T10:30" };
+    const args = { subject, start: `${writeDay(4)}T10:00`, end: `${writeDay(4)}T10:30` };
     await injectGraphFault(user, { status: 503, count: 3 * MAX_ATTEMPTS, retryAfterSeconds: 120, pathContains: "/me/mailboxSettings" });
     const refused = await user.callTool("create_event", args);
     expect(refused.isError).toBe(true);
     expect(refused.text).toMatch(/^Could not look up your mailbox time zone .*answered 503/);
-    const week = { start: "2026-12-04", end: "2026-12-05", limit: 50 };
+    const week = { start: writeDay(4), end: writeDay(5), limit: 50 };
     expect((await user.callTool("list_events", { ...week, timeZone: "UTC" })).text).not.toContain(subject);
     await clearGraphFaults(user);
     const created = await user.callTool("create_event", args);

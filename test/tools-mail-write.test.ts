@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { graph, graphToken } from "./helpers/emulator";
+import { graph, graphToken, TEST_OIDS } from "./helpers/emulator";
 import { connectedUser } from "./helpers/mcp";
 
 /**
@@ -32,7 +32,7 @@ function lastId(text: string): string {
 }
 
 async function addColleague(user: User) {
-  const colleague = { oid: crypto.randomUUID(), userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
+  const colleague = { oid: TEST_OIDS.sam, userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
   const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
     method: "POST",
     headers: { "content-type": "application/json" },

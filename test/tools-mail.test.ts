@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { graph, graphToken } from "./helpers/emulator";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
+import { historyDay } from "./helpers/seed-date";
 
 /** Mail reading tools through /mcp against the emulator: folders, lists, search, messages, attachments, policy. */
 const READ_TOOLS = ["list_mail_folders", "list_messages", "search_messages", "get_message", "get_attachment"];
@@ -127,7 +128,7 @@ describe("mail reading tools", () => {
     expect(messageLines(fromSender.text).length).toBeGreaterThan(0);
     for (const line of messageLines(fromSender.text)) expect(line).toContain(`<${sender}>`);
 
-    const since = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const since = historyDay(-10);
     const recent = await user.callTool("list_messages", { since, limit: 50 });
     expect(messageLines(recent.text).length).toBeGreaterThan(0);
     for (const line of messageLines(recent.text)) expect(line.slice(0, 10) >= since).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
+import { pattern, writeDay } from "./helpers/seed-date";
 
 /** Microsoft To Do tools through /mcp against the emulator's seeded lists. */
 type User = Awaited<ReturnType<typeof connectedUser>>;
@@ -57,8 +58,8 @@ describe("tasks tools", () => {
   it("creates a task that then appears with its due date, importance and note", async () => {
     const user = await connectedUser();
     const listId = await listIdOf(user, "Home renovation");
-    const created = await user.callTool("create_task", { listId, title: "Order skip hire", dueDate: "2030-06-15", importance: "high", note: "Ask for the 6-yard size" });
-    expect(created.text).toMatch(/^Created task: Order skip hire · due 2030-06-15 · high importance · note: Ask for the 6-yard size · id: \S+$/);
+    const created = await user.callTool("create_task", { listId, title: "Order skip hire", dueDate: writeDay(4), importance: "high", note: "Ask for the 6-yard size" });
+    expect(created.text).toMatch(pattern`^Created task: Order skip hire · due ${writeDay(4)} · high importance · note: Ask for the 6-yard size · id: \S+$`);
     const listed = await user.callTool("list_tasks", { listId });
     expect(listed.text).toContain(created.text.replace("Created task: ", ""));
   });

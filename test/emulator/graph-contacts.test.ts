@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { graph, graphToken, newEntraTenant, signedInUser } from "../helpers/emulator";
+import { foreignUser, graph, graphToken, signedInUser } from "../helpers/emulator";
 
 interface Contact {
   id: string;
@@ -161,9 +161,9 @@ describe("emulated Graph people", () => {
 
   it("requires People.Read and never shows another tenant's users", async () => {
     const { token } = await signedInUser(["People.Read"]);
-    const foreign = await newEntraTenant();
-    const searched = await list<Person>(token, `/me/people?$search="${foreign.users[1].displayName.split(" ")[0]}"&$top=100`);
-    expect(searched.value.some((p) => p.id === foreign.users[1].oid)).toBe(false);
+    const outsider = await foreignUser("Morgan Reyes");
+    const searched = await list<Person>(token, `/me/people?$search="Morgan"&$top=100`);
+    expect(searched.value.some((p) => p.id === outsider.oid || p.displayName === outsider.displayName)).toBe(false);
     const noScope = await signedInUser(["Contacts.Read"]);
     expect((await graph(noScope.token, "/me/people")).status).toBe(403);
   });
@@ -205,13 +205,13 @@ describe("emulated Graph users", () => {
     const { token, other } = await signedInUser(["User.ReadBasic.All"]);
     expect(await (await graph(token, `/users/${other.oid}`)).json()).toMatchObject({ id: other.oid, displayName: other.displayName });
     expect(await (await graph(token, `/users/${other.userPrincipalName}?$select=displayName`)).json()).toEqual({ id: other.oid, displayName: other.displayName });
-    const foreign = await newEntraTenant();
-    const missing = await graph(token, `/users/${foreign.users[0].oid}`);
+    const outsider = await foreignUser("Morgan Reyes");
+    const missing = await graph(token, `/users/${outsider.oid}`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: "Request_ResourceNotFound" } });
-    expect((await graph(token, `/users/${encodeURIComponent(foreign.users[0].userPrincipalName)}`)).status).toBe(404);
+    expect((await graph(token, `/users/${encodeURIComponent(outsider.userPrincipalName)}`)).status).toBe(404);
     const foreignList = await list<User>(token, "/users?$top=999");
-    expect(foreignList.value.some((u) => u.id === foreign.users[0].oid)).toBe(false);
+    expect(foreignList.value.some((u) => u.id === outsider.oid)).toBe(false);
   });
 
   it("requires a directory scope", async () => {

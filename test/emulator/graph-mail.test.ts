@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { folderId, seedMailbox } from "../../emulator/graph/seed/mail";
 import { control, EMULATOR, graph, graphToken, signedInUser } from "../helpers/emulator";
+import { historyDay, SEED_DAY_MS } from "../helpers/seed-date";
 
 /** Emulated Graph mail: folders, messages, actions, sendMail, attachments, scopes and isolation. */
 interface Recipient {
@@ -92,7 +93,7 @@ describe("emulated Graph mail: reading", () => {
     expect(new Set(seen.map((m) => m.id)).size).toBe(SEEDED);
     const times = seen.map((m) => Date.parse(m.receivedDateTime));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(Date.now() - Math.min(...times)).toBeLessThan(92 * 86_400_000);
+    expect(Date.parse(`${historyDay(0)}T00:00:00Z`) - Math.min(...times)).toBeLessThan(92 * 86_400_000);
   });
 
   it("seeds a realistic mailbox: long HTML, inline images, attachments, threads, the same for the same user", async () => {
@@ -138,7 +139,7 @@ describe("emulated Graph mail: reading", () => {
     expect(fromSender.value.length).toBeGreaterThan(0);
     expect(fromSender.value.every((m) => m.from?.emailAddress.address === sender)).toBe(true);
 
-    const recent = await list(token, `/me/messages?${filter(`hasAttachments eq true and receivedDateTime ge ${new Date(Date.now() - 90 * 86_400_000).toISOString()}`)}&$top=1000`);
+    const recent = await list(token, `/me/messages?${filter(`hasAttachments eq true and receivedDateTime ge ${historyDay(-90)}T00:00:00Z`)}&$top=1000`);
     expect(recent.value.length).toBeGreaterThan(0);
     expect(recent.value.every((m) => m.hasAttachments)).toBe(true);
     expect((await graph(token, `/me/messages?${filter("isRead eq")}`)).status).toBe(400);
@@ -457,7 +458,7 @@ describe("emulated Graph mail: scopes and isolation", () => {
 describe("seeded mailboxes, for owners whose draw once lacked something", () => {
   const seeded = (n: number) => {
     const oid = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-    const store = seedMailbox("tenant", { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" });
+    const store = seedMailbox("tenant", { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" }, SEED_DAY_MS);
     return { store, messages: [...store.messages.values()] };
   };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { control, graph, graphToken, newEntraTenant, signedInUser } from "../helpers/emulator";
+import { control, graph, graphToken, newEntraTenant, signedInUser, TEST_OIDS } from "../helpers/emulator";
+import { writeDay } from "../helpers/seed-date";
 
 interface Team {
   id: string;
@@ -192,7 +193,7 @@ describe("emulated Graph Teams: chats and meetings", () => {
 
   it("refuses a chat to non-members (403) and other tenants (404)", async () => {
     const { token, tenantId, otherToken } = await twoMembers();
-    const third = { oid: crypto.randomUUID(), userPrincipalName: `kai@${tenantId.slice(0, 8)}.example`, displayName: "Kai Moreau" };
+    const third = { oid: TEST_OIDS.kai, userPrincipalName: `kai@${tenantId.slice(0, 8)}.example`, displayName: "Kai Moreau" };
     expect((await control(`/tenants/${tenantId}/users`, third)).status).toBe(201);
     const chats = await json<List<Chat>>(token, "/me/chats?$expand=members&$top=50");
     const withThird = chats.value.find((c) => c.chatType === "oneOnOne" && c.members?.some((m) => m.userId === third.oid));
@@ -217,14 +218,14 @@ describe("emulated Graph Teams: chats and meetings", () => {
     const created = await graph(token, "/me/onlineMeetings", {
       json: {
         subject: "Vendor review",
-        startDateTime: "2030-05-01T14:00:00Z",
-        endDateTime: "2030-05-01T15:00:00Z",
+        startDateTime: `${writeDay(3)}T14:00:00Z`,
+        endDateTime: `${writeDay(3)}T15:00:00Z`,
         participants: { attendees: [{ identity: { user: { id: other.oid } } }, { upn: outsider.users[0].userPrincipalName }] },
       },
     });
     expect(created.status).toBe(201);
     const meeting = (await created.json()) as { id: string; subject: string; joinWebUrl: string; joinMeetingIdSettings: { joinMeetingId: string; passcode: string }; chatInfo: { threadId: string }; participants: { organizer: { identity: { user: { id: string } } }; attendees: unknown[] } };
-    expect(meeting).toMatchObject({ subject: "Vendor review", startDateTime: "2030-05-01T14:00:00.000Z", participants: { organizer: { identity: { user: { id: user.oid } } } } });
+    expect(meeting).toMatchObject({ subject: "Vendor review", startDateTime: `${writeDay(3)}T14:00:00.000Z`, participants: { organizer: { identity: { user: { id: user.oid } } } } });
     expect(meeting.joinWebUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
     expect(meeting.joinMeetingIdSettings.joinMeetingId).toMatch(/^\d{12}$/);
     expect(meeting.participants.attendees).toHaveLength(2);
@@ -232,7 +233,7 @@ describe("emulated Graph Teams: chats and meetings", () => {
     expect(theirChats.value.find((c) => c.id === meeting.chatInfo.threadId)).toMatchObject({ chatType: "meeting", topic: "Vendor review" });
     expect((await json<{ id: string }>(token, `/me/onlineMeetings/${meeting.id}`)).id).toBe(meeting.id);
     expect((await graph(otherToken, `/me/onlineMeetings/${meeting.id}`)).status).toBe(404);
-    const backwards = await graph(token, "/me/onlineMeetings", { json: { startDateTime: "2030-05-01T15:00:00Z", endDateTime: "2030-05-01T14:00:00Z" } });
+    const backwards = await graph(token, "/me/onlineMeetings", { json: { startDateTime: `${writeDay(3)}T15:00:00Z`, endDateTime: `${writeDay(3)}T14:00:00Z` } });
     expect(backwards.status).toBe(400);
     const noScope = await graphToken(outsider.tenantId, outsider.users[0].oid, ["Chat.Read"]);
     expect((await graph(noScope, "/me/onlineMeetings", { json: { subject: "x" } })).status).toBe(403);

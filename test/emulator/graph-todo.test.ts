@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seedTodo } from "../../emulator/graph/seed/todo";
 import { graph, graphToken, signedInUser } from "../helpers/emulator";
+import { SEED_DAY_MS, writeDay } from "../helpers/seed-date";
 
 interface TaskList {
   id: string;
@@ -74,11 +75,11 @@ describe("emulated Graph To Do", () => {
     const { token } = await signedInUser(["Tasks.ReadWrite"]);
     const { id: listId } = await defaultList(token);
     const created = await graph(token, `/me/todo/lists/${listId}/tasks`, {
-      json: { title: "Send the venue deposit", importance: "high", dueDateTime: { dateTime: "2030-03-01T17:00:00", timeZone: "UTC" }, body: { content: "Ask for the invoice", contentType: "text" }, categories: ["Blue category"] },
+      json: { title: "Send the venue deposit", importance: "high", dueDateTime: { dateTime: `${writeDay(4)}T17:00:00`, timeZone: "UTC" }, body: { content: "Ask for the invoice", contentType: "text" }, categories: ["Blue category"] },
     });
     expect(created.status).toBe(201);
     const task = (await created.json()) as Task;
-    expect(task).toMatchObject({ title: "Send the venue deposit", status: "notStarted", importance: "high", dueDateTime: { dateTime: "2030-03-01T17:00:00.0000000", timeZone: "UTC" }, categories: ["Blue category"] });
+    expect(task).toMatchObject({ title: "Send the venue deposit", status: "notStarted", importance: "high", dueDateTime: { dateTime: `${writeDay(4)}T17:00:00.0000000`, timeZone: "UTC" }, categories: ["Blue category"] });
     expect(task.completedDateTime).toBeUndefined();
     const done = await graph(token, `/me/todo/lists/${listId}/tasks/${task.id}`, { method: "PATCH", json: { status: "completed" } });
     expect(done.status).toBe(200);
@@ -138,7 +139,7 @@ describe("seeded To Do lists", () => {
   it("always have done and open tasks in a list of several, whatever the seed", () => {
     for (let i = 0; i < 300; i++) {
       const oid = crypto.randomUUID();
-      const store = seedTodo(crypto.randomUUID(), { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` });
+      const store = seedTodo(crypto.randomUUID(), { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` }, SEED_DAY_MS);
       for (const taskList of store.lists.values()) {
         const tasks = [...taskList.tasks.values()];
         if (tasks.length < 2) continue;

@@ -16,20 +16,33 @@ async function ok(response: Response, what: string): Promise<Response> {
   return response;
 }
 
+/**
+ * Fixed object ids for test users. The emulator draws a user's seeded
+ * mailbox, calendar, drive, tasks and contacts from the oid alone, so a
+ * fixed oid gives every run the same content; each test's Entra tenant is
+ * still a fresh GUID, which keeps tests apart.
+ */
+export const TEST_OIDS = {
+  riley: "3f1c9a52-6b7e-4d2a-9c84-0e5b7a1d2c61",
+  sam: "8a2d4e6f-1b3c-4a5d-8e7f-9c0b1a2d3e72",
+  dana: "c5e7a9b1-3d4f-4e6a-8b0c-2d4f6a8c0e83",
+  kai: "e1f3a5c7-9b2d-4f6e-8a1c-3e5a7c9e1b94",
+} as const;
+
 export interface TestUser {
   oid: string;
   userPrincipalName: string;
   displayName: string;
 }
 
-/** A fresh Entra tenant with two users, so tests never share emulator state. */
+/** A fresh Entra tenant with two users (fixed oids), so tests never share emulator state. */
 export async function newEntraTenant(): Promise<{ tenantId: string; users: [TestUser, TestUser] }> {
   const tenantId = crypto.randomUUID();
   await ok(await control("/tenants", { tenantId, displayName: "Test tenant" }), "create tenant");
   const users: TestUser[] = [];
-  for (const name of ["Riley Chen", "Sam Patel"]) {
+  for (const [name, oid] of [["Riley Chen", TEST_OIDS.riley], ["Sam Patel", TEST_OIDS.sam]] as const) {
     const user = {
-      oid: crypto.randomUUID(),
+      oid,
       displayName: name,
       userPrincipalName: `${name.split(" ")[0]?.toLowerCase()}@${tenantId.slice(0, 8)}.example`,
     };
@@ -37,6 +50,18 @@ export async function newEntraTenant(): Promise<{ tenantId: string; users: [Test
     users.push(user);
   }
   return { tenantId, users: users as [TestUser, TestUser] };
+}
+
+/**
+ * A user alone in a fresh tenant, with a fresh oid: for cross-tenant checks by
+ * id, where a fixed oid from `newEntraTenant` also names a user of the caller's own tenant.
+ */
+export async function foreignUser(displayName: string): Promise<TestUser & { tenantId: string }> {
+  const tenantId = crypto.randomUUID();
+  await ok(await control("/tenants", { tenantId, displayName: "Foreign tenant" }), "create tenant");
+  const user = { oid: crypto.randomUUID(), displayName, userPrincipalName: `${displayName.split(" ")[0]?.toLowerCase()}@${tenantId.slice(0, 8)}.example` };
+  await ok(await control(`/tenants/${tenantId}/users`, user), "create user");
+  return { ...user, tenantId };
 }
 
 export async function graphToken(tenantId: string, oid: string, scopes: string[], expiresInSeconds = 3600): Promise<string> {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { FaultStatus } from "../../emulator/graph/faults";
+import { TEST_OIDS } from "./emulator";
 import { call, json, tenantUrl } from "./gateway";
 import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
 
@@ -55,7 +56,7 @@ async function mcpSession(slug: string, upn: string) {
 
 /** Adds a colleague (Sam) to the user's Entra tenant and signs them in to the same gateway tenant. */
 export async function colleagueOf(user: { tenant: { slug: string }; entra: { tenantId: string } }) {
-  const colleague = { oid: crypto.randomUUID(), userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
+  const colleague = { oid: TEST_OIDS.sam, userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
   const added = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
     method: "POST",
     headers: { "content-type": "application/json" },

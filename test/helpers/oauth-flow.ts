@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { Browser, formBody, hiddenField } from "./browser";
+import { TEST_OIDS } from "./emulator";
 import { call, createTenant, tenantUrl, uniqueSlug } from "./gateway";
 
 /**
@@ -30,7 +31,7 @@ export async function tenantWithUser(overrides: Record<string, unknown> = {}, op
     body: JSON.stringify({ clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri] }),
   });
   if (options.adminConsent !== false) await grantAdminConsent(tenant.adminConsentUrl);
-  const user = { oid: crypto.randomUUID(), userPrincipalName: `dana@${slug}.example`, displayName: "Dana Whitfield" };
+  const user = { oid: TEST_OIDS.dana, userPrincipalName: `dana@${slug}.example`, displayName: "Dana Whitfield" };
   await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${entraTenantId}/users`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -32,7 +32,7 @@ const invalidParameter = (message: string) => graphError(400, "ErrorInvalidParam
 function calendars(c: C): TenantCalendars {
   const { tenant } = c.get("caller");
   const graph = c.get("graph");
-  return { tenant, now: Date.now(), storeOf: (user) => graph.forUser("calendar", tenant.tenantId, user, (owner) => seedCalendar(tenant.tenantId, owner)) };
+  return { tenant, now: Date.now(), storeOf: (user) => graph.forUser("calendar", tenant.tenantId, user, (owner, day) => seedCalendar(tenant.tenantId, owner, day)) };
 }
 const myStore = (c: C) => calendars(c).storeOf(c.get("caller").user);
 

@@ -50,7 +50,7 @@ type ContactPatch = z.infer<typeof ContactInput>;
 
 function contactsStore(c: Context<GraphEnv>) {
   const { tenant, user } = c.get("caller");
-  return c.get("graph").forUser("contacts", tenant.tenantId, user, (owner) => seedContacts(tenant.tenantId, owner));
+  return c.get("graph").forUser("contacts", tenant.tenantId, user, (owner, day) => seedContacts(tenant.tenantId, owner, day));
 }
 
 const contactsOf = (c: Context<GraphEnv>) => contactsStore(c).contacts;

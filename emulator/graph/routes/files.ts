@@ -68,7 +68,7 @@ export function searchTerm(action: string): string | undefined {
 
 /** A user's drive, seeded on first use. */
 export function driveFor(graph: GraphStore, tenantId: string, user: EmulatedUser): DriveStore {
-  return graph.forUser("files", tenantId, user, (owner) => seedDrive(tenantId, owner));
+  return graph.forUser("files", tenantId, user, (owner, day) => seedDrive(tenantId, owner, day));
 }
 
 function driveOf(c: Context<GraphEnv>): DriveStore {

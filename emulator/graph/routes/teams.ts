@@ -61,7 +61,7 @@ const forbidden = (message: string) => graphError(403, "Forbidden", message);
 
 function teamsOf(c: Context<GraphEnv>): TeamsStore {
   const { tenant } = c.get("caller");
-  const store = c.get("graph").forTenant("teams", tenant.tenantId, () => seedTeams(tenant.tenantId));
+  const store = c.get("graph").forTenant("teams", tenant.tenantId, (day) => seedTeams(tenant.tenantId, day));
   syncOneOnOneChats(store, [...tenant.users.values()]);
   return store;
 }
@@ -94,7 +94,7 @@ function findChannel(c: Context<GraphEnv>, withMessages = true): ChannelContext 
   if (!channel) return notFound("Channel not found.");
   const { tenant } = c.get("caller");
   const key = `${team.id}|${channel.id}`;
-  const messages = withMessages ? thread(store, key, () => seedChannelThread(`thread:${tenant.tenantId}:${channel.id}`, membersOf(tenant, team.includes), channel.topics)) : [];
+  const messages = withMessages ? thread(store, key, () => seedChannelThread(store, channel.id, membersOf(tenant, team.includes), channel.topics)) : [];
   return { team, channel, messages, where: { kind: "channel", tenantId: tenant.tenantId, teamId: team.id, channelId: channel.id } };
 }
 
@@ -108,7 +108,7 @@ function findChat(c: Context<GraphEnv>): { chat: ChatRecord; messages: MessageRe
   const chat = store.chats.get(c.req.param("chatId") ?? "");
   if (!chat || !visibleChat(c, chat)) return notFound("Chat not found.");
   if (!isMember(c, chat.includes)) return forbidden("The user is not a member of this chat.");
-  const messages = thread(store, chat.id, () => seedChatThread(`thread:${tenant.tenantId}:${chat.id}`, membersOf(tenant, chat.includes)));
+  const messages = thread(store, chat.id, () => seedChatThread(store, chat.id, membersOf(tenant, chat.includes)));
   return { chat, messages, where: { kind: "chat", tenantId: tenant.tenantId, chatId: chat.id } };
 }
 

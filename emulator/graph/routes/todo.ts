@@ -55,7 +55,7 @@ type TaskPatch = z.infer<typeof TaskInput>;
 
 function todoOf(c: Context<GraphEnv>) {
   const { tenant, user } = c.get("caller");
-  return c.get("graph").forUser("todo", tenant.tenantId, user, (owner) => seedTodo(tenant.tenantId, owner));
+  return c.get("graph").forUser("todo", tenant.tenantId, user, (owner, day) => seedTodo(tenant.tenantId, owner, day));
 }
 
 const notFound = () => GRAPH_ERRORS.notFound("The specified object was not found in the store.");

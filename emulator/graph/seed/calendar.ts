@@ -1,6 +1,7 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
 import { DAY_MS, formatWall, fromWall, resolveZone } from "../timezones";
+import { historyEnd } from "./day";
 import {
   type AttendeeRecord,
   type CalendarStore,
@@ -81,10 +82,16 @@ export function baseEvent(id: string, iCalUId: string, createdAt: number, organi
   };
 }
 
-export function seedCalendar(tenantId: string, user: EmulatedUser): CalendarStore {
-  const random = seededRandom(`calendar:${tenantId}:${user.oid}`);
-  const now = Date.now();
-  const today = Math.floor(now / DAY_MS);
+/**
+ * A user's calendar: events around `seedDay` (UTC midnight of the seed date);
+ * created, modified and response stamps before `historyEnd(seedDay)`. Draws
+ * are keyed by the user's oid alone, so a user with a fixed oid gets the same
+ * calendar in every tenant and on every seed date.
+ */
+export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: number): CalendarStore {
+  const random = seededRandom(`calendar:${user.oid}`);
+  const now = historyEnd(seedDay);
+  const today = Math.floor(seedDay / DAY_MS);
   const me = ownerAddress(user);
   const { colleagues, partners } = peopleFor(me.address.split("@")[1] ?? "example.com");
   const ownZone = user.timeZone && resolveZone(user.timeZone) ? user.timeZone : "UTC";

@@ -125,7 +125,8 @@ export function peopleFor(tenant: EmulatedTenant, caller: EmulatedUser, contacts
   const frequent = [...contacts]
     .filter((contact) => contact.emailAddresses.length > 0)
     .map((contact): PersonRecord => {
-      const relevance = score(caller, contact.id, 1, 12);
+      // Keyed by address, not id (which names the tenant), so a fixed oid ranks its contacts alike in every tenant.
+      const relevance = score(caller, contact.emailAddresses[0]?.address ?? contact.id, 1, 12);
       return {
         id: seededId(`person:${contact.id}`),
         displayName: contact.displayName,

@@ -1,5 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
+import { historyEnd } from "./day";
 
 /**
  * A user's Outlook contacts: about thirty invented people at invented
@@ -96,11 +97,12 @@ function phone(random: () => number): string {
   return `+1 555 01${String(Math.floor(random() * 100)).padStart(2, "0")}`;
 }
 
-export function seedContacts(tenantId: string, user: EmulatedUser): ContactsStore {
-  const random = seededRandom(`contacts:${tenantId}:${user.oid}`);
+/** Contacts created and modified before `historyEnd(seedDay)`; draws keyed by the owner's oid. */
+export function seedContacts(tenantId: string, user: EmulatedUser, seedDay: number): ContactsStore {
+  const random = seededRandom(`contacts:${user.oid}`);
   const folderId = opaqueId(`contacts-folder:${tenantId}:${user.oid}`);
   const contacts = new Map<string, ContactRecord>();
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const today = historyEnd(seedDay);
   const used = new Set<string>();
   for (let i = 0; i < 30; i++) {
     let givenName = pick(random, GIVEN);

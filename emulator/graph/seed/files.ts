@@ -1,5 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { seededId, seededRandom } from "../random";
+import { historyEnd } from "./day";
 import { contentContext, FILES, FOLDERS, isText, mimeTypeOf } from "./files-content";
 
 /**
@@ -53,10 +54,11 @@ function driveIdFor(seed: string): string {
   return `b!${Array.from({ length: 64 }, () => alphabet[Math.floor(random() * alphabet.length)]).join("")}`;
 }
 
-export function seedDrive(tenantId: string, user: EmulatedUser): DriveStore {
+/** A drive whose items were created and modified before `historyEnd(seedDay)`; draws keyed by the owner's oid, ids by tenant and oid. */
+export function seedDrive(tenantId: string, user: EmulatedUser, seedDay: number): DriveStore {
   const seed = `${tenantId}:${user.oid}`;
-  const random = seededRandom(`files:${seed}`);
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const random = seededRandom(`files:${user.oid}`);
+  const today = historyEnd(seedDay);
   const created = today - 400 * DAY_MS;
   const slug = (user.userPrincipalName.split("@")[1] ?? "tenant").split(".")[0]?.replace(/[^a-z0-9]/gi, "").toLowerCase() || "tenant";
   const store: DriveStore = {
@@ -76,7 +78,7 @@ export function seedDrive(tenantId: string, user: EmulatedUser): DriveStore {
       name: path.slice(slash + 1),
       parentId: itemId(`${seed}:/${parentPath}`),
       createdDateTime: new Date(at).toISOString(),
-      lastModifiedDateTime: new Date(Math.min(Date.now(), at + Math.floor(random() * 20 * DAY_MS))).toISOString(),
+      lastModifiedDateTime: new Date(Math.min(today, at + Math.floor(random() * 20 * DAY_MS))).toISOString(),
       permissions: [],
       ...record,
     };
@@ -94,7 +96,7 @@ export function seedDrive(tenantId: string, user: EmulatedUser): DriveStore {
   for (const path of FOLDERS) add(path, { folder: true }, 300 + random() * 60);
   for (const spec of FILES) {
     const name = spec.path.slice(spec.path.lastIndexOf("/") + 1);
-    const body = spec.content?.(contentContext(`file:${seed}:${spec.path}`, user.displayName));
+    const body = spec.content?.(contentContext(`file:${user.oid}:${spec.path}`, user.displayName));
     add(spec.path, { folder: false, mimeType: mimeTypeOf(name), content: body, large: spec.large }, random() * 200);
   }
   return store;

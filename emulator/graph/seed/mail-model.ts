@@ -25,7 +25,7 @@ import { base64Size, bodyFragment, escapeHtml, htmlDocument, htmlToText, isoSeco
  * mailboxes of the same tenant.
  */
 export function mailboxOf(graph: GraphStore, tenantId: string, user: EmulatedUser): MailStore {
-  return graph.forUser("mail", tenantId, user, (owner) => seedMailbox(tenantId, owner));
+  return graph.forUser("mail", tenantId, user, (owner, day) => seedMailbox(tenantId, owner, day));
 }
 
 /** A folder by id or well-known name (case-insensitive, as Graph accepts). */

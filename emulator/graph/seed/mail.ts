@@ -1,5 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
+import { historyEnd } from "./day";
 import { attachmentFile, CATEGORIES, colleagues, composeBody, externalPeople, type Person, pickTopic, PIXEL_PNG, SYSTEM_SENDERS } from "./mail-content";
 import { base64Size, htmlDocument, isoSeconds, previewOf, utf8Base64 } from "./mail-text";
 
@@ -147,13 +148,14 @@ interface Thread {
   long: boolean;
 }
 
-export function seedMailbox(tenantId: string, owner: EmulatedUser): MailStore {
+/** A mailbox whose history ends just before `historyEnd(seedDay)`; draws keyed by the owner's oid. */
+export function seedMailbox(tenantId: string, owner: EmulatedUser, seedDay: number): MailStore {
   const store = emptyMailbox(tenantId, owner);
   const random = seededRandom(`mail:${owner.oid}`);
   const me: Person = { name: owner.displayName, address: owner.mail };
   const domain = owner.mail.split("@")[1] ?? "example.com";
   const people = [...externalPeople(random, 28), ...colleagues(random, domain, 12)];
-  const base = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const base = historyEnd(seedDay);
   let index = 0;
   let longBodies = 0;
   let threads = 0;

@@ -1,5 +1,6 @@
 import type { EmulatedTenant, EmulatedUser } from "../../state";
 import { pick, seededId, seededRandom } from "../random";
+import { historyEnd } from "./day";
 import { channelPost, chatLine, GENERAL_TOPICS, GROUP_CHATS, memberRule, replyText, TEAM_SPECS } from "./teams-content";
 
 /**
@@ -66,6 +67,10 @@ export interface TeamsStore {
   /** `<teamId>|<channelId>` or `<chatId>` → top-level messages, oldest first. */
   threads: Map<string, MessageRecord[]>;
   meetings: Map<string, { organizerId: string; resource: Record<string, unknown> }>;
+  /** Where seeded history ends (`historyEnd` of the seed date): seeded messages and stamps are before it. */
+  historyEnd: number;
+  /** Channel or group chat id → a key naming it by position, so its seeded messages do not depend on the tenant's id. */
+  seedKeys: Map<string, string>;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,13 +80,10 @@ function hex(seed: string, length = 32): string {
   return Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join("");
 }
 
-function todayMs(): number {
-  const now = new Date();
-  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-}
-
-export function seedTeams(tenantId: string): TeamsStore {
-  const created = new Date(todayMs() - 500 * DAY_MS).toISOString();
+export function seedTeams(tenantId: string, seedDay: number): TeamsStore {
+  const end = historyEnd(seedDay);
+  const created = new Date(end - 500 * DAY_MS).toISOString();
+  const seedKeys = new Map<string, string>();
   const teams = TEAM_SPECS.map((spec, t): TeamRecord => {
     const general = { displayName: "General", description: `${spec.displayName} — general discussion.`, topics: GENERAL_TOPICS };
     return {
@@ -92,7 +94,7 @@ export function seedTeams(tenantId: string): TeamsStore {
       createdDateTime: created,
       includes: memberRule(spec.members),
       channels: [general, ...spec.channels].map((channel, c) => ({
-        id: `19:${hex(`channel:${tenantId}:${t}:${c}`)}@thread.tacv2`,
+        id: keyed(seedKeys, `19:${hex(`channel:${tenantId}:${t}:${c}`)}@thread.tacv2`, `channel:${t}:${c}`),
         displayName: channel.displayName,
         description: channel.description,
         createdDateTime: created,
@@ -102,15 +104,20 @@ export function seedTeams(tenantId: string): TeamsStore {
   });
   const chats = new Map<string, ChatRecord>();
   GROUP_CHATS.forEach((spec, g) => {
-    const id = spec.chatType === "meeting" ? `19:meeting_${btoa(hex(`meeting:${tenantId}:${g}`, 36)).slice(0, 48)}@thread.v2` : `19:${hex(`chat:${tenantId}:${g}`)}@thread.v2`;
+    const id = keyed(seedKeys, spec.chatType === "meeting" ? `19:meeting_${btoa(hex(`meeting:${tenantId}:${g}`, 36)).slice(0, 48)}@thread.v2` : `19:${hex(`chat:${tenantId}:${g}`)}@thread.v2`, `chat:${g}`);
     chats.set(id, { id, topic: spec.topic, chatType: spec.chatType, createdDateTime: created, lastUpdatedDateTime: created, includes: memberRule(spec.members), minMembers: 2 });
   });
-  return { tenantId, teams, chats, threads: new Map(), meetings: new Map() };
+  return { tenantId, teams, chats, threads: new Map(), meetings: new Map(), historyEnd: end, seedKeys };
+}
+
+function keyed(keys: Map<string, string>, id: string, key: string): string {
+  keys.set(id, key);
+  return id;
 }
 
 /** 1:1 chats between each user and the first user, and between neighbours. */
 export function syncOneOnOneChats(store: TeamsStore, users: readonly EmulatedUser[]): void {
-  const created = new Date(todayMs() - 200 * DAY_MS).toISOString();
+  const created = new Date(store.historyEnd - 200 * DAY_MS).toISOString();
   users.forEach((user, index) => {
     for (const other of [users[0], users[index - 1]]) {
       if (!other || other.oid === user.oid) continue;
@@ -131,10 +138,10 @@ export function identity(user: EmulatedUser): Identity {
   return { id: user.oid, displayName: user.displayName };
 }
 
-/** Unique, increasing epoch-millisecond ids as Teams uses, spread over the last few weeks. */
-function timeline(random: () => number, count: number, days: number): number[] {
-  // Ends before today's first hours so seeded replies (up to ~12h later) are never in the future.
-  const end = todayMs() - 13 * 3_600_000;
+/** Unique, increasing epoch-millisecond ids as Teams uses, spread over the weeks before `end`. */
+function timeline(random: () => number, count: number, days: number, historyEnd: number): number[] {
+  // Ends 13 hours early so seeded replies (up to ~12h later) are before the end of history too.
+  const end = historyEnd - 13 * 3_600_000;
   return Array.from({ length: count }, () => end - Math.floor(random() * days * DAY_MS)).sort((a, b) => a - b).map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
 }
 
@@ -143,11 +150,16 @@ function message(at: number, author: EmulatedUser, content: string, replyToId: s
   return { id: String(at), replyToId, createdDateTime: iso, lastModifiedDateTime: iso, from: identity(author), subject: null, importance: "normal", body: { contentType: "html", content }, mentions: [], attachments: [], replies: [] };
 }
 
-export function seedChannelThread(seed: string, authors: readonly EmulatedUser[], topics: readonly string[]): MessageRecord[] {
-  const random = seededRandom(seed);
+/** Draws for a channel's or chat's seeded messages: keyed by its position (or, for 1:1 chats, the members' oids), not the tenant. */
+function threadRandom(store: TeamsStore, id: string): () => number {
+  return seededRandom(`thread:${store.seedKeys.get(id) ?? id}`);
+}
+
+export function seedChannelThread(store: TeamsStore, channelId: string, authors: readonly EmulatedUser[], topics: readonly string[]): MessageRecord[] {
+  const random = threadRandom(store, channelId);
   if (authors.length === 0) return [];
   // 21–40 posts: more than Graph's default page of 20, so a busy channel always has a second page.
-  const posts = timeline(random, 21 + Math.floor(random() * 20), 30).map((at) => {
+  const posts = timeline(random, 21 + Math.floor(random() * 20), 30, store.historyEnd).map((at) => {
     const author = pick(random, authors);
     const others = authors.filter((user) => user.oid !== author.oid);
     const mentioned = others.length > 0 && random() < 0.15 ? pick(random, others) : undefined;
@@ -174,10 +186,10 @@ export function seedChannelThread(seed: string, authors: readonly EmulatedUser[]
   return posts;
 }
 
-export function seedChatThread(seed: string, authors: readonly EmulatedUser[]): MessageRecord[] {
-  const random = seededRandom(seed);
+export function seedChatThread(store: TeamsStore, chatId: string, authors: readonly EmulatedUser[]): MessageRecord[] {
+  const random = threadRandom(store, chatId);
   if (authors.length === 0) return [];
-  return timeline(random, 8 + Math.floor(random() * 13), 14).map((at) => message(at, pick(random, authors), chatLine(random), null));
+  return timeline(random, 8 + Math.floor(random() * 13), 14, store.historyEnd).map((at) => message(at, pick(random, authors), chatLine(random), null));
 }
 
 /** The thread for `key`, seeded on first access. */

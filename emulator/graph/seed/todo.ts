@@ -1,5 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
+import { historyEnd } from "./day";
 
 /**
  * A user's Microsoft To Do: the default "Tasks" list, "Flagged email", and a
@@ -110,17 +111,19 @@ function showBothStates(tasks: TaskRecord[]): void {
   }
 }
 
-export function seedTodo(tenantId: string, user: EmulatedUser): TodoStore {
-  const random = seededRandom(`todo:${tenantId}:${user.oid}`);
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+/** To Do lists: due dates around `seedDay`, created and modified before `historyEnd(seedDay)`; draws keyed by the owner's oid. */
+export function seedTodo(tenantId: string, user: EmulatedUser, seedDay: number): TodoStore {
+  const random = seededRandom(`todo:${user.oid}`);
+  const today = seedDay;
+  const past = historyEnd(seedDay);
   const lists = new Map<string, TaskListRecord>();
   LISTS.forEach((spec, listIndex) => {
     const listId = opaqueId(`todo-list:${tenantId}:${user.oid}:${listIndex}`);
     const tasks = new Map<string, TaskRecord>();
     spec.titles.forEach((title, taskIndex) => {
       const id = opaqueId(`todo-task:${tenantId}:${user.oid}:${listIndex}:${taskIndex}`);
-      const created = today - Math.floor((5 + random() * 60) * DAY_MS) + Math.floor(random() * DAY_MS);
-      const modified = Math.min(Date.now(), created + Math.floor(random() * 10 * DAY_MS));
+      const created = past - Math.floor((5 + random() * 60) * DAY_MS) + Math.floor(random() * DAY_MS);
+      const modified = Math.min(past, created + Math.floor(random() * 10 * DAY_MS));
       const status = random() < 0.3 ? "completed" : pick(random, ["notStarted", "notStarted", "inProgress", "waitingOnOthers", "deferred"] as const);
       const task: TaskRecord = {
         id,
