@@ -6,7 +6,7 @@ import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
 import { logEvent } from "../../lib/log";
 import { generateAdminKey, hashAdminKey, secretsMatch } from "../admin-key";
 import { verifyAndSealCredentials } from "../credentials";
-import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, SecretExpirySchema } from "../inputs";
+import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, OrgNameSchema, SecretExpirySchema } from "../inputs";
 import { onboardingLinks } from "../onboarding";
 import { DEFAULT_POLICY } from "../policy";
 import { SlugTakenError } from "../registry";
@@ -15,7 +15,7 @@ import { envelopeColumns } from "../tenant";
 
 /** POST /api/signup on the apex: an org brings its own Entra app. */
 export const SignupRequestSchema = z.strictObject({
-  orgName: z.string().trim().min(2, "expected at least 2 characters").max(100, "at most 100 characters"),
+  orgName: OrgNameSchema,
   slug: SlugSchema,
   entraTenantId: EntraTenantIdSchema,
   clientId: ClientIdSchema,
