@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { APEX, call, createTenant, json, postSignup, registerEntraApp, signupBody, uniqueIp } from "./helpers/gateway";
+import { APEX, call, createTenant, EDGE_CF, json, postSignup, registerEntraApp, signupBody, uniqueIp } from "./helpers/gateway";
 
 interface ErrorBody {
   error: string;
@@ -166,6 +166,7 @@ describe("invite-only signup", () => {
       method: "POST",
       headers: { "content-type": "application/json", "cf-connecting-ip": uniqueIp() },
       body: JSON.stringify(body),
+      cf: EDGE_CF,
     });
     return worker.fetch(request, { ...env, SIGNUP_INVITE_TOKEN: "invite-2026-secret" }, createExecutionContext());
   }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ApexEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
+import { rateLimit } from "../../http/rate-limit";
 import { logEvent } from "../../lib/log";
 import { generateAdminKey, hashAdminKey, secretsMatch } from "../admin-key";
 import { verifyAndSealCredentials } from "../credentials";
@@ -25,22 +26,13 @@ export const SignupRequestSchema = z.strictObject({
   inviteToken: z.string().max(200).optional(),
 });
 
-function clientIp(request: Request): string {
-  // Set by Cloudflare's edge and not forgeable by the client there.
-  return request.headers.get("cf-connecting-ip") ?? "unknown";
-}
-
 export const signupRoute = new Hono<ApexEnv>().post(
   "/api/signup",
-  async (c, next) => {
-    const { success } = await c.env.SIGNUP_RATE_LIMITER.limit({ key: `signup:${clientIp(c.req.raw)}` });
-    if (!success) {
-      throw new ApiError(429, "rate_limited", "Too many signup attempts from this address; wait a minute and try again", {
-        headers: { "retry-after": "60" },
-      });
-    }
-    await next();
-  },
+  rateLimit<ApexEnv>({
+    limiter: "SIGNUP_RATE_LIMITER",
+    scope: () => "signup",
+    message: "Too many signup attempts from this address; wait a minute and try again",
+  }),
   (c, next) => jsonBodyLimit(c.get("config").SIGNUP_MAX_BODY_BYTES)(c, next),
   async (c) => {
     const config = c.get("config");
