@@ -10,6 +10,11 @@ export class SlugTakenError extends Error {
   override name = "SlugTakenError";
 }
 
+/** The Entra app (directory + client ID) is already registered by another tenant. */
+export class EntraAppTakenError extends Error {
+  override name = "EntraAppTakenError";
+}
+
 export type Registry = ReturnType<typeof buildRegistry>;
 
 /**
@@ -53,9 +58,9 @@ function buildRegistry(d1: D1Database) {
       } catch (error) {
         // drizzle wraps D1's error; the constraint text is on the cause.
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
-        if (`${cause} ${error instanceof Error ? error.message : ""}`.includes("UNIQUE constraint failed: tenants.slug")) {
-          throw new SlugTakenError(row.slug);
-        }
+        const text = `${cause} ${error instanceof Error ? error.message : ""}`;
+        if (text.includes("UNIQUE constraint failed: tenants.slug")) throw new SlugTakenError(row.slug);
+        if (text.includes("UNIQUE constraint failed: tenants.entra_tenant_id, tenants.client_id")) throw new EntraAppTakenError(row.clientId);
         throw error;
       }
     },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The D1 tenant registry: the source of truth for every table. Migrations in
@@ -33,7 +33,11 @@ export const tenants = sqliteTable("tenants", {
   adminKeyHash: text("admin_key_hash").notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
-});
+},
+// One Entra app (directory + client ID) serves one organization: a second
+// signup with it would share its users' sign-ins and the org's consent.
+(table) => [uniqueIndex("tenants_entra_app_idx").on(table.entraTenantId, table.clientId)],
+);
 
 /**
  * Problems a tenant admin must see: expired secret, Entra outages seen on

@@ -10,7 +10,7 @@ import { verifyAndSealCredentials } from "../credentials";
 import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, OrgNameSchema, SecretExpirySchema } from "../inputs";
 import { onboardingLinks } from "../onboarding";
 import { DEFAULT_POLICY } from "../policy";
-import { SlugTakenError } from "../registry";
+import { EntraAppTakenError, SlugTakenError } from "../registry";
 import { SlugSchema } from "../slug";
 import { envelopeColumns } from "../tenant";
 
@@ -67,6 +67,7 @@ export const signupRoute = new Hono<ApexEnv>().post(
       });
     } catch (error) {
       if (error instanceof SlugTakenError) throw slugTaken(input.slug);
+      if (error instanceof EntraAppTakenError) throw entraAppTaken();
       throw error;
     }
     c.get("tenantCache").invalidate(tenant.slug);
@@ -104,5 +105,16 @@ export const signupRoute = new Hono<ApexEnv>().post(
 function slugTaken(slug: string): ApiError {
   return new ApiError(409, "slug_taken", `The name "${slug}" is already taken; choose another slug`, {
     issues: [{ field: "slug", message: "already taken" }],
+  });
+}
+
+/**
+ * Found by the insert, which comes after the credential check: with
+ * verification on, only someone holding the app's secret learns that it is
+ * registered here already.
+ */
+function entraAppTaken(): ApiError {
+  return new ApiError(409, "entra_app_taken", "This Entra app (Directory ID and Application ID) is already registered on this gateway; register a new app for a second organization", {
+    issues: [{ field: "clientId", message: "already registered with this entraTenantId" }],
   });
 }
