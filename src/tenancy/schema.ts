@@ -75,5 +75,32 @@ export const tenantUsers = sqliteTable(
   (table) => [primaryKey({ columns: [table.tenantId, table.userId] })],
 );
 
+/**
+ * What signup refuses because the operator suspended an organization that
+ * used it: its slug, its Entra tenant ID and its client ID. A block is made
+ * by the operator's suspension, lifted by the operator's resume (or one by
+ * one through the operator API), and deliberately outlives the tenant's
+ * rows: an organization the operator suspended and then deleted cannot sign
+ * up again with the same names. Identifiers only.
+ */
+export const signupBlocks = sqliteTable(
+  "signup_blocks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The signup field the value is refused in. */
+    field: text("field", { enum: ["slug", "entraTenantId", "clientId"] }).notNull(),
+    /** Normalized as signup stores it (lower case). */
+    value: text("value").notNull(),
+    /** The tenant whose suspension made the block; no foreign key, as the block outlives it. */
+    tenantId: text("tenant_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [
+    uniqueIndex("signup_blocks_value_idx").on(table.field, table.value, table.tenantId),
+    index("signup_blocks_tenant_idx").on(table.tenantId),
+  ],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type NewTenantRow = typeof tenants.$inferInsert;
+export type BlockedField = (typeof signupBlocks.$inferSelect)["field"];

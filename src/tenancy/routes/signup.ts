@@ -46,6 +46,8 @@ export const signupRoute = new Hono<ApexEnv>().post(
       }
     }
     if (await registry.findBySlug(input.slug)) throw slugTaken(input.slug);
+    const blocked = await registry.blockedFields({ slug: input.slug, entraTenantId: input.entraTenantId, clientId: input.clientId });
+    if (blocked.length > 0) throw blockedByOperator(blocked);
 
     const tenantId = crypto.randomUUID();
     const sealed = await verifyAndSealCredentials(config, { tenantId, ...input });
@@ -116,5 +118,15 @@ function slugTaken(slug: string): ApiError {
 function entraAppTaken(): ApiError {
   return new ApiError(409, "entra_app_taken", "This Entra app (Directory ID and Application ID) is already registered on this gateway; register a new app for a second organization", {
     issues: [{ field: "clientId", message: "already registered with this entraTenantId" }],
+  });
+}
+
+/**
+ * The operator suspended an organization that used these values (and may
+ * have deleted it since): the same org cannot come back under a new tenant.
+ */
+function blockedByOperator(fields: readonly string[]): ApiError {
+  return new ApiError(403, "blocked_by_operator", `This gateway's operator has blocked signups with this ${fields.join(", ")}; contact the operator`, {
+    issues: fields.map((field) => ({ field, message: "blocked by the gateway's operator" })),
   });
 }
