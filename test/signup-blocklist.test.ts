@@ -194,3 +194,21 @@ describe("blocks across tenants", () => {
     expect((await postSignup({ ...other.input, slug: other.tenant.slug })).status).toBe(201);
   });
 });
+
+describe("migration 0005 on a database from before signup blocks", () => {
+  it("blocks the names of tenants the operator had already suspended, and of no other tenant", async () => {
+    const suspended = await createTenant();
+    const active = await createTenant();
+    // As such a database holds them: suspended by the operator, without blocks.
+    await env.DB.prepare("UPDATE tenants SET status = 'suspended', suspended_by = 'operator' WHERE id = ?").bind(suspended.tenant.id).run();
+    const { TEST_MIGRATIONS } = env as typeof env & { TEST_MIGRATIONS: { name: string; queries: string[] }[] };
+    const backfill = TEST_MIGRATIONS.find((migration) => migration.name.startsWith("0005_"));
+    expect(backfill?.name).toBe("0005_backfill_signup_blocks.sql");
+    for (const query of backfill?.queries ?? []) await env.DB.prepare(query).run();
+
+    expect((await blocksOf(suspended.tenant.id)).map((block) => block.field).sort()).toEqual(["clientId", "entraTenantId", "slug"]);
+    expect(await blocksOf(active.tenant.id)).toEqual([]);
+    expect((await operatorCall(`/tenants/${suspended.tenant.id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await signupRefusal({ ...suspended.input })).status).toBe(403);
+  });
+});
