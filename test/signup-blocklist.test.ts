@@ -212,3 +212,18 @@ describe("migration 0005 on a database from before signup blocks", () => {
     expect((await signupRefusal({ ...suspended.input })).status).toBe(403);
   });
 });
+
+describe("GET /api/operator/blocks", () => {
+  it("pages with limit and cursor, and names a bad cursor", async () => {
+    const tenant = await createTenant();
+    await suspend(tenant);
+    const first = await json<{ blocks: Block[]; nextCursor: string | null }>(await operatorCall("/blocks?limit=1"));
+    expect(first.blocks).toHaveLength(1);
+    expect(first.nextCursor).toBe(String(first.blocks[0]?.id));
+    const next = await json<{ blocks: Block[] }>(await operatorCall(`/blocks?limit=1&cursor=${first.nextCursor}`));
+    expect(next.blocks[0]?.id).toBeGreaterThan(first.blocks[0]?.id ?? Infinity);
+    const bad = await operatorCall("/blocks?cursor=abc");
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).issues).toEqual([{ field: "cursor", message: "expected the nextCursor of a previous page" }]);
+  });
+});

@@ -32,7 +32,7 @@ const ListQuerySchema = z.object({
 
 const BlockListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.coerce.number().int().min(0, "expected the nextCursor of a previous page").optional(),
+  cursor: z.coerce.number({ error: "expected the nextCursor of a previous page" }).int().min(0).optional(),
 });
 
 /** A block is lifted by the signup field and the value as signup would normalize it. */
