@@ -57,6 +57,17 @@ describe("orgName at signup", () => {
   });
 });
 
+describe("a name stored before names were cleaned", () => {
+  it("is shown without bidi or zero-width characters (here through the admin API)", async () => {
+    const tenant = await createTenant({ orgName: "Northwind" });
+    await env.DB.prepare("UPDATE tenants SET display_name = ?, updated_at = updated_at + 1 WHERE id = ?")
+      .bind("North\u202Ewind\u200B Traders", tenant.tenant.id)
+      .run();
+    const settings = await json<{ displayName: string }>(await call(tenantUrl(tenant.tenant.slug, "/api/admin/tenant"), { bearer: tenant.adminKey }));
+    expect(settings.displayName).toBe("Northwind Traders");
+  });
+});
+
 describe("client_name on the consent page", () => {
   it("shows a dynamically registered client's name without bidi or zero-width characters", async () => {
     const tenant = await tenantWithUser();
