@@ -72,7 +72,7 @@ describe("client_name on the consent page", () => {
   it("shows a dynamically registered client's name without bidi or zero-width characters", async () => {
     const tenant = await tenantWithUser();
     const registered = await call(tenantUrl(tenant.slug, "/register"), {
-      json: { client_name: "Trusted\u202E Helper\u200B\u200D", redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
+      json: { client_name: "Trusted\u202E Mailer\u200B\u200D", redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
     });
     expect(registered.status).toBe(201);
     const { client_id } = await json<{ client_id: string }>(registered);
@@ -81,7 +81,7 @@ describe("client_name on the consent page", () => {
     const consent = await call(authorizeUrl(tenant.slug, client_id, challenge));
     expect(consent.status).toBe(200);
     const page = await consent.text();
-    expect(page).toContain("<em>Trusted Helper</em>");
+    expect(page).toContain("<em>Trusted Mailer</em>");
     expect(page).not.toMatch(HIDDEN);
   });
 
