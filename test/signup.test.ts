@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { APEX, call, createTenant, json, postSignup, registerEntraApp, signupBody, uniqueIp } from "./helpers/gateway";
+import { APEX, call, createTenant, EDGE_CF, json, postSignup, registerEntraApp, signupBody, tenantUrl, uniqueIp } from "./helpers/gateway";
 
 interface ErrorBody {
   error: string;
@@ -166,6 +166,7 @@ describe("invite-only signup", () => {
       method: "POST",
       headers: { "content-type": "application/json", "cf-connecting-ip": uniqueIp() },
       body: JSON.stringify(body),
+      cf: EDGE_CF,
     });
     return worker.fetch(request, { ...env, SIGNUP_INVITE_TOKEN: "invite-2026-secret" }, createExecutionContext());
   }
@@ -186,5 +187,33 @@ describe("two signups racing for one slug", () => {
     const slug = `race-${crypto.randomUUID().slice(0, 8)}`;
     const [a, b] = await Promise.all([postSignup(await signupBody({ slug })), postSignup(await signupBody({ slug }))]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
+  });
+});
+
+describe("one organization per Entra app", () => {
+  it("answers 409 naming clientId when the same Entra tenant and client ID sign up under a second slug", async () => {
+    const first = await createTenant();
+    const { entraTenantId, clientId, clientSecret } = first.input;
+    const again = await postSignup(
+      await signupBody({ entraTenantId: String(entraTenantId).toUpperCase(), clientId: String(clientId).toUpperCase(), clientSecret }),
+    );
+    expect(again.status).toBe(409);
+    const body = await json<ErrorBody>(again);
+    expect(body.error).toBe("entra_app_taken");
+    expect(body.issues).toEqual([{ field: "clientId", message: "already registered with this entraTenantId" }]);
+    expect(JSON.stringify(body)).not.toContain(String(clientSecret));
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM tenants WHERE entra_tenant_id = ? AND client_id = ?")
+      .bind(entraTenantId, clientId)
+      .first<number>("n");
+    expect(count).toBe(1);
+    expect((await call(tenantUrl(first.tenant.slug, "/"))).status).toBe(200);
+  });
+
+  it("gives one 201 and one 409 when two slugs race for one Entra app, never two tenants", async () => {
+    const app = await registerEntraApp();
+    const [a, b] = await Promise.all([postSignup(await signupBody(app)), postSignup(await signupBody(app))]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM tenants WHERE client_id = ?").bind(app.clientId).first<number>("n");
+    expect(count).toBe(1);
   });
 });

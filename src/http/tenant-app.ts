@@ -1,8 +1,9 @@
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono, type Context } from "hono";
 import type { TenantEnv, TenantVariables } from "./context";
 import { contextFromEntry } from "./request-context";
 import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
+import { rateLimit } from "./rate-limit";
 import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { aadstsCode } from "../tenancy/entra-credentials";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
@@ -16,14 +17,12 @@ import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oa
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
  * tenant keeps only its admin API, so its admin can resume it.
  */
-const oauthRateLimit: MiddlewareHandler<TenantEnv> = async (c, next) => {
-  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-  const { success } = await c.env.OAUTH_RATE_LIMITER.limit({ key: `oauth:${c.get("tenant").id}:${ip}` });
-  if (!success) {
-    return c.json({ error: "slow_down", error_description: "Too many sign-in requests from this address; wait a minute" }, 429, { "retry-after": "60" });
-  }
-  await next();
-};
+const oauthRateLimit = rateLimit<TenantEnv>({
+  limiter: "OAUTH_RATE_LIMITER",
+  scope: (c) => `oauth:${c.get("tenant").id}`,
+  message: "Too many sign-in requests from this address; wait a minute",
+  oauthError: true,
+});
 
 function legacySseGone(c: Context<TenantEnv>): Response {
   const mcpUrl = `${new URL(c.req.url).origin}/mcp`;
@@ -73,14 +72,15 @@ export const tenantApp = new Hono<TenantEnv>()
   .use("/callback", oauthRateLimit)
   .route("/", authorizeRoutes)
   .route("/", callbackRoute)
-  .post(REGISTER_PATH, async (c, next) => {
-    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-    const { success } = await c.env.REGISTER_RATE_LIMITER.limit({ key: `register:${c.get("tenant").id}:${ip}` });
-    if (!success) {
-      return c.json({ error: "slow_down", error_description: "Too many client registrations; wait a minute" }, 429, { "retry-after": "60" });
-    }
-    await next();
-  })
+  .post(
+    REGISTER_PATH,
+    rateLimit<TenantEnv>({
+      limiter: "REGISTER_RATE_LIMITER",
+      scope: (c) => `register:${c.get("tenant").id}`,
+      message: "Too many client registrations; wait a minute",
+      oauthError: true,
+    }),
+  )
   // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
   .all("*", (c) => {
     // Only the env: the provider's own fetch needs no separate OAuth helpers.

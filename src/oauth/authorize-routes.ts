@@ -5,6 +5,7 @@ import { delegatedPermissions } from "../graph/tool-groups";
 import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
 import { logEvent } from "../lib/log";
+import { withCleanClientName } from "../tenancy/names";
 import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { entraAuthorizeUrl } from "./entra-client";
 import { consentPage, signInProblemPage } from "./pages";
@@ -102,7 +103,7 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
       if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
         return redirectToEntra(c, oauth, origin, request);
       }
-      const details = await oauth.describeConsent(request);
+      const details = withCleanClientName(await oauth.describeConsent(request));
       const consent = await oauth.beginConsent(request);
       const tenant = c.get("tenant");
       const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);

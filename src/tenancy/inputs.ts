@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cleanDisplayName } from "./names";
 
 /** Field schemas shared by signup and the tenant admin API. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,3 +39,9 @@ export const SecretExpirySchema = z
   })
   .transform((value) => new Date(value))
   .refine((date) => date.getTime() > Date.now(), "this date is in the past: the secret has already expired");
+
+/** The organization's name as its users will see it: invisible and bidi characters are dropped first. */
+export const OrgNameSchema = z
+  .string({ error: "expected the organization's name as a string" })
+  .transform(cleanDisplayName)
+  .pipe(z.string().min(2, "expected at least 2 characters, not counting invisible ones").max(100, "at most 100 characters"));

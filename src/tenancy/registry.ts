@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, ne, or } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { tenantAlerts, tenants, tenantUsers, type NewTenantRow } from "./schema";
+import { signupBlocks, tenantAlerts, tenants, tenantUsers, type BlockedField, type NewTenantRow } from "./schema";
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
@@ -8,6 +8,11 @@ import type { TenantPolicy } from "./policy";
 /** All D1 access to the tenant registry goes through this module. */
 export class SlugTakenError extends Error {
   override name = "SlugTakenError";
+}
+
+/** The Entra app (directory + client ID) is already registered by another tenant. */
+export class EntraAppTakenError extends Error {
+  override name = "EntraAppTakenError";
 }
 
 export type Registry = ReturnType<typeof buildRegistry>;
@@ -53,9 +58,9 @@ function buildRegistry(d1: D1Database) {
       } catch (error) {
         // drizzle wraps D1's error; the constraint text is on the cause.
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
-        if (`${cause} ${error instanceof Error ? error.message : ""}`.includes("UNIQUE constraint failed: tenants.slug")) {
-          throw new SlugTakenError(row.slug);
-        }
+        const text = `${cause} ${error instanceof Error ? error.message : ""}`;
+        if (text.includes("UNIQUE constraint failed: tenants.slug")) throw new SlugTakenError(row.slug);
+        if (text.includes("UNIQUE constraint failed: tenants.entra_tenant_id, tenants.client_id")) throw new EntraAppTakenError(row.clientId);
         throw error;
       }
     },
@@ -75,6 +80,62 @@ function buildRegistry(d1: D1Database) {
         .returning()
         .get();
       return row ? tenantFromRow(row) : undefined;
+    },
+    /**
+     * The operator's suspension: the status, and blocks on the tenant's slug,
+     * Entra tenant and client ID that outlive its rows, in one transaction.
+     */
+    async suspendByOperator(tenant: Tenant): Promise<Tenant | undefined> {
+      const blocks = (["slug", "entraTenantId", "clientId"] as const).map((field) => ({ field, value: tenant[field], tenantId: tenant.id }));
+      const [updated] = await db.batch([
+        db
+          .update(tenants)
+          .set({ status: "suspended", suspendedBy: "operator", updatedAt: new Date() })
+          .where(and(eq(tenants.id, tenant.id), ne(tenants.status, "deleting")))
+          .returning(),
+        db.insert(signupBlocks).values(blocks).onConflictDoNothing(),
+      ]);
+      return updated[0] ? tenantFromRow(updated[0]) : undefined;
+    },
+    /** The operator's resume: active again, and the blocks its suspension made are lifted. */
+    async resumeByOperator(id: string): Promise<Tenant | undefined> {
+      const [updated] = await db.batch([
+        db
+          .update(tenants)
+          .set({ status: "active", suspendedBy: null, updatedAt: new Date() })
+          .where(and(eq(tenants.id, id), ne(tenants.status, "deleting")))
+          .returning(),
+        db.delete(signupBlocks).where(eq(signupBlocks.tenantId, id)),
+      ]);
+      return updated[0] ? tenantFromRow(updated[0]) : undefined;
+    },
+    /** Which of these signup values the operator blocked. */
+    async blockedFields(values: Record<BlockedField, string>): Promise<BlockedField[]> {
+      const fields = Object.keys(values) as BlockedField[];
+      const rows = await db
+        .selectDistinct({ field: signupBlocks.field })
+        .from(signupBlocks)
+        .where(or(...fields.map((field) => and(eq(signupBlocks.field, field), eq(signupBlocks.value, values[field])))))
+        .all();
+      return fields.filter((field) => rows.some((row) => row.field === field));
+    },
+    /** Keyset pagination by id, oldest first. */
+    listBlocks: (limit: number, afterId?: number) =>
+      db
+        .select()
+        .from(signupBlocks)
+        .where(afterId === undefined ? undefined : gt(signupBlocks.id, afterId))
+        .orderBy(asc(signupBlocks.id))
+        .limit(limit)
+        .all(),
+    /** Lifts every block on this value, whichever tenant's suspension made it; answers how many. */
+    async liftBlocks(field: BlockedField, value: string): Promise<number> {
+      const rows = await db
+        .delete(signupBlocks)
+        .where(and(eq(signupBlocks.field, field), eq(signupBlocks.value, value)))
+        .returning({ id: signupBlocks.id })
+        .all();
+      return rows.length;
     },
     setPolicy: (id: string, policy: TenantPolicy) => touch(id, { policy: JSON.stringify(policy) }),
     setAdminKeyHash: (id: string, adminKeyHash: string) => touch(id, { adminKeyHash }),

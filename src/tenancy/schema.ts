@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The D1 tenant registry: the source of truth for every table. Migrations in
@@ -33,7 +33,11 @@ export const tenants = sqliteTable("tenants", {
   adminKeyHash: text("admin_key_hash").notNull(),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
-});
+},
+// One Entra app (directory + client ID) serves one organization: a second
+// signup with it would share its users' sign-ins and the org's consent.
+(table) => [uniqueIndex("tenants_entra_app_idx").on(table.entraTenantId, table.clientId)],
+);
 
 /**
  * Problems a tenant admin must see: expired secret, Entra outages seen on
@@ -71,5 +75,32 @@ export const tenantUsers = sqliteTable(
   (table) => [primaryKey({ columns: [table.tenantId, table.userId] })],
 );
 
+/**
+ * What signup refuses because the operator suspended an organization that
+ * used it: its slug, its Entra tenant ID and its client ID. A block is made
+ * by the operator's suspension, lifted by the operator's resume (or one by
+ * one through the operator API), and deliberately outlives the tenant's
+ * rows: an organization the operator suspended and then deleted cannot sign
+ * up again with the same names. Identifiers only.
+ */
+export const signupBlocks = sqliteTable(
+  "signup_blocks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The signup field the value is refused in. */
+    field: text("field", { enum: ["slug", "entraTenantId", "clientId"] }).notNull(),
+    /** Normalized as signup stores it (lower case). */
+    value: text("value").notNull(),
+    /** The tenant whose suspension made the block; no foreign key, as the block outlives it. */
+    tenantId: text("tenant_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [
+    uniqueIndex("signup_blocks_value_idx").on(table.field, table.value, table.tenantId),
+    index("signup_blocks_tenant_idx").on(table.tenantId),
+  ],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type NewTenantRow = typeof tenants.$inferInsert;
+export type BlockedField = (typeof signupBlocks.$inferSelect)["field"];

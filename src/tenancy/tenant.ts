@@ -1,3 +1,4 @@
+import { cleanDisplayName } from "./names";
 import type { TenantRow } from "./schema";
 import type { SecretEnvelope } from "./secret-envelope";
 import { parseStoredPolicy, type TenantPolicy } from "./policy";
@@ -25,7 +26,8 @@ export function tenantFromRow(row: TenantRow): Tenant {
   return {
     id: row.id,
     slug: row.slug,
-    displayName: row.displayName,
+    // Rows written before signup cleaned names are shown cleaned too.
+    displayName: cleanDisplayName(row.displayName),
     adminEmail: row.adminEmail,
     entraTenantId: row.entraTenantId,
     clientId: row.clientId,

@@ -4,8 +4,10 @@ import type { ApexEnv } from "../../http/context";
 import { ApiError, validationError } from "../../http/errors";
 import { logEvent } from "../../lib/log";
 import { secretsMatch } from "../admin-key";
+import { ClientIdSchema, EntraTenantIdSchema } from "../inputs";
 import { rewrapAllTenants } from "../key-rotation";
 import { purgeResponseBody, purgeTenant } from "../offboarding";
+import { SlugSchema } from "../slug";
 import { publicTenantView, type Tenant } from "../tenant";
 
 /** Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
@@ -28,6 +30,22 @@ const ListQuerySchema = z.object({
   cursor: z.uuid("expected the nextCursor of a previous page").optional(),
 });
 
+const BlockListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.coerce.number({ error: "expected the nextCursor of a previous page" }).int().min(0).optional(),
+});
+
+/** A block is lifted by the signup field and the value as signup would normalize it. */
+const LiftBlockSchema = z.discriminatedUnion(
+  "field",
+  [
+    z.object({ field: z.literal("slug"), value: SlugSchema }),
+    z.object({ field: z.literal("entraTenantId"), value: EntraTenantIdSchema }),
+    z.object({ field: z.literal("clientId"), value: ClientIdSchema }),
+  ],
+  { error: "expected slug, entraTenantId or clientId" },
+);
+
 async function tenantById(c: Context<ApexEnv>): Promise<Tenant> {
   const id = c.req.param("id") ?? "";
   const tenant = z.uuid().safeParse(id).success ? await c.get("registry").findById(id) : undefined;
@@ -40,7 +58,10 @@ async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   if (tenant.status === "deleting") {
     throw new ApiError(409, "tenant_deleting", "This tenant is being deleted; its status can no longer change");
   }
-  const updated = await c.get("registry").setStatus(tenant.id, status, status === "suspended" ? "operator" : null);
+  const registry = c.get("registry");
+  // A suspension also blocks signups with the tenant's slug, Entra tenant and
+  // client ID, so deleting and signing up again cannot undo it; resuming lifts them.
+  const updated = status === "suspended" ? await registry.suspendByOperator(tenant) : await registry.resumeByOperator(tenant.id);
   c.get("tenantCache").invalidate(tenant.slug);
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "operator" });
   return c.json(updated ? publicTenantView(updated) : { status });
@@ -64,6 +85,25 @@ export const operatorRoutes = new Hono<ApexEnv>()
       await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT }, tenant),
     );
     return c.json({ id: tenant.id, ...purged.body }, purged.status);
+  })
+  .get("/api/operator/blocks", async (c) => {
+    const query = BlockListQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw validationError(query.error, "query");
+    const page = await c.get("registry").listBlocks(query.data.limit, query.data.cursor);
+    const nextCursor = page.length === query.data.limit ? page.at(-1)?.id : undefined;
+    return c.json({
+      blocks: page.map((block) => ({ ...block, createdAt: block.createdAt.toISOString() })),
+      nextCursor: nextCursor === undefined ? null : String(nextCursor),
+    });
+  })
+  .delete("/api/operator/blocks/:field/:value", async (c) => {
+    const parsed = LiftBlockSchema.safeParse({ field: c.req.param("field"), value: c.req.param("value") });
+    if (!parsed.success) throw validationError(parsed.error, "path");
+    const { field, value } = parsed.data;
+    const lifted = await c.get("registry").liftBlocks(field, value);
+    if (lifted === 0) throw new ApiError(404, "block_not_found", `No signup block on ${field} "${value}"`);
+    logEvent("signup_block_lifted", { field, lifted });
+    return c.json({ field, value, lifted });
   })
   .post("/api/operator/rotate-keys", async (c) => {
     const result = await rewrapAllTenants(c.get("registry"), c.get("config"));

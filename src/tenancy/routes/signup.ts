@@ -3,19 +3,20 @@ import { z } from "zod";
 import type { ApexEnv } from "../../http/context";
 import { ApiError } from "../../http/errors";
 import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
+import { rateLimit } from "../../http/rate-limit";
 import { logEvent } from "../../lib/log";
 import { generateAdminKey, hashAdminKey, secretsMatch } from "../admin-key";
 import { verifyAndSealCredentials } from "../credentials";
-import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, SecretExpirySchema } from "../inputs";
+import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, OrgNameSchema, SecretExpirySchema } from "../inputs";
 import { onboardingLinks } from "../onboarding";
 import { DEFAULT_POLICY } from "../policy";
-import { SlugTakenError } from "../registry";
+import { EntraAppTakenError, SlugTakenError } from "../registry";
 import { SlugSchema } from "../slug";
 import { envelopeColumns } from "../tenant";
 
 /** POST /api/signup on the apex: an org brings its own Entra app. */
 export const SignupRequestSchema = z.strictObject({
-  orgName: z.string().trim().min(2, "expected at least 2 characters").max(100, "at most 100 characters"),
+  orgName: OrgNameSchema,
   slug: SlugSchema,
   entraTenantId: EntraTenantIdSchema,
   clientId: ClientIdSchema,
@@ -25,22 +26,13 @@ export const SignupRequestSchema = z.strictObject({
   inviteToken: z.string().max(200).optional(),
 });
 
-function clientIp(request: Request): string {
-  // Set by Cloudflare's edge and not forgeable by the client there.
-  return request.headers.get("cf-connecting-ip") ?? "unknown";
-}
-
 export const signupRoute = new Hono<ApexEnv>().post(
   "/api/signup",
-  async (c, next) => {
-    const { success } = await c.env.SIGNUP_RATE_LIMITER.limit({ key: `signup:${clientIp(c.req.raw)}` });
-    if (!success) {
-      throw new ApiError(429, "rate_limited", "Too many signup attempts from this address; wait a minute and try again", {
-        headers: { "retry-after": "60" },
-      });
-    }
-    await next();
-  },
+  rateLimit<ApexEnv>({
+    limiter: "SIGNUP_RATE_LIMITER",
+    scope: () => "signup",
+    message: "Too many signup attempts from this address; wait a minute and try again",
+  }),
   (c, next) => jsonBodyLimit(c.get("config").SIGNUP_MAX_BODY_BYTES)(c, next),
   async (c) => {
     const config = c.get("config");
@@ -54,6 +46,8 @@ export const signupRoute = new Hono<ApexEnv>().post(
       }
     }
     if (await registry.findBySlug(input.slug)) throw slugTaken(input.slug);
+    const blocked = await registry.blockedFields({ slug: input.slug, entraTenantId: input.entraTenantId, clientId: input.clientId });
+    if (blocked.length > 0) throw blockedByOperator(blocked);
 
     const tenantId = crypto.randomUUID();
     const sealed = await verifyAndSealCredentials(config, { tenantId, ...input });
@@ -75,6 +69,7 @@ export const signupRoute = new Hono<ApexEnv>().post(
       });
     } catch (error) {
       if (error instanceof SlugTakenError) throw slugTaken(input.slug);
+      if (error instanceof EntraAppTakenError) throw entraAppTaken();
       throw error;
     }
     c.get("tenantCache").invalidate(tenant.slug);
@@ -112,5 +107,26 @@ export const signupRoute = new Hono<ApexEnv>().post(
 function slugTaken(slug: string): ApiError {
   return new ApiError(409, "slug_taken", `The name "${slug}" is already taken; choose another slug`, {
     issues: [{ field: "slug", message: "already taken" }],
+  });
+}
+
+/**
+ * Found by the insert, which comes after the credential check: with
+ * verification on, only someone holding the app's secret learns that it is
+ * registered here already.
+ */
+function entraAppTaken(): ApiError {
+  return new ApiError(409, "entra_app_taken", "This Entra app (Directory ID and Application ID) is already registered on this gateway; register a new app for a second organization", {
+    issues: [{ field: "clientId", message: "already registered with this entraTenantId" }],
+  });
+}
+
+/**
+ * The operator suspended an organization that used these values (and may
+ * have deleted it since): the same org cannot come back under a new tenant.
+ */
+function blockedByOperator(fields: readonly string[]): ApiError {
+  return new ApiError(403, "blocked_by_operator", `This gateway's operator has blocked signups with this ${fields.join(", ")}; contact the operator`, {
+    issues: fields.map((field) => ({ field, message: "blocked by the gateway's operator" })),
   });
 }

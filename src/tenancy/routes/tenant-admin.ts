@@ -117,6 +117,8 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   })
   .delete("/api/admin/tenant", async (c) => {
     const tenant = c.get("tenant");
+    // Deleting would end the operator's suspension (and free the slug): only the operator may.
+    if (tenant.suspendedBy === "operator") throw suspendedByOperator();
     const { confirm } = await readJsonBody(c, DeleteTenantSchema);
     if (confirm !== tenant.slug) {
       throw new ApiError(400, "confirmation_mismatch", `Set confirm to "${tenant.slug}" to delete this organization`, {
@@ -132,12 +134,14 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
 async function setStatus(c: Parameters<MiddlewareHandler<TenantEnv>>[0], status: "active" | "suspended") {
   const registry = c.get("registry");
   const tenant = c.get("tenant");
-  if (tenant.suspendedBy === "operator") {
-    throw new ApiError(403, "suspended_by_operator", "The gateway's operator suspended this organization; only they can change its status");
-  }
+  if (tenant.suspendedBy === "operator") throw suspendedByOperator();
   const updated = await registry.setStatus(tenant.id, status, status === "suspended" ? "tenant-admin" : null);
   c.get("tenantCache").invalidate(tenant.slug);
   if (!updated) throw new ApiError(404, "tenant_not_found", "This organization is being deleted");
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "tenant-admin" });
   return c.json({ status: updated.status });
+}
+
+function suspendedByOperator(): ApiError {
+  return new ApiError(403, "suspended_by_operator", "The gateway's operator suspended this organization; only they can change its status or delete it");
 }

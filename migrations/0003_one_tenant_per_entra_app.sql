@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `tenants_entra_app_idx` ON `tenants` (`entra_tenant_id`,`client_id`);
