@@ -3,7 +3,7 @@ import type { TenantEnv, TenantVariables } from "./context";
 import { contextFromEntry } from "./request-context";
 import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
-import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
+import { pageSecurityHeaders } from "./page-headers";
 import { aadstsCode } from "../tenancy/entra-credentials";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
 import { healthRoute } from "../tenancy/routes/health";
@@ -39,6 +39,7 @@ function legacySseGone(c: Context<TenantEnv>): Response {
 
 export const tenantApp = new Hono<TenantEnv>()
   .use("*", contextFromEntry<TenantVariables>())
+  .use("*", pageSecurityHeaders)
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
     const { pathname } = new URL(c.req.url);
@@ -53,14 +54,14 @@ export const tenantApp = new Hono<TenantEnv>()
   })
   .route("/", tenantAdminRoutes)
   .route("/", healthRoute<TenantEnv>())
-  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), new URL(c.req.url).origin), 200, PAGE_SECURITY_HEADERS))
+  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), new URL(c.req.url).origin), 200))
   // Entra's admin-consent redirect lands on the same redirect URI as sign-in.
   .get("/callback", async (c, next) => {
     if (c.req.query("state") !== "admin-consent") return next();
     // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
     const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
     const aadsts = aadstsCode(c.req.query("error_description") ?? "");
-    return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
+    return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
   })
   // The legacy SSE transport cannot be served safely without sessions bound to
   // their owner; old clients are told where the Streamable HTTP endpoint is.

@@ -5,7 +5,6 @@ import { delegatedPermissions } from "../graph/tool-groups";
 import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
 import { logEvent } from "../lib/log";
-import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { entraAuthorizeUrl } from "./entra-client";
 import { consentPage, signInProblemPage } from "./pages";
 import { tenantProvider } from "./provider";
@@ -45,14 +44,14 @@ export async function s256(verifier: string): Promise<string> {
   return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(verifier))));
 }
 
+/** The security headers are the app's page middleware's (src/http/page-headers.ts). */
 function withPageHeaders(headers: Headers): Headers {
-  for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, value);
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("cache-control", "no-store");
   return headers;
 }
 
-/** A server-rendered page as a response, with the pages' security headers and no caching. */
+/** A server-rendered page as a response, not cached. */
 export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { toString(): string | Promise<string> }): Promise<Response> {
   return new Response(await body.toString(), { status, headers: withPageHeaders(new Headers()) });
 }
