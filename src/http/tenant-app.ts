@@ -11,6 +11,7 @@ import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
 import { authorizeRoutes, tenantRequestEnv } from "../oauth/authorize-routes";
 import { callbackRoute } from "../oauth/callback-route";
 import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oauth/provider";
+import { atOrigin, canonicalOrigin } from "../oauth/tenant-env";
 
 /**
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
@@ -26,7 +27,7 @@ const oauthRateLimit: MiddlewareHandler<TenantEnv> = async (c, next) => {
 };
 
 function legacySseGone(c: Context<TenantEnv>): Response {
-  const mcpUrl = `${new URL(c.req.url).origin}/mcp`;
+  const mcpUrl = `${canonicalOrigin(c.get("config"), c.get("tenant"))}/mcp`;
   return c.json(
     {
       error: "sse_transport_not_supported",
@@ -54,7 +55,7 @@ export const tenantApp = new Hono<TenantEnv>()
   })
   .route("/", tenantAdminRoutes)
   .route("/", healthRoute<TenantEnv>())
-  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), new URL(c.req.url).origin), 200))
+  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), canonicalOrigin(c.get("config"), c.get("tenant"))), 200))
   // Entra's admin-consent redirect lands on the same redirect URI as sign-in.
   .get("/callback", async (c, next) => {
     if (c.req.query("state") !== "admin-consent") return next();
@@ -85,8 +86,9 @@ export const tenantApp = new Hono<TenantEnv>()
   // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
   .all("*", (c) => {
     // Only the env: the provider's own fetch needs no separate OAuth helpers.
+    // It derives its issuer and endpoints from the request URL: hand it the canonical one.
     const { env, origin } = tenantRequestEnv(c);
-    return tenantProvider(c.get("tenant"), origin).provider.fetch(c.req.raw, env, c.get("workerCtx"));
+    return tenantProvider(c.get("tenant"), origin).provider.fetch(atOrigin(c.req.raw, origin), env, c.get("workerCtx"));
   })
   .notFound(notFound)
   .onError(onError);

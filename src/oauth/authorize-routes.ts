@@ -9,7 +9,7 @@ import { entraAuthorizeUrl } from "./entra-client";
 import { consentPage, signInProblemPage } from "./pages";
 import { tenantProvider } from "./provider";
 import { graphScopesFor } from "./scopes";
-import { tenantEnv, type TenantEnv } from "./tenant-env";
+import { canonicalOrigin, tenantEnv, type TenantEnv } from "./tenant-env";
 
 /**
  * GET/POST /authorize: the consent page for an MCP client, then the redirect
@@ -21,9 +21,9 @@ export interface UpstreamData {
   nonce: string;
 }
 
-/** The tenant's view of the Worker's bindings for this request, and the origin it was addressed at. */
+/** The tenant's view of the Worker's bindings for this request, and the tenant's canonical origin. */
 export function tenantRequestEnv(c: Context<TenantHonoEnv>): { env: TenantEnv; origin: string } {
-  const origin = new URL(c.req.url).origin;
+  const origin = canonicalOrigin(c.get("config"), c.get("tenant"));
   const env = tenantEnv(c.env, {
     config: c.get("config"),
     registry: c.get("registry"),
