@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { resolveHost } from "../src/tenancy/host";
 import { APEX, call, json, tenantUrl } from "./helpers/gateway";
-import { Browser, approveToEntra, authorizeUrl, openConsent, pkcePair, registerClient, tenantWithUser } from "./helpers/oauth-extra";
+import { env } from "cloudflare:workers";
+import {
+  Browser,
+  CLIENT_REDIRECT,
+  approveToEntra,
+  authorizeUrl,
+  authorizeWith,
+  kvKeys,
+  openConsent,
+  pkcePair,
+  registerClient,
+  tenantWithUser,
+  type OAuthTenant,
+} from "./helpers/oauth-extra";
 
 /** Issue 13's low findings on the OAuth server and its pages. */
 const FULL_POLICY = ["default-src 'none'", "script-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"];
@@ -71,5 +84,100 @@ describe("issuer and resource from the canonical host", () => {
     expect(resolveHost("demo.localhost", "localhost:8787")).toEqual({ kind: "tenant", slug: "demo" });
     expect(resolveHost("localhost", "localhost:8787")).toEqual({ kind: "apex" });
     expect(resolveHost("demo.localhost.evil", "localhost:8787")).toEqual({ kind: "foreign" });
+  });
+});
+
+function register(slug: string, metadata: Record<string, unknown>) {
+  return call(tenantUrl(slug, "/register"), {
+    json: { client_name: "Hardening client", redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none", ...metadata },
+  });
+}
+
+async function expectRefusedMetadata(response: Response, field: string) {
+  expect(response.status).toBe(400);
+  const body = await json<{ error: string; error_description: string }>(response);
+  expect(body.error).toBe("invalid_client_metadata");
+  expect(body.error_description.startsWith(`${field}:`), body.error_description).toBe(true);
+}
+
+function allowCustomSchemes(tenant: OAuthTenant) {
+  return call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { allowCustomSchemeRedirects: true }, bearer: tenant.adminKey });
+}
+
+describe("dynamic client registration limits", () => {
+  it("refuses 11 redirect URIs and stores nothing; 10 are accepted", async () => {
+    const tenant = await tenantWithUser();
+    const uris = (count: number) => Array.from({ length: count }, (_, i) => `http://127.0.0.1:${40000 + i}/callback`);
+    const before = await kvKeys(`t:${tenant.tenant.id}:client:`);
+    await expectRefusedMetadata(await register(tenant.slug, { redirect_uris: uris(11) }), "redirect_uris");
+    await expectRefusedMetadata(await register(tenant.slug, { redirect_uris: uris(10_000) }), "redirect_uris");
+    expect(await kvKeys(`t:${tenant.tenant.id}:client:`)).toEqual(before);
+    expect((await register(tenant.slug, { redirect_uris: uris(10) })).status).toBe(201);
+  });
+
+  it.each([
+    ["a redirect URI over 2048 characters", { redirect_uris: [`https://client.example/${"a".repeat(2048)}`] }, "redirect_uris[0]"],
+    ["a client_name over 200 characters", { client_name: "n".repeat(201) }, "client_name"],
+    ["a logo_uri over 2048 characters", { logo_uri: `https://client.example/${"l".repeat(2048)}` }, "logo_uri"],
+    ["a client_uri over 2048 characters", { client_uri: `https://client.example/${"c".repeat(2048)}` }, "client_uri"],
+    ["six contacts", { contacts: ["a@x.example", "b@x.example", "c@x.example", "d@x.example", "e@x.example", "f@x.example"] }, "contacts"],
+  ])("refuses %s, naming the field", async (_why, metadata, field) => {
+    const tenant = await tenantWithUser();
+    await expectRefusedMetadata(await register(tenant.slug, metadata), field);
+  });
+
+  it("refuses more than 20 language-tagged names, and an over-long one", async () => {
+    const tenant = await tenantWithUser();
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`client_name#x-l${i}`, "Name"]));
+    const tooMany = await register(tenant.slug, many);
+    expect(tooMany.status).toBe(400);
+    expect((await json<{ error_description: string }>(tooMany)).error_description).toContain("language-tagged");
+    await expectRefusedMetadata(await register(tenant.slug, { "client_name#fr": "n".repeat(201) }), "client_name#fr");
+  });
+});
+
+describe("private-use redirect schemes (RFC 8252 §7.1)", () => {
+  it.each([
+    "wss://evil.example/callback",
+    "ws://127.0.0.1:9/callback",
+    "ftp://evil.example/callback",
+    "ms-word:ofe|u|https://evil.example/doc.docx",
+    "view-source:https://evil.example/",
+    "chrome://settings/",
+    "about:blank",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "myapp://callback",
+  ])("refuses to register %s, even next to a loopback URI and with custom schemes allowed", async (uri) => {
+    const tenant = await tenantWithUser();
+    expect((await allowCustomSchemes(tenant)).status).toBe(200);
+    const response = await register(tenant.slug, { redirect_uris: [CLIENT_REDIRECT, uri] });
+    expect(response.status).toBe(400);
+    expect((await json<{ error: string }>(response)).error).toBe("invalid_client_metadata");
+  });
+
+  it.each(["com.example.app:/oauth/callback", "cursor://anysphere.cursor-mcp/oauth/callback"])("registers and signs in through %s once custom schemes are allowed", async (uri) => {
+    const tenant = await tenantWithUser();
+    expect((await allowCustomSchemes(tenant)).status).toBe(200);
+    const registered = await register(tenant.slug, { redirect_uris: [uri] });
+    expect(registered.status).toBe(201);
+    const { client_id } = await json<{ client_id: string }>(registered);
+    const { challenge } = await pkcePair();
+    expect((await openConsent(new Browser(), authorizeWith(tenant.slug, client_id, challenge, uri))).handle).toBeTruthy();
+  });
+
+  it("refuses at /authorize a disallowed scheme a client stored before the rule existed", async () => {
+    const tenant = await tenantWithUser();
+    expect((await allowCustomSchemes(tenant)).status).toBe(200);
+    const client = await registerClient(tenant.slug);
+    const key = `t:${tenant.tenant.id}:client:${client.client_id}`;
+    const stored = await env.OAUTH_KV.get<{ redirectUris: string[] }>(key, "json");
+    const wss = "wss://evil.example/callback";
+    await env.OAUTH_KV.put(key, JSON.stringify({ ...stored, redirectUris: [CLIENT_REDIRECT, wss] }));
+    const { challenge } = await pkcePair();
+    const response = await new Browser().fetch(authorizeWith(tenant.slug, client.client_id, challenge, wss));
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    expect(await response.text()).toContain("sign-in address is not allowed");
   });
 });

@@ -6,6 +6,7 @@ import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
 import { logEvent } from "../lib/log";
 import { entraAuthorizeUrl } from "./entra-client";
+import { redirectSchemeProblem } from "./client-metadata";
 import { consentPage, signInProblemPage } from "./pages";
 import { tenantProvider } from "./provider";
 import { graphScopesFor } from "./scopes";
@@ -98,6 +99,11 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
     const remember = { secret: c.get("config").CONSENT_SECRET, subject: c.get("tenant").id };
     try {
       const request = await oauth.parseAuthRequest(c.req.raw);
+      // The provider accepts any private-use scheme once the tenant allows them, and a client metadata
+      // document's redirect URIs never pass registration: only the schemes the policy allows are used.
+      if (redirectSchemeProblem(request.redirectUri)) {
+        return problemPage(400, "This app's sign-in address is not allowed", "It asks to send access to a kind of address that this gateway never sends sign-ins to.");
+      }
       if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
         return redirectToEntra(c, oauth, origin, request);
       }
