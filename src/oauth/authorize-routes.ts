@@ -6,6 +6,7 @@ import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
 import { logEvent } from "../lib/log";
 import { entraAuthorizeUrl } from "./entra-client";
+import { cimdUrlProblem, guardMetadataDocumentFetches, isMetadataDocumentUrl } from "./cimd-guard";
 import { redirectSchemeProblem } from "./client-metadata";
 import { consentPage, signInProblemPage } from "./pages";
 import { tenantProvider } from "./provider";
@@ -25,6 +26,8 @@ export interface UpstreamData {
 /** The tenant's view of the Worker's bindings for this request, and the tenant's canonical origin. */
 export function tenantRequestEnv(c: Context<TenantHonoEnv>): { env: TenantEnv; origin: string } {
   const origin = canonicalOrigin(c.get("config"), c.get("tenant"));
+  // Every provider call that may resolve a client runs with this env: the fetch guard is in place by then.
+  guardMetadataDocumentFetches(c.get("config").BASE_DOMAIN);
   const env = tenantEnv(c.env, {
     config: c.get("config"),
     registry: c.get("registry"),
@@ -97,6 +100,12 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
     // Bound to the tenant too: a slug that is offboarded and signed up again by
     // another org must not inherit the old org's remembered approvals.
     const remember = { secret: c.get("config").CONSENT_SECRET, subject: c.get("tenant").id };
+    const clientId = c.req.query("client_id") ?? "";
+    const refused = isMetadataDocumentUrl(clientId) ? cimdUrlProblem(clientId, c.get("config").BASE_DOMAIN) : undefined;
+    if (refused) {
+      logEvent("cimd_refused", { tenantId: c.get("tenant").id, reason: refused });
+      return problemPage(400, "This app could not be verified", `Its client ID is a web address this gateway does not fetch: ${refused}.`);
+    }
     try {
       const request = await oauth.parseAuthRequest(c.req.raw);
       // The provider accepts any private-use scheme once the tenant allows them, and a client metadata
