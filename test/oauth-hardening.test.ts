@@ -181,3 +181,41 @@ describe("private-use redirect schemes (RFC 8252 §7.1)", () => {
     expect(await response.text()).toContain("sign-in address is not allowed");
   });
 });
+
+describe("no query-string text echoed on pages", () => {
+  const LURE = "Your account is locked. Call 555-0100 to unlock it";
+
+  it.each([
+    ["a known refusal", `AADSTS65004: ${LURE}`, "the permissions were declined"],
+    ["an unknown code", `AADSTS99999: ${LURE}`, "did not record the consent"],
+    ["no code at all", LURE, "did not record the consent"],
+  ])("shows the admin-consent result for %s in our own words only", async (_why, description, ours) => {
+    const tenant = await tenantWithUser();
+    const url = new URL(tenantUrl(tenant.slug, "/callback"));
+    url.searchParams.set("state", "admin-consent");
+    url.searchParams.set("admin_consent", "True");
+    url.searchParams.set("error", "access_denied");
+    url.searchParams.set("error_description", description);
+    const response = await call(url.toString());
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain(ours);
+    expect(page).not.toContain("locked");
+    expect(page).not.toContain("555-0100");
+  });
+
+  it("shows sign-in problem pages without the request's text", async () => {
+    const tenant = await tenantWithUser();
+    const client = await registerClient(tenant.slug);
+    const { challenge } = await pkcePair();
+    const pages = [
+      await new Browser().fetch(authorizeWith(tenant.slug, client.client_id, challenge, `https://evil.example/${encodeURIComponent(LURE)}`, { response_type: LURE })),
+      await call(tenantUrl(tenant.slug, `/authorize?client_id=${encodeURIComponent(LURE)}&response_type=code`)),
+      await call(tenantUrl(tenant.slug, `/callback?state=${encodeURIComponent(LURE)}&error_description=${encodeURIComponent(LURE)}`)),
+    ];
+    for (const page of pages) {
+      expect(page.status).toBe(400);
+      expect(await page.text()).not.toContain("555-0100");
+    }
+  });
+});
