@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveHost } from "../src/tenancy/host";
+import { isAllowedPrivateUseScheme } from "../src/tenancy/policy";
 import { APEX, call, json, tenantUrl } from "./helpers/gateway";
 import { env } from "cloudflare:workers";
 import {
@@ -78,6 +79,15 @@ describe("issuer and resource from the canonical host", () => {
     const authorize = authorizeUrl(tenant.slug, client.client_id, challenge).replace(".mcp.example.com/", ".mcp.example.com:1/");
     const { entra } = await approveToEntra(new Browser(), authorize, tenant.user.userPrincipalName);
     expect(entra.searchParams.get("redirect_uri")).toBe(tenantUrl(tenant.slug, "/callback"));
+  });
+
+  it("names the canonical resource metadata in /mcp's 401 challenge on another port", async () => {
+    const tenant = await tenantWithUser();
+    const response = await call(`https://${tenant.slug}.mcp.example.com:1/mcp`, { json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+    expect(response.status).toBe(401);
+    const challenge = response.headers.get("www-authenticate") ?? "";
+    expect(challenge).toContain(`resource_metadata="${tenantUrl(tenant.slug, "/.well-known/oauth-protected-resource/mcp")}"`);
+    expect(challenge).not.toContain(":1/");
   });
 
   it("matches tenant hosts against a BASE_DOMAIN that names a port (local development)", () => {
@@ -164,6 +174,13 @@ describe("private-use redirect schemes (RFC 8252 §7.1)", () => {
     const { client_id } = await json<{ client_id: string }>(registered);
     const { challenge } = await pkcePair();
     expect((await openConsent(new Browser(), authorizeWith(tenant.slug, client_id, challenge, uri))).handle).toBeTruthy();
+  });
+
+  it("allows reverse-domain schemes and Cursor's, nothing else", () => {
+    for (const scheme of ["com.example.app", "org.mozilla.thunderbird", "cursor", "CURSOR:"]) expect(isAllowedPrivateUseScheme(scheme), scheme).toBe(true);
+    for (const scheme of ["wss", "ftp", "ms-word", "ms-excel", "view-source", "chrome", "about", "javascript", "data", "file", "vscode", "myapp", ".app", "com.", "a..b"]) {
+      expect(isAllowedPrivateUseScheme(scheme), scheme).toBe(false);
+    }
   });
 
   it("refuses at /authorize a disallowed scheme a client stored before the rule existed", async () => {

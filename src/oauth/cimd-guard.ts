@@ -13,8 +13,9 @@
  *   `localhost`, `*.localhost` or other special-use names, no single-label
  *   hosts, not our own domain, only the default https port;
  * - no redirects followed (a 3xx fails the fetch);
- * - at most 5 s, and a declared body of at most 5 KB (the library also stops
- *   reading at 5 KB).
+ * - at most 5 s to answer (the library allows 10 s for the whole document),
+ *   and a declared body of at most 5 KB (the library also stops reading a
+ *   document at 5 KB).
  * A DNS name that resolves to a private address is left to
  * `global_fetch_strictly_public` (wrangler.toml): a Worker cannot resolve names.
  */
