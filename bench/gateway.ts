@@ -114,7 +114,7 @@ export async function startGateway(options: { dir: string; bundleDir: string; em
           scriptPath: join(options.bundleDir, "index.js"),
           bindings: {
             ...vars,
-            BASE_DOMAIN: "localhost",
+            BASE_DOMAIN: `localhost:${port}`,
             LOGIN_BASE: options.emulatorUrl,
             GRAPH_BASE: options.emulatorUrl,
             ACTIVE_KEK_ID: "1",

@@ -24,7 +24,8 @@ const OFFLINE_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE
 /** Local settings; secrets are generated once and kept, and settings added by newer versions are appended. */
 function ensureDevVars(): void {
   const wanted: Record<string, () => string> = {
-    BASE_DOMAIN: () => "localhost",
+    // With the port: the gateway builds issuer, resource and redirect URIs from it.
+    BASE_DOMAIN: () => `localhost:${GATEWAY_PORT}`,
     LOGIN_BASE: () => `http://127.0.0.1:${EMULATOR_PORT}`,
     GRAPH_BASE: () => `http://127.0.0.1:${EMULATOR_PORT}`,
     ACTIVE_KEK_ID: () => "1",
@@ -33,13 +34,15 @@ function ensureDevVars(): void {
     CONSENT_SECRET: () => randomBytes(24).toString("hex"),
     CURSOR_SECRET: () => randomBytes(32).toString("hex"),
   };
-  const existing = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "# Local-only settings for `npm run dev` (generated; git-ignored).\n";
+  const original = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "# Local-only settings for `npm run dev` (generated; git-ignored).\n";
+  // A file written before BASE_DOMAIN carried the port gets it.
+  const existing = original.replace(/^BASE_DOMAIN=localhost$/m, `BASE_DOMAIN=localhost:${GATEWAY_PORT}`);
   const present = new Set(existing.split("\n").map((line) => line.split("=")[0]?.trim()));
   const missing = Object.entries(wanted).filter(([name]) => !present.has(name));
-  if (missing.length === 0) return;
-  const added = missing.map(([name, value]) => `${name}=${value()}`).join("\n");
-  writeFileSync(".dev.vars", `${existing.replace(/\n?$/, "\n")}${added}\n`, { mode: 0o600 });
-  console.log(`.dev.vars: added ${missing.map(([name]) => name).join(", ")}`);
+  if (missing.length === 0 && existing === original) return;
+  const added = missing.map(([name, value]) => `${name}=${value()}\n`).join("");
+  writeFileSync(".dev.vars", `${existing.replace(/\n?$/, "\n")}${added}`, { mode: 0o600 });
+  if (missing.length > 0) console.log(`.dev.vars: added ${missing.map(([name]) => name).join(", ")}`);
 }
 
 function applyMigrations(): void {

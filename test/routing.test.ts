@@ -74,7 +74,9 @@ describe("tenant host", () => {
     expect(response.status).toBe(200);
     const page = await response.text();
     expect(page).toContain("Port Org");
-    expect(page).toContain(`https://${tenant.tenant.slug}.mcp.example.com:8443/mcp`);
+    // Links name the canonical host, not the port the request arrived on.
+    expect(page).toContain(`https://${tenant.tenant.slug}.mcp.example.com/mcp`);
+    expect(page).not.toContain(":8443");
   });
 
   it("ignores X-Forwarded-Host: the request stays on the URL host's tenant", async () => {

@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import type { ApexEnv, GatewayVariables } from "./context";
 import { contextFromEntry } from "./request-context";
 import { notFound, onError } from "./on-error";
+import { pageSecurityHeaders } from "./page-headers";
 import { landingPage, SIGNUP_SCRIPT, signupPage } from "../tenancy/pages/apex-pages";
-import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { healthRoute } from "../tenancy/routes/health";
 import { operatorRoutes } from "../tenancy/routes/operator";
 import { signupRoute } from "../tenancy/routes/signup";
@@ -11,8 +11,9 @@ import { signupRoute } from "../tenancy/routes/signup";
 /** Everything served on the apex host (`BASE_DOMAIN`). */
 export const apexApp = new Hono<ApexEnv>()
   .use("*", contextFromEntry<GatewayVariables>())
-  .get("/", (c) => c.html(landingPage(new URL(c.req.url).origin), 200, PAGE_SECURITY_HEADERS))
-  .get("/signup", (c) => c.html(signupPage(), 200, PAGE_SECURITY_HEADERS))
+  .use("*", pageSecurityHeaders)
+  .get("/", (c) => c.html(landingPage(new URL(c.req.url).origin), 200))
+  .get("/signup", (c) => c.html(signupPage(), 200))
   .get("/assets/signup.js", (c) =>
     c.body(SIGNUP_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }),
   )

@@ -4,7 +4,7 @@ import { contextFromEntry } from "./request-context";
 import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
 import { rateLimit } from "./rate-limit";
-import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
+import { pageSecurityHeaders } from "./page-headers";
 import { aadstsCode } from "../tenancy/entra-credentials";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
 import { healthRoute } from "../tenancy/routes/health";
@@ -12,6 +12,7 @@ import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
 import { authorizeRoutes, tenantRequestEnv } from "../oauth/authorize-routes";
 import { callbackRoute } from "../oauth/callback-route";
 import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oauth/provider";
+import { atOrigin, canonicalOrigin } from "../oauth/tenant-env";
 
 /**
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
@@ -25,7 +26,7 @@ const oauthRateLimit = rateLimit<TenantEnv>({
 });
 
 function legacySseGone(c: Context<TenantEnv>): Response {
-  const mcpUrl = `${new URL(c.req.url).origin}/mcp`;
+  const mcpUrl = `${canonicalOrigin(c.get("config"), c.get("tenant"))}/mcp`;
   return c.json(
     {
       error: "sse_transport_not_supported",
@@ -38,6 +39,7 @@ function legacySseGone(c: Context<TenantEnv>): Response {
 
 export const tenantApp = new Hono<TenantEnv>()
   .use("*", contextFromEntry<TenantVariables>())
+  .use("*", pageSecurityHeaders)
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
     const { pathname } = new URL(c.req.url);
@@ -52,14 +54,14 @@ export const tenantApp = new Hono<TenantEnv>()
   })
   .route("/", tenantAdminRoutes)
   .route("/", healthRoute<TenantEnv>())
-  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), new URL(c.req.url).origin), 200, PAGE_SECURITY_HEADERS))
+  .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), canonicalOrigin(c.get("config"), c.get("tenant"))), 200))
   // Entra's admin-consent redirect lands on the same redirect URI as sign-in.
   .get("/callback", async (c, next) => {
     if (c.req.query("state") !== "admin-consent") return next();
     // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
     const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
     const aadsts = aadstsCode(c.req.query("error_description") ?? "");
-    return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400, PAGE_SECURITY_HEADERS);
+    return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
   })
   // The legacy SSE transport cannot be served safely without sessions bound to
   // their owner; old clients are told where the Streamable HTTP endpoint is.
@@ -84,8 +86,9 @@ export const tenantApp = new Hono<TenantEnv>()
   // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
   .all("*", (c) => {
     // Only the env: the provider's own fetch needs no separate OAuth helpers.
+    // It derives its issuer and endpoints from the request URL: hand it the canonical one.
     const { env, origin } = tenantRequestEnv(c);
-    return tenantProvider(c.get("tenant"), origin).provider.fetch(c.req.raw, env, c.get("workerCtx"));
+    return tenantProvider(c.get("tenant"), origin).provider.fetch(atOrigin(c.req.raw, origin), env, c.get("workerCtx"));
   })
   .notFound(notFound)
   .onError(onError);

@@ -6,12 +6,13 @@ import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
 import { logEvent } from "../lib/log";
 import { withCleanClientName } from "../tenancy/names";
-import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
 import { entraAuthorizeUrl } from "./entra-client";
+import { cimdUrlProblem, guardMetadataDocumentFetches, isMetadataDocumentUrl } from "./cimd-guard";
+import { redirectSchemeProblem } from "./client-metadata";
 import { consentPage, signInProblemPage } from "./pages";
 import { tenantProvider } from "./provider";
 import { graphScopesFor } from "./scopes";
-import { tenantEnv, type TenantEnv } from "./tenant-env";
+import { canonicalOrigin, tenantEnv, type TenantEnv } from "./tenant-env";
 
 /**
  * GET/POST /authorize: the consent page for an MCP client, then the redirect
@@ -23,9 +24,11 @@ export interface UpstreamData {
   nonce: string;
 }
 
-/** The tenant's view of the Worker's bindings for this request, and the origin it was addressed at. */
+/** The tenant's view of the Worker's bindings for this request, and the tenant's canonical origin. */
 export function tenantRequestEnv(c: Context<TenantHonoEnv>): { env: TenantEnv; origin: string } {
-  const origin = new URL(c.req.url).origin;
+  const origin = canonicalOrigin(c.get("config"), c.get("tenant"));
+  // Every provider call that may resolve a client runs with this env: the fetch guard is in place by then.
+  guardMetadataDocumentFetches(c.get("config").BASE_DOMAIN);
   const env = tenantEnv(c.env, {
     config: c.get("config"),
     registry: c.get("registry"),
@@ -46,14 +49,14 @@ export async function s256(verifier: string): Promise<string> {
   return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(verifier))));
 }
 
+/** The security headers are the app's page middleware's (src/http/page-headers.ts). */
 function withPageHeaders(headers: Headers): Headers {
-  for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, value);
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("cache-control", "no-store");
   return headers;
 }
 
-/** A server-rendered page as a response, with the pages' security headers and no caching. */
+/** A server-rendered page as a response, not cached. */
 export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { toString(): string | Promise<string> }): Promise<Response> {
   return new Response(await body.toString(), { status, headers: withPageHeaders(new Headers()) });
 }
@@ -98,8 +101,19 @@ export const authorizeRoutes = new Hono<TenantHonoEnv>()
     // Bound to the tenant too: a slug that is offboarded and signed up again by
     // another org must not inherit the old org's remembered approvals.
     const remember = { secret: c.get("config").CONSENT_SECRET, subject: c.get("tenant").id };
+    const clientId = c.req.query("client_id") ?? "";
+    const refused = isMetadataDocumentUrl(clientId) ? cimdUrlProblem(clientId, c.get("config").BASE_DOMAIN) : undefined;
+    if (refused) {
+      logEvent("cimd_refused", { tenantId: c.get("tenant").id, reason: refused });
+      return problemPage(400, "This app could not be verified", `Its client ID is a web address this gateway does not fetch: ${refused}.`);
+    }
     try {
       const request = await oauth.parseAuthRequest(c.req.raw);
+      // The provider accepts any private-use scheme once the tenant allows them, and a client metadata
+      // document's redirect URIs never pass registration: only the schemes the policy allows are used.
+      if (redirectSchemeProblem(request.redirectUri)) {
+        return problemPage(400, "This app's sign-in address is not allowed", "It asks to send access to a kind of address that this gateway never sends sign-ins to.");
+      }
       if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
         return redirectToEntra(c, oauth, origin, request);
       }

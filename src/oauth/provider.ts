@@ -2,6 +2,7 @@ import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oa
 import { MCP_PATH, mcpApiHandler } from "../agent/mcp-endpoint";
 import { logEvent } from "../lib/log";
 import type { Tenant } from "../tenancy/tenant";
+import { checkClientRegistration } from "./client-metadata";
 import type { TenantEnv } from "./tenant-env";
 import { tokenExchangeCallback } from "./token-callback";
 
@@ -36,6 +37,8 @@ export function providerOptions(tenant: Tenant, origin: string): OAuthProviderOp
       bearer_methods_supported: ["header"],
       resource_name: `${tenant.displayName} Microsoft 365`,
     },
+    // Bounded redirect URIs and display fields, allowed schemes only (src/oauth/client-metadata.ts).
+    clientRegistrationCallback: checkClientRegistration,
     clientIdMetadataDocumentEnabled: true,
     allowPrivateUseRedirectUris: tenant.policy.allowCustomSchemeRedirects,
     accessTokenTTL: 3600,

@@ -13,7 +13,8 @@ export type HostTarget =
 
 export function resolveHost(hostname: string, baseDomain: string): HostTarget {
   const host = hostname.toLowerCase().replace(/\.$/, "");
-  const base = baseDomain.toLowerCase().replace(/\.$/, "");
+  // BASE_DOMAIN may name a port (local development); hosts are matched without it.
+  const base = baseDomain.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
   if (host === base) return { kind: "apex" };
   const suffix = `.${base}`;
   if (!host.endsWith(suffix)) return { kind: "foreign" };

@@ -50,3 +50,27 @@ export function parseStoredPolicy(json: string): TenantPolicy {
 export function applyPolicyPatch(policy: TenantPolicy, patch: TenantPolicyPatch): TenantPolicy {
   return TenantPolicySchema.parse({ ...policy, ...patch });
 }
+
+/**
+ * Single-word schemes of known MCP clients, allowed although RFC 8252 §7.1
+ * says a native app's scheme MUST be a reverse domain name it controls
+ * (`com.example.app`). Cursor's callback is `cursor://anysphere.cursor-mcp/…`;
+ * refusing it would leave Cursor users no way to connect.
+ */
+export const KNOWN_CLIENT_SCHEMES: readonly string[] = ["cursor"];
+
+/** RFC 3986 scheme characters, with at least one period: a reverse domain name such as `com.example.app`. */
+const REVERSE_DNS_SCHEME = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
+
+/**
+ * Which private-use URI schemes (RFC 8252 §7.1) a client may redirect to once
+ * the org admin sets `allowCustomSchemeRedirects`: reverse-domain-name
+ * schemes, and the known clients' schemes above. Never anything else:
+ * `javascript:`, `data:`, `file:`, `ws:`/`wss:`, `ftp:`, browser-internal
+ * (`about:`, `chrome:`, `view-source:`) and Office (`ms-word:`…) schemes have
+ * no period and are not in the list. `http` and `https` are not private-use.
+ */
+export function isAllowedPrivateUseScheme(scheme: string): boolean {
+  const name = scheme.toLowerCase().replace(/:$/, "");
+  return KNOWN_CLIENT_SCHEMES.includes(name) || REVERSE_DNS_SCHEME.test(name);
+}
