@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { colleagueOf, connectedUser, type ToolCallResult } from "./helpers/mcp";
+import { seedDay } from "./helpers/seed-date";
 
 /**
  * Page 2 of every list tool that pages, through /mcp against the emulator's
@@ -59,7 +60,7 @@ describe("page 2 of every list tool", () => {
 
   it("list_events, list_contacts, list_tasks and list_files", async () => {
     const user = await connectedUser();
-    await expectPageTwo(user, "list_events", { limit: 1 });
+    await expectPageTwo(user, "list_events", { start: seedDay(-14), end: seedDay(6), limit: 1 });
     await expectPageTwo(user, "list_contacts", { limit: 10 });
     const listId = idOf((await user.callTool("list_task_lists")).text, /^Q3 launch prep · /);
     await expectPageTwo(user, "list_tasks", { listId, includeCompleted: true, limit: 4 });
