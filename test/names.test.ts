@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { cleanDisplayName } from "../src/tenancy/names";
+import { cleanDisplayName, withCleanClientName } from "../src/tenancy/names";
 import { call, createTenant, json, postSignup, signupBody, tenantUrl } from "./helpers/gateway";
 import { authorizeUrl, CLIENT_REDIRECT, pkcePair, tenantWithUser } from "./helpers/oauth-flow";
 import type { ErrorBody } from "./helpers/tenants";
@@ -68,6 +68,37 @@ describe("a name stored before names were cleaned", () => {
   });
 });
 
+describe("client_name at registration", () => {
+  it("is stored without bidi or zero-width characters, in every language variant", async () => {
+    const tenant = await tenantWithUser();
+    const registered = await call(tenantUrl(tenant.slug, "/register"), {
+      json: { client_name: "Pay\u202Efdp.exe Zero\u200BWidth", "client_name#de": "Be\u2066zahlen\u2069", redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
+    });
+    expect(registered.status).toBe(201);
+    // The registration response is the stored client record, as RFC 7591 §3.2.1 asks.
+    const client = await json<Record<string, unknown>>(registered);
+    expect(client.client_name).toBe("Payfdp.exe ZeroWidth");
+    expect(JSON.stringify(client)).not.toMatch(HIDDEN);
+  });
+
+  it("refuses a name that is nothing but invisible characters, naming the field, and leaves a body that is not JSON to the provider's own error", async () => {
+    const tenant = await tenantWithUser();
+    for (const [field, value] of [["client_name", "\u202E\u200B"], ["client_name#de", "\u2066\u2069"]] as const) {
+      const refused = await call(tenantUrl(tenant.slug, "/register"), {
+        json: { client_name: "Mailer", [field]: value, redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
+      });
+      expect(refused.status).toBe(400);
+      expect(await json<{ error: string; error_description: string }>(refused)).toEqual({
+        error: "invalid_client_metadata",
+        error_description: `${field}: no visible characters; name the app in letters a person can read`,
+      });
+    }
+    const malformed = await call(tenantUrl(tenant.slug, "/register"), { body: "{not json", headers: { "content-type": "application/json" } });
+    expect(malformed.status).toBe(400);
+    expect(await json<{ error: string }>(malformed)).toMatchObject({ error: "invalid_request" });
+  });
+});
+
 describe("client_name on the consent page", () => {
   it("shows a dynamically registered client's name without bidi or zero-width characters", async () => {
     const tenant = await tenantWithUser();
@@ -85,15 +116,8 @@ describe("client_name on the consent page", () => {
     expect(page).not.toMatch(HIDDEN);
   });
 
-  it("describes a client whose name is nothing but invisible characters instead of showing an empty name", async () => {
-    const tenant = await tenantWithUser();
-    const registered = await call(tenantUrl(tenant.slug, "/register"), {
-      json: { client_name: "\u202E\u200B", redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
-    });
-    expect(registered.status).toBe(201);
-    const { client_id } = await json<{ client_id: string }>(registered);
-    const page = await (await call(authorizeUrl(tenant.slug, client_id, (await pkcePair()).challenge))).text();
-    expect(page).toContain("<em>An app without a readable name</em>");
-    expect(page).not.toMatch(HIDDEN);
+  it("describes a client whose name is nothing but invisible characters instead of showing an empty name", () => {
+    // Registration refuses such a name (above); a metadata document's name is cleaned only when shown.
+    expect(withCleanClientName({ clientName: "\u202E\u200B", clientId: "https://app.example.com/client.json" }).clientName).toBe("An app without a readable name");
   });
 });

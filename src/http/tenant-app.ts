@@ -11,6 +11,7 @@ import { healthRoute } from "../tenancy/routes/health";
 import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
 import { authorizeRoutes, tenantRequestEnv } from "../oauth/authorize-routes";
 import { callbackRoute } from "../oauth/callback-route";
+import { withCleanClientNames } from "../oauth/client-metadata";
 import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oauth/provider";
 import { atOrigin, canonicalOrigin } from "../oauth/tenant-env";
 
@@ -84,11 +85,13 @@ export const tenantApp = new Hono<TenantEnv>()
     }),
   )
   // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
-  .all("*", (c) => {
+  .all("*", async (c) => {
     // Only the env: the provider's own fetch needs no separate OAuth helpers.
     // It derives its issuer and endpoints from the request URL: hand it the canonical one.
     const { env, origin } = tenantRequestEnv(c);
-    return tenantProvider(c.get("tenant"), origin).provider.fetch(atOrigin(c.req.raw, origin), env, c.get("workerCtx"));
+    const registration = c.req.method === "POST" && c.req.path === REGISTER_PATH;
+    const request = registration ? await withCleanClientNames(c.req.raw) : c.req.raw;
+    return tenantProvider(c.get("tenant"), origin).provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
   })
   .notFound(notFound)
   .onError(onError);

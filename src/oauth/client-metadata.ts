@@ -8,6 +8,7 @@
  */
 import type { ClientRegistrationCallbackOptions, ClientRegistrationCallbackResult } from "@cloudflare/workers-oauth-provider";
 import { z } from "zod";
+import { cleanDisplayName } from "../tenancy/names";
 import { isAllowedPrivateUseScheme } from "../tenancy/policy";
 
 export const CLIENT_METADATA_LIMITS = {
@@ -36,7 +37,8 @@ const redirectUri = uri.superRefine((value, ctx) => {
 
 const RegistrationLimits = z.looseObject({
   redirect_uris: z.array(redirectUri).max(L.redirectUris, `at most ${L.redirectUris} redirect URIs`).optional(),
-  client_name: z.string().max(L.nameLength, `at most ${L.nameLength} characters`).optional(),
+  // Seen after withCleanClientNames: a name of invisible characters only arrives empty.
+  client_name: z.string().min(1, "no visible characters; name the app in letters a person can read").max(L.nameLength, `at most ${L.nameLength} characters`).optional(),
   client_uri: uri.optional(),
   logo_uri: uri.optional(),
   tos_uri: uri.optional(),
@@ -61,6 +63,7 @@ function localizedProblem(metadata: Record<string, unknown>): string | undefined
     const max = LOCALIZED_LENGTH[key.slice(0, key.indexOf("#"))] ?? 0;
     if (key.length > 64) return "language-tagged field names are at most 64 characters";
     if (typeof value === "string" && value.length > max) return `${key}: at most ${max} characters`;
+    if (key.startsWith("client_name#") && value === "") return `${key}: no visible characters; name the app in letters a person can read`;
   }
   return undefined;
 }
@@ -74,4 +77,31 @@ export function checkClientRegistration({ clientMetadata }: ClientRegistrationCa
   }
   const problem = localizedProblem(clientMetadata);
   return problem ? { code: "invalid_client_metadata", description: problem } : undefined;
+}
+
+/**
+ * The registration request with every `client_name` (and its `client_name#<lang>`
+ * variants) cleaned of bidi and invisible characters, so the stored client
+ * record never holds them; a name with nothing visible left becomes empty,
+ * which checkClientRegistration then refuses, naming the field. The
+ * provider resolves the metadata it stores before its registration callback
+ * runs, so the body has to be cleaned before the provider reads it. Anything
+ * that is not a JSON object is passed on unchanged, for the provider's own error.
+ */
+export async function withCleanClientNames(request: Request): Promise<Request> {
+  const text = await request.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Request(request, { body: text });
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return new Request(request, { body: text });
+  const metadata = body as Record<string, unknown>;
+  for (const [field, value] of Object.entries(metadata)) {
+    if (field !== "client_name" && !field.startsWith("client_name#")) continue;
+    if (typeof value !== "string") continue;
+    metadata[field] = cleanDisplayName(value);
+  }
+  return new Request(request, { body: JSON.stringify(metadata) });
 }
