@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEAD_FOR_MS, DeadGrants, SETTLE_MS } from "../src/agent/dead-grants";
-import { RECENT_RESULT_MS, RefreshGate, refreshTokenKey, type GateTokens } from "../src/agent/refresh-gate";
+import { PRODUCED_RESULT_MS, RECENT_RESULT_MS, RefreshGate, refreshTokenKey, type GateTokens } from "../src/agent/refresh-gate";
 
 type Failure = { kind: "user" | "unavailable" };
 const isTokens = (result: GateTokens | Failure): result is GateTokens => "accessToken" in result;
@@ -36,6 +36,23 @@ describe("the refresh gate", () => {
     expect(redemptions).toBe(1);
     now += 2;
     expect(await gate.run("k", redeem, isTokens)).toMatchObject({ accessToken: "at-2" });
+  });
+
+  it("answers a straggler bringing the token a redemption just produced with that redemption's tokens, for a few seconds only", async () => {
+    let now = 1_000_000;
+    const gate = new RefreshGate<Failure>(() => now);
+    let redemptions = 0;
+    const redeem = async () => tokens(String((redemptions += 1)), now);
+    const first = await gate.run(await refreshTokenKey("rt-0"), redeem, isTokens);
+    expect(first).toMatchObject({ accessToken: "at-1", refreshToken: "rt-1" });
+    // A parallel request that read the grant after the first one stored rt-1.
+    now += PRODUCED_RESULT_MS - 1;
+    expect(await gate.run(await refreshTokenKey("rt-1"), redeem, isTokens)).toEqual(first);
+    expect(redemptions).toBe(1);
+    // Later, rt-1 is redeemed at Entra like any refresh token, so a revoked sign-in is noticed.
+    now += 2;
+    expect(await gate.run(await refreshTokenKey("rt-1"), redeem, isTokens)).toMatchObject({ accessToken: "at-2" });
+    expect(redemptions).toBe(2);
   });
 
   it("never remembers a failure, nor tokens about to expire", async () => {

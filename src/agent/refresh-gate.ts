@@ -12,7 +12,10 @@
  * So, inside the user's Durable Object: concurrent callers with one token share
  * one in-flight redemption, and for a short while after it succeeded, a caller
  * that still holds the replaced token gets the tokens it produced instead of
- * redeeming it again. Failures are never remembered: the next caller asks Entra.
+ * redeeming it again. A caller of the same batch that read the grant just after
+ * the first one stored its result brings the token that redemption produced:
+ * for a few seconds it gets those same tokens too, so a batch costs one Entra
+ * refresh. Failures are never remembered: the next caller asks Entra.
  * Keys are SHA-256 digests of the token, never the token itself.
  *
  * @module
@@ -27,6 +30,12 @@ export interface GateTokens {
 
 /** How long the tokens a redemption produced answer callers holding the replaced token. */
 export const RECENT_RESULT_MS = 120_000;
+/**
+ * How long the refresh token a redemption produced answers with that same
+ * redemption's tokens: long enough for the stragglers of one parallel batch,
+ * short enough that a sign-in Microsoft revoked is noticed on the next refresh.
+ */
+export const PRODUCED_RESULT_MS = 5_000;
 /** A remembered access token is handed out only while it has at least this long to live. */
 const MIN_REMAINING_SECONDS = 120;
 const MAX_RECENT = 100;
@@ -51,8 +60,12 @@ export class RefreshGate<F> {
     if (!flight) {
       flight = redeem()
         .then((result) => {
-          if (isTokens(result)) this.#remember(key, result);
-          return result;
+          if (!isTokens(result)) return result;
+          this.#remember(key, result, RECENT_RESULT_MS);
+          return refreshTokenKey(result.refreshToken).then((produced): GateTokens | F => {
+            this.#remember(produced, result, PRODUCED_RESULT_MS);
+            return result;
+          });
         })
         .finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, flight);
@@ -60,9 +73,9 @@ export class RefreshGate<F> {
     return flight;
   }
 
-  #remember(key: string, tokens: GateTokens): void {
+  #remember(key: string, tokens: GateTokens, forMs: number): void {
     const now = this.clock();
-    const until = Math.min(now + RECENT_RESULT_MS, (tokens.expiresAt - MIN_REMAINING_SECONDS) * 1000);
+    const until = Math.min(now + forMs, (tokens.expiresAt - MIN_REMAINING_SECONDS) * 1000);
     if (until <= now) return;
     for (const [oldKey, entry] of this.#recent) if (entry.until <= now) this.#recent.delete(oldKey);
     if (this.#recent.size >= MAX_RECENT) {
