@@ -11,6 +11,14 @@ export class PathSegmentError extends Error {
 
 /** Characters no id or Graph path segment carries: controls, and the URL's own delimiters `?`, `#` and `\`. */
 const UNSAFE = /[\u0000-\u001f\u007f?#\\]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, "g");
+export const UNSAFE_ID_MESSAGE = "an id cannot contain control characters, ?, # or \\";
+
+/** Whether an id can stand as one path segment (graphPath refuses it otherwise). */
+export const isPathSafe = (value: string): boolean => !UNSAFE.test(value);
+
+/** Free text bound for a path segment (a search's words), with those characters turned into spaces. */
+export const pathSafeText = (value: string): string => value.replace(UNSAFE_ALL, " ");
 
 export function graphPath(strings: TemplateStringsArray, ...values: (string | number)[]): string {
   let path = strings[0] ?? "";
@@ -19,7 +27,7 @@ export function graphPath(strings: TemplateStringsArray, ...values: (string | nu
     // "." and ".." survive encodeURIComponent, and URL parsing also reads
     // "%2E%2E" as "..": no id is ever spelt that way, so refuse them outright.
     if (text === "" || text === "." || text === "..") throw new PathSegmentError(`"${text}" is not a valid id`);
-    if (UNSAFE.test(text)) throw new PathSegmentError("an id cannot contain control characters, ?, # or \\");
+    if (UNSAFE.test(text)) throw new PathSegmentError(UNSAFE_ID_MESSAGE);
     path += encodeURIComponent(text) + (strings[index + 1] ?? "");
   });
   return path;

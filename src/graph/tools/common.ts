@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { GraphRequest } from "../client";
+import { isPathSafe, UNSAFE_ID_MESSAGE } from "../path";
 import type { ToolContext } from "./types";
 
 /** Input fields and paging shared by list tools. */
@@ -7,8 +8,8 @@ import type { ToolContext } from "./types";
 // descriptions are spent only where they change what a model sends.
 
 /** No Graph id holds a control character or a URL delimiter; graphPath refuses them too, this names the field. */
-export const pathSafe = (value: string) => !/[\u0000-\u001f\u007f?#\\]/.test(value);
-export const ID_CHARACTERS = "an id cannot contain control characters, ?, # or \\";
+export const pathSafe = isPathSafe;
+export const ID_CHARACTERS = UNSAFE_ID_MESSAGE;
 
 export const idField = (what: string) =>
   z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long").refine(pathSafe, ID_CHARACTERS);

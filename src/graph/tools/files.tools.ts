@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { GraphResponse } from "../client";
 import type { RawContent } from "../download";
-import { graphPath, odataString } from "../path";
+import { graphPath, odataString, pathSafeText } from "../path";
 import { cutPoint, DETAIL_SELECT, type DriveItem, folderPath, humanSize, ITEM_SELECT, itemLine, partialCharacterBytes, SEARCH_SELECT, textKind } from "../format/files";
 import { htmlToText, lines, window } from "../format/text";
 import { cursorField, idField, limitField, nextCursorLine, pageRequest } from "./common";
@@ -101,7 +101,7 @@ export const filesTools = [
     annotations: READ,
     async run(ctx, { query, limit }) {
       // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
-      const path = graphPath`/me/drive/root/search(q=${odataString(query.replace(/[\u0000-\u001f\u007f?#\\]/g, " "))})`;
+      const path = graphPath`/me/drive/root/search(q=${odataString(pathSafeText(query))})`;
       const body = expectOk<Page<DriveItem>>(await ctx.graph({ method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } }), "search your files");
       const items = body.value ?? [];
       if (items.length === 0) return `No files match "${query}".`;
