@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import type { ApexEnv, GatewayVariables } from "./context";
-import { contextFromEntry } from "./request-context";
-import { notFound, onError } from "./on-error";
+import type { ApexEnv } from "./context";
+import { onError } from "./on-error";
 import { pageSecurityHeaders } from "./page-headers";
 import { landingPage, SIGNUP_SCRIPT, signupPage } from "../tenancy/pages/apex-pages";
 import { healthRoute } from "../tenancy/routes/health";
@@ -10,7 +9,6 @@ import { signupRoute } from "../tenancy/routes/signup";
 
 /** Everything served on the apex host (`BASE_DOMAIN`). */
 export const apexApp = new Hono<ApexEnv>()
-  .use("*", contextFromEntry<GatewayVariables>())
   .use("*", pageSecurityHeaders)
   .get("/", (c) => c.html(landingPage(new URL(c.req.url).origin), 200))
   .get("/signup", (c) => c.html(signupPage(), 200))
@@ -20,5 +18,4 @@ export const apexApp = new Hono<ApexEnv>()
   .route("/", healthRoute<ApexEnv>())
   .route("/", signupRoute)
   .route("/", operatorRoutes)
-  .notFound(notFound)
   .onError(onError);

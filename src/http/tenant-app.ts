@@ -1,8 +1,7 @@
 import { Hono, type Context } from "hono";
-import type { TenantEnv, TenantVariables } from "./context";
-import { contextFromEntry } from "./request-context";
+import type { TenantEnv } from "./context";
 import { ApiError } from "./errors";
-import { notFound, onError } from "./on-error";
+import { onError } from "./on-error";
 import { rateLimit } from "./rate-limit";
 import { pageSecurityHeaders } from "./page-headers";
 import { aadstsCode } from "../tenancy/entra-credentials";
@@ -39,7 +38,6 @@ function legacySseGone(c: Context<TenantEnv>): Response {
 }
 
 export const tenantApp = new Hono<TenantEnv>()
-  .use("*", contextFromEntry<TenantVariables>())
   .use("*", pageSecurityHeaders)
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
@@ -89,9 +87,8 @@ export const tenantApp = new Hono<TenantEnv>()
     // Only the env: the provider's own fetch needs no separate OAuth helpers.
     // It derives its issuer and endpoints from the request URL: hand it the canonical one.
     const { env, origin } = tenantRequestEnv(c);
-    const registration = c.req.method === "POST" && c.req.path === REGISTER_PATH;
+    const registration = c.req.method === "POST" && new URL(c.req.url).pathname === REGISTER_PATH;
     const request = registration ? await withCleanClientNames(c.req.raw) : c.req.raw;
     return tenantProvider(c.get("tenant"), origin).provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
   })
-  .notFound(notFound)
   .onError(onError);
