@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { TenantEnv } from "../../http/context";
+import { requireBearer } from "../../http/bearer";
 import { ApiError } from "../../http/errors";
 import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
 import { logEvent } from "../../lib/log";
@@ -20,20 +21,18 @@ import { publicTenantView, type Tenant } from "../tenant";
  */
 const ADMIN_BODY_LIMIT = 4096;
 
-const requireAdminKey: MiddlewareHandler<TenantEnv> = async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  // The row is read fresh, not from the isolate cache: a rotated key or a
-  // changed status must take effect at once everywhere.
-  const tenant = await c.get("registry").findById(c.get("tenant").id);
-  if (!tenant || !match?.[1] || !(await adminKeyMatches(match[1], tenant.adminKeyHash))) {
-    throw new ApiError(401, "unauthorized", "Send this tenant's admin key as 'Authorization: Bearer <key>'", {
-      headers: { "www-authenticate": 'Bearer realm="tenant-admin"' },
-    });
-  }
-  c.set("tenant", tenant);
-  await next();
-};
+const requireAdminKey = requireBearer<TenantEnv>({
+  realm: "tenant-admin",
+  message: "Send this tenant's admin key as 'Authorization: Bearer <key>'",
+  async verify(key, c) {
+    // The row is read fresh, not from the isolate cache: a rotated key or a
+    // changed status must take effect at once everywhere.
+    const tenant = await c.get("registry").findById(c.get("tenant").id);
+    if (!tenant || !(await adminKeyMatches(key, tenant.adminKeyHash))) return false;
+    c.set("tenant", tenant);
+    return true;
+  },
+});
 
 const RotateSecretSchema = z.strictObject({
   clientSecret: ClientSecretSchema,
