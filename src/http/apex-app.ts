@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import type { ApexEnv } from "./context";
 import { onError } from "./on-error";
 import { pageSecurityHeaders } from "./page-headers";
-import { landingPage, SIGNUP_SCRIPT, signupPage } from "../tenancy/pages/apex-pages";
-import { healthRoute } from "../tenancy/routes/health";
-import { operatorRoutes } from "../tenancy/routes/operator";
-import { signupRoute } from "../tenancy/routes/signup";
+import { landingPage, SIGNUP_SCRIPT, signupPage } from "./pages/apex-pages";
+import { healthRoute } from "./routes/health";
+import { operatorRoutes } from "./routes/operator";
+import { signupRoute } from "./routes/signup";
 
 /** Everything served on the apex host (`BASE_DOMAIN`). */
 export const apexApp = new Hono<ApexEnv>()

@@ -1,15 +1,15 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { ApexEnv } from "../../http/context";
-import { requireBearer } from "../../http/bearer";
-import { ApiError, validationError } from "../../http/errors";
+import type { ApexEnv } from "../context";
+import { requireBearer } from "../bearer";
+import { ApiError, validationError } from "../errors";
 import { logEvent } from "../../lib/log";
-import { secretsMatch } from "../admin-key";
-import { ClientIdSchema, EntraTenantIdSchema } from "../inputs";
-import { rewrapAllTenants } from "../key-rotation";
-import { purgeResponseBody, purgeTenant } from "../offboarding";
-import { SlugSchema } from "../slug";
-import { publicTenantView, type Tenant } from "../tenant";
+import { secretsMatch } from "../../tenancy/admin-key";
+import { ClientIdSchema, EntraTenantIdSchema } from "../../tenancy/inputs";
+import { rewrapAllTenants } from "../../tenancy/key-rotation";
+import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
+import { SlugSchema } from "../../tenancy/slug";
+import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 
 /** Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
 const operatorToken = requireBearer<ApexEnv>({

@@ -1,18 +1,18 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { TenantEnv } from "../../http/context";
-import { requireBearer } from "../../http/bearer";
-import { ApiError } from "../../http/errors";
-import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
+import type { TenantEnv } from "../context";
+import { requireBearer } from "../bearer";
+import { ApiError } from "../errors";
+import { jsonBodyLimit, readJsonBody } from "../json-body";
 import { logEvent } from "../../lib/log";
-import { adminKeyMatches, generateAdminKey, hashAdminKey } from "../admin-key";
+import { adminKeyMatches, generateAdminKey, hashAdminKey } from "../../tenancy/admin-key";
 import { verifyAndSealCredentials } from "../credentials";
-import { ClientSecretSchema, SecretExpirySchema } from "../inputs";
-import { purgeResponseBody, purgeTenant } from "../offboarding";
-import { daysUntil } from "../maintenance";
-import { onboardingLinks } from "../onboarding";
-import { applyPolicyPatch, TenantPolicyPatchSchema } from "../policy";
-import { publicTenantView, type Tenant } from "../tenant";
+import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
+import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
+import { daysUntil } from "../../tenancy/maintenance";
+import { onboardingLinks } from "../../tenancy/onboarding";
+import { applyPolicyPatch, TenantPolicyPatchSchema } from "../../tenancy/policy";
+import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 
 /**
  * Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
