@@ -1,7 +1,7 @@
 import type { EmulatedTenant, EmulatedUser } from "../../state";
 import { opaqueId } from "../random";
 import type { GraphStore } from "../store";
-import type { AttachmentInput, MessageInput } from "./mail-input";
+import type { AttachmentInput, MessageInput } from "./input";
 import {
   type AttachmentRecord,
   changeKeyFor,
@@ -15,8 +15,8 @@ import {
   recipient,
   seedMailbox,
   type WellKnownName,
-} from "./mail";
-import { base64Size, bodyFragment, escapeHtml, htmlDocument, htmlToText, isoSeconds, previewOf, textToHtml } from "./mail-text";
+} from "./seed";
+import { base64Size, bodyFragment, escapeHtml, htmlDocument, htmlToText, isoSeconds, previewOf, textToHtml } from "./text";
 
 /**
  * Mailbox operations behind the mail routes: presenting records in Graph's

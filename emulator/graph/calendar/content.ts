@@ -1,4 +1,4 @@
-import type { EmailAddress } from "./calendar-model";
+import type { EmailAddress } from "./model";
 
 /**
  * Invented people and meeting content for seeded calendars. Colleagues take

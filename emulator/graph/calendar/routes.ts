@@ -5,12 +5,12 @@ import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
-import { baseEvent, onlineMeetingFor, ownerAddress, seedCalendar } from "../seed/calendar";
-import { applyEventInput, EventInput, normaliseTime, readBody, ResponseInput } from "../seed/calendar-input";
-import { type EventRecord, newICalUId, presentEvent, type ResponseType, type ViewOptions, viewFor } from "../seed/calendar-model";
-import { findOccurrence, instancesIn, seriesInstances } from "../seed/calendar-recurrence";
-import { findMeetingTimes, MeetingTimesInput, schedule, ScheduleInput } from "../seed/calendar-schedule";
-import { deliver, reportResponse, type TenantCalendars } from "../seed/calendar-sync";
+import { baseEvent, onlineMeetingFor, ownerAddress, seedCalendar } from "./seed";
+import { applyEventInput, EventInput, normaliseTime, readBody, ResponseInput } from "./input";
+import { type EventRecord, newICalUId, presentEvent, type ResponseType, type ViewOptions, viewFor } from "./model";
+import { findOccurrence, instancesIn, seriesInstances } from "./recurrence";
+import { findMeetingTimes, MeetingTimesInput, schedule, ScheduleInput } from "./schedule";
+import { deliver, reportResponse, type TenantCalendars } from "./sync";
 import { DAY_MS, parseInstant } from "../timezones";
 
 /**

@@ -16,7 +16,7 @@ import {
   TASK_STATUSES,
   type TaskListRecord,
   type TaskRecord,
-} from "../seed/todo";
+} from "./seed";
 
 /** Graph v1.0 Microsoft To Do: /me/todo/lists and their tasks, per user. */
 const READ = ["Tasks.Read", "Tasks.ReadWrite"];

@@ -21,9 +21,9 @@ import {
   type TeamRecord,
   type TeamsStore,
   thread,
-} from "../seed/teams";
-import { createMeeting, MeetingInput } from "../seed/teams-meetings";
-import { type MessageWhere, presentChannel, presentChat, presentMember, presentMessage, presentTeam } from "../seed/teams-present";
+} from "./seed";
+import { createMeeting, MeetingInput } from "./meetings";
+import { type MessageWhere, presentChannel, presentChat, presentMember, presentMessage, presentTeam } from "./present";
 
 /**
  * Graph v1.0 Teams: joined teams, channels, channel messages and replies,

@@ -3,8 +3,8 @@ import type { GraphEnv } from "../../context";
 import { missingScope, scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
-import type { MailStore, MessageRecord } from "../seed/mail";
-import { AttachmentInput, DRAFT_ONLY_FIELDS, MessageInput, MoveInput, readBody, ResponseInput, SendMailInput } from "../seed/mail-input";
+import type { MailStore, MessageRecord } from "./seed";
+import { AttachmentInput, DRAFT_ONLY_FIELDS, MessageInput, MoveInput, readBody, ResponseInput, SendMailInput } from "./input";
 import {
   allRecipients,
   applyFields,
@@ -23,9 +23,9 @@ import {
   type ReplyKind,
   resolveFolder,
   touch,
-} from "../seed/mail-model";
-import { messageMatcher } from "../seed/mail-search";
-import { base64Bytes } from "../seed/mail-text";
+} from "./store";
+import { messageMatcher } from "./search";
+import { base64Bytes } from "./text";
 
 /**
  * Graph v1.0 mail: /me/mailFolders, /me/messages (with attachments and the

@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorEnv } from "../../context";
-import { DOWNLOAD_PATH } from "../downloads";
+import { DOWNLOAD_PATH } from "./downloads";
 import { graphError } from "../errors";
-import { type DriveItemRecord, readBytes, sizeOf } from "../seed/files";
-import { driveFor } from "./files";
+import { type DriveItemRecord, readBytes, sizeOf } from "./seed";
+import { driveFor } from "./routes";
 
 /**
  * The download host: serves the URLs Graph's `/content` redirects to, with

@@ -1,7 +1,7 @@
 import type { EmulatedTenant, EmulatedUser } from "../../state";
 import { pick, seededId, seededRandom } from "../random";
-import { historyEnd } from "./day";
-import { channelPost, chatLine, GENERAL_TOPICS, GROUP_CHATS, memberRule, replyText, TEAM_SPECS } from "./teams-content";
+import { historyEnd } from "../day";
+import { channelPost, chatLine, GENERAL_TOPICS, GROUP_CHATS, memberRule, replyText, TEAM_SPECS } from "./content";
 
 /**
  * Tenant-wide Teams data: teams with channels, group/meeting/1:1 chats and

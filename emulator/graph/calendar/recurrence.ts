@@ -8,7 +8,7 @@ import {
   type RecurrenceRecord,
   spanOf,
   zoneOf,
-} from "./calendar-model";
+} from "./model";
 
 /**
  * Expands a series master into occurrences, as Outlook does: dates follow

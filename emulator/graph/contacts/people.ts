@@ -1,6 +1,6 @@
 import type { EmulatedTenant, EmulatedUser } from "../../state";
 import { seededId, seededRandom } from "../random";
-import type { ContactRecord } from "./contacts";
+import type { ContactRecord } from "./seed";
 
 /**
  * The directory (`/users`) and the People API (`/me/people`) derived from

@@ -1,7 +1,7 @@
 import type { EmulatedUser } from "../../state";
 import { seededId, seededRandom } from "../random";
-import { historyEnd } from "./day";
-import { contentContext, FILES, FOLDERS, isText, mimeTypeOf } from "./files-content";
+import { historyEnd } from "../day";
+import { contentContext, FILES, FOLDERS, isText, mimeTypeOf } from "./content";
 
 /**
  * A user's OneDrive as a flat map of driveItems linked by parent id, plus

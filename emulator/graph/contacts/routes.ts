@@ -7,8 +7,8 @@ import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { type FilterNode, filterNodes } from "../odata-filter";
 import { opaqueId } from "../random";
-import { changeKey, type ContactRecord, isoSeconds, presentContact, seedContacts } from "../seed/contacts";
-import { parseDirectorySearch, peopleFor, searchPeople, userResource } from "../seed/contacts-people";
+import { changeKey, type ContactRecord, isoSeconds, presentContact, seedContacts } from "./seed";
+import { parseDirectorySearch, peopleFor, searchPeople, userResource } from "./people";
 import { directoryUserView } from "../../entra/permissions";
 
 /**

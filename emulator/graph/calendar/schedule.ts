@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { EmulatedUser } from "../../state";
 import { dateTimeIn, DAY_MS, type OutputZone, resolveZone, toWall } from "../timezones";
-import type { EventRecord } from "./calendar-model";
-import { DateTimeTz } from "./calendar-input";
-import { instancesIn } from "./calendar-recurrence";
-import { type TenantCalendars, tenantUser } from "./calendar-sync";
+import type { EventRecord } from "./model";
+import { DateTimeTz } from "./input";
+import { instancesIn } from "./recurrence";
+import { type TenantCalendars, tenantUser } from "./sync";
 
 /**
  * Free/busy: POST /me/calendar/getSchedule and POST /me/findMeetingTimes,

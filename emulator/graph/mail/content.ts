@@ -1,5 +1,5 @@
 import { pick } from "../random";
-import { escapeHtml } from "./mail-text";
+import { escapeHtml } from "./text";
 
 /**
  * Invented correspondents, subjects and bodies for seeded mailboxes. Every

@@ -1,6 +1,6 @@
 import { opaqueId } from "../random";
 import type { EmulatedTenant, EmulatedUser } from "../../state";
-import { type CalendarStore, type EventRecord, NO_TIME, occurrenceId, type ResponseType, type ShowAs } from "./calendar-model";
+import { type CalendarStore, type EventRecord, NO_TIME, occurrenceId, type ResponseType, type ShowAs } from "./model";
 
 /**
  * Meetings between users of one emulated tenant, as Exchange delivers them:

@@ -14,7 +14,7 @@ import {
   presentItem,
   searchBelow,
   seedDrive,
-} from "../seed/files";
+} from "./seed";
 import type { GraphStore } from "../store";
 import type { EmulatedUser } from "../../state";
 

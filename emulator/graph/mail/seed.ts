@@ -1,8 +1,8 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
-import { historyEnd } from "./day";
-import { attachmentFile, CATEGORIES, colleagues, composeBody, externalPeople, type Person, pickTopic, PIXEL_PNG, SYSTEM_SENDERS } from "./mail-content";
-import { base64Size, htmlDocument, isoSeconds, previewOf, utf8Base64 } from "./mail-text";
+import { historyEnd } from "../day";
+import { attachmentFile, CATEGORIES, colleagues, composeBody, externalPeople, type Person, pickTopic, PIXEL_PNG, SYSTEM_SENDERS } from "./content";
+import { base64Size, htmlDocument, isoSeconds, previewOf, utf8Base64 } from "./text";
 
 /**
  * A user's Exchange mailbox: the well-known folders and about two hundred

@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { formatWall, fromWall, parseInstant, parseWall, resolveZone, toWall } from "../timezones";
-import { type AttendeeRecord, DAYS, type EventRecord, emptyLocation, type LocationRecord, NO_TIME, type RecurrenceRecord } from "./calendar-model";
-import { withTeamsBlock } from "./calendar-people";
+import { type AttendeeRecord, DAYS, type EventRecord, emptyLocation, type LocationRecord, NO_TIME, type RecurrenceRecord } from "./model";
+import { withTeamsBlock } from "./content";
 
 /**
  * Request bodies of the calendar endpoints, parsed with zod. Graph reads

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { EmulatedTenant, EmulatedUser } from "../../state";
-import type { TeamsStore } from "./teams";
+import type { TeamsStore } from "./seed";
 
 /**
  * POST /me/onlineMeetings: an onlineMeeting resource plus its meeting chat,

@@ -1,5 +1,5 @@
 import type { EmulatedUser } from "../../state";
-import type { ChannelRecord, ChatRecord, Identity, MessageRecord, TeamRecord } from "./teams";
+import type { ChannelRecord, ChatRecord, Identity, MessageRecord, TeamRecord } from "./seed";
 
 /** Graph's wire shapes for team, channel, chat, conversationMember and chatMessage. */
 const enc = encodeURIComponent;

@@ -1,7 +1,7 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
 import { DAY_MS, formatWall, fromWall, resolveZone } from "../timezones";
-import { historyEnd } from "./day";
+import { historyEnd } from "../day";
 import {
   type AttendeeRecord,
   type CalendarStore,
@@ -14,9 +14,9 @@ import {
   occurrenceId,
   type RecurrenceRecord,
   type ResponseType,
-} from "./calendar-model";
-import { ALL_DAY, htmlBody, MEETINGS, peopleFor, ROOMS, withTeamsBlock } from "./calendar-people";
-import { isoDate, occurrenceOf } from "./calendar-recurrence";
+} from "./model";
+import { ALL_DAY, htmlBody, MEETINGS, peopleFor, ROOMS, withTeamsBlock } from "./content";
+import { isoDate, occurrenceOf } from "./recurrence";
 
 /**
  * A user's seeded calendar, deterministic per tenant and user, laid out

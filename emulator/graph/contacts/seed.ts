@@ -1,6 +1,6 @@
 import type { EmulatedUser } from "../../state";
 import { opaqueId, pick, seededRandom } from "../random";
-import { historyEnd } from "./day";
+import { historyEnd } from "../day";
 
 /**
  * A user's Outlook contacts: about thirty invented people at invented

@@ -1,5 +1,5 @@
-import type { MessageRecord, Recipient } from "./mail";
-import { htmlToText } from "./mail-text";
+import type { MessageRecord, Recipient } from "./seed";
+import { htmlToText } from "./text";
 
 /**
  * Graph's `$search` over messages, KQL-style: bare words match subject, body
