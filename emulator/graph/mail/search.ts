@@ -1,4 +1,4 @@
-import type { MessageRecord, Recipient } from "./seed";
+import type { MessageRecord, Recipient } from "./model";
 import { htmlToText } from "./text";
 
 /**

@@ -13,12 +13,13 @@ import {
   type MessageRecord,
   type Recipient,
   recipient,
-  seedMailbox,
   type WellKnownName,
-} from "./seed";
+} from "./model";
+import { seedMailbox } from "./seed";
 import { base64Size, bodyFragment, escapeHtml, htmlDocument, htmlToText, isoSeconds, previewOf, textToHtml } from "./text";
 
 /**
+ * @module
  * Mailbox operations behind the mail routes: presenting records in Graph's
  * wire shape, moving and copying (which give a message a new id, as Exchange
  * does), composing replies and forwards, and delivering sent mail to other
