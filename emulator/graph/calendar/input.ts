@@ -83,6 +83,40 @@ export const ResponseInput = z.strictObject({
   proposedNewTime: z.strictObject({ start: DateTimeTz, end: DateTimeTz }).optional(),
 });
 
+// POST /me/events/{id}/cancel
+export const CancelInput = z.strictObject({ comment: z.string().max(10_000).optional(), Comment: z.string().max(10_000).optional() });
+
+// POST /me/calendar/getSchedule
+export const ScheduleInput = z.strictObject({
+  schedules: z.array(z.string().min(1).max(320)).min(1),
+  startTime: DateTimeTz,
+  endTime: DateTimeTz,
+  availabilityViewInterval: z.number().int().min(5).max(1440).default(30),
+});
+
+// POST /me/findMeetingTimes
+const Attendee = z.strictObject({
+  type: z.string().transform((t) => (["required", "optional", "resource"].includes(t.toLowerCase()) ? t.toLowerCase() : "required")).default("required"),
+  emailAddress: z.strictObject({ address: z.string().min(3).max(320), name: z.string().max(256).optional() }),
+});
+const Slot = z.strictObject({ start: DateTimeTz, end: DateTimeTz });
+export const MeetingTimesInput = z.strictObject({
+  attendees: z.array(Attendee).max(100).default([]),
+  locationConstraint: z.object({ locations: z.array(z.object({ displayName: z.string().max(255).optional() }).loose()).optional() }).loose().optional(),
+  timeConstraint: z
+    .strictObject({
+      activityDomain: z.string().transform((d) => d.toLowerCase()).default("work"),
+      timeslots: z.array(Slot).max(50).optional(),
+      timeSlots: z.array(Slot).max(50).optional(),
+    })
+    .optional(),
+  meetingDuration: z.string().regex(/^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/i, "must be an ISO 8601 duration such as PT1H").default("PT30M"),
+  maxCandidates: z.number().int().min(1).max(1000).optional(),
+  isOrganizerOptional: z.boolean().default(false),
+  returnSuggestionReasons: z.boolean().default(false),
+  minimumAttendeePercentage: z.number().min(0).max(100).default(50),
+});
+
 /** Parses a JSON body with `schema` (an empty body reads as `{}` when `emptyOk`); Graph's 400 on failure. */
 export async function readBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = false): Promise<T | Response> {
   const text = await c.req.text();

@@ -1,15 +1,14 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
 import { baseEvent, onlineMeetingFor, ownerAddress, seedCalendar } from "./seed";
-import { applyEventInput, EventInput, normaliseTime, readBody, ResponseInput } from "./input";
+import { applyEventInput, CancelInput, EventInput, MeetingTimesInput, normaliseTime, readBody, ResponseInput, ScheduleInput } from "./input";
 import { type EventRecord, newICalUId, presentEvent, type ResponseType, type ViewOptions, viewFor } from "./model";
 import { findOccurrence, instancesIn, seriesInstances } from "./recurrence";
-import { findMeetingTimes, MeetingTimesInput, schedule, ScheduleInput } from "./schedule";
+import { findMeetingTimes, schedule } from "./schedule";
 import { deliver, reportResponse, type TenantCalendars } from "./sync";
 import { DAY_MS, parseInstant } from "../timezones";
 
@@ -231,7 +230,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
   .post("/me/events/:id/cancel", scopes(...WRITE), async (c) => {
     const found = findEvent(c);
     if (!found) return notFound();
-    const input = await readBody(c, z.strictObject({ comment: z.string().max(10_000).optional(), Comment: z.string().max(10_000).optional() }), true);
+    const input = await readBody(c, CancelInput, true);
     if (input instanceof Response) return input;
     if (!found.isOrganizer) return graphError(400, "ErrorAccessDenied", "Your request can't be completed. You need to be an organizer to cancel a meeting.");
     removeEvent(c, found, input.comment ?? input.Comment);

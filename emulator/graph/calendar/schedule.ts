@@ -1,45 +1,17 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { EmulatedUser } from "../../state";
 import { dateTimeIn, DAY_MS, type OutputZone, resolveZone, toWall } from "../timezones";
+import type { MeetingTimesInput } from "./input";
 import type { EventRecord } from "./model";
-import { DateTimeTz } from "./input";
 import { instancesIn } from "./recurrence";
 import { type TenantCalendars, tenantUser } from "./sync";
 
 /**
+ * @module
  * Free/busy: POST /me/calendar/getSchedule and POST /me/findMeetingTimes,
  * computed from the emulated calendars of the tenant's users. Addresses
  * outside the tenant are unknown, as they are to Exchange.
  */
-export const ScheduleInput = z.strictObject({
-  schedules: z.array(z.string().min(1).max(320)).min(1),
-  startTime: DateTimeTz,
-  endTime: DateTimeTz,
-  availabilityViewInterval: z.number().int().min(5).max(1440).default(30),
-});
-
-const Attendee = z.strictObject({
-  type: z.string().transform((t) => (["required", "optional", "resource"].includes(t.toLowerCase()) ? t.toLowerCase() : "required")).default("required"),
-  emailAddress: z.strictObject({ address: z.string().min(3).max(320), name: z.string().max(256).optional() }),
-});
-const Slot = z.strictObject({ start: DateTimeTz, end: DateTimeTz });
-export const MeetingTimesInput = z.strictObject({
-  attendees: z.array(Attendee).max(100).default([]),
-  locationConstraint: z.object({ locations: z.array(z.object({ displayName: z.string().max(255).optional() }).loose()).optional() }).loose().optional(),
-  timeConstraint: z
-    .strictObject({
-      activityDomain: z.string().transform((d) => d.toLowerCase()).default("work"),
-      timeslots: z.array(Slot).max(50).optional(),
-      timeSlots: z.array(Slot).max(50).optional(),
-    })
-    .optional(),
-  meetingDuration: z.string().regex(/^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/i, "must be an ISO 8601 duration such as PT1H").default("PT30M"),
-  maxCandidates: z.number().int().min(1).max(1000).optional(),
-  isOrganizerOptional: z.boolean().default(false),
-  returnSuggestionReasons: z.boolean().default(false),
-  minimumAttendeePercentage: z.number().min(0).max(100).default(50),
-});
-
 export type Status = "free" | "tentative" | "busy" | "oof" | "workingElsewhere" | "unknown";
 const RANK: Record<Status, number> = { free: 0, unknown: 0, workingElsewhere: 1, tentative: 2, busy: 3, oof: 4 };
 const DIGIT: Record<Status, string> = { free: "0", unknown: "0", tentative: "1", busy: "2", oof: "3", workingElsewhere: "4" };
