@@ -3,6 +3,7 @@ import type { EmulatorEnv, GraphEnv } from "../context";
 import { requireGraphToken } from "./auth";
 import { batchHandler } from "./batch";
 import { calendarRoutes } from "./calendar/routes";
+import { directoryRoutes } from "./contacts/directory";
 import { meRoutes } from "./contacts/me";
 import { contactsRoutes } from "./contacts/routes";
 import { GRAPH_ERRORS } from "./errors";
@@ -30,6 +31,7 @@ const v1 = new Hono<GraphEnv>()
   .route("/", mailRoutes)
   .route("/", calendarRoutes)
   .route("/", contactsRoutes)
+  .route("/", directoryRoutes)
   .route("/", teamsRoutes)
   .route("/", filesRoutes)
   .route("/", todoRoutes)

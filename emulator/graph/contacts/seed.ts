@@ -1,51 +1,13 @@
 import type { EmulatedUser } from "../../state";
-import { opaqueId, pick, seededRandom } from "../random";
 import { historyEnd } from "../day";
+import { opaqueId, pick, seededRandom } from "../random";
+import { changeKey, type ContactEmail, type ContactRecord, type ContactsStore, isoSeconds } from "./model";
 
 /**
- * A user's Outlook contacts: about thirty invented people at invented
- * companies, the same for the same user every time. The record is the wire
- * shape of Graph's `contact` resource (without `@odata.etag`).
+ * @module
+ * A user's seeded Outlook contacts: about thirty invented people at invented
+ * companies, the same for the same user every time.
  */
-export interface ContactEmail {
-  name: string;
-  address: string;
-}
-
-export interface ContactRecord {
-  id: string;
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-  changeKey: string;
-  categories: string[];
-  parentFolderId: string;
-  birthday: string | null;
-  fileAs: string;
-  displayName: string;
-  givenName: string | null;
-  middleName: string | null;
-  nickName: string | null;
-  surname: string | null;
-  title: string | null;
-  initials: string | null;
-  jobTitle: string | null;
-  companyName: string | null;
-  department: string | null;
-  officeLocation: string | null;
-  businessHomePage: string | null;
-  imAddresses: string[];
-  homePhones: string[];
-  mobilePhone: string | null;
-  businessPhones: string[];
-  personalNotes: string;
-  emailAddresses: ContactEmail[];
-}
-
-export interface ContactsStore {
-  folderId: string;
-  contacts: Map<string, ContactRecord>;
-}
-
 const GIVEN = ["Ines", "Tobias", "Marguerite", "Kofi", "Yuki", "Dario", "Halina", "Emeka", "Saoirse", "Rafael", "Wren", "Anjali", "Bastien", "Lior", "Nadia", "Oskar", "Priya", "Quentin", "Rosalind", "Tariq", "Ulla", "Vikram", "Zofia", "Matteo", "Leilani", "Caspian", "Thandiwe", "Jarrah", "Elif", "Soren"];
 const SURNAMES = ["Varga", "Okonkwo", "Lindahl", "Mbeki", "Castellano", "Ferreira", "Nakamura", "Haddad", "Kowalczyk", "Brennan", "Aaltonen", "Delacroix", "Ramaswamy", "Oyelaran", "Sundberg", "Quiroga", "Tanaka-Hale", "Whitcombe", "Petrovic", "Achterberg"];
 const COMPANIES = [
@@ -84,15 +46,6 @@ const NOTES = [
 const CATEGORIES = ["Vendors", "Customers", "Partners", "Personal"];
 
 const DAY_MS = 86_400_000;
-
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-export function changeKey(seed: string): string {
-  return `EQAAABYAAA${opaqueId(`ck:${seed}`).slice(4, 30)}`;
-}
-
 function phone(random: () => number): string {
   return `+1 555 01${String(Math.floor(random() * 100)).padStart(2, "0")}`;
 }
@@ -150,15 +103,4 @@ export function seedContacts(tenantId: string, user: EmulatedUser, seedDay: numb
     });
   }
   return { folderId, contacts };
-}
-
-/** Text `$search` matches: names, company and every e-mail address. */
-export function contactSearchText(contact: ContactRecord): string {
-  return [contact.displayName, contact.givenName, contact.surname, contact.companyName, ...contact.emailAddresses.map((e) => e.address)]
-    .filter(Boolean)
-    .join(" ");
-}
-
-export function presentContact(contact: ContactRecord): Record<string, unknown> {
-  return { "@odata.etag": `W/"${contact.changeKey}"`, ...contact };
 }
