@@ -28,6 +28,7 @@ export function userResource(user: EmulatedUser): Record<string, unknown> {
     userPrincipalName: user.userPrincipalName,
   };
 }
+
 export interface PersonRecord {
   id: string;
   displayName: string;

@@ -42,6 +42,7 @@ export function parseDirectorySearch(raw: string): ((item: Record<string, unknow
       }),
     );
 }
+
 /** How well a person matches a People `$search` term (0 = no match). */
 function matchRank(person: PersonRecord, term: string): number {
   if (person.displayName.toLowerCase().startsWith(term)) return 3;

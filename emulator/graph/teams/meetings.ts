@@ -1,33 +1,14 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { EmulatedTenant, EmulatedUser } from "../../state";
-import type { TeamsStore } from "./seed";
+import type { MeetingInput } from "./input";
+import type { TeamsStore } from "./model";
 
 /**
+ * @module
  * POST /me/onlineMeetings: an onlineMeeting resource plus its meeting chat,
  * whose members are the organizer and every attendee who is a user of the
  * organizer's tenant (anyone else stays an external participant).
  */
-const Attendee = z.object({
-  upn: z.string().max(320).optional(),
-  role: z.enum(["attendee", "presenter", "producer", "coorganizer"]).optional(),
-  identity: z.object({ user: z.object({ id: z.string().max(100).optional(), displayName: z.string().max(256).nullable().optional() }).optional() }).optional(),
-});
-
-export const MeetingInput = z
-  .object({
-    subject: z.string().max(255).optional(),
-    startDateTime: z.iso.datetime({ offset: true }).optional(),
-    endDateTime: z.iso.datetime({ offset: true }).optional(),
-    participants: z.object({ attendees: z.array(Attendee).max(500).optional() }).optional(),
-    allowedPresenters: z.enum(["everyone", "organization", "roleIsPresenter", "organizer"]).optional(),
-    isEntryExitAnnounced: z.boolean().optional(),
-    lobbyBypassSettings: z.object({ scope: z.string().max(50).optional(), isDialInBypassEnabled: z.boolean().optional() }).optional(),
-  })
-  .refine((input) => !input.startDateTime || !input.endDateTime || Date.parse(input.endDateTime) > Date.parse(input.startDateTime), {
-    message: "endDateTime must be after startDateTime",
-    path: ["endDateTime"],
-  });
-
 function digits(count: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(count)), (byte) => String(byte % 10)).join("");
 }

@@ -1,5 +1,5 @@
 import type { EmulatedUser } from "../../state";
-import type { ChannelRecord, ChatRecord, Identity, MessageRecord, TeamRecord } from "./seed";
+import type { ChannelRecord, ChatRecord, Identity, MessageRecord, TeamRecord } from "./model";
 
 /** Graph's wire shapes for team, channel, chat, conversationMember and chatMessage. */
 const enc = encodeURIComponent;

@@ -1,11 +1,12 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { type ListOptions, listResponse, QUERY_RULES, selectFields } from "../odata";
 import { type FilterNode, filterNodes } from "../odata-filter";
+import { MeetingInput, MessageInput } from "./input";
+import { createMeeting } from "./meetings";
 import {
   type ChannelRecord,
   type ChatRecord,
@@ -14,16 +15,12 @@ import {
   type MessageRecord,
   membersOf,
   postedMessage,
-  seedChannelThread,
-  seedChatThread,
-  seedTeams,
-  syncOneOnOneChats,
   type TeamRecord,
   type TeamsStore,
   thread,
-} from "./seed";
-import { createMeeting, MeetingInput } from "./meetings";
+} from "./model";
 import { type MessageWhere, presentChannel, presentChat, presentMember, presentMessage, presentTeam } from "./present";
+import { seedChannelThread, seedChatThread, seedTeams, syncOneOnOneChats } from "./seed";
 
 /**
  * Graph v1.0 Teams: joined teams, channels, channel messages and replies,
@@ -40,21 +37,6 @@ const CHAT_MESSAGE_READ = ["Chat.Read", "Chat.ReadWrite"];
 const CHAT_MESSAGE_SEND = ["ChatMessage.Send", "Chat.ReadWrite"];
 const MEETING_READ = ["OnlineMeetings.Read", "OnlineMeetings.ReadWrite"];
 const MEETING_WRITE = ["OnlineMeetings.ReadWrite"];
-
-const MessageInput = z.object({
-  subject: z.string().max(255).nullable().optional(),
-  importance: z.enum(["normal", "high", "urgent"]).optional(),
-  body: z.object({
-    contentType: z.preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(["text", "html"])).default("text"),
-    content: z.string().min(1).max(28_000),
-  }),
-  mentions: z
-    .array(z.object({ id: z.number().int().min(0), mentionText: z.string().max(256), mentioned: z.object({ user: z.object({ id: z.string().max(100) }) }) }))
-    .max(20)
-    .optional(),
-  attachments: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
-});
-
 
 const notFound = (message: string) => graphError(404, "NotFound", message);
 const forbidden = (message: string) => graphError(403, "Forbidden", message);
