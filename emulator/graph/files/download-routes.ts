@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EmulatorEnv } from "../../context";
 import { DOWNLOAD_PATH } from "./downloads";
 import { graphError } from "../errors";
-import { type DriveItemRecord, readBytes, sizeOf } from "./seed";
+import { type DriveItemRecord, readBytes, sizeOf } from "./model";
 import { driveFor } from "./routes";
 
 /**

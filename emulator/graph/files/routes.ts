@@ -1,24 +1,17 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { GraphEnv } from "../../context";
+import type { EmulatedUser } from "../../state";
 import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
-import {
-  childrenOf,
-  type DriveItemRecord,
-  type DriveStore,
-  findByPath,
-  type PermissionRecord,
-  presentDrive,
-  presentItem,
-  searchBelow,
-  seedDrive,
-} from "./seed";
 import type { GraphStore } from "../store";
-import type { EmulatedUser } from "../../state";
+import { LinkInput } from "./input";
+import { childrenOf, type DriveItemRecord, type DriveStore, findByPath, type PermissionRecord, presentDrive, presentItem } from "./model";
+import { searchBelow } from "./search";
+import { seedDrive } from "./seed";
 
 /**
+ * @module
  * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}), items by id
  * or by path (`root:/a/b:`), children, content (a 302 to a download URL), search(q='…')
  * and createLink. One dispatcher parses the address, since Graph's
@@ -130,14 +123,6 @@ async function getDrive(c: Context<GraphEnv>): Promise<Response> {
   if (action.startsWith("search(")) return invalidRequest("Invalid search syntax; expected search(q='text').");
   return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${action}'.`);
 }
-
-const LinkInput = z.strictObject({
-  type: z.enum(["view", "edit"]),
-  scope: z.enum(["anonymous", "organization", "users"]).default("organization"),
-  expirationDateTime: z.iso.datetime({ offset: true }).optional(),
-  password: z.string().min(1).optional(),
-  retainInheritedPermissions: z.boolean().optional(),
-});
 
 function randomToken(length: number): string {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
