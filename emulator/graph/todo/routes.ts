@@ -1,57 +1,20 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { readGraphBody } from "../body";
 import { GRAPH_ERRORS } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
-import {
-  type DateTimeTimeZone,
-  graphDateTime,
-  IMPORTANCES,
-  presentList,
-  presentTask,
-  seedTodo,
-  TASK_STATUSES,
-  type TaskListRecord,
-  type TaskRecord,
-} from "./seed";
+import { NewList, NewTask, TaskInput, type TaskPatch } from "./input";
+import { graphDateTime, presentList, presentTask, type TaskListRecord, type TaskRecord } from "./model";
+import { seedTodo } from "./seed";
 
-/** Graph v1.0 Microsoft To Do: /me/todo/lists and their tasks, per user. */
+/**
+ * @module
+ * Graph v1.0 Microsoft To Do: /me/todo/lists and their tasks, per user.
+ */
 const READ = ["Tasks.Read", "Tasks.ReadWrite"];
 const WRITE = ["Tasks.ReadWrite"];
-
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$/;
-const DateTimeTz = z
-  .strictObject({ dateTime: z.string(), timeZone: z.string().min(1).max(100) })
-  .refine((value) => !Number.isNaN(Date.parse(LOCAL_DATE_TIME.test(value.dateTime) ? `${value.dateTime.slice(0, 23)}Z` : value.dateTime)), {
-    message: "dateTime is not a valid date and time",
-  })
-  .transform((value): DateTimeTimeZone => {
-    // A wall-clock time keeps its zone; one with an offset is normalised to UTC.
-    if (LOCAL_DATE_TIME.test(value.dateTime)) return { dateTime: graphDateTime(Date.parse(`${value.dateTime.slice(0, 19)}Z`)), timeZone: value.timeZone };
-    return { dateTime: graphDateTime(Date.parse(value.dateTime)), timeZone: "UTC" };
-  });
-
-const TaskInput = z
-  .strictObject({
-    title: z.string().min(1).max(255),
-    status: z.enum(TASK_STATUSES),
-    importance: z.enum(IMPORTANCES),
-    isReminderOn: z.boolean(),
-    reminderDateTime: DateTimeTz.nullable(),
-    dueDateTime: DateTimeTz.nullable(),
-    startDateTime: DateTimeTz.nullable(),
-    completedDateTime: DateTimeTz.nullable(),
-    body: z.strictObject({ content: z.string().max(100_000), contentType: z.enum(["text", "html"]).default("text") }),
-    categories: z.array(z.string().max(255)).max(25),
-  })
-  .partial();
-const NewTask = TaskInput.required({ title: true });
-const NewList = z.strictObject({ displayName: z.string().min(1).max(255) });
-type TaskPatch = z.infer<typeof TaskInput>;
-
 
 function todoOf(c: Context<GraphEnv>) {
   const { tenant, user } = c.get("caller");

@@ -1,51 +1,14 @@
 import type { EmulatedUser } from "../../state";
-import { opaqueId, pick, seededRandom } from "../random";
 import { historyEnd } from "../day";
+import { opaqueId, pick, seededRandom } from "../random";
+import { graphDateTime, type TaskListRecord, type TaskRecord, type TodoStore } from "./model";
 
 /**
- * A user's Microsoft To Do: the default "Tasks" list, "Flagged email", and a
- * few invented lists (one shared), each with a handful of tasks. Records are
- * the wire shapes of `todoTaskList` and `todoTask` (without `@odata.etag`).
+ * @module
+ * A user's seeded Microsoft To Do: the default "Tasks" list, "Flagged
+ * email", and a few invented lists (one shared), each with a handful of
+ * tasks.
  */
-export interface DateTimeTimeZone {
-  dateTime: string;
-  timeZone: string;
-}
-
-export const TASK_STATUSES = ["notStarted", "inProgress", "completed", "waitingOnOthers", "deferred"] as const;
-export const IMPORTANCES = ["low", "normal", "high"] as const;
-
-export interface TaskRecord {
-  id: string;
-  title: string;
-  status: (typeof TASK_STATUSES)[number];
-  importance: (typeof IMPORTANCES)[number];
-  isReminderOn: boolean;
-  reminderDateTime?: DateTimeTimeZone;
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-  bodyLastModifiedDateTime: string;
-  hasAttachments: boolean;
-  categories: string[];
-  body: { content: string; contentType: "text" | "html" };
-  dueDateTime?: DateTimeTimeZone;
-  startDateTime?: DateTimeTimeZone;
-  completedDateTime?: DateTimeTimeZone;
-}
-
-export interface TaskListRecord {
-  id: string;
-  displayName: string;
-  isOwner: boolean;
-  isShared: boolean;
-  wellknownListName: "defaultList" | "flaggedEmails" | "none";
-  tasks: Map<string, TaskRecord>;
-}
-
-export interface TodoStore {
-  lists: Map<string, TaskListRecord>;
-}
-
 const LISTS: { displayName: string; wellknownListName: TaskListRecord["wellknownListName"]; isShared: boolean; isOwner: boolean; titles: string[] }[] = [
   {
     displayName: "Tasks",
@@ -87,12 +50,6 @@ const LISTS: { displayName: string; wellknownListName: TaskListRecord["wellknown
 const NOTES = ["", "", "Check the shared drive for the latest version first.", "Ask in the team channel if blocked.", "Low effort, just needs doing.", "Needs budget approval before starting."];
 const CATEGORIES = ["Red category", "Blue category", "Green category", "Yellow category"];
 const DAY_MS = 86_400_000;
-
-/** Graph's dateTimeTimeZone string: seconds plus seven fraction digits, no offset. */
-export function graphDateTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}.0000000`;
-}
-
 /**
  * A list of several tasks always has some done and some open, as a lived-in
  * one does: nine tasks at 30% done drew none in about 1 seed in 25.
@@ -150,19 +107,4 @@ export function seedTodo(tenantId: string, user: EmulatedUser, seedDay: number):
     lists.set(listId, { id: listId, displayName: spec.displayName, isOwner: spec.isOwner, isShared: spec.isShared, wellknownListName: spec.wellknownListName, tasks });
   });
   return { lists };
-}
-
-export function presentList(list: TaskListRecord): Record<string, unknown> {
-  return {
-    "@odata.etag": `W/"${opaqueId(`etag:${list.id}:${list.displayName}`).slice(4, 32)}"`,
-    displayName: list.displayName,
-    isOwner: list.isOwner,
-    isShared: list.isShared,
-    wellknownListName: list.wellknownListName,
-    id: list.id,
-  };
-}
-
-export function presentTask(task: TaskRecord): Record<string, unknown> {
-  return { "@odata.etag": `W/"${opaqueId(`etag:${task.id}:${task.lastModifiedDateTime}`).slice(4, 32)}"`, ...task };
 }
