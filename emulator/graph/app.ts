@@ -12,7 +12,10 @@ import { mailRoutes } from "./mail/routes";
 import { teamsRoutes } from "./teams/routes";
 import { todoRoutes } from "./todo/routes";
 
-/** Microsoft Graph v1.0: every route behind token verification and fault injection. */
+/**
+ * @module
+ * Microsoft Graph v1.0: every route behind token verification and fault injection.
+ */
 const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const { tenant, user } = c.get("caller");
   const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`);

@@ -1,6 +1,7 @@
 import type { EmailAddress } from "./model";
 
 /**
+ * @module
  * Invented people and meeting content for seeded calendars. Colleagues take
  * the user's own domain; partners live at fictional `.example` companies.
  */

@@ -2,10 +2,11 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { formatWall, fromWall, parseInstant, parseWall, resolveZone, toWall } from "../timezones";
-import { type AttendeeRecord, DAYS, type EventRecord, emptyLocation, type LocationRecord, NO_TIME, type RecurrenceRecord } from "./model";
 import { withTeamsBlock } from "./content";
+import { type AttendeeRecord, DAYS, type EventRecord, emptyLocation, type LocationRecord, NO_TIME, type RecurrenceRecord } from "./model";
 
 /**
+ * @module
  * Request bodies of the calendar endpoints, parsed with zod. Graph reads
  * enum values case-insensitively ("HTML", "High"), so these do too; unknown
  * properties are refused as Graph refuses them.

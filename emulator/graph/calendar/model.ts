@@ -2,6 +2,7 @@ import { opaqueId } from "../random";
 import { DAY_MS, dateTimeIn, fromWall, type OutputZone, parseWall, preferredZone, resolveZone } from "../timezones";
 
 /**
+ * @module
  * The stored shape of an Outlook event and how it is shown on the wire.
  * A record keeps start/end as the client gave them (wall-clock text in its
  * own zone); instants are derived, so DST is applied where the event lives.

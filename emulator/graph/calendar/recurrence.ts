@@ -11,6 +11,7 @@ import {
 } from "./model";
 
 /**
+ * @module
  * Expands a series master into occurrences, as Outlook does: dates follow
  * the pattern from range.startDate in the series' own zone, each occurrence
  * keeps the master's wall-clock time there (so 09:00 Berlin stays 09:00

@@ -4,15 +4,16 @@ import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
-import { baseEvent, onlineMeetingFor, ownerAddress, seedCalendar } from "./seed";
+import { DAY_MS, parseInstant } from "../timezones";
 import { applyEventInput, CancelInput, EventInput, MeetingTimesInput, normaliseTime, readBody, ResponseInput, ScheduleInput } from "./input";
 import { type EventRecord, newICalUId, presentEvent, type ResponseType, type ViewOptions, viewFor } from "./model";
 import { findOccurrence, instancesIn, seriesInstances } from "./recurrence";
 import { findMeetingTimes, schedule } from "./schedule";
+import { baseEvent, onlineMeetingFor, ownerAddress, seedCalendar } from "./seed";
 import { deliver, reportResponse, type TenantCalendars } from "./sync";
-import { DAY_MS, parseInstant } from "../timezones";
 
 /**
+ * @module
  * Graph v1.0 calendar: the signed-in user's default calendar, its events
  * and calendar view (recurring series expanded), meeting responses and
  * cancellation, free/busy and meeting-time suggestions. Data is per user

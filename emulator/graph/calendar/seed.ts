@@ -1,7 +1,8 @@
 import type { EmulatedUser } from "../../state";
+import { historyEnd } from "../day";
 import { opaqueId, pick, seededRandom } from "../random";
 import { DAY_MS, formatWall, fromWall, resolveZone } from "../timezones";
-import { historyEnd } from "../day";
+import { ALL_DAY, htmlBody, MEETINGS, peopleFor, ROOMS, withTeamsBlock } from "./content";
 import {
   type AttendeeRecord,
   type CalendarStore,
@@ -15,10 +16,10 @@ import {
   type RecurrenceRecord,
   type ResponseType,
 } from "./model";
-import { ALL_DAY, htmlBody, MEETINGS, peopleFor, ROOMS, withTeamsBlock } from "./content";
 import { isoDate, occurrenceOf } from "./recurrence";
 
 /**
+ * @module
  * A user's seeded calendar, deterministic per tenant and user, laid out
  * around the seed day (today, UTC): about sixty events over the past and
  * next thirty days in mixed zones, all-day events, Teams meetings, and

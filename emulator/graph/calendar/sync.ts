@@ -1,8 +1,9 @@
-import { opaqueId } from "../random";
 import type { EmulatedTenant, EmulatedUser } from "../../state";
+import { opaqueId } from "../random";
 import { type CalendarStore, type EventRecord, NO_TIME, occurrenceId, type ResponseType, type ShowAs } from "./model";
 
 /**
+ * @module
  * Meetings between users of one emulated tenant, as Exchange delivers them:
  * an organizer's meeting is copied into each invitee's calendar under the
  * same iCalUId (new id, isOrganizer false, not yet responded); updates and

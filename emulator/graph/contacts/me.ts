@@ -3,7 +3,10 @@ import type { GraphEnv } from "../../context";
 import { scopes } from "../auth";
 import { selectFields } from "../odata";
 
-/** /me and /me/mailboxSettings: the signed-in user's profile. */
+/**
+ * @module
+ * /me and /me/mailboxSettings: the signed-in user's profile.
+ */
 const PROFILE_SCOPES = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All"];
 
 export const meRoutes = new Hono<GraphEnv>()

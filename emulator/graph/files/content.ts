@@ -1,6 +1,7 @@
 import { pick, seededRandom } from "../random";
 
 /**
+ * @module
  * What a seeded OneDrive holds: the folder tree, ~40 files with real text
  * for text formats and small binary-ish placeholders (correct magic bytes)
  * for Office and PDF files, and one ~5 MB CSV generated on demand.

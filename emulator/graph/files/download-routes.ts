@@ -1,12 +1,13 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorEnv } from "../../context";
-import { DOWNLOAD_PATH } from "./downloads";
 import { graphError } from "../errors";
+import { DOWNLOAD_PATH } from "./downloads";
 import { type DriveItemRecord, readBytes, sizeOf } from "./model";
 import { driveFor } from "./routes";
 
 /**
+ * @module
  * The download host: serves the URLs Graph's `/content` redirects to, with
  * no Authorization header (one that arrives is refused: the URL is the
  * credential, and a client that forwards its Graph token here leaks it),

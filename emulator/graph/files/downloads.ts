@@ -1,6 +1,7 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 
 /**
+ * @module
  * Pre-authenticated download URLs, as OneDrive hands them out for
  * `/content`: Graph answers 302 to a short-lived URL in another path space
  * (Microsoft's are on the tenant's SharePoint host, carrying a `tempauth`

@@ -2,6 +2,7 @@ import { pick } from "../random";
 import { escapeHtml } from "./text";
 
 /**
+ * @module
  * Invented correspondents, subjects and bodies for seeded mailboxes. Every
  * organisation lives under example.com / example.org / example.net; nothing
  * is copied from Microsoft's sample tenants.

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { graphError } from "../errors";
 
 /**
+ * @module
  * Request bodies of the mail endpoints, as zod schemas, and the reader that
  * turns a bad body into Graph's 400 (`RequestBodyRead`). Unknown message
  * properties are refused, as Graph refuses them.

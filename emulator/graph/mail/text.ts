@@ -52,6 +52,7 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * @module
  * HTML to plain text as Exchange renders it: head/style/script dropped,
  * block ends become line breaks, links become `text<url>`, entities decoded.
  */

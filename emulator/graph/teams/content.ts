@@ -1,6 +1,7 @@
 import { pick } from "../random";
 
 /**
+ * @module
  * Invented text for seeded Teams conversations: teams with their channels
  * and, per channel, what people talk about there; replies; chat lines.
  */

@@ -1,7 +1,10 @@
 import type { EmulatedUser } from "../../state";
 import type { ChannelRecord, ChatRecord, Identity, MessageRecord, TeamRecord } from "./model";
 
-/** Graph's wire shapes for team, channel, chat, conversationMember and chatMessage. */
+/**
+ * @module
+ * Graph's wire shapes for team, channel, chat, conversationMember and chatMessage.
+ */
 const enc = encodeURIComponent;
 
 export function presentTeam(team: TeamRecord, tenantId: string): Record<string, unknown> {

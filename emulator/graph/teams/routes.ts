@@ -23,6 +23,7 @@ import { type MessageWhere, presentChannel, presentChat, presentMember, presentM
 import { seedChannelThread, seedChatThread, seedTeams, syncOneOnOneChats } from "./seed";
 
 /**
+ * @module
  * Graph v1.0 Teams: joined teams, channels, channel messages and replies,
  * chats and chat messages, and online meetings. All tenant-wide (forTenant):
  * a member posting is seen by every other member; ids of another tenant
