@@ -51,7 +51,6 @@ function prepare(tool: ToolDefinition): PreparedTool {
   const cached = prepared.get(tool);
   if (cached) return cached;
   const schema = z.strictObject(tool.input);
-  // No title: the name says it, and every token of tools/list is paid per session.
   const entry = { schema, config: { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) } };
   prepared.set(tool, entry);
   return entry;

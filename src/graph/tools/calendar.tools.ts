@@ -80,7 +80,6 @@ export const calendarTools = [
   defineTool({
     name: "list_events",
     group: "calendar",
-    title: "List events",
     description: "List calendar events in a time window, recurring ones expanded.",
     input: {
       start: time.optional().describe(`${TIME_HELP}; default today.`),
@@ -112,7 +111,6 @@ export const calendarTools = [
   defineTool({
     name: "get_event",
     group: "calendar",
-    title: "Get event",
     description: "Read one event in full: attendees, join link, recurrence, body.",
     input: { id: eventId, offset: z.number().int().min(0).optional().describe("Body offset from a previous call.") },
     scopes: CALENDAR_READ,
@@ -126,7 +124,6 @@ export const calendarTools = [
   defineTool({
     name: "create_event",
     group: "calendar",
-    title: "Create event",
     description: "Create an event; attendees get invitations.",
     input: {
       subject,
@@ -168,7 +165,6 @@ export const calendarTools = [
   defineTool({
     name: "update_event",
     group: "calendar",
-    title: "Update event",
     description: "Change an event; moving only the start keeps its length.",
     input: {
       id: eventId,
@@ -198,7 +194,6 @@ export const calendarTools = [
   defineTool({
     name: "cancel_event",
     group: "calendar",
-    title: "Cancel meeting",
     description: "Cancel a meeting you organize and notify its attendees.",
     input: { id: eventId, comment: z.string().max(10_000).optional() },
     scopes: CALENDAR_WRITE,
@@ -219,7 +214,6 @@ export const calendarTools = [
   defineTool({
     name: "delete_event",
     group: "calendar",
-    title: "Delete event",
     description: "Delete an event from your calendar.",
     input: { id: eventId },
     scopes: CALENDAR_WRITE,
@@ -232,7 +226,6 @@ export const calendarTools = [
   defineTool({
     name: "respond_to_event",
     group: "calendar",
-    title: "Respond to invitation",
     description: "Accept, tentatively accept or decline a meeting invitation.",
     input: {
       id: eventId,
@@ -254,7 +247,6 @@ export const calendarTools = [
   defineTool({
     name: "get_free_busy",
     group: "calendar",
-    title: "Free/busy",
     description: "Show when people are busy in a time window.",
     input: {
       emails: z.array(emailField).min(1).max(20),
@@ -281,7 +273,6 @@ export const calendarTools = [
   defineTool({
     name: "find_meeting_times",
     group: "calendar",
-    title: "Find meeting times",
     description: "Suggest working-hours slots when you and the attendees are free.",
     input: {
       attendees: z.array(emailField).min(1).max(20),

@@ -80,7 +80,6 @@ export const contactsTools = [
   defineTool({
     name: "list_contacts",
     group: "contacts",
-    title: "List contacts",
     description: "List your Outlook contacts alphabetically.",
     input: { limit: limitField(), cursor: cursorField },
     scopes: CONTACTS_READ,
@@ -94,7 +93,6 @@ export const contactsTools = [
   defineTool({
     name: "search_contacts",
     group: "contacts",
-    title: "Search contacts",
     description: "Find Outlook contacts whose name or company starts with the query, or by exact email address.",
     input: { query: queryField, limit: limitField() },
     scopes: CONTACTS_READ,
@@ -114,7 +112,6 @@ export const contactsTools = [
   defineTool({
     name: "create_contact",
     group: "contacts",
-    title: "Create contact",
     description: "Create an Outlook contact.",
     input: { givenName: required("a first name"), ...contactFields },
     scopes: CONTACTS_WRITE,
@@ -129,7 +126,6 @@ export const contactsTools = [
   defineTool({
     name: "update_contact",
     group: "contacts",
-    title: "Update contact",
     description: "Change an Outlook contact; omitted fields stay, empty strings clear.",
     input: { id: contactId, givenName: optionalText, ...contactFields },
     scopes: CONTACTS_WRITE,
@@ -151,7 +147,6 @@ export const contactsTools = [
   defineTool({
     name: "search_people",
     group: "contacts",
-    title: "Search people",
     description: "Find people you work with by name or email, most relevant first.",
     input: { query: queryField, limit: limitField() },
     scopes: ["People.Read", "People.Read.All"],
@@ -166,7 +161,6 @@ export const contactsTools = [
   defineTool({
     name: "search_users",
     group: "contacts",
-    title: "Search directory",
     description: "Search your organization's directory by name or email.",
     input: { query: queryField, limit: limitField() },
     scopes: ["User.ReadBasic.All", "User.Read.All"],

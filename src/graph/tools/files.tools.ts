@@ -77,7 +77,6 @@ export const filesTools = [
   defineTool({
     name: "list_files",
     group: "files",
-    title: "List files",
     description: "List a OneDrive folder's files and subfolders.",
     input: { folderId: id("folder").optional().describe("Leave out for the root folder."), limit: limitField(), cursor: cursorField },
     scopes: FILES_READ,
@@ -94,7 +93,6 @@ export const filesTools = [
   defineTool({
     name: "search_files",
     group: "files",
-    title: "Search files",
     description: "Search your OneDrive by file name and content.",
     input: { query: searchText, limit: limitField() },
     scopes: FILES_READ,
@@ -112,7 +110,6 @@ export const filesTools = [
   defineTool({
     name: "get_file",
     group: "files",
-    title: "Read file",
     description: "Show a OneDrive file's details and, for text files, its content.",
     input: {
       id: id("file"),
@@ -148,7 +145,6 @@ export const filesTools = [
   defineTool({
     name: "create_share_link",
     group: "files",
-    title: "Share file",
     description: "Create a sharing link for a OneDrive file or folder.",
     input: {
       id: id("file"),

@@ -64,7 +64,6 @@ export const mailWriteTools = [
   defineTool({
     name: "send_message",
     group: "mail",
-    title: "Send email",
     description: "Send an email from your mailbox.",
     input: {
       to: requiredRecipients,
@@ -87,7 +86,6 @@ export const mailWriteTools = [
   defineTool({
     name: "reply_message",
     group: "mail",
-    title: "Reply to email",
     description: "Reply (or reply all) to a message.",
     input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false) },
     scopes: MAIL_SEND,
@@ -101,7 +99,6 @@ export const mailWriteTools = [
   defineTool({
     name: "forward_message",
     group: "mail",
-    title: "Forward email",
     description: "Forward a message with its attachments.",
     input: { id: messageIdField, to: requiredRecipients, comment: text(100_000).optional() },
     scopes: MAIL_SEND,
@@ -115,7 +112,6 @@ export const mailWriteTools = [
   defineTool({
     name: "create_draft",
     group: "mail",
-    title: "Create draft",
     description: "Save a new email in Drafts without sending it.",
     input: {
       to: recipientList.optional(),
@@ -135,7 +131,6 @@ export const mailWriteTools = [
   defineTool({
     name: "move_message",
     group: "mail",
-    title: "Move email",
     description: "Move a message to another folder; it gets a new id.",
     input: { id: messageIdField, destination: folderField.describe("Id or well-known name, e.g. archive.") },
     scopes: MAIL_WRITE,
@@ -150,7 +145,6 @@ export const mailWriteTools = [
   defineTool({
     name: "mark_message",
     group: "mail",
-    title: "Mark read or unread",
     description: "Mark a message read or unread.",
     input: { id: messageIdField, read: z.boolean() },
     scopes: MAIL_WRITE,

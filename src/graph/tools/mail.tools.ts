@@ -123,7 +123,6 @@ export const mailTools = [
   defineTool({
     name: "list_mail_folders",
     group: "mail",
-    title: "List mail folders",
     description: "List your mail folders with unread and total counts.",
     input: { parent: folderField.optional().describe("Lists its subfolders.") },
     scopes: MAIL_READ,
@@ -141,7 +140,6 @@ export const mailTools = [
   defineTool({
     name: "list_messages",
     group: "mail",
-    title: "List messages",
     description: "List messages in a folder, newest first, one line each.",
     input: {
       folder: folderField.default("inbox").describe("Id or well-known name, e.g. sentitems."),
@@ -182,7 +180,6 @@ export const mailTools = [
   defineTool({
     name: "search_messages",
     group: "mail",
-    title: "Search messages",
     description: "Search mail by words, sender or subject, one line each.",
     input: { query: queryField, folder: folderField.optional().describe("Default: all folders."), limit: limitField, cursor: cursorField },
     scopes: MAIL_READ,
@@ -197,7 +194,6 @@ export const mailTools = [
   defineTool({
     name: "get_message",
     group: "mail",
-    title: "Read message",
     description: "Read a message: headers, attachments and body as plain text, in windows.",
     input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS).describe("Max 20000.") },
     scopes: MAIL_READ,
@@ -214,7 +210,6 @@ export const mailTools = [
   defineTool({
     name: "get_attachment",
     group: "mail",
-    title: "Read attachment",
     description: "Read a text attachment (csv, json, html…); binary ones show details only.",
     input: { messageId: messageIdField, attachmentId: idOf("attachment"), offset: offsetField, maxChars: maxCharsField(20_000) },
     scopes: MAIL_READ,

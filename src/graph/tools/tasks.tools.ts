@@ -27,7 +27,6 @@ export const tasksTools = [
   defineTool({
     name: "list_task_lists",
     group: "tasks",
-    title: "List task lists",
     description: "List your Microsoft To Do lists.",
     input: {},
     scopes: TASKS_READ,
@@ -41,7 +40,6 @@ export const tasksTools = [
   defineTool({
     name: "list_tasks",
     group: "tasks",
-    title: "List tasks",
     description: "List the tasks in a To Do list; open ones only unless includeCompleted.",
     input: { listId, includeCompleted: z.boolean().default(false), limit: limitField(), cursor: cursorField },
     scopes: TASKS_READ,
@@ -59,7 +57,6 @@ export const tasksTools = [
   defineTool({
     name: "create_task",
     group: "tasks",
-    title: "Create task",
     description: "Add a task to a To Do list.",
     input: {
       listId,
@@ -94,7 +91,6 @@ export const tasksTools = [
   defineTool({
     name: "complete_task",
     group: "tasks",
-    title: "Complete task",
     description: "Mark a To Do task as completed.",
     input: { listId, taskId: id("task") },
     scopes: TASKS_WRITE,

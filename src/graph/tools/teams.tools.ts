@@ -39,7 +39,6 @@ export const teamsTools = [
   defineTool({
     name: "list_teams",
     group: "teams",
-    title: "List teams",
     description: "List the Teams teams you are a member of.",
     input: {},
     scopes: ["Team.ReadBasic.All"],
@@ -55,7 +54,6 @@ export const teamsTools = [
   defineTool({
     name: "list_channels",
     group: "teams",
-    title: "List channels",
     description: "List a team's channels.",
     input: { teamId },
     scopes: ["Channel.ReadBasic.All"],
@@ -70,7 +68,6 @@ export const teamsTools = [
   defineTool({
     name: "list_channel_messages",
     group: "teams",
-    title: "Read channel",
     description: "Read a channel's recent messages with their latest replies.",
     input: { teamId, channelId, limit: messageLimit, cursor: cursorField },
     scopes: ["ChannelMessage.Read.All"],
@@ -86,7 +83,6 @@ export const teamsTools = [
   defineTool({
     name: "post_channel_message",
     group: "teams",
-    title: "Post in channel",
     description: "Post a message in a channel, or reply to one of its messages.",
     input: { teamId, channelId, text: messageText, replyToMessageId: id("message").optional().describe("Reply to this message instead of starting a thread.") },
     scopes: ["ChannelMessage.Send"],
@@ -102,7 +98,6 @@ export const teamsTools = [
   defineTool({
     name: "list_chats",
     group: "teams",
-    title: "List chats",
     description: "List your Teams chats and who is in them.",
     input: { limit: messageLimit, cursor: cursorField },
     scopes: CHAT_READ,
@@ -119,7 +114,6 @@ export const teamsTools = [
   defineTool({
     name: "list_chat_messages",
     group: "teams",
-    title: "Read chat",
     description: "Read a chat's recent messages, newest first.",
     input: { chatId, limit: messageLimit, cursor: cursorField },
     scopes: CHAT_READ,
@@ -135,7 +129,6 @@ export const teamsTools = [
   defineTool({
     name: "send_chat_message",
     group: "teams",
-    title: "Send chat message",
     description: "Send a message in a Teams chat.",
     input: { chatId, text: messageText },
     scopes: ["ChatMessage.Send", "Chat.ReadWrite"],
@@ -149,7 +142,6 @@ export const teamsTools = [
   defineTool({
     name: "create_online_meeting",
     group: "teams",
-    title: "Create Teams meeting",
     description: "Create a Teams meeting and return its join link; sends no invitations.",
     input: {
       subject: text("a subject", 255),

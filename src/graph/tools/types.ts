@@ -7,7 +7,9 @@ import type { ToolGroup } from "../tool-groups";
  * A tool is data: its name, group, description, input fields, the Graph
  * permissions it needs, honest annotations, and a `run` that builds Graph
  * requests and formats the answer. Registration, policy, scope checks and
- * error mapping live in one wrapper (src/agent/register-tools.ts).
+ * error mapping live in one wrapper (src/agent/register-tools.ts). A tool
+ * has no title: its name says it, and every token of tools/list is paid for
+ * in every session.
  */
 export interface ToolContext {
   /** Sends one Graph request through the user's agent (token refresh, concurrency cap, retries). */
@@ -32,7 +34,6 @@ export interface ToolAnnotations {
 export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
   group: ToolGroup | "profile";
-  title: string;
   description: string;
   input: Shape;
   /** Delegated Graph permissions of which the user's token needs at least one. */
