@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { MailMessage } from "../format/mail";
 import { formatRecipients, toRecipients } from "../format/people";
 import { graphPath } from "../path";
+import { recipientsField, textField } from "./common";
 import { folderField, messageIdField } from "./mail.tools";
 import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
 
@@ -13,22 +14,10 @@ import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
 const MAIL_WRITE = ["Mail.ReadWrite"];
 const MAIL_SEND = ["Mail.Send"];
 
-const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
-
-/** The address inside `Name <address>`, or the entry itself. */
-function addressOf(entry: string): string {
-  return (/<([^>]*)>\s*$/.exec(entry)?.[1] ?? entry).trim();
-}
-
-// Limits are checked with refine, which keeps them out of the advertised JSON schema (tokens in every tools/list).
-const recipient = z.string().refine((value) => value.length <= 320 && EMAIL.test(addressOf(value)), 'expected an email address or "Name <email>"');
-const recipientList = z.array(recipient).refine((list) => list.length <= 100, "at most 100 recipients");
-const requiredRecipients = recipientList.refine((list) => list.length > 0, "expected at least one recipient").describe('Addresses or "Name <address>".');
-
-const text = (max: number) => z.string().refine((value) => value.length <= max, `at most ${max} characters`);
-const subjectField = text(400);
-const bodyField = text(500_000);
-const commentField = text(100_000).refine((value) => value.trim().length > 0, "expected some text");
+const requiredRecipients = recipientsField.min(1, "expected at least one recipient").describe('Addresses or "Name <address>".');
+const subjectField = textField(400, { verbatim: true });
+const bodyField = textField(500_000, { verbatim: true });
+const commentField = textField(100_000, { expected: "some text", verbatim: true });
 const bodyFormatField = z.enum(["text", "html"]).default("text");
 
 interface Composed {
@@ -67,8 +56,8 @@ export const mailWriteTools = [
     description: "Send an email from your mailbox.",
     input: {
       to: requiredRecipients,
-      cc: recipientList.optional(),
-      bcc: recipientList.optional(),
+      cc: recipientsField.optional(),
+      bcc: recipientsField.optional(),
       subject: subjectField,
       body: bodyField,
       bodyFormat: bodyFormatField,
@@ -100,7 +89,7 @@ export const mailWriteTools = [
     name: "forward_message",
     group: "mail",
     description: "Forward a message with its attachments.",
-    input: { id: messageIdField, to: requiredRecipients, comment: text(100_000).optional() },
+    input: { id: messageIdField, to: requiredRecipients, comment: textField(100_000, { verbatim: true }).optional() },
     scopes: MAIL_SEND,
     annotations: SEND,
     async run(ctx, { id, to, comment }) {
@@ -114,9 +103,9 @@ export const mailWriteTools = [
     group: "mail",
     description: "Save a new email in Drafts without sending it.",
     input: {
-      to: recipientList.optional(),
-      cc: recipientList.optional(),
-      bcc: recipientList.optional(),
+      to: recipientsField.optional(),
+      cc: recipientsField.optional(),
+      bcc: recipientsField.optional(),
       subject: subjectField,
       body: bodyField,
       bodyFormat: bodyFormatField,
