@@ -5,7 +5,7 @@ import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
 import { rateLimit } from "./rate-limit";
 import { pageSecurityHeaders } from "./page-headers";
-import { aadstsCode } from "../tenancy/entra-credentials";
+import { aadstsCode } from "../entra/aadsts";
 import { adminConsentResultPage, tenantLandingPage } from "../tenancy/pages/tenant-pages";
 import { healthRoute } from "../tenancy/routes/health";
 import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";

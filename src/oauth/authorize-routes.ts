@@ -3,10 +3,10 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { delegatedPermissions } from "../graph/tool-groups";
 import type { TenantEnv as TenantHonoEnv } from "../http/context";
-import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
+import { entraAuthorizeUrl, s256 } from "../entra/authorize-url";
+import { bytesToBase64Url, randomBytes } from "../lib/encoding";
 import { logEvent } from "../lib/log";
 import { withCleanClientName } from "../tenancy/names";
-import { entraAuthorizeUrl } from "./entra-client";
 import { cimdUrlProblem, guardMetadataDocumentFetches, isMetadataDocumentUrl } from "./cimd-guard";
 import { redirectSchemeProblem } from "./client-metadata";
 import { consentPage, signInProblemPage } from "./pages";
@@ -43,10 +43,6 @@ export function tenantRequestEnv(c: Context<TenantHonoEnv>): { env: TenantEnv; o
 export function oauthContext(c: Context<TenantHonoEnv>): { env: TenantEnv; oauth: OAuthHelpers; origin: string } {
   const { env, origin } = tenantRequestEnv(c);
   return { env, origin, oauth: getOAuthApi(tenantProvider(c.get("tenant"), origin).options, env) };
-}
-
-export async function s256(verifier: string): Promise<string> {
-  return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(verifier))));
 }
 
 /** The security headers are the app's page middleware's (src/http/page-headers.ts). */
