@@ -4,7 +4,8 @@ import type { TenantEnv as TenantHonoEnv } from "../http/context";
 import { logEvent } from "../lib/log";
 import { delegatedPermissions } from "../graph/tool-groups";
 import { adminConsentUrl } from "../tenancy/onboarding";
-import { isMissingConsent, missingConsentCode } from "../entra/aadsts";
+import { missingConsentCode } from "../entra/aadsts";
+import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../entra/failure";
 import { IdTokenError, verifyIdToken } from "../entra/id-token";
 import { exchangeCode, isEntraFailure } from "../entra/token";
 import { userIdOf, type GrantProps } from "./props";
@@ -37,8 +38,8 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
     headers.set("location", location);
     return new Response(null, { status: 302, headers });
   };
-  // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
-  const consentNeeded = async (aadsts: string) => {
+  const signInFailed = async (failure: SignInFailure) => {
+    // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
     const link = adminConsentUrl({
       loginBase: config.LOGIN_BASE,
       entraTenantId: tenant.entraTenantId,
@@ -46,17 +47,15 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
       redirectUri: `${origin}/callback`,
       permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
     });
-    logEvent("entra_consent_missing", { tenantId: tenant.id, aadsts });
-    await c.get("registry").addAlert(
-      tenant.id,
-      "admin_consent_required",
-      `A user could not sign in: Entra ID requires an administrator to approve the app's permissions first (${aadsts}). A Global, Privileged Role or Cloud Application Administrator grants them for everyone by opening ${link}`,
-    );
-    return pageResponse(403, consentNeededPage(tenant, link));
+    await recordEntraFailure(c.get("registry"), { step: "sign-in", tenantId: tenant.id, failure, adminConsentUrl: link });
+    const reply = signInReply(failure, tenant);
+    if (reply.to === "client") return redirect(authorizationErrorRedirect(request, reply.error, reply.description));
+    if (reply.to === "adminConsent") return pageResponse(reply.status, consentNeededPage(tenant, link));
+    return problemPage(reply.status, reply.title, reply.message);
   };
   const query = new URL(c.req.url).searchParams;
   const consentCode = missingConsentCode(query);
-  if (consentCode) return consentNeeded(consentCode);
+  if (consentCode) return signInFailed({ kind: "consent", aadsts: consentCode });
   if (query.get("error")) {
     logEvent("entra_sign_in_declined", { tenantId: tenant.id, error: query.get("error") ?? "" });
     return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft sign-in was cancelled or failed"));
@@ -78,14 +77,8 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
   });
   if (isEntraFailure(tokens)) {
     logEvent("entra_code_exchange_failed", { tenantId: tenant.id, kind: tokens.kind, aadsts: tokens.aadsts });
-    // The scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
-    if (isMissingConsent(tokens.aadsts)) return consentNeeded(tokens.aadsts);
-    if (tokens.kind === "tenant") {
-      await c.get("registry").addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app at sign-in (${tokens.aadsts ?? "no code"}): ${tokens.reason}`);
-      return problemPage(502, "Your organization's Microsoft app needs attention", `Entra ID refused the app ${tenant.displayName} registered (${tokens.aadsts ?? "no code"}). Your administrator has been notified.`);
-    }
-    if (tokens.kind === "unavailable") return problemPage(503, "Microsoft sign-in is unavailable", "Try again in a minute.");
-    return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft refused the sign-in"));
+    // Missing consent here: the scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
+    return signInFailed(signInFailure(tokens));
   }
   if (!tokens.idToken) return problemPage(502, "Sign-in could not be verified", "Microsoft returned no id_token.");
 
