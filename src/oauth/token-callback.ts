@@ -3,7 +3,7 @@ import { tokenReply } from "../entra/failure";
 import { logError } from "../lib/log";
 import { agentName } from "../tenancy/agent-name";
 import { GrantPropsSchema, userIdOf } from "./props";
-import type { TenantEnv } from "./tenant-env";
+import type { ProviderEnv } from "./provider-env";
 
 /**
  * Keeps MCP tokens in step with the org's Entra tokens. At code exchange the
@@ -22,7 +22,7 @@ export function accessTokenTtl(graphExpiresAt: number, now = Math.floor(Date.now
 }
 
 export async function tokenExchangeCallback(
-  options: TokenExchangeCallbackOptions<TenantEnv>,
+  options: TokenExchangeCallbackOptions<ProviderEnv>,
 ): Promise<TokenExchangeCallbackResult | void> {
   const props = GrantPropsSchema.safeParse(options.props);
   const { tenant } = options.env.TENANT;

@@ -1,28 +1,46 @@
 import { AuthorizationError, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
-import { Hono } from "hono";
-import type { TenantEnv as TenantHonoEnv } from "../http/context";
-import { logEvent } from "../lib/log";
-import { delegatedPermissions } from "../graph/tool-groups";
-import { adminConsentUrl } from "../tenancy/onboarding";
-import { missingConsentCode } from "../entra/aadsts";
-import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../entra/failure";
-import { IdTokenError, verifyIdToken } from "../entra/id-token";
-import { exchangeCode, isEntraFailure } from "../entra/token";
-import { userIdOf, type GrantProps } from "./props";
-import { graphScopesFor } from "./scopes";
-import { oauthContext, pageResponse, problemPage, type UpstreamData } from "./authorize-routes";
-import { consentNeededPage } from "./pages";
-import { openTenantSecret } from "./tenant-secret";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { aadstsCode, missingConsentCode } from "../../entra/aadsts";
+import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../../entra/failure";
+import { IdTokenError, verifyIdToken } from "../../entra/id-token";
+import { exchangeCode, isEntraFailure } from "../../entra/token";
+import { delegatedPermissions } from "../../graph/tool-groups";
+import { logEvent } from "../../lib/log";
+import { userIdOf, type GrantProps } from "../../oauth/props";
+import { graphScopesFor } from "../../oauth/scopes";
+import { openTenantSecret } from "../../oauth/tenant-secret";
+import { ADMIN_CONSENT_STATE, adminConsentUrl } from "../../tenancy/onboarding";
+import { adminConsentResultPage } from "../../tenancy/pages/tenant-pages";
+import type { TenantEnv } from "../context";
+import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
+import { oauthContext, type UpstreamData } from "../tenant-oauth";
 
 /**
- * GET /callback: Entra sends the user back here. The original MCP request is
- * recovered from the browser-bound upstream record; the code is exchanged
- * with the tenant's own secret and PKCE verifier; the id_token is verified;
- * only a member of the tenant's own Entra directory gets a grant. A sign-in
- * Entra refused for missing consent shows what to ask the admin, and alerts
- * the tenant.
+ * GET /callback: the one redirect URI of a tenant's Entra app, where Entra
+ * sends a browser back for two reasons, told apart by `state`:
+ * - an administrator opened the admin-consent link (`adminConsentUrl`): a
+ *   page says whether the permissions were granted;
+ * - a user signed in: the original MCP request is recovered from the
+ *   browser-bound upstream record; the code is exchanged with the tenant's
+ *   own secret and PKCE verifier; the id_token is verified; only a member of
+ *   the tenant's own Entra directory gets a grant. A sign-in Entra refused
+ *   for missing consent shows what to ask the admin, and alerts the tenant.
+ * The sign-in budget (`signInBudget`) is spent by sign-ins only: the
+ * admin-consent answer writes nothing and calls no one.
  */
-export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c) => {
+export function callbackRoute(signInBudget: MiddlewareHandler<TenantEnv>) {
+  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, signIn);
+}
+
+const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {
+  if (c.req.query("state") !== ADMIN_CONSENT_STATE) return next();
+  // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
+  const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
+  const aadsts = aadstsCode(c.req.query("error_description") ?? "");
+  return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
+};
+
+async function signIn(c: Context<TenantEnv>): Promise<Response> {
   const { oauth, origin } = oauthContext(c);
   const tenant = c.get("tenant");
   const config = c.get("config");
@@ -114,4 +132,4 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
   });
   logEvent("mcp_grant_issued", { tenantId: tenant.id, clientId: request.clientId });
   return redirect(redirectTo);
-});
+}
