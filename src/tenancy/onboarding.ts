@@ -1,4 +1,4 @@
-import { delegatedPermissions, type ToolGroup } from "../graph/tool-groups";
+import { delegatedPermissions, graphScope, type ToolGroup } from "../graph/tool-groups";
 import { tenantOrigin } from "./host";
 
 /** The links an org admin needs after signup, derived from the apex URL. */
@@ -8,12 +8,6 @@ export interface OnboardingLinks {
   redirectUri: string;
   adminConsentUrl: string;
   delegatedPermissions: string[];
-}
-
-const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
-
-export function graphScope(permission: string): string {
-  return OIDC_SCOPES.has(permission) ? permission : `https://graph.microsoft.com/${permission}`;
 }
 
 /** The `state` Entra returns to /callback after the admin-consent link; a sign-in's state is the OAuth provider's. */
