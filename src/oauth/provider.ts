@@ -6,7 +6,7 @@ import type { ProviderEnv } from "./provider-env";
 import { tokenExchangeCallback } from "./token-callback";
 
 /**
- * One OAuth 2.1 authorization server per tenant host, built from the tenant's
+ * @module One OAuth 2.1 authorization server per tenant host, built from the tenant's
  * row and cached per isolate. Its tokens are bound to the API it protects
  * (`https://<host>/mcp`), which the web layer hands in, and its storage is
  * the tenant-prefixed KV view it receives in `env`.

@@ -6,7 +6,7 @@ import { GrantPropsSchema, userIdOf } from "./props";
 import type { ProviderEnv } from "./provider-env";
 
 /**
- * Keeps MCP tokens in step with the org's Entra tokens. At code exchange the
+ * @module Keeps MCP tokens in step with the org's Entra tokens. At code exchange the
  * MCP access token is capped at the Entra token's remaining life; on refresh
  * the Entra token is refreshed first, by the user's agent, with the tenant's
  * own secret.

@@ -4,9 +4,9 @@ import { page } from "../../tenancy/pages/layout";
 import type { Tenant } from "../../tenancy/tenant";
 
 /**
- * The consent page an org's user sees before any redirect to Entra, and the
- * sign-in error pages. Everything a client supplied (name, redirect URI,
- * scopes) is escaped by hono's `html` template.
+ * @module The consent page an org's user sees before any redirect to Entra,
+ * and the sign-in error pages. Everything a client supplied (name, redirect
+ * URI, scopes) is escaped by hono's `html` template.
  */
 
 /**

@@ -14,7 +14,7 @@ import { consentPage, problemPage, withPageHeaders } from "../pages/sign-in-page
 import { oauthContext, type UpstreamData } from "../tenant-oauth";
 
 /**
- * GET/POST /authorize: the consent page for an MCP client, then the redirect
+ * @module GET/POST /authorize: the consent page for an MCP client, then the redirect
  * to the org's own Entra app. Nothing reaches Entra before the user approved
  * this client in this browser (or approved it before, remembered by cookie).
  */
