@@ -1,72 +1,26 @@
-import { AuthorizationError, CimdFetchError, getOAuthApi, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
+import { AuthorizationError, CimdFetchError, type AuthRequest, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { delegatedPermissions } from "../graph/tool-groups";
-import type { TenantEnv as TenantHonoEnv } from "../http/context";
-import { bytesToBase64Url, randomBytes, utf8 } from "../lib/encoding";
-import { logEvent } from "../lib/log";
-import { withCleanClientName } from "../tenancy/names";
-import { entraAuthorizeUrl } from "./entra-client";
-import { cimdUrlProblem, guardMetadataDocumentFetches, isMetadataDocumentUrl } from "./cimd-guard";
-import { redirectSchemeProblem } from "./client-metadata";
-import { consentPage, signInProblemPage } from "./pages";
-import { tenantProvider } from "./provider";
-import { graphScopesFor } from "./scopes";
-import { canonicalOrigin, tenantEnv, type TenantEnv } from "./tenant-env";
+import { entraAuthorizeUrl, s256 } from "../../entra/authorize-url";
+import { delegatedPermissions } from "../../graph/tool-groups";
+import { bytesToBase64Url, randomBytes } from "../../lib/encoding";
+import { logEvent } from "../../lib/log";
+import { cimdUrlProblem, isMetadataDocumentUrl } from "../../oauth/cimd-guard";
+import { redirectSchemeProblem } from "../../oauth/client-metadata";
+import { graphScopesFor } from "../../oauth/scopes";
+import { withCleanClientName } from "../../tenancy/names";
+import type { TenantEnv } from "../context";
+import { consentPage, problemPage, withPageHeaders } from "../pages/sign-in-pages";
+import { oauthContext, type UpstreamData } from "../tenant-oauth";
 
 /**
- * GET/POST /authorize: the consent page for an MCP client, then the redirect
+ * @module GET/POST /authorize: the consent page for an MCP client, then the redirect
  * to the org's own Entra app. Nothing reaches Entra before the user approved
  * this client in this browser (or approved it before, remembered by cookie).
  */
-export interface UpstreamData {
-  verifier: string;
-  nonce: string;
-}
-
-/** The tenant's view of the Worker's bindings for this request, and the tenant's canonical origin. */
-export function tenantRequestEnv(c: Context<TenantHonoEnv>): { env: TenantEnv; origin: string } {
-  const origin = canonicalOrigin(c.get("config"), c.get("tenant"));
-  // Every provider call that may resolve a client runs with this env: the fetch guard is in place by then.
-  guardMetadataDocumentFetches(c.get("config").BASE_DOMAIN);
-  const env = tenantEnv(c.env, {
-    config: c.get("config"),
-    registry: c.get("registry"),
-    tenantCache: c.get("tenantCache"),
-    tenant: c.get("tenant"),
-    origin,
-  });
-  return { env, origin };
-}
-
-/** As tenantRequestEnv, plus the OAuth helpers the consent and callback steps use. */
-export function oauthContext(c: Context<TenantHonoEnv>): { env: TenantEnv; oauth: OAuthHelpers; origin: string } {
-  const { env, origin } = tenantRequestEnv(c);
-  return { env, origin, oauth: getOAuthApi(tenantProvider(c.get("tenant"), origin).options, env) };
-}
-
-export async function s256(verifier: string): Promise<string> {
-  return bytesToBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(verifier))));
-}
-
-/** The security headers are the app's page middleware's (src/http/page-headers.ts). */
-function withPageHeaders(headers: Headers): Headers {
-  headers.set("content-type", "text/html; charset=utf-8");
-  headers.set("cache-control", "no-store");
-  return headers;
-}
-
-/** A server-rendered page as a response, not cached. */
-export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { toString(): string | Promise<string> }): Promise<Response> {
-  return new Response(await body.toString(), { status, headers: withPageHeaders(new Headers()) });
-}
-
-export function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
-  return pageResponse(status, signInProblemPage(title, message));
-}
 
 /** Starts the Entra leg: PKCE verifier and nonce stay server-side in the upstream record. */
-async function redirectToEntra(c: Context<TenantHonoEnv>, oauth: OAuthHelpers, origin: string, request: AuthRequest, headers?: Headers) {
+async function redirectToEntra(c: Context<TenantEnv>, oauth: OAuthHelpers, origin: string, request: AuthRequest, headers?: Headers) {
   const tenant = c.get("tenant");
   const data: UpstreamData = { verifier: bytesToBase64Url(randomBytes(48)), nonce: bytesToBase64Url(randomBytes(24)) };
   const upstream = await oauth.beginUpstream(request, { data, headers });
@@ -95,7 +49,7 @@ async function authorizationFailure(error: unknown): Promise<Response> {
 
 const ConsentForm = z.object({ handle: z.string().min(1).max(512), decision: z.enum(["approve", "deny"]) });
 
-export const authorizeRoutes = new Hono<TenantHonoEnv>()
+export const authorizeRoutes = new Hono<TenantEnv>()
   .get("/authorize", async (c) => {
     const { oauth, origin } = oauthContext(c);
     // Bound to the tenant too: a slug that is offboarded and signed up again by

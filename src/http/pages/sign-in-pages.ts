@@ -1,13 +1,33 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
-import { page } from "../tenancy/pages/layout";
-import type { Tenant } from "../tenancy/tenant";
+import { page } from "../../tenancy/pages/layout";
+import type { Tenant } from "../../tenancy/tenant";
 
 /**
- * The consent page an org's user sees before any redirect to Entra, and the
- * sign-in error pages. Everything a client supplied (name, redirect URI,
- * scopes) is escaped by hono's `html` template.
+ * @module The consent page an org's user sees before any redirect to Entra,
+ * and the sign-in error pages. Everything a client supplied (name, redirect
+ * URI, scopes) is escaped by hono's `html` template.
  */
+
+/**
+ * The headers a sign-in page is sent with, on top of headers the OAuth
+ * library may have set (cookies); the security headers are added by the
+ * app's page middleware (src/http/page-headers.ts).
+ */
+export function withPageHeaders(headers: Headers): Headers {
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return headers;
+}
+
+/** A server-rendered page as a response, not cached. */
+export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { toString(): string | Promise<string> }): Promise<Response> {
+  return new Response(await body.toString(), { status, headers: withPageHeaders(new Headers()) });
+}
+
+export function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
+  return pageResponse(status, signInProblemPage(title, message));
+}
 export function consentPage(input: {
   tenant: Tenant;
   details: ConsentDescription;

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 
 /**
- * Verifies an Entra v2.0 id_token with jose: RS256 only, signed by a key in
+ * @module Verifies an Entra v2.0 id_token with jose: RS256 only, signed by a key in
  * the org's tenant JWKS, the tenant's exact issuer, our client ID as the
  * audience, and the nonce we sent.
  */

@@ -1,26 +1,46 @@
 import { AuthorizationError, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
-import { Hono } from "hono";
-import type { TenantEnv as TenantHonoEnv } from "../http/context";
-import { logEvent } from "../lib/log";
-import { delegatedPermissions } from "../graph/tool-groups";
-import { adminConsentUrl } from "../tenancy/onboarding";
-import { exchangeCode, isEntraFailure, isMissingConsent, missingConsentCode } from "./entra-client";
-import { IdTokenError, verifyIdToken } from "./id-token";
-import { userIdOf, type GrantProps } from "./props";
-import { graphScopesFor } from "./scopes";
-import { oauthContext, pageResponse, problemPage, type UpstreamData } from "./authorize-routes";
-import { consentNeededPage } from "./pages";
-import { openTenantSecret } from "./tenant-secret";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { aadstsCode, missingConsentCode } from "../../entra/aadsts";
+import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../../entra/failure";
+import { IdTokenError, verifyIdToken } from "../../entra/id-token";
+import { exchangeCode, isEntraFailure } from "../../entra/token";
+import { delegatedPermissions } from "../../graph/tool-groups";
+import { logEvent } from "../../lib/log";
+import { userIdOf, type GrantProps } from "../../oauth/props";
+import { graphScopesFor } from "../../oauth/scopes";
+import { openTenantSecret } from "../../oauth/tenant-secret";
+import { ADMIN_CONSENT_STATE, adminConsentUrl } from "../../tenancy/onboarding";
+import { adminConsentResultPage } from "../../tenancy/pages/tenant-pages";
+import type { TenantEnv } from "../context";
+import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
+import { oauthContext, type UpstreamData } from "../tenant-oauth";
 
 /**
- * GET /callback: Entra sends the user back here. The original MCP request is
- * recovered from the browser-bound upstream record; the code is exchanged
- * with the tenant's own secret and PKCE verifier; the id_token is verified;
- * only a member of the tenant's own Entra directory gets a grant. A sign-in
- * Entra refused for missing consent shows what to ask the admin, and alerts
- * the tenant.
+ * GET /callback: the one redirect URI of a tenant's Entra app, where Entra
+ * sends a browser back for two reasons, told apart by `state`:
+ * - an administrator opened the admin-consent link (`adminConsentUrl`): a
+ *   page says whether the permissions were granted;
+ * - a user signed in: the original MCP request is recovered from the
+ *   browser-bound upstream record; the code is exchanged with the tenant's
+ *   own secret and PKCE verifier; the id_token is verified; only a member of
+ *   the tenant's own Entra directory gets a grant. A sign-in Entra refused
+ *   for missing consent shows what to ask the admin, and alerts the tenant.
+ * The sign-in budget (`signInBudget`) is spent by sign-ins only: the
+ * admin-consent answer writes nothing and calls no one.
  */
-export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c) => {
+export function callbackRoute(signInBudget: MiddlewareHandler<TenantEnv>) {
+  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, signIn);
+}
+
+const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {
+  if (c.req.query("state") !== ADMIN_CONSENT_STATE) return next();
+  // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
+  const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
+  const aadsts = aadstsCode(c.req.query("error_description") ?? "");
+  return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
+};
+
+async function signIn(c: Context<TenantEnv>): Promise<Response> {
   const { oauth, origin } = oauthContext(c);
   const tenant = c.get("tenant");
   const config = c.get("config");
@@ -36,8 +56,8 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
     headers.set("location", location);
     return new Response(null, { status: 302, headers });
   };
-  // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
-  const consentNeeded = async (aadsts: string) => {
+  const signInFailed = async (failure: SignInFailure) => {
+    // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
     const link = adminConsentUrl({
       loginBase: config.LOGIN_BASE,
       entraTenantId: tenant.entraTenantId,
@@ -45,17 +65,15 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
       redirectUri: `${origin}/callback`,
       permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
     });
-    logEvent("entra_consent_missing", { tenantId: tenant.id, aadsts });
-    await c.get("registry").addAlert(
-      tenant.id,
-      "admin_consent_required",
-      `A user could not sign in: Entra ID requires an administrator to approve the app's permissions first (${aadsts}). A Global, Privileged Role or Cloud Application Administrator grants them for everyone by opening ${link}`,
-    );
-    return pageResponse(403, consentNeededPage(tenant, link));
+    await recordEntraFailure(c.get("registry"), { step: "sign-in", tenantId: tenant.id, failure, adminConsentUrl: link });
+    const reply = signInReply(failure, tenant);
+    if (reply.to === "client") return redirect(authorizationErrorRedirect(request, reply.error, reply.description));
+    if (reply.to === "adminConsent") return pageResponse(reply.status, consentNeededPage(tenant, link));
+    return problemPage(reply.status, reply.title, reply.message);
   };
   const query = new URL(c.req.url).searchParams;
   const consentCode = missingConsentCode(query);
-  if (consentCode) return consentNeeded(consentCode);
+  if (consentCode) return signInFailed({ kind: "consent", aadsts: consentCode });
   if (query.get("error")) {
     logEvent("entra_sign_in_declined", { tenantId: tenant.id, error: query.get("error") ?? "" });
     return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft sign-in was cancelled or failed"));
@@ -77,14 +95,8 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
   });
   if (isEntraFailure(tokens)) {
     logEvent("entra_code_exchange_failed", { tenantId: tenant.id, kind: tokens.kind, aadsts: tokens.aadsts });
-    // The scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
-    if (isMissingConsent(tokens.aadsts)) return consentNeeded(tokens.aadsts);
-    if (tokens.kind === "tenant") {
-      await c.get("registry").addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app at sign-in (${tokens.aadsts ?? "no code"}): ${tokens.reason}`);
-      return problemPage(502, "Your organization's Microsoft app needs attention", `Entra ID refused the app ${tenant.displayName} registered (${tokens.aadsts ?? "no code"}). Your administrator has been notified.`);
-    }
-    if (tokens.kind === "unavailable") return problemPage(503, "Microsoft sign-in is unavailable", "Try again in a minute.");
-    return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft refused the sign-in"));
+    // Missing consent here: the scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
+    return signInFailed(signInFailure(tokens));
   }
   if (!tokens.idToken) return problemPage(502, "Sign-in could not be verified", "Microsoft returned no id_token.");
 
@@ -120,4 +132,4 @@ export const callbackRoute = new Hono<TenantHonoEnv>().get("/callback", async (c
   });
   logEvent("mcp_grant_issued", { tenantId: tenant.id, clientId: request.clientId });
   return redirect(redirectTo);
-});
+}

@@ -20,9 +20,9 @@ export interface TenantContext {
   origin: string;
 }
 
-export type TenantEnv = Env & { TENANT: TenantContext };
+export type ProviderEnv = Env & { TENANT: TenantContext };
 
-export function tenantEnv(env: Env, context: TenantContext): TenantEnv {
+export function providerEnv(env: Env, context: TenantContext): ProviderEnv {
   const tokenRecords = sharedTokenRecordCache(context.config.TOKEN_CACHE_TTL_SECONDS);
   return { ...env, OAUTH_KV: tenantKvView(env.OAUTH_KV, context.tenant.id, tokenRecords), TENANT: context };
 }
