@@ -4,9 +4,9 @@ import { controlRoutes } from "./control";
 import { SigningKeys } from "./entra/keys";
 import { entraRoutes } from "./entra/routes";
 import { graphApp } from "./graph/app";
-import { DownloadLinks } from "./graph/downloads";
+import { DownloadLinks } from "./graph/files/downloads";
 import { FaultInjector } from "./graph/faults";
-import { downloadRoutes } from "./graph/routes/downloads";
+import { downloadRoutes } from "./graph/files/download-routes";
 import { GraphStore } from "./graph/store";
 import { EmulatorState } from "./state";
 

@@ -1,5 +1,5 @@
 import type { SigningKeys } from "./entra/keys";
-import type { DownloadLinks } from "./graph/downloads";
+import type { DownloadLinks } from "./graph/files/downloads";
 import type { FaultInjector } from "./graph/faults";
 import type { GraphStore } from "./graph/store";
 import type { EmulatedTenant, EmulatedUser, EmulatorState } from "./state";

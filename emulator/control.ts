@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EmulatorEnv } from "./context";
 import { mintGraphToken } from "./graph/auth";
 import { FAULT_STATUSES } from "./graph/faults";
-import { formatSeedDate } from "./graph/seed/day";
+import { formatSeedDate } from "./graph/day";
 
 /**
  * The emulator's own control API, under /_emulator: not part of Microsoft's

@@ -1,6 +1,6 @@
 import { serve } from "@hono/node-server";
 import { createEmulatorApp } from "./app";
-import { parseSeedDate } from "./graph/seed/day";
+import { parseSeedDate } from "./graph/day";
 import { seedDemo } from "./seed";
 import { EmulatorState } from "./state";
 

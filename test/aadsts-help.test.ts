@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainAadsts } from "../src/tenancy/entra-credentials";
+import { explainAadsts } from "../src/entra/aadsts";
 
 /** The plain-language help shown to an org admin for the AADSTS codes signup and rotation can hit. */
 describe("AADSTS help text", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminCall } from "./helpers/tenants";
-import { call, json, tenantUrl } from "./helpers/gateway";
+import { call, json, tenantUrl, uniqueIp } from "./helpers/gateway";
 import {
   approveToEntra,
   authorizeUrl,
@@ -185,6 +185,23 @@ describe("the page Entra's admin-consent redirect lands on", () => {
     expect(html).not.toContain("resource owner");
 
     const granted = await result(tenant.slug, { admin_consent: "True", tenant: tenant.entraTenantId, scope: "https://graph.microsoft.com/Mail.Read" });
+    expect(granted.status).toBe(200);
+    expect(await granted.text()).toContain("Permissions granted");
+  });
+
+  it("is answered even once the address has spent its sign-in budget on /callback, since it writes nothing and calls no one", async () => {
+    const tenant = await tenantWithUser();
+    const from = { "cf-connecting-ip": uniqueIp() };
+    // One-minute windows: the budget of 120 is spent within two windows' worth of requests.
+    let limited = false;
+    for (let i = 0; i < 241 && !limited; i += 1) {
+      const signIn = await call(`${tenantUrl(tenant.slug, "/callback")}?state=not-a-sign-in&code=x`, { headers: from });
+      limited = signIn.status === 429;
+      await signIn.body?.cancel();
+    }
+    expect(limited).toBe(true);
+    const query = new URLSearchParams({ state: "admin-consent", admin_consent: "True", tenant: tenant.entraTenantId });
+    const granted = await call(`${tenantUrl(tenant.slug, "/callback")}?${query.toString()}`, { headers: from });
     expect(granted.status).toBe(200);
     expect(await granted.text()).toContain("Permissions granted");
   });

@@ -202,7 +202,7 @@ describe("browser binding of state and consent", () => {
     expect(back.searchParams.get("state")).toBe("client-state-1");
   });
 
-  // BUG (src/oauth/authorize-routes.ts:103): `await c.req.raw.clone().formData()` throws a TypeError for
+  // BUG (src/http/routes/authorize.ts, POST /authorize): `await c.req.raw.clone().formData()` throws a TypeError for
   // a body that is not form-encoded (JSON, broken multipart); it escapes the handler and onError answers
   // 500 internal_error (logged as unhandled_error). It should answer the same 400 "This consent form is
   // not valid" page as any other malformed consent form.

@@ -186,7 +186,7 @@ describe("calendar tools", () => {
       }
     }
     const dots = await user.callTool("get_event", { id: ".." });
-    expect(dots.text).toMatch(/Invalid arguments.*: id: not a valid id/);
+    expect(dots.text).toMatch(/Invalid arguments.*: id: expected the event id from a previous call/);
   });
 
   it("accepts, declines and tentatively accepts invitations, as get_event then shows", async () => {

@@ -129,7 +129,7 @@ describe("contacts tools", () => {
     }
     const dots = await user.callTool("update_contact", { id: "..", jobTitle: "x" });
     expect(dots.isError).toBe(true);
-    expect(dots.text).toMatch(/Invalid arguments.*: id: not a valid id/);
+    expect(dots.text).toMatch(/Invalid arguments.*: id: expected the contact id from a previous call/);
   });
 
   it("hides write tools under a read-only policy and refuses to run them", async () => {

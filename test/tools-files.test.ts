@@ -126,7 +126,7 @@ describe("files tools", () => {
     expect((await user.callTool("create_share_link", { id: "../.." })).text).toContain("answered 404");
     const dots = await user.callTool("get_file", { id: ".." });
     expect(dots.isError).toBe(true);
-    expect(dots.text).toMatch(/Invalid arguments.*: id: not a valid id/);
+    expect(dots.text).toMatch(/Invalid arguments.*: id: expected the file id from a previous call/);
   });
 
   it("hides sharing under a read-only policy, and every files tool when the group is off", async () => {

@@ -98,7 +98,7 @@ describe("tasks tools", () => {
     expect((await user.callTool("create_task", { listId: "../x", title: "t" })).text).toContain("answered 404");
     const dots = await user.callTool("list_tasks", { listId: ".." });
     expect(dots.isError).toBe(true);
-    expect(dots.text).toMatch(/Invalid arguments.*: listId: not a valid id/);
+    expect(dots.text).toMatch(/Invalid arguments.*: listId: expected the task list id from a previous call/);
   });
 
   it("hides writes under a read-only policy, and every tasks tool when the group is off", async () => {

@@ -123,7 +123,7 @@ describe("teams tools", () => {
     expect(chat.text).toContain("answered 404");
     const dots = await user.callTool("list_chat_messages", { chatId: ".." });
     expect(dots.isError).toBe(true);
-    expect(dots.text).toMatch(/Invalid arguments.*: chatId: not a valid id/);
+    expect(dots.text).toMatch(/Invalid arguments.*: chatId: expected the chat id from a previous call/);
   });
 
   it("hides sending tools under a read-only policy and refuses to run them", async () => {

@@ -2,16 +2,20 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { EmulatorEnv, GraphEnv } from "../context";
 import { requireGraphToken } from "./auth";
 import { batchHandler } from "./batch";
+import { calendarRoutes } from "./calendar/routes";
+import { directoryRoutes } from "./contacts/directory";
+import { meRoutes } from "./contacts/me";
+import { contactsRoutes } from "./contacts/routes";
 import { GRAPH_ERRORS } from "./errors";
-import { calendarRoutes } from "./routes/calendar";
-import { contactsRoutes } from "./routes/contacts";
-import { filesRoutes } from "./routes/files";
-import { mailRoutes } from "./routes/mail";
-import { meRoutes } from "./routes/me";
-import { teamsRoutes } from "./routes/teams";
-import { todoRoutes } from "./routes/todo";
+import { filesRoutes } from "./files/routes";
+import { mailRoutes } from "./mail/routes";
+import { teamsRoutes } from "./teams/routes";
+import { todoRoutes } from "./todo/routes";
 
-/** Microsoft Graph v1.0: every route behind token verification and fault injection. */
+/**
+ * @module
+ * Microsoft Graph v1.0: every route behind token verification and fault injection.
+ */
 const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const { tenant, user } = c.get("caller");
   const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`);
@@ -30,6 +34,7 @@ const v1 = new Hono<GraphEnv>()
   .route("/", mailRoutes)
   .route("/", calendarRoutes)
   .route("/", contactsRoutes)
+  .route("/", directoryRoutes)
   .route("/", teamsRoutes)
   .route("/", filesRoutes)
   .route("/", todoRoutes)

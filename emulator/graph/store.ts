@@ -1,5 +1,5 @@
 import type { EmulatedUser } from "../state";
-import { utcMidnight } from "./seed/day";
+import { utcMidnight } from "./day";
 
 /**
  * Graph data held in memory. Each endpoint family owns a named slice, per

@@ -2,7 +2,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { createMcpHandler } from "agents/mcp/server";
 import { GATEWAY_VERSION } from "../env";
 import { GrantPropsSchema, type GrantProps } from "../oauth/props";
-import type { TenantEnv } from "../oauth/tenant-env";
+import type { ProviderEnv } from "../oauth/provider-env";
 import { ALL_TOOLS } from "../graph/tools";
 import { registerProfileResource } from "./profile-resource";
 import { registerTools, visibleTools } from "./register-tools";
@@ -28,7 +28,7 @@ function forbidden(message: string): Response {
  * names (when the user may see it): the answer is the same as with the whole
  * catalogue registered, and registering 43 tools was a third of the request.
  */
-function buildServer(props: GrantProps, env: TenantEnv, calledTool: string | undefined): McpServer {
+function buildServer(props: GrantProps, env: ProviderEnv, calledTool: string | undefined): McpServer {
   const { tenant } = env.TENANT;
   // A server lives for one request and can never send a list-changed
   // notification, so it must not invite clients to hold a listen stream open for one.
@@ -57,7 +57,7 @@ function withHostHeader(request: Request): Request {
   return new Request(request, { headers });
 }
 
-export const mcpApiHandler: ExportedHandler<TenantEnv> & { fetch: NonNullable<ExportedHandler<TenantEnv>["fetch"]> } = {
+export const mcpApiHandler: ExportedHandler<ProviderEnv> & { fetch: NonNullable<ExportedHandler<ProviderEnv>["fetch"]> } = {
   async fetch(request, env, ctx) {
     const props = GrantPropsSchema.safeParse((ctx as ExecutionContext & { props?: unknown }).props);
     if (!props.success) return forbidden("This access token carries no usable sign-in");

@@ -51,7 +51,6 @@ function prepare(tool: ToolDefinition): PreparedTool {
   const cached = prepared.get(tool);
   if (cached) return cached;
   const schema = z.strictObject(tool.input);
-  // No title: the name says it, and every token of tools/list is paid per session.
   const entry = { schema, config: { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) } };
   prepared.set(tool, entry);
   return entry;
@@ -73,6 +72,7 @@ export function registerTools(
         if (!parsed.success) return errorResult(inputErrorText(parsed.error));
         const started = Date.now();
         try {
+          // The tool's own name, so no tool spells it out for its cursors or continuation lines.
           const text = await tool.run({ ...context, tool: tool.name }, parsed.data);
           logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: true, ms: Date.now() - started });
           return { content: [{ type: "text" as const, text }] };

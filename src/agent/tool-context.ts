@@ -3,7 +3,7 @@ import { cursorSealer } from "../graph/cursor";
 import { assertGraphPath } from "../graph/path";
 import { expectOk, type ToolContext } from "../graph/tools/types";
 import type { GrantProps } from "../oauth/props";
-import type { TenantEnv } from "../oauth/tenant-env";
+import type { ProviderEnv } from "../oauth/provider-env";
 import { agentName, type AgentAuth } from "./user-agent";
 
 /**
@@ -11,7 +11,7 @@ import { agentName, type AgentAuth } from "./user-agent";
  * user's agent (named from the grant's verified claims), and the user's time
  * zone, looked up at most once per request.
  */
-export function toolContext(props: GrantProps, env: TenantEnv): ToolContext {
+export function toolContext(props: GrantProps, env: ProviderEnv): ToolContext {
   const auth: AgentAuth = {
     tenantId: props.tenantId,
     tid: props.tid,

@@ -2,8 +2,9 @@ import { Agent } from "agents";
 import { readConfig } from "../config";
 import type { Env } from "../env";
 import { callGraph, type GraphRequest, type GraphResponse } from "../graph/client";
-import { logEvent } from "../lib/log";
-import { isEntraFailure, refreshTokens, type EntraFailure } from "../oauth/entra-client";
+import type { EntraFailure } from "../entra/aadsts";
+import { recordEntraFailure, toolReply } from "../entra/failure";
+import { isEntraFailure, refreshTokens } from "../entra/token";
 import { refreshScopesFor } from "../oauth/scopes";
 import { openTenantSecret } from "../oauth/tenant-secret";
 import { tenantRegistry } from "../tenancy/registry";
@@ -52,27 +53,6 @@ export type GrantRefreshOutcome = { ok: true; tokens: GateTokens } | { ok: false
 export function agentName(auth: Pick<AgentAuth, "tenantId" | "tid" | "oid">): string {
   return `${auth.tenantId}:${auth.tid}.${auth.oid}`;
 }
-
-const SIGN_IN_EXPIRED: GraphResponse = {
-  ok: false,
-  status: 401,
-  code: "SignInExpired",
-  message: "The Microsoft sign-in behind this connection has expired or was revoked",
-};
-
-const ORGANIZATION_APP_REJECTED: GraphResponse = {
-  ok: false,
-  status: 503,
-  code: "OrganizationAppRejected",
-  message: "Entra ID refused your organization's Microsoft app; your administrator has been alerted",
-};
-
-const SIGN_IN_UNAVAILABLE: GraphResponse = {
-  ok: false,
-  status: 503,
-  code: "SignInUnavailable",
-  message: "Microsoft sign-in is unavailable at the moment; try again shortly",
-};
 
 export class UserGraphAgent extends Agent<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
@@ -134,11 +114,9 @@ export class UserGraphAgent extends Agent<Env> {
   /** A new token, or the Graph-shaped failure to answer every waiting call with. */
   async #refreshToken(auth: AgentAuth, current: StoredToken): Promise<StoredToken | GraphResponse> {
     const refreshToken = current.refreshToken ?? auth.refreshToken;
-    if (!refreshToken) return SIGN_IN_EXPIRED;
+    if (!refreshToken) return toolReply("user");
     const result = await this.#redeem(auth, refreshToken);
-    if (!isEntraFailure(result)) return result;
-    if (result.kind === "user") return SIGN_IN_EXPIRED;
-    return result.kind === "tenant" ? ORGANIZATION_APP_REJECTED : SIGN_IN_UNAVAILABLE;
+    return isEntraFailure(result) ? toolReply(result.kind) : result;
   }
 
   /** One Entra redemption per refresh token, shared by tool calls and MCP refreshes alike. */
@@ -159,12 +137,7 @@ export class UserGraphAgent extends Agent<Env> {
       refreshScopesFor(tenant.policy, auth.grantedScopes),
     );
     if (isEntraFailure(result)) {
-      logEvent("entra_refresh_failed", { tenantId: auth.tenantId, kind: result.kind, aadsts: result.aadsts });
-      if (result.kind === "tenant") {
-        await registry.addAlert(tenant.id, "entra_app_rejected", `Entra ID refused the organization's app while refreshing a user's token (${result.aadsts ?? "no code"}): ${result.reason}`);
-      } else if (result.kind === "unavailable") {
-        await registry.addAlert(tenant.id, "entra_unavailable", `Entra ID was unavailable while refreshing a user's token: ${result.reason}`);
-      }
+      await recordEntraFailure(registry, { step: "refresh", tenantId: tenant.id, failure: result });
       return result;
     }
     const tokens: GateTokens = {

@@ -44,6 +44,13 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
 /** Sign-in and profile scopes every tenant needs. */
 export const BASE_SCOPES = ["openid", "profile", "offline_access", "User.Read"] as const;
 
+const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
+
+/** A permission as Entra is asked for it: Graph permissions by their resource URI, OpenID Connect scopes as they are. */
+export function graphScope(permission: string): string {
+  return OIDC_SCOPES.has(permission) ? permission : `https://graph.microsoft.com/${permission}`;
+}
+
 export function delegatedPermissions(groups: readonly ToolGroup[], readOnly: boolean): string[] {
   const scopes = new Set<string>(BASE_SCOPES);
   for (const group of TOOL_GROUPS) {

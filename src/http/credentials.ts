@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import { ApiError } from "./errors";
 import { logEvent } from "../lib/log";
-import { checkClientCredentials } from "../tenancy/entra-credentials";
+import { checkClientCredentials } from "../entra/token";
 import { sealSecret, type SecretEnvelope } from "../tenancy/secret-envelope";
 
 /**

@@ -4,15 +4,15 @@ import { ApiError } from "./errors";
 import { onError } from "./on-error";
 import { rateLimit } from "./rate-limit";
 import { pageSecurityHeaders } from "./page-headers";
-import { aadstsCode } from "../tenancy/entra-credentials";
-import { adminConsentResultPage, tenantLandingPage } from "./pages/tenant-pages";
+import { authorizeRoutes } from "./routes/authorize";
+import { callbackRoute } from "./routes/callback";
+import { tenantOAuth } from "./tenant-oauth";
+import { tenantLandingPage } from "./pages/tenant-pages";
 import { healthRoute } from "./routes/health";
 import { tenantAdminRoutes } from "./routes/tenant-admin";
-import { authorizeRoutes, tenantRequestEnv } from "../oauth/authorize-routes";
-import { callbackRoute } from "../oauth/callback-route";
 import { withCleanClientNames } from "../oauth/client-metadata";
-import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH, tenantProvider } from "../oauth/provider";
-import { atOrigin, canonicalOrigin } from "../oauth/tenant-env";
+import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH } from "../oauth/provider";
+import { atOrigin, canonicalOrigin } from "../oauth/provider-env";
 
 /**
  * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
@@ -54,14 +54,6 @@ export const tenantApp = new Hono<TenantEnv>()
   .route("/", tenantAdminRoutes)
   .route("/", healthRoute<TenantEnv>())
   .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), canonicalOrigin(c.get("config"), c.get("tenant"))), 200))
-  // Entra's admin-consent redirect lands on the same redirect URI as sign-in.
-  .get("/callback", async (c, next) => {
-    if (c.req.query("state") !== "admin-consent") return next();
-    // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
-    const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
-    const aadsts = aadstsCode(c.req.query("error_description") ?? "");
-    return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
-  })
   // The legacy SSE transport cannot be served safely without sessions bound to
   // their owner; old clients are told where the Streamable HTTP endpoint is.
   .all("/sse/*", (c) => legacySseGone(c))
@@ -70,9 +62,8 @@ export const tenantApp = new Hono<TenantEnv>()
   // document): a per-address budget keeps one client from flooding a tenant.
   .use(AUTHORIZE_PATH, oauthRateLimit)
   .use(TOKEN_PATH, oauthRateLimit)
-  .use("/callback", oauthRateLimit)
   .route("/", authorizeRoutes)
-  .route("/", callbackRoute)
+  .route("/", callbackRoute(oauthRateLimit))
   .post(
     REGISTER_PATH,
     rateLimit<TenantEnv>({
@@ -84,11 +75,10 @@ export const tenantApp = new Hono<TenantEnv>()
   )
   // Everything else the OAuth provider owns: metadata, token, registration, /mcp.
   .all("*", async (c) => {
-    // Only the env: the provider's own fetch needs no separate OAuth helpers.
-    // It derives its issuer and endpoints from the request URL: hand it the canonical one.
-    const { env, origin } = tenantRequestEnv(c);
+    // The provider derives its issuer and endpoints from the request URL: hand it the canonical one.
+    const { env, origin, provider } = tenantOAuth(c);
     const registration = c.req.method === "POST" && new URL(c.req.url).pathname === REGISTER_PATH;
     const request = registration ? await withCleanClientNames(c.req.raw) : c.req.raw;
-    return tenantProvider(c.get("tenant"), origin).provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
+    return provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
   })
   .onError(onError);

@@ -1,29 +1,36 @@
 import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
-import { MCP_PATH, mcpApiHandler } from "../agent/mcp-endpoint";
 import { logEvent } from "../lib/log";
 import type { Tenant } from "../tenancy/tenant";
 import { checkClientRegistration } from "./client-metadata";
-import type { TenantEnv } from "./tenant-env";
+import type { ProviderEnv } from "./provider-env";
 import { tokenExchangeCallback } from "./token-callback";
 
 /**
- * One OAuth 2.1 authorization server per tenant host, built from the tenant's
- * row and cached per isolate. Its tokens are bound to `https://<host>/mcp`
- * and its storage is the tenant-prefixed KV view it receives in `env`.
+ * @module One OAuth 2.1 authorization server per tenant host, built from the tenant's
+ * row and cached per isolate. Its tokens are bound to the API it protects
+ * (`https://<host>/mcp`), which the web layer hands in, and its storage is
+ * the tenant-prefixed KV view it receives in `env`.
  */
 export const AUTHORIZE_PATH = "/authorize";
 export const TOKEN_PATH = "/token";
 export const REGISTER_PATH = "/register";
 const DAY = 86_400;
 
-const notHandledHere: ExportedHandler<TenantEnv> = {
+/** What the provider serves to requests bearing one of its access tokens. */
+export interface ProtectedApi {
+  /** The path the access tokens are bound to, e.g. `/mcp`. */
+  apiRoute: string;
+  apiHandler: ExportedHandler<ProviderEnv> & { fetch: NonNullable<ExportedHandler<ProviderEnv>["fetch"]> };
+}
+
+const notHandledHere: ExportedHandler<ProviderEnv> = {
   fetch: () => Response.json({ error: "not_found", message: "No such endpoint" }, { status: 404 }),
 };
 
-export function providerOptions(tenant: Tenant, origin: string): OAuthProviderOptions<TenantEnv> {
+export function providerOptions(tenant: Tenant, origin: string, api: ProtectedApi): OAuthProviderOptions<ProviderEnv> {
   return {
-    apiRoute: MCP_PATH,
-    apiHandler: mcpApiHandler,
+    apiRoute: api.apiRoute,
+    apiHandler: api.apiHandler,
     defaultHandler: notHandledHere,
     authorizeEndpoint: AUTHORIZE_PATH,
     tokenEndpoint: TOKEN_PATH,
@@ -32,7 +39,7 @@ export function providerOptions(tenant: Tenant, origin: string): OAuthProviderOp
     // permissions granted at sign-in, not by MCP scopes: none are offered.
     scopesSupported: ["offline_access"],
     resourceMetadata: {
-      resource: `${origin}${MCP_PATH}`,
+      resource: `${origin}${api.apiRoute}`,
       authorization_servers: [origin],
       bearer_methods_supported: ["header"],
       resource_name: `${tenant.displayName} Microsoft 365`,
@@ -52,16 +59,16 @@ export function providerOptions(tenant: Tenant, origin: string): OAuthProviderOp
 }
 
 const MAX_CACHED = 1_000;
-const cache = new Map<string, { options: OAuthProviderOptions<TenantEnv>; provider: OAuthProvider<TenantEnv> }>();
+const cache = new Map<string, { api: ProtectedApi; options: OAuthProviderOptions<ProviderEnv>; provider: OAuthProvider<ProviderEnv> }>();
 
-/** Rebuilt whenever the tenant row changes (policy, suspension) or the host differs. */
-export function tenantProvider(tenant: Tenant, origin: string) {
+/** Rebuilt whenever the tenant row changes (policy, suspension), the host differs or another API is protected. */
+export function tenantProvider(tenant: Tenant, origin: string, api: ProtectedApi) {
   const key = `${tenant.id}|${origin}|${tenant.updatedAt.getTime()}`;
   let entry = cache.get(key);
-  if (!entry) {
+  if (!entry || entry.api !== api) {
     if (cache.size >= MAX_CACHED) cache.clear();
-    const options = providerOptions(tenant, origin);
-    entry = { options, provider: new OAuthProvider(options) };
+    const options = providerOptions(tenant, origin, api);
+    entry = { api, options, provider: new OAuthProvider(options) };
     cache.set(key, entry);
   }
   return entry;

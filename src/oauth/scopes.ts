@@ -1,5 +1,4 @@
-import { BASE_SCOPES, delegatedPermissions } from "../graph/tool-groups";
-import { graphScope } from "../tenancy/onboarding";
+import { BASE_SCOPES, delegatedPermissions, graphScope } from "../graph/tool-groups";
 import type { TenantPolicy } from "../tenancy/policy";
 
 /** The scopes the gateway asks Entra for at sign-in: the tenant policy's Graph permissions. */

@@ -1,11 +1,12 @@
 import { OAuthError, type TokenExchangeCallbackOptions, type TokenExchangeCallbackResult } from "@cloudflare/workers-oauth-provider";
-import { agentName, type GrantRefreshOutcome } from "../agent/user-agent";
+import { tokenReply } from "../entra/failure";
 import { logError } from "../lib/log";
-import { GrantPropsSchema } from "./props";
-import type { TenantEnv } from "./tenant-env";
+import { agentName } from "../tenancy/agent-name";
+import { GrantPropsSchema, userIdOf } from "./props";
+import type { ProviderEnv } from "./provider-env";
 
 /**
- * Keeps MCP tokens in step with the org's Entra tokens. At code exchange the
+ * @module Keeps MCP tokens in step with the org's Entra tokens. At code exchange the
  * MCP access token is capped at the Entra token's remaining life; on refresh
  * the Entra token is refreshed first, by the user's agent, with the tenant's
  * own secret.
@@ -21,7 +22,7 @@ export function accessTokenTtl(graphExpiresAt: number, now = Math.floor(Date.now
 }
 
 export async function tokenExchangeCallback(
-  options: TokenExchangeCallbackOptions<TenantEnv>,
+  options: TokenExchangeCallbackOptions<ProviderEnv>,
 ): Promise<TokenExchangeCallbackResult | void> {
   const props = GrantPropsSchema.safeParse(options.props);
   const { tenant } = options.env.TENANT;
@@ -38,23 +39,19 @@ export async function tokenExchangeCallback(
   const { tid, oid, grantedScopes } = props.data;
   // Through the user's agent, named from the grant's verified claims: parallel
   // refreshes of this grant then share one Entra refresh.
-  const refreshed = await options.env.USER_AGENT.getByName(agentName({ tenantId: tenant.id, tid, oid }))
+  const refreshed = await options.env.USER_AGENT.getByName(agentName(tenant.id, userIdOf({ tid, oid })))
     .refreshGrant({ tenantId: tenant.id, tid, oid, grantedScopes, grantId: options.grantId, refreshToken })
-    .catch((error: unknown): GrantRefreshOutcome => {
+    .catch((error: unknown) => {
       logError("grant_refresh_failed", error, { tenantId: tenant.id });
-      return { ok: false, kind: "unavailable" };
+      return { ok: false, kind: "unavailable" } as const;
     });
   if (!refreshed.ok) {
-    if (refreshed.kind === "user") {
-      // The user's Microsoft grant is gone for good: revoke ours so the client re-authorizes.
-      throw new OAuthError("invalid_grant", { description: "Microsoft sign-in expired or was revoked; sign in again" });
-    }
-    throw new OAuthError("temporarily_unavailable", {
-      description: refreshed.kind === "tenant"
-        ? "Your organization's Microsoft app needs attention from its administrator"
-        : "Microsoft sign-in is temporarily unavailable; try again shortly",
-      statusCode: 503,
-      headers: { "retry-after": "30" },
+    // A user's grant gone for good answers invalid_grant: the provider revokes ours and the client re-authorizes.
+    const reply = tokenReply(refreshed.kind);
+    throw new OAuthError(reply.error, {
+      description: reply.description,
+      statusCode: reply.status,
+      ...(reply.retryAfterSeconds === undefined ? {} : { headers: { "retry-after": String(reply.retryAfterSeconds) } }),
     });
   }
   const { tokens } = refreshed;

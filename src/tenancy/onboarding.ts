@@ -1,4 +1,4 @@
-import { delegatedPermissions, type ToolGroup } from "../graph/tool-groups";
+import { delegatedPermissions, graphScope, type ToolGroup } from "../graph/tool-groups";
 import { tenantOrigin } from "./host";
 
 /** The links an org admin needs after signup, derived from the apex URL. */
@@ -10,23 +10,20 @@ export interface OnboardingLinks {
   delegatedPermissions: string[];
 }
 
-const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
-
-export function graphScope(permission: string): string {
-  return OIDC_SCOPES.has(permission) ? permission : `https://graph.microsoft.com/${permission}`;
-}
+/** The `state` Entra returns to /callback after the admin-consent link; a sign-in's state is the OAuth provider's. */
+export const ADMIN_CONSENT_STATE = "admin-consent";
 
 /**
  * The v2.0 admin consent link: a tenant admin who opens it grants these
  * permissions for every user of the org, and Entra returns to the gateway's
- * /callback with `state=admin-consent`.
+ * /callback with `state` ADMIN_CONSENT_STATE.
  */
 export function adminConsentUrl(input: { loginBase: string; entraTenantId: string; clientId: string; redirectUri: string; permissions: readonly string[] }): string {
   const consent = new URL(`${input.loginBase}/${input.entraTenantId}/v2.0/adminconsent`);
   consent.searchParams.set("client_id", input.clientId);
   consent.searchParams.set("scope", input.permissions.map(graphScope).join(" "));
   consent.searchParams.set("redirect_uri", input.redirectUri);
-  consent.searchParams.set("state", "admin-consent");
+  consent.searchParams.set("state", ADMIN_CONSENT_STATE);
   return consent.toString();
 }
 

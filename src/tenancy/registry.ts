@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, ne, or } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { signupBlocks, tenantAlerts, tenants, tenantUsers, type BlockedField, type NewTenantRow } from "./schema";
+import { signupBlocks, tenantAlerts, tenants, tenantUsers, type AlertKind, type BlockedField, type NewTenantRow } from "./schema";
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
@@ -205,7 +205,7 @@ function buildRegistry(d1: D1Database) {
      * user's refresh at once, so an alert of the same kind within the last
      * `quietMinutes` is not repeated.
      */
-    async addAlert(tenantId: string, kind: string, detail: string, quietMinutes = 10): Promise<boolean> {
+    async addAlert(tenantId: string, kind: AlertKind, detail: string, quietMinutes = 10): Promise<boolean> {
       const since = new Date(Date.now() - quietMinutes * 60_000);
       const recent = await db
         .select({ id: tenantAlerts.id })

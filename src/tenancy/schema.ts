@@ -40,9 +40,12 @@ export const tenants = sqliteTable("tenants", {
 );
 
 /**
- * Problems a tenant admin must see: expired secret, Entra outages seen on
- * refresh, upcoming secret expiry. Never holds tokens or message content.
+ * Problems a tenant admin must see: a client secret about to expire, users
+ * who need an administrator's consent first, the org's app refused by Entra
+ * ID, Entra ID unavailable. Never holds tokens or message content.
  */
+export const ALERT_KINDS = ["secret_expiring", "admin_consent_required", "entra_app_rejected", "entra_unavailable"] as const;
+
 export const tenantAlerts = sqliteTable(
   "tenant_alerts",
   {
@@ -50,7 +53,7 @@ export const tenantAlerts = sqliteTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    kind: text("kind").notNull(),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
     detail: text("detail").notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
@@ -104,3 +107,4 @@ export const signupBlocks = sqliteTable(
 export type TenantRow = typeof tenants.$inferSelect;
 export type NewTenantRow = typeof tenants.$inferInsert;
 export type BlockedField = (typeof signupBlocks.$inferSelect)["field"];
+export type AlertKind = (typeof ALERT_KINDS)[number];

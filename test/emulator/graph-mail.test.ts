@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { folderId, seedMailbox } from "../../emulator/graph/seed/mail";
+import { folderId } from "../../emulator/graph/mail/model";
+import { seedMailbox } from "../../emulator/graph/mail/seed";
 import { control, EMULATOR, graph, graphToken, signedInUser } from "../helpers/emulator";
 import { historyDay, SEED_DAY_MS } from "../helpers/seed-date";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seedTodo } from "../../emulator/graph/seed/todo";
+import { seedTodo } from "../../emulator/graph/todo/seed";
 import { graph, graphToken, signedInUser } from "../helpers/emulator";
 import { SEED_DAY_MS, writeDay } from "../helpers/seed-date";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historyEnd, parseSeedDate } from "../../emulator/graph/seed/day";
+import { historyEnd, parseSeedDate } from "../../emulator/graph/day";
 import { control, graph, graphToken, newEntraTenant } from "../helpers/emulator";
 import { addDays, daysFromToday, SEED_DATE, SEED_DAY_MS, seedInstant } from "../helpers/seed-date";
 

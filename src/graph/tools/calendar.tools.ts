@@ -6,7 +6,7 @@ import { type MeetingTimeSuggestion, type ScheduleInformation, scheduleLine, sug
 import { toRecipients } from "../format/people";
 import { DAY_MS, dayOfInput, eventTimes, formatInstant, formatInstantRange, fromWall, instantOf, isoDuration, parseTimeInput, parseWall } from "../format/time";
 import { resolveTimeInput, resolveZone, startOfToday, toGraphDateTime, toWall, utcQueryTime, UTC_ZONE, type Zone } from "../format/time";
-import { cursorField, emailField, idField, limitField, nextCursorLine, pageRequest, recipientsField } from "./common";
+import { cursorField, emailField, idField, integerField, limitField, listPage, offsetField, type Page, recipientsField, textField } from "./common";
 import { CREATE, DELETE, defineTool, expectOk, READ, type ToolContext, ToolError, UPDATE } from "./types";
 
 /** Outlook calendar: the user's events, meeting responses, free/busy and meeting-time suggestions. */
@@ -19,18 +19,17 @@ const NOTIFIES = { openWorldHint: true };
 // getSchedule allows windows shorter than 62 days.
 const MAX_SCHEDULE_DAYS = 62;
 
-type Page<T> = { value?: T[]; "@odata.nextLink"?: string };
-
-// "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
-const eventId = idField("event").refine((value) => value !== "." && value !== "..", "not a valid id");
+const eventId = idField("event");
 const TIME_FORMAT = "expected an ISO date or date-time, e.g. 2026-11-25 or 2026-11-25T09:00";
 const time = z.string().trim().max(40).refine((text) => parseTimeInput(text) !== undefined, TIME_FORMAT);
 const TIME_HELP = "ISO date or date-time; without offset, in timeZone";
 const zoneName = z.string().trim().max(100).refine((name) => resolveZone(name) !== undefined, "unknown time zone; use e.g. Europe/Berlin");
 const timeZoneField = zoneName.optional().describe("IANA or Windows zone; default your mailbox zone.");
-const subject = z.string().trim().min(1, "expected a subject").max(255);
-const location = z.string().trim().max(255);
-const bodyField = z.string().max(100_000).describe("Plain text.");
+const subject = textField(255, { expected: "a subject" });
+const location = textField(255);
+const bodyField = textField(100_000, { verbatim: true }).describe("Plain text.");
+const commentField = textField(10_000, { verbatim: true });
+const attendeesField = recipientsField.describe('"a@b.com" or "Name <a@b.com>"');
 
 function invalidArgument(field: string, message: string): ToolError {
   return new ToolError(`Invalid arguments: ${field}: ${message}`);
@@ -80,7 +79,6 @@ export const calendarTools = [
   defineTool({
     name: "list_events",
     group: "calendar",
-    title: "List events",
     description: "List calendar events in a time window, recurring ones expanded.",
     input: {
       start: time.optional().describe(`${TIME_HELP}; default today.`),
@@ -103,37 +101,33 @@ export const calendarTools = [
         query: { startDateTime: utcQueryTime(from), endDateTime: utcQueryTime(to), $select: EVENT_LINE_SELECT, $orderby: "start/dateTime", $top: String(input.limit) },
         headers: inZone(zone),
       };
-      const body = expectOk<Page<CalendarEvent>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list your events");
-      const events = body.value ?? [];
-      if (events.length === 0) return `No events from ${formatInstant(from, zone)} to ${formatInstant(to, zone)}.`;
-      return events.map((event) => eventLine(event, zone)).join("\n") + (await nextCursorLine(ctx, first, body));
+      const empty = `No events from ${formatInstant(from, zone)} to ${formatInstant(to, zone)}.`;
+      return listPage<CalendarEvent>(ctx, first, { cursor: input.cursor, what: "list your events", empty, line: (event) => eventLine(event, zone) });
     },
   }),
   defineTool({
     name: "get_event",
     group: "calendar",
-    title: "Get event",
     description: "Read one event in full: attendees, join link, recurrence, body.",
-    input: { id: eventId, offset: z.number().int().min(0).optional().describe("Body offset from a previous call.") },
+    input: { id: eventId, offset: offsetField },
     scopes: CALENDAR_READ,
     annotations: READ,
     async run(ctx, input) {
       const zone = await zoneFor(ctx, undefined);
       const request: GraphRequest = { method: "GET", path: graphPath`/me/events/${input.id}`, query: { $select: EVENT_DETAIL_SELECT }, headers: inZone(zone) };
-      return eventDetails(expectOk<CalendarEvent>(await ctx.graph(request), "read the event"), zone, input.offset ?? 0);
+      return eventDetails(expectOk<CalendarEvent>(await ctx.graph(request), "read the event"), zone, input.offset);
     },
   }),
   defineTool({
     name: "create_event",
     group: "calendar",
-    title: "Create event",
     description: "Create an event; attendees get invitations.",
     input: {
       subject,
       start: time.describe(`${TIME_HELP}.`),
       end: time.describe("Same form; with allDay, the last day."),
       timeZone: timeZoneField,
-      attendees: recipientsField.optional(),
+      attendees: attendeesField.optional(),
       location: location.optional(),
       body: bodyField.optional(),
       teamsMeeting: z.boolean().optional().describe("Add a Teams meeting."),
@@ -168,7 +162,6 @@ export const calendarTools = [
   defineTool({
     name: "update_event",
     group: "calendar",
-    title: "Update event",
     description: "Change an event; moving only the start keeps its length.",
     input: {
       id: eventId,
@@ -198,9 +191,8 @@ export const calendarTools = [
   defineTool({
     name: "cancel_event",
     group: "calendar",
-    title: "Cancel meeting",
     description: "Cancel a meeting you organize and notify its attendees.",
-    input: { id: eventId, comment: z.string().max(10_000).optional() },
+    input: { id: eventId, comment: commentField.optional() },
     scopes: CALENDAR_WRITE,
     annotations: { ...DELETE, ...NOTIFIES },
     async run(ctx, input) {
@@ -219,7 +211,6 @@ export const calendarTools = [
   defineTool({
     name: "delete_event",
     group: "calendar",
-    title: "Delete event",
     description: "Delete an event from your calendar.",
     input: { id: eventId },
     scopes: CALENDAR_WRITE,
@@ -232,12 +223,11 @@ export const calendarTools = [
   defineTool({
     name: "respond_to_event",
     group: "calendar",
-    title: "Respond to invitation",
     description: "Accept, tentatively accept or decline a meeting invitation.",
     input: {
       id: eventId,
       response: z.enum(["accept", "decline", "tentative"]),
-      comment: z.string().max(10_000).optional(),
+      comment: commentField.optional(),
       sendResponse: z.boolean().default(true).describe("Notify the organizer."),
     },
     scopes: CALENDAR_WRITE,
@@ -254,13 +244,12 @@ export const calendarTools = [
   defineTool({
     name: "get_free_busy",
     group: "calendar",
-    title: "Free/busy",
     description: "Show when people are busy in a time window.",
     input: {
-      emails: z.array(emailField).min(1).max(20),
+      emails: z.array(emailField).min(1, "expected at least one address").max(20, "at most 20 addresses"),
       start: time.describe(`${TIME_HELP}.`),
       end: time,
-      intervalMinutes: z.number().int().min(5).max(1440).default(30),
+      intervalMinutes: integerField(5, 1440).default(30),
     },
     scopes: CALENDAR_READ,
     annotations: READ,
@@ -281,14 +270,13 @@ export const calendarTools = [
   defineTool({
     name: "find_meeting_times",
     group: "calendar",
-    title: "Find meeting times",
     description: "Suggest working-hours slots when you and the attendees are free.",
     input: {
-      attendees: z.array(emailField).min(1).max(20),
-      durationMinutes: z.number().int().min(5).max(1440),
+      attendees: z.array(emailField).min(1, "expected at least one attendee").max(20, "at most 20 attendees"),
+      durationMinutes: integerField(5, 1440),
       windowStart: time.describe(`${TIME_HELP}.`),
       windowEnd: time,
-      maxCandidates: z.number().int().min(1).max(20).default(5),
+      maxCandidates: integerField(1, 20).default(5),
     },
     scopes: CALENDAR_SHARED,
     annotations: READ,

@@ -1,34 +1,98 @@
+/**
+ * The vocabulary tools share: input fields (ids, email addresses and
+ * recipients, text, whole numbers, limits, offsets, cursors), `Page<T>`, and
+ * `listPage()`, which turns one page of a Graph collection into one line per
+ * item followed by the way on. A tool file holds only what is unique to it.
+ *
+ * Every field is checked in full by zod, and its message says what was
+ * expected, so a bad call is answered "Invalid arguments: <field>: expected …".
+ * Bounds cost nothing in the advertised schema unless they are numeric: the
+ * JSON Schema clients see (src/agent/lean-schema.ts) drops string lengths,
+ * item counts and patterns, and keeps integer bounds, types and defaults.
+ *
+ * @module
+ */
 import { z } from "zod";
 import type { GraphRequest } from "../client";
 import { isPathSafe, UNSAFE_ID_MESSAGE } from "../path";
-import type { ToolContext } from "./types";
+import { expectOk, type ToolContext } from "./types";
 
-/** Input fields and paging shared by list tools. */
-// Field names and bounds speak for themselves in the advertised schema;
-// descriptions are spent only where they change what a model sends.
-
-/** No Graph id holds a control character or a URL delimiter; graphPath refuses them too, this names the field. */
-export const pathSafe = isPathSafe;
-export const ID_CHARACTERS = UNSAFE_ID_MESSAGE;
-
-export const idField = (what: string) =>
-  z.string().min(1, `expected the ${what} id`).max(1024, "that id is too long").refine(pathSafe, ID_CHARACTERS);
-
-export const limitField = (max = 50, fallback = 25) => z.number().int().min(1).max(max).default(fallback);
-
-export const cursorField = z.string().max(4096).optional().describe("From the previous page");
-
-export const emailField = z.email("expected an email address");
-
-export const recipientsField = z
-  .array(z.string().min(3).max(320))
-  .max(100)
-  .describe('"a@b.com" or "Name <a@b.com>"');
+/** One page of a Graph collection. */
+export interface Page<T> {
+  value?: T[];
+  "@odata.nextLink"?: string;
+}
 
 /**
- * Names the listing a first page opens: its path (the folder, list, chat…).
- * The query is not part of it: a later call may pass only the cursor, and
- * the next link sealed in the cursor already carries the listing's options.
+ * An id from a previous answer, which becomes one path segment. "." and ".."
+ * are refused here as graphPath refuses them (URL parsing resolves even their
+ * encoded forms), so the error names the field. `expected` words the error
+ * for a field that takes more than ids (a folder's well-known name).
+ */
+export function idField(what: string, expected = `the ${what} id from a previous call`) {
+  const message = `expected ${expected}`;
+  return z
+    .string()
+    .trim()
+    .min(1, message)
+    .max(1024, "that id is too long")
+    .refine((value) => value !== "." && value !== "..", message)
+    .refine(isPathSafe, UNSAFE_ID_MESSAGE);
+}
+
+/** Whitespace and the characters that delimit addresses in a list or surround a display name never appear in one. */
+const ADDRESS = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
+
+/** Whether `value` is a plain email address (`a@b.example`, no display name). */
+export const isEmailAddress = (value: string): boolean => value.length <= 320 && ADDRESS.test(value);
+
+export const emailField = z.string().trim().refine(isEmailAddress, "expected an email address");
+
+/** The address inside `Name <address>`, or the entry itself. */
+const addressOf = (entry: string): string => (/<([^>]*)>\s*$/.exec(entry)?.[1] ?? entry).trim();
+
+/** People to write to or invite: addresses or `Name <address>`, at most 100 (tools describe the field where it helps). */
+export const recipientsField = z
+  .array(z.string().refine((value) => value.length <= 320 && isEmailAddress(addressOf(value)), 'expected an email address or "Name <email>"'))
+  .max(100, "at most 100 recipients");
+
+interface TextOptions {
+  /** Refuses a blank value with "expected <this>", e.g. "a subject". */
+  expected?: string;
+  /** Keeps leading and trailing whitespace, as a message body needs; other text is trimmed. */
+  verbatim?: boolean;
+}
+
+/** Text of at most `max` characters. */
+export function textField(max: number, { expected, verbatim = false }: TextOptions = {}) {
+  const text = (verbatim ? z.string() : z.string().trim()).max(max, `at most ${max} characters`);
+  return expected ? text.refine((value) => value.trim().length > 0, `expected ${expected}`) : text;
+}
+
+/** A whole number from `min` to `max`, advertised as an integer with those bounds. */
+export function integerField(min: number, max: number) {
+  const expected = `expected a whole number from ${min} to ${max}`;
+  return z.number().int(expected).min(min, expected).max(max, expected);
+}
+
+/** How many items a list tool asks Graph for: 1 to `max`. */
+export const limitField = (max: number, fallback = Math.min(25, max)) => integerField(1, max).default(fallback);
+
+/** Where to continue reading a long text; answers that stop early say which offset to pass. */
+const FROM_A_PREVIOUS_CALL = "expected a whole number from a previous call";
+export const offsetField = z.number().int(FROM_A_PREVIOUS_CALL).min(0, FROM_A_PREVIOUS_CALL).default(0);
+
+/** The cursor a list tool's answer ends with; that line says how to pass it, so the field needs no description. */
+export const cursorField = z.string().max(4096, "cursor is too long").optional();
+
+/** What an unpaged search says when Graph has more than it showed. */
+export const MORE_MATCHES = "More matches exist: raise limit or refine the query.";
+
+/**
+ * Names the listing a first page opens: the tool, named by the registration
+ * wrapper, and the page's path (the folder, list, chat…). The query is not
+ * part of it: a later call may pass only the cursor, and the next link sealed
+ * in the cursor already carries the listing's options.
  */
 const listingOf = (ctx: ToolContext, first: GraphRequest) => ({ tool: ctx.tool, listing: first.path });
 
@@ -36,20 +100,48 @@ const listingOf = (ctx: ToolContext, first: GraphRequest) => ({ tool: ctx.tool, 
  * The first page's request, or the page a cursor points at. A cursor is
  * opened only by the tool, listing, tenant and user it was issued to; its
  * path and query are Graph's own next link (which may spell the path
- * differently, e.g. a mail folder in key form) and already carry the
- * listing's options.
+ * differently, e.g. a mail folder in key form).
  */
-export async function pageRequest(ctx: ToolContext, cursor: string | undefined, first: GraphRequest): Promise<GraphRequest> {
+async function pageRequest(ctx: ToolContext, cursor: string | undefined, first: GraphRequest): Promise<GraphRequest> {
   if (!cursor) return first;
   const next = await ctx.cursors.open(listingOf(ctx, first), cursor);
   return { ...first, path: next.path, query: next.query };
 }
 
 /** The cursor line a list tool appends when Graph has more. */
-export async function nextCursorLine(ctx: ToolContext, first: GraphRequest, body: { "@odata.nextLink"?: string }): Promise<string> {
+async function nextCursorLine(ctx: ToolContext, first: GraphRequest, body: Page<unknown>): Promise<string> {
   const link = body["@odata.nextLink"];
   if (!link) return "";
   const cursor = await ctx.cursors.seal(listingOf(ctx, first), link);
   // The listing is bound to its path, so a call for page 2 repeats the arguments that chose it (folder, list, chat…).
   return cursor ? `\nMore results: call ${ctx.tool} with the same arguments and cursor "${cursor}"` : "";
+}
+
+/** A tool with a `cursor` argument pages; one without says `more` when Graph has more than it showed. */
+type Continuation = { cursor: string | undefined } | { more: string };
+/** One line per item, or one text for the whole page (e.g. messages with their replies). */
+type Rendering<T> = { line: (item: T) => string } | { lines: (items: T[]) => string };
+
+export type ListPageOptions<T> = Continuation &
+  Rendering<T> & {
+    /** Completes "Could not …" when Graph refuses, e.g. "list your contacts". */
+    what: string;
+    /** The answer when the page shows nothing. */
+    empty: string;
+  };
+
+/**
+ * Reads one page of a collection (the first, or the one the cursor names)
+ * and answers with its lines, then a cursor line (or the `more` sentence)
+ * when Graph has more. `first` is always the first page's request: the
+ * cursor is bound to its path.
+ */
+export async function listPage<T>(ctx: ToolContext, first: GraphRequest, options: ListPageOptions<T>): Promise<string> {
+  const paged = "cursor" in options;
+  const request = paged ? await pageRequest(ctx, options.cursor, first) : first;
+  const body = expectOk<Page<T>>(await ctx.graph(request), options.what);
+  const items = body.value ?? [];
+  const text = "line" in options ? items.map((item) => options.line(item)).join("\n") : options.lines(items);
+  const more = paged ? await nextCursorLine(ctx, first, body) : body["@odata.nextLink"] ? `\n${options.more}` : "";
+  return (text || options.empty) + more;
 }

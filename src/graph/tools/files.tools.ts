@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { GraphResponse } from "../client";
+import type { GraphRequest, GraphResponse } from "../client";
 import type { RawContent } from "../download";
 import { graphPath, odataString, pathSafeText } from "../path";
 import { cutPoint, DETAIL_SELECT, type DriveItem, folderPath, humanSize, ITEM_SELECT, itemLine, partialCharacterBytes, SEARCH_SELECT, textKind } from "../format/files";
 import { htmlToText, lines, window } from "../format/text";
-import { cursorField, idField, limitField, nextCursorLine, pageRequest } from "./common";
+import { cursorField, idField, integerField, limitField, listPage, MORE_MATCHES, offsetField, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, type ToolContext } from "./types";
 
 /** OneDrive: browse and search the user's drive, read text files in windows, and share. */
@@ -12,27 +12,10 @@ const FILES_READ = ["Files.Read", "Files.ReadWrite"];
 /** The most get_file ever downloads in one call (HTML is converted whole, up to this). */
 const MAX_RAW_BYTES = 1024 * 1024;
 
-interface Page<T> {
-  value?: T[];
-  "@odata.nextLink"?: string;
-}
+const fileId = idField("file");
+const searchText = textField(255, { expected: "something to search for" });
 
-// "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
-const id = (what: string) => idField(what).refine((value) => value !== "." && value !== "..", "not a valid id");
-
-// Checked with refine, which keeps the limits out of the advertised schema, where each keyword costs tokens.
-const searchText = z
-  .string()
-  .trim()
-  .refine((value) => value.length > 0, "expected something to search for")
-  .refine((value) => value.length <= 255, "at most 255 characters");
-const offsetField = z
-  .number()
-  .refine((value) => Number.isSafeInteger(value) && value >= 0, "expected a whole number from a previous call")
-  .optional()
-  .describe("Where to continue reading, from a previous call.");
-
-const continueLine = (offset: number) => `\nMore: call get_file with offset ${offset}.`;
+const continueLine = (tool: string, offset: number) => `\nMore: call ${tool} with offset ${offset}.`;
 
 /**
  * A window of a plain-text file, read from the download URL with a byte
@@ -56,7 +39,7 @@ async function textWindow(ctx: ToolContext, item: DriveItem, start: number, maxC
   const end = from + cut;
   if (cut === 0) return start > 0 ? `Content: nothing readable at offset ${start}.` : "Content: (empty)";
   const text = new TextDecoder().decode(bytes.subarray(0, cut));
-  return `Content (bytes ${from}–${end} of ${size}):\n${text}${end < size ? continueLine(end) : ""}`;
+  return `Content (bytes ${from}–${end} of ${size}):\n${text}${end < size ? continueLine(ctx.tool, end) : ""}`;
 }
 
 const isTruncated = (response: GraphResponse) => response.ok && Boolean(response.truncated);
@@ -70,60 +53,51 @@ async function htmlWindow(ctx: ToolContext, item: DriveItem, start: number, maxC
   if (!part.text) return start > 0 ? `Content: nothing after offset ${start}.` : "Content: (empty)";
   const partial = isTruncated(response) ? ", from the first 1 MiB" : "";
   const end = start + part.text.length;
-  return `Content (text characters ${start}–${end} of ${part.total}${partial}):\n${part.text}${part.nextOffset !== undefined ? continueLine(part.nextOffset) : ""}`;
+  return `Content (text characters ${start}–${end} of ${part.total}${partial}):\n${part.text}${part.nextOffset !== undefined ? continueLine(ctx.tool, part.nextOffset) : ""}`;
 }
 
 export const filesTools = [
   defineTool({
     name: "list_files",
     group: "files",
-    title: "List files",
     description: "List a OneDrive folder's files and subfolders.",
-    input: { folderId: id("folder").optional().describe("Leave out for the root folder."), limit: limitField(), cursor: cursorField },
+    input: { folderId: idField("folder").optional().describe("Leave out for the root folder."), limit: limitField(50), cursor: cursorField },
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, input) {
       const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
-      const first = { method: "GET" as const, path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
-      const body = expectOk<Page<DriveItem>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list the folder");
-      const items = body.value ?? [];
-      if (items.length === 0) return "This folder is empty.";
-      return items.map((item) => itemLine(item)).join("\n") + (await nextCursorLine(ctx, first, body));
+      const first: GraphRequest = { method: "GET", path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
+      return listPage<DriveItem>(ctx, first, { cursor: input.cursor, what: "list the folder", empty: "This folder is empty.", line: (item) => itemLine(item) });
     },
   }),
   defineTool({
     name: "search_files",
     group: "files",
-    title: "Search files",
     description: "Search your OneDrive by file name and content.",
-    input: { query: searchText, limit: limitField() },
+    input: { query: searchText, limit: limitField(50) },
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, { query, limit }) {
       // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
       const path = graphPath`/me/drive/root/search(q=${odataString(pathSafeText(query))})`;
-      const body = expectOk<Page<DriveItem>>(await ctx.graph({ method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } }), "search your files");
-      const items = body.value ?? [];
-      if (items.length === 0) return `No files match "${query}".`;
-      const more = body["@odata.nextLink"] ? "\nMore matches exist: raise limit or refine the query." : "";
-      return items.map((item) => itemLine(item, true)).join("\n") + more;
+      const request: GraphRequest = { method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } };
+      return listPage<DriveItem>(ctx, request, { what: "search your files", empty: `No files match "${query}".`, line: (item) => itemLine(item, true), more: MORE_MATCHES });
     },
   }),
   defineTool({
     name: "get_file",
     group: "files",
-    title: "Read file",
     description: "Show a OneDrive file's details and, for text files, its content.",
     input: {
-      id: id("file"),
+      id: fileId,
       offset: offsetField,
-      maxChars: z.number().int().min(500).max(20_000).default(6000),
+      maxChars: integerField(500, 20_000).default(6000),
     },
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, input) {
       const item = expectOk<DriveItem>(await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${input.id}`, query: { $select: DETAIL_SELECT } }), "read the file");
-      const start = input.offset ?? 0;
+      const start = input.offset;
       const mimeType = item.file?.mimeType;
       // A continuation only needs to say which file it is.
       const header =
@@ -148,10 +122,9 @@ export const filesTools = [
   defineTool({
     name: "create_share_link",
     group: "files",
-    title: "Share file",
     description: "Create a sharing link for a OneDrive file or folder.",
     input: {
-      id: id("file"),
+      id: fileId,
       type: z.enum(["view", "edit"]).default("view"),
       scope: z.enum(["organization", "anonymous"]).default("organization").describe("anonymous: anyone with the link, no sign-in."),
     },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { MailMessage } from "../format/mail";
 import { formatRecipients, toRecipients } from "../format/people";
 import { graphPath } from "../path";
+import { recipientsField, textField } from "./common";
 import { folderField, messageIdField } from "./mail.tools";
 import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
 
@@ -13,22 +14,10 @@ import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
 const MAIL_WRITE = ["Mail.ReadWrite"];
 const MAIL_SEND = ["Mail.Send"];
 
-const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
-
-/** The address inside `Name <address>`, or the entry itself. */
-function addressOf(entry: string): string {
-  return (/<([^>]*)>\s*$/.exec(entry)?.[1] ?? entry).trim();
-}
-
-// Limits are checked with refine, which keeps them out of the advertised JSON schema (tokens in every tools/list).
-const recipient = z.string().refine((value) => value.length <= 320 && EMAIL.test(addressOf(value)), 'expected an email address or "Name <email>"');
-const recipientList = z.array(recipient).refine((list) => list.length <= 100, "at most 100 recipients");
-const requiredRecipients = recipientList.refine((list) => list.length > 0, "expected at least one recipient").describe('Addresses or "Name <address>".');
-
-const text = (max: number) => z.string().refine((value) => value.length <= max, `at most ${max} characters`);
-const subjectField = text(400);
-const bodyField = text(500_000);
-const commentField = text(100_000).refine((value) => value.trim().length > 0, "expected some text");
+const requiredRecipients = recipientsField.min(1, "expected at least one recipient").describe('Addresses or "Name <address>".');
+const subjectField = textField(400, { verbatim: true });
+const bodyField = textField(500_000, { verbatim: true });
+const commentField = textField(100_000, { expected: "some text", verbatim: true });
 const bodyFormatField = z.enum(["text", "html"]).default("text");
 
 interface Composed {
@@ -64,12 +53,11 @@ export const mailWriteTools = [
   defineTool({
     name: "send_message",
     group: "mail",
-    title: "Send email",
     description: "Send an email from your mailbox.",
     input: {
       to: requiredRecipients,
-      cc: recipientList.optional(),
-      bcc: recipientList.optional(),
+      cc: recipientsField.optional(),
+      bcc: recipientsField.optional(),
       subject: subjectField,
       body: bodyField,
       bodyFormat: bodyFormatField,
@@ -87,7 +75,6 @@ export const mailWriteTools = [
   defineTool({
     name: "reply_message",
     group: "mail",
-    title: "Reply to email",
     description: "Reply (or reply all) to a message.",
     input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false) },
     scopes: MAIL_SEND,
@@ -101,9 +88,8 @@ export const mailWriteTools = [
   defineTool({
     name: "forward_message",
     group: "mail",
-    title: "Forward email",
     description: "Forward a message with its attachments.",
-    input: { id: messageIdField, to: requiredRecipients, comment: text(100_000).optional() },
+    input: { id: messageIdField, to: requiredRecipients, comment: textField(100_000, { verbatim: true }).optional() },
     scopes: MAIL_SEND,
     annotations: SEND,
     async run(ctx, { id, to, comment }) {
@@ -115,12 +101,11 @@ export const mailWriteTools = [
   defineTool({
     name: "create_draft",
     group: "mail",
-    title: "Create draft",
     description: "Save a new email in Drafts without sending it.",
     input: {
-      to: recipientList.optional(),
-      cc: recipientList.optional(),
-      bcc: recipientList.optional(),
+      to: recipientsField.optional(),
+      cc: recipientsField.optional(),
+      bcc: recipientsField.optional(),
       subject: subjectField,
       body: bodyField,
       bodyFormat: bodyFormatField,
@@ -135,7 +120,6 @@ export const mailWriteTools = [
   defineTool({
     name: "move_message",
     group: "mail",
-    title: "Move email",
     description: "Move a message to another folder; it gets a new id.",
     input: { id: messageIdField, destination: folderField.describe("Id or well-known name, e.g. archive.") },
     scopes: MAIL_WRITE,
@@ -150,7 +134,6 @@ export const mailWriteTools = [
   defineTool({
     name: "mark_message",
     group: "mail",
-    title: "Mark read or unread",
     description: "Mark a message read or unread.",
     input: { id: messageIdField, read: z.boolean() },
     scopes: MAIL_WRITE,

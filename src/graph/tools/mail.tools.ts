@@ -18,7 +18,7 @@ import {
 import { bodyText, htmlToText, window } from "../format/text";
 import { graphPath, odataString, searchPhrase } from "../path";
 import { base64ToBytes } from "../../lib/encoding";
-import { ID_CHARACTERS, nextCursorLine, pageRequest, pathSafe } from "./common";
+import { cursorField, emailField, idField, integerField, limitField, listPage, offsetField, textField } from "./common";
 import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types";
 
 /**
@@ -35,39 +35,12 @@ export const MAX_ATTACHMENT_BYTES = 3_000_000;
  * leaner than Graph's JSON for the message; 8000 measured only about 4×.
  */
 const DEFAULT_BODY_CHARS = 3500;
+const NO_FOLDERS = "No folders here.";
 
-interface Page<T> {
-  value?: T[];
-  "@odata.nextLink"?: string;
-}
-
-const notDotSegment = (value: string) => value !== "." && value !== "..";
-
-// Fields below keep their limits in refine and skip descriptions the names already give: every
-// schema keyword and description is paid for in tokens in each tools/list. The outputs say how to
-// continue (cursor, offset), so those fields need no description either.
-
-/** An id for one path segment; "." and ".." are refused since WHATWG URLs resolve even their encoded forms. */
-export const idOf = (what: string) =>
-  z
-    .string()
-    .refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), `expected the ${what} id from a previous call`)
-    .refine(pathSafe, ID_CHARACTERS);
-export const messageIdField = idOf("message");
-
-/** A folder id or well-known name; both are one path segment. */
-export const folderField = z
-  .string()
-  .trim()
-  .refine((value) => value.length > 0 && value.length <= 1024 && notDotSegment(value), "expected a folder id or well-known name")
-  .refine(pathSafe, ID_CHARACTERS);
-
-const wholeNumber = (min: number, max: number, message = `expected a whole number from ${min} to ${max}`) =>
-  z.number().refine((value) => Number.isInteger(value) && value >= min && value <= max, message);
-const limitField = wholeNumber(1, 50).default(25).describe("Max 50.");
-const cursorField = z.string().refine((value) => value.length <= 4096, "cursor is too long").optional();
-const offsetField = wholeNumber(0, Number.MAX_SAFE_INTEGER, "expected a whole number from a previous call").default(0);
-const maxCharsField = (fallback: number) => wholeNumber(200, 20_000).default(fallback);
+/** A folder id or a well-known name (inbox, sentitems…); both are one path segment. */
+export const folderField = idField("folder", "a folder id or well-known name");
+export const messageIdField = idField("message");
+const maxCharsField = (fallback: number) => integerField(200, 20_000).default(fallback);
 
 const ISO_DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/;
 
@@ -85,22 +58,14 @@ const sinceField = z
   .optional()
   .describe("ISO date; received since.");
 
-const queryField = z
-  .string()
-  .trim()
-  .refine((value) => value.length > 0, "expected something to search for")
-  .refine((value) => value.length <= 255, "at most 255 characters")
-  .describe("Words or from:/to:/subject: terms.");
+const queryField = textField(255, { expected: "something to search for" }).describe("Words or from:/to:/subject: terms.");
 
 function folderMessagesPath(folder: string | undefined): string {
   return folder ? graphPath`/me/mailFolders/${folder}/messages` : "/me/messages";
 }
 
-async function messagePage(ctx: ToolContext, first: GraphRequest, cursor: string | undefined, outgoing: boolean, empty: string): Promise<string> {
-  const body = expectOk<Page<MailMessage>>(await ctx.graph(await pageRequest(ctx, cursor, first)), "list the messages");
-  const messages = body.value ?? [];
-  if (messages.length === 0) return empty;
-  return messages.map((message) => messageLine(message, outgoing)).join("\n") + (await nextCursorLine(ctx, first, body));
+function messagePage(ctx: ToolContext, first: GraphRequest, cursor: string | undefined, outgoing: boolean, empty: string): Promise<string> {
+  return listPage<MailMessage>(ctx, first, { cursor, what: "list the messages", empty, line: (message) => messageLine(message, outgoing) });
 }
 
 /** A window of `text` with a header line saying which part it is and how to read on. */
@@ -123,37 +88,27 @@ export const mailTools = [
   defineTool({
     name: "list_mail_folders",
     group: "mail",
-    title: "List mail folders",
     description: "List your mail folders with unread and total counts.",
     input: { parent: folderField.optional().describe("Lists its subfolders.") },
     scopes: MAIL_READ,
     annotations: READ,
     async run(ctx, { parent }) {
       const path = parent ? graphPath`/me/mailFolders/${parent}/childFolders` : "/me/mailFolders";
-      const body = expectOk<Page<MailFolder>>(await ctx.graph({ method: "GET", path, query: { $select: FOLDER_SELECT, $top: "100" } }), "list your mail folders");
-      const folders = body.value ?? [];
-      if (folders.length === 0) return "No folders here.";
-      const more = body["@odata.nextLink"] ? "\nMore folders exist than shown." : "";
-      const names = parent ? "" : "\nWell-known names work as folder ids: inbox, drafts, sentitems, deleteditems, archive, junkemail.";
-      return folders.map(folderLine).join("\n") + more + names;
+      const request: GraphRequest = { method: "GET", path, query: { $select: FOLDER_SELECT, $top: "100" } };
+      const text = await listPage<MailFolder>(ctx, request, { what: "list your mail folders", empty: NO_FOLDERS, line: folderLine, more: "More folders exist than shown." });
+      return parent || text === NO_FOLDERS ? text : `${text}\nWell-known names work as folder ids: inbox, drafts, sentitems, deleteditems, archive, junkemail.`;
     },
   }),
   defineTool({
     name: "list_messages",
     group: "mail",
-    title: "List messages",
     description: "List messages in a folder, newest first, one line each.",
     input: {
       folder: folderField.default("inbox").describe("Id or well-known name, e.g. sentitems."),
       unreadOnly: z.boolean().default(false),
-      from: z
-        .string()
-        .trim()
-        .refine((value) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value) && value.length <= 320, "expected an email address")
-        .optional()
-        .describe("Sender address."),
+      from: emailField.optional().describe("Sender address."),
       since: sinceField,
-      limit: limitField,
+      limit: limitField(50),
       cursor: cursorField,
     },
     scopes: MAIL_READ,
@@ -182,9 +137,8 @@ export const mailTools = [
   defineTool({
     name: "search_messages",
     group: "mail",
-    title: "Search messages",
     description: "Search mail by words, sender or subject, one line each.",
-    input: { query: queryField, folder: folderField.optional().describe("Default: all folders."), limit: limitField, cursor: cursorField },
+    input: { query: queryField, folder: folderField.optional().describe("Default: all folders."), limit: limitField(50), cursor: cursorField },
     scopes: MAIL_READ,
     annotations: READ,
     async run(ctx, input) {
@@ -197,9 +151,8 @@ export const mailTools = [
   defineTool({
     name: "get_message",
     group: "mail",
-    title: "Read message",
     description: "Read a message: headers, attachments and body as plain text, in windows.",
-    input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS).describe("Max 20000.") },
+    input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS) },
     scopes: MAIL_READ,
     annotations: READ,
     async run(ctx, { id, offset, maxChars }) {
@@ -208,15 +161,14 @@ export const mailTools = [
       if (offset === 0) query.$expand = ATTACHMENTS_EXPAND;
       const message = expectOk<MailMessage>(await ctx.graph({ method: "GET", path: graphPath`/me/messages/${id}`, query }), "read the message");
       const header = offset === 0 ? messageHeader(message) : `Subject: ${message.subject || "(no subject)"} (continued)`;
-      return `${header}\n\n${windowed(bodyText(message.body), offset, maxChars, "get_message", "")}`;
+      return `${header}\n\n${windowed(bodyText(message.body), offset, maxChars, ctx.tool, "")}`;
     },
   }),
   defineTool({
     name: "get_attachment",
     group: "mail",
-    title: "Read attachment",
     description: "Read a text attachment (csv, json, html…); binary ones show details only.",
-    input: { messageId: messageIdField, attachmentId: idOf("attachment"), offset: offsetField, maxChars: maxCharsField(20_000) },
+    input: { messageId: messageIdField, attachmentId: idField("attachment"), offset: offsetField, maxChars: maxCharsField(20_000) },
     scopes: MAIL_READ,
     annotations: READ,
     async run(ctx, input) {
@@ -233,7 +185,7 @@ export const mailTools = [
       // contentBytes exists only on the fileAttachment subtype, so this read takes the whole (≤ 3 MB) attachment.
       const file = expectOk<{ contentBytes?: string }>(await ctx.graph({ method: "GET", path }), "read the attachment");
       const text = decodeText(file.contentBytes ?? "", kind);
-      return `${title}\n${windowed(text, input.offset, input.maxChars, "get_attachment", "the same ids and ")}`;
+      return `${title}\n${windowed(text, input.offset, input.maxChars, ctx.tool, "the same ids and ")}`;
     },
   }),
 ];

@@ -28,7 +28,6 @@ export const profileTools = [
   defineTool({
     name: "whoami",
     group: "profile",
-    title: "Who am I",
     description: "Your Microsoft 365 identity: name, account, email, job title and time zone.",
     input: {},
     scopes: ["User.Read"],

@@ -1,21 +1,15 @@
 import { z } from "zod";
+import type { GraphRequest } from "../client";
 import { graphPath, odataString } from "../path";
 import { LIST_SELECT, listLine, type TaskList, TASK_SELECT, taskLine, type TodoTask } from "../format/tasks";
-import { cursorField, idField, limitField, nextCursorLine, pageRequest } from "./common";
+import { cursorField, idField, limitField, listPage, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, UPDATE } from "./types";
 
 /** Microsoft To Do: task lists and their tasks (/me/todo/lists). */
 const TASKS_READ = ["Tasks.Read", "Tasks.ReadWrite"];
 const TASKS_WRITE = ["Tasks.ReadWrite"];
 
-interface Page<T> {
-  value?: T[];
-  "@odata.nextLink"?: string;
-}
-
-// "." and ".." survive graphPath's encoding as dot segments (WHATWG URLs resolve %2E%2E), so refuse them.
-const id = (what: string) => idField(what).refine((value) => value !== "." && value !== "..", "not a valid id");
-const listId = id("task list");
+const listId = idField("task list");
 
 /** A real YYYY-MM-DD date (Date.parse alone accepts 2026-02-30). */
 function isCalendarDate(value: string): boolean {
@@ -27,57 +21,44 @@ export const tasksTools = [
   defineTool({
     name: "list_task_lists",
     group: "tasks",
-    title: "List task lists",
     description: "List your Microsoft To Do lists.",
     input: {},
     scopes: TASKS_READ,
     annotations: READ,
     async run(ctx) {
-      const body = expectOk<Page<TaskList>>(await ctx.graph({ method: "GET", path: "/me/todo/lists", query: { $select: LIST_SELECT } }), "list your task lists");
-      const lists = body.value ?? [];
-      return lists.length === 0 ? "No task lists." : lists.map(listLine).join("\n");
+      const request: GraphRequest = { method: "GET", path: "/me/todo/lists", query: { $select: LIST_SELECT } };
+      return listPage<TaskList>(ctx, request, { what: "list your task lists", empty: "No task lists.", line: listLine, more: "More task lists exist than shown." });
     },
   }),
   defineTool({
     name: "list_tasks",
     group: "tasks",
-    title: "List tasks",
     description: "List the tasks in a To Do list; open ones only unless includeCompleted.",
-    input: { listId, includeCompleted: z.boolean().default(false), limit: limitField(), cursor: cursorField },
+    input: { listId, includeCompleted: z.boolean().default(false), limit: limitField(50), cursor: cursorField },
     scopes: TASKS_READ,
     annotations: READ,
     async run(ctx, input) {
       const query: Record<string, string> = { $select: TASK_SELECT, $top: String(input.limit) };
       if (!input.includeCompleted) query.$filter = `status ne ${odataString("completed")}`;
-      const first = { method: "GET" as const, path: graphPath`/me/todo/lists/${input.listId}/tasks`, query };
-      const body = expectOk<Page<TodoTask>>(await ctx.graph(await pageRequest(ctx, input.cursor, first)), "list the tasks");
-      const tasks = body.value ?? [];
-      if (tasks.length === 0) return input.includeCompleted ? "No tasks in this list." : "No open tasks in this list.";
-      return tasks.map(taskLine).join("\n") + (await nextCursorLine(ctx, first, body));
+      const first: GraphRequest = { method: "GET", path: graphPath`/me/todo/lists/${input.listId}/tasks`, query };
+      const empty = input.includeCompleted ? "No tasks in this list." : "No open tasks in this list.";
+      return listPage<TodoTask>(ctx, first, { cursor: input.cursor, what: "list the tasks", empty, line: taskLine });
     },
   }),
   defineTool({
     name: "create_task",
     group: "tasks",
-    title: "Create task",
     description: "Add a task to a To Do list.",
     input: {
       listId,
-      title: z
-        .string()
-        .trim()
-        .refine((value) => value.length > 0, "expected a title")
-        .refine((value) => value.length <= 255, "at most 255 characters"),
+      title: textField(255, { expected: "a title" }),
       dueDate: z
         .string()
         .refine(isCalendarDate, "expected a date as YYYY-MM-DD")
         .optional()
         .describe("YYYY-MM-DD."),
       importance: z.enum(["low", "normal", "high"]).optional(),
-      note: z
-        .string()
-        .refine((value) => value.length <= 10_000, "at most 10000 characters")
-        .optional(),
+      note: textField(10_000, { verbatim: true }).optional(),
     },
     scopes: TASKS_WRITE,
     annotations: CREATE,
@@ -94,9 +75,8 @@ export const tasksTools = [
   defineTool({
     name: "complete_task",
     group: "tasks",
-    title: "Complete task",
     description: "Mark a To Do task as completed.",
-    input: { listId, taskId: id("task") },
+    input: { listId, taskId: idField("task") },
     scopes: TASKS_WRITE,
     annotations: UPDATE,
     async run(ctx, input) {

@@ -4,11 +4,17 @@ import type { CursorSealer } from "../cursor";
 import type { ToolGroup } from "../tool-groups";
 
 /**
- * A tool is data: its name, group, description, input fields, the Graph
- * permissions it needs, honest annotations, and a `run` that builds Graph
- * requests and formats the answer. Registration, policy, scope checks and
- * error mapping live in one wrapper (src/agent/register-tools.ts).
+ * A tool is data: its name, group, description, input fields (built from
+ * ./common.ts), the Graph permissions it needs, honest annotations, and a
+ * `run` that builds Graph requests and formats the answer. Registration,
+ * policy, scope checks and error mapping live in one wrapper
+ * (src/agent/register-tools.ts). A tool has no title: its name says it, and
+ * every token of tools/list is paid for in every session.
+ *
+ * @module
  */
+
+/** What a tool's `run` gets: Graph, the user, and its own name. */
 export interface ToolContext {
   /** Sends one Graph request through the user's agent (token refresh, concurrency cap, retries). */
   graph(request: GraphRequest): Promise<GraphResponse>;
@@ -16,7 +22,7 @@ export interface ToolContext {
   user: { name: string; upn: string };
   /** The user's mailbox time zone (Windows or IANA name), once known. */
   timeZone(): Promise<string>;
-  /** The running tool's name, set by the registration wrapper. */
+  /** The running tool's name, set by the registration wrapper; cursors are bound to it and answers name it to say how to go on. */
   tool: string;
   /** Seals and opens paging cursors bound to this tenant and user. */
   cursors: CursorSealer;
@@ -32,7 +38,6 @@ export interface ToolAnnotations {
 export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
   group: ToolGroup | "profile";
-  title: string;
   description: string;
   input: Shape;
   /** Delegated Graph permissions of which the user's token needs at least one. */

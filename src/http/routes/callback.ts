@@ -1,0 +1,135 @@
+import { AuthorizationError, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { aadstsCode, missingConsentCode } from "../../entra/aadsts";
+import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../../entra/failure";
+import { IdTokenError, verifyIdToken } from "../../entra/id-token";
+import { exchangeCode, isEntraFailure } from "../../entra/token";
+import { delegatedPermissions } from "../../graph/tool-groups";
+import { logEvent } from "../../lib/log";
+import { userIdOf, type GrantProps } from "../../oauth/props";
+import { graphScopesFor } from "../../oauth/scopes";
+import { openTenantSecret } from "../../oauth/tenant-secret";
+import { ADMIN_CONSENT_STATE, adminConsentUrl } from "../../tenancy/onboarding";
+import { adminConsentResultPage } from "../pages/tenant-pages";
+import type { TenantEnv } from "../context";
+import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
+import { oauthContext, type UpstreamData } from "../tenant-oauth";
+
+/**
+ * GET /callback: the one redirect URI of a tenant's Entra app, where Entra
+ * sends a browser back for two reasons, told apart by `state`:
+ * - an administrator opened the admin-consent link (`adminConsentUrl`): a
+ *   page says whether the permissions were granted;
+ * - a user signed in: the original MCP request is recovered from the
+ *   browser-bound upstream record; the code is exchanged with the tenant's
+ *   own secret and PKCE verifier; the id_token is verified; only a member of
+ *   the tenant's own Entra directory gets a grant. A sign-in Entra refused
+ *   for missing consent shows what to ask the admin, and alerts the tenant.
+ * The sign-in budget (`signInBudget`) is spent by sign-ins only: the
+ * admin-consent answer writes nothing and calls no one.
+ */
+export function callbackRoute(signInBudget: MiddlewareHandler<TenantEnv>) {
+  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, signIn);
+}
+
+const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {
+  if (c.req.query("state") !== ADMIN_CONSENT_STATE) return next();
+  // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
+  const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
+  const aadsts = aadstsCode(c.req.query("error_description") ?? "");
+  return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
+};
+
+async function signIn(c: Context<TenantEnv>): Promise<Response> {
+  const { oauth, origin } = oauthContext(c);
+  const tenant = c.get("tenant");
+  const config = c.get("config");
+  let resumed;
+  try {
+    resumed = await oauth.finishUpstream<UpstreamData>(c.req.raw);
+  } catch (error) {
+    if (!(error instanceof AuthorizationError)) throw error;
+    return problemPage(400, "This sign-in link has expired", "It was already used, is older than ten minutes, or was opened in another browser.");
+  }
+  const { request, data, headers } = resumed;
+  const redirect = (location: string) => {
+    headers.set("location", location);
+    return new Response(null, { status: 302, headers });
+  };
+  const signInFailed = async (failure: SignInFailure) => {
+    // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
+    const link = adminConsentUrl({
+      loginBase: config.LOGIN_BASE,
+      entraTenantId: tenant.entraTenantId,
+      clientId: tenant.clientId,
+      redirectUri: `${origin}/callback`,
+      permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
+    });
+    await recordEntraFailure(c.get("registry"), { step: "sign-in", tenantId: tenant.id, failure, adminConsentUrl: link });
+    const reply = signInReply(failure, tenant);
+    if (reply.to === "client") return redirect(authorizationErrorRedirect(request, reply.error, reply.description));
+    if (reply.to === "adminConsent") return pageResponse(reply.status, consentNeededPage(tenant, link));
+    return problemPage(reply.status, reply.title, reply.message);
+  };
+  const query = new URL(c.req.url).searchParams;
+  const consentCode = missingConsentCode(query);
+  if (consentCode) return signInFailed({ kind: "consent", aadsts: consentCode });
+  if (query.get("error")) {
+    logEvent("entra_sign_in_declined", { tenantId: tenant.id, error: query.get("error") ?? "" });
+    return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft sign-in was cancelled or failed"));
+  }
+  const code = query.get("code");
+  if (!code) return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft returned no authorization code"));
+
+  const app = {
+    loginBase: config.LOGIN_BASE,
+    entraTenantId: tenant.entraTenantId,
+    clientId: tenant.clientId,
+    clientSecret: await openTenantSecret(tenant, config),
+  };
+  const tokens = await exchangeCode(app, {
+    code,
+    redirectUri: `${origin}/callback`,
+    codeVerifier: data.verifier,
+    scopes: graphScopesFor(tenant.policy),
+  });
+  if (isEntraFailure(tokens)) {
+    logEvent("entra_code_exchange_failed", { tenantId: tenant.id, kind: tokens.kind, aadsts: tokens.aadsts });
+    // Missing consent here: the scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
+    return signInFailed(signInFailure(tokens));
+  }
+  if (!tokens.idToken) return problemPage(502, "Sign-in could not be verified", "Microsoft returned no id_token.");
+
+  let identity;
+  try {
+    identity = await verifyIdToken(tokens.idToken, { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, nonce: data.nonce });
+  } catch (error) {
+    if (!(error instanceof IdTokenError)) throw error;
+    logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message });
+    return problemPage(400, "Sign-in could not be verified", "The identity Microsoft returned did not pass verification.");
+  }
+  if (identity.tid !== tenant.entraTenantId) {
+    logEvent("foreign_directory_refused", { tenantId: tenant.id });
+    return problemPage(403, "This account belongs to another organization", `Sign in with your ${tenant.displayName} work account.`);
+  }
+
+  const props: GrantProps = {
+    tenantId: tenant.id,
+    tid: identity.tid,
+    oid: identity.oid,
+    upn: identity.upn,
+    name: identity.name,
+    graph: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
+    grantedScopes: tokens.scope,
+  };
+  await c.get("registry").recordSignIn(tenant.id, userIdOf(props));
+  const { redirectTo } = await oauth.completeAuthorization({
+    request,
+    userId: userIdOf(props),
+    metadata: { tenantId: tenant.id },
+    scope: request.scope,
+    props,
+  });
+  logEvent("mcp_grant_issued", { tenantId: tenant.id, clientId: request.clientId });
+  return redirect(redirectTo);
+}
