@@ -71,5 +71,10 @@ export default defineConfig({
     reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-results.json" }]] : ["default"],
     setupFiles: ["./test/apply-migrations.ts"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    // Test files share a runner (one workerd and its local D1/KV per pool
+    // worker) instead of starting one each: 3 to 4 times faster. Files must not
+    // assume an empty database or namespace: each creates its own tenants and
+    // looks only at what it wrote.
+    isolate: false,
   },
 });

@@ -1,31 +1,15 @@
+import packageJson from "../package.json";
+
 /**
- * Worker bindings as declared in wrangler.toml. Secrets (`KEK_<id>`,
- * `OPERATOR_TOKEN`, `SIGNUP_INVITE_TOKEN`) are read through `readConfig`, which
- * validates them once per isolate.
+ * @module The Worker's bindings. `Cloudflare.Env` is generated from
+ * wrangler.toml and the secret names in `.dev.vars.example` by `npm run types`
+ * (into worker-configuration.d.ts; `npm test` fails when it has drifted). It
+ * names one `KEK_1`, while key-encryption keys come as any number of
+ * `KEK_<id>` (`readConfig` finds them all), and secrets and settings may be
+ * unset whatever the type says: every value is validated once per isolate by
+ * `readConfig`.
  */
-import type { UserGraphAgent } from "./agent/user-agent";
+export type Env = Cloudflare.Env;
 
-export interface Env {
-  USER_AGENT: DurableObjectNamespace<UserGraphAgent>;
-  DB: D1Database;
-  OAUTH_KV: KVNamespace;
-  SIGNUP_RATE_LIMITER: RateLimit;
-  BASE_DOMAIN: string;
-  LOGIN_BASE: string;
-  GRAPH_BASE: string;
-  ACTIVE_KEK_ID: string;
-  VERIFY_ENTRA_CREDENTIALS: string;
-  TENANT_CACHE_TTL_SECONDS: string;
-  /** Optional: 30 when unset. */
-  TOKEN_CACHE_TTL_SECONDS?: string;
-  SIGNUP_MAX_BODY_BYTES: string;
-  OPERATOR_TOKEN?: string;
-  CONSENT_SECRET: string;
-  CURSOR_SECRET: string;
-  REGISTER_RATE_LIMITER: RateLimit;
-  OAUTH_RATE_LIMITER: RateLimit;
-  SIGNUP_INVITE_TOKEN?: string;
-  [kek: `KEK_${string}`]: string | undefined;
-}
-
-export const GATEWAY_VERSION = "0.1.0";
+/** The gateway's version, as package.json states it. */
+export const GATEWAY_VERSION: string = packageJson.version;

@@ -6,7 +6,7 @@ import type { Env } from "../src/env";
 import worker from "../src/index";
 
 /** Configuration is parsed once and fails fast with a message naming the setting. */
-function envWith(overrides: Partial<Record<keyof Env, string | undefined>>): Env {
+function envWith(overrides: Partial<Record<keyof Env | `KEK_${string}`, string | undefined>>): Env {
   return { ...env, ...overrides } as Env;
 }
 

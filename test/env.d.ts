@@ -1,14 +1,5 @@
-import type { Env as GatewayEnv } from "../src/env";
-
-declare global {
-  namespace Cloudflare {
-    interface Env extends GatewayEnv {}
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
-  }
-}
-
+// The Worker's bindings (Cloudflare.Env) and main module come from the
+// generated worker-configuration.d.ts.
 declare module "vitest" {
   export interface ProvidedContext {
     emulatorUrl: string;
@@ -16,3 +7,5 @@ declare module "vitest" {
     benchCollectorUrl: string;
   }
 }
+
+export {};

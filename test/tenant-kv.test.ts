@@ -56,6 +56,8 @@ describe("tenantKvView", () => {
     const clients = await viewA.list({ prefix: "client:" });
     expect(clients.keys.map((key) => key.name).sort()).toEqual(["client:1", "client:2"]);
     expect((await viewB.list()).keys.map((key) => key.name)).toEqual(["client:9"]);
+    // Other test files share this namespace and check that nothing unprefixed is written.
+    await env.OAUTH_KV.delete("client:unscoped");
   });
 
   it("pages a listing with a cursor, still scoped to the tenant", async () => {

@@ -1,16 +1,14 @@
 import { Hono } from "hono";
-import type { ApexEnv, GatewayVariables } from "./context";
-import { contextFromEntry } from "./request-context";
-import { notFound, onError } from "./on-error";
+import type { ApexEnv } from "./context";
+import { onError } from "./on-error";
 import { pageSecurityHeaders } from "./page-headers";
-import { landingPage, SIGNUP_SCRIPT, signupPage } from "../tenancy/pages/apex-pages";
-import { healthRoute } from "../tenancy/routes/health";
-import { operatorRoutes } from "../tenancy/routes/operator";
-import { signupRoute } from "../tenancy/routes/signup";
+import { landingPage, SIGNUP_SCRIPT, signupPage } from "./pages/apex-pages";
+import { healthRoute } from "./routes/health";
+import { operatorRoutes } from "./routes/operator";
+import { signupRoute } from "./routes/signup";
 
 /** Everything served on the apex host (`BASE_DOMAIN`). */
 export const apexApp = new Hono<ApexEnv>()
-  .use("*", contextFromEntry<GatewayVariables>())
   .use("*", pageSecurityHeaders)
   .get("/", (c) => c.html(landingPage(new URL(c.req.url).origin), 200))
   .get("/signup", (c) => c.html(signupPage(), 200))
@@ -20,5 +18,4 @@ export const apexApp = new Hono<ApexEnv>()
   .route("/", healthRoute<ApexEnv>())
   .route("/", signupRoute)
   .route("/", operatorRoutes)
-  .notFound(notFound)
   .onError(onError);

@@ -8,6 +8,8 @@ export function onError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
     return c.json(errorBody(error), error.status, error.extra.headers);
   }
+  // Middleware that answers for itself (bearer authentication) carries its response.
+  if (error instanceof HTTPException && error.res) return error.getResponse();
   if (error instanceof HTTPException && error.status < 500) {
     return c.json({ error: "bad_request", message: error.message || "Bad request" }, error.status);
   }

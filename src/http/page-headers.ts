@@ -6,7 +6,7 @@
  * every other page.
  */
 import type { MiddlewareHandler } from "hono";
-import { PAGE_SECURITY_HEADERS } from "../tenancy/pages/layout";
+import { PAGE_SECURITY_HEADERS } from "./pages/layout";
 
 export const pageSecurityHeaders: MiddlewareHandler = async (c, next) => {
   await next();

@@ -1,16 +1,15 @@
 import { Hono, type Context } from "hono";
-import type { TenantEnv, TenantVariables } from "./context";
-import { contextFromEntry } from "./request-context";
+import type { TenantEnv } from "./context";
 import { ApiError } from "./errors";
-import { notFound, onError } from "./on-error";
+import { onError } from "./on-error";
 import { rateLimit } from "./rate-limit";
 import { pageSecurityHeaders } from "./page-headers";
 import { authorizeRoutes } from "./routes/authorize";
 import { callbackRoute } from "./routes/callback";
 import { tenantOAuth } from "./tenant-oauth";
-import { tenantLandingPage } from "../tenancy/pages/tenant-pages";
-import { healthRoute } from "../tenancy/routes/health";
-import { tenantAdminRoutes } from "../tenancy/routes/tenant-admin";
+import { tenantLandingPage } from "./pages/tenant-pages";
+import { healthRoute } from "./routes/health";
+import { tenantAdminRoutes } from "./routes/tenant-admin";
 import { withCleanClientNames } from "../oauth/client-metadata";
 import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH } from "../oauth/provider";
 import { atOrigin, canonicalOrigin } from "../oauth/provider-env";
@@ -39,7 +38,6 @@ function legacySseGone(c: Context<TenantEnv>): Response {
 }
 
 export const tenantApp = new Hono<TenantEnv>()
-  .use("*", contextFromEntry<TenantVariables>())
   .use("*", pageSecurityHeaders)
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
@@ -79,9 +77,8 @@ export const tenantApp = new Hono<TenantEnv>()
   .all("*", async (c) => {
     // The provider derives its issuer and endpoints from the request URL: hand it the canonical one.
     const { env, origin, provider } = tenantOAuth(c);
-    const registration = c.req.method === "POST" && c.req.path === REGISTER_PATH;
+    const registration = c.req.method === "POST" && new URL(c.req.url).pathname === REGISTER_PATH;
     const request = registration ? await withCleanClientNames(c.req.raw) : c.req.raw;
     return provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
   })
-  .notFound(notFound)
   .onError(onError);

@@ -1,6 +1,6 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
-import { page } from "../../tenancy/pages/layout";
+import { page } from "./layout";
 import type { Tenant } from "../../tenancy/tenant";
 
 /**

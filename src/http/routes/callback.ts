@@ -10,7 +10,7 @@ import { userIdOf, type GrantProps } from "../../oauth/props";
 import { graphScopesFor } from "../../oauth/scopes";
 import { openTenantSecret } from "../../oauth/tenant-secret";
 import { ADMIN_CONSENT_STATE, adminConsentUrl } from "../../tenancy/onboarding";
-import { adminConsentResultPage } from "../../tenancy/pages/tenant-pages";
+import { adminConsentResultPage } from "../pages/tenant-pages";
 import type { TenantEnv } from "../context";
 import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
 import { oauthContext, type UpstreamData } from "../tenant-oauth";

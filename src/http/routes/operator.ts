@@ -1,28 +1,28 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { ApexEnv } from "../../http/context";
-import { ApiError, validationError } from "../../http/errors";
+import type { ApexEnv } from "../context";
+import { requireBearer } from "../bearer";
+import { ApiError, validationError } from "../errors";
 import { logEvent } from "../../lib/log";
-import { secretsMatch } from "../admin-key";
-import { ClientIdSchema, EntraTenantIdSchema } from "../inputs";
-import { rewrapAllTenants } from "../key-rotation";
-import { purgeResponseBody, purgeTenant } from "../offboarding";
-import { SlugSchema } from "../slug";
-import { publicTenantView, type Tenant } from "../tenant";
+import { secretsMatch } from "../../tenancy/admin-key";
+import { ClientIdSchema, EntraTenantIdSchema } from "../../tenancy/inputs";
+import { rewrapAllTenants } from "../../tenancy/key-rotation";
+import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
+import { SlugSchema } from "../../tenancy/slug";
+import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 
 /** Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
+const operatorToken = requireBearer<ApexEnv>({
+  realm: "operator",
+  message: "Send the operator token as 'Authorization: Bearer <token>'",
+  verify: async (token, c) => secretsMatch(token, c.get("config").OPERATOR_TOKEN ?? ""),
+});
+
 const requireOperator: MiddlewareHandler<ApexEnv> = async (c, next) => {
-  const configured = c.get("config").OPERATOR_TOKEN;
-  if (!configured) {
+  if (!c.get("config").OPERATOR_TOKEN) {
     throw new ApiError(503, "operator_api_disabled", "The operator API is off: set the OPERATOR_TOKEN secret");
   }
-  const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
-  if (!match?.[1] || !(await secretsMatch(match[1], configured))) {
-    throw new ApiError(401, "unauthorized", "Send the operator token as 'Authorization: Bearer <token>'", {
-      headers: { "www-authenticate": 'Bearer realm="operator"' },
-    });
-  }
-  await next();
+  return operatorToken(c, next);
 };
 
 const ListQuerySchema = z.object({

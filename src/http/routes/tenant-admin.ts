@@ -1,17 +1,18 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { TenantEnv } from "../../http/context";
-import { ApiError } from "../../http/errors";
-import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
+import type { TenantEnv } from "../context";
+import { requireBearer } from "../bearer";
+import { ApiError } from "../errors";
+import { jsonBodyLimit, readJsonBody } from "../json-body";
 import { logEvent } from "../../lib/log";
-import { adminKeyMatches, generateAdminKey, hashAdminKey } from "../admin-key";
+import { adminKeyMatches, generateAdminKey, hashAdminKey } from "../../tenancy/admin-key";
 import { verifyAndSealCredentials } from "../credentials";
-import { ClientSecretSchema, SecretExpirySchema } from "../inputs";
-import { purgeResponseBody, purgeTenant } from "../offboarding";
-import { daysUntil } from "../maintenance";
-import { onboardingLinks } from "../onboarding";
-import { applyPolicyPatch, TenantPolicyPatchSchema } from "../policy";
-import { publicTenantView, type Tenant } from "../tenant";
+import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
+import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
+import { daysUntil } from "../../tenancy/maintenance";
+import { onboardingLinks } from "../../tenancy/onboarding";
+import { applyPolicyPatch, TenantPolicyPatchSchema } from "../../tenancy/policy";
+import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 
 /**
  * Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
@@ -20,20 +21,18 @@ import { publicTenantView, type Tenant } from "../tenant";
  */
 const ADMIN_BODY_LIMIT = 4096;
 
-const requireAdminKey: MiddlewareHandler<TenantEnv> = async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  // The row is read fresh, not from the isolate cache: a rotated key or a
-  // changed status must take effect at once everywhere.
-  const tenant = await c.get("registry").findById(c.get("tenant").id);
-  if (!tenant || !match?.[1] || !(await adminKeyMatches(match[1], tenant.adminKeyHash))) {
-    throw new ApiError(401, "unauthorized", "Send this tenant's admin key as 'Authorization: Bearer <key>'", {
-      headers: { "www-authenticate": 'Bearer realm="tenant-admin"' },
-    });
-  }
-  c.set("tenant", tenant);
-  await next();
-};
+const requireAdminKey = requireBearer<TenantEnv>({
+  realm: "tenant-admin",
+  message: "Send this tenant's admin key as 'Authorization: Bearer <key>'",
+  async verify(key, c) {
+    // The row is read fresh, not from the isolate cache: a rotated key or a
+    // changed status must take effect at once everywhere.
+    const tenant = await c.get("registry").findById(c.get("tenant").id);
+    if (!tenant || !(await adminKeyMatches(key, tenant.adminKeyHash))) return false;
+    c.set("tenant", tenant);
+    return true;
+  },
+});
 
 const RotateSecretSchema = z.strictObject({
   clientSecret: ClientSecretSchema,

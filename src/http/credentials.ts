@@ -1,8 +1,8 @@
 import type { Config } from "../config";
-import { ApiError } from "../http/errors";
+import { ApiError } from "./errors";
 import { logEvent } from "../lib/log";
 import { checkClientCredentials } from "../entra/token";
-import { sealSecret, type SecretEnvelope } from "./secret-envelope";
+import { sealSecret, type SecretEnvelope } from "../tenancy/secret-envelope";
 
 /**
  * Verifies an Entra app's credentials (unless the operator turned the check

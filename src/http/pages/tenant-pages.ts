@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { Tenant } from "../tenant";
+import type { Tenant } from "../../tenancy/tenant";
 import { page } from "./layout";
 
 /** What a person opening an org's address in a browser sees. */

@@ -1,18 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { ApexEnv } from "../../http/context";
-import { ApiError } from "../../http/errors";
-import { jsonBodyLimit, readJsonBody } from "../../http/json-body";
-import { rateLimit } from "../../http/rate-limit";
+import type { ApexEnv } from "../context";
+import { ApiError } from "../errors";
+import { jsonBodyLimit, readJsonBody } from "../json-body";
+import { rateLimit } from "../rate-limit";
 import { logEvent } from "../../lib/log";
-import { generateAdminKey, hashAdminKey, secretsMatch } from "../admin-key";
+import { generateAdminKey, hashAdminKey, secretsMatch } from "../../tenancy/admin-key";
 import { verifyAndSealCredentials } from "../credentials";
-import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, OrgNameSchema, SecretExpirySchema } from "../inputs";
-import { onboardingLinks } from "../onboarding";
-import { DEFAULT_POLICY } from "../policy";
-import { EntraAppTakenError, SlugTakenError } from "../registry";
-import { SlugSchema } from "../slug";
-import { envelopeColumns } from "../tenant";
+import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, OrgNameSchema, SecretExpirySchema } from "../../tenancy/inputs";
+import { onboardingLinks } from "../../tenancy/onboarding";
+import { DEFAULT_POLICY } from "../../tenancy/policy";
+import { EntraAppTakenError, SlugTakenError } from "../../tenancy/registry";
+import { SlugSchema } from "../../tenancy/slug";
+import { envelopeColumns } from "../../tenancy/tenant";
 
 /** POST /api/signup on the apex: an org brings its own Entra app. */
 export const SignupRequestSchema = z.strictObject({
