@@ -13,9 +13,6 @@ export type FetchFn = (request: Request) => Promise<Response>;
 /** Where the MCP client receives its authorization code: a loopback redirect, as desktop clients use. */
 export const CLIENT_REDIRECT = "http://127.0.0.1:33418/oauth/callback";
 
-// ---------------------------------------------------------------------------
-// Cookies
-
 export interface SetCookie {
   name: string;
   value: string;
@@ -132,9 +129,6 @@ export class CookieJar {
   }
 }
 
-// ---------------------------------------------------------------------------
-// The browser
-
 /** Sends requests as a browser does: with its cookies, keeping what answers set, never following redirects by itself. */
 export class Browser {
   readonly cookies = new CookieJar();
@@ -169,9 +163,6 @@ export class Browser {
   }
 }
 
-// ---------------------------------------------------------------------------
-// Forms and PKCE
-
 /** A form post, as a browser submits one. */
 export function formBody(fields: Record<string, string>): RequestInit {
   return { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) };
@@ -198,9 +189,6 @@ export async function pkcePair(): Promise<{ verifier: string; challenge: string 
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   return { verifier, challenge: await pkceChallenge(verifier) };
 }
-
-// ---------------------------------------------------------------------------
-// The OAuth bridge, step by step (a gateway tenant at `origin`)
 
 async function expectStatus(response: Response, status: number, what: string): Promise<Response> {
   if (response.status !== status) throw new Error(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
