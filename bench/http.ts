@@ -94,10 +94,27 @@ export class HostHeaderPool {
   }
 }
 
-/** `set-cookie` lines of a response, whatever shape undici gave them. */
-export function setCookies(response: HttpResponse): string[] {
-  const value = response.headers["set-cookie"];
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+/** The status codes whose responses carry no body (a Response refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * A `LoopbackHttp` as a fetch function, for the clients shared with the tests
+ * (the emulator's control client, the OAuth browser): same sockets and
+ * resolver, and redirects are never followed.
+ */
+export function loopbackFetch(http: LoopbackHttp): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const answer = await http.fetch(request.url, { method: request.method, headers, body: request.body === null ? undefined : await request.text() });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const one of value === undefined ? [] : Array.isArray(value) ? value : [value]) responseHeaders.append(name, one);
+    }
+    return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.text, { status: answer.status, headers: responseHeaders });
+  };
 }
 
 export function header(response: HttpResponse, name: string): string | undefined {

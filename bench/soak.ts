@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ControlError } from "../emulator/control-client";
 import type { EmulatorProcess } from "./emulator-process";
 import { rssBytes } from "./gateway";
 import type { LoopbackHttp } from "./http";
@@ -194,12 +195,13 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
     for (let round = 0; Date.now() < deadline && round < options.seconds * 2; round += 1) {
       const target = pick(users);
       const fault = pick(kinds);
-      const response = await http.fetch(`${options.emulator.url}/_emulator/faults`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ...fault, count: 1, userKey: `${target.tenant.entraTenantId}.${target.user.oid}` }),
-      });
-      if (response.status === 201) faults.injected[fault.status] += 1;
+      try {
+        await signIn.emulator.queueFault({ ...fault, count: 1, userKey: `${target.tenant.entraTenantId}.${target.user.oid}` });
+        faults.injected[fault.status] += 1;
+      } catch (error) {
+        // A fault the emulator refused is not counted as injected.
+        if (!(error instanceof ControlError)) throw error;
+      }
       await sleep(1_000);
     }
   };
@@ -220,10 +222,10 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
   const soakSeconds = (Date.now() - soakStarted) / 1000;
   await sample(true);
 
-  const pending = (JSON.parse((await http.fetch(`${options.emulator.url}/_emulator/faults`)).text) as { pending: { status: 429 | 503; remaining: number }[] }).pending;
+  const pending = await signIn.emulator.pendingFaults();
   const left = { 429: 0, 503: 0 } as Record<429 | 503, number>;
-  for (const rule of pending) left[rule.status] += rule.remaining;
-  await http.fetch(`${options.emulator.url}/_emulator/faults`, { method: "DELETE" });
+  for (const rule of pending) if (rule.status !== 403) left[rule.status] += rule.remaining;
+  await signIn.emulator.clearFaults();
 
   const verification = await verifyWrites({ http, signIn, emulatorUrl: options.emulator.url }, users, writes, markers);
 

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, inject, it } from "vitest";
+import { graphToken } from "../test/helpers/emulator";
 import { connectedUser } from "../test/helpers/mcp";
 
 /**
@@ -24,15 +25,6 @@ async function rawGraph(token: string, path: string, headers: Record<string, str
   return response.text();
 }
 
-async function graphToken(tenantId: string, oid: string) {
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ tenantId, oid, scopes: ["Mail.Read", "Calendars.Read", "User.Read"] }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 function weekFrom(date: Date) {
   const start = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
   const end = new Date(start.getTime() + 7 * 86_400_000);
@@ -41,7 +33,7 @@ function weekFrom(date: Date) {
 
 it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSON", async () => {
   const user = await connectedUser();
-  const token = await graphToken(user.entra.tenantId, user.entra.oid);
+  const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Mail.Read", "Calendars.Read", "User.Read"]);
   // Exactly what a client receives for tools/list.
   const listed = (await user.rpc("tools/list")).result ?? {};
   const tools = (listed.tools ?? []) as unknown[];

@@ -11,17 +11,17 @@ import { formatSeedDate } from "./graph/day";
  */
 const Guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected a GUID");
 
-const TenantSchema = z.strictObject({ tenantId: Guid, displayName: z.string().min(1).default("Contoso") });
+export const TenantSchema = z.strictObject({ tenantId: Guid, displayName: z.string().min(1).default("Contoso") });
 // Entra's "User consent for applications": "disabled" is "Do not allow user consent".
-const TenantSettingsSchema = z.strictObject({ userConsent: z.enum(["allowed", "disabled"]) });
-const AppSchema = z.strictObject({
+export const TenantSettingsSchema = z.strictObject({ userConsent: z.enum(["allowed", "disabled"]) });
+export const AppSchema = z.strictObject({
   clientId: Guid,
   displayName: z.string().min(1).default("MCP gateway"),
   secrets: z.array(z.strictObject({ value: z.string().min(1), expiresAt: z.iso.datetime().optional() })).default([]),
   redirectUris: z.array(z.string().min(1)).default([]),
   accessTokenLifetimeSeconds: z.number().int().min(1).max(86_400).optional(),
 });
-const UserSchema = z.strictObject({
+export const UserSchema = z.strictObject({
   oid: Guid,
   userPrincipalName: z.string().min(3),
   displayName: z.string().min(1),
@@ -30,14 +30,14 @@ const UserSchema = z.strictObject({
   timeZone: z.string().optional(),
 });
 
-const MintTokenSchema = z.strictObject({
+export const MintTokenSchema = z.strictObject({
   tenantId: Guid,
   oid: Guid,
   scopes: z.array(z.string().min(1)),
   clientId: Guid.optional(),
   expiresInSeconds: z.number().int().min(-3600).max(86_400).default(3600),
 });
-const FaultSchema = z.strictObject({
+export const FaultSchema = z.strictObject({
   status: z.literal(FAULT_STATUSES),
   count: z.number().int().min(1).max(1000).default(1),
   // Real Retry-After values run from seconds to minutes; left out, the fault carries none.

@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { controlClient } from "../emulator/control-client";
 import { seedDateFromEnv, startEmulator } from "../emulator/node-server";
 
 /**
@@ -8,7 +9,7 @@ import { seedDateFromEnv, startEmulator } from "../emulator/node-server";
  */
 export default async function setup(project: TestProject) {
   const emulator = await startEmulator({ seedDate: seedDateFromEnv() });
-  const seed = (await (await fetch(`${emulator.url}/_emulator/seed`)).json()) as { seedDate: string };
+  const seed = await controlClient(emulator.url).seed();
   project.provide("emulatorUrl", emulator.url);
   project.provide("seedDate", seed.seedDate);
   return () => emulator.close();

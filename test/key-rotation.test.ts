@@ -4,6 +4,7 @@ import { readConfig } from "../src/config";
 import { rewrapAllTenants } from "../src/tenancy/key-rotation";
 import { tenantRegistry } from "../src/tenancy/registry";
 import { openSecret, type Keyring } from "../src/tenancy/secret-envelope";
+import { emulator } from "./helpers/emulator";
 import { createTenant } from "./helpers/gateway";
 import { adminCall, gatewayKeyring, tenantRow } from "./helpers/tenants";
 
@@ -122,12 +123,7 @@ describe("rewrapAllTenants racing a client-secret rotation", () => {
   it("never leaves a tenant with a secret that no longer decrypts", async () => {
     const created = await createTenant();
     const newSecret = `Rt7~${crypto.randomUUID().replace(/-/g, "")}`;
-    const registered = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${created.input.entraTenantId}/apps`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ clientId: created.input.clientId, secrets: [{ value: created.input.clientSecret }, { value: newSecret }] }),
-    });
-    expect(registered.status).toBe(201);
+    await emulator.registerApp(created.input.entraTenantId, { clientId: created.input.clientId, secrets: [{ value: created.input.clientSecret }, { value: newSecret }] });
 
     // While rotation is between reading this tenant and writing its wrapped key,
     // the tenant admin rotates the client secret through the Worker.

@@ -2,8 +2,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { workerFetch } from "./helpers/browser";
+import { emulator } from "./helpers/emulator";
 import { tenantUrl } from "./helpers/gateway";
 import { authorizeInBrowser, Browser, CLIENT_REDIRECT, tenantWithUser } from "./helpers/oauth-flow";
 
@@ -49,10 +50,7 @@ class InMemoryOAuthProvider implements OAuthClientProvider {
 }
 
 /** Gateway hosts go to the Worker's fetch handler; the emulator over real HTTP. */
-const routedFetch: typeof fetch = async (input, init) => {
-  const request = new Request(input, init);
-  return new URL(request.url).hostname.endsWith("mcp.example.com") ? exports.default.fetch(request) : fetch(request);
-};
+const routedFetch: typeof fetch = async (input, init) => workerFetch(new Request(input, init));
 
 async function connect(url: URL, auth: InMemoryOAuthProvider) {
   const client = new Client({ name: "e2e", version: "1.0.0" });
@@ -64,11 +62,7 @@ describe("the official MCP client signs in through the gateway", () => {
   it("runs discovery, DCR, consent, Entra sign-in, tools and a refresh after expiry", async () => {
     const tenant = await tenantWithUser();
     // Short Entra tokens, so the gateway must refresh through Entra.
-    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/apps`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri], accessTokenLifetimeSeconds: 120 }),
-    });
+    await emulator.registerApp(tenant.entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri], accessTokenLifetimeSeconds: 120 });
     const mcpUrl = new URL(tenantUrl(tenant.slug, "/mcp"));
     const auth = new InMemoryOAuthProvider();
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminCall } from "./helpers/tenants";
+import { emulator } from "./helpers/emulator";
 import { call, json, tenantUrl, uniqueIp } from "./helpers/gateway";
 import {
   approveToEntra,
@@ -90,12 +91,7 @@ describe("sign-in refused for missing admin consent", () => {
     const tenant = await tenantWithUser({}, { adminConsent: false });
     const patched = await adminCall(tenant.slug, "/policy", tenant.adminKey, { method: "PATCH", json: { enabledGroups: ["tasks"] } });
     expect(patched.status).toBe(200);
-    const disabled = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}`, {
-      method: "PATCH",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ userConsent: "disabled" }),
-    });
-    expect(disabled.status).toBe(200);
+    await emulator.setTenantSettings(tenant.entraTenantId, { userConsent: "disabled" });
 
     const { callback, open } = await signInThroughCallback(tenant);
     expect(callback.searchParams.get("error_description")).toMatch(/^AADSTS90093:/);

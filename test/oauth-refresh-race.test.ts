@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PRODUCED_RESULT_MS } from "../src/agent/refresh-gate";
 import { agentName, type GrantRefreshOutcome } from "../src/agent/user-agent";
-import { control } from "./helpers/emulator";
+import { emulator } from "./helpers/emulator";
 import { json } from "./helpers/gateway";
-import { emulatorControl, kvKeys, refreshAt, signedIn, tenantWithUser, whoami, type OAuthTenant, type TokenSet } from "./helpers/oauth-extra";
+import { kvKeys, refreshAt, signedIn, tenantWithUser, whoami, type OAuthTenant, type TokenSet } from "./helpers/oauth-extra";
 
 /**
  * MCP clients refresh in parallel (several windows, a retry after a
@@ -15,15 +15,8 @@ import { emulatorControl, kvKeys, refreshAt, signedIn, tenantWithUser, whoami, t
  */
 const BATCH = 10;
 
-interface RefreshCount {
-  issued: number;
-  refused: number;
-}
-
-async function entraRefreshes(tenant: OAuthTenant): Promise<RefreshCount> {
-  const response = await control(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/refreshes`, undefined, "GET");
-  expect(response.status).toBe(200);
-  return json<RefreshCount>(response);
+function entraRefreshes(tenant: OAuthTenant) {
+  return emulator.refreshes(tenant.entraTenantId, tenant.user.oid);
 }
 
 function userIdOf(tenant: OAuthTenant): string {
@@ -83,7 +76,7 @@ describe("parallel refreshes of one grant", () => {
     // For a few seconds the batch's rotated Entra token answers with the batch's own tokens (its stragglers); then it goes to Entra.
     await new Promise((resolve) => setTimeout(resolve, PRODUCED_RESULT_MS + 100));
 
-    await emulatorControl(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`);
+    await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
     const again = await parallelRefreshes(tenant, client.client_id, [tokens.refresh_token, ...issued.map((set) => set.refresh_token)]);
     for (const response of again) {
       expect(response.status).toBe(400);
@@ -100,7 +93,7 @@ describe("parallel refreshes of one grant", () => {
     const tenant = await tenantWithUser();
     const { client, tokens } = await signedIn(tenant);
     const batch = parallelRefreshes(tenant, client.client_id, Array(BATCH).fill(tokens.refresh_token));
-    await emulatorControl(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`);
+    await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
     const answered: TokenSet[] = [];
     for (const response of await batch) {
       // Issued before the revocation reached Entra, or refused after it: never anything else.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { emulator } from "./helpers/emulator";
 import { call, json, tenantUrl } from "./helpers/gateway";
-import { emulatorControl, refreshAt, signedIn, tenantWithUser, upsertEntraApp, whoami, type OAuthTenant, type TokenSet } from "./helpers/oauth-extra";
+import { refreshAt, signedIn, tenantWithUser, upsertEntraApp, whoami, type OAuthTenant, type TokenSet } from "./helpers/oauth-extra";
 
 /**
  * The refresh_token grant at the gateway keeps MCP tokens in step with the
@@ -74,7 +75,7 @@ describe("refresh_token grant at the gateway /token", () => {
     const tenant = await tenantWithUser();
     const { client, tokens } = await signedIn(tenant);
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);
-    await emulatorControl(`/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`);
+    await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
 
     await expectInvalidGrant(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
     await expectGrantRevoked(tenant, client.client_id, tokens);
@@ -84,8 +85,8 @@ describe("refresh_token grant at the gateway /token", () => {
   it("answers invalid_grant and revokes the grant when the Entra refresh token expired", async () => {
     const tenant = await tenantWithUser();
     const { client, tokens } = await signedIn(tenant);
-    const expired = await emulatorControl("/grants/expire", { kind: "refresh_token", tenantId: tenant.entraTenantId, oid: tenant.user.oid });
-    expect((await json<{ expired: number }>(expired)).expired).toBeGreaterThan(0);
+    const { expired } = await emulator.expireGrants({ kind: "refresh_token", tenantId: tenant.entraTenantId, oid: tenant.user.oid });
+    expect(expired).toBeGreaterThan(0);
 
     await expectInvalidGrant(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
     await expectGrantRevoked(tenant, client.client_id, tokens);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { emulator } from "./helpers/emulator";
 import { call, json, tenantUrl } from "./helpers/gateway";
 import {
   Browser,
@@ -7,7 +8,6 @@ import {
   approveToEntra,
   authorizeUrl,
   authorizeWith,
-  emulatorControl,
   exchangeCode,
   formBody,
   kvKeys,
@@ -246,7 +246,7 @@ describe("Entra's answer at /callback", () => {
     const { tenant, client, challenge } = await setup();
     const browser = new Browser();
     const { callback } = await callbackFor(browser, authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
-    await emulatorControl(`/tenants/${tenant.entraTenantId}/apps/${tenant.input.clientId}/id-token-fault`, { fault });
+    await emulator.breakNextIdToken(tenant.entraTenantId, tenant.input.clientId, fault);
     const page = await browser.fetch(callback.toString());
     expectLocalErrorPage(page, status);
     expect(await page.text()).toContain(status === 403 ? "belongs to another organization" : "Sign-in could not be verified");
@@ -257,7 +257,7 @@ describe("Entra's answer at /callback", () => {
     const { tenant, client, challenge } = await setup();
     const browser = new Browser();
     const { callback } = await callbackFor(browser, authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
-    await emulatorControl("/grants/expire", { kind: "code", tenantId: tenant.entraTenantId, oid: tenant.user.oid });
+    await emulator.expireGrants({ kind: "code", tenantId: tenant.entraTenantId, oid: tenant.user.oid });
     expectErrorRedirect(await browser.fetch(callback.toString()), CLIENT_REDIRECT, "access_denied");
     expect(await kvKeys(`t:${tenant.tenant.id}:grant:`)).toEqual([]);
   });
@@ -289,7 +289,7 @@ describe("Entra's answer at /callback", () => {
 
   it("still signs a user in normally after a refused id_token (the fault is one-shot)", async () => {
     const tenant = await tenantWithUser();
-    await emulatorControl(`/tenants/${tenant.entraTenantId}/apps/${tenant.input.clientId}/id-token-fault`, { fault: "wrong-nonce" });
+    await emulator.breakNextIdToken(tenant.entraTenantId, tenant.input.clientId, "wrong-nonce");
     await expect(signedIn(tenant)).rejects.toThrow(/400/);
     const { tokens } = await signedIn(tenant);
     expect((await whoami(tenant.slug, tokens.access_token)).status).toBe(200);

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { emulator } from "./helpers/emulator";
 import { call, createTenant, json, postSignup, signupBody, tenantUrl, uniqueSlug } from "./helpers/gateway";
 import { adminCall, errorOf, operatorCall, tenantRow } from "./helpers/tenants";
 
@@ -22,12 +23,7 @@ interface Block {
 async function secondAppInDirectory(entraTenantId: string) {
   const clientId = crypto.randomUUID();
   const clientSecret = `Zq7~${crypto.randomUUID().replace(/-/g, "")}`;
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${entraTenantId}/apps`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ clientId, secrets: [{ value: clientSecret }], redirectUris: [] }),
-  });
-  if (!response.ok) throw new Error(`emulator app: ${response.status}`);
+  await emulator.registerApp(entraTenantId, { clientId, secrets: [{ value: clientSecret }], redirectUris: [] });
   return { entraTenantId, clientId, clientSecret };
 }
 

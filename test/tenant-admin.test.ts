@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openSecret } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
+import { emulator } from "./helpers/emulator";
 import { call, createTenant, json, tenantUrl } from "./helpers/gateway";
 import { daysFromToday } from "./helpers/seed-date";
 import {
@@ -108,15 +109,7 @@ describe("PUT /api/admin/client-secret", () => {
   it("stores a new secret that Entra accepts: the ciphertext changes and opens to the new secret", async () => {
     const tenant = await createTenant();
     const newSecret = `Nw9~${crypto.randomUUID().replace(/-/g, "")}`;
-    const registered = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.input.entraTenantId}/apps`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        clientId: tenant.input.clientId,
-        secrets: [{ value: tenant.input.clientSecret }, { value: newSecret }],
-      }),
-    });
-    expect(registered.status).toBe(201);
+    await emulator.registerApp(tenant.input.entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }, { value: newSecret }] });
     const before = await tenantRow(tenant.tenant.id);
 
     const expiry = daysFromToday(730);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { graphToken, TEST_OIDS } from "./helpers/emulator";
+import { emulator, graphToken, TEST_OIDS } from "./helpers/emulator";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 import { addDays, europeFallBack, pattern, seedDay, seedTime, wallTime, writeDay } from "./helpers/seed-date";
 
@@ -21,12 +21,7 @@ const eventLines = (text: string) => text.split("\n").filter((line) => line.incl
 
 /** Adds (or updates) a user of the signed-in user's Entra tenant on the emulator. */
 async function upsertEntraUser(user: User, person: { oid: string; userPrincipalName: string; displayName: string; timeZone?: string }) {
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(person),
-  });
-  if (!response.ok) throw new Error(`upsert user: ${response.status} ${await response.text()}`);
+  await emulator.addUser(user.entra.tenantId, person);
   return person;
 }
 

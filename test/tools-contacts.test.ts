@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TEST_OIDS } from "./helpers/emulator";
+import { emulator, TEST_OIDS } from "./helpers/emulator";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 
 /** Contacts, people and directory tools through /mcp against the emulator. */
@@ -14,12 +13,7 @@ function idIn(line: string | undefined): string {
 
 async function addColleague(user: Awaited<ReturnType<typeof connectedUser>>, displayName: string, upnLocal: string) {
   const colleague = { oid: TEST_OIDS.sam, userPrincipalName: `${upnLocal}@${user.tenant.slug}.example`, displayName, jobTitle: "Buyer" };
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(colleague),
-  });
-  if (!response.ok) throw new Error(`add colleague: ${response.status}`);
+  await emulator.addUser(user.entra.tenantId, colleague);
   return colleague;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { callGraph } from "../src/graph/client";
 import { downloadUrlAllowed, readWindow } from "../src/graph/download";
 import { htmlToText } from "../src/graph/format/text";
-import { control, EMULATOR, graphToken } from "./helpers/emulator";
+import { EMULATOR, emulator, graphToken } from "./helpers/emulator";
 import { connectedUser } from "./helpers/mcp";
 
 /**
@@ -36,8 +36,8 @@ async function wholeFile(user: User, id: string): Promise<string> {
   return (await fetch(redirect.headers.get("location") ?? "")).text();
 }
 
-async function downloads(user: User): Promise<{ served: number; refusedAuthorization: number }> {
-  return (await (await control(`/downloads?tenantId=${user.entra.tenantId}`, undefined, "GET")).json()) as { served: number; refusedAuthorization: number };
+function downloads(user: User) {
+  return emulator.downloads(user.entra.tenantId);
 }
 
 const WINDOW = /Content \((?:bytes|text characters) (\d+)–(\d+) of (\d+)\):\n([\s\S]*?)(?:\nMore: call get_file with offset (\d+)\.)?$/;
@@ -78,7 +78,7 @@ describe("get_file reads through OneDrive's download URL", () => {
 
   it("pages the same file to its end when the download ignores Range and answers the whole file", async () => {
     const user = await connectedUser();
-    expect((await control("/downloads", { tenantId: user.entra.tenantId, ignoreRange: true })).status).toBe(200);
+    await emulator.setDownloads(user.entra.tenantId, { ignoreRange: true });
     const id = await dataFolderFile(user, LOG);
     const { starts, text } = await readAllWindows(user, id, 6000);
     expect(starts.length).toBeGreaterThanOrEqual(5);
@@ -88,7 +88,7 @@ describe("get_file reads through OneDrive's download URL", () => {
 
   it("reads an HTML page as text, window by window, when the download ignores Range", async () => {
     const user = await connectedUser();
-    await control("/downloads", { tenantId: user.entra.tenantId, ignoreRange: true });
+    await emulator.setDownloads(user.entra.tenantId, { ignoreRange: true });
     const id = await projectFile(user, "Harbor redesign", "Release notes.html");
     const { starts, text } = await readAllWindows(user, id, 2000);
     expect(starts.length).toBeGreaterThanOrEqual(2);
@@ -99,7 +99,7 @@ describe("get_file reads through OneDrive's download URL", () => {
 
   it("reads a window deep in the 5 MB file when the download ignores Range", async () => {
     const user = await connectedUser();
-    await control("/downloads", { tenantId: user.entra.tenantId, ignoreRange: true });
+    await emulator.setDownloads(user.entra.tenantId, { ignoreRange: true });
     const id = await dataFolderFile(user, "sensor-readings-2025.csv");
     const window = await user.callTool("get_file", { id, offset: 640_000, maxChars: 1000 });
     // Rows are 64 bytes, so offset 640,000 is the start of row 10,000 and the window ends after the last whole row.

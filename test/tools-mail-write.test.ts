@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { graph, graphToken, TEST_OIDS } from "./helpers/emulator";
+import { emulator, graph, graphToken, TEST_OIDS } from "./helpers/emulator";
 import { connectedUser } from "./helpers/mcp";
 
 /**
@@ -33,12 +32,7 @@ function lastId(text: string): string {
 
 async function addColleague(user: User) {
   const colleague = { oid: TEST_OIDS.sam, userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(colleague),
-  });
-  expect(response.status).toBe(201);
+  await emulator.addUser(user.entra.tenantId, colleague);
   return { ...colleague, address: colleague.userPrincipalName };
 }
 

@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { graph, graphToken } from "./helpers/emulator";
+import { emulator, graph, graphToken } from "./helpers/emulator";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 import { historyDay } from "./helpers/seed-date";
 
@@ -278,11 +277,7 @@ describe("mail reading tools", () => {
   it("cannot read another user's message by id", async () => {
     const user = await connectedUser();
     const colleague = { oid: crypto.randomUUID(), userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
-    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(colleague),
-    });
+    await emulator.addUser(user.entra.tenantId, colleague);
     const token = await graphToken(user.entra.tenantId, colleague.oid, ["Mail.Read"]);
     const theirs = (await (await graph(token, "/me/messages?$top=1&$select=id")).json()) as { value: { id: string }[] };
     const result = await user.callTool("get_message", { id: theirs.value[0]?.id ?? "" });

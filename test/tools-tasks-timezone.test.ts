@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { graph, graphToken } from "./helpers/emulator";
+import { emulator, graph, graphToken } from "./helpers/emulator";
 import { connectedUser } from "./helpers/mcp";
 
 /**
@@ -12,12 +11,7 @@ describe("tasks in the user's time zone", () => {
   it("sets a due date at midnight in the mailbox zone for a tasks-only tenant", async () => {
     const user = await connectedUser({ policy: { enabledGroups: ["tasks"] } });
     const zone = "Pacific Standard Time";
-    const updated = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...user.user, timeZone: zone }),
-    });
-    expect(updated.status).toBe(201);
+    await emulator.addUser(user.entra.tenantId, { ...user.user, timeZone: zone });
 
     expect((await user.callTool("whoami")).text).toContain(`Time zone: ${zone}`);
     const lists = (await user.callTool("list_task_lists")).text;

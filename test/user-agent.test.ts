@@ -7,13 +7,13 @@ import { SETTLE_MS } from "../src/agent/dead-grants";
 import { PRODUCED_RESULT_MS } from "../src/agent/refresh-gate";
 import { agentName, type AgentAuth, type GrantRefreshOutcome, type UserGraphAgent } from "../src/agent/user-agent";
 import type { GraphResponse } from "../src/graph/client";
+import { emulator } from "./helpers/emulator";
+import { pkcePair } from "./helpers/oauth-browser";
 import { tenantWithUser } from "./helpers/oauth-flow";
 
 /** Entra tokens for the tenant's user, straight from the emulator's code flow. */
 async function entraTokens(tenant: Awaited<ReturnType<typeof tenantWithUser>>) {
-  const verifier = "v".repeat(64);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  const challenge = btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const { verifier, challenge } = await pkcePair();
   const authorize = new URL(`${env.LOGIN_BASE}/${tenant.entraTenantId}/oauth2/v2.0/authorize`);
   authorize.search = new URLSearchParams({
     client_id: String(tenant.input.clientId), response_type: "code", redirect_uri: tenant.redirectUri,
@@ -69,7 +69,7 @@ describe("the per-user Graph agent", () => {
   it("answers SignInExpired when Microsoft revoked the user, without throwing", async () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
-    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`, { method: "POST" });
+    await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
     const auth: AgentAuth = {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
       accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"],
@@ -80,9 +80,8 @@ describe("the per-user Graph agent", () => {
 });
 
 describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () => {
-  async function emulatorRefreshes(tenant: Awaited<ReturnType<typeof tenantWithUser>>): Promise<{ issued: number; refused: number }> {
-    const response = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/refreshes`);
-    return (await response.json()) as { issued: number; refused: number };
+  function emulatorRefreshes(tenant: Awaited<ReturnType<typeof tenantWithUser>>) {
+    return emulator.refreshes(tenant.entraTenantId, tenant.user.oid);
   }
 
   async function grantRequest() {
@@ -118,7 +117,7 @@ describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () =
     const issuedAt = Date.now();
     const first = (await agent.refreshGrant(request)) as GrantRefreshOutcome;
     if (!first.ok) throw new Error("the first refresh should work");
-    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/revoke`, { method: "POST" });
+    await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
     // The rotated token answers with its own redemption's tokens for a few seconds (a parallel batch's stragglers); after that it goes to Entra.
     await new Promise((resolve) => setTimeout(resolve, PRODUCED_RESULT_MS + 100));
 
@@ -137,11 +136,7 @@ describe("when the refresh itself fails", () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
     // The org's secret stops working in Entra (rotated there, not here).
-    await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/apps`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ clientId: tenant.input.clientId, secrets: [{ value: "a-new-secret-only-entra-knows" }], redirectUris: [tenant.redirectUri] }),
-    });
+    await emulator.registerApp(tenant.entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: "a-new-secret-only-entra-knows" }], redirectUris: [tenant.redirectUri] });
     const auth: AgentAuth = {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
       accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],

@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { control, EMULATOR, graph, graphToken, newEntraTenant } from "../helpers/emulator";
+import { EMULATOR, emulator, graph, graphToken, newEntraTenant } from "../helpers/emulator";
+import { pkceChallenge } from "../helpers/oauth-browser";
 
 /**
  * Consent as Entra ID does it: an admin-only permission (or any permission,
@@ -11,24 +12,14 @@ const REDIRECT = "https://acme.mcp.example.com/callback";
 const USER_SCOPES = "openid profile offline_access User.Read https://graph.microsoft.com/Mail.Read";
 const ADMIN_SCOPE = "https://graph.microsoft.com/ChannelMessage.Read.All";
 
-async function s256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-async function ok(response: Response): Promise<Response> {
-  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-  return response;
-}
-
 /** A tenant with an app and a user; `clientId` lets two tenants hold the same (multi-tenant) app. */
 async function entraApp(clientId: string = crypto.randomUUID()) {
   const tenantId = crypto.randomUUID();
   const clientSecret = `s3c~${crypto.randomUUID()}`;
   const user = { oid: crypto.randomUUID(), userPrincipalName: `kai@${tenantId.slice(0, 6)}.example`, displayName: "Kai Novak" };
-  await ok(await control("/tenants", { tenantId, displayName: "Northwind" }));
-  await ok(await control(`/tenants/${tenantId}/apps`, { clientId, displayName: "Northwind MCP", secrets: [{ value: clientSecret }], redirectUris: [REDIRECT] }));
-  await ok(await control(`/tenants/${tenantId}/users`, user));
+  await emulator.createTenant({ tenantId, displayName: "Northwind" });
+  await emulator.registerApp(tenantId, { clientId, displayName: "Northwind MCP", secrets: [{ value: clientSecret }], redirectUris: [REDIRECT] });
+  await emulator.addUser(tenantId, user);
   return { tenantId, clientId, clientSecret, user };
 }
 type App = Awaited<ReturnType<typeof entraApp>>;
@@ -38,7 +29,7 @@ async function signIn(app: App, scope: string, extra: Record<string, string> = {
   const url = new URL(`${EMULATOR()}/${app.tenantId}/oauth2/v2.0/authorize`);
   url.search = new URLSearchParams({
     client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "st-9", nonce: "n-9",
-    code_challenge: await s256("v".repeat(50)), code_challenge_method: "S256", login_hint: app.user.userPrincipalName, ...extra,
+    code_challenge: await pkceChallenge("v".repeat(50)), code_challenge_method: "S256", login_hint: app.user.userPrincipalName, ...extra,
   }).toString();
   const response = await fetch(url, { redirect: "manual" });
   expect(response.status).toBe(302);
@@ -110,7 +101,7 @@ describe("emulated Entra ID consent", () => {
 
   it("with user consent disabled, fails even User.Read with AADSTS90093 until the admin grants the scopes", async () => {
     const app = await entraApp();
-    await ok(await control(`/tenants/${app.tenantId}`, { userConsent: "disabled" }, "PATCH"));
+    await emulator.setTenantSettings(app.tenantId, { userConsent: "disabled" });
     const refused = await signIn(app, USER_SCOPES);
     expectRefused(refused, "access_denied", 90093);
     expect(refused.searchParams.get("error_description")).toContain("set a policy that prevents you from granting");
@@ -129,7 +120,7 @@ describe("emulated Entra ID consent", () => {
     expect((await signIn(home, `${USER_SCOPES} ${ADMIN_SCOPE}`)).searchParams.get("code")).toBeTruthy();
     expectRefused(await signIn(other, `${USER_SCOPES} ${ADMIN_SCOPE}`), "access_denied", 90094);
     // Likewise a tenant's user-consent setting.
-    await ok(await control(`/tenants/${other.tenantId}`, { userConsent: "disabled" }, "PATCH"));
+    await emulator.setTenantSettings(other.tenantId, { userConsent: "disabled" });
     expectRefused(await signIn(other, USER_SCOPES), "access_denied", 90093);
     expect((await signIn(home, USER_SCOPES)).searchParams.get("code")).toBeTruthy();
   });
@@ -137,7 +128,7 @@ describe("emulated Entra ID consent", () => {
   it("keeps admin consent when the app's secrets or redirect URIs change", async () => {
     const app = await entraApp();
     await adminConsent(app, ADMIN_SCOPE);
-    await ok(await control(`/tenants/${app.tenantId}/apps`, { clientId: app.clientId, secrets: [{ value: app.clientSecret }], redirectUris: [REDIRECT] }));
+    await emulator.registerApp(app.tenantId, { clientId: app.clientId, secrets: [{ value: app.clientSecret }], redirectUris: [REDIRECT] });
     expect((await signIn(app, `${USER_SCOPES} ${ADMIN_SCOPE}`)).searchParams.get("code")).toBeTruthy();
   });
 
@@ -167,10 +158,10 @@ describe("emulated Entra ID consent", () => {
     const missing = await adminConsent(app, undefined);
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain("AADSTS900144");
-    const bad = await control(`/tenants/${app.tenantId}`, { userConsent: "sometimes" }, "PATCH");
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { issues: { field: string }[] }).issues[0]?.field).toBe("userConsent");
-    expect((await control(`/tenants/${crypto.randomUUID()}`, { userConsent: "disabled" }, "PATCH")).status).toBe(404);
+    // @ts-expect-error -- a setting the control API must refuse
+    const bad = emulator.setTenantSettings(app.tenantId, { userConsent: "sometimes" });
+    await expect(bad).rejects.toMatchObject({ status: 400, body: { issues: [{ field: "userConsent" }] } });
+    await expect(emulator.setTenantSettings(crypto.randomUUID(), { userConsent: "disabled" })).rejects.toMatchObject({ status: 404 });
   });
 });
 
@@ -194,7 +185,7 @@ describe("emulated Graph directory properties follow the granted permission", ()
   it("shows others' basic profile only with User.ReadBasic.All, and everything with User.Read.All", async () => {
     const { tenantId, users } = await newEntraTenant();
     const [me, colleague] = users;
-    await ok(await control(`/tenants/${tenantId}/users`, { ...colleague, jobTitle: "Buyer" }));
+    await emulator.addUser(tenantId, { ...colleague, jobTitle: "Buyer" });
     const basic = await graphToken(tenantId, me.oid, ["User.ReadBasic.All"]);
     const full = await graphToken(tenantId, me.oid, ["User.Read.All"]);
     const basicProfile = { id: colleague.oid, displayName: colleague.displayName, userPrincipalName: colleague.userPrincipalName, mail: colleague.userPrincipalName };

@@ -1,13 +1,9 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { control, EMULATOR, graph } from "../helpers/emulator";
+import { EMULATOR, emulator, graph } from "../helpers/emulator";
+import { pkceChallenge } from "../helpers/oauth-browser";
 
 const REDIRECT = "https://acme.mcp.example.com/callback";
-
-async function s256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 /** A tenant with one app and one user, as an org would register them. */
 async function entraApp(options: { accessTokenLifetimeSeconds?: number } = {}) {
@@ -15,9 +11,9 @@ async function entraApp(options: { accessTokenLifetimeSeconds?: number } = {}) {
   const clientId = crypto.randomUUID();
   const clientSecret = `s3c~${crypto.randomUUID()}`;
   const user = { oid: crypto.randomUUID(), userPrincipalName: `lee@${tenantId.slice(0, 6)}.example`, displayName: "Lee Moreau" };
-  await control("/tenants", { tenantId, displayName: "Acme" });
-  await control(`/tenants/${tenantId}/apps`, { clientId, secrets: [{ value: clientSecret }], redirectUris: [REDIRECT], ...options });
-  await control(`/tenants/${tenantId}/users`, user);
+  await emulator.createTenant({ tenantId, displayName: "Acme" });
+  await emulator.registerApp(tenantId, { clientId, secrets: [{ value: clientSecret }], redirectUris: [REDIRECT], ...options });
+  await emulator.addUser(tenantId, user);
   return { tenantId, clientId, clientSecret, user };
 }
 
@@ -41,7 +37,7 @@ async function token(app: App, form: Record<string, string>) {
 
 async function signIn(app: App, verifier = "v".repeat(50), nonce = "n-123") {
   const response = await fetch(
-    authorizeUrl(app, { login_hint: app.user.userPrincipalName, code_challenge: await s256(verifier), code_challenge_method: "S256", nonce }),
+    authorizeUrl(app, { login_hint: app.user.userPrincipalName, code_challenge: await pkceChallenge(verifier), code_challenge_method: "S256", nonce }),
     { redirect: "manual" },
   );
   expect(response.status).toBe(302);
@@ -82,7 +78,7 @@ describe("emulated Entra ID v2.0", () => {
 
   it("lists the tenant's users on a sign-in page when no login_hint is given", async () => {
     const app = await entraApp();
-    const page = await fetch(authorizeUrl(app, { code_challenge: await s256("x".repeat(43)), code_challenge_method: "S256" }));
+    const page = await fetch(authorizeUrl(app, { code_challenge: await pkceChallenge("x".repeat(43)), code_challenge_method: "S256" }));
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(app.user.displayName);
@@ -119,7 +115,7 @@ describe("emulated Entra ID v2.0", () => {
     const third = await signIn(app);
     expect((await exchange(third.code, { redirect_uri: "https://acme.mcp.example.com/other" })).body.error_codes).toEqual([500112]);
     const fourth = await signIn(app);
-    await control("/grants/expire", { kind: "code", tenantId: app.tenantId });
+    await emulator.expireGrants({ kind: "code", tenantId: app.tenantId });
     const expired = await exchange(fourth.code);
     expect(expired.status).toBe(400);
     expect(expired.body.error).toBe("invalid_grant");
@@ -138,8 +134,7 @@ describe("emulated Entra ID v2.0", () => {
     expect((await refresh(first.refresh_token ?? "")).status).toBe(400);
     expect((await refresh(second.body.refresh_token ?? "")).status).toBe(200);
     // The control API counts what a client really sent: 3 refreshes issued tokens, 1 was refused.
-    const counted = await control(`/tenants/${app.tenantId}/users/${app.user.oid}/refreshes`, undefined, "GET");
-    expect(await counted.json()).toEqual({ issued: 3, refused: 1 });
+    expect(await emulator.refreshes(app.tenantId, app.user.oid)).toEqual({ issued: 3, refused: 1 });
   });
 
   it("answers 50173 after the user's sessions are revoked and 700082 for an expired refresh token", async () => {
@@ -149,11 +144,11 @@ describe("emulated Entra ID v2.0", () => {
       return (await token(app, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier })).body;
     };
     const revoked = await grant();
-    await control(`/tenants/${app.tenantId}/users/${app.user.oid}/revoke`);
+    await emulator.revokeUser(app.tenantId, app.user.oid);
     expect((await token(app, { grant_type: "refresh_token", refresh_token: revoked.refresh_token ?? "" })).body.error_codes).toEqual([50173]);
     expect((await graph(revoked.access_token ?? "", "/me")).status).toBe(401);
     const stale = await grant();
-    await control("/grants/expire", { kind: "refresh_token", oid: app.user.oid });
+    await emulator.expireGrants({ kind: "refresh_token", oid: app.user.oid });
     expect((await token(app, { grant_type: "refresh_token", refresh_token: stale.refresh_token ?? "" })).body.error_codes).toEqual([700082]);
   });
 
@@ -161,7 +156,7 @@ describe("emulated Entra ID v2.0", () => {
     const app = await entraApp();
     const { code, verifier } = await signIn(app);
     const other = { ...app, clientId: crypto.randomUUID(), clientSecret: "other~secret" };
-    await control(`/tenants/${app.tenantId}/apps`, { clientId: other.clientId, secrets: [{ value: other.clientSecret }], redirectUris: [REDIRECT] });
+    await emulator.registerApp(app.tenantId, { clientId: other.clientId, secrets: [{ value: other.clientSecret }], redirectUris: [REDIRECT] });
     const stolen = await token(other, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier });
     expect(stolen.body.error).toBe("invalid_grant");
   });
@@ -189,7 +184,7 @@ describe("emulated Entra ID v2.0", () => {
     const app = await entraApp();
     const keysUrl = `${EMULATOR()}/${app.tenantId}/discovery/v2.0/keys`;
     const before = ((await (await fetch(keysUrl)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
-    await control("/keys/rotate");
+    await emulator.rotateKeys();
     const after = ((await (await fetch(keysUrl)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
     expect(after).toEqual(expect.arrayContaining(before));
     expect(after.length).toBe(before.length + 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { control, EMULATOR, graph, graphToken, signedInUser } from "../helpers/emulator";
+import { EMULATOR, emulator, graph, graphToken, signedInUser } from "../helpers/emulator";
 
 /**
  * File content the way OneDrive serves it: `/content` answers 302 to a
@@ -31,16 +31,9 @@ async function downloadUrl(token: string, path: string): Promise<string> {
 
 const download = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers, redirect: "manual" });
 
-async function downloadSettings(tenantId: string, settings: { ignoreRange?: boolean; lifetimeSeconds?: number }) {
-  const response = await control("/downloads", { tenantId, ...settings });
-  expect(response.status).toBe(200);
-}
+const downloadSettings = (tenantId: string, settings: { ignoreRange?: boolean; lifetimeSeconds?: number }) => emulator.setDownloads(tenantId, settings);
 
-async function downloadStats(tenantId: string): Promise<{ served: number; refusedAuthorization: number; ignoreRange: boolean }> {
-  const response = await control(`/downloads?tenantId=${tenantId}`, undefined, "GET");
-  expect(response.status).toBe(200);
-  return (await response.json()) as { served: number; refusedAuthorization: number; ignoreRange: boolean };
-}
+const downloadStats = (tenantId: string) => emulator.downloads(tenantId);
 
 describe("emulated Graph file downloads", () => {
   it("redirects /content to a pre-authenticated URL on another path, which serves the bytes without a token", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { control, EMULATOR, graph, graphToken, newEntraTenant, signedInUser } from "../helpers/emulator";
+import { EMULATOR, emulator, graph, graphToken, newEntraTenant, signedInUser } from "../helpers/emulator";
 
 describe("emulated Graph: tokens, scopes and errors", () => {
   it("serves /me for a token with User.Read, honouring $select", async () => {
@@ -35,7 +35,7 @@ describe("emulated Graph: tokens, scopes and errors", () => {
   it("rejects every token of a user after revocation", async () => {
     const { tenantId, user, token } = await signedInUser(["User.Read"]);
     expect((await graph(token, "/me")).status).toBe(200);
-    await control(`/tenants/${tenantId}/users/${user.oid}/revoke`);
+    await emulator.revokeUser(tenantId, user.oid);
     expect((await graph(token, "/me")).status).toBe(401);
     expect((await graph(await graphToken(tenantId, user.oid, ["User.Read"]), "/me")).status).toBe(200);
   });
@@ -43,7 +43,7 @@ describe("emulated Graph: tokens, scopes and errors", () => {
   it("throttles the next calls of one user with 429 and Retry-After, then recovers", async () => {
     const { tenantId, user, token, other } = await signedInUser(["User.Read"]);
     const otherToken = await graphToken(tenantId, other.oid, ["User.Read"]);
-    await control("/faults", { status: 429, count: 2, retryAfterSeconds: 3, userKey: `${tenantId}.${user.oid}` });
+    await emulator.queueFault({ status: 429, count: 2, retryAfterSeconds: 3, userKey: `${tenantId}.${user.oid}` });
     const first = await graph(token, "/me");
     expect(first.status).toBe(429);
     expect(first.headers.get("retry-after")).toBe("3");
@@ -54,14 +54,14 @@ describe("emulated Graph: tokens, scopes and errors", () => {
 
   it("answers 503 when a fault is injected", async () => {
     const { tenantId, user, token } = await signedInUser(["User.Read"]);
-    await control("/faults", { status: 503, userKey: `${tenantId}.${user.oid}` });
+    await emulator.queueFault({ status: 503, userKey: `${tenantId}.${user.oid}` });
     expect((await graph(token, "/me")).status).toBe(503);
     expect((await graph(token, "/me")).status).toBe(200);
   });
 
   it("runs $batch sub-requests through the same checks, each on its own", async () => {
     const { tenantId, user, token } = await signedInUser(["User.Read"]);
-    await control("/faults", { status: 429, count: 1, retryAfterSeconds: 2, userKey: `${tenantId}.${user.oid}`, pathContains: "/mailboxSettings" });
+    await emulator.queueFault({ status: 429, count: 1, retryAfterSeconds: 2, userKey: `${tenantId}.${user.oid}`, pathContains: "/mailboxSettings" });
     const response = await graph(token, "/$batch", {
       json: {
         requests: [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { folderId } from "../../emulator/graph/mail/model";
 import { seedMailbox } from "../../emulator/graph/mail/seed";
-import { control, EMULATOR, graph, graphToken, signedInUser } from "../helpers/emulator";
+import { EMULATOR, emulator, graph, graphToken, signedInUser } from "../helpers/emulator";
 import { historyDay, SEED_DAY_MS } from "../helpers/seed-date";
 
 /** Emulated Graph mail: folders, messages, actions, sendMail, attachments, scopes and isolation. */
@@ -118,8 +118,8 @@ describe("emulated Graph mail: reading", () => {
     // Content depends only on the user: the same oid in another tenant sees the same subjects.
     const { user } = await signedInUser(["Mail.Read"]);
     const subjects = async (tenantId: string) => {
-      await control("/tenants", { tenantId, displayName: "Twin" });
-      await control(`/tenants/${tenantId}/users`, { ...user, oid: "7e57da7a-0000-4000-8000-00000000c0de" });
+      await emulator.createTenant({ tenantId, displayName: "Twin" });
+      await emulator.addUser(tenantId, { ...user, oid: "7e57da7a-0000-4000-8000-00000000c0de" });
       const twin = await graphToken(tenantId, "7e57da7a-0000-4000-8000-00000000c0de", ["Mail.Read"]);
       return (await list(twin, "/me/messages?$top=1000&$select=subject")).value.map((m) => m.subject).sort();
     };

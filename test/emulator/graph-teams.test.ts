@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { control, graph, graphToken, newEntraTenant, signedInUser, TEST_OIDS } from "../helpers/emulator";
+import { emulator, graph, graphToken, newEntraTenant, signedInUser, TEST_OIDS } from "../helpers/emulator";
 import { writeDay } from "../helpers/seed-date";
 
 interface Team {
@@ -194,7 +194,7 @@ describe("emulated Graph Teams: chats and meetings", () => {
   it("refuses a chat to non-members (403) and other tenants (404)", async () => {
     const { token, tenantId, otherToken } = await twoMembers();
     const third = { oid: TEST_OIDS.kai, userPrincipalName: `kai@${tenantId.slice(0, 8)}.example`, displayName: "Kai Moreau" };
-    expect((await control(`/tenants/${tenantId}/users`, third)).status).toBe(201);
+    await emulator.addUser(tenantId, third);
     const chats = await json<List<Chat>>(token, "/me/chats?$expand=members&$top=50");
     const withThird = chats.value.find((c) => c.chatType === "oneOnOne" && c.members?.some((m) => m.userId === third.oid));
     expect(withThird).toBeDefined();

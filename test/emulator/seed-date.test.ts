@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { historyEnd, parseSeedDate } from "../../emulator/graph/day";
-import { control, graph, graphToken, newEntraTenant } from "../helpers/emulator";
+import { emulator, graph, graphToken, newEntraTenant } from "../helpers/emulator";
 import { addDays, daysFromToday, SEED_DATE, SEED_DAY_MS, seedInstant } from "../helpers/seed-date";
 
 /** The emulator's seed date: where seeded content lies, and that a fixed oid gets the same content anywhere. */
@@ -23,9 +23,7 @@ async function seededUser(scopes: string[]) {
 
 describe("the emulator's seed date", () => {
   it("is served by the control API, as the tests were given it", async () => {
-    const response = await control("/seed", undefined, "GET");
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ seedDate: SEED_DATE });
+    expect(await emulator.seed()).toEqual({ seedDate: SEED_DATE });
     expect(SEED_DATE).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 

@@ -1,20 +1,11 @@
 import { env } from "cloudflare:workers";
+import { controlClient } from "../../emulator/control-client";
 
 /** Talks to the Microsoft 365 emulator over real HTTP, as the gateway does. */
 export const EMULATOR = (): string => env.LOGIN_BASE;
 
-export async function control(path: string, body?: unknown, method = "POST"): Promise<Response> {
-  return fetch(`${EMULATOR()}/_emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function ok(response: Response, what: string): Promise<Response> {
-  if (!response.ok) throw new Error(`${what}: ${response.status} ${await response.text()}`);
-  return response;
-}
+/** The emulator's control API (tenants, apps, users, tokens, faults…); throws unless it answers 2xx. */
+export const emulator = controlClient(env.LOGIN_BASE);
 
 /**
  * Fixed object ids for test users. The emulator draws a user's seeded
@@ -38,7 +29,7 @@ export interface TestUser {
 /** A fresh Entra tenant with two users (fixed oids), so tests never share emulator state. */
 export async function newEntraTenant(): Promise<{ tenantId: string; users: [TestUser, TestUser] }> {
   const tenantId = crypto.randomUUID();
-  await ok(await control("/tenants", { tenantId, displayName: "Test tenant" }), "create tenant");
+  await emulator.createTenant({ tenantId, displayName: "Test tenant" });
   const users: TestUser[] = [];
   for (const [name, oid] of [["Riley Chen", TEST_OIDS.riley], ["Sam Patel", TEST_OIDS.sam]] as const) {
     const user = {
@@ -46,7 +37,7 @@ export async function newEntraTenant(): Promise<{ tenantId: string; users: [Test
       displayName: name,
       userPrincipalName: `${name.split(" ")[0]?.toLowerCase()}@${tenantId.slice(0, 8)}.example`,
     };
-    await ok(await control(`/tenants/${tenantId}/users`, { ...user, timeZone: "W. Europe Standard Time" }), "create user");
+    await emulator.addUser(tenantId, { ...user, timeZone: "W. Europe Standard Time" });
     users.push(user);
   }
   return { tenantId, users: users as [TestUser, TestUser] };
@@ -58,15 +49,14 @@ export async function newEntraTenant(): Promise<{ tenantId: string; users: [Test
  */
 export async function foreignUser(displayName: string): Promise<TestUser & { tenantId: string }> {
   const tenantId = crypto.randomUUID();
-  await ok(await control("/tenants", { tenantId, displayName: "Foreign tenant" }), "create tenant");
+  await emulator.createTenant({ tenantId, displayName: "Foreign tenant" });
   const user = { oid: crypto.randomUUID(), displayName, userPrincipalName: `${displayName.split(" ")[0]?.toLowerCase()}@${tenantId.slice(0, 8)}.example` };
-  await ok(await control(`/tenants/${tenantId}/users`, user), "create user");
+  await emulator.addUser(tenantId, user);
   return { ...user, tenantId };
 }
 
 export async function graphToken(tenantId: string, oid: string, scopes: string[], expiresInSeconds = 3600): Promise<string> {
-  const response = await ok(await control("/tokens", { tenantId, oid, scopes, expiresInSeconds }), "mint token");
-  return ((await response.json()) as { access_token: string }).access_token;
+  return (await emulator.mintToken({ tenantId, oid, scopes, expiresInSeconds })).access_token;
 }
 
 export async function graph(token: string, path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) {

@@ -1,4 +1,5 @@
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { emulator } from "./emulator";
 
 /** Drives the Worker through its real fetch handler, as the edge would. */
 export const APEX = "https://mcp.example.com";
@@ -52,16 +53,8 @@ export async function registerEntraApp(options: { secretExpiresAt?: string; redi
   const entraTenantId = crypto.randomUUID();
   const clientId = crypto.randomUUID();
   const clientSecret = `Qx8~${crypto.randomUUID().replace(/-/g, "")}`;
-  const control = async (path: string, body: unknown) => {
-    const response = await fetch(`${env.LOGIN_BASE}/_emulator${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`emulator control ${path}: ${response.status} ${await response.text()}`);
-  };
-  await control("/tenants", { tenantId: entraTenantId, displayName: "Test org" });
-  await control(`/tenants/${entraTenantId}/apps`, {
+  await emulator.createTenant({ tenantId: entraTenantId, displayName: "Test org" });
+  await emulator.registerApp(entraTenantId, {
     clientId,
     secrets: [{ value: clientSecret, expiresAt: options.secretExpiresAt }],
     redirectUris: options.redirectUris ?? [],

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
+import type { PendingFault } from "../../emulator/control-client";
 import type { FaultStatus } from "../../emulator/graph/faults";
-import { TEST_OIDS } from "./emulator";
+import { emulator, TEST_OIDS } from "./emulator";
 import { call, json, tenantUrl } from "./gateway";
 import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
 
@@ -57,12 +57,7 @@ async function mcpSession(slug: string, upn: string) {
 /** Adds a colleague (Sam) to the user's Entra tenant and signs them in to the same gateway tenant. */
 export async function colleagueOf(user: { tenant: { slug: string }; entra: { tenantId: string } }) {
   const colleague = { oid: TEST_OIDS.sam, userPrincipalName: `sam@${user.tenant.slug}.example`, displayName: "Sam Okafor" };
-  const added = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${user.entra.tenantId}/users`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(colleague),
-  });
-  if (!added.ok) throw new Error(`colleague: ${added.status}`);
+  await emulator.addUser(user.entra.tenantId, colleague);
   const session = await mcpSession(user.tenant.slug, colleague.userPrincipalName);
   return { user: colleague, entra: { tenantId: user.entra.tenantId, oid: colleague.oid }, callTool: session.callTool };
 }
@@ -101,23 +96,15 @@ const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.o
 
 /** Queue a Graph fault on the emulator for this user only (403 access denied, 429 or 503). */
 export async function injectGraphFault(user: FaultUser, fault: { status: FaultStatus; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...fault, userKey: faultUserKey(user) }),
-  });
-  if (!response.ok) throw new Error(`fault: ${response.status}`);
+  await emulator.queueFault({ ...fault, userKey: faultUserKey(user) });
 }
 
 /** This user's queued faults the emulator has not served yet. */
-export async function pendingGraphFaults(user: FaultUser): Promise<{ status: number; remaining: number }[]> {
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults?userKey=${encodeURIComponent(faultUserKey(user))}`);
-  if (!response.ok) throw new Error(`pending faults: ${response.status}`);
-  return ((await response.json()) as { pending: { status: number; remaining: number }[] }).pending;
+export function pendingGraphFaults(user: FaultUser): Promise<PendingFault[]> {
+  return emulator.pendingFaults(faultUserKey(user));
 }
 
 /** Drops this user's queued faults only; other tests' faults on the shared emulator stay. */
-export async function clearGraphFaults(user: FaultUser): Promise<void> {
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator/faults?userKey=${encodeURIComponent(faultUserKey(user))}`, { method: "DELETE" });
-  if (response.status !== 204) throw new Error(`clear faults: ${response.status}`);
+export function clearGraphFaults(user: FaultUser): Promise<void> {
+  return emulator.clearFaults(faultUserKey(user));
 }

@@ -1,7 +1,8 @@
 import { env, exports } from "cloudflare:workers";
-import { Browser, formBody, hiddenField } from "./browser";
+import { emulator } from "./emulator";
 import { call, json, tenantUrl } from "./gateway";
-import { authorizeInBrowser, authorizeUrl, CLIENT_REDIRECT, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
+import { approveToEntra, callbackFor, cookiesSet, formBody, openConsent } from "./oauth-browser";
+import { authorizeInBrowser, authorizeUrl, Browser, CLIENT_REDIRECT, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
 
 /**
  * Building blocks for the isolation, security and refresh tests of the OAuth
@@ -25,23 +26,12 @@ export function whoami(slug: string, token: string) {
   return mcp(slug, token, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "whoami", arguments: {} } });
 }
 
-/** The emulator's control API; throws unless it answers 2xx. */
-export async function emulatorControl(path: string, body?: unknown): Promise<Response> {
-  const response = await fetch(`${env.LOGIN_BASE}/_emulator${path}`, {
-    method: "POST",
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
-  return response;
-}
-
 /** Replaces the tenant's Entra app on the emulator (upsert replaces every field). */
 export function upsertEntraApp(
   tenant: OAuthTenant,
   app: { secrets?: { value: string; expiresAt?: string }[]; accessTokenLifetimeSeconds?: number } = {},
 ) {
-  return emulatorControl(`/tenants/${tenant.entraTenantId}/apps`, {
+  return emulator.registerApp(tenant.entraTenantId, {
     clientId: tenant.input.clientId,
     secrets: app.secrets ?? [{ value: tenant.input.clientSecret }],
     redirectUris: [tenant.redirectUri],
@@ -67,49 +57,6 @@ export function refreshAt(slug: string, clientId: string, refreshToken: string) 
   });
 }
 
-/** GET /authorize expecting the consent page; returns it with its handle and cookies. */
-export async function openConsent(browser: Browser, authorize: string) {
-  const response = await browser.fetch(authorize);
-  const html = await response.text();
-  if (response.status !== 200) throw new Error(`consent page: ${response.status} ${html}`);
-  return { response, html, handle: hiddenField(html, "handle"), cookies: cookiesSet(response) };
-}
-
-/** Consent page, then Allow: returns the Entra authorize URL the gateway redirected to. */
-export async function approveToEntra(browser: Browser, authorize: string, loginHint: string) {
-  const { handle } = await openConsent(browser, authorize);
-  const approved = await browser.fetch(new URL("/authorize", authorize).toString(), formBody({ handle, decision: "approve" }));
-  const location = approved.headers.get("location");
-  if (approved.status !== 302 || !location) throw new Error(`approve: ${approved.status} ${await approved.text()}`);
-  const entra = new URL(location);
-  entra.searchParams.set("login_hint", loginHint);
-  return { entra, upstreamCookies: cookiesSet(approved) };
-}
-
-/** Signs in at the emulator and returns where Entra sends the browser back (not followed). */
-export async function entraRedirect(entra: URL): Promise<URL> {
-  const response = await fetch(entra.toString(), { redirect: "manual" });
-  const location = response.headers.get("location");
-  if (response.status !== 302 || !location) throw new Error(`entra: ${response.status} ${await response.text()}`);
-  return new URL(location);
-}
-
-/** Consent, Allow and Entra sign-in: the gateway callback URL Entra answered with, not yet opened. */
-export async function callbackFor(browser: Browser, authorize: string, loginHint: string) {
-  const { entra, upstreamCookies } = await approveToEntra(browser, authorize, loginHint);
-  return { callback: await entraRedirect(entra), upstreamCookies };
-}
-
-/** `name=value` pairs a response set (cleared cookies left out), ready for a Cookie header. */
-export function cookiesSet(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .filter((line) => !/max-age=0|expires=thu, 01 jan 1970/i.test(line))
-    .map((line) => line.split(";")[0]?.trim() ?? "")
-    .filter((pair) => pair.length > 0 && !pair.endsWith("="))
-    .join("; ");
-}
-
 /** A raw request to a gateway URL with an explicit Cookie header (as a replaying attacker would send); redirects not followed. */
 export function withCookies(url: string, cookie: string, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
@@ -133,4 +80,4 @@ export function authorizeWith(slug: string, clientId: string, challenge: string,
   return authorizeUrl(slug, clientId, challenge, { redirect_uri: redirectUri, ...extra });
 }
 
-export { Browser, CLIENT_REDIRECT, authorizeUrl, exchangeCode, formBody, pkcePair, registerClient, tenantWithUser };
+export { approveToEntra, Browser, callbackFor, CLIENT_REDIRECT, authorizeUrl, cookiesSet, exchangeCode, formBody, openConsent, pkcePair, registerClient, tenantWithUser };
