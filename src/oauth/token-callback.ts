@@ -1,7 +1,8 @@
 import { OAuthError, type TokenExchangeCallbackOptions, type TokenExchangeCallbackResult } from "@cloudflare/workers-oauth-provider";
-import { agentName, type GrantRefreshOutcome } from "../agent/user-agent";
+import type { GrantRefreshOutcome } from "../agent/user-agent";
 import { logError } from "../lib/log";
-import { GrantPropsSchema } from "./props";
+import { agentName } from "../tenancy/agent-name";
+import { GrantPropsSchema, userIdOf } from "./props";
 import type { TenantEnv } from "./tenant-env";
 
 /**
@@ -38,7 +39,7 @@ export async function tokenExchangeCallback(
   const { tid, oid, grantedScopes } = props.data;
   // Through the user's agent, named from the grant's verified claims: parallel
   // refreshes of this grant then share one Entra refresh.
-  const refreshed = await options.env.USER_AGENT.getByName(agentName({ tenantId: tenant.id, tid, oid }))
+  const refreshed = await options.env.USER_AGENT.getByName(agentName(tenant.id, userIdOf({ tid, oid })))
     .refreshGrant({ tenantId: tenant.id, tid, oid, grantedScopes, grantId: options.grantId, refreshToken })
     .catch((error: unknown): GrantRefreshOutcome => {
       logError("grant_refresh_failed", error, { tenantId: tenant.id });
