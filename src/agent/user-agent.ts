@@ -7,9 +7,13 @@
  * Entra tokens here too (`refreshGrant`), so parallel refreshes of one grant
  * share one Entra refresh.
  *
+ * A plain `DurableObject`: it needs only its storage's synchronous KV, `env`
+ * and RPC. It reads its own name from its id (`ctx.id.name`, set by
+ * `getByName`), and checks that every call's claims make that same name.
+ *
  * @module
  */
-import { Agent } from "agents";
+import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../config";
 import type { Env } from "../env";
 import { callGraph, type GraphRequest, type GraphResponse } from "../graph/client";
@@ -75,7 +79,7 @@ const SIGN_IN_UNAVAILABLE: GraphResponse = {
   message: "Microsoft sign-in is unavailable at the moment; try again shortly",
 };
 
-export class UserGraphAgent extends Agent<Env> {
+export class UserGraphAgent extends DurableObject<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
   readonly #refresh = new SingleFlight<StoredToken | GraphResponse>();
   readonly #gate = new RefreshGate<EntraFailure>();
