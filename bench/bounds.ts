@@ -8,7 +8,8 @@ import type { Figure } from "./results";
  * figures, lower for the others). `npm run bench -- --record-bounds`
  * rewrites the file from the current run; `-- --widen-bounds` keeps, per
  * figure, the worse of its bound and the current run (run it after a
- * --record-bounds run to set bounds from the worse of two runs).
+ * --record-bounds run to set bounds from the worse of two runs). A partial
+ * run (`--only <part>`) records its own figures and keeps the others' bounds.
  */
 export const TOLERANCE = 0.25;
 export const BOUNDS_FILE = "bench/bounds.json";
@@ -48,9 +49,10 @@ export function checkBounds(figures: Figure[], bounds: BoundsFile["bounds"]): Bo
   });
 }
 
-export function recordBounds(figures: Figure[], machine: string, options: { widen?: boolean; path?: string } = {}): void {
+export function recordBounds(figures: Figure[], machine: string, options: { widen?: boolean; partial?: boolean; path?: string } = {}): void {
   const path = options.path ?? BOUNDS_FILE;
-  const previous = options.widen ? readBounds(path) : {};
+  const existing = readBounds(path);
+  const previous = options.widen ? existing : {};
   const worse = (figure: Figure) => {
     const old = previous[figure.id]?.value;
     if (old === undefined) return figure.value;
@@ -61,9 +63,10 @@ export function recordBounds(figures: Figure[], machine: string, options: { wide
       "Regression bounds for npm run bench: a run fails when a figure is more than `tolerance` worse than its value here. Update deliberately on the reference machine (2 cores): `npm run bench -- --record-bounds` records one run, then `npm run bench -- --widen-bounds` keeps the worse of that and a second run; review the diff and commit it with the change that moved the figures.",
     tolerance: TOLERANCE,
     recorded: { date: new Date().toISOString(), machine },
-    bounds: Object.fromEntries(
-      figures.map((figure) => [figure.id, { value: Number(worse(figure).toPrecision(4)), unit: figure.unit, better: figure.better }]),
-    ),
+    bounds: {
+      ...(options.partial ? existing : {}),
+      ...Object.fromEntries(figures.map((figure) => [figure.id, { value: Number(worse(figure).toPrecision(4)), unit: figure.unit, better: figure.better }])),
+    },
   };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
 }

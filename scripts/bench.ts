@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark of the project, without network, then
  * BENCHMARKS.md. In order: the Worker bundle size (`wrangler deploy
- * --dry-run`), the token-economy benchmark inside workerd (vitest with
+ * --dry-run`) and start-up time (`wrangler check startup`), the
+ * token-economy benchmark inside workerd (vitest with
  * vitest.bench.config.ts), then the load benchmarks driven from Node over
  * real HTTP against that same bundle served by workerd (Miniflare, with
  * wrangler.toml's bindings) and the Microsoft 365 emulator in its own
@@ -10,7 +11,10 @@
  * worse than its bound in bench/bounds.json.
  *
  * Options: `-- --record-bounds` rewrites bench/bounds.json from this run;
- * `-- --widen-bounds` keeps, per figure, the worse of its bound and this run.
+ * `-- --widen-bounds` keeps, per figure, the worse of its bound and this run;
+ * `-- --only <part>` runs one part (`bundle`: size and start-up; `tokens`;
+ * `load`: overhead, tenant resolution and soak) and updates only its
+ * sections, targets and bounds in BENCHMARKS.md and bench/bounds.json.
  * Environment: BENCH_SOAK_SECONDS (default 300), BENCH_LOAD_SECONDS (per
  * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run.
  */
@@ -20,12 +24,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkBounds, readBounds, recordBounds } from "../bench/bounds";
-import { bundleSize } from "../bench/bundle";
+import { bundleSize, startupTime, STARTUP_RUNS } from "../bench/bundle";
 import { startEmulatorProcess, type EmulatorProcess } from "../bench/emulator-process";
 import { prepareDatabase, startGateway, workerdPids, OFFLINE_ENV, type RunningGateway } from "../bench/gateway";
 import { HostHeaderPool, LoopbackHttp } from "../bench/http";
 import { gatewayOverhead, SOAK_C32_TARGET_SECONDS, USERS } from "../bench/overhead";
-import { machineLine, writeReport } from "../bench/report";
+import { machineLine, updateReport, writeReport } from "../bench/report";
 import { emptyResult, merge, type PartResult } from "../bench/results";
 import { SignIn } from "../bench/sign-in";
 import { EMULATOR_HEAP_GROWTH_LIMIT_MIB, soak, WORKERD_RSS_GROWTH_LIMIT_MIB } from "../bench/soak";
@@ -40,9 +44,23 @@ function envSeconds(name: string, fallback: number): number {
   return value;
 }
 
+const PARTS = { bundle: "bundle size and start-up time", tokens: "token economy", load: "gateway overhead, tenant resolution and soak" } as const;
+type PartName = keyof typeof PARTS;
+
+/** The part named by `--only <part>`, or undefined for a full run. */
+function onlyPart(): PartName | undefined {
+  const index = process.argv.indexOf("--only");
+  if (index < 0) return undefined;
+  const name = process.argv[index + 1] ?? "";
+  if (!Object.hasOwn(PARTS, name)) throw new Error(`--only takes one of: ${Object.keys(PARTS).join(", ")}`);
+  return name as PartName;
+}
+
 const startedAt = new Date();
 const widen = process.argv.includes("--widen-bounds");
 const record = widen || process.argv.includes("--record-bounds");
+const only = onlyPart();
+const runs = (name: PartName) => only === undefined || only === name;
 const settings = {
   soakSeconds: envSeconds("BENCH_SOAK_SECONDS", 300),
   loadSeconds: envSeconds("BENCH_LOAD_SECONDS", 20),
@@ -116,10 +134,13 @@ let gateway: RunningGateway | undefined;
 let http: LoopbackHttp | undefined;
 let pool: HostHeaderPool | undefined;
 try {
-  results.push(await part("bundle size", () => bundleSize(bundleDir)));
-  results.push(await part("token economy (workerd)", () => workerdBenchmarks()));
+  if (runs("bundle")) {
+    results.push(await part("bundle size", () => bundleSize(bundleDir)));
+    results.push(await part("start-up time", () => startupTime(dir)));
+  }
+  if (runs("tokens")) results.push(await part("token economy (workerd)", () => workerdBenchmarks()));
 
-  const running = await setUp();
+  const running = runs("load") ? await setUp() : undefined;
   if (running) {
     const { signIn, tls } = running;
     results.push(
@@ -173,17 +194,21 @@ function errorKinds(): string {
   return top.length ? `: ${top.map(([kind, count]) => `${count} × \`${kind.replace(/`/g, "'")}\``).join("; ")}` : "";
 }
 
-const order = ["overhead", "overhead-breakdown", "tenant-resolution", "bundle", "token-economy", "soak"];
+const order = ["overhead", "overhead-breakdown", "tenant-resolution", "bundle", "startup", "token-economy", "soak"];
 const merged = merge(...results);
 merged.sections.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
-if (record) recordBounds(merged.figures, machineLine(), { widen });
+if (record) recordBounds(merged.figures, machineLine(), { widen, partial: only !== undefined });
 const bounds = checkBounds(merged.figures, readBounds());
 const runtimeSeconds = (Date.now() - startedAt.getTime()) / 1000;
-writeReport(merged, bounds, {
-  command: `npm run bench${widen ? " -- --widen-bounds" : record ? " -- --record-bounds" : ""}`,
+const flags = [only ? `--only ${only}` : "", widen ? "--widen-bounds" : record ? "--record-bounds" : ""].filter(Boolean);
+const command = `npm run bench${flags.length ? ` -- ${flags.join(" ")}` : ""}`;
+const quickRun = shortened.length ? `${shortened.join(", ")}; figures from a shortened run are not comparable with the bounds` : undefined;
+if (only) updateReport(merged, bounds, { command, startedAt, runtimeSeconds, quickRun: only === "load" ? quickRun : undefined, method: [], parts: PARTS[only] });
+else writeReport(merged, bounds, {
+  command,
   startedAt,
   runtimeSeconds,
-  quickRun: shortened.length ? `${shortened.join(", ")}; figures from a shortened run are not comparable with the bounds` : undefined,
+  quickRun,
   method: [
     "Latency is wall time measured in Node over real loopback HTTP (undici), never inside workerd, whose clock does not advance during CPU work.",
     "The gateway is the exact bundle `wrangler deploy` would upload (`wrangler deploy --dry-run --outdir <tmp>`), served by workerd through Miniflare, the runtime under `wrangler dev`, with wrangler.toml's compatibility settings and bindings: local D1, KV, rate limiters and Durable Objects, storage in a temp directory. Local overrides only: `BASE_DOMAIN=localhost`, `LOGIN_BASE`/`GRAPH_BASE` = the emulator, fixed bench keys, and a raised signup rate limit (the bench signs up 11 organizations from one address); a developer's .dev.vars is not read.",
@@ -191,7 +216,7 @@ writeReport(merged, bounds, {
     "Tenant hosts are served over https, because the OAuth provider (as OAuth 2.1 asks) accepts plain http only on the host `localhost`. Each run makes a throwaway CA and a certificate naming `localhost` and every bench tenant host; Node trusts that CA only (undici `connect.ca`). `*.localhost` does not resolve in Node here, so the bench's HTTP agent resolves `localhost` and its subdomains to 127.0.0.1 itself: URLs, Host headers and TLS SNI are what a client would send. The tenant-resolution pass instead keeps one TLS connection and names the tenant in the Host header, so 10,000 hosts cost 10,000 lookups, not 10,000 handshakes.",
     "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS; the direct figures do not (the local serving floor row shows what TLS and workerd's request handling cost).",
     "Users sign in through the real OAuth bridge over HTTP: dynamic client registration, consent page and Allow (cookies kept per browser), the emulator's authorize with `login_hint`, the gateway's /callback, then the code exchange with PKCE; `/mcp` is then driven with JSON-RPC `tools/call` and the bearer token.",
-    `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload. Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
+    `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload; start-up time is the median of ${STARTUP_RUNS} \`wrangler check startup\` profiles of the same Worker (see its section). Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
     "workerd's RSS climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone, then under wrangler's dev server: each workerd process reached about 600–700 MiB and stayed), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",
     `Durations: gateway ${settings.loadSeconds} s per concurrency (${settings.c32Seconds} s at 32), soak ${settings.soakSeconds} s; set BENCH_LOAD_SECONDS, BENCH_C32_SECONDS and BENCH_SOAK_SECONDS for a quick run (the report then says it was shortened). Every loop is bounded in count and time and only talks to 127.0.0.1.`,
     `The gateway's workerd logged ${gateway?.errorLogs.length ?? 0} error line(s) during the run${errorKinds()}.`,
@@ -202,5 +227,5 @@ const missed = merged.targets.filter((target) => !target.ok);
 const regressed = bounds.filter((check) => check.status === "regressed");
 for (const target of merged.targets) console.log(`${target.ok ? "ok  " : "MISS"} ${target.target}: ${target.detail}`);
 for (const check of regressed) console.log(`REGRESSED ${check.id}: ${check.value} ${check.unit} (bound ${check.bound}, limit ${check.limit})`);
-log(`BENCHMARKS.md written; ${missed.length} target(s) missed, ${regressed.length} figure(s) regressed${record ? `, bounds ${widen ? "widened" : "recorded"}` : ""}.`);
+log(`BENCHMARKS.md ${only ? `updated (${PARTS[only]})` : "written"}; ${missed.length} target(s) missed, ${regressed.length} figure(s) regressed${record ? `, bounds ${widen ? "widened" : "recorded"}` : ""}.`);
 process.exit(missed.length > 0 || regressed.length > 0 ? 1 : 0);

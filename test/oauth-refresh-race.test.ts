@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PRODUCED_RESULT_MS } from "../src/agent/refresh-gate";
-import { agentName, type GrantRefreshOutcome } from "../src/agent/user-agent";
+import type { GrantRefreshOutcome } from "../src/agent/user-agent";
+import { agentName } from "../src/tenancy/agent-name";
 import { emulator } from "./helpers/emulator";
 import { json } from "./helpers/gateway";
 import { kvKeys, refreshAt, signedIn, tenantWithUser, whoami, type OAuthTenant, type TokenSet } from "./helpers/oauth-extra";
@@ -116,14 +117,14 @@ describe("the agent that serializes a grant's refreshes", () => {
     const { tokens } = await signedIn(tenant);
     const before = await entraRefreshes(tenant);
     const request = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, grantedScopes: ["User.Read"], grantId: "g1", refreshToken: "not-used" };
-    const name = agentName(request);
+    const name = agentName(request.tenantId, userIdOf(tenant));
     expect(name).toBe(`${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`);
 
     // The same Entra user presented as another gateway tenant is another agent: this one refuses it, asking Entra nothing.
     const agent = env.USER_AGENT.getByName(name);
     const foreign = (await agent.refreshGrant({ ...request, tenantId: crypto.randomUUID() })) as GrantRefreshOutcome;
     expect(foreign).toEqual({ ok: false, kind: "unavailable" });
-    expect(agentName({ ...request, tenantId: crypto.randomUUID() })).not.toBe(name);
+    expect(agentName(crypto.randomUUID(), userIdOf(tenant))).not.toBe(name);
     expect(await entraRefreshes(tenant)).toEqual(before);
     expect(tokens.access_token).toBeTruthy();
   });

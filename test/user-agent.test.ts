@@ -1,12 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { getAgentByName } from "agents";
 import { describe, expect, it } from "vitest";
 import { Semaphore, SingleFlight } from "../src/agent/semaphore";
 import { SETTLE_MS } from "../src/agent/dead-grants";
 import { PRODUCED_RESULT_MS } from "../src/agent/refresh-gate";
-import { agentName, type AgentAuth, type GrantRefreshOutcome, type UserGraphAgent } from "../src/agent/user-agent";
+import type { AgentAuth, GrantRefreshOutcome } from "../src/agent/user-agent";
 import type { GraphResponse } from "../src/graph/client";
+import { userIdOf } from "../src/oauth/props";
+import { agentName } from "../src/tenancy/agent-name";
 import { emulator } from "./helpers/emulator";
 import { pkcePair } from "./helpers/oauth-browser";
 import { tenantWithUser } from "./helpers/oauth-flow";
@@ -28,8 +29,8 @@ async function entraTokens(tenant: Awaited<ReturnType<typeof tenantWithUser>>) {
   return (await response.json()) as { access_token: string; refresh_token: string };
 }
 
-async function agentFor(auth: AgentAuth) {
-  return getAgentByName(env.USER_AGENT, agentName(auth));
+function agentFor(auth: Pick<AgentAuth, "tenantId" | "tid" | "oid">) {
+  return env.USER_AGENT.getByName(agentName(auth.tenantId, userIdOf(auth)));
 }
 
 describe("the per-user Graph agent", () => {
@@ -37,10 +38,13 @@ describe("the per-user Graph agent", () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
     const mine: AgentAuth = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"] };
-    expect(agentName(mine)).toBe(`${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`);
-    const agent = await agentFor(mine);
+    const name = `${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`;
+    expect(agentName(mine.tenantId, userIdOf(mine))).toBe(name);
+    const agent = agentFor(mine);
     const ok = (await agent.graph({ method: "GET", path: "/me" }, mine)) as GraphResponse;
     expect(ok.ok).toBe(true);
+    // The object knows its own name from its id, which is what it checks the claims against.
+    expect(await runInDurableObject(agent, (_instance, state) => state.id.name)).toBe(name);
     // Same user and directory, but presented as another gateway tenant: a different agent name.
     const foreign = { ...mine, tenantId: crypto.randomUUID() };
     const refused = (await agent.graph({ method: "GET", path: "/me" }, foreign)) as GraphResponse;
@@ -54,16 +58,33 @@ describe("the per-user Graph agent", () => {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
       accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],
     };
-    const agent = await agentFor(auth);
+    const agent = agentFor(auth);
     // The emulator honours a rotated refresh token only once more, so several
     // refreshes in parallel would make some calls fail: all succeed only with one.
     const results = (await Promise.all(Array.from({ length: 6 }, () => agent.graph({ method: "GET", path: "/me" }, auth)))) as GraphResponse[];
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
-    const stored = await runInDurableObject(agent as unknown as DurableObjectStub<UserGraphAgent>, (_instance, state) =>
+    const stored = await runInDurableObject(agent, (_instance, state) =>
       state.storage.kv.get<{ accessToken: string; expiresAt: number }>("graph-token"),
     );
     expect(stored?.accessToken).not.toBe(tokens.access_token);
     expect(stored?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it("uses a Graph token it stored earlier under graph-token, newer than the caller's, without refreshing", async () => {
+    const tenant = await tenantWithUser();
+    const tokens = await entraTokens(tenant);
+    const agent = agentFor({ tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid });
+    const now = Math.floor(Date.now() / 1000);
+    // As a previous deployment of the object left it: same storage, same key.
+    await runInDurableObject(agent, (_instance, state) => state.storage.kv.put("graph-token", { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: now + 3600 }));
+    const stale: AgentAuth = {
+      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
+      accessToken: "an-expired-token", expiresAt: now - 10, grantedScopes: ["User.Read"],
+    };
+    const result = (await agent.graph({ method: "GET", path: "/me" }, stale)) as GraphResponse;
+    expect(result.ok).toBe(true);
+    const refreshes = await fetch(`${env.LOGIN_BASE}/_emulator/tenants/${tenant.entraTenantId}/users/${tenant.user.oid}/refreshes`);
+    expect(await refreshes.json()).toEqual({ issued: 0, refused: 0 });
   });
 
   it("answers SignInExpired when Microsoft revoked the user, without throwing", async () => {
@@ -74,7 +95,7 @@ describe("the per-user Graph agent", () => {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
       accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"],
     };
-    const result = (await (await agentFor(auth)).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
+    const result = (await agentFor(auth).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });
   });
 });
@@ -88,7 +109,7 @@ describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () =
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
     const request = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, grantedScopes: ["User.Read"], grantId: crypto.randomUUID(), refreshToken: tokens.refresh_token };
-    return { tenant, request, agent: env.USER_AGENT.getByName(agentName(request)) };
+    return { tenant, request, agent: agentFor(request) };
   }
 
   it("answers a caller still holding the replaced refresh token with the tokens its redemption produced, asking Entra once", async () => {
@@ -99,7 +120,7 @@ describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () =
     expect(second).toEqual(first);
     expect(await emulatorRefreshes(tenant)).toEqual({ issued: 1, refused: 0 });
     // A tool call of the same user uses the refreshed token the agent now keeps.
-    const stored = await runInDurableObject(agent as unknown as DurableObjectStub<UserGraphAgent>, (_instance, state) => state.storage.kv.get<{ accessToken: string }>("graph-token"));
+    const stored = await runInDurableObject(agent, (_instance, state) => state.storage.kv.get<{ accessToken: string }>("graph-token"));
     expect(first.ok && stored?.accessToken === first.tokens.accessToken).toBe(true);
   });
 
@@ -141,7 +162,7 @@ describe("when the refresh itself fails", () => {
       tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
       accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],
     };
-    const result = (await (await agentFor(auth)).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
+    const result = (await agentFor(auth).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 503, code: "OrganizationAppRejected" });
     const alerts = await env.DB.prepare("SELECT kind, detail FROM tenant_alerts WHERE tenant_id = ?").bind(tenant.tenant.id).all();
     expect(JSON.stringify(alerts.results)).toContain("AADSTS7000215");
@@ -185,8 +206,7 @@ describe("offboarding and agents", () => {
     const { call, tenantUrl } = await import("./helpers/gateway");
     const user = await connectedUser();
     expect((await user.callTool("whoami")).isError).toBe(false);
-    const name = `${user.tenant.tenant.id}:${user.entra.tenantId}.${user.entra.oid}`;
-    const stub = (await getAgentByName(env.USER_AGENT, name)) as unknown as DurableObjectStub<UserGraphAgent>;
+    const stub = agentFor({ tenantId: user.tenant.tenant.id, tid: user.entra.tenantId, oid: user.entra.oid });
     await runInDurableObject(stub, (_instance, state) => state.storage.kv.put("graph-token", { accessToken: "x", expiresAt: 1 }));
     // The user's grant is already gone (expired or revoked): the agent must still be found.
     const grants = await env.OAUTH_KV.list({ prefix: `t:${user.tenant.tenant.id}:grant:` });

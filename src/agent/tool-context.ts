@@ -2,9 +2,10 @@ import type { GraphRequest, GraphResponse } from "../graph/client";
 import { cursorSealer } from "../graph/cursor";
 import { assertGraphPath } from "../graph/path";
 import { expectOk, type ToolContext } from "../graph/tools/types";
-import type { GrantProps } from "../oauth/props";
+import { userIdOf, type GrantProps } from "../oauth/props";
 import type { ProviderEnv } from "../oauth/provider-env";
-import { agentName, type AgentAuth } from "./user-agent";
+import { agentName } from "../tenancy/agent-name";
+import type { AgentAuth } from "./user-agent";
 
 /**
  * What a tool gets for one MCP request: Graph calls routed through this
@@ -21,10 +22,7 @@ export function toolContext(props: GrantProps, env: ProviderEnv): ToolContext {
     expiresAt: props.graph.expiresAt,
     grantedScopes: props.grantedScopes,
   };
-  // A plain named stub, not agents' getAgentByName: that one spends a round
-  // trip per request on lifecycle start-up the agent does not use (it keeps
-  // no agent state and reads its name from the Durable Object id).
-  const agent = env.USER_AGENT.getByName(agentName(auth));
+  const agent = env.USER_AGENT.getByName(agentName(props.tenantId, userIdOf(props)));
   // RPC returns a structured-clone copy typed with Disposable mixed in; it is plain GraphResponse data.
   // The path is checked here too, so a refusal reaches the tool as a typed error rather than across RPC.
   const graph = async (request: GraphRequest): Promise<GraphResponse> => {

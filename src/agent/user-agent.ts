@@ -1,25 +1,34 @@
-import { Agent } from "agents";
+/**
+ * One Durable Object per (tenant, user), named `<tenantId>:<tid>.<oid>` from
+ * verified claims only (`agentName`) and reached with `getByName`. Every Graph
+ * call of that user passes through it, so it can cap concurrent calls per
+ * mailbox (Outlook allows 4), refresh the user's Graph token once for all
+ * callers, and retry throttling. The MCP refresh_token grant refreshes the
+ * Entra tokens here too (`refreshGrant`), so parallel refreshes of one grant
+ * share one Entra refresh.
+ *
+ * A plain `DurableObject`: it needs only its storage's synchronous KV, `env`
+ * and RPC. It reads its own name from its id (`ctx.id.name`, set by
+ * `getByName`), and checks that every call's claims make that same name.
+ *
+ * @module
+ */
+import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../config";
 import type { Env } from "../env";
 import { callGraph, type GraphRequest, type GraphResponse } from "../graph/client";
 import type { EntraFailure } from "../entra/aadsts";
 import { recordEntraFailure, toolReply } from "../entra/failure";
 import { isEntraFailure, refreshTokens } from "../entra/token";
+import { userIdOf } from "../oauth/props";
 import { refreshScopesFor } from "../oauth/scopes";
 import { openTenantSecret } from "../oauth/tenant-secret";
+import { agentName } from "../tenancy/agent-name";
 import { tenantRegistry } from "../tenancy/registry";
 import { DeadGrants } from "./dead-grants";
 import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
 import { Semaphore, SingleFlight } from "./semaphore";
 
-/**
- * One Durable Object per (tenant, user), named `<tenantId>:<tid>.<oid>` from
- * verified claims only. Every Graph call of that user passes through it, so
- * it can cap concurrent calls per mailbox (Outlook allows 4), refresh the
- * user's Graph token once for all callers, and retry throttling. The MCP
- * refresh_token grant refreshes the Entra tokens here too (`refreshGrant`),
- * so parallel refreshes of one grant share one Entra refresh.
- */
 export interface AgentAuth {
   tenantId: string;
   tid: string;
@@ -50,11 +59,7 @@ export interface GrantRefresh extends Omit<AgentAuth, "accessToken" | "expiresAt
 
 export type GrantRefreshOutcome = { ok: true; tokens: GateTokens } | { ok: false; kind: EntraFailure["kind"] };
 
-export function agentName(auth: Pick<AgentAuth, "tenantId" | "tid" | "oid">): string {
-  return `${auth.tenantId}:${auth.tid}.${auth.oid}`;
-}
-
-export class UserGraphAgent extends Agent<Env> {
+export class UserGraphAgent extends DurableObject<Env> {
   readonly #mailbox = new Semaphore(MAILBOX_CONCURRENCY);
   readonly #refresh = new SingleFlight<StoredToken | GraphResponse>();
   readonly #gate = new RefreshGate<EntraFailure>();
@@ -62,9 +67,14 @@ export class UserGraphAgent extends Agent<Env> {
   /** Storage's token, read once per instance: this object is its only writer. */
   #stored: StoredToken | null | undefined;
 
+  /** Whether these claims name this object: callers derive the name from the same claims. */
+  #serves(claims: Pick<AgentAuth, "tenantId" | "tid" | "oid">): boolean {
+    return agentName(claims.tenantId, userIdOf(claims)) === this.ctx.id.name;
+  }
+
   /** Sends one Graph request for this agent's user. */
   async graph(request: GraphRequest, auth: AgentAuth): Promise<GraphResponse> {
-    if (agentName(auth) !== this.ctx.id.name) {
+    if (!this.#serves(auth)) {
       // The caller derives the name from the same claims; this only catches a wiring mistake.
       return { ok: false, status: 403, code: "WrongAgent", message: "This request belongs to another user" };
     }
@@ -99,7 +109,7 @@ export class UserGraphAgent extends Agent<Env> {
    * revocation that follows also removes the access tokens they were issued.
    */
   async refreshGrant(request: GrantRefresh): Promise<GrantRefreshOutcome> {
-    if (agentName(request) !== this.ctx.id.name) return { ok: false, kind: "unavailable" };
+    if (!this.#serves(request)) return { ok: false, kind: "unavailable" };
     if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
     const result = await this.#redeem(request, request.refreshToken);
     if (!isEntraFailure(result)) {

@@ -1,8 +1,7 @@
 import { logEvent } from "../lib/log";
 import type { Registry } from "./registry";
 import type { TenantCache } from "./tenant-cache";
-import { getAgentByName } from "agents";
-import type { UserGraphAgent } from "../agent/user-agent";
+import { agentName } from "./agent-name";
 import { purgeTenantKv } from "./tenant-kv";
 import type { Tenant } from "./tenant";
 
@@ -19,11 +18,16 @@ import type { Tenant } from "./tenant";
  */
 export type PurgeResult = { deleted: true; kvKeysDeleted: number } | { deleted: false; kvKeysDeleted: number };
 
+/** What a purge needs of the `USER_AGENT` namespace: a user's agent by name, to wipe it. */
+export interface UserAgents {
+  getByName(name: string): { forget(): Promise<void> };
+}
+
 export interface PurgeDeps {
   registry: Registry;
   kv: KVNamespace;
   tenantCache: TenantCache;
-  agents: DurableObjectNamespace<UserGraphAgent>;
+  agents: UserAgents;
 }
 
 /**
@@ -38,7 +42,7 @@ async function forgetUserAgents(deps: PurgeDeps, tenantId: string, budget: numbe
     const userIds = await deps.registry.userIds(tenantId, 50);
     if (userIds.length === 0) return { calls, complete: true };
     for (const userId of userIds) {
-      await (await getAgentByName(deps.agents, `${tenantId}:${userId}`)).forget();
+      await deps.agents.getByName(agentName(tenantId, userId)).forget();
     }
     await deps.registry.forgetUsers(tenantId, userIds);
     calls += userIds.length + 2;
