@@ -1,4 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { experimental_readRawConfig } from "wrangler";
@@ -76,5 +77,7 @@ export default defineConfig({
     // assume an empty database or namespace: each creates its own tenants and
     // looks only at what it wrote.
     isolate: false,
+    // Tests mostly wait on workerd and the emulator: two runners keep two cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
