@@ -1,11 +1,12 @@
 /**
- * Authorization codes and refresh tokens the emulated Entra ID has issued.
+ * @module Authorization codes and refresh tokens the emulated Entra ID has issued.
  * Codes live 10 minutes and redeem once; refresh tokens rotate on use, the
  * replaced token stays valid for one more redemption (a retry after a lost
  * response), and a user's revocation invalidates all of theirs. Every
  * refresh_token request for a known token is counted per user, so a test can
  * tell how many refreshes a client really sent.
  */
+
 export interface AuthorizationCode {
   tenantId: string;
   clientId: string;

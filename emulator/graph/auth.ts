@@ -6,10 +6,11 @@ import type { EmulatedUser } from "../state";
 import { GRAPH_ERRORS } from "./errors";
 
 /**
- * Graph access tokens: RS256 JWTs for the Graph resource carrying the user
+ * @module Graph access tokens: RS256 JWTs for the Graph resource carrying the user
  * (`tid`, `oid`) and the delegated scopes (`scp`). The emulator's Graph
  * verifies them as Graph does and enforces `scp` per endpoint.
  */
+
 export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
 
 export async function mintGraphToken(

@@ -3,12 +3,13 @@ import { GRAPH_ERRORS, graphError } from "./errors";
 import { compareValues, evaluate, FilterError, filterProperties, type FilterNode, parseFilter, readPath } from "./odata-filter";
 
 /**
- * Applies Graph's query options to an in-memory collection and builds the
+ * @module Applies Graph's query options to an in-memory collection and builds the
  * list response: $filter, $search, $orderby, $top, $select, $count, and the
  * next page as Graph links it (`$skip`, or an opaque `$skiptoken`). Each
  * collection declares the options its API reference documents; any other
  * answers Graph's 400, so a client cannot rely on one Graph would refuse.
  */
+
 export type QueryOption = "$filter" | "$search" | "$orderby" | "$top" | "$skip" | "$select" | "$expand" | "$count";
 
 /** Outlook collections (messages, folders, contacts, events, tasks) take the usual OData options. */

@@ -1,10 +1,11 @@
 /**
- * Builds Graph paths and OData values from user input without letting it
+ * @module Builds Graph paths and OData values from user input without letting it
  * change the request: every interpolated value becomes one encoded path
  * segment (so `../../users/x` stays inside its segment), and OData string
  * literals double their quotes. `assertGraphPath` is the last check before a
  * path reaches Graph, whoever built it.
  */
+
 export class PathSegmentError extends Error {
   override name = "PathSegmentError";
 }

@@ -1,11 +1,12 @@
 /**
- * What a dynamically registered client may store (RFC 7591 sets no limits;
+ * @module What a dynamically registered client may store (RFC 7591 sets no limits;
  * a registration lives in KV for 90 days): a few redirect URIs of bounded
  * length, each https, http (the provider sends codes to loopback http only)
  * or an allowed private-use scheme, and display fields of bounded length.
  * The provider has already checked the types; this runs before it stores the
  * client, and a refusal is `invalid_client_metadata` naming the field.
  */
+
 import type { ClientRegistrationCallbackOptions, ClientRegistrationCallbackResult } from "@cloudflare/workers-oauth-provider";
 import { z } from "zod";
 import { cleanDisplayName } from "../tenancy/names";

@@ -1,8 +1,9 @@
 /**
- * Body conversions Exchange performs for mail: HTML to text (for
+ * @module Body conversions Exchange performs for mail: HTML to text (for
  * `bodyPreview` and `Prefer: outlook.body-content-type="text"`), text to
  * HTML, and the small helpers around them. Pure functions only.
  */
+
 const NAMED_ENTITIES: Record<string, string> = {
   amp: "&",
   lt: "<",

@@ -1,5 +1,5 @@
 /**
- * Time zones for calendar tools. Outlook names zones the Windows way
+ * @module Time zones for calendar tools. Outlook names zones the Windows way
  * ("W. Europe Standard Time") or the IANA way ("Europe/Berlin"); both are
  * resolved to IANA and evaluated with Intl.DateTimeFormat, so DST follows
  * the platform's tz database and every time shown carries its UTC offset.
