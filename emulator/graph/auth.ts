@@ -76,8 +76,8 @@ export const requireGraphToken: MiddlewareHandler<GraphEnv> = async (c, next) =>
 
 /** 403 unless the token carries at least one of `anyOf`. */
 export function missingScope(c: Context<GraphEnv>, anyOf: readonly string[]): Response | undefined {
-  const scopes = c.get("caller").scopes;
-  return anyOf.some((scope) => scopes.has(scope)) ? undefined : GRAPH_ERRORS.accessDenied(anyOf);
+  const granted = c.get("caller").scopes;
+  return anyOf.some((scope) => granted.has(scope)) ? undefined : GRAPH_ERRORS.accessDenied(anyOf);
 }
 
 /** Route guard form of `missingScope`. */

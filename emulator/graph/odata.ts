@@ -268,9 +268,9 @@ export function listResponse<T extends object>(c: Context, items: readonly T[], 
 function nextLink(url: URL, path: string, top: number, paging: "skip" | "skiptoken", token: () => string, skip: number): string {
   const next = new URL(url);
   next.pathname = path;
-  for (const key of [...next.searchParams.keys()]) {
-    if (PAGING_KEYS.includes(key.toLowerCase())) next.searchParams.delete(key);
-  }
+  // Collected first: deleting while iterating the live `keys()` skips the entry after each deleted one.
+  const pagingKeys = [...next.searchParams.keys()].filter((key) => PAGING_KEYS.includes(key.toLowerCase()));
+  for (const key of pagingKeys) next.searchParams.delete(key);
   next.searchParams.set("$top", String(top));
   if (paging === "skip") next.searchParams.set("$skip", String(skip));
   else next.searchParams.set("$skiptoken", token());
