@@ -54,6 +54,7 @@ function cursorKey(secret: string): Promise<Uint8Array> {
   return key;
 }
 
+// oxlint-disable-next-line no-control-regex -- a next link with control characters is refused, so they must be matched
 const UNSAFE = /[\u0000-\u001f\u007f\\#]/;
 
 /**

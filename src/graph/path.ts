@@ -11,6 +11,7 @@ export class PathSegmentError extends Error {
 }
 
 /** Characters no id or Graph path segment carries: controls, and the URL's own delimiters `?`, `#` and `\`. */
+// oxlint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const UNSAFE = /[\u0000-\u001f\u007f?#\\]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, "g");
 export const UNSAFE_ID_MESSAGE = "an id cannot contain control characters, ?, # or \\";
