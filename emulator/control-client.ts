@@ -59,6 +59,7 @@ export function controlClient(baseUrl: string, fetchFn: FetchFn = (request) => f
     const request = new Request(`${root}${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
+      // oxlint-disable-next-line unicorn/no-invalid-fetch-options -- only POST and PATCH calls pass a body; every GET leaves it undefined
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const response = await fetchFn(request);

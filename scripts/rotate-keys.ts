@@ -3,6 +3,7 @@
  * Usage: OPERATOR_TOKEN=… npm run keys:rotate -- https://mcp.example.com
  * (run it after deploying with the new KEK_<id> secret and ACTIVE_KEK_ID).
  */
+// oxlint-disable-next-line unicorn/require-module-specifiers -- the script imports nothing; this makes it a module, for top-level await
 export {};
 
 const apex = process.argv[2];

@@ -63,7 +63,7 @@ describe("how the OAuth library's fetches are made", () => {
   it("gives up on a server that does not answer in time", async () => {
     const hanging = (_input: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
-    await expect(guardedFetch(hanging, () => BASE, 50)(url, { headers: LIBRARY })).rejects.toThrow();
+    await expect(guardedFetch(hanging, () => BASE, 50)(url, { headers: LIBRARY })).rejects.toMatchObject({ name: "TimeoutError" });
   });
 
   it("refuses a document that declares more than the size cap", async () => {

@@ -8,4 +8,5 @@ declare module "vitest" {
   }
 }
 
+// oxlint-disable-next-line unicorn/require-module-specifiers -- makes this file a module, so the block above augments vitest instead of replacing it
 export {};

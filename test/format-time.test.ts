@@ -118,6 +118,10 @@ describe("Graph dateTimeTimeZone values as text", () => {
     expect([isoDuration(30), isoDuration(60), isoDuration(90)]).toEqual(["PT30M", "PT1H", "PT1H30M"]);
   });
 
+  it("writes a duration of zero minutes as PT0M, not a bare PT", () => {
+    expect(isoDuration(0)).toBe("PT0M");
+  });
+
   it("keeps formatInstantRange short when the offset is the same", () => {
     expect(formatInstantRange(Date.UTC(2026, 10, 25, 8), Date.UTC(2026, 10, 25, 9), UTC_ZONE)).toBe("Wed 2026-11-25 08:00–09:00 +00:00");
   });

@@ -95,12 +95,12 @@ describe("parallel refreshes of one grant", () => {
     const { client, tokens } = await signedIn(tenant);
     const batch = parallelRefreshes(tenant, client.client_id, Array(BATCH).fill(tokens.refresh_token));
     await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
-    const answered: TokenSet[] = [];
-    for (const response of await batch) {
-      // Issued before the revocation reached Entra, or refused after it: never anything else.
-      if (response.status === 200) answered.push(await json<TokenSet>(response));
-      else expect((await json(response)).error).toBe("invalid_grant");
-    }
+    const replies: { status: number; body: TokenSet & { error?: string } }[] = [];
+    for (const response of await batch) replies.push({ status: response.status, body: await json<TokenSet & { error?: string }>(response) });
+    // Issued before the revocation reached Entra, or refused after it: never anything else.
+    const answered = replies.filter((reply) => reply.status === 200).map((reply) => reply.body);
+    const refusals = replies.filter((reply) => reply.status !== 200).map((reply) => reply.body.error);
+    for (const error of refusals) expect(error).toBe("invalid_grant");
 
     // Whatever the interleaving, the next refresh learns of the revocation.
     const next = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);

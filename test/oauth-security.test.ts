@@ -298,7 +298,6 @@ describe("Entra's answer at /callback", () => {
 
 describe("sign-in flooding", () => {
   it("answers 429 with Retry-After once one address exceeds the per-tenant sign-in budget", async () => {
-    const { call, tenantUrl } = await import("./helpers/gateway");
     const tenant = await tenantWithUser();
     // The limiter counts in one-minute windows; a run that straddles a window's end starts a new
     // count, so the first 429 comes after at least one whole budget and within two.

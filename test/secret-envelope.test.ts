@@ -32,12 +32,8 @@ function flipBit(base64: string): string {
 }
 
 async function expectEnvelopeError(promise: Promise<unknown>, message?: string | RegExp): Promise<void> {
-  const error: unknown = await promise.then(
-    () => new Error("expected the envelope to be refused"),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(EnvelopeError);
-  if (message) expect((error as Error).message).toMatch(message);
+  await expect(promise).rejects.toBeInstanceOf(EnvelopeError);
+  await expect(promise).rejects.toThrow(message);
 }
 
 describe("sealSecret / openSecret", () => {

@@ -52,7 +52,7 @@ describe("calendar tools", () => {
     expect(lines).toHaveLength(5);
     for (const line of lines) expect(line).toMatch(EVENT_LINE);
     // Each time carries Berlin's offset on its day (winter or summer time, whatever the seed date).
-    for (const line of lines.filter((line) => !line.includes("all day"))) {
+    for (const line of lines.filter((candidate) => !candidate.includes("all day"))) {
       const [, day = "", time = "", offset = ""] = /^\w{3} (\S+) (\d{2}:\d{2})\S* ([+-]\d{2}:\d{2})/.exec(line) ?? [];
       expect(wallTime("Europe/Berlin", `${day}T${time}:00${offset}`), line).toBe(`${day} ${time}`);
     }

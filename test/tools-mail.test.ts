@@ -82,7 +82,7 @@ describe("mail reading tools", () => {
     const lines = messageLines(result.text);
     expect(lines).toHaveLength(25);
     const times = lines.map((line) => LINE.exec(line)?.[1] ?? "");
-    expect([...times].sort().reverse()).toEqual(times);
+    expect(times.toSorted().toReversed()).toEqual(times);
     for (const line of lines) {
       expect(line).toMatch(/^\S+ \S+ · .+ <[^>]+@[^>]+> · /);
       expect(line.length).toBeLessThan(400);
@@ -151,10 +151,9 @@ describe("mail reading tools", () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.toLowerCase()).toMatch(/ · [^·]*invoice[^·]* · /);
     const cursor = cursorOf(invoices.text);
-    if (cursor) {
-      const next = await user.callTool("search_messages", { query: "subject:invoice", limit: 5, cursor });
-      expect(idsOf(next.text).some((id) => idsOf(invoices.text).includes(id))).toBe(false);
-    }
+    // Fewer invoices than one page leave no cursor, and no page 2 to repeat anything.
+    const next = cursor ? (await user.callTool("search_messages", { query: "subject:invoice", limit: 5, cursor })).text : "";
+    expect(idsOf(next).some((id) => idsOf(invoices.text).includes(id))).toBe(false);
     const newsletters = await user.callTool("search_messages", { query: "from:updates.example.net", folder: "inbox", limit: 50 });
     for (const line of messageLines(newsletters.text)) expect(line).toContain("@updates.example.net>");
     const none = await user.callTool("search_messages", { query: 'zebra "quoted" \\ words' });

@@ -7,10 +7,10 @@ const TEAMS_TOOLS = ["list_teams", "list_channels", "list_channel_messages", "po
 
 type User = Awaited<ReturnType<typeof connectedUser>>;
 
-function idOf(text: string, pattern: RegExp): string {
-  const line = text.split("\n").find((candidate) => pattern.test(candidate));
+function idOf(text: string, linePattern: RegExp): string {
+  const line = text.split("\n").find((candidate) => linePattern.test(candidate));
   const match = /id: ([^\s)]+)\)?$/.exec(line ?? "");
-  if (!match?.[1]) throw new Error(`no id for ${pattern} in:\n${text}`);
+  if (!match?.[1]) throw new Error(`no id for ${linePattern} in:\n${text}`);
   return match[1];
 }
 
@@ -42,14 +42,14 @@ describe("teams tools", () => {
     expect(tops[0]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\dZ\] Dana Whitfield( \(high\))?: .+ \(id: \d+\)$/);
     expect(first.text).not.toMatch(/<\/?p>|<at/);
     const times = tops.map((line) => line.slice(1, 18));
-    expect([...times].sort().reverse()).toEqual(times);
+    expect(times.toSorted().toReversed()).toEqual(times);
     const cursor = /cursor "([^"]+)"/.exec(first.text)?.[1];
     const second = await user.callTool("list_channel_messages", { teamId, channelId, limit: 5, cursor });
     const secondTops = second.text.split("\n").filter((line) => line.startsWith("["));
     expect(secondTops.length).toBeGreaterThan(0);
     // Ids are epoch milliseconds; the lines' times only go down to the minute.
-    const idOf = (line: string | undefined) => Number(/\(id: (\d+)\)$/.exec(line ?? "")?.[1]);
-    expect(idOf(secondTops[0])).toBeLessThan(idOf(tops[4]));
+    const epochOf = (line: string | undefined) => Number(/\(id: (\d+)\)$/.exec(line ?? "")?.[1]);
+    expect(epochOf(secondTops[0])).toBeLessThan(epochOf(tops[4]));
   });
 
   it("posts and replies in a channel so the colleague sees both", async () => {

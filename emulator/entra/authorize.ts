@@ -7,7 +7,7 @@ import { errorPage, signInPage } from "./pages";
 import { adminGrants, checkConsent } from "./permissions";
 
 /**
- * GET /{tenant}/oauth2/v2.0/authorize and /{tenant}/v2.0/adminconsent.
+ * @module GET /{tenant}/oauth2/v2.0/authorize and /{tenant}/v2.0/adminconsent.
  * Problems with the tenant, app or redirect URI show an error page (Entra
  * never redirects to an unverified URI); later problems redirect back with
  * `error` and `error_description`. `login_hint` naming a seeded user signs
@@ -15,6 +15,7 @@ import { adminGrants, checkConsent } from "./permissions";
  * to what they may (see permissions.ts); anything needing an admin who has not
  * granted it fails the sign-in.
  */
+
 function showError(c: Context, failure: AadstsError): Response | Promise<Response> {
   const body = aadstsBody(failure);
   return c.html(errorPage(body.error, body.error_description), failure.status === 401 ? 400 : (failure.status as 400));

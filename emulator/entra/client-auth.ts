@@ -1,7 +1,8 @@
 import type { EmulatedApp, EmulatedTenant, EmulatorState } from "../state";
 import { AADSTS, type AadstsError } from "./errors";
 
-/** Confidential-client authentication at the token endpoint, as Entra orders its checks. */
+/** @module Confidential-client authentication at the token endpoint, as Entra orders its checks. */
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ClientAuthResult =

@@ -1,7 +1,8 @@
 /**
- * Errors in the shape Entra ID's v2.0 endpoints return them: an OAuth error
+ * @module Errors in the shape Entra ID's v2.0 endpoints return them: an OAuth error
  * code plus an `AADSTS<n>: ...` description, trace and correlation ids.
  */
+
 export interface AadstsError {
   status: number;
   error: string;

@@ -1,11 +1,12 @@
 /**
- * Authorization codes and refresh tokens the emulated Entra ID has issued.
+ * @module Authorization codes and refresh tokens the emulated Entra ID has issued.
  * Codes live 10 minutes and redeem once; refresh tokens rotate on use, the
  * replaced token stays valid for one more redemption (a retry after a lost
  * response), and a user's revocation invalidates all of theirs. Every
  * refresh_token request for a known token is counted per user, so a test can
  * tell how many refreshes a client really sent.
  */
+
 export interface AuthorizationCode {
   tenantId: string;
   clientId: string;
@@ -75,15 +76,13 @@ export class GrantStore {
 
   /** Control API: make matching codes and refresh tokens expired. */
   expire(filter: { tenantId?: string; oid?: string; kind: "code" | "refresh_token" | "all" }): number {
-    let count = 0;
     const matches = (grant: { tenantId: string; oid: string }) =>
       (!filter.tenantId || grant.tenantId === filter.tenantId.toLowerCase()) && (!filter.oid || grant.oid === filter.oid);
-    if (filter.kind !== "refresh_token") {
-      for (const grant of this.codes.values()) if (matches(grant)) (grant.expiresAt = 0), (count += 1);
-    }
-    if (filter.kind !== "code") {
-      for (const grant of this.refreshTokens.values()) if (matches(grant)) (grant.expiresAt = 0), (count += 1);
-    }
-    return count;
+    const expired = [
+      ...(filter.kind === "refresh_token" ? [] : this.codes.values()),
+      ...(filter.kind === "code" ? [] : this.refreshTokens.values()),
+    ].filter(matches);
+    for (const grant of expired) grant.expiresAt = 0;
+    return expired.length;
   }
 }

@@ -5,11 +5,12 @@ import { SigningKeys } from "./keys";
 import { OIDC_SCOPES } from "./permissions";
 
 /**
- * Builds a token response for a user as Entra's v2.0 token endpoint does:
+ * @module Builds a token response for a user as Entra's v2.0 token endpoint does:
  * a Graph access token with the delegated scopes, an id_token when `openid`
  * was asked for (its claims following `profile` and `email`), and a refresh
  * token when `offline_access` was.
  */
+
 const GRAPH_PREFIX = "https://graph.microsoft.com/";
 const DEFAULT_ACCESS_LIFETIME_SECONDS = 3600;
 const ID_TOKEN_LIFETIME_SECONDS = 3600;

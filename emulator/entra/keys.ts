@@ -1,10 +1,11 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
 
 /**
- * RS256 signing keys, as Entra publishes them at /discovery/v2.0/keys.
+ * @module RS256 signing keys, as Entra publishes them at /discovery/v2.0/keys.
  * `rotate()` adds a new current key and keeps the old one published, which is
  * how Entra rolls keys over.
  */
+
 interface SigningKey {
   kid: string;
   privateKey: CryptoKey;

@@ -1,6 +1,7 @@
 import { html } from "hono/html";
 
-/** The emulator's sign-in and error pages (Entra shows its own HTML pages here). */
+/** @module The emulator's sign-in and error pages (Entra shows its own HTML pages here). */
+
 const STYLE = html`<style>
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; }
 .card { border: 1px solid #ccc; border-radius: 6px; padding: 1.5rem; }

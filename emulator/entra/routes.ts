@@ -5,7 +5,7 @@ import { findTenant } from "./client-auth";
 import { aadstsResponse } from "./errors";
 import { tokenRoutes } from "./token";
 
-/** Entra ID v2.0 endpoints, per tenant GUID. */
+/** @module Entra ID v2.0 endpoints, per tenant GUID. */
 
 export const entraRoutes = new Hono<EmulatorEnv>()
   .get("/:tenantId/v2.0/.well-known/openid-configuration", (c) => {

@@ -8,9 +8,10 @@ import { issueUserTokens, parseScopes } from "./issue";
 import { unconsentedScopes } from "./permissions";
 
 /**
- * POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE S256),
+ * @module POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE S256),
  * refresh_token (rotating) and client_credentials, for confidential clients.
  */
+
 const APP_TOKEN_LIFETIME_SECONDS = 3599;
 type Field = (name: string) => string | undefined;
 type Grant = { tenant: EmulatedTenant; app: EmulatedApp; origin: string; field: Field; services: EmulatorServices };

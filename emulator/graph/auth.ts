@@ -6,10 +6,11 @@ import type { EmulatedUser } from "../state";
 import { GRAPH_ERRORS } from "./errors";
 
 /**
- * Graph access tokens: RS256 JWTs for the Graph resource carrying the user
+ * @module Graph access tokens: RS256 JWTs for the Graph resource carrying the user
  * (`tid`, `oid`) and the delegated scopes (`scp`). The emulator's Graph
  * verifies them as Graph does and enforces `scp` per endpoint.
  */
+
 export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
 
 export async function mintGraphToken(
@@ -75,8 +76,8 @@ export const requireGraphToken: MiddlewareHandler<GraphEnv> = async (c, next) =>
 
 /** 403 unless the token carries at least one of `anyOf`. */
 export function missingScope(c: Context<GraphEnv>, anyOf: readonly string[]): Response | undefined {
-  const scopes = c.get("caller").scopes;
-  return anyOf.some((scope) => scopes.has(scope)) ? undefined : GRAPH_ERRORS.accessDenied(anyOf);
+  const granted = c.get("caller").scopes;
+  return anyOf.some((scope) => granted.has(scope)) ? undefined : GRAPH_ERRORS.accessDenied(anyOf);
 }
 
 /** Route guard form of `missingScope`. */

@@ -4,10 +4,11 @@ import type { GraphEnv } from "../context";
 import { GRAPH_ERRORS } from "./errors";
 
 /**
- * POST /v1.0/$batch: up to 20 sub-requests, each dispatched through the full
+ * @module POST /v1.0/$batch: up to 20 sub-requests, each dispatched through the full
  * Graph pipeline (token, scopes, faults) as if sent alone. `dependsOn` runs a
  * request after its dependencies and fails it with 424 if one failed.
  */
+
 const MAX_REQUESTS = 20;
 
 const BatchSchema = z.object({

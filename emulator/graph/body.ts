@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { GRAPH_ERRORS } from "./errors";
 
+/** @module JSON request bodies for the emulated Graph's write endpoints, read and refused as Graph does. */
+
 /**
  * Reads a JSON request body as Graph does: `@odata.*` annotations ignored,
  * an unreadable payload or a failed schema answered with Graph's 400 shape.

@@ -1,7 +1,8 @@
 /**
- * Microsoft Graph's error shape: `{ error: { code, message, innerError } }`
+ * @module Microsoft Graph's error shape: `{ error: { code, message, innerError } }`
  * with a `request-id` header, as every Graph v1.0 endpoint answers.
  */
+
 export function graphError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
   const requestId = crypto.randomUUID();
   return Response.json(

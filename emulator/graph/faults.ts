@@ -1,10 +1,11 @@
 /**
- * Faults a test or developer injects through the control API: the next N
+ * @module Faults a test or developer injects through the control API: the next N
  * Graph calls (optionally only those whose path contains a string) answer
  * 403 access denied, 429 or 503, with exactly the Retry-After asked for, or
  * none when none is asked for (Microsoft may leave it out: clients then back
  * off on their own).
  */
+
 export const FAULT_STATUSES = [403, 429, 503] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
 

@@ -1,10 +1,11 @@
 /**
- * A parser and evaluator for the OData `$filter` subset Graph clients use:
+ * @module A parser and evaluator for the OData `$filter` subset Graph clients use:
  * eq ne gt ge lt le, and or not, parentheses, contains/startswith/endswith,
  * string/number/boolean/null/date-time literals, `a/b/c` property paths and
  * the `any` lambda over a collection (`emailAddresses/any(a:a/address eq 'x')`).
  * Anything else is an error, as Graph answers for an unsupported clause.
  */
+
 type Literal = string | number | boolean | null;
 export type FilterNode = Node;
 type Node =

@@ -3,12 +3,13 @@ import { GRAPH_ERRORS, graphError } from "./errors";
 import { compareValues, evaluate, FilterError, filterProperties, type FilterNode, parseFilter, readPath } from "./odata-filter";
 
 /**
- * Applies Graph's query options to an in-memory collection and builds the
+ * @module Applies Graph's query options to an in-memory collection and builds the
  * list response: $filter, $search, $orderby, $top, $select, $count, and the
  * next page as Graph links it (`$skip`, or an opaque `$skiptoken`). Each
  * collection declares the options its API reference documents; any other
  * answers Graph's 400, so a client cannot rely on one Graph would refuse.
  */
+
 export type QueryOption = "$filter" | "$search" | "$orderby" | "$top" | "$skip" | "$select" | "$expand" | "$count";
 
 /** Outlook collections (messages, folders, contacts, events, tasks) take the usual OData options. */
@@ -267,9 +268,9 @@ export function listResponse<T extends object>(c: Context, items: readonly T[], 
 function nextLink(url: URL, path: string, top: number, paging: "skip" | "skiptoken", token: () => string, skip: number): string {
   const next = new URL(url);
   next.pathname = path;
-  for (const key of [...next.searchParams.keys()]) {
-    if (PAGING_KEYS.includes(key.toLowerCase())) next.searchParams.delete(key);
-  }
+  // Collected first: deleting while iterating the live `keys()` skips the entry after each deleted one.
+  const pagingKeys = [...next.searchParams.keys()].filter((key) => PAGING_KEYS.includes(key.toLowerCase()));
+  for (const key of pagingKeys) next.searchParams.delete(key);
   next.searchParams.set("$top", String(top));
   if (paging === "skip") next.searchParams.set("$skip", String(skip));
   else next.searchParams.set("$skiptoken", token());

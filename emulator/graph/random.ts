@@ -1,7 +1,8 @@
 /**
- * Deterministic pseudo-random numbers for seed data, so the same user gets
+ * @module Deterministic pseudo-random numbers for seed data, so the same user gets
  * the same mailbox every time the emulator starts. Not for anything secret.
  */
+
 export function seededRandom(seed: string): () => number {
   let state = 0x811c9dc5;
   for (const char of seed) state = Math.imul(state ^ char.charCodeAt(0), 0x01000193) >>> 0;

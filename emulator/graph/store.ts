@@ -1,6 +1,8 @@
 import type { EmulatedUser } from "../state";
 import { utcMidnight } from "./day";
 
+/** @module The emulator's in-memory Graph data, one slice per endpoint family. */
+
 /**
  * Graph data held in memory. Each endpoint family owns a named slice, per
  * user (mailbox, calendar, drive, …) or per tenant (teams, chats), seeded on

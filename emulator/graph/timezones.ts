@@ -1,11 +1,12 @@
 /**
- * Time zones as Outlook names them: Windows names ("Pacific Standard Time")
+ * @module Time zones as Outlook names them: Windows names ("Pacific Standard Time")
  * or IANA names ("America/Los_Angeles"), resolved to IANA and evaluated with
  * Intl.DateTimeFormat, so DST follows the platform's tz database.
  *
  * "Wall" milliseconds are a local date-time read as if it were UTC (e.g.
  * 09:00 in Berlin → Date.UTC(…, 9, 0)); "instant" milliseconds are real UTC.
  */
+
 const WINDOWS_TO_IANA: Record<string, string> = {
   "utc": "UTC",
   "coordinated universal time": "UTC",

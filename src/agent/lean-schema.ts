@@ -3,11 +3,12 @@ import { z } from "zod";
 import type { ToolAnnotations } from "../graph/tools/types";
 
 /**
- * tools/list is paid for in tokens by every client on every session, so the
+ * @module tools/list is paid for in tokens by every client on every session, so the
  * JSON Schema advertised for a tool keeps only what helps a model choose and
  * call it: types, enums, defaults, descriptions, required fields and numeric
  * bounds. Validation is unchanged: the same zod schema checks every call.
  */
+
 const DROPPED_KEYS = new Set(["$schema", "additionalProperties", "minLength", "maxLength", "maxItems", "minItems", "pattern"]);
 const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
 

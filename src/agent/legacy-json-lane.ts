@@ -1,7 +1,7 @@
 import { hostHeaderValidationResponse, isLegacyRequest, originValidationResponse, WebStandardStreamableHTTPServerTransport, type McpServer } from "@modelcontextprotocol/server";
 
 /**
- * 2025-era Streamable HTTP POSTs answered with one JSON body instead of an
+ * @module 2025-era Streamable HTTP POSTs answered with one JSON body instead of an
  * SSE stream. Both are valid answers (the client must accept either), and no
  * tool here streams progress or asks the client anything back, so the stream
  * bought nothing and cost a chunked response, three stream wrappers and SSE
@@ -12,6 +12,7 @@ import { hostHeaderValidationResponse, isLegacyRequest, originValidationResponse
  * stateless transport. Everything else (GET, DELETE, 2026-07-28 requests)
  * stays with agents' handler.
  */
+
 export interface LegacyLane {
   /** The request's hostname: the only Host accepted. */
   host: string;

@@ -11,7 +11,7 @@ import { isLegacyPost, serveLegacyAsJson } from "./legacy-json-lane";
 import { toolContext } from "./tool-context";
 
 /**
- * `/mcp` behind the tenant's OAuth provider. The grant's props are parsed,
+ * @module `/mcp` behind the tenant's OAuth provider. The grant's props are parsed,
  * and must name the tenant whose host received the request, before any tool
  * runs; the browser Origin must be the tenant host or a local client.
  */

@@ -1,5 +1,5 @@
 /**
- * What /mcp needs to know about a request body before the MCP SDK sees it:
+ * @module What /mcp needs to know about a request body before the MCP SDK sees it:
  * the parsed JSON (read once and handed to the SDK, which would otherwise
  * read and parse it again to classify the protocol revision) and, for a
  * single `tools/call`, the tool's name, so the per-request server registers

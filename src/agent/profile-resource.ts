@@ -2,6 +2,8 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { formatProfile, PROFILE_SELECT } from "../graph/tools/profile.tools";
 import type { ToolContext } from "../graph/tools/types";
 
+/** @module The `profile://me` MCP resource, read from Graph's /me as the profile tool reads it. */
+
 /** `profile://me`: the signed-in user's profile as a resource clients can attach. */
 export function registerProfileResource(server: McpServer, context: ToolContext): void {
   server.registerResource(

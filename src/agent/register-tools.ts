@@ -10,10 +10,11 @@ import { leanAnnotations, leanInputSchema } from "./lean-schema";
 import type { TenantPolicy } from "../tenancy/policy";
 
 /**
- * The only caller of `registerTool`: decides which tools a user sees (tenant
+ * @module The only caller of `registerTool`: decides which tools a user sees (tenant
  * policy, granted scopes), validates input with zod so errors name the field,
  * and turns every failure into an `isError` result without stack traces.
  */
+
 /** `grantedScopes` in normalizeScope's form. */
 export function toolVisible(tool: ToolDefinition, policy: TenantPolicy, grantedScopes: ReadonlySet<string>): boolean {
   if (tool.group !== "profile" && !policy.enabledGroups.includes(tool.group)) return false;

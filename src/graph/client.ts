@@ -3,6 +3,11 @@ import { assertGraphPath, PathSegmentError } from "./path";
 import { isIdempotent, retryAfterMs, retryDelay } from "./retry";
 
 /**
+ * @module The Graph v1.0 client: one request as plain data, its URL held to
+ * the Graph origin, sent with a timeout and retried per retry.ts.
+ */
+
+/**
  * One Graph v1.0 call, serialisable so it can cross the Durable Object RPC
  * boundary. `path` must come from `graphPath` (already encoded).
  */

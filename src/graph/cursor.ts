@@ -4,13 +4,14 @@ import { bytesToBase64Url } from "../lib/encoding";
 import { assertGraphPath } from "./path";
 
 /**
- * Paging cursors. A list tool hands Graph's `@odata.nextLink` back to the
+ * @module Paging cursors. A list tool hands Graph's `@odata.nextLink` back to the
  * caller as a cursor; the next call follows it. The cursor is a compact JWE
  * (`dir`, A256GCM) under a key derived with HKDF from CURSOR_SECRET, so the
  * caller can neither read nor edit it, and it is bound to the tenant, the
  * user, the tool and the listing it came from: a cursor is opened only by
  * the same call that issued it, and only ever names a path Graph itself gave.
  */
+
 export class CursorError extends Error {
   override name = "CursorError";
 }
@@ -53,6 +54,7 @@ function cursorKey(secret: string): Promise<Uint8Array> {
   return key;
 }
 
+// oxlint-disable-next-line no-control-regex -- a next link with control characters is refused, so they must be matched
 const UNSAFE = /[\u0000-\u001f\u007f\\#]/;
 
 /**

@@ -1,7 +1,7 @@
 import type { GraphResponse } from "./client";
 
 /**
- * File content the way OneDrive serves it. Graph answers `/content` with a
+ * @module File content the way OneDrive serves it. Graph answers `/content` with a
  * 302 to a short-lived pre-authenticated download URL, and the Range header
  * belongs on that URL, not on `/content`. The download is fetched without
  * the Graph token (the URL is its own credential). Microsoft says the
@@ -10,6 +10,7 @@ import type { GraphResponse } from "./client";
  * window, cancel the rest.
  * Source: https://learn.microsoft.com/graph/api/driveitem-get-content
  */
+
 export interface ContentWindow {
   /** First byte wanted. */
   offset: number;

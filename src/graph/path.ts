@@ -1,15 +1,17 @@
 /**
- * Builds Graph paths and OData values from user input without letting it
+ * @module Builds Graph paths and OData values from user input without letting it
  * change the request: every interpolated value becomes one encoded path
  * segment (so `../../users/x` stays inside its segment), and OData string
  * literals double their quotes. `assertGraphPath` is the last check before a
  * path reaches Graph, whoever built it.
  */
+
 export class PathSegmentError extends Error {
   override name = "PathSegmentError";
 }
 
 /** Characters no id or Graph path segment carries: controls, and the URL's own delimiters `?`, `#` and `\`. */
+// oxlint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const UNSAFE = /[\u0000-\u001f\u007f?#\\]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, "g");
 export const UNSAFE_ID_MESSAGE = "an id cannot contain control characters, ?, # or \\";

@@ -1,5 +1,5 @@
 /**
- * When to retry a Graph call: 429 always (Graph's throttling), 503/504 only
+ * @module When to retry a Graph call: 429 always (Graph's throttling), 503/504 only
  * for idempotent calls (a POST that timed out may have happened), within a
  * bounded number of attempts and total wait. Retry-After is waited in full,
  * never shortened: Microsoft asks clients to wait that long, and a retry
@@ -8,6 +8,7 @@
  * fails at once and says when to retry.
  * Source: https://learn.microsoft.com/graph/throttling
  */
+
 export const MAX_ATTEMPTS = 4;
 export const MAX_TOTAL_WAIT_MS = 20_000;
 export const MAX_SINGLE_WAIT_MS = 10_000;

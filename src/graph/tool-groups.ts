@@ -1,8 +1,9 @@
 /**
- * Tool groups a tenant admin can enable, and the delegated Microsoft Graph
+ * @module Tool groups a tenant admin can enable, and the delegated Microsoft Graph
  * permissions each needs. The OAuth bridge requests exactly these scopes from
  * Entra, and signup tells the admin which ones to grant.
  */
+
 export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks"] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
 

@@ -7,6 +7,8 @@ import { healthRoute } from "./routes/health";
 import { operatorRoutes } from "./routes/operator";
 import { signupRoute } from "./routes/signup";
 
+/** @module The apex host's app: landing and signup pages, health, the signup API and the operator API. */
+
 /** Everything served on the apex host (`BASE_DOMAIN`). */
 export const apexApp = new Hono<ApexEnv>()
   .use("*", pageSecurityHeaders)

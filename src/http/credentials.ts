@@ -5,9 +5,10 @@ import { checkClientCredentials } from "../entra/token";
 import { sealSecret, type SecretEnvelope } from "../tenancy/secret-envelope";
 
 /**
- * Verifies an Entra app's credentials (unless the operator turned the check
+ * @module Verifies an Entra app's credentials (unless the operator turned the check
  * off) and seals the secret for storage. Used by signup and secret rotation.
  */
+
 export interface CredentialsInput {
   tenantId: string;
   entraTenantId: string;

@@ -1,9 +1,10 @@
 import type { ZodError } from "zod";
 
 /**
- * The one error type routes throw. `app.onError` turns it into the JSON body
+ * @module The one error type routes throw. `app.onError` turns it into the JSON body
  * `{ error, message, issues? }`; anything else becomes a vague 500.
  */
+
 export interface FieldIssue {
   field: string;
   message: string;

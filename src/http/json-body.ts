@@ -3,6 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { ApiError, validationError } from "./errors";
 
+/** @module JSON request bodies for the API routes: limited by the bytes read, parsed, validated with zod. */
+
 /** Refuses bodies over `maxBytes`, counted on the bytes read, with a 413. */
 export function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
   return bodyLimit({

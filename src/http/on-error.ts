@@ -3,6 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import { logError } from "../lib/log";
 import { ApiError, errorBody } from "./errors";
 
+/** @module How both apps answer a thrown error or an unknown route: JSON, with nothing internal in a 500. */
+
 /** The single place errors become responses: specific for ApiError, vague otherwise. */
 export function onError(error: Error, c: Context): Response {
   if (error instanceof ApiError) {

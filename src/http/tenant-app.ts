@@ -15,9 +15,10 @@ import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH } from "../oauth/provider";
 import { atOrigin, canonicalOrigin } from "../oauth/provider-env";
 
 /**
- * Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
+ * @module Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
  * tenant keeps only its admin API, so its admin can resume it.
  */
+
 const oauthRateLimit = rateLimit<TenantEnv>({
   limiter: "OAUTH_RATE_LIMITER",
   scope: (c) => `oauth:${c.get("tenant").id}`,

@@ -1,4 +1,4 @@
-/** Small byte/text helpers shared by the crypto modules. */
+/** @module Small byte/text helpers shared by the crypto modules. */
 
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";

@@ -1,7 +1,8 @@
 /**
- * Structured logs. Callers pass only identifiers and outcomes: never secrets,
+ * @module Structured logs. Callers pass only identifiers and outcomes: never secrets,
  * tokens, request bodies or message content.
  */
+
 type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export function logEvent(event: string, fields: LogFields = {}): void {

@@ -1,5 +1,5 @@
 /**
- * Limits on the Client ID Metadata Document fetches the OAuth library makes.
+ * @module Limits on the Client ID Metadata Document fetches the OAuth library makes.
  *
  * `@cloudflare/workers-oauth-provider` 1.2 fetches a URL-shaped `client_id`
  * (and a CIMD client's `jwks_uri`) with the global `fetch`, following
@@ -19,6 +19,7 @@
  * A DNS name that resolves to a private address is left to
  * `global_fetch_strictly_public` (wrangler.toml): a Worker cannot resolve names.
  */
+
 export const CIMD_TIMEOUT_MS = 5_000;
 export const CIMD_MAX_BYTES = 5 * 1024;
 const LIBRARY_USER_AGENT = "workers-oauth-provider/";

@@ -1,11 +1,12 @@
 /**
- * What a dynamically registered client may store (RFC 7591 sets no limits;
+ * @module What a dynamically registered client may store (RFC 7591 sets no limits;
  * a registration lives in KV for 90 days): a few redirect URIs of bounded
  * length, each https, http (the provider sends codes to loopback http only)
  * or an allowed private-use scheme, and display fields of bounded length.
  * The provider has already checked the types; this runs before it stores the
  * client, and a refusal is `invalid_client_metadata` naming the field.
  */
+
 import type { ClientRegistrationCallbackOptions, ClientRegistrationCallbackResult } from "@cloudflare/workers-oauth-provider";
 import { z } from "zod";
 import { cleanDisplayName } from "../tenancy/names";
@@ -90,18 +91,20 @@ export function checkClientRegistration({ clientMetadata }: ClientRegistrationCa
  */
 export async function withCleanClientNames(request: Request): Promise<Request> {
   const text = await request.text();
+  // The same registration request (a POST), with the body it should carry now.
+  const withBody = (content: string) => new Request(request, { method: request.method, body: content });
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return new Request(request, { body: text });
+    return withBody(text);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return new Request(request, { body: text });
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return withBody(text);
   const metadata = body as Record<string, unknown>;
   for (const [field, value] of Object.entries(metadata)) {
     if (field !== "client_name" && !field.startsWith("client_name#")) continue;
     if (typeof value !== "string") continue;
     metadata[field] = cleanDisplayName(value);
   }
-  return new Request(request, { body: JSON.stringify(metadata) });
+  return withBody(JSON.stringify(metadata));
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+/** @module What an MCP grant carries, and the user identity taken from it. */
+
 /**
  * What a grant carries (encrypted by the OAuth provider), and so what the
  * MCP handler receives as `ctx.props`. Parsed, never trusted blindly.

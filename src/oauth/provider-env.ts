@@ -7,10 +7,11 @@ import { sharedTokenRecordCache } from "../tenancy/token-record-cache";
 import type { Tenant } from "../tenancy/tenant";
 
 /**
- * The environment a tenant's OAuth provider and MCP handler run with: the
+ * @module The environment a tenant's OAuth provider and MCP handler run with: the
  * Worker's bindings, except that OAUTH_KV is the tenant-prefixed view, plus
  * what the entry point already resolved for this request.
  */
+
 export interface TenantContext {
   config: Config;
   registry: Registry;

@@ -1,6 +1,8 @@
 import { BASE_SCOPES, delegatedPermissions, graphScope } from "../graph/tool-groups";
 import type { TenantPolicy } from "../tenancy/policy";
 
+/** @module The Graph scopes asked of Entra at sign-in and at refresh, and how granted scopes are compared. */
+
 /** The scopes the gateway asks Entra for at sign-in: the tenant policy's Graph permissions. */
 export function graphScopesFor(policy: TenantPolicy): string[] {
   return delegatedPermissions(policy.enabledGroups, policy.readOnly).map(graphScope);

@@ -1,9 +1,10 @@
 import { bytesToBase64Url, bytesToHex, randomBytes, utf8 } from "../lib/encoding";
 
 /**
- * Tenant admin keys: 256 random bits, shown once, stored as SHA-256. A fast
+ * @module Tenant admin keys: 256 random bits, shown once, stored as SHA-256. A fast
  * hash is enough because the key is random, not a password.
  */
+
 const KEY_PREFIX = "m365gw_admin_";
 
 export function generateAdminKey(): string {

@@ -1,10 +1,11 @@
 import { slugProblem } from "./slug";
 
 /**
- * Which part of the product a request's host addresses. Only the URL's own
+ * @module Which part of the product a request's host addresses. Only the URL's own
  * host is used: `X-Forwarded-Host` and similar headers are client-controlled
  * and never consulted.
  */
+
 export type HostTarget =
   | { kind: "apex" }
   | { kind: "tenant"; slug: string }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { cleanDisplayName } from "./names";
 
-/** Field schemas shared by signup and the tenant admin API. */
+/** @module Field schemas shared by signup and the tenant admin API. */
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MULTI_TENANT_ALIASES = new Set(["common", "organizations", "consumers"]);
 

@@ -4,10 +4,11 @@ import type { Registry } from "./registry";
 import { rewrapEnvelope, type Keyring } from "./secret-envelope";
 
 /**
- * Re-wraps every tenant's data key under the active KEK. Tenants already on
+ * @module Re-wraps every tenant's data key under the active KEK. Tenants already on
  * it are skipped, so the operation can be repeated safely after a partial run.
  * Once it reports no failures, the old KEK secret can be removed.
  */
+
 const ATTEMPTS = 3;
 
 /**

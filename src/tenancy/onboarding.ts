@@ -1,6 +1,8 @@
 import { delegatedPermissions, graphScope, type ToolGroup } from "../graph/tool-groups";
 import { tenantOrigin } from "./host";
 
+/** @module What an org admin needs after signup: the tenant's URLs and the admin-consent link for its Entra app. */
+
 /** The links an org admin needs after signup, derived from the apex URL. */
 export interface OnboardingLinks {
   tenantUrl: string;

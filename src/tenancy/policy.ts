@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { TOOL_GROUPS } from "../graph/tool-groups";
 
+/**
+ * @module Tenant policy: what the org admin decides (read-only, tool groups,
+ * custom-scheme redirects), how a stored policy is read, and which
+ * private-use redirect schemes a client may register.
+ */
+
 /** What a tenant admin decides for the whole organization. */
 export const TenantPolicySchema = z.strictObject({
   readOnly: z.boolean(),

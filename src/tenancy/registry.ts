@@ -5,7 +5,8 @@ import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
 
-/** All D1 access to the tenant registry goes through this module. */
+/** @module All D1 access to the tenant registry goes through this module. */
+
 export class SlugTakenError extends Error {
   override name = "SlugTakenError";
 }

@@ -2,10 +2,11 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
- * The D1 tenant registry: the source of truth for every table. Migrations in
+ * @module The D1 tenant registry: the source of truth for every table. Migrations in
  * migrations/ are generated from this file by `npm run db:generate`.
  * STORAGE.md documents every table and KV key.
  */
+
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   slug: text("slug").notNull().unique(),

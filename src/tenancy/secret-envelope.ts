@@ -1,7 +1,7 @@
 import { base64ToBytes, bytesToBase64, randomBytes, utf8 } from "../lib/encoding";
 
 /**
- * Envelope encryption of a tenant's Entra client secret.
+ * @module Envelope encryption of a tenant's Entra client secret.
  *
  * The secret is sealed with a random per-tenant data key (AES-GCM-256); the
  * data key is sealed with a key-encryption key (KEK) held only in Worker
@@ -11,6 +11,7 @@ import { base64ToBytes, bytesToBase64, randomBytes, utf8 } from "../lib/encoding
  * directly: no maintained library adds anything over it for this shape, and
  * the code below only composes two standard calls.
  */
+
 export interface SecretEnvelope {
   ciphertext: string;
   iv: string;

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+/** @module Tenant slugs: the subdomain label that names an org, its format and the names no tenant may take. */
+
 /**
  * Names that could be mistaken for the service itself or that we may want for
  * our own subdomains later. A tenant may never take them.

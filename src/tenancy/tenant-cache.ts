@@ -1,10 +1,11 @@
 import type { Tenant } from "./tenant";
 
 /**
- * Per-isolate cache of tenant lookups by slug. A change made through this
+ * @module Per-isolate cache of tenant lookups by slug. A change made through this
  * isolate (suspend, policy, delete) invalidates at once; other isolates see it
  * within the TTL, which bounds how long a suspended tenant keeps working.
  */
+
 interface Entry {
   tenant: Tenant | undefined;
   expiresAt: number;

@@ -1,10 +1,11 @@
 import { isTokenRecordKey, type TokenRecordCache } from "./token-record-cache";
 
 /**
- * Tenant-scoped KV. Every key a tenant's OAuth provider reads or writes is
+ * @module Tenant-scoped KV. Every key a tenant's OAuth provider reads or writes is
  * stored as `t:<tenantId>:<key>`, so a token, grant or client registration
  * created on one tenant's host cannot be found from another's.
  */
+
 export function tenantKeyPrefix(tenantId: string): string {
   return `t:${tenantId}:`;
 }

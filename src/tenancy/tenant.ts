@@ -3,6 +3,8 @@ import type { TenantRow } from "./schema";
 import type { SecretEnvelope } from "./secret-envelope";
 import { parseStoredPolicy, type TenantPolicy } from "./policy";
 
+/** @module The tenant as the gateway uses it, read from its registry row, and the view admins and operators get. */
+
 /** A tenant as the rest of the gateway sees it: policy parsed, secret still sealed. */
 export interface Tenant {
   id: string;

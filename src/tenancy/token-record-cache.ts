@@ -1,5 +1,5 @@
 /**
- * Per-isolate copies of the OAuth provider's token records, the KV values
+ * @module Per-isolate copies of the OAuth provider's token records, the KV values
  * under `t:<tenantId>:token:<userId>:<grantId>:<tokenId>`.
  *
  * Why: every MCP request begins by reading its access token's record, a KV
@@ -20,6 +20,7 @@
  * never reused and its host is unknown at once in the isolate that deleted
  * it, so they are unreachable and age out within the TTL.
  */
+
 const MAX_ENTRIES = 2_000;
 const TOKEN_RECORD = "token:";
 

@@ -1,6 +1,8 @@
 import { isText } from "./content";
 import type { DriveItemRecord, DriveStore } from "./model";
 
+/** @module Search in the emulated OneDrive: by name, or by content for text files. */
+
 /** Files and folders below `base` whose name, or text content, contains `term`. */
 export function searchBelow(store: DriveStore, base: DriveItemRecord, term: string): DriveItemRecord[] {
   const needle = term.toLowerCase();

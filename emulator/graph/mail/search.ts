@@ -1,6 +1,8 @@
 import type { MessageRecord, Recipient } from "./model";
 import { htmlToText } from "./text";
 
+/** @module `$search` over the emulated mailbox's messages. */
+
 /**
  * Graph's `$search` over messages, KQL-style: bare words match subject, body
  * and people; `from:`, `to:`, `cc:`, `subject:`, `body:`, `attachment:` and

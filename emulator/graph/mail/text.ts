@@ -1,8 +1,9 @@
 /**
- * Body conversions Exchange performs for mail: HTML to text (for
+ * @module Body conversions Exchange performs for mail: HTML to text (for
  * `bodyPreview` and `Prefer: outlook.body-content-type="text"`), text to
  * HTML, and the small helpers around them. Pure functions only.
  */
+
 const NAMED_ENTITIES: Record<string, string> = {
   amp: "&",
   lt: "<",
@@ -74,6 +75,7 @@ export function htmlToText(html: string): string {
     .replace(/<\/t[dh]\s*>/gi, "\t")
     .replace(/<[^>]*>/g, "");
   return decodeEntities(text)
+    // oxlint-disable-next-line no-control-regex -- U+0000 and U+0001 delimit the link placeholders inserted above
     .replace(/\u0000(\d+)\u0001/g, (_match, index: string) => `<${decodeEntities(links[Number(index)] ?? "")}>`)
     .replace(/\r\n?/g, "\n")
     .split("\n")

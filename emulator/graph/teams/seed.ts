@@ -68,10 +68,10 @@ export function syncOneOnOneChats(store: TeamsStore, users: readonly EmulatedUse
 }
 
 /** Unique, increasing epoch-millisecond ids as Teams uses, spread over the weeks before `end`. */
-function timeline(random: () => number, count: number, days: number, historyEnd: number): number[] {
+function timeline(random: () => number, count: number, days: number, end: number): number[] {
   // Ends 13 hours early so seeded replies (up to ~12h later) are before the end of history too.
-  const end = historyEnd - 13 * 3_600_000;
-  return Array.from({ length: count }, () => end - Math.floor(random() * days * DAY_MS)).sort((a, b) => a - b).map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
+  const latest = end - 13 * 3_600_000;
+  return Array.from({ length: count }, () => latest - Math.floor(random() * days * DAY_MS)).sort((a, b) => a - b).map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
 }
 
 /** Draws for a channel's or chat's seeded messages: keyed by its position (or, for 1:1 chats, the members' oids), not the tenant. */

@@ -1,8 +1,9 @@
 /**
- * One line per contact, person or directory user: the fields a model needs
+ * @module One line per contact, person or directory user: the fields a model needs
  * to address someone (name, emails, phones, role), the contact id last so
  * update_contact can follow.
  */
+
 export interface Contact {
   id: string;
   displayName?: string | null;

@@ -3,10 +3,11 @@ import { bodyText, lines, window } from "./text";
 import { formatInstantRange, formatRange, type GraphDateTime, instantOf, type Zone } from "./time";
 
 /**
- * Calendar events, free/busy and meeting suggestions as compact text: one
+ * @module Calendar events, free/busy and meeting suggestions as compact text: one
  * line per event with its time range in the user's zone and UTC offset,
  * only the fields that tell events apart, and the id last for follow-ups.
  */
+
 export interface EventAttendee extends Recipient {
   type?: string;
   status?: { response?: string };

@@ -1,8 +1,9 @@
 /**
- * OneDrive items as one line each, and the pieces get_file needs to show
+ * @module OneDrive items as one line each, and the pieces get_file needs to show
  * text content in windows: which files are text, and where to cut a chunk
  * of bytes so the next window starts exactly where this one ended.
  */
+
 export interface DriveItem {
   id: string;
   name?: string;

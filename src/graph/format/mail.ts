@@ -3,10 +3,11 @@ import { formatAddress, formatRecipients, type Recipient } from "./people";
 import { lines, oneLine } from "./text";
 
 /**
- * Mail in few tokens: a message is one line (time, sender, subject, flags,
+ * @module Mail in few tokens: a message is one line (time, sender, subject, flags,
  * a short preview, id last so get_message can follow); a folder is one line;
  * an opened message is a few header lines, its attachments, then the body.
  */
+
 export interface MailFolder {
   id: string;
   displayName?: string;

@@ -1,4 +1,5 @@
-/** Recipients in Graph's shape, and their compact text form. */
+/** @module Recipients in Graph's shape, and their compact text form. */
+
 export interface EmailAddress {
   name?: string;
   address?: string;

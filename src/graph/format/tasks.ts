@@ -1,6 +1,7 @@
 import { bodyText, oneLine } from "./text";
 
-/** Microsoft To Do lists and tasks as one line each, ids last for follow-up calls. */
+/** @module Microsoft To Do lists and tasks as one line each, ids last for follow-up calls. */
+
 export interface TaskList {
   id: string;
   displayName?: string;

@@ -1,10 +1,11 @@
 import { htmlToText, oneLine } from "./text";
 
 /**
- * Teams in a few tokens: a message is one line (UTC time, author, text
+ * @module Teams in a few tokens: a message is one line (UTC time, author, text
  * preview, id for replies); HTML bodies become text; system events are
  * dropped since they say nothing a reader needs.
  */
+
 export interface ChatMessage {
   id: string;
   messageType?: string;

@@ -1,10 +1,11 @@
 import { convert } from "html-to-text";
 
 /**
- * Lean, readable text for a model: HTML bodies become plain text (no
+ * @module Lean, readable text for a model: HTML bodies become plain text (no
  * styles, scripts, images or tracking pixels; links kept only when short),
  * and long text is cut with a marker that says how to read on.
  */
+
 const MAX_LINK_LENGTH = 120;
 
 export function htmlToText(html: string): string {

@@ -1,5 +1,5 @@
 /**
- * Time zones for calendar tools. Outlook names zones the Windows way
+ * @module Time zones for calendar tools. Outlook names zones the Windows way
  * ("W. Europe Standard Time") or the IANA way ("Europe/Berlin"); both are
  * resolved to IANA and evaluated with Intl.DateTimeFormat, so DST follows
  * the platform's tz database and every time shown carries its UTC offset.
@@ -288,5 +288,6 @@ export function eventTimes(start: number, end: number, zone: Zone, allDay: boole
 /** Minutes as an ISO 8601 duration, the form Graph documents for meetingDuration: 90 → "PT1H30M". */
 export function isoDuration(minutes: number): string {
   const hours = Math.floor(minutes / 60);
-  return `PT${hours ? `${hours}H` : ""}${minutes % 60 ? `${minutes % 60}M` : ""}` || "PT0M";
+  const parts = `${hours ? `${hours}H` : ""}${minutes % 60 ? `${minutes % 60}M` : ""}`;
+  return `PT${parts || "0M"}`;
 }

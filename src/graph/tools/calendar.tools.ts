@@ -9,7 +9,8 @@ import { resolveTimeInput, resolveZone, startOfToday, toGraphDateTime, toWall, u
 import { cursorField, emailField, idField, integerField, limitField, listPage, offsetField, type Page, recipientsField, textField } from "./common";
 import { CREATE, DELETE, defineTool, expectOk, READ, type ToolContext, ToolError, UPDATE } from "./types";
 
-/** Outlook calendar: the user's events, meeting responses, free/busy and meeting-time suggestions. */
+/** @module Outlook calendar: the user's events, meeting responses, free/busy and meeting-time suggestions. */
+
 const CALENDAR_READ = ["Calendars.Read", "Calendars.ReadWrite"];
 const CALENDAR_WRITE = ["Calendars.ReadWrite"];
 // Microsoft documents findMeetingTimes with the .Shared permissions only.

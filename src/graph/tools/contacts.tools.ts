@@ -13,7 +13,8 @@ import {
 import { cursorField, emailField, idField, isEmailAddress, limitField, listPage, MORE_MATCHES, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, ToolError, UPDATE } from "./types";
 
-/** Outlook contacts (/me/contacts), the People API (/me/people) and the tenant directory (/users). */
+/** @module Outlook contacts (/me/contacts), the People API (/me/people) and the tenant directory (/users). */
+
 const CONTACTS_READ = ["Contacts.Read", "Contacts.ReadWrite"];
 const CONTACTS_WRITE = ["Contacts.ReadWrite"];
 

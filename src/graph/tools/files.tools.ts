@@ -7,7 +7,8 @@ import { htmlToText, lines, window } from "../format/text";
 import { cursorField, idField, integerField, limitField, listPage, MORE_MATCHES, offsetField, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, type ToolContext } from "./types";
 
-/** OneDrive: browse and search the user's drive, read text files in windows, and share. */
+/** @module OneDrive: browse and search the user's drive, read text files in windows, and share. */
+
 const FILES_READ = ["Files.Read", "Files.ReadWrite"];
 /** The most get_file ever downloads in one call (HTML is converted whole, up to this). */
 const MAX_RAW_BYTES = 1024 * 1024;

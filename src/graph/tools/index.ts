@@ -8,6 +8,8 @@ import { tasksTools } from "./tasks.tools";
 import { teamsTools } from "./teams.tools";
 import type { ToolDefinition } from "./types";
 
+/** @module The tool catalogue: every tool of the `*.tools.ts` files, in one list. */
+
 /** The whole catalogue, in the order clients list it. */
 export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...profileTools,

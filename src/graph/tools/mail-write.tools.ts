@@ -7,10 +7,11 @@ import { folderField, messageIdField } from "./mail.tools";
 import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
 
 /**
- * Writing Outlook mail: send, reply, forward, drafts, move and mark read.
+ * @module Writing Outlook mail: send, reply, forward, drafts, move and mark read.
  * Sending needs Mail.Send; changing the mailbox needs Mail.ReadWrite. None
  * of these POSTs is retried on 503: a retry could send or move twice.
  */
+
 const MAIL_WRITE = ["Mail.ReadWrite"];
 const MAIL_SEND = ["Mail.Send"];
 

@@ -22,10 +22,11 @@ import { cursorField, emailField, idField, integerField, limitField, listPage, o
 import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types";
 
 /**
- * Reading Outlook mail: folders, message lists and search (one line per
+ * @module Reading Outlook mail: folders, message lists and search (one line per
  * message), one message as clean text in windows, and text attachments.
  * Mail.ReadBasic cannot see bodies, so reads need Mail.Read or Mail.ReadWrite.
  */
+
 export const MAIL_READ = ["Mail.Read", "Mail.ReadWrite"];
 /** get_attachment reads at most this much (decimal MB, as users count it). */
 export const MAX_ATTACHMENT_BYTES = 3_000_000;

@@ -1,6 +1,7 @@
 import { expectOk, READ, defineTool } from "./types";
 
-/** Who the user is: the smallest useful tool, and the `profile` resource's source. */
+/** @module Who the user is: the smallest useful tool, and the `profile` resource's source. */
+
 interface Me {
   displayName?: string;
   userPrincipalName?: string;

@@ -5,7 +5,8 @@ import { LIST_SELECT, listLine, type TaskList, TASK_SELECT, taskLine, type TodoT
 import { cursorField, idField, limitField, listPage, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, UPDATE } from "./types";
 
-/** Microsoft To Do: task lists and their tasks (/me/todo/lists). */
+/** @module Microsoft To Do: task lists and their tasks (/me/todo/lists). */
+
 const TASKS_READ = ["Tasks.Read", "Tasks.ReadWrite"];
 const TASKS_WRITE = ["Tasks.ReadWrite"];
 

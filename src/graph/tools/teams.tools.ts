@@ -6,7 +6,8 @@ import { lines, oneLine } from "../format/text";
 import { cursorField, emailField, idField, limitField, listPage, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, SEND, ToolError } from "./types";
 
-/** Microsoft Teams: joined teams, channels and their messages, chats, and online meetings. */
+/** @module Microsoft Teams: joined teams, channels and their messages, chats, and online meetings. */
+
 const CHAT_READ = ["Chat.Read", "Chat.ReadWrite"];
 
 const teamId = idField("team");

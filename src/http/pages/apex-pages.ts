@@ -1,7 +1,8 @@
 import { html } from "hono/html";
 import { page } from "./layout";
 
-/** The apex landing page and the signup form (which posts JSON to /api/signup). */
+/** @module The apex landing page and the signup form (which posts JSON to /api/signup). */
+
 export function landingPage(apexOrigin: string) {
   return page(
     "Microsoft 365 MCP gateway",

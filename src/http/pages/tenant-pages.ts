@@ -2,6 +2,8 @@ import { html } from "hono/html";
 import type { Tenant } from "../../tenancy/tenant";
 import { page } from "./layout";
 
+/** @module Pages a tenant host shows outside sign-in: its landing page and the admin-consent result. */
+
 /** What a person opening an org's address in a browser sees. */
 export function tenantLandingPage(tenant: Tenant, origin: string) {
   return page(

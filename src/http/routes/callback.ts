@@ -15,6 +15,8 @@ import type { TenantEnv } from "../context";
 import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
 import { oauthContext, type UpstreamData } from "../tenant-oauth";
 
+/** @module The tenant's /callback: where Entra returns the browser after admin consent or a user's sign-in. */
+
 /**
  * GET /callback: the one redirect URI of a tenant's Entra app, where Entra
  * sends a browser back for two reasons, told apart by `state`:

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { GATEWAY_VERSION, type Env } from "../../env";
 
-/** GET /health: reachability of D1 and KV, and the running version. */
+/** @module GET /health: reachability of D1 and KV, and the running version. */
+
 async function probe(check: () => Promise<unknown>): Promise<"ok" | "error"> {
   try {
     await check();

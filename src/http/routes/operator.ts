@@ -11,7 +11,8 @@ import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
 import { SlugSchema } from "../../tenancy/slug";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 
-/** Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
+/** @module Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
+
 const operatorToken = requireBearer<ApexEnv>({
   realm: "operator",
   message: "Send the operator token as 'Authorization: Bearer <token>'",

@@ -14,7 +14,8 @@ import { EntraAppTakenError, SlugTakenError } from "../../tenancy/registry";
 import { SlugSchema } from "../../tenancy/slug";
 import { envelopeColumns } from "../../tenancy/tenant";
 
-/** POST /api/signup on the apex: an org brings its own Entra app. */
+/** @module POST /api/signup on the apex: an org brings its own Entra app. */
+
 export const SignupRequestSchema = z.strictObject({
   orgName: OrgNameSchema,
   slug: SlugSchema,

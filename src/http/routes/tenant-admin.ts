@@ -15,10 +15,11 @@ import { applyPolicyPatch, TenantPolicyPatchSchema } from "../../tenancy/policy"
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 
 /**
- * Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
+ * @module Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
  * admin key issued at signup. The key is checked against the tenant that the
  * host names, so one org's key is useless on another org's host.
  */
+
 const ADMIN_BODY_LIMIT = 4096;
 
 const requireAdminKey = requireBearer<TenantEnv>({
