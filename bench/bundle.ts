@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { gzipSync } from "node:zlib";
 import { buildDeployBundle, wrangler } from "./gateway";
 import { fixed, type PartResult } from "./results";
@@ -24,7 +25,7 @@ export function bundleSize(outdir: string): PartResult {
     .map((entry) => readFileSync(join(entry.parentPath, entry.name)));
   const raw = modules.reduce((sum, content) => sum + content.byteLength, 0);
   const gzip = gzipSync(Buffer.concat(modules)).byteLength;
-  const wranglerLine = /Total Upload: ([^\n]+)/.exec(printed.replace(/\x1b\[[0-9;]*m/g, ""))?.[1]?.trim() ?? "not printed";
+  const wranglerLine = /Total Upload: ([^\n]+)/.exec(stripVTControlCharacters(printed))?.[1]?.trim() ?? "not printed";
   return {
     sections: [
       {

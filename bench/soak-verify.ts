@@ -27,7 +27,7 @@ export interface WriteRecord {
 
 /** Runs `run` over `items`, at most `concurrency` at a time. */
 export async function inBatches<T, R>(items: T[], concurrency: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
+  const results: R[] = Array.from<R>({ length: items.length });
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

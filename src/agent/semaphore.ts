@@ -1,3 +1,5 @@
+/** @module Concurrency helpers of the per-user agent: a semaphore and a single flight. */
+
 /** At most `limit` tasks at once; the rest wait in arrival order. */
 export class Semaphore {
   #active = 0;

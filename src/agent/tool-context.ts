@@ -7,6 +7,8 @@ import type { ProviderEnv } from "../oauth/provider-env";
 import { agentName } from "../tenancy/agent-name";
 import type { AgentAuth } from "./user-agent";
 
+/** @module The tool context: a user's Graph calls through their agent, and their time zone. */
+
 /**
  * What a tool gets for one MCP request: Graph calls routed through this
  * user's agent (named from the grant's verified claims), and the user's time

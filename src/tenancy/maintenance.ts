@@ -3,9 +3,10 @@ import { logError, logEvent } from "../lib/log";
 import { purgeTenant, type PurgeDeps } from "./offboarding";
 
 /**
- * The scheduled sweep: finishes tenant deletions that were cut short, and
+ * @module The scheduled sweep: finishes tenant deletions that were cut short, and
  * warns tenant admins whose Entra client secret expires within 30 days.
  */
+
 const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
 

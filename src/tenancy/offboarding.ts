@@ -6,7 +6,7 @@ import { purgeTenantKv } from "./tenant-kv";
 import type { Tenant } from "./tenant";
 
 /**
- * Deletes everything the gateway holds for a tenant: each user's agent
+ * @module Deletes everything the gateway holds for a tenant: each user's agent
  * storage, every `t:<tenantId>:` KV key (OAuth clients, grants, tokens) and
  * then its D1 rows (with the
  * wrapped data key, which makes any stray copy of the secret undecryptable).
@@ -16,6 +16,7 @@ import type { Tenant } from "./tenant";
  * failure, or more keys than one invocation may delete) is resumed by calling
  * again, or by the scheduled sweep, until the row itself is removed last.
  */
+
 export type PurgeResult = { deleted: true; kvKeysDeleted: number } | { deleted: false; kvKeysDeleted: number };
 
 /** What a purge needs of the `USER_AGENT` namespace: a user's agent by name, to wipe it. */
