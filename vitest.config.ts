@@ -18,7 +18,10 @@ function configWithoutDevVars(source: string): string {
   const config = {
     ...rawConfig,
     main: absolute(rawConfig.main),
-    d1_databases: rawConfig.d1_databases?.map((db: { migrations_dir?: string }) => ({ ...db, migrations_dir: absolute(db.migrations_dir) })),
+    d1_databases: rawConfig.d1_databases?.map((db: { migrations_dir?: string }) => ({
+      ...db,
+      migrations_dir: absolute(db.migrations_dir),
+    })),
   };
   const dir = resolve(base, ".wrangler", "test-config");
   mkdirSync(dir, { recursive: true });

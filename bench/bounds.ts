@@ -49,7 +49,11 @@ export function checkBounds(figures: Figure[], bounds: BoundsFile["bounds"]): Bo
   });
 }
 
-export function recordBounds(figures: Figure[], machine: string, options: { widen?: boolean; partial?: boolean; path?: string } = {}): void {
+export function recordBounds(
+  figures: Figure[],
+  machine: string,
+  options: { widen?: boolean; partial?: boolean; path?: string } = {},
+): void {
   const path = options.path ?? BOUNDS_FILE;
   const existing = readBounds(path);
   const previous = options.widen ? existing : {};
@@ -65,7 +69,9 @@ export function recordBounds(figures: Figure[], machine: string, options: { wide
     recorded: { date: new Date().toISOString(), machine },
     bounds: {
       ...(options.partial ? existing : {}),
-      ...Object.fromEntries(figures.map((figure) => [figure.id, { value: Number(worse(figure).toPrecision(4)), unit: figure.unit, better: figure.better }])),
+      ...Object.fromEntries(
+        figures.map((figure) => [figure.id, { value: Number(worse(figure).toPrecision(4)), unit: figure.unit, better: figure.better }]),
+      ),
     },
   };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);

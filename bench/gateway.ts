@@ -35,7 +35,11 @@ export interface RunningGateway {
 }
 
 export function wrangler(args: string[]): string {
-  const result = spawnSync("node_modules/.bin/wrangler", args, { env: { ...process.env, ...OFFLINE_ENV, CI: "true" }, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync("node_modules/.bin/wrangler", args, {
+    env: { ...process.env, ...OFFLINE_ENV, CI: "true" },
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed: ${result.stderr}${result.stdout}`);
   return result.stdout;
 }
@@ -73,7 +77,11 @@ function configuredWorkerOptions(config: ReturnType<typeof unstable_readConfig>)
   const previous = process.env.WRANGLER_LOG;
   process.env.WRANGLER_LOG = "warn";
   try {
-    const { bindings: _devVars, modulesRules: _rules, ...options } = unstable_getMiniflareWorkerOptions(config).workerOptions as Record<string, unknown>;
+    const {
+      bindings: _devVars,
+      modulesRules: _rules,
+      ...options
+    } = unstable_getMiniflareWorkerOptions(config).workerOptions as Record<string, unknown>;
     return options;
   } finally {
     if (previous === undefined) delete process.env.WRANGLER_LOG;
@@ -81,7 +89,12 @@ function configuredWorkerOptions(config: ReturnType<typeof unstable_readConfig>)
   }
 }
 
-export async function startGateway(options: { dir: string; bundleDir: string; emulatorUrl: string; tls: BenchTls }): Promise<RunningGateway> {
+export async function startGateway(options: {
+  dir: string;
+  bundleDir: string;
+  emulatorUrl: string;
+  tls: BenchTls;
+}): Promise<RunningGateway> {
   if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
   const config = unstable_readConfig({ config: WRANGLER_CONFIG });

@@ -108,7 +108,11 @@ export function loopbackFetch(http: LoopbackHttp): (request: Request) => Promise
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const answer = await http.fetch(request.url, { method: request.method, headers, body: request.body === null ? undefined : await request.text() });
+    const answer = await http.fetch(request.url, {
+      method: request.method,
+      headers,
+      body: request.body === null ? undefined : await request.text(),
+    });
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(answer.headers)) {
       for (const one of value === undefined ? [] : Array.isArray(value) ? value : [value]) responseHeaders.append(name, one);

@@ -30,7 +30,11 @@ const SLICE_SECONDS = { gateway: 1, direct: 0.5, stage: 0.25 };
 const UNCAPPED = 500_000;
 export const SOAK_C32_TARGET_SECONDS = 60;
 /** Exactly what list_messages asks Graph for (src/graph/tools/mail.tools.ts, LIST_SELECT in format/mail.ts). */
-const LIST_QUERY = { $select: "receivedDateTime,from,subject,isRead,hasAttachments,importance,bodyPreview", $top: "10", $orderby: "receivedDateTime desc" };
+const LIST_QUERY = {
+  $select: "receivedDateTime,from,subject,isRead,hasAttachments,importance,bodyPreview",
+  $top: "10",
+  $orderby: "receivedDateTime desc",
+};
 
 export interface OverheadOptions {
   http: LoopbackHttp;
@@ -119,9 +123,13 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
   // The same Graph request, proven: the gateway lists exactly the messages the direct call returns.
   const first = users[0];
   const gatewayIds = idsIn((await callTool(http, mcpUrl, first?.accessToken ?? "", "list_messages", { limit: 10 })).text);
-  const directBody = JSON.parse((await http.fetch(direct.toString(), { headers: { authorization: `Bearer ${first?.graphToken ?? ""}` } })).text) as { value: { id: string }[] };
+  const directBody = JSON.parse(
+    (await http.fetch(direct.toString(), { headers: { authorization: `Bearer ${first?.graphToken ?? ""}` } })).text,
+  ) as { value: { id: string }[] };
   if (gatewayIds.join() !== directBody.value.map((message) => message.id).join()) {
-    throw new Error("the direct request does not return the messages list_messages shows: the baseline would not be the same Graph request");
+    throw new Error(
+      "the direct request does not return the messages list_messages shows: the baseline would not be the same Graph request",
+    );
   }
 
   const rows: (string | number)[][] = [];
@@ -130,7 +138,11 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
   const results = new Map<number, { gateway: LoadResult; direct: LoadResult }>();
   const stages = stageRequests(options, users[0]?.accessToken ?? "");
   const rounds = Math.max(1, Math.round(options.loadSeconds / SLICE_SECONDS.gateway));
-  const slice = (seconds: number, request: (worker: number) => Promise<Sample>) => ({ secondsPerRound: seconds, maxRequestsPerRound: UNCAPPED, request });
+  const slice = (seconds: number, request: (worker: number) => Promise<Sample>) => ({
+    secondsPerRound: seconds,
+    maxRequestsPerRound: UNCAPPED,
+    request,
+  });
   let breakdown: Section | undefined;
   for (const concurrency of CONCURRENCIES) {
     await runLoad({ concurrency, ...WARM_UP, request: straight });
@@ -155,11 +167,19 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
       // Unbroken runs: these rows are about sustained throughput (and at 32, no errors over 60 s),
       // which slices would interrupt with a ramp-up every second.
       directResult = await runLoad({ concurrency, seconds: Math.min(10, options.loadSeconds), maxRequests: UNCAPPED, request: straight });
-      gatewayResult = await runLoad({ concurrency, seconds: concurrency === 32 ? options.c32Seconds : options.loadSeconds, maxRequests: UNCAPPED, request: viaGateway });
+      gatewayResult = await runLoad({
+        concurrency,
+        seconds: concurrency === 32 ? options.c32Seconds : options.loadSeconds,
+        maxRequests: UNCAPPED,
+        request: viaGateway,
+      });
     }
     results.set(concurrency, { gateway: gatewayResult, direct: directResult });
     const added = gatewayResult.p50 - directResult.p50;
-    for (const [path, result] of [["emulator direct (Graph request only)", directResult], ["through the gateway (tools/call)", gatewayResult]] as const) {
+    for (const [path, result] of [
+      ["emulator direct (Graph request only)", directResult],
+      ["through the gateway (tools/call)", gatewayResult],
+    ] as const) {
       const isGateway = result === gatewayResult;
       rows.push([
         concurrency,
@@ -182,13 +202,18 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
       { id: `${prefix}.gateway.rps`, value: gatewayResult.rps, unit: "req/s", better: "higher" },
       { id: `${prefix}.added_p50_ms`, value: added, unit: "ms", better: "lower" },
     );
-    if (gatewayResult.errors > 0) console.error(`concurrency ${concurrency}: ${gatewayResult.errors} errors, e.g. ${gatewayResult.firstErrors.join(" / ")}`);
+    if (gatewayResult.errors > 0)
+      console.error(`concurrency ${concurrency}: ${gatewayResult.errors} errors, e.g. ${gatewayResult.firstErrors.join(" / ")}`);
   }
 
   const c1 = results.get(1);
   const c32 = results.get(32);
   const addedC1 = c1 ? c1.gateway.p50 - c1.direct.p50 : Number.NaN;
-  targets.push({ target: `added p50 latency under ${ADDED_P50_TARGET_MS} ms at concurrency 1`, ok: addedC1 < ADDED_P50_TARGET_MS, detail: `${signed(addedC1)} ms (gateway ${fixed(c1?.gateway.p50 ?? Number.NaN)} ms, direct ${fixed(c1?.direct.p50 ?? Number.NaN)} ms)` });
+  targets.push({
+    target: `added p50 latency under ${ADDED_P50_TARGET_MS} ms at concurrency 1`,
+    ok: addedC1 < ADDED_P50_TARGET_MS,
+    detail: `${signed(addedC1)} ms (gateway ${fixed(c1?.gateway.p50 ?? Number.NaN)} ms, direct ${fixed(c1?.direct.p50 ?? Number.NaN)} ms)`,
+  });
   const c32Seconds = c32?.gateway.seconds ?? 0;
   targets.push({
     target: `no errors at concurrency 32 for ${SOAK_C32_TARGET_SECONDS} s`,

@@ -31,13 +31,21 @@ function targetCells(target: PartResult["targets"][number]): string[] {
 }
 
 function boundCells(check: BoundCheck): string[] {
-  return [check.id, `${fixed(check.value)} ${check.unit}`, check.bound === undefined ? "—" : fixed(check.bound), check.limit === undefined ? "—" : `${check.better === "lower" ? "≤" : "≥"} ${fixed(check.limit)}`, check.status === "regressed" ? "**regressed**" : check.status];
+  return [
+    check.id,
+    `${fixed(check.value)} ${check.unit}`,
+    check.bound === undefined ? "—" : fixed(check.bound),
+    check.limit === undefined ? "—" : `${check.better === "lower" ? "≤" : "≥"} ${fixed(check.limit)}`,
+    check.status === "regressed" ? "**regressed**" : check.status,
+  ];
 }
 
 function verdict(result: PartResult, bounds: BoundCheck[]): string {
   const missed = result.targets.filter((target) => !target.ok).length;
   const regressed = bounds.filter((check) => check.status === "regressed").length;
-  return missed === 0 && regressed === 0 ? "**pass**: every target met, no figure beyond its bound by more than 25%" : `**fail**: ${missed} target(s) missed, ${regressed} figure(s) regressed`;
+  return missed === 0 && regressed === 0
+    ? "**pass**: every target met, no figure beyond its bound by more than 25%"
+    : `**fail**: ${missed} target(s) missed, ${regressed} figure(s) regressed`;
 }
 
 export function renderReport(result: PartResult, bounds: BoundCheck[], meta: ReportMeta): string {
@@ -105,11 +113,22 @@ function upsertRow(lines: string[], heading: string, prefix: string, line: strin
  * line under the header says what was refreshed when. Everything else stays
  * as the last full run wrote it.
  */
-export function renderPartialUpdate(existing: string, result: PartResult, bounds: BoundCheck[], meta: ReportMeta & { parts: string }): string {
+export function renderPartialUpdate(
+  existing: string,
+  result: PartResult,
+  bounds: BoundCheck[],
+  meta: ReportMeta & { parts: string },
+): string {
   let text = existing;
   let insertAt = text.indexOf("\n## Regression bounds\n");
   for (const section of result.sections) {
-    const block = [`## ${section.title}`, "", ...(section.note ? [section.note, ""] : []), ...table(section.headers, section.rows), ""].join("\n");
+    const block = [
+      `## ${section.title}`,
+      "",
+      ...(section.note ? [section.note, ""] : []),
+      ...table(section.headers, section.rows),
+      "",
+    ].join("\n");
     const start = text.indexOf(`\n## ${section.title}\n`);
     if (start >= 0) {
       const next = text.indexOf("\n## ", start + 1);

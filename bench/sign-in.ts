@@ -1,6 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { type ControlClient, controlClient } from "../emulator/control-client";
-import { authorizeInBrowser, authorizeUrlAt, Browser, exchangeCodeAt, type FetchFn, grantAdminConsent, registerClient, pkcePair } from "../test/helpers/oauth-browser";
+import {
+  authorizeInBrowser,
+  authorizeUrlAt,
+  Browser,
+  exchangeCodeAt,
+  type FetchFn,
+  grantAdminConsent,
+  registerClient,
+  pkcePair,
+} from "../test/helpers/oauth-browser";
 import { header, type HttpResponse, type LoopbackHttp, loopbackFetch } from "./http";
 
 /**
@@ -60,7 +69,11 @@ export class SignIn {
     const clientId = randomUUID();
     const clientSecret = `Bx8~${randomBytes(16).toString("hex")}`;
     await this.emulator.createTenant({ tenantId: entraTenantId, displayName: `Org ${marker}` });
-    await this.emulator.registerApp(entraTenantId, { clientId, secrets: [{ value: clientSecret }], redirectUris: [`${this.gatewayOrigin(slug)}/callback`] });
+    await this.emulator.registerApp(entraTenantId, {
+      clientId,
+      secrets: [{ value: clientSecret }],
+      redirectUris: [`${this.gatewayOrigin(slug)}/callback`],
+    });
     const users: BenchUser[] = [];
     for (let index = 0; index < userCount; index += 1) {
       const number = String(index + 1).padStart(2, "0");
@@ -69,11 +82,17 @@ export class SignIn {
       users.push(user);
     }
     const signup = await ok(
-      await this.http.fetch(`${this.gatewayOrigin()}/api/signup`, json({ orgName: `Org ${marker}`, slug, entraTenantId, clientId, clientSecret, adminEmail: `it@${marker}.example` })),
+      await this.http.fetch(
+        `${this.gatewayOrigin()}/api/signup`,
+        json({ orgName: `Org ${marker}`, slug, entraTenantId, clientId, clientSecret, adminEmail: `it@${marker}.example` }),
+      ),
       `signup ${slug}`,
       201,
     );
-    const { delegatedPermissions: permissions, adminConsentUrl } = JSON.parse(signup.text) as { delegatedPermissions: string[]; adminConsentUrl: string };
+    const { delegatedPermissions: permissions, adminConsentUrl } = JSON.parse(signup.text) as {
+      delegatedPermissions: string[];
+      adminConsentUrl: string;
+    };
     // The org admin grants the permissions only an admin can (ChannelMessage.Read.All) for everyone.
     await grantAdminConsent(this.#send, adminConsentUrl);
     const graphScopes = permissions.filter((permission) => !["openid", "profile", "offline_access"].includes(permission));
@@ -110,20 +129,34 @@ export interface RpcResult {
 }
 
 /** One MCP `tools/call` over HTTP with the user's bearer token. */
-export async function callTool(http: LoopbackHttp, mcpUrl: string, accessToken: string, name: string, args: Record<string, unknown>, id = 1): Promise<RpcResult> {
+export async function callTool(
+  http: LoopbackHttp,
+  mcpUrl: string,
+  accessToken: string,
+  name: string,
+  args: Record<string, unknown>,
+  id = 1,
+): Promise<RpcResult> {
   const response = await http.fetch(mcpUrl, {
     method: "POST",
     headers: { ...MCP_HEADERS, "content-type": "application/json", authorization: `Bearer ${accessToken}` },
     body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } }),
   });
-  if (response.status !== 200) return { status: response.status, ms: response.ms, text: response.text.slice(0, 300), transportError: true, toolError: false };
+  if (response.status !== 200)
+    return { status: response.status, ms: response.ms, text: response.text.slice(0, 300), transportError: true, toolError: false };
   let payload = response.text;
   if ((header(response, "content-type") ?? "").includes("text/event-stream")) {
-    payload = payload.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).pop() ?? "{}";
+    payload =
+      payload
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).trim())
+        .pop() ?? "{}";
   }
   try {
     const reply = JSON.parse(payload) as { error?: { message?: string }; result?: { isError?: boolean; content?: { text?: string }[] } };
-    if (reply.error || !reply.result) return { status: 200, ms: response.ms, text: reply.error?.message ?? "no result", transportError: true, toolError: false };
+    if (reply.error || !reply.result)
+      return { status: 200, ms: response.ms, text: reply.error?.message ?? "no result", transportError: true, toolError: false };
     const text = (reply.result.content ?? []).map((part) => part.text ?? "").join("\n");
     return { status: 200, ms: response.ms, text, transportError: false, toolError: Boolean(reply.result.isError) };
   } catch {

@@ -55,7 +55,12 @@ export interface Verification {
 const SOAK_SUBJECT = /^\[(zq[0-9a-f]{8})\] soak (mail|event) /;
 
 /** Reads every user's Sent Items, Inbox and calendar from the emulator and reconciles them with what the soak sent. */
-export async function verifyWrites(options: { http: LoopbackHttp; signIn: SignIn; emulatorUrl: string }, users: SoakUser[], writes: WriteRecord[], markers: string[]): Promise<Verification> {
+export async function verifyWrites(
+  options: { http: LoopbackHttp; signIn: SignIn; emulatorUrl: string },
+  users: SoakUser[],
+  writes: WriteRecord[],
+  markers: string[],
+): Promise<Verification> {
   const { http, signIn } = options;
   const found = new Map<string, Map<string, number>>();
   const place = (user: BenchUser, box: string) => `${user.oid}|${box}`;
@@ -105,7 +110,10 @@ export async function verifyWrites(options: { http: LoopbackHttp; signIn: SignIn
   for (const record of writes) {
     result.byKind[record.kind][record.outcome] += 1;
     if (record.outcome === "acked") result.acked += 1;
-    const places = record.kind === "mail" ? [place(record.owner, "sent"), ...(record.recipient ? [place(record.recipient, "inbox")] : [])] : [place(record.owner, "calendar")];
+    const places =
+      record.kind === "mail"
+        ? [place(record.owner, "sent"), ...(record.recipient ? [place(record.recipient, "inbox")] : [])]
+        : [place(record.owner, "calendar")];
     for (const where of places) {
       expected.add(`${where}|${record.subject}`);
       const count = found.get(where)?.get(record.subject) ?? 0;

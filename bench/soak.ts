@@ -69,7 +69,9 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
   const setupStarted = Date.now();
   const tenants: BenchTenant[] = [];
   for (const plan of options.tenants) tenants.push(await signIn.createTenant(plan.slug, plan.marker, options.usersPerTenant));
-  const pairs = tenants.flatMap((tenant) => tenant.users.map((user, index) => ({ tenant, user, colleague: tenant.users[(index + 1) % tenant.users.length] as BenchUser })));
+  const pairs = tenants.flatMap((tenant) =>
+    tenant.users.map((user, index) => ({ tenant, user, colleague: tenant.users[(index + 1) % tenant.users.length] as BenchUser })),
+  );
   const users: SoakUser[] = await inBatches(pairs, 8, async (pair) => ({
     ...pair,
     accessToken: await signIn.signIn(pair.tenant, pair.user),
@@ -165,7 +167,8 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
     await call(u, "list_events", {});
   });
   const toolErrorsInWarmUp = [...perTool.values()].reduce((sum, stats) => sum + stats.toolErrors, 0);
-  if (toolErrorsInWarmUp > 0 && unexpected.length < 20) unexpected.push(`${toolErrorsInWarmUp} tool errors during warm-up (no faults injected yet)`);
+  if (toolErrorsInWarmUp > 0 && unexpected.length < 20)
+    unexpected.push(`${toolErrorsInWarmUp} tool errors during warm-up (no faults injected yet)`);
   latencies.length = 0;
   perTool.clear();
 
@@ -286,21 +289,37 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
           ["HTTP / JSON-RPC errors", transportErrors],
           ["tool errors (Graph failures reported to the client)", `${toolErrors}; writes retried by the client: ${retriedWrites}`],
           ["faults injected (served)", `429: ${faults.injected[429]} (${served(429)}), 503: ${faults.injected[503]} (${served(503)})`],
-          ["messages sent: acknowledged / failed / unknown", `${verification.byKind.mail.acked} / ${verification.byKind.mail.failed} / ${verification.byKind.mail.unknown}`],
-          ["events created: acknowledged / failed / unknown", `${verification.byKind.event.acked} / ${verification.byKind.event.failed} / ${verification.byKind.event.unknown}`],
-          ["read back: lost / duplicated / failed-but-present / stray", `${verification.lost} / ${verification.duplicated} / ${verification.failedButPresent} / ${verification.stray}`],
+          [
+            "messages sent: acknowledged / failed / unknown",
+            `${verification.byKind.mail.acked} / ${verification.byKind.mail.failed} / ${verification.byKind.mail.unknown}`,
+          ],
+          [
+            "events created: acknowledged / failed / unknown",
+            `${verification.byKind.event.acked} / ${verification.byKind.event.failed} / ${verification.byKind.event.unknown}`,
+          ],
+          [
+            "read back: lost / duplicated / failed-but-present / stray",
+            `${verification.lost} / ${verification.duplicated} / ${verification.failedButPresent} / ${verification.stray}`,
+          ],
           ["responses checked for other tenants' markers", `${checkedResponses}, violations: ${violations.length}`],
           ["mailboxes read back, foreign subjects found", `${verification.mailboxesRead}, ${verification.crossTenant}`],
-          ["workerd RSS (sum of workerd processes): start → end (peak)", `${mib(first?.workerdRss)} → ${mib(last?.workerdRss)} (${fixed(peak("workerdRss"), 1)} MiB); bound: end − lowest sample of the first half < ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB (here ${signed(workerdGrowth, 1)} MiB)`],
+          [
+            "workerd RSS (sum of workerd processes): start → end (peak)",
+            `${mib(first?.workerdRss)} → ${mib(last?.workerdRss)} (${fixed(peak("workerdRss"), 1)} MiB); bound: end − lowest sample of the first half < ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB (here ${signed(workerdGrowth, 1)} MiB)`,
+          ],
           ["workerd RSS over the soak, MiB", timeline(memory, "workerdRss")],
-          ["emulator RSS: start → end (peak)", `${mib(first?.emulatorRss)} → ${mib(last?.emulatorRss)} (${fixed(peak("emulatorRss"), 1)} MiB)`],
-          ["emulator heap used after a full GC: start → end (peak during the soak)", `${mib(first?.emulatorHeap)} → ${mib(last?.emulatorHeap)} (${fixed(peak("emulatorHeap"), 1)} MiB); bound: growth < ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB (it keeps every message and event the soak creates)`],
+          [
+            "emulator RSS: start → end (peak)",
+            `${mib(first?.emulatorRss)} → ${mib(last?.emulatorRss)} (${fixed(peak("emulatorRss"), 1)} MiB)`,
+          ],
+          [
+            "emulator heap used after a full GC: start → end (peak during the soak)",
+            `${mib(first?.emulatorHeap)} → ${mib(last?.emulatorHeap)} (${fixed(peak("emulatorHeap"), 1)} MiB); bound: growth < ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB (it keeps every message and event the soak creates)`,
+          ],
         ],
       },
     ],
-    figures: [
-      { id: "soak.p50_ms", value: all.p50, unit: "ms", better: "lower" },
-    ],
+    figures: [{ id: "soak.p50_ms", value: all.p50, unit: "ms", better: "lower" }],
     targets,
   };
 }

@@ -21,7 +21,11 @@ const BATCH = 100;
 export const seededSlug = (index: number) => `rt-${String(index + 1).padStart(5, "0")}`;
 
 export function writeTenantSeed(path: string, count = SEEDED_TENANTS): void {
-  const policy = JSON.stringify({ readOnly: false, enabledGroups: ["mail", "calendar", "contacts", "teams", "files", "tasks"], allowCustomSchemeRedirects: false });
+  const policy = JSON.stringify({
+    readOnly: false,
+    enabledGroups: ["mail", "calendar", "contacts", "teams", "files", "tasks"],
+    allowCustomSchemeRedirects: false,
+  });
   const b64 = (bytes: number) => randomBytes(bytes).toString("base64");
   const lines: string[] = [];
   for (let start = 0; start < count; start += BATCH) {
@@ -75,11 +79,13 @@ export async function tenantResolution(pool: HostHeaderPool, options: { maxSecon
       cached.push(await get(`${cachedSlug}.localhost`));
     }
   }
-  const rows = ([
-    ["apex (no tenant to resolve)", apex],
-    ["tenant host, cached", cached],
-    ["tenant host, uncached (first request for that slug)", uncached],
-  ] as const).map(([name, samples]) => ({ name, samples: samples.length, ...summarize(samples) }));
+  const rows = (
+    [
+      ["apex (no tenant to resolve)", apex],
+      ["tenant host, cached", cached],
+      ["tenant host, uncached (first request for that slug)", uncached],
+    ] as const
+  ).map(([name, samples]) => ({ name, samples: samples.length, ...summarize(samples) }));
   const [apexRow, cachedRow, uncachedRow] = rows;
   const base = apexRow?.p50 ?? Number.NaN;
   return {
@@ -89,7 +95,14 @@ export async function tenantResolution(pool: HostHeaderPool, options: { maxSecon
         title: `Tenant resolution with ${count.toLocaleString("en")} tenants in D1`,
         note: `\`GET /health\` at concurrency 1 over one warm https connection; the tenant is named by the Host header (\`<slug>.localhost\`). Uncached: ${uncached.length.toLocaleString("en")} distinct slugs hit once each in random order; cached: one slug again and again within the cache TTL; apex: same probe, no tenant. "resolution" = p50 − apex p50.`,
         headers: ["host", "requests", "p50 ms", "p95 ms", "p99 ms", "resolution p50 ms"],
-        rows: rows.map((row) => [row.name, row.samples, fixed(row.p50), fixed(row.p95), fixed(row.p99), row === apexRow ? "—" : signed(row.p50 - base)]),
+        rows: rows.map((row) => [
+          row.name,
+          row.samples,
+          fixed(row.p50),
+          fixed(row.p95),
+          fixed(row.p99),
+          row === apexRow ? "—" : signed(row.p50 - base),
+        ]),
       },
     ],
     figures: [

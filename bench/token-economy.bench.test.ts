@@ -38,8 +38,12 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
   const listed = (await user.rpc("tools/list")).result ?? {};
   const tools = (listed.tools ?? []) as unknown[];
 
-  const longest = JSON.parse(await rawGraph(token, "/me/messages?$top=300&$select=id,body")) as { value: { id: string; body: { content: string; contentType: string } }[] };
-  const longHtml = longest.value.filter((m) => m.body.contentType === "html").sort((a, b) => b.body.content.length - a.body.content.length)[0];
+  const longest = JSON.parse(await rawGraph(token, "/me/messages?$top=300&$select=id,body")) as {
+    value: { id: string; body: { content: string; contentType: string } }[];
+  };
+  const longHtml = longest.value
+    .filter((m) => m.body.contentType === "html")
+    .sort((a, b) => b.body.content.length - a.body.content.length)[0];
   const week = weekFrom(new Date());
 
   const cases: { name: string; gateway: string; raw: string }[] = [
@@ -84,8 +88,16 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
     // randomly seeded mailbox of each run's user, so they are held by the 5× target instead.
     figures: [{ id: "tokens.tools_list", value: counts.catalogue ?? 0, unit: "tokens", better: "lower" }],
     targets: [
-      { target: `tools/list under ${CATALOGUE_TARGET_TOKENS} tokens`, ok: (counts.catalogue ?? Infinity) < CATALOGUE_TARGET_TOKENS, detail: `${counts.catalogue ?? "?"} tokens` },
-      ...rows.map((row) => ({ target: `${row.name}: at least ${RATIO_TARGET}× leaner than raw Graph JSON`, ok: row.ratio >= RATIO_TARGET, detail: `${row.ratio.toFixed(1)}×` })),
+      {
+        target: `tools/list under ${CATALOGUE_TARGET_TOKENS} tokens`,
+        ok: (counts.catalogue ?? Infinity) < CATALOGUE_TARGET_TOKENS,
+        detail: `${counts.catalogue ?? "?"} tokens`,
+      },
+      ...rows.map((row) => ({
+        target: `${row.name}: at least ${RATIO_TARGET}× leaner than raw Graph JSON`,
+        ok: row.ratio >= RATIO_TARGET,
+        detail: `${row.ratio.toFixed(1)}×`,
+      })),
     ],
   });
 

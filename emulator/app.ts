@@ -35,8 +35,6 @@ export function createEmulatorApp(state = new EmulatorState(), options: { seedDa
     .route("/", downloadRoutes)
     .route("/", graphApp)
     .route("/", entraRoutes)
-    .notFound((c) =>
-      c.json({ error: "not_found", message: `The emulator has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
-    );
+    .notFound((c) => c.json({ error: "not_found", message: `The emulator has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   return app;
 }

@@ -52,7 +52,10 @@ async function parse<S extends z.ZodType>(request: Request, schema: S) {
 }
 
 function invalid(error: z.ZodError): Response {
-  return Response.json({ error: "invalid_request", issues: error.issues.map((i) => ({ field: i.path.join("."), message: i.message })) }, { status: 400 });
+  return Response.json(
+    { error: "invalid_request", issues: error.issues.map((i) => ({ field: i.path.join("."), message: i.message })) },
+    { status: 400 },
+  );
 }
 
 export const controlRoutes = new Hono<EmulatorEnv>()
@@ -127,7 +130,9 @@ export const controlRoutes = new Hono<EmulatorEnv>()
   .post("/_emulator/tenants/:tenantId/apps/:clientId/id-token-fault", async (c) => {
     const input = await parse(
       c.req.raw,
-      z.strictObject({ fault: z.enum(["wrong-issuer", "wrong-audience", "wrong-nonce", "foreign-tid", "alg-none", "unknown-key", "expired"]) }),
+      z.strictObject({
+        fault: z.enum(["wrong-issuer", "wrong-audience", "wrong-nonce", "foreign-tid", "alg-none", "unknown-key", "expired"]),
+      }),
     );
     if (!input.success) return invalid(input.error);
     const app = c.get("state").tenant(c.req.param("tenantId"))?.apps.get(c.req.param("clientId").toLowerCase());

@@ -44,7 +44,11 @@ function envSeconds(name: string, fallback: number): number {
   return value;
 }
 
-const PARTS = { bundle: "bundle size and start-up time", tokens: "token economy", load: "gateway overhead, tenant resolution and soak" } as const;
+const PARTS = {
+  bundle: "bundle size and start-up time",
+  tokens: "token economy",
+  load: "gateway overhead, tenant resolution and soak",
+} as const;
 type PartName = keyof typeof PARTS;
 
 /** The part named by `--only <part>`, or undefined for a full run. */
@@ -96,13 +100,17 @@ function workerdBenchmarks(): PartResult {
     env: { ...process.env, ...OFFLINE_ENV, BENCH_WORKERD_RESULTS: out },
   });
   const collected: PartResult = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as PartResult) : emptyResult();
-  if (result.status !== 0) collected.targets.push({ target: "workerd benchmarks (vitest) passed", ok: false, detail: `vitest exited with ${result.status}` });
+  if (result.status !== 0)
+    collected.targets.push({ target: "workerd benchmarks (vitest) passed", ok: false, detail: `vitest exited with ${result.status}` });
   return collected;
 }
 
 const random = () => randomBytes(3).toString("hex");
 const latency = { slug: `lat-${random()}`, marker: `zq${randomBytes(4).toString("hex")}` };
-const soakTenants = Array.from({ length: 10 }, (_, index) => ({ slug: `soak-${String(index + 1).padStart(2, "0")}-${random()}`, marker: `zq${randomBytes(4).toString("hex")}` }));
+const soakTenants = Array.from({ length: 10 }, (_, index) => ({
+  slug: `soak-${String(index + 1).padStart(2, "0")}-${random()}`,
+  marker: `zq${randomBytes(4).toString("hex")}`,
+}));
 
 const results: PartResult[] = [];
 
@@ -110,7 +118,10 @@ const results: PartResult[] = [];
 async function setUp() {
   log(`starting the emulator and the gateway, ${SEEDED_TENANTS} tenants seeded into D1…`);
   try {
-    const tls = await benchCertificate(dir, [latency, ...soakTenants].map((tenant) => `${tenant.slug}.localhost`));
+    const tls = await benchCertificate(
+      dir,
+      [latency, ...soakTenants].map((tenant) => `${tenant.slug}.localhost`),
+    );
     const state = join(dir, "state");
     mkdirSync(state);
     const seed = join(dir, "tenants.sql");
@@ -124,7 +135,10 @@ async function setUp() {
     return { tls, emulator, gateway, http, pids, signIn: new SignIn(http, emulator.url, gateway.origin) };
   } catch (error) {
     console.error(error);
-    results.push({ ...emptyResult(), targets: [{ target: "the local gateway and emulator started", ok: false, detail: String(error).slice(0, 300) }] });
+    results.push({
+      ...emptyResult(),
+      targets: [{ target: "the local gateway and emulator started", ok: false, detail: String(error).slice(0, 300) }],
+    });
     return undefined;
   }
 }
@@ -203,29 +217,41 @@ const runtimeSeconds = (Date.now() - startedAt.getTime()) / 1000;
 const flags = [only ? `--only ${only}` : "", widen ? "--widen-bounds" : record ? "--record-bounds" : ""].filter(Boolean);
 const command = `npm run bench${flags.length ? ` -- ${flags.join(" ")}` : ""}`;
 const quickRun = shortened.length ? `${shortened.join(", ")}; figures from a shortened run are not comparable with the bounds` : undefined;
-if (only) updateReport(merged, bounds, { command, startedAt, runtimeSeconds, quickRun: only === "load" ? quickRun : undefined, method: [], parts: PARTS[only] });
-else writeReport(merged, bounds, {
-  command,
-  startedAt,
-  runtimeSeconds,
-  quickRun,
-  method: [
-    "Latency is wall time measured in Node over real loopback HTTP (undici), never inside workerd, whose clock does not advance during CPU work.",
-    "The gateway is the exact bundle `wrangler deploy` would upload (`wrangler deploy --dry-run --outdir <tmp>`), served by workerd through Miniflare, the runtime under `wrangler dev`, with wrangler.toml's compatibility settings and bindings: local D1, KV, rate limiters and Durable Objects, storage in a temp directory. Local overrides only: `BASE_DOMAIN=localhost`, `LOGIN_BASE`/`GRAPH_BASE` = the emulator, fixed bench keys, and a raised signup rate limit (the bench signs up 11 organizations from one address); a developer's .dev.vars is not read.",
-    "`wrangler dev` itself is not what is measured: it puts tooling that production does not have around the same Worker (a second workerd process as a reload proxy, dev-only middleware in its bundle, and a local trace collector that writes each request's spans to SQLite with an fsync). Measured on this machine on 2026-11-26 at concurrency 1, that tooling more than doubled a `tools/call` (p50 about 9–11 ms under `wrangler dev`, about 4–5 ms without it) and raised the static floor from about 0.5 ms to 2–3.7 ms.",
-    "Tenant hosts are served over https, because the OAuth provider (as OAuth 2.1 asks) accepts plain http only on the host `localhost`. Each run makes a throwaway CA and a certificate naming `localhost` and every bench tenant host; Node trusts that CA only (undici `connect.ca`). `*.localhost` does not resolve in Node here, so the bench's HTTP agent resolves `localhost` and its subdomains to 127.0.0.1 itself: URLs, Host headers and TLS SNI are what a client would send. The tenant-resolution pass instead keeps one TLS connection and names the tenant in the Host header, so 10,000 hosts cost 10,000 lookups, not 10,000 handshakes.",
-    "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS; the direct figures do not (the local serving floor row shows what TLS and workerd's request handling cost).",
-    "Users sign in through the real OAuth bridge over HTTP: dynamic client registration, consent page and Allow (cookies kept per browser), the emulator's authorize with `login_hint`, the gateway's /callback, then the code exchange with PKCE; `/mcp` is then driven with JSON-RPC `tools/call` and the bearer token.",
-    `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload; start-up time is the median of ${STARTUP_RUNS} \`wrangler check startup\` profiles of the same Worker (see its section). Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
-    "workerd's RSS climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone, then under wrangler's dev server: each workerd process reached about 600–700 MiB and stayed), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",
-    `Durations: gateway ${settings.loadSeconds} s per concurrency (${settings.c32Seconds} s at 32), soak ${settings.soakSeconds} s; set BENCH_LOAD_SECONDS, BENCH_C32_SECONDS and BENCH_SOAK_SECONDS for a quick run (the report then says it was shortened). Every loop is bounded in count and time and only talks to 127.0.0.1.`,
-    `The gateway's workerd logged ${gateway?.errorLogs.length ?? 0} error line(s) during the run${errorKinds()}.`,
-  ],
-});
+if (only)
+  updateReport(merged, bounds, {
+    command,
+    startedAt,
+    runtimeSeconds,
+    quickRun: only === "load" ? quickRun : undefined,
+    method: [],
+    parts: PARTS[only],
+  });
+else
+  writeReport(merged, bounds, {
+    command,
+    startedAt,
+    runtimeSeconds,
+    quickRun,
+    method: [
+      "Latency is wall time measured in Node over real loopback HTTP (undici), never inside workerd, whose clock does not advance during CPU work.",
+      "The gateway is the exact bundle `wrangler deploy` would upload (`wrangler deploy --dry-run --outdir <tmp>`), served by workerd through Miniflare, the runtime under `wrangler dev`, with wrangler.toml's compatibility settings and bindings: local D1, KV, rate limiters and Durable Objects, storage in a temp directory. Local overrides only: `BASE_DOMAIN=localhost`, `LOGIN_BASE`/`GRAPH_BASE` = the emulator, fixed bench keys, and a raised signup rate limit (the bench signs up 11 organizations from one address); a developer's .dev.vars is not read.",
+      "`wrangler dev` itself is not what is measured: it puts tooling that production does not have around the same Worker (a second workerd process as a reload proxy, dev-only middleware in its bundle, and a local trace collector that writes each request's spans to SQLite with an fsync). Measured on this machine on 2026-11-26 at concurrency 1, that tooling more than doubled a `tools/call` (p50 about 9–11 ms under `wrangler dev`, about 4–5 ms without it) and raised the static floor from about 0.5 ms to 2–3.7 ms.",
+      "Tenant hosts are served over https, because the OAuth provider (as OAuth 2.1 asks) accepts plain http only on the host `localhost`. Each run makes a throwaway CA and a certificate naming `localhost` and every bench tenant host; Node trusts that CA only (undici `connect.ca`). `*.localhost` does not resolve in Node here, so the bench's HTTP agent resolves `localhost` and its subdomains to 127.0.0.1 itself: URLs, Host headers and TLS SNI are what a client would send. The tenant-resolution pass instead keeps one TLS connection and names the tenant in the Host header, so 10,000 hosts cost 10,000 lookups, not 10,000 handshakes.",
+      "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS; the direct figures do not (the local serving floor row shows what TLS and workerd's request handling cost).",
+      "Users sign in through the real OAuth bridge over HTTP: dynamic client registration, consent page and Allow (cookies kept per browser), the emulator's authorize with `login_hint`, the gateway's /callback, then the code exchange with PKCE; `/mcp` is then driven with JSON-RPC `tools/call` and the bearer token.",
+      `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload; start-up time is the median of ${STARTUP_RUNS} \`wrangler check startup\` profiles of the same Worker (see its section). Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
+      "workerd's RSS climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone, then under wrangler's dev server: each workerd process reached about 600–700 MiB and stayed), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",
+      `Durations: gateway ${settings.loadSeconds} s per concurrency (${settings.c32Seconds} s at 32), soak ${settings.soakSeconds} s; set BENCH_LOAD_SECONDS, BENCH_C32_SECONDS and BENCH_SOAK_SECONDS for a quick run (the report then says it was shortened). Every loop is bounded in count and time and only talks to 127.0.0.1.`,
+      `The gateway's workerd logged ${gateway?.errorLogs.length ?? 0} error line(s) during the run${errorKinds()}.`,
+    ],
+  });
 
 const missed = merged.targets.filter((target) => !target.ok);
 const regressed = bounds.filter((check) => check.status === "regressed");
 for (const target of merged.targets) console.log(`${target.ok ? "ok  " : "MISS"} ${target.target}: ${target.detail}`);
-for (const check of regressed) console.log(`REGRESSED ${check.id}: ${check.value} ${check.unit} (bound ${check.bound}, limit ${check.limit})`);
-log(`BENCHMARKS.md ${only ? `updated (${PARTS[only]})` : "written"}; ${missed.length} target(s) missed, ${regressed.length} figure(s) regressed${record ? `, bounds ${widen ? "widened" : "recorded"}` : ""}.`);
+for (const check of regressed)
+  console.log(`REGRESSED ${check.id}: ${check.value} ${check.unit} (bound ${check.bound}, limit ${check.limit})`);
+log(
+  `BENCHMARKS.md ${only ? `updated (${PARTS[only]})` : "written"}; ${missed.length} target(s) missed, ${regressed.length} figure(s) regressed${record ? `, bounds ${widen ? "widened" : "recorded"}` : ""}.`,
+);
 process.exit(missed.length > 0 || regressed.length > 0 ? 1 : 0);

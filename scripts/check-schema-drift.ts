@@ -21,7 +21,9 @@ const added = listing(scratch).filter((name) => !before.includes(name));
 rmSync(scratch, { recursive: true, force: true });
 
 if (added.length > 0) {
-  console.error(`src/tenancy/schema.ts has changes no migration covers (drizzle-kit would write ${added.join(", ")}): run npm run db:generate`);
+  console.error(
+    `src/tenancy/schema.ts has changes no migration covers (drizzle-kit would write ${added.join(", ")}): run npm run db:generate`,
+  );
   process.exit(1);
 }
 console.log("schema: every change has its migration");

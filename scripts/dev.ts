@@ -34,7 +34,9 @@ function ensureDevVars(): void {
     CONSENT_SECRET: () => randomBytes(24).toString("hex"),
     CURSOR_SECRET: () => randomBytes(32).toString("hex"),
   };
-  const original = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "# Local-only settings for `npm run dev` (generated; git-ignored).\n";
+  const original = existsSync(".dev.vars")
+    ? readFileSync(".dev.vars", "utf8")
+    : "# Local-only settings for `npm run dev` (generated; git-ignored).\n";
   // A file written before BASE_DOMAIN carried the port gets it.
   const existing = original.replace(/^BASE_DOMAIN=localhost$/m, `BASE_DOMAIN=localhost:${GATEWAY_PORT}`);
   const present = new Set(existing.split("\n").map((line) => line.split("=")[0]?.trim()));
@@ -130,17 +132,26 @@ applyMigrations();
 const tls = await ensureDevCertificate([`${DEMO_SLUG}.localhost`]);
 const ca = readFileSync(tls.ca, "utf8");
 const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback`, seedDate: seedDateFromEnv() });
-const wrangler = spawn("wrangler", [
-  "dev",
-  "--port", String(GATEWAY_PORT),
-  "--ip", "127.0.0.1",
-  "--local-protocol", "https",
-  "--https-key-path", tls.key,
-  "--https-cert-path", tls.cert,
-], {
-  stdio: "inherit",
-  env: OFFLINE_ENV,
-});
+const wrangler = spawn(
+  "wrangler",
+  [
+    "dev",
+    "--port",
+    String(GATEWAY_PORT),
+    "--ip",
+    "127.0.0.1",
+    "--local-protocol",
+    "https",
+    "--https-key-path",
+    tls.key,
+    "--https-cert-path",
+    tls.cert,
+  ],
+  {
+    stdio: "inherit",
+    env: OFFLINE_ENV,
+  },
+);
 const stop = async (code: number) => {
   wrangler.kill("SIGTERM");
   await emulator.close();

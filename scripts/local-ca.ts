@@ -37,7 +37,11 @@ export async function issueLocalCertificate(options: { caName: string; hosts: st
       { name: "extKeyUsage", serverAuth: true },
       {
         name: "subjectAltName",
-        altNames: [...names.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: "127.0.0.1" }, { type: 7 as const, ip: "::1" }],
+        altNames: [
+          ...names.map((value) => ({ type: 2 as const, value })),
+          { type: 7 as const, ip: "127.0.0.1" },
+          { type: 7 as const, ip: "::1" },
+        ],
       },
     ],
   });

@@ -7,9 +7,7 @@ import type { Env } from "./env";
  */
 const booleanText = z.enum(["true", "false"]).transform((value) => value === "true");
 const positiveIntText = z.coerce.number().int().positive();
-const baseUrl = z
-  .url({ protocol: /^https?$/ })
-  .transform((value) => value.replace(/\/+$/, ""));
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ""));
 
 const ConfigSchema = z.object({
   BASE_DOMAIN: z
@@ -75,9 +73,7 @@ export function readConfig(env: Env): Config {
   if (cached?.env === env) return cached.config;
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
-      .join("; ");
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new ConfigError(`Invalid gateway configuration: ${detail}`);
   }
   const keks = readKeks(env);

@@ -31,10 +31,11 @@ describe("which metadata document URLs are fetched", () => {
     expect(cimdUrlProblem(url, BASE)).toBeTruthy();
   });
 
-  it.each(["https://vscode.dev/oauth/client-metadata.json", "https://claude.ai/oauth/mcp-oauth-client-metadata", "https://client.example.com/oauth/client.json"])(
-    "allows the public https URL %s",
-    (url) => expect(cimdUrlProblem(url, BASE)).toBeUndefined(),
-  );
+  it.each([
+    "https://vscode.dev/oauth/client-metadata.json",
+    "https://claude.ai/oauth/mcp-oauth-client-metadata",
+    "https://client.example.com/oauth/client.json",
+  ])("allows the public https URL %s", (url) => expect(cimdUrlProblem(url, BASE)).toBeUndefined());
 
   it("ignores a port in BASE_DOMAIN when comparing with our own domain", () => {
     expect(cimdUrlProblem("https://demo.localhost/client.json", "localhost:8787")).toBeTruthy();
@@ -47,7 +48,10 @@ describe("how the OAuth library's fetches are made", () => {
   const ok = () => new Response(JSON.stringify({ client_id: url }), { headers: { "content-type": "application/json" } });
 
   it("never follows a redirect: the request is manual and a 3xx fails", async () => {
-    const inner = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null, { status: 302, headers: { location: "https://169.254.169.254/" } }));
+    const inner = vi.fn(
+      async (_input: RequestInfo | URL, _init?: RequestInit) =>
+        new Response(null, { status: 302, headers: { location: "https://169.254.169.254/" } }),
+    );
     const guarded = guardedFetch(inner, () => BASE);
     await expect(guarded(url, { headers: LIBRARY })).rejects.toThrow(/redirect/);
     expect(inner).toHaveBeenCalledTimes(1);

@@ -34,13 +34,19 @@ describe("AADSTS classification", () => {
   it("blames the org's app for a wrong or expired secret, a missing or disabled app, an unknown tenant or redirect URI", () => {
     for (const code of [7000215, 7000222, 700016, 90002, 7000112, 50011]) {
       // Entra pairs some of these with invalid_request or invalid_grant: the code decides, not the OAuth error.
-      expect(classifyFailure(400, entraError("invalid_grant", code, "x")), `AADSTS${code}`).toMatchObject({ kind: "tenant", aadsts: `AADSTS${code}` });
+      expect(classifyFailure(400, entraError("invalid_grant", code, "x")), `AADSTS${code}`).toMatchObject({
+        kind: "tenant",
+        aadsts: `AADSTS${code}`,
+      });
     }
   });
 
   it("ends only the user's grant when it expired, was revoked, redeemed twice or needs the user again", () => {
     for (const code of [700082, 50173, 70008, 54005, 70000, 9002313, 501481, 500112, 50076, 50079, 65001]) {
-      expect(classifyFailure(400, entraError("invalid_client", code, "x")), `AADSTS${code}`).toMatchObject({ kind: "user", aadsts: `AADSTS${code}` });
+      expect(classifyFailure(400, entraError("invalid_client", code, "x")), `AADSTS${code}`).toMatchObject({
+        kind: "user",
+        aadsts: `AADSTS${code}`,
+      });
     }
   });
 
@@ -67,7 +73,10 @@ describe("AADSTS classification", () => {
     expect(redirect({ error: "access_denied", error_description: "AADSTS50105: Not assigned." })).toBeUndefined();
     expect(redirect({ code: "abc" })).toBeUndefined();
     // A refused exchange asking for scopes nobody consented to: consent first, although AADSTS65001 alone ends a grant.
-    expect(signInFailure(classifyFailure(400, entraError("invalid_grant", 65001, "x")))).toEqual({ kind: "consent", aadsts: "AADSTS65001" });
+    expect(signInFailure(classifyFailure(400, entraError("invalid_grant", 65001, "x")))).toEqual({
+      kind: "consent",
+      aadsts: "AADSTS65001",
+    });
     expect(signInFailure(classifyFailure(400, entraError("invalid_grant", 70008, "x")))).toMatchObject({ kind: "user" });
   });
 });
@@ -86,7 +95,12 @@ describe("recordEntraFailure and the replies", () => {
   }
 
   it("sends a sign-in that lacks consent to the admin-consent page, and alerts admin_consent_required with the link", async () => {
-    const { alert, stored } = await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: { kind: "consent", aadsts: "AADSTS90094" }, adminConsentUrl: LINK }));
+    const { alert, stored } = await recorded((tenantId) => ({
+      step: "sign-in",
+      tenantId,
+      failure: { kind: "consent", aadsts: "AADSTS90094" },
+      adminConsentUrl: LINK,
+    }));
     expect(alert).toBe("admin_consent_required");
     expect(stored).toHaveLength(1);
     expect(stored[0]?.kind).toBe("admin_consent_required");
@@ -98,7 +112,9 @@ describe("recordEntraFailure and the replies", () => {
   it("alerts entra_app_rejected when Entra refuses the org's app, at sign-in and on refresh, and tells every caller the admin must act", async () => {
     const atSignIn = await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: tenantRefused, adminConsentUrl: LINK }));
     expect(atSignIn.alert).toBe("entra_app_rejected");
-    expect(atSignIn.stored.map((alert) => alert.detail)).toEqual([`Entra ID refused the organization's app at sign-in (AADSTS7000215): ${tenantRefused.reason}`]);
+    expect(atSignIn.stored.map((alert) => alert.detail)).toEqual([
+      `Entra ID refused the organization's app at sign-in (AADSTS7000215): ${tenantRefused.reason}`,
+    ]);
     const onRefresh = await recorded((tenantId) => ({ step: "refresh", tenantId, failure: tenantRefused }));
     expect(onRefresh.alert).toBe("entra_app_rejected");
     expect(onRefresh.stored[0]?.detail).toContain("while refreshing a user's token (AADSTS7000215)");
@@ -117,7 +133,9 @@ describe("recordEntraFailure and the replies", () => {
   it("alerts entra_unavailable when Entra is down on refresh, not when one sign-in meets it, and tells every caller to retry", async () => {
     const onRefresh = await recorded((tenantId) => ({ step: "refresh", tenantId, failure: entraDown }));
     expect(onRefresh.alert).toBe("entra_unavailable");
-    expect(onRefresh.stored.map((alert) => alert.detail)).toEqual(["Entra ID was unavailable while refreshing a user's token: Entra ID did not answer"]);
+    expect(onRefresh.stored.map((alert) => alert.detail)).toEqual([
+      "Entra ID was unavailable while refreshing a user's token: Entra ID did not answer",
+    ]);
     const atSignIn = await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: entraDown, adminConsentUrl: LINK }));
     expect(atSignIn).toEqual({ alert: undefined, stored: [] });
 
@@ -128,16 +146,32 @@ describe("recordEntraFailure and the replies", () => {
 
   it("raises no alert for one user's dead grant, and sends that user to sign in again", async () => {
     expect(await recorded((tenantId) => ({ step: "refresh", tenantId, failure: grantGone }))).toEqual({ alert: undefined, stored: [] });
-    expect(await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: grantGone, adminConsentUrl: LINK }))).toEqual({ alert: undefined, stored: [] });
+    expect(await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: grantGone, adminConsentUrl: LINK }))).toEqual({
+      alert: undefined,
+      stored: [],
+    });
 
-    expect(signInReply(grantGone, { displayName: "Acme" })).toEqual({ to: "client", error: "access_denied", description: "Microsoft refused the sign-in" });
-    expect(tokenReply("user")).toEqual({ error: "invalid_grant", status: 400, description: "Microsoft sign-in expired or was revoked; sign in again" });
+    expect(signInReply(grantGone, { displayName: "Acme" })).toEqual({
+      to: "client",
+      error: "access_denied",
+      description: "Microsoft refused the sign-in",
+    });
+    expect(tokenReply("user")).toEqual({
+      error: "invalid_grant",
+      status: 400,
+      description: "Microsoft sign-in expired or was revoked; sign in again",
+    });
     expect(toolReply("user")).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });
   });
 
   it("writes neither the org's secret nor the user's tokens into an alert, for the refusals Entra really sends", async () => {
     const tenant = await tenantWithUser();
-    const app: EntraApp = { loginBase: env.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: String(tenant.input.clientId), clientSecret: String(tenant.input.clientSecret) };
+    const app: EntraApp = {
+      loginBase: env.LOGIN_BASE,
+      entraTenantId: tenant.entraTenantId,
+      clientId: String(tenant.input.clientId),
+      clientSecret: String(tenant.input.clientSecret),
+    };
     const verifier = `${crypto.randomUUID()}${crypto.randomUUID()}`;
     const authorize = entraAuthorizeUrl(app, {
       redirectUri: tenant.redirectUri,
@@ -165,7 +199,12 @@ describe("recordEntraFailure and the replies", () => {
     const other = (await createTenant()).tenant.id;
     await recordEntraFailure(registry, { step: "refresh", tenantId: tenant.tenant.id, failure: refused });
     await recordEntraFailure(registry, { step: "sign-in", tenantId: other, failure: reused, adminConsentUrl: tenant.adminConsentUrl });
-    await recordEntraFailure(registry, { step: "sign-in", tenantId: other, failure: { kind: "consent", aadsts: "AADSTS65001" }, adminConsentUrl: tenant.adminConsentUrl });
+    await recordEntraFailure(registry, {
+      step: "sign-in",
+      tenantId: other,
+      failure: { kind: "consent", aadsts: "AADSTS65001" },
+      adminConsentUrl: tenant.adminConsentUrl,
+    });
     const details = [...(await registry.alerts(tenant.tenant.id)), ...(await registry.alerts(other))].map((alert) => alert.detail);
     expect(details).toHaveLength(3);
     for (const secret of secrets) expect(details.join("\n")).not.toContain(secret);

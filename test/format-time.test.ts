@@ -88,13 +88,16 @@ describe("user-typed times", () => {
 
 describe("Graph dateTimeTimeZone values as text", () => {
   it("shows a Graph value in the user's zone with its offset, converting from another zone", () => {
-    expect(formatDateTime({ dateTime: "2026-11-25T09:00:00.0000000", timeZone: "W. Europe Standard Time" }, berlin)).toBe("2026-11-25 09:00 +01:00");
+    expect(formatDateTime({ dateTime: "2026-11-25T09:00:00.0000000", timeZone: "W. Europe Standard Time" }, berlin)).toBe(
+      "2026-11-25 09:00 +01:00",
+    );
     expect(formatDateTime({ dateTime: "2026-11-25T08:00:00.0000000", timeZone: "UTC" }, berlin)).toBe("2026-11-25 09:00 +01:00");
     expect(formatDateTime({ dateTime: "2026-07-01T08:00:00.0000000", timeZone: "UTC" }, berlin)).toBe("2026-07-01 10:00 +02:00");
   });
 
   it("formats ranges with weekday, across midnight and across a DST change", () => {
-    const range = (a: string, b: string, zone = berlin) => formatRange({ dateTime: a, timeZone: "UTC" }, { dateTime: b, timeZone: "UTC" }, zone);
+    const range = (a: string, b: string, zone = berlin) =>
+      formatRange({ dateTime: a, timeZone: "UTC" }, { dateTime: b, timeZone: "UTC" }, zone);
     expect(range("2026-11-25T08:00:00", "2026-11-25T08:30:00")).toBe("Wed 2026-11-25 09:00–09:30 +01:00");
     expect(range("2026-11-25T22:00:00", "2026-11-26T00:30:00")).toBe("Wed 2026-11-25 23:00 +01:00 – Thu 2026-11-26 01:30 +01:00");
     expect(range("2026-10-24T23:00:00", "2026-10-25T03:00:00")).toBe("Sun 2026-10-25 01:00 +02:00 – 04:00 +01:00");
@@ -114,7 +117,10 @@ describe("Graph dateTimeTimeZone values as text", () => {
       start: { dateTime: "2026-11-25T09:00:00", timeZone: "W. Europe Standard Time" },
       end: { dateTime: "2026-11-25T09:30:00", timeZone: "W. Europe Standard Time" },
     });
-    expect(eventTimes(Date.UTC(2026, 10, 25), Date.UTC(2026, 10, 26), berlin, true).end).toEqual({ dateTime: "2026-11-26T00:00:00", timeZone: "W. Europe Standard Time" });
+    expect(eventTimes(Date.UTC(2026, 10, 25), Date.UTC(2026, 10, 26), berlin, true).end).toEqual({
+      dateTime: "2026-11-26T00:00:00",
+      timeZone: "W. Europe Standard Time",
+    });
     expect([isoDuration(30), isoDuration(60), isoDuration(90)]).toEqual(["PT30M", "PT1H", "PT1H30M"]);
   });
 
@@ -136,9 +142,9 @@ describe("event, free/busy and suggestion lines", () => {
   };
 
   it("prints organizer and response only for other people's meetings, and a Teams marker instead of Teams' location", () => {
-    expect(eventLine({ ...base, isOrganizer: true, location: { displayName: "Room 4" }, responseStatus: { response: "organizer" } }, berlin)).toBe(
-      "Wed 2026-11-25 09:00–09:30 +01:00 · Design review · Room 4 · id: AAMkEvent=",
-    );
+    expect(
+      eventLine({ ...base, isOrganizer: true, location: { displayName: "Room 4" }, responseStatus: { response: "organizer" } }, berlin),
+    ).toBe("Wed 2026-11-25 09:00–09:30 +01:00 · Design review · Room 4 · id: AAMkEvent=");
     const invited = {
       ...base,
       isOrganizer: false,
@@ -149,41 +155,83 @@ describe("event, free/busy and suggestion lines", () => {
       location: { displayName: "Microsoft Teams Meeting" },
       isCancelled: true,
     };
-    expect(eventLine(invited, berlin)).toBe("Wed 2026-11-25 09:00–09:30 +01:00 · Design review · organizer: Ada Lovelace · tentative · Teams · cancelled · id: AAMkEvent=");
+    expect(eventLine(invited, berlin)).toBe(
+      "Wed 2026-11-25 09:00–09:30 +01:00 · Design review · organizer: Ada Lovelace · tentative · Teams · cancelled · id: AAMkEvent=",
+    );
   });
 
   it("summarises recurrence patterns", () => {
-    expect(recurrenceSummary({ pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday", "friday"] }, range: { type: "noEnd", startDate: "2026-09-07" } })).toBe(
-      "weekly on Mon, Fri from 2026-09-07",
-    );
-    expect(recurrenceSummary({ pattern: { type: "weekly", interval: 2, daysOfWeek: ["tuesday"] }, range: { type: "endDate", startDate: "2026-09-01", endDate: "2027-01-01" } })).toBe(
-      "every 2 weeks on Tue from 2026-09-01 until 2027-01-01",
-    );
-    expect(recurrenceSummary({ pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 15 }, range: { type: "numbered", numberOfOccurrences: 12 } })).toBe("monthly on day 15, 12 times");
-    expect(recurrenceSummary({ pattern: { type: "relativeYearly", interval: 1, daysOfWeek: ["thursday"], index: "fourth", month: 11 } })).toBe("yearly on the fourth Thu of Nov");
+    expect(
+      recurrenceSummary({
+        pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday", "friday"] },
+        range: { type: "noEnd", startDate: "2026-09-07" },
+      }),
+    ).toBe("weekly on Mon, Fri from 2026-09-07");
+    expect(
+      recurrenceSummary({
+        pattern: { type: "weekly", interval: 2, daysOfWeek: ["tuesday"] },
+        range: { type: "endDate", startDate: "2026-09-01", endDate: "2027-01-01" },
+      }),
+    ).toBe("every 2 weeks on Tue from 2026-09-01 until 2027-01-01");
+    expect(
+      recurrenceSummary({
+        pattern: { type: "absoluteMonthly", interval: 1, dayOfMonth: 15 },
+        range: { type: "numbered", numberOfOccurrences: 12 },
+      }),
+    ).toBe("monthly on day 15, 12 times");
+    expect(
+      recurrenceSummary({ pattern: { type: "relativeYearly", interval: 1, daysOfWeek: ["thursday"], index: "fourth", month: 11 } }),
+    ).toBe("yearly on the fourth Thu of Nov");
   });
 
   it("merges overlapping busy blocks, falls back to the availability view, and reports unknown people", () => {
-    const item = (status: string, from: string, to: string) => ({ status, start: { dateTime: from, timeZone: "UTC" }, end: { dateTime: to, timeZone: "UTC" } });
+    const item = (status: string, from: string, to: string) => ({
+      status,
+      start: { dateTime: from, timeZone: "UTC" },
+      end: { dateTime: to, timeZone: "UTC" },
+    });
     const schedule = {
       scheduleId: "ada@x.example",
-      scheduleItems: [item("busy", "2026-11-25T08:00:00", "2026-11-25T09:00:00"), item("busy", "2026-11-25T08:30:00", "2026-11-25T09:30:00"), item("tentative", "2026-11-25T13:00:00", "2026-11-25T13:30:00")],
+      scheduleItems: [
+        item("busy", "2026-11-25T08:00:00", "2026-11-25T09:00:00"),
+        item("busy", "2026-11-25T08:30:00", "2026-11-25T09:30:00"),
+        item("tentative", "2026-11-25T13:00:00", "2026-11-25T13:30:00"),
+      ],
     };
     const windowStart = Date.UTC(2026, 10, 25, 8);
-    expect(scheduleLine(schedule, berlin, windowStart, 30)).toBe("ada@x.example: busy Wed 2026-11-25 09:00–10:30 +01:00; tentative Wed 2026-11-25 14:00–14:30 +01:00");
-    expect(scheduleLine({ scheduleId: "bo@x.example", availabilityView: "0220" }, berlin, windowStart, 30)).toBe("bo@x.example: busy Wed 2026-11-25 09:30–10:30 +01:00");
-    expect(scheduleLine({ scheduleId: "cy@x.example", availabilityView: "0000", scheduleItems: [] }, berlin, windowStart, 30)).toBe("cy@x.example: free");
-    expect(scheduleLine({ scheduleId: "far@y.example", error: { message: "Unable to resolve" } }, berlin, windowStart, 30)).toBe("far@y.example: unknown (Unable to resolve)");
+    expect(scheduleLine(schedule, berlin, windowStart, 30)).toBe(
+      "ada@x.example: busy Wed 2026-11-25 09:00–10:30 +01:00; tentative Wed 2026-11-25 14:00–14:30 +01:00",
+    );
+    expect(scheduleLine({ scheduleId: "bo@x.example", availabilityView: "0220" }, berlin, windowStart, 30)).toBe(
+      "bo@x.example: busy Wed 2026-11-25 09:30–10:30 +01:00",
+    );
+    expect(scheduleLine({ scheduleId: "cy@x.example", availabilityView: "0000", scheduleItems: [] }, berlin, windowStart, 30)).toBe(
+      "cy@x.example: free",
+    );
+    expect(scheduleLine({ scheduleId: "far@y.example", error: { message: "Unable to resolve" } }, berlin, windowStart, 30)).toBe(
+      "far@y.example: unknown (Unable to resolve)",
+    );
   });
 
   it("lists suggestions with confidence and who is not free", () => {
     const slot = { start: { dateTime: "2026-11-25T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-11-25T09:30:00", timeZone: "UTC" } };
     const attendee = (address: string, availability: string) => ({ attendee: { emailAddress: { address } }, availability });
-    expect(suggestionLine({ confidence: 100, organizerAvailability: "free", attendeeAvailability: [attendee("a@x", "free")], meetingTimeSlot: slot }, berlin)).toBe(
-      "Wed 2026-11-25 10:00–10:30 +01:00 · 100% · all free",
-    );
-    expect(suggestionLine({ confidence: 50, organizerAvailability: "free", attendeeAvailability: [attendee("a@x", "tentative"), attendee("b@y", "unknown")], meetingTimeSlot: slot }, berlin)).toBe(
-      "Wed 2026-11-25 10:00–10:30 +01:00 · 50% · tentative: a@x; unknown: b@y",
-    );
+    expect(
+      suggestionLine(
+        { confidence: 100, organizerAvailability: "free", attendeeAvailability: [attendee("a@x", "free")], meetingTimeSlot: slot },
+        berlin,
+      ),
+    ).toBe("Wed 2026-11-25 10:00–10:30 +01:00 · 100% · all free");
+    expect(
+      suggestionLine(
+        {
+          confidence: 50,
+          organizerAvailability: "free",
+          attendeeAvailability: [attendee("a@x", "tentative"), attendee("b@y", "unknown")],
+          meetingTimeSlot: slot,
+        },
+        berlin,
+      ),
+    ).toBe("Wed 2026-11-25 10:00–10:30 +01:00 · 50% · tentative: a@x; unknown: b@y");
   });
 });

@@ -61,7 +61,10 @@ describe("paging cursors", () => {
     const cursor = (await sealer.seal(listing, keyForm)) ?? "";
     expect(cursor.split(".")).toHaveLength(5);
     expect(cursor).not.toContain("mailFolders");
-    expect(await sealer.open(listing, cursor)).toEqual({ path: "/me/mailFolders('AQMkADAwATM0MDAAMS1hZgA=')/messages", query: { $select: "subject", $top: "25", $skip: "25" } });
+    expect(await sealer.open(listing, cursor)).toEqual({
+      path: "/me/mailFolders('AQMkADAwATM0MDAAMS1hZgA=')/messages",
+      query: { $select: "subject", $top: "25", $skip: "25" },
+    });
   });
 
   it("refuse another tool, listing, user or tenant", async () => {
@@ -130,7 +133,10 @@ describe("Graph paths", () => {
 describe("recipients", () => {
   it("parse and print names with addresses", () => {
     const parsed = toRecipients(["Ada Lovelace <ada@contoso.com>", "bob@contoso.com"]);
-    expect(parsed).toEqual([{ emailAddress: { name: "Ada Lovelace", address: "ada@contoso.com" } }, { emailAddress: { address: "bob@contoso.com" } }]);
+    expect(parsed).toEqual([
+      { emailAddress: { name: "Ada Lovelace", address: "ada@contoso.com" } },
+      { emailAddress: { address: "bob@contoso.com" } },
+    ]);
     expect(formatRecipients(parsed)).toBe("Ada Lovelace <ada@contoso.com>, bob@contoso.com");
   });
 });

@@ -85,7 +85,9 @@ describe("Retry-After through a tool call", () => {
     await injectGraphFault(user, { status: 503, count: 2, retryAfterSeconds: 120, pathContains: "/me/drive" });
     const result = await user.callTool("list_files");
     expect(result.isError).toBe(true);
-    expect(result.text).toMatch(/answered 503 ServiceUnavailable: .* Microsoft Graph asked to wait 120 s; retry after \d\d:\d\d:\d\d UTC\./);
+    expect(result.text).toMatch(
+      /answered 503 ServiceUnavailable: .* Microsoft Graph asked to wait 120 s; retry after \d\d:\d\d:\d\d UTC\./,
+    );
     expect(await pendingGraphFaults(user)).toMatchObject([{ status: 503, remaining: 1 }]);
   });
 });

@@ -123,7 +123,10 @@ describe("rewrapAllTenants racing a client-secret rotation", () => {
   it("never leaves a tenant with a secret that no longer decrypts", async () => {
     const created = await createTenant();
     const newSecret = `Rt7~${crypto.randomUUID().replace(/-/g, "")}`;
-    await emulator.registerApp(created.input.entraTenantId, { clientId: created.input.clientId, secrets: [{ value: created.input.clientSecret }, { value: newSecret }] });
+    await emulator.registerApp(created.input.entraTenantId, {
+      clientId: created.input.clientId,
+      secrets: [{ value: created.input.clientSecret }, { value: newSecret }],
+    });
 
     // While rotation is between reading this tenant and writing its wrapped key,
     // the tenant admin rotates the client secret through the Worker.

@@ -54,7 +54,9 @@ describe("secret expiry warnings", () => {
     const expiring = alerts.alerts.filter((alert) => alert.kind === "secret_expiring");
     expect(expiring).toHaveLength(1);
     expect(expiring[0]?.detail).toMatch(/expires in (9|10) days/);
-    const settings = await json<{ warnings: string[] }>(await call(tenantUrl(tenant.tenant.slug, "/api/admin/tenant"), { bearer: tenant.adminKey }));
+    const settings = await json<{ warnings: string[] }>(
+      await call(tenantUrl(tenant.tenant.slug, "/api/admin/tenant"), { bearer: tenant.adminKey }),
+    );
     expect(settings.warnings[0]).toMatch(/expires in (9|10) days/);
   });
 });

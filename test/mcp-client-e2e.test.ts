@@ -62,7 +62,12 @@ describe("the official MCP client signs in through the gateway", () => {
   it("runs discovery, DCR, consent, Entra sign-in, tools and a refresh after expiry", async () => {
     const tenant = await tenantWithUser();
     // Short Entra tokens, so the gateway must refresh through Entra.
-    await emulator.registerApp(tenant.entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri], accessTokenLifetimeSeconds: 120 });
+    await emulator.registerApp(tenant.entraTenantId, {
+      clientId: tenant.input.clientId,
+      secrets: [{ value: tenant.input.clientSecret }],
+      redirectUris: [tenant.redirectUri],
+      accessTokenLifetimeSeconds: 120,
+    });
     const mcpUrl = new URL(tenantUrl(tenant.slug, "/mcp"));
     const auth = new InMemoryOAuthProvider();
 

@@ -104,7 +104,9 @@ describe("a 2026-07-28 client on /mcp", () => {
 
     const result = await session.client.callTool({ name: "list_messages", arguments: { limit: 3 } });
     expect(result.isError).toBeFalsy();
-    const lines = textOf(result).split("\n").filter((line) => line.includes(" · id: "));
+    const lines = textOf(result)
+      .split("\n")
+      .filter((line) => line.includes(" · id: "));
     expect(lines).toHaveLength(3);
     newest.forEach((message, index) => {
       expect(lines[index]).toContain(message.subject);
@@ -160,7 +162,10 @@ describe("a 2026-07-28 client on a read-only tenant", () => {
       const names = (await client.listTools()).tools.map((tool) => tool.name);
       expect(names).toContain("list_messages");
       expect(names).not.toContain("send_message");
-      await expect(client.callTool({ name: "send_message", arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining("send_message") });
+      await expect(client.callTool({ name: "send_message", arguments: {} })).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringContaining("send_message"),
+      });
     } finally {
       await client.close();
     }
@@ -180,7 +185,9 @@ describe("a 2026-07-28 client without a valid token for the host", () => {
     await expect(client.connect(transport)).rejects.toThrow(/401/);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ rpcMethod: "server/discover", protocolVersion: MODERN, status: 401 });
-    expect(seen[0]?.headers.get("www-authenticate")).toContain(`resource_metadata="${tenantUrl(user.tenant.slug, "/.well-known/oauth-protected-resource/mcp")}"`);
+    expect(seen[0]?.headers.get("www-authenticate")).toContain(
+      `resource_metadata="${tenantUrl(user.tenant.slug, "/.well-known/oauth-protected-resource/mcp")}"`,
+    );
   });
 
   it("is refused on another organization's host with the same access token", async () => {

@@ -4,7 +4,11 @@ import { call, tenantUrl } from "./helpers/gateway";
 import { connectedUser } from "./helpers/mcp";
 
 const post = (body: string, headers: Record<string, string> = {}) =>
-  new Request("https://acme.mcp.example.com/mcp", { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length), ...headers }, body });
+  new Request("https://acme.mcp.example.com/mcp", {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": String(body.length), ...headers },
+    body,
+  });
 
 describe("reading an /mcp body once", () => {
   it("names the tool of a single tools/call and nothing else", () => {
@@ -37,11 +41,25 @@ describe("reading an /mcp body once", () => {
 describe("/mcp with the body read once", () => {
   it("answers a JSON-RPC parse error for a body that is not JSON, and 413 for an oversized one", async () => {
     const user = await connectedUser();
-    const headers = { accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "content-type": "application/json" };
-    const broken = await call(tenantUrl(user.tenant.slug, "/mcp"), { method: "POST", bearer: user.accessToken, headers, body: "{not json" });
+    const headers = {
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-06-18",
+      "content-type": "application/json",
+    };
+    const broken = await call(tenantUrl(user.tenant.slug, "/mcp"), {
+      method: "POST",
+      bearer: user.accessToken,
+      headers,
+      body: "{not json",
+    });
     expect(broken.status).toBe(400);
     expect(await broken.text()).toMatch(/Parse error/i);
-    const huge = await call(tenantUrl(user.tenant.slug, "/mcp"), { method: "POST", bearer: user.accessToken, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(5 * 1024 * 1024) } }) });
+    const huge = await call(tenantUrl(user.tenant.slug, "/mcp"), {
+      method: "POST",
+      bearer: user.accessToken,
+      headers,
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(5 * 1024 * 1024) } }),
+    });
     expect(huge.status).toBe(413);
   });
 
@@ -55,12 +73,21 @@ describe("/mcp with the body read once", () => {
 });
 
 describe("/mcp for 2025-era clients: one JSON answer, same checks", () => {
-  const legacyHeaders = { accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18", "content-type": "application/json" };
+  const legacyHeaders = {
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": "2025-06-18",
+    "content-type": "application/json",
+  };
   const toolCall = JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "whoami", arguments: {} } });
 
   it("answers a tools/call with application/json carrying the result, and a notification with 202", async () => {
     const user = await connectedUser();
-    const response = await call(tenantUrl(user.tenant.slug, "/mcp"), { method: "POST", bearer: user.accessToken, headers: legacyHeaders, body: toolCall });
+    const response = await call(tenantUrl(user.tenant.slug, "/mcp"), {
+      method: "POST",
+      bearer: user.accessToken,
+      headers: legacyHeaders,
+      body: toolCall,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     const reply = (await response.json()) as { id: number; result: { isError?: boolean; content: { text: string }[] } };
@@ -79,18 +106,37 @@ describe("/mcp for 2025-era clients: one JSON answer, same checks", () => {
   it("refuses a browser Origin other than the tenant's host or a local client, before any tool runs", async () => {
     const user = await connectedUser();
     const url = tenantUrl(user.tenant.slug, "/mcp");
-    const foreign = await call(url, { method: "POST", bearer: user.accessToken, headers: { ...legacyHeaders, origin: "https://evil.example" }, body: toolCall });
+    const foreign = await call(url, {
+      method: "POST",
+      bearer: user.accessToken,
+      headers: { ...legacyHeaders, origin: "https://evil.example" },
+      body: toolCall,
+    });
     expect(foreign.status).toBe(403);
     expect(await foreign.text()).not.toContain(user.tenant.user.userPrincipalName);
-    const local = await call(url, { method: "POST", bearer: user.accessToken, headers: { ...legacyHeaders, origin: "http://localhost:6274" }, body: toolCall });
+    const local = await call(url, {
+      method: "POST",
+      bearer: user.accessToken,
+      headers: { ...legacyHeaders, origin: "http://localhost:6274" },
+      body: toolCall,
+    });
     expect(local.status).toBe(200);
-    const own = await call(url, { method: "POST", bearer: user.accessToken, headers: { ...legacyHeaders, origin: new URL(url).origin }, body: toolCall });
+    const own = await call(url, {
+      method: "POST",
+      bearer: user.accessToken,
+      headers: { ...legacyHeaders, origin: new URL(url).origin },
+      body: toolCall,
+    });
     expect(own.status).toBe(200);
   });
 
   it("still answers GET with 405: there is no standalone stream to open", async () => {
     const user = await connectedUser();
-    const response = await call(tenantUrl(user.tenant.slug, "/mcp"), { method: "GET", bearer: user.accessToken, headers: { accept: "text/event-stream", "mcp-protocol-version": "2025-06-18" } });
+    const response = await call(tenantUrl(user.tenant.slug, "/mcp"), {
+      method: "GET",
+      bearer: user.accessToken,
+      headers: { accept: "text/event-stream", "mcp-protocol-version": "2025-06-18" },
+    });
     expect(response.status).toBe(405);
   });
 });

@@ -42,7 +42,9 @@ describe("orgName at signup", () => {
   it("is stored and shown without bidi or zero-width characters", async () => {
     const tenant = await createTenant({ orgName: "\u202EFabri\u200Bkam\u2066 Ltd\uFEFF" });
     expect(tenant.tenant.displayName).toBe("Fabrikam Ltd");
-    const row = await env.DB.prepare("SELECT display_name FROM tenants WHERE id = ?").bind(tenant.tenant.id).first<{ display_name: string }>();
+    const row = await env.DB.prepare("SELECT display_name FROM tenants WHERE id = ?")
+      .bind(tenant.tenant.id)
+      .first<{ display_name: string }>();
     expect(row?.display_name).toBe("Fabrikam Ltd");
     const landing = await (await call(tenantUrl(tenant.tenant.slug, "/"))).text();
     expect(landing).toContain("Fabrikam Ltd");
@@ -63,7 +65,9 @@ describe("a name stored before names were cleaned", () => {
     await env.DB.prepare("UPDATE tenants SET display_name = ?, updated_at = updated_at + 1 WHERE id = ?")
       .bind("North\u202Ewind\u200B Traders", tenant.tenant.id)
       .run();
-    const settings = await json<{ displayName: string }>(await call(tenantUrl(tenant.tenant.slug, "/api/admin/tenant"), { bearer: tenant.adminKey }));
+    const settings = await json<{ displayName: string }>(
+      await call(tenantUrl(tenant.tenant.slug, "/api/admin/tenant"), { bearer: tenant.adminKey }),
+    );
     expect(settings.displayName).toBe("Northwind Traders");
   });
 });
@@ -72,7 +76,12 @@ describe("client_name at registration", () => {
   it("is stored without bidi or zero-width characters, in every language variant", async () => {
     const tenant = await tenantWithUser();
     const registered = await call(tenantUrl(tenant.slug, "/register"), {
-      json: { client_name: "Pay\u202Efdp.exe Zero\u200BWidth", "client_name#de": "Be\u2066zahlen\u2069", redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
+      json: {
+        client_name: "Pay\u202Efdp.exe Zero\u200BWidth",
+        "client_name#de": "Be\u2066zahlen\u2069",
+        redirect_uris: [CLIENT_REDIRECT],
+        token_endpoint_auth_method: "none",
+      },
     });
     expect(registered.status).toBe(201);
     // The registration response is the stored client record, as RFC 7591 §3.2.1 asks.
@@ -83,7 +92,10 @@ describe("client_name at registration", () => {
 
   it("refuses a name that is nothing but invisible characters, naming the field, and leaves a body that is not JSON to the provider's own error", async () => {
     const tenant = await tenantWithUser();
-    for (const [field, value] of [["client_name", "\u202E\u200B"], ["client_name#de", "\u2066\u2069"]] as const) {
+    for (const [field, value] of [
+      ["client_name", "\u202E\u200B"],
+      ["client_name#de", "\u2066\u2069"],
+    ] as const) {
       const refused = await call(tenantUrl(tenant.slug, "/register"), {
         json: { client_name: "Mailer", [field]: value, redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: "none" },
       });
@@ -93,7 +105,10 @@ describe("client_name at registration", () => {
         error_description: `${field}: no visible characters; name the app in letters a person can read`,
       });
     }
-    const malformed = await call(tenantUrl(tenant.slug, "/register"), { body: "{not json", headers: { "content-type": "application/json" } });
+    const malformed = await call(tenantUrl(tenant.slug, "/register"), {
+      body: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(malformed.status).toBe(400);
     expect(await json<{ error: string }>(malformed)).toMatchObject({ error: "invalid_request" });
   });
@@ -118,6 +133,8 @@ describe("client_name on the consent page", () => {
 
   it("describes a client whose name is nothing but invisible characters instead of showing an empty name", () => {
     // Registration refuses such a name (above); a metadata document's name is cleaned only when shown.
-    expect(withCleanClientName({ clientName: "\u202E\u200B", clientId: "https://app.example.com/client.json" }).clientName).toBe("An app without a readable name");
+    expect(withCleanClientName({ clientName: "\u202E\u200B", clientId: "https://app.example.com/client.json" }).clientName).toBe(
+      "An app without a readable name",
+    );
   });
 });

@@ -15,7 +15,9 @@ function withCookies(...setCookies: string[]): Response {
 describe("the shared OAuth browser's cookie jar", () => {
   it("reads a Set-Cookie line's attributes, with Max-Age winning over Expires", () => {
     const now = Date.UTC(2000, 0, 1);
-    expect(parseSetCookie("__Host-c=v=1; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=600; Expires=Thu, 01 Jan 1970 00:00:00 GMT", now)).toEqual({
+    expect(
+      parseSetCookie("__Host-c=v=1; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=600; Expires=Thu, 01 Jan 1970 00:00:00 GMT", now),
+    ).toEqual({
       name: "__Host-c",
       value: "v=1",
       path: "/",
@@ -37,7 +39,10 @@ describe("the shared OAuth browser's cookie jar", () => {
 
   it("honours Path, Domain and Secure", () => {
     const jar = new CookieJar();
-    jar.store("https://login.example/a/b", withCookies("dir=1", "api=2; Path=/api", "wide=3; Domain=example; Path=/", "plain=4; Path=/; Secure"));
+    jar.store(
+      "https://login.example/a/b",
+      withCookies("dir=1", "api=2; Path=/api", "wide=3; Domain=example; Path=/", "plain=4; Path=/; Secure"),
+    );
     expect(jar.header("https://login.example/a/c")).toBe("dir=1; wide=3; plain=4");
     expect(jar.header("https://login.example/api/x")).toBe("api=2; wide=3; plain=4");
     expect(jar.header("https://login.example/apix")).toBe("wide=3; plain=4");

@@ -36,7 +36,11 @@ async function alertsOf(tenant: OAuthTenant): Promise<Alert[]> {
 async function signInThroughCallback(tenant: OAuthTenant) {
   const client = await registerClient(tenant.slug);
   const { challenge } = await pkcePair();
-  const { callback, upstreamCookies } = await callbackFor(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+  const { callback, upstreamCookies } = await callbackFor(
+    new Browser(),
+    authorizeUrl(tenant.slug, client.client_id, challenge),
+    tenant.user.userPrincipalName,
+  );
   return { callback, open: (url = callback) => withCookies(url.toString(), upstreamCookies) };
 }
 
@@ -82,7 +86,11 @@ describe("sign-in refused for missing admin consent", () => {
     expect(new URL(granted.headers.get("location") ?? "").searchParams.get("admin_consent")).toBe("True");
     const client = await registerClient(tenant.slug);
     const { challenge } = await pkcePair();
-    const back = await authorizeInBrowser(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+    const back = await authorizeInBrowser(
+      new Browser(),
+      authorizeUrl(tenant.slug, client.client_id, challenge),
+      tenant.user.userPrincipalName,
+    );
     expect(back.toString().startsWith(CLIENT_REDIRECT)).toBe(true);
     expect(back.searchParams.get("code")).toBeTruthy();
   });
@@ -106,7 +114,8 @@ describe("sign-in refused for missing admin consent", () => {
 
   it("says the same when the code exchange asks for more than the sign-in consented to (AADSTS65001)", async () => {
     const tenant = await tenantWithUser({}, { adminConsent: false });
-    const policy = (enabledGroups: string[]) => adminCall(tenant.slug, "/policy", tenant.adminKey, { method: "PATCH", json: { enabledGroups } });
+    const policy = (enabledGroups: string[]) =>
+      adminCall(tenant.slug, "/policy", tenant.adminKey, { method: "PATCH", json: { enabledGroups } });
     expect((await policy(["tasks"])).status).toBe(200);
     const { callback, open } = await signInThroughCallback(tenant);
     expect(callback.searchParams.get("code")).toBeTruthy();
@@ -156,7 +165,11 @@ describe("the scopes behind the id_token claims the gateway reads", () => {
     const tenant = await tenantWithUser();
     const client = await registerClient(tenant.slug);
     const { challenge } = await pkcePair();
-    const { entra } = await approveToEntra(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+    const { entra } = await approveToEntra(
+      new Browser(),
+      authorizeUrl(tenant.slug, client.client_id, challenge),
+      tenant.user.userPrincipalName,
+    );
     const scopes = (entra.searchParams.get("scope") ?? "").split(" ");
     expect(scopes).toEqual(expect.arrayContaining(["openid", "profile", "offline_access"]));
   });
@@ -180,7 +193,11 @@ describe("the page Entra's admin-consent redirect lands on", () => {
     expect(html).not.toContain("555-0100");
     expect(html).not.toContain("resource owner");
 
-    const granted = await result(tenant.slug, { admin_consent: "True", tenant: tenant.entraTenantId, scope: "https://graph.microsoft.com/Mail.Read" });
+    const granted = await result(tenant.slug, {
+      admin_consent: "True",
+      tenant: tenant.entraTenantId,
+      scope: "https://graph.microsoft.com/Mail.Read",
+    });
     expect(granted.status).toBe(200);
     expect(await granted.text()).toContain("Permissions granted");
   });

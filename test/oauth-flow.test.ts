@@ -15,12 +15,18 @@ describe("OAuth bridge: MCP client ↔ gateway ↔ the org's Entra app", () => {
     const tenant = await tenantWithUser();
     const response = await call(tenantUrl(tenant.slug, "/mcp"), { json: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
     expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toContain(`resource_metadata="${tenantUrl(tenant.slug, "/.well-known/oauth-protected-resource/mcp")}"`);
+    expect(response.headers.get("www-authenticate")).toContain(
+      `resource_metadata="${tenantUrl(tenant.slug, "/.well-known/oauth-protected-resource/mcp")}"`,
+    );
     const metadata = await json(await call(tenantUrl(tenant.slug, "/.well-known/oauth-protected-resource/mcp")));
     expect(metadata.resource).toBe(tenantUrl(tenant.slug, "/mcp"));
     expect(metadata.authorization_servers).toEqual([tenantUrl(tenant.slug)]);
     const as = await json(await call(tenantUrl(tenant.slug, "/.well-known/oauth-authorization-server")));
-    expect(as).toMatchObject({ issuer: tenantUrl(tenant.slug), registration_endpoint: tenantUrl(tenant.slug, "/register"), code_challenge_methods_supported: ["S256"] });
+    expect(as).toMatchObject({
+      issuer: tenantUrl(tenant.slug),
+      registration_endpoint: tenantUrl(tenant.slug, "/register"),
+      code_challenge_methods_supported: ["S256"],
+    });
   });
 
   it("signs a user in through consent and Entra, and serves tools to the token", async () => {
@@ -40,7 +46,12 @@ describe("OAuth bridge: MCP client ↔ gateway ↔ the org's Entra app", () => {
     expect(list.status).toBe(200);
     const text = await list.text();
     expect(text).toContain("whoami");
-    const who = await mcp(tenant.slug, tokens.access_token, { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "whoami", arguments: {} } });
+    const who = await mcp(tenant.slug, tokens.access_token, {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "whoami", arguments: {} },
+    });
     expect(await who.text()).toContain(tenant.user.userPrincipalName);
   });
 });

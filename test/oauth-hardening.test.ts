@@ -111,7 +111,11 @@ async function expectRefusedMetadata(response: Response, field: string) {
 }
 
 function allowCustomSchemes(tenant: OAuthTenant) {
-  return call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { allowCustomSchemeRedirects: true }, bearer: tenant.adminKey });
+  return call(tenantUrl(tenant.slug, "/api/admin/policy"), {
+    method: "PATCH",
+    json: { allowCustomSchemeRedirects: true },
+    bearer: tenant.adminKey,
+  });
 }
 
 describe("dynamic client registration limits", () => {
@@ -166,19 +170,39 @@ describe("private-use redirect schemes (RFC 8252 §7.1)", () => {
     expect((await json<{ error: string }>(response)).error).toBe("invalid_client_metadata");
   });
 
-  it.each(["com.example.app:/oauth/callback", "cursor://anysphere.cursor-mcp/oauth/callback"])("registers and signs in through %s once custom schemes are allowed", async (uri) => {
-    const tenant = await tenantWithUser();
-    expect((await allowCustomSchemes(tenant)).status).toBe(200);
-    const registered = await register(tenant.slug, { redirect_uris: [uri] });
-    expect(registered.status).toBe(201);
-    const { client_id } = await json<{ client_id: string }>(registered);
-    const { challenge } = await pkcePair();
-    expect((await openConsent(new Browser(), authorizeWith(tenant.slug, client_id, challenge, uri))).handle).toBeTruthy();
-  });
+  it.each(["com.example.app:/oauth/callback", "cursor://anysphere.cursor-mcp/oauth/callback"])(
+    "registers and signs in through %s once custom schemes are allowed",
+    async (uri) => {
+      const tenant = await tenantWithUser();
+      expect((await allowCustomSchemes(tenant)).status).toBe(200);
+      const registered = await register(tenant.slug, { redirect_uris: [uri] });
+      expect(registered.status).toBe(201);
+      const { client_id } = await json<{ client_id: string }>(registered);
+      const { challenge } = await pkcePair();
+      expect((await openConsent(new Browser(), authorizeWith(tenant.slug, client_id, challenge, uri))).handle).toBeTruthy();
+    },
+  );
 
   it("allows reverse-domain schemes and Cursor's, nothing else", () => {
-    for (const scheme of ["com.example.app", "org.mozilla.thunderbird", "cursor", "CURSOR:"]) expect(isAllowedPrivateUseScheme(scheme), scheme).toBe(true);
-    for (const scheme of ["wss", "ftp", "ms-word", "ms-excel", "view-source", "chrome", "about", "javascript", "data", "file", "vscode", "myapp", ".app", "com.", "a..b"]) {
+    for (const scheme of ["com.example.app", "org.mozilla.thunderbird", "cursor", "CURSOR:"])
+      expect(isAllowedPrivateUseScheme(scheme), scheme).toBe(true);
+    for (const scheme of [
+      "wss",
+      "ftp",
+      "ms-word",
+      "ms-excel",
+      "view-source",
+      "chrome",
+      "about",
+      "javascript",
+      "data",
+      "file",
+      "vscode",
+      "myapp",
+      ".app",
+      "com.",
+      "a..b",
+    ]) {
       expect(isAllowedPrivateUseScheme(scheme), scheme).toBe(false);
     }
   });
@@ -226,7 +250,11 @@ describe("no query-string text echoed on pages", () => {
     const client = await registerClient(tenant.slug);
     const { challenge } = await pkcePair();
     const pages = [
-      await new Browser().fetch(authorizeWith(tenant.slug, client.client_id, challenge, `https://evil.example/${encodeURIComponent(LURE)}`, { response_type: LURE })),
+      await new Browser().fetch(
+        authorizeWith(tenant.slug, client.client_id, challenge, `https://evil.example/${encodeURIComponent(LURE)}`, {
+          response_type: LURE,
+        }),
+      ),
       await call(tenantUrl(tenant.slug, `/authorize?client_id=${encodeURIComponent(LURE)}&response_type=code`)),
       await call(tenantUrl(tenant.slug, `/callback?state=${encodeURIComponent(LURE)}&error_description=${encodeURIComponent(LURE)}`)),
     ];

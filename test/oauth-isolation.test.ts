@@ -101,14 +101,22 @@ describe("tenant isolation of the OAuth bridge", () => {
     const consentA = await openConsent(browserA, authorizeUrl(a.slug, clientA.client_id, challenge));
     expect(consentA.cookies).toContain("__Host-oauth-consent-");
 
-    const replayedOnB = await withCookies(tenantUrl(b.slug, "/authorize"), consentA.cookies, formBody({ handle: consentA.handle, decision: "approve" }));
+    const replayedOnB = await withCookies(
+      tenantUrl(b.slug, "/authorize"),
+      consentA.cookies,
+      formBody({ handle: consentA.handle, decision: "approve" }),
+    );
     expect(replayedOnB.status).toBe(400);
     expect(replayedOnB.headers.get("location")).toBeNull();
 
     // Approving on A stores a remembered approval; on A it skips the page, on B it counts for nothing.
     const approved = await browserA.fetch(tenantUrl(a.slug, "/authorize"), formBody({ handle: consentA.handle, decision: "approve" }));
     expect(approved.status).toBe(302);
-    const approvals = approved.headers.getSetCookie().find((line) => line.startsWith("__Host-oauth-approvals="))?.split(";")[0] ?? "";
+    const approvals =
+      approved.headers
+        .getSetCookie()
+        .find((line) => line.startsWith("__Host-oauth-approvals="))
+        ?.split(";")[0] ?? "";
     expect(approvals).not.toBe("");
     const againOnA = await withCookies(authorizeUrl(a.slug, clientA.client_id, challenge), approvals);
     expect(againOnA.status).toBe(302);
@@ -128,7 +136,11 @@ describe("tenant isolation of the OAuth bridge", () => {
     const client = await registerClient(a.slug);
     const { challenge } = await pkcePair();
     const browserA = new Browser();
-    const { callback, upstreamCookies } = await callbackFor(browserA, authorizeUrl(a.slug, client.client_id, challenge), a.user.userPrincipalName);
+    const { callback, upstreamCookies } = await callbackFor(
+      browserA,
+      authorizeUrl(a.slug, client.client_id, challenge),
+      a.user.userPrincipalName,
+    );
     const onB = await withCookies(tenantUrl(b.slug, `/callback${callback.search}`), upstreamCookies);
     expect(onB.status).toBe(400);
     expect(onB.headers.get("location")).toBeNull();

@@ -96,7 +96,8 @@ describe("parallel refreshes of one grant", () => {
     const batch = parallelRefreshes(tenant, client.client_id, Array(BATCH).fill(tokens.refresh_token));
     await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
     const replies: { status: number; body: TokenSet & { error?: string } }[] = [];
-    for (const response of await batch) replies.push({ status: response.status, body: await json<TokenSet & { error?: string }>(response) });
+    for (const response of await batch)
+      replies.push({ status: response.status, body: await json<TokenSet & { error?: string }>(response) });
     // Issued before the revocation reached Entra, or refused after it: never anything else.
     const answered = replies.filter((reply) => reply.status === 200).map((reply) => reply.body);
     const refusals = replies.filter((reply) => reply.status !== 200).map((reply) => reply.body.error);
@@ -116,7 +117,14 @@ describe("the agent that serializes a grant's refreshes", () => {
     const tenant = await tenantWithUser();
     const { tokens } = await signedIn(tenant);
     const before = await entraRefreshes(tenant);
-    const request = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, grantedScopes: ["User.Read"], grantId: "g1", refreshToken: "not-used" };
+    const request = {
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      grantedScopes: ["User.Read"],
+      grantId: "g1",
+      refreshToken: "not-used",
+    };
     const name = agentName(request.tenantId, userIdOf(tenant));
     expect(name).toBe(`${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`);
 

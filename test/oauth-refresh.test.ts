@@ -112,7 +112,9 @@ describe("refresh_token grant at the gateway /token", () => {
   it("answers temporarily_unavailable with an AADSTS7000222 alert when the org's secret expired", async () => {
     const tenant = await tenantWithUser();
     const { client, tokens } = await signedIn(tenant);
-    await upsertEntraApp(tenant, { secrets: [{ value: tenant.input.clientSecret, expiresAt: new Date(Date.now() - 86_400_000).toISOString() }] });
+    await upsertEntraApp(tenant, {
+      secrets: [{ value: tenant.input.clientSecret, expiresAt: new Date(Date.now() - 86_400_000).toISOString() }],
+    });
 
     await expectTemporarilyUnavailable(await refreshAt(tenant.slug, client.client_id, tokens.refresh_token));
     const rejected = (await alertsOf(tenant)).filter((alert) => alert.kind === "entra_app_rejected");
@@ -125,7 +127,11 @@ describe("refresh_token grant at the gateway /token", () => {
 describe("refresh after the tenant admin changes the policy", () => {
   it("keeps working when a group is enabled after sign-in (never asks Entra for unconsented scopes)", async () => {
     const tenant = await tenantWithUser();
-    await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { enabledGroups: ["tasks"] }, bearer: tenant.adminKey });
+    await call(tenantUrl(tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: { enabledGroups: ["tasks"] },
+      bearer: tenant.adminKey,
+    });
     const { client, tokens } = await signedIn(tenant);
     const enabled = await call(tenantUrl(tenant.slug, "/api/admin/policy"), {
       method: "PATCH",
@@ -142,7 +148,11 @@ describe("refresh after the tenant admin changes the policy", () => {
   it("narrows the Entra scopes when a group is disabled after sign-in", async () => {
     const tenant = await tenantWithUser();
     const { client, tokens } = await signedIn(tenant);
-    await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { enabledGroups: ["tasks"] }, bearer: tenant.adminKey });
+    await call(tenantUrl(tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: { enabledGroups: ["tasks"] },
+      bearer: tenant.adminKey,
+    });
     const refreshed = await refreshAt(tenant.slug, client.client_id, tokens.refresh_token);
     expect(refreshed.status).toBe(200);
   });

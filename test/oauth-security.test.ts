@@ -127,7 +127,10 @@ describe("PKCE", () => {
     expect(back.searchParams.get("state")).toBe("client-state-1");
   });
 
-  it.each([["plain", "plain"], ["no method (defaults to plain)", ""]])("refuses code_challenge_method %s", async (_why, method) => {
+  it.each([
+    ["plain", "plain"],
+    ["no method (defaults to plain)", ""],
+  ])("refuses code_challenge_method %s", async (_why, method) => {
     const { tenant, client, verifier } = await setup();
     const url = new URL(authorizeUrl(tenant.slug, client.client_id, verifier));
     if (method) url.searchParams.set("code_challenge_method", method);
@@ -161,7 +164,11 @@ describe("browser binding of state and consent", () => {
   it("refuses the same Entra callback URL a second time in the same browser, even with the binding cookie replayed", async () => {
     const { tenant, client, challenge } = await setup();
     const browser = new Browser();
-    const { callback, upstreamCookies } = await callbackFor(browser, authorizeUrl(tenant.slug, client.client_id, challenge), tenant.user.userPrincipalName);
+    const { callback, upstreamCookies } = await callbackFor(
+      browser,
+      authorizeUrl(tenant.slug, client.client_id, challenge),
+      tenant.user.userPrincipalName,
+    );
     expect((await browser.fetch(callback.toString())).status).toBe(302);
     expectLocalErrorPage(await browser.fetch(callback.toString()));
     expectLocalErrorPage(await withCookies(callback.toString(), upstreamCookies));
@@ -188,7 +195,8 @@ describe("browser binding of state and consent", () => {
   it("refuses a consent handle posted a second time with its binding cookie", async () => {
     const { tenant, client, challenge } = await setup();
     const consent = await openConsent(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge));
-    const post = () => withCookies(tenantUrl(tenant.slug, "/authorize"), consent.cookies, formBody({ handle: consent.handle, decision: "approve" }));
+    const post = () =>
+      withCookies(tenantUrl(tenant.slug, "/authorize"), consent.cookies, formBody({ handle: consent.handle, decision: "approve" }));
     expect((await post()).status).toBe(302);
     expectLocalErrorPage(await post());
   });

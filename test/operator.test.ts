@@ -47,7 +47,10 @@ describe("operator authentication", () => {
   it("does not act on a suspend or delete sent without the token", async () => {
     const tenant = await createTenant();
     const before = await tenantRow(tenant.tenant.id);
-    for (const [method, path] of [["POST", "/suspend"], ["DELETE", ""]] as const) {
+    for (const [method, path] of [
+      ["POST", "/suspend"],
+      ["DELETE", ""],
+    ] as const) {
       const response = await call(`https://mcp.example.com/api/operator/tenants/${tenant.tenant.id}${path}`, { method });
       expect(response.status).toBe(401);
     }
@@ -131,14 +134,14 @@ describe("GET /api/operator/tenants/:id", () => {
     expect(JSON.stringify(body)).not.toContain(tenant.input.clientSecret);
   });
 
-  it.each([["an unknown id", crypto.randomUUID()], ["a malformed id", "not-a-uuid"]])(
-    "answers 404 tenant_not_found for %s",
-    async (_why, id) => {
-      const response = await operatorCall(`/tenants/${id}`);
-      expect(response.status).toBe(404);
-      expect((await errorOf(response)).error).toBe("tenant_not_found");
-    },
-  );
+  it.each([
+    ["an unknown id", crypto.randomUUID()],
+    ["a malformed id", "not-a-uuid"],
+  ])("answers 404 tenant_not_found for %s", async (_why, id) => {
+    const response = await operatorCall(`/tenants/${id}`);
+    expect(response.status).toBe(404);
+    expect((await errorOf(response)).error).toBe("tenant_not_found");
+  });
 });
 
 describe("operator suspend, resume and delete", () => {

@@ -48,7 +48,11 @@ describe("tenant policy and granted scopes", () => {
 
   it("drops every tool of a group the admin disables after sign-in", async () => {
     const user = await connectedUser();
-    await call(tenantUrl(user.tenant.slug, "/api/admin/policy"), { method: "PATCH", json: { enabledGroups: ["tasks"] }, bearer: user.tenant.adminKey });
+    await call(tenantUrl(user.tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: { enabledGroups: ["tasks"] },
+      bearer: user.tenant.adminKey,
+    });
     const groups = new Set((await user.listTools()).map((tool) => groupOf.get(tool.name)));
     expect([...groups].every((group) => group === "tasks" || group === "profile")).toBe(true);
   });

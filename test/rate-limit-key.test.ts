@@ -34,9 +34,12 @@ describe("clientKey", () => {
     },
   );
 
-  it.each(["unknown", "203.0.113.5, 198.51.100.1", "999.1.1.1", "<script>", ""])("ignores a CF-Connecting-IP that is not an address: %j", async (value) => {
-    expect(await clientKey(request(`${APEX}/api/signup`, { "cf-connecting-ip": value }, EDGE_CF))).toMatch(/^anon:/);
-  });
+  it.each(["unknown", "203.0.113.5, 198.51.100.1", "999.1.1.1", "<script>", ""])(
+    "ignores a CF-Connecting-IP that is not an address: %j",
+    async (value) => {
+      expect(await clientKey(request(`${APEX}/api/signup`, { "cf-connecting-ip": value }, EDGE_CF))).toMatch(/^anon:/);
+    },
+  );
 
   it("without an edge address, gives different clients different keys and one client the same key", async () => {
     const a = request(`${APEX}/api/signup`, { "user-agent": "client-a", "accept-language": "en" });
@@ -44,14 +47,21 @@ describe("clientKey", () => {
     const aAgain = request(`${APEX}/api/signup`, { "user-agent": "client-a", "accept-language": "en" });
     expect(await clientKey(a)).not.toBe(await clientKey(b));
     expect(await clientKey(a)).toBe(await clientKey(aAgain));
-    expect(await clientKey(a)).not.toBe(await clientKey(request("https://org-a.mcp.example.com/token", { "user-agent": "client-a", "accept-language": "en" })));
+    expect(await clientKey(a)).not.toBe(
+      await clientKey(request("https://org-a.mcp.example.com/token", { "user-agent": "client-a", "accept-language": "en" })),
+    );
   });
 });
 
 /** A signup that fails validation at once: only the limiter's answer matters here. */
 function invalidSignup(headers: Record<string, string>, cf?: Record<string, unknown>) {
   return exports.default.fetch(
-    new Request(`${APEX}/api/signup`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: '{"slug":"x"}', cf }),
+    new Request(`${APEX}/api/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: '{"slug":"x"}',
+      cf,
+    }),
   );
 }
 
@@ -78,7 +88,12 @@ describe("the signup limiter without the edge", () => {
 describe("the registration limiter", () => {
   function register(slug: string, headers: Record<string, string>, cf?: Record<string, unknown>) {
     return exports.default.fetch(
-      new Request(tenantUrl(slug, "/register"), { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}", cf }),
+      new Request(tenantUrl(slug, "/register"), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: "{}",
+        cf,
+      }),
     );
   }
 

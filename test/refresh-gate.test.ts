@@ -81,7 +81,11 @@ describe("dead grants", () => {
     let now = 5_000_000;
     const slept: number[] = [];
     const kv = memoryKv();
-    const dead = new DeadGrants(kv, () => now, async (ms) => void slept.push(ms));
+    const dead = new DeadGrants(
+      kv,
+      () => now,
+      async (ms) => void slept.push(ms),
+    );
     dead.issued("g1");
     now += 1_000;
     await dead.markDead("g1");

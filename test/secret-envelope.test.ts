@@ -2,14 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { base64ToBytes, bytesToBase64, randomBytes } from "../src/lib/encoding";
 import { tenantRegistry } from "../src/tenancy/registry";
-import {
-  EnvelopeError,
-  openSecret,
-  rewrapEnvelope,
-  sealSecret,
-  type Keyring,
-  type SecretEnvelope,
-} from "../src/tenancy/secret-envelope";
+import { EnvelopeError, openSecret, rewrapEnvelope, sealSecret, type Keyring, type SecretEnvelope } from "../src/tenancy/secret-envelope";
 import { createTenant } from "./helpers/gateway";
 import { gatewayKeyring, tenantRow } from "./helpers/tenants";
 
@@ -17,7 +10,13 @@ import { gatewayKeyring, tenantRow } from "./helpers/tenants";
 const KEK_A = randomBytes(32);
 const KEK_B = randomBytes(32);
 const keyringA: Keyring = { keks: new Map([["a", KEK_A]]), activeKekId: "a" };
-const keyringBoth: Keyring = { keks: new Map([["a", KEK_A], ["b", KEK_B]]), activeKekId: "b" };
+const keyringBoth: Keyring = {
+  keks: new Map([
+    ["a", KEK_A],
+    ["b", KEK_B],
+  ]),
+  activeKekId: "b",
+};
 const keyringOnlyB: Keyring = { keks: new Map([["b", KEK_B]]), activeKekId: "b" };
 
 const SECRET = "Qx8~super.secret-value_0123456789abcdefgh";
@@ -54,14 +53,11 @@ describe("sealSecret / openSecret", () => {
     expect(second.wrappedDataKey).not.toBe(first.wrappedDataKey);
   });
 
-  it.each(["ciphertext", "iv", "wrappedDataKey", "dataKeyIv"] as const)(
-    "refuses an envelope whose %s was tampered with",
-    async (field) => {
-      const envelope = await sealSecret(SECRET, binding, keyringA);
-      const tampered: SecretEnvelope = { ...envelope, [field]: flipBit(envelope[field]) };
-      await expectEnvelopeError(openSecret(tampered, binding, keyringA), "failed authentication");
-    },
-  );
+  it.each(["ciphertext", "iv", "wrappedDataKey", "dataKeyIv"] as const)("refuses an envelope whose %s was tampered with", async (field) => {
+    const envelope = await sealSecret(SECRET, binding, keyringA);
+    const tampered: SecretEnvelope = { ...envelope, [field]: flipBit(envelope[field]) };
+    await expectEnvelopeError(openSecret(tampered, binding, keyringA), "failed authentication");
+  });
 
   it("refuses a ciphertext that is not base64 at all", async () => {
     const envelope = await sealSecret(SECRET, binding, keyringA);
@@ -135,9 +131,7 @@ describe("secret columns copied between tenants in D1", () => {
       "failed authentication",
     );
     // Even with the source's client ID the copied envelope stays bound to the source tenant.
-    await expectEnvelopeError(
-      openSecret(victim.envelope, { tenantId: victim.id, clientId: source.input.clientId }, gatewayKeyring()),
-    );
+    await expectEnvelopeError(openSecret(victim.envelope, { tenantId: victim.id, clientId: source.input.clientId }, gatewayKeyring()));
     // The same columns still open for the tenant they belong to.
     const owner = { tenantId: source.tenant.id, clientId: source.input.clientId };
     expect(await openSecret(victim.envelope, owner, gatewayKeyring())).toBe(source.input.clientSecret);

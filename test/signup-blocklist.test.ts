@@ -52,7 +52,10 @@ describe("a tenant the operator suspended", () => {
   it("cannot be deleted by its own admin, so it stays suspended and its host stays closed", async () => {
     const tenant = await createTenant();
     await suspend(tenant);
-    const response = await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey, { method: "DELETE", json: { confirm: tenant.tenant.slug } });
+    const response = await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey, {
+      method: "DELETE",
+      json: { confirm: tenant.tenant.slug },
+    });
     expect(response.status).toBe(403);
     expect((await errorOf(response)).error).toBe("suspended_by_operator");
     expect((await tenantRow(tenant.tenant.id))?.status).toBe("suspended");
@@ -65,7 +68,10 @@ describe("a tenant the operator suspended", () => {
   it("can still be deleted by its own admin when the admin suspended it", async () => {
     const tenant = await createTenant();
     expect((await adminCall(tenant.tenant.slug, "/suspend", tenant.adminKey, { method: "POST" })).status).toBe(200);
-    const response = await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey, { method: "DELETE", json: { confirm: tenant.tenant.slug } });
+    const response = await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey, {
+      method: "DELETE",
+      json: { confirm: tenant.tenant.slug },
+    });
     expect(response.status).toBe(200);
     // No block: the org may come back.
     expect((await postSignup({ ...tenant.input, slug: tenant.tenant.slug })).status).toBe(201);
@@ -107,7 +113,11 @@ describe("signup after the operator suspended and deleted a tenant", () => {
     expect(await tenantRow(tenant.tenant.id)).toBeNull();
     const blocks = await blocksOf(tenant.tenant.id);
     expect(blocks.map((block) => [block.field, block.value]).sort()).toEqual(
-      [["clientId", tenant.input.clientId], ["entraTenantId", tenant.input.entraTenantId], ["slug", tenant.tenant.slug]].sort(),
+      [
+        ["clientId", tenant.input.clientId],
+        ["entraTenantId", tenant.input.entraTenantId],
+        ["slug", tenant.tenant.slug],
+      ].sort(),
     );
   });
 
@@ -126,7 +136,10 @@ describe("lifting blocks", () => {
     expect(await blocksOf(tenant.tenant.id)).toHaveLength(3);
     expect((await operatorCall(`/tenants/${tenant.tenant.id}/resume`, { method: "POST" })).status).toBe(200);
     expect(await blocksOf(tenant.tenant.id)).toEqual([]);
-    const response = await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey, { method: "DELETE", json: { confirm: tenant.tenant.slug } });
+    const response = await adminCall(tenant.tenant.slug, "/tenant", tenant.adminKey, {
+      method: "DELETE",
+      json: { confirm: tenant.tenant.slug },
+    });
     expect(response.status).toBe(200);
   });
 
@@ -185,7 +198,10 @@ describe("blocks across tenants", () => {
     await suspend(suspended);
     expect((await call(tenantUrl(other.tenant.slug, "/"))).status).toBe(200);
     expect(await blocksOf(other.tenant.id)).toEqual([]);
-    const response = await adminCall(other.tenant.slug, "/tenant", other.adminKey, { method: "DELETE", json: { confirm: other.tenant.slug } });
+    const response = await adminCall(other.tenant.slug, "/tenant", other.adminKey, {
+      method: "DELETE",
+      json: { confirm: other.tenant.slug },
+    });
     expect(response.status).toBe(200);
     expect((await postSignup({ ...other.input, slug: other.tenant.slug })).status).toBe(201);
   });

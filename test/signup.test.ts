@@ -29,7 +29,9 @@ describe("POST /api/signup", () => {
     expect(consent.searchParams.get("client_id")).toBe(body.clientId);
     expect(consent.searchParams.get("redirect_uri")).toBe("https://contoso-labs.mcp.example.com/callback");
     expect(consent.searchParams.get("scope")).toContain("https://graph.microsoft.com/Mail.ReadWrite");
-    expect(result.delegatedPermissions).toEqual(expect.arrayContaining(["offline_access", "User.Read", "Mail.Send", "Calendars.ReadWrite"]));
+    expect(result.delegatedPermissions).toEqual(
+      expect.arrayContaining(["offline_access", "User.Read", "Mail.Send", "Calendars.ReadWrite"]),
+    );
   });
 
   it("never returns, stores in clear or echoes the client secret", async () => {
@@ -76,9 +78,14 @@ describe("POST /api/signup", () => {
     const response = await postSignup({});
     const error = await json<ErrorBody>(response);
     expect(response.status).toBe(400);
-    expect(error.issues?.map((issue) => issue.field).sort()).toEqual(
-      ["adminEmail", "clientId", "clientSecret", "entraTenantId", "orgName", "slug"],
-    );
+    expect(error.issues?.map((issue) => issue.field).sort()).toEqual([
+      "adminEmail",
+      "clientId",
+      "clientSecret",
+      "entraTenantId",
+      "orgName",
+      "slug",
+    ]);
   });
 
   it("refuses unknown fields rather than silently dropping them", async () => {

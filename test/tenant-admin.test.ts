@@ -109,7 +109,10 @@ describe("PUT /api/admin/client-secret", () => {
   it("stores a new secret that Entra accepts: the ciphertext changes and opens to the new secret", async () => {
     const tenant = await createTenant();
     const newSecret = `Nw9~${crypto.randomUUID().replace(/-/g, "")}`;
-    await emulator.registerApp(tenant.input.entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }, { value: newSecret }] });
+    await emulator.registerApp(tenant.input.entraTenantId, {
+      clientId: tenant.input.clientId,
+      secrets: [{ value: tenant.input.clientSecret }, { value: newSecret }],
+    });
     const before = await tenantRow(tenant.tenant.id);
 
     const expiry = daysFromToday(730);

@@ -5,7 +5,16 @@ import { inputErrorText } from "../src/agent/register-tools";
 import { leanInputSchema } from "../src/agent/lean-schema";
 import { callGraph, type GraphRequest } from "../src/graph/client";
 import { CursorError, cursorSealer } from "../src/graph/cursor";
-import { cursorField, emailField, idField, limitField, listPage, MORE_MATCHES, recipientsField, textField } from "../src/graph/tools/common";
+import {
+  cursorField,
+  emailField,
+  idField,
+  limitField,
+  listPage,
+  MORE_MATCHES,
+  recipientsField,
+  textField,
+} from "../src/graph/tools/common";
 import type { ToolContext } from "../src/graph/tools/types";
 import { graphToken, newEntraTenant } from "./helpers/emulator";
 
@@ -39,7 +48,9 @@ describe("idField", () => {
   });
 
   it("words the error for a field that also takes names", () => {
-    expect(errorOf({ folder: idField("folder", "a folder id or well-known name") }, { folder: ".." })).toBe("Invalid arguments: folder: expected a folder id or well-known name");
+    expect(errorOf({ folder: idField("folder", "a folder id or well-known name") }, { folder: ".." })).toBe(
+      "Invalid arguments: folder: expected a folder id or well-known name",
+    );
   });
 });
 
@@ -54,8 +65,12 @@ describe("emailField and recipientsField", () => {
   it("takes recipients as addresses or Name <address>, at most 100", () => {
     const shape = { to: recipientsField };
     expect(errorOf(shape, { to: ["ada@analytical.example", "Ada Lovelace <ada@analytical.example>"] })).toBe("");
-    expect(errorOf(shape, { to: ["ok@b.example", "Bad <nope>"] })).toBe('Invalid arguments: to.1: expected an email address or "Name <email>"');
-    expect(errorOf(shape, { to: Array.from({ length: 101 }, (_, i) => `p${i}@b.example`) })).toBe("Invalid arguments: to: at most 100 recipients");
+    expect(errorOf(shape, { to: ["ok@b.example", "Bad <nope>"] })).toBe(
+      'Invalid arguments: to.1: expected an email address or "Name <email>"',
+    );
+    expect(errorOf(shape, { to: Array.from({ length: 101 }, (_, i) => `p${i}@b.example`) })).toBe(
+      "Invalid arguments: to: at most 100 recipients",
+    );
   });
 });
 
@@ -78,7 +93,8 @@ describe("limitField", () => {
     expect(z.parse(z.object(shape), {})).toEqual({ limit: 25 });
     expect(z.parse(z.object({ limit: limitField(100, 50) }), {})).toEqual({ limit: 50 });
     for (const limit of [1, 50]) expect(errorOf(shape, { limit })).toBe("");
-    for (const limit of [0, 51, 2.5, -1]) expect(errorOf(shape, { limit }), String(limit)).toBe("Invalid arguments: limit: expected a whole number from 1 to 50");
+    for (const limit of [0, 51, 2.5, -1])
+      expect(errorOf(shape, { limit }), String(limit)).toBe("Invalid arguments: limit: expected a whole number from 1 to 50");
   });
 
   it("is advertised as an integer with its bounds and default", () => {
@@ -100,7 +116,11 @@ describe("listPage", () => {
   }
 
   const line = (contact: { displayName?: string; id?: string }) => `${contact.displayName} · id: ${contact.id}`;
-  const first: GraphRequest = { method: "GET", path: "/me/contacts", query: { $select: "displayName", $top: "5", $orderby: "displayName" } };
+  const first: GraphRequest = {
+    method: "GET",
+    path: "/me/contacts",
+    query: { $select: "displayName", $top: "5", $orderby: "displayName" },
+  };
 
   it("answers one line per item and a cursor line naming the tool, which pages on, and only for that tool", async () => {
     const { tenantId, users } = await newEntraTenant();
@@ -120,7 +140,9 @@ describe("listPage", () => {
     expect(ids(page2).filter((entry) => ids(page1).includes(entry))).toEqual([]);
 
     const other = await contextFor("list_files", token, owner);
-    await expect(listPage(other, first, { cursor, what: "list your files", empty: "Empty.", line })).rejects.toThrow(new CursorError("cursor belongs to another listing"));
+    await expect(listPage(other, first, { cursor, what: "list your files", empty: "Empty.", line })).rejects.toThrow(
+      new CursorError("cursor belongs to another listing"),
+    );
   });
 
   it("without a cursor argument, says the sentence it is given when Graph has more", async () => {

@@ -30,7 +30,10 @@ describe("contacts tools", () => {
     const second = await user.callTool("list_contacts", { limit: 10, cursor });
     expect(second.isError).toBe(false);
     const firstIds = new Set(lines.filter((line) => line.includes(" · id: ")).map(idIn));
-    const secondIds = second.text.split("\n").filter((line) => line.includes(" · id: ")).map(idIn);
+    const secondIds = second.text
+      .split("\n")
+      .filter((line) => line.includes(" · id: "))
+      .map(idIn);
     expect(secondIds).toHaveLength(10);
     expect(secondIds.some((id) => firstIds.has(id))).toBe(false);
   });
@@ -46,7 +49,9 @@ describe("contacts tools", () => {
       jobTitle: "Mathematician",
     });
     expect(created.isError).toBe(false);
-    expect(created.text).toMatch(/^Created contact: Ada Lovelace · ada@analytical\.example · Mathematician, Analytical Engines · mobile \+44 20 7946 0000 · id: \S+$/);
+    expect(created.text).toMatch(
+      /^Created contact: Ada Lovelace · ada@analytical\.example · Mathematician, Analytical Engines · mobile \+44 20 7946 0000 · id: \S+$/,
+    );
     const listed = await user.callTool("list_contacts", { limit: 50 });
     expect(listed.text).toContain("Ada Lovelace · ada@analytical.example");
     for (const query of ["ada@analytical.example", "Lovel", "analytical eng"]) {
@@ -57,9 +62,19 @@ describe("contacts tools", () => {
 
   it("updates only the given fields, recomputes the name and replaces emails", async () => {
     const user = await connectedUser();
-    const created = await user.callTool("create_contact", { givenName: "Grace", surname: "Hopper", emails: ["grace@navy.example"], jobTitle: "Admiral" });
+    const created = await user.callTool("create_contact", {
+      givenName: "Grace",
+      surname: "Hopper",
+      emails: ["grace@navy.example"],
+      jobTitle: "Admiral",
+    });
     const id = idIn(created.text);
-    const updated = await user.callTool("update_contact", { id, surname: "Brewster Hopper", emails: ["grace@cobol.example"], companyName: "COBOL Ltd" });
+    const updated = await user.callTool("update_contact", {
+      id,
+      surname: "Brewster Hopper",
+      emails: ["grace@cobol.example"],
+      companyName: "COBOL Ltd",
+    });
     expect(updated.isError).toBe(false);
     expect(updated.text).toBe(`Updated contact: Grace Brewster Hopper · grace@cobol.example · Admiral, COBOL Ltd · id: ${id}`);
     const cleared = await user.callTool("update_contact", { id, jobTitle: "" });
@@ -77,7 +92,12 @@ describe("contacts tools", () => {
   it("searches contacts by company and says when nothing matches, even with quotes in the query", async () => {
     const user = await connectedUser();
     // The seeded contacts pick their companies at random, and about one mailbox in 24 (0.9^30) has none at Kestrel Freight.
-    const ensured = await user.callTool("create_contact", { givenName: "Wren", surname: "Alder", emails: ["wren.alder@kestrelfreight.example"], companyName: "Kestrel Freight" });
+    const ensured = await user.callTool("create_contact", {
+      givenName: "Wren",
+      surname: "Alder",
+      emails: ["wren.alder@kestrelfreight.example"],
+      companyName: "Kestrel Freight",
+    });
     expect(ensured.isError).toBe(false);
     const found = await user.callTool("search_contacts", { query: "Kestrel", limit: 50 });
     expect(found.isError).toBe(false);
@@ -147,7 +167,8 @@ describe("contacts tools", () => {
   it("carries honest annotations", async () => {
     const user = await connectedUser();
     const tools = new Map((await user.listTools()).map((tool) => [tool.name, tool.annotations]));
-    for (const name of ["list_contacts", "search_contacts", "search_people", "search_users"]) expect(tools.get(name)?.readOnlyHint).toBe(true);
+    for (const name of ["list_contacts", "search_contacts", "search_people", "search_users"])
+      expect(tools.get(name)?.readOnlyHint).toBe(true);
     expect(tools.get("create_contact")).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
     expect(tools.get("update_contact")).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: true });
   });

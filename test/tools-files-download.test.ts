@@ -31,7 +31,10 @@ const dataFolderFile = (user: User, name: string) => projectFile(user, "Data", n
 /** The file's bytes straight from the emulator, to compare the windows with. */
 async function wholeFile(user: User, id: string): Promise<string> {
   const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Files.Read"]);
-  const redirect = await fetch(`${EMULATOR()}/v1.0/me/drive/items/${id}/content`, { headers: { authorization: `Bearer ${token}` }, redirect: "manual" });
+  const redirect = await fetch(`${EMULATOR()}/v1.0/me/drive/items/${id}/content`, {
+    headers: { authorization: `Bearer ${token}` },
+    redirect: "manual",
+  });
   expect(redirect.status).toBe(302);
   return (await fetch(redirect.headers.get("location") ?? "")).text();
 }
@@ -47,7 +50,7 @@ async function readAllWindows(user: User, id: string, maxChars: number): Promise
   const starts: number[] = [];
   let text = "";
   let size = 0;
-  for (let offset: number | undefined = 0; offset !== undefined; ) {
+  for (let offset: number | undefined = 0; offset !== undefined;) {
     const result = await user.callTool("get_file", { id, maxChars, ...(offset > 0 ? { offset } : {}) });
     expect(result.isError, result.text).toBe(false);
     const match = WINDOW.exec(result.text);
@@ -103,7 +106,9 @@ describe("get_file reads through OneDrive's download URL", () => {
     const id = await dataFolderFile(user, "sensor-readings-2025.csv");
     const window = await user.callTool("get_file", { id, offset: 640_000, maxChars: 1000 });
     // Rows are 64 bytes, so offset 640,000 is the start of row 10,000 and the window ends after the last whole row.
-    expect(window.text).toMatch(/^Name: sensor-readings-2025\.csv \(continued\)\nContent \(bytes 640000–640960 of 5242880\):\n\d{4}-\d\d-\d\dT[\d:]+Z,S-/);
+    expect(window.text).toMatch(
+      /^Name: sensor-readings-2025\.csv \(continued\)\nContent \(bytes 640000–640960 of 5242880\):\n\d{4}-\d\d-\d\dT[\d:]+Z,S-/,
+    );
     expect(window.text).toMatch(/\nMore: call get_file with offset 640960\.$/);
   });
 });
@@ -131,7 +136,12 @@ describe("download plumbing", () => {
 
   it("follows https download URLs on any host and the configured Graph origin, nothing else", () => {
     const graphBase = "http://127.0.0.1:8790";
-    expect(downloadUrlAllowed(new URL("https://contoso-my.sharepoint.com/personal/a/_layouts/15/download.aspx?tempauth=x"), "https://graph.microsoft.com")).toBe(true);
+    expect(
+      downloadUrlAllowed(
+        new URL("https://contoso-my.sharepoint.com/personal/a/_layouts/15/download.aspx?tempauth=x"),
+        "https://graph.microsoft.com",
+      ),
+    ).toBe(true);
     expect(downloadUrlAllowed(new URL("https://contoso-my.sharepoint.us/x"), "https://graph.microsoft.us")).toBe(true);
     expect(downloadUrlAllowed(new URL("http://127.0.0.1:8790/_download/t"), graphBase)).toBe(true);
     expect(downloadUrlAllowed(new URL("http://127.0.0.1:9999/_download/t"), graphBase)).toBe(false);
@@ -156,12 +166,22 @@ describe("download plumbing", () => {
     expect(ok).toMatchObject({ ok: true, status: 206 });
     expect(ok.ok && decode((ok.body as { bytes: Uint8Array }).bytes)).toBe("klmno");
     expect(seen).toEqual([
-      { url: "https://graph.microsoft.com/v1.0/me/drive/items/01ABC/content", authorization: "Bearer graph-token", range: null, redirect: "manual" },
+      {
+        url: "https://graph.microsoft.com/v1.0/me/drive/items/01ABC/content",
+        authorization: "Bearer graph-token",
+        range: null,
+        redirect: "manual",
+      },
       { url: "https://contoso-my.sharepoint.com/dl?tempauth=t", authorization: null, range: "bytes=10-14", redirect: "manual" },
     ]);
     seen.length = 0;
     const refused = await callGraph(request, { ...options, fetcher: fetcher("http://files.example/dl?tempauth=t", "klmno") });
-    expect(refused).toMatchObject({ ok: false, status: 502, code: "DownloadFailed", message: expect.stringMatching(/not https; it was not followed/) });
+    expect(refused).toMatchObject({
+      ok: false,
+      status: 502,
+      code: "DownloadFailed",
+      message: expect.stringMatching(/not https; it was not followed/),
+    });
     expect(refused.ok || refused.message).not.toContain("tempauth");
     expect(seen).toHaveLength(1);
   });

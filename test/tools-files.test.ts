@@ -30,13 +30,12 @@ describe("files tools", () => {
     expect(root.text).toMatch(/^Documents\/ · folder, \d+ items · id: 01[A-Z2-7]{32}$/m);
     expect(root.text).toMatch(/^Welcome\.txt · \d+ B · modified \d{4}-\d\d-\d\d · id: 01[A-Z2-7]{32}$/m);
     const reports = await user.callTool("list_files", { folderId: await pathId(user, ["Documents/", "Reports/"]) });
-    expect(reports.text.split("\n").map((line) => line.split(" · ")[0]).sort()).toEqual([
-      "Annual summary.pdf",
-      "Customer survey results.xlsx",
-      "Quarterly KPIs.csv",
-      "Vendor comparison.docx",
-      "survey-raw.csv",
-    ]);
+    expect(
+      reports.text
+        .split("\n")
+        .map((line) => line.split(" · ")[0])
+        .sort(),
+    ).toEqual(["Annual summary.pdf", "Customer survey results.xlsx", "Quarterly KPIs.csv", "Vendor comparison.docx", "survey-raw.csv"]);
   });
 
   it("pages a folder with the returned cursor", async () => {
@@ -46,7 +45,11 @@ describe("files tools", () => {
     expect(cursor).toBeTruthy();
     const second = await user.callTool("list_files", { limit: 3, cursor });
     expect(second.isError).toBe(false);
-    const names = (text: string) => text.split("\n").filter((line) => line.includes(" · id: ")).map((line) => line.split(" · ")[0]);
+    const names = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => line.includes(" · id: "))
+        .map((line) => line.split(" · ")[0]);
     expect(names(first.text)).toHaveLength(3);
     expect(names(second.text).length).toBeGreaterThan(0);
     expect(names(second.text).some((name) => names(first.text).includes(name))).toBe(false);
@@ -58,8 +61,14 @@ describe("files tools", () => {
     expect(found.isError).toBe(false);
     expect(found.text).toMatch(/^Cutover runbook\.docx · .* · in \/Projects\/Atlas migration · id: \S+$/m);
     expect(found.text).toMatch(/^Plan\.md · .* · in \/Projects\/Atlas migration · id: \S+$/m);
-    expect(await user.callTool("search_files", { query: "it's ) nothing/../x" })).toEqual({ isError: false, text: `No files match "it's ) nothing/../x".` });
-    expect(await user.callTool("search_files", { query: "why? #2 a\\b" })).toEqual({ isError: false, text: 'No files match "why? #2 a\\b".' });
+    expect(await user.callTool("search_files", { query: "it's ) nothing/../x" })).toEqual({
+      isError: false,
+      text: `No files match "it's ) nothing/../x".`,
+    });
+    expect(await user.callTool("search_files", { query: "why? #2 a\\b" })).toEqual({
+      isError: false,
+      text: 'No files match "why? #2 a\\b".',
+    });
   });
 
   it("reads a text file with its details", async () => {
@@ -67,30 +76,43 @@ describe("files tools", () => {
     const id = idOf((await user.callTool("list_files")).text, "Welcome.txt");
     const file = await user.callTool("get_file", { id });
     expect(file.isError).toBe(false);
-    expect(file.text).toMatch(new RegExp(`^Name: Welcome\\.txt\\nId: ${id}\\nFolder: /\\nSize: \\d+ B\\nModified: .+\\nType: text/plain\\nLink: https://\\S+\\nContent \\(bytes 0–(\\d+) of \\1\\):\\nHi Dana Whitfield,`));
+    expect(file.text).toMatch(
+      new RegExp(
+        `^Name: Welcome\\.txt\\nId: ${id}\\nFolder: /\\nSize: \\d+ B\\nModified: .+\\nType: text/plain\\nLink: https://\\S+\\nContent \\(bytes 0–(\\d+) of \\1\\):\\nHi Dana Whitfield,`,
+      ),
+    );
     expect(file.text).not.toContain("More:");
   });
 
   it("reads a 5 MB CSV in windows that continue exactly where the last one ended", async () => {
     const user = await connectedUser();
-    const id = idOf((await user.callTool("list_files", { folderId: await pathId(user, ["Projects/", "Data/"]) })).text, "sensor-readings-2025.csv");
+    const id = idOf(
+      (await user.callTool("list_files", { folderId: await pathId(user, ["Projects/", "Data/"]) })).text,
+      "sensor-readings-2025.csv",
+    );
     const first = await user.callTool("get_file", { id, maxChars: 1000 });
     expect(first.text).toContain("Size: 5.0 MB");
     // Rows are 64 bytes, so the window ends after the last whole row.
     expect(first.text).toContain("Content (bytes 0–960 of 5242880):\ntimestamp,sensor,temperature_c");
     expect(first.text).toMatch(/\nMore: call get_file with offset 960\.$/);
     const second = await user.callTool("get_file", { id, offset: 960, maxChars: 1000 });
-    expect(second.text).toMatch(/^Name: sensor-readings-2025\.csv \(continued\)\nContent \(bytes 960–1920 of 5242880\):\n2025-01-01T00:15:00Z,S-/);
+    expect(second.text).toMatch(
+      /^Name: sensor-readings-2025\.csv \(continued\)\nContent \(bytes 960–1920 of 5242880\):\n2025-01-01T00:15:00Z,S-/,
+    );
     const tail = await user.callTool("get_file", { id, offset: 5_242_880 - 128 });
     expect(tail.text).toMatch(/Content \(bytes 5242752–5242880 of 5242880\):\n\d{4}-.*\n\d{4}-/);
     expect(tail.text).not.toContain("More:");
-    expect((await user.callTool("get_file", { id, offset: 9_999_999 })).text).toContain("Content: nothing after offset 9999999; the file has 5242880 bytes.");
+    expect((await user.callTool("get_file", { id, offset: 9_999_999 })).text).toContain(
+      "Content: nothing after offset 9999999; the file has 5242880 bytes.",
+    );
   });
 
   it("gives only details for binary files and folders", async () => {
     const user = await connectedUser();
     const shared = await pathId(user, ["Shared/"]);
-    const handbook = await user.callTool("get_file", { id: idOf((await user.callTool("list_files", { folderId: shared })).text, "Handbook.pdf") });
+    const handbook = await user.callTool("get_file", {
+      id: idOf((await user.callTool("list_files", { folderId: shared })).text, "Handbook.pdf"),
+    });
     expect(handbook.text).toMatch(/Type: application\/pdf\nLink: \S+\nContent: not text \(application\/pdf\); open the link to view it\.$/);
     const folder = await user.callTool("get_file", { id: shared });
     expect(folder.text).toMatch(/Type: folder\n.*This is a folder with 7 items; list it with list_files\.$/s);
@@ -112,7 +134,9 @@ describe("files tools", () => {
     expect((await user.callTool("create_share_link", { id: "x", type: "own" })).text).toMatch(/Invalid arguments.*: type:/);
     expect((await user.callTool("get_file", { id: "x", offset: -1 })).text).toMatch(/Invalid arguments.*: offset:/);
     expect((await user.callTool("get_file", { id: "x", maxChars: 10 })).text).toMatch(/Invalid arguments.*: maxChars:/);
-    expect((await user.callTool("search_files", { query: "" })).text).toMatch(/Invalid arguments.*: query: expected something to search for/);
+    expect((await user.callTool("search_files", { query: "" })).text).toMatch(
+      /Invalid arguments.*: query: expected something to search for/,
+    );
   });
 
   it("answers unknown ids with Graph's 404 and keeps path tricks inside their segment", async () => {

@@ -59,7 +59,12 @@ const ROWS: Record<string, (ids: Ids) => Args> = {
   delete_event: (ids) => ({ id: ids.eventToDelete }),
   respond_to_event: (ids) => ({ id: ids.invitationId, response: "tentative", sendResponse: false }),
   get_free_busy: (ids) => ({ emails: [ids.upn], start: `${writeDay(1)}T09:00`, end: `${writeDay(1)}T17:00` }),
-  find_meeting_times: (ids) => ({ attendees: [ids.upn], durationMinutes: 30, windowStart: `${writeDay(1)}T09:00`, windowEnd: `${writeDay(1)}T17:00` }),
+  find_meeting_times: (ids) => ({
+    attendees: [ids.upn],
+    durationMinutes: 30,
+    windowStart: `${writeDay(1)}T09:00`,
+    windowEnd: `${writeDay(1)}T17:00`,
+  }),
   list_contacts: () => ({ limit: 5 }),
   search_contacts: () => ({ query: "a" }),
   create_contact: () => ({ givenName: "Ada", surname: "Lovelace", emails: ["ada@example.com"] }),
@@ -104,7 +109,12 @@ async function ok(user: User, tool: string, args: Args = {}): Promise<string> {
 async function attachmentOf(user: User): Promise<Ids["attachment"]> {
   const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Mail.ReadWrite"]);
   const created = await graph(token, "/me/messages", {
-    json: { subject: "With notes", attachments: [{ "@odata.type": "#microsoft.graph.fileAttachment", name: "notes.txt", contentType: "text/plain", contentBytes: btoa("hello") }] },
+    json: {
+      subject: "With notes",
+      attachments: [
+        { "@odata.type": "#microsoft.graph.fileAttachment", name: "notes.txt", contentType: "text/plain", contentBytes: btoa("hello") },
+      ],
+    },
   });
   const messageId = ((await created.json()) as { id: string }).id;
   const listed = await graph(token, `/me/messages/${encodeURIComponent(messageId)}/attachments?$select=id`);
@@ -218,20 +228,25 @@ describe("every tool's Graph and input errors through /mcp", () => {
     expect(await pendingGraphFaults(user)).toMatchObject([{ status: 403, remaining: 1 }]);
   });
 
-  it.each(TOOL_NAMES)("%s: throttling with a long Retry-After is a tool error at once that says when to retry, and the next call succeeds", async (tool) => {
-    const args = ROWS[tool]?.(ids) ?? {};
-    // Two minutes is a realistic throttling wait, and longer than the agent holds a call open.
-    await injectGraphFault(user, { status: 429, count: 3, retryAfterSeconds: 120 });
-    const throttled = await user.callTool(tool, args);
-    expect(throttled.isError).toBe(true);
-    expect(throttled.text).toMatch(/Microsoft Graph answered 429 TooManyRequests: .* Microsoft Graph asked to wait 120 s; retry after \d\d:\d\d:\d\d UTC\./);
-    expect(throttled.text).toMatch(/\nHint: Microsoft Graph is throttling this mailbox; wait a moment and retry\./);
-    // The throttled call was not retried early: one fault served, the rest still queued.
-    expect(await pendingGraphFaults(user)).toMatchObject([{ status: 429, remaining: 2 }]);
-    await clearGraphFaults(user);
-    const after = await user.callTool(tool, args);
-    expect(after, `${tool} after throttling`).toMatchObject({ isError: false });
-  });
+  it.each(TOOL_NAMES)(
+    "%s: throttling with a long Retry-After is a tool error at once that says when to retry, and the next call succeeds",
+    async (tool) => {
+      const args = ROWS[tool]?.(ids) ?? {};
+      // Two minutes is a realistic throttling wait, and longer than the agent holds a call open.
+      await injectGraphFault(user, { status: 429, count: 3, retryAfterSeconds: 120 });
+      const throttled = await user.callTool(tool, args);
+      expect(throttled.isError).toBe(true);
+      expect(throttled.text).toMatch(
+        /Microsoft Graph answered 429 TooManyRequests: .* Microsoft Graph asked to wait 120 s; retry after \d\d:\d\d:\d\d UTC\./,
+      );
+      expect(throttled.text).toMatch(/\nHint: Microsoft Graph is throttling this mailbox; wait a moment and retry\./);
+      // The throttled call was not retried early: one fault served, the rest still queued.
+      expect(await pendingGraphFaults(user)).toMatchObject([{ status: 429, remaining: 2 }]);
+      await clearGraphFaults(user);
+      const after = await user.callTool(tool, args);
+      expect(after, `${tool} after throttling`).toMatchObject({ isError: false });
+    },
+  );
 
   it("uses the whole retry budget on short Retry-After waits, then reports the throttling", async () => {
     await injectGraphFault(user, { status: 429, count: MAX_ATTEMPTS + 1, retryAfterSeconds: 1, pathContains: "/me/mailFolders" });

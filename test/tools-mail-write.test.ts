@@ -84,10 +84,18 @@ describe("mail writing tools", () => {
 
     const sentItems = await user.callTool("list_messages", { folder: "sentitems", limit: 5 });
     const line = sentItems.text.split("\n").find((candidate) => candidate.includes(subject)) ?? "";
-    expect(line).toMatch(new RegExp(`^\\S+ \\S+ · → Sam Okafor <${colleague.address}>, lena@partner\\.example · ${subject} · Hello Sam, The numbers are in\\. · id: \\S+$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^\\S+ \\S+ · → Sam Okafor <${colleague.address}>, lena@partner\\.example · ${subject} · Hello Sam, The numbers are in\\. · id: \\S+$`,
+      ),
+    );
 
     const [received] = await findInFolder(user, colleague.oid, "inbox", subject);
-    expect(received).toMatchObject({ isRead: false, from: { emailAddress: { address: user.user.userPrincipalName } }, body: { contentType: "text" } });
+    expect(received).toMatchObject({
+      isRead: false,
+      from: { emailAddress: { address: user.user.userPrincipalName } },
+      body: { contentType: "text" },
+    });
     expect(received?.body.content).toContain("The numbers are in.");
     expect(received?.ccRecipients.map((r) => r.emailAddress.address)).toEqual(["ops@partner.example"]);
   });
@@ -153,7 +161,11 @@ describe("mail writing tools", () => {
     const user = await connectedUser();
     const colleague = await addColleague(user);
     const original = await inboxMessage(user, true);
-    const forwarded = await user.callTool("forward_message", { id: original.id, to: [`Sam <${colleague.address}>`], comment: "FYI, see the attachment." });
+    const forwarded = await user.callTool("forward_message", {
+      id: original.id,
+      to: [`Sam <${colleague.address}>`],
+      comment: "FYI, see the attachment.",
+    });
     expect(forwarded).toEqual({ isError: false, text: `Forwarded to Sam <${colleague.address}>; a copy is in Sent Items.` });
     const subject = `FW: ${original.subject.replace(/^(RE|FW): /i, "")}`;
     const [received] = await findInFolder(user, colleague.oid, "inbox", subject);
@@ -220,7 +232,11 @@ describe("mail writing tools", () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ["send_message", { to: ["not-an-email"], subject: "x", body: "y" }, /to\.0: expected an email address or "Name <email>"/],
       ["send_message", { to: [], subject: "x", body: "y" }, /to: expected at least one recipient/],
-      ["send_message", { to: ["a@b.example"], cc: ["c@d.example", "Bad <nope>"], subject: "x", body: "y" }, /cc\.1: expected an email address/],
+      [
+        "send_message",
+        { to: ["a@b.example"], cc: ["c@d.example", "Bad <nope>"], subject: "x", body: "y" },
+        /cc\.1: expected an email address/,
+      ],
       ["send_message", { to: ["a@b.example"], body: "y" }, /subject:/],
       ["send_message", { to: ["a@b.example"], subject: "x", body: "y", bodyFormat: "markdown" }, /bodyFormat:/],
       ["reply_message", { id: "AAMkAGI2TG93AAA=", comment: "   " }, /comment: expected some text/],

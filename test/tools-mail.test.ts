@@ -31,7 +31,10 @@ async function mailToken(user: User, scopes = ["Mail.ReadWrite"]) {
 async function draftWithAttachments(user: User, attachments: { name: string; contentType: string; contentBytes: string }[]) {
   const token = await mailToken(user);
   const response = await graph(token, "/me/messages", {
-    json: { subject: "Files for review", attachments: attachments.map((a) => ({ "@odata.type": "#microsoft.graph.fileAttachment", ...a })) },
+    json: {
+      subject: "Files for review",
+      attachments: attachments.map((a) => ({ "@odata.type": "#microsoft.graph.fileAttachment", ...a })),
+    },
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
@@ -68,7 +71,10 @@ describe("mail reading tools", () => {
     const user = await connectedUser();
     const result = await user.callTool("list_mail_folders");
     expect(result.isError).toBe(false);
-    const names = result.text.split("\n").filter((line) => line.includes(" · id: ")).map((line) => line.split(" · ")[0]);
+    const names = result.text
+      .split("\n")
+      .filter((line) => line.includes(" · id: "))
+      .map((line) => line.split(" · ")[0]);
     expect(names).toEqual(expect.arrayContaining(["Inbox", "Drafts", "Sent Items", "Deleted Items", "Archive"]));
     expect(result.text).toMatch(/^Inbox · \d+ unread of \d+ · id: AAMk\S+$/m);
     expect(result.text).toContain("Well-known names work as folder ids: inbox");
@@ -172,7 +178,9 @@ describe("mail reading tools", () => {
   it("windows a long HTML message and continues exactly where each window ended", async () => {
     const user = await connectedUser();
     const token = await mailToken(user, ["Mail.Read"]);
-    const all = (await (await graph(token, "/me/messages?$top=300&$select=id,body")).json()) as { value: { id: string; body: { content: string; contentType: string } }[] };
+    const all = (await (await graph(token, "/me/messages?$top=300&$select=id,body")).json()) as {
+      value: { id: string; body: { content: string; contentType: string } }[];
+    };
     const longest = all.value.filter((m) => m.body.contentType === "html").sort((a, b) => b.body.content.length - a.body.content.length)[0];
     const id = longest?.id ?? "";
     expect(longest?.body.content.length).toBeGreaterThan(20_000);
@@ -201,12 +209,21 @@ describe("mail reading tools", () => {
     const csv = "region,amount\r\nLisbon,120.50\r\nOsaka,99.00\r\n";
     const draftId = await draftWithAttachments(user, [
       { name: "totals.csv", contentType: "text/csv", contentBytes: base64(csv) },
-      { name: "note.html", contentType: "text/html", contentBytes: base64("<html><body><p>Hello <b>team</b> &amp; friends</p><script>x()</script></body></html>") },
-      { name: "chart.png", contentType: "image/png", contentBytes: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" },
+      {
+        name: "note.html",
+        contentType: "text/html",
+        contentBytes: base64("<html><body><p>Hello <b>team</b> &amp; friends</p><script>x()</script></body></html>"),
+      },
+      {
+        name: "chart.png",
+        contentType: "image/png",
+        contentBytes: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+      },
     ]);
     const message = await user.callTool("get_message", { id: draftId });
     expect(message.text).toContain("Attachments (read with get_attachment):");
-    const attachmentId = (name: string) => new RegExp(`^- ${name.replace(".", "\\.")} \\(.+\\) · id: (\\S+)$`, "m").exec(message.text)?.[1] ?? "";
+    const attachmentId = (name: string) =>
+      new RegExp(`^- ${name.replace(".", "\\.")} \\(.+\\) · id: (\\S+)$`, "m").exec(message.text)?.[1] ?? "";
     expect(message.text).toMatch(/^- totals\.csv \(text\/csv, 43 B\) · id: \S+$/m);
 
     const table = await user.callTool("get_attachment", { messageId: draftId, attachmentId: attachmentId("totals.csv") });
@@ -231,7 +248,12 @@ describe("mail reading tools", () => {
     let offset = 0;
     let text = "";
     for (let calls = 0; calls < 20; calls++) {
-      const part = await user.callTool("get_attachment", { messageId: draftId, attachmentId: idFor("export.log"), offset, maxChars: 10_000 });
+      const part = await user.callTool("get_attachment", {
+        messageId: draftId,
+        attachmentId: idFor("export.log"),
+        offset,
+        maxChars: 10_000,
+      });
       expect(part.isError).toBe(false);
       const window = windowOf(part.text.slice(part.text.indexOf("\n") + 1));
       text += window.body;
@@ -323,7 +345,9 @@ describe("mail policy and catalogue", () => {
     const refused = await user.callTool("send_message", { to: [user.user.userPrincipalName], subject: "Blocked by policy", body: "x" });
     expect(refused.isError).toBe(true);
     const token = await mailToken(user, ["Mail.Read"]);
-    const sent = (await (await graph(token, `/me/messages?$search=${encodeURIComponent('"subject:Blocked by policy"')}&$select=id`)).json()) as { value: unknown[] };
+    const sent = (await (
+      await graph(token, `/me/messages?$search=${encodeURIComponent('"subject:Blocked by policy"')}&$select=id`)
+    ).json()) as { value: unknown[] };
     expect(sent.value).toHaveLength(0);
     expect((await user.callTool("list_messages", { limit: 1 })).isError).toBe(false);
   });

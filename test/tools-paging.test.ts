@@ -84,13 +84,22 @@ describe("cursor seal", () => {
     const sam = await colleagueOf(dana);
     const stranger = await connectedUser();
     for (const other of [sam, stranger]) {
-      expect(await other.callTool("list_contacts", { limit: 10, cursor })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor was not issued for you" });
+      expect(await other.callTool("list_contacts", { limit: 10, cursor })).toEqual({
+        isError: true,
+        text: "Invalid arguments: cursor: cursor was not issued for you",
+      });
     }
-    expect(await dana.callTool("list_files", { cursor })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor belongs to another listing" });
+    expect(await dana.callTool("list_files", { cursor })).toEqual({
+      isError: true,
+      text: "Invalid arguments: cursor: cursor belongs to another listing",
+    });
     // A page of sent items continues only as sent items, not as the default inbox.
     const sent = await dana.callTool("list_messages", { folder: "sentitems", limit: 1 });
     expect(sent.text).toMatch(/\nMore results: call list_messages with the same arguments and cursor "[\w.-]+"$/);
-    expect(await dana.callTool("list_messages", { cursor: cursorOf(sent.text) })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor belongs to another listing" });
+    expect(await dana.callTool("list_messages", { cursor: cursorOf(sent.text) })).toEqual({
+      isError: true,
+      text: "Invalid arguments: cursor: cursor belongs to another listing",
+    });
   });
 
   it("refuses readable cursors in the old format, including the tab-in-dot-segment forgery", async () => {
@@ -101,8 +110,14 @@ describe("cursor seal", () => {
       forge({ t: "list_files", p: "/me/drive/root/children", q: { $top: "3", $skip: "3" } }),
       forge({ t: "list_tasks", p: `/me/todo/lists/${listId}/tasks/.\t./.\t./.\t./.\t./users`, q: {} }),
     ];
-    expect(await user.callTool("list_files", { cursor: forged[0] })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor is not one this server issued" });
-    expect(await user.callTool("list_tasks", { listId, cursor: forged[1] })).toEqual({ isError: true, text: "Invalid arguments: cursor: cursor is not one this server issued" });
+    expect(await user.callTool("list_files", { cursor: forged[0] })).toEqual({
+      isError: true,
+      text: "Invalid arguments: cursor: cursor is not one this server issued",
+    });
+    expect(await user.callTool("list_tasks", { listId, cursor: forged[1] })).toEqual({
+      isError: true,
+      text: "Invalid arguments: cursor: cursor is not one this server issued",
+    });
   });
 
   it("refuses ids with a tab, ?, # or backslash, naming the field", async () => {

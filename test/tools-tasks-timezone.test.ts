@@ -19,11 +19,15 @@ describe("tasks in the user's time zone", () => {
     const created = await user.callTool("create_task", { listId, title: "Renew parking permit", dueDate: "2030-06-15" });
     expect(created.text).toMatch(/^Created task: Renew parking permit · due 2030-06-15 · id: \S+$/);
     const taskId = /id: (\S+)$/.exec(created.text)?.[1] ?? "";
-    expect((await user.callTool("list_tasks", { listId, limit: 50 })).text).toContain(`Renew parking permit · due 2030-06-15 · id: ${taskId}`);
+    expect((await user.callTool("list_tasks", { listId, limit: 50 })).text).toContain(
+      `Renew parking permit · due 2030-06-15 · id: ${taskId}`,
+    );
 
     // What the user's own To Do app reads back from Graph.
     const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Tasks.Read"]);
-    const stored = (await (await graph(token, `/me/todo/lists/${listId}/tasks/${taskId}`)).json()) as { dueDateTime: { dateTime: string; timeZone: string } };
+    const stored = (await (await graph(token, `/me/todo/lists/${listId}/tasks/${taskId}`)).json()) as {
+      dueDateTime: { dateTime: string; timeZone: string };
+    };
     expect(stored.dueDateTime.timeZone).toBe(zone);
     expect(stored.dueDateTime.dateTime.startsWith("2030-06-15T00:00:00")).toBe(true);
   });

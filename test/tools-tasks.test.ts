@@ -58,8 +58,16 @@ describe("tasks tools", () => {
   it("creates a task that then appears with its due date, importance and note", async () => {
     const user = await connectedUser();
     const listId = await listIdOf(user, "Home renovation");
-    const created = await user.callTool("create_task", { listId, title: "Order skip hire", dueDate: writeDay(4), importance: "high", note: "Ask for the 6-yard size" });
-    expect(created.text).toMatch(pattern`^Created task: Order skip hire · due ${writeDay(4)} · high importance · note: Ask for the 6-yard size · id: \S+$`);
+    const created = await user.callTool("create_task", {
+      listId,
+      title: "Order skip hire",
+      dueDate: writeDay(4),
+      importance: "high",
+      note: "Ask for the 6-yard size",
+    });
+    expect(created.text).toMatch(
+      pattern`^Created task: Order skip hire · due ${writeDay(4)} · high importance · note: Ask for the 6-yard size · id: \S+$`,
+    );
     const listed = await user.callTool("list_tasks", { listId });
     expect(listed.text).toContain(created.text.replace("Created task: ", ""));
   });
@@ -73,16 +81,22 @@ describe("tasks tools", () => {
     expect(done).toEqual({ isError: false, text: `Completed: Measure the garage · done · id: ${taskId}` });
     expect(await user.callTool("complete_task", { listId, taskId })).toEqual(done);
     expect((await user.callTool("list_tasks", { listId, limit: 50 })).text).not.toContain("Measure the garage");
-    expect((await user.callTool("list_tasks", { listId, includeCompleted: true, limit: 50 })).text).toContain(`Measure the garage · done · id: ${taskId}`);
+    expect((await user.callTool("list_tasks", { listId, includeCompleted: true, limit: 50 })).text).toContain(
+      `Measure the garage · done · id: ${taskId}`,
+    );
   });
 
   it("names the offending field when arguments are invalid", async () => {
     const user = await connectedUser();
     const listId = await listIdOf(user, "Tasks");
-    expect((await user.callTool("create_task", { listId, title: "x", dueDate: "2030-02-30" })).text).toMatch(/Invalid arguments.*: dueDate: expected a date as YYYY-MM-DD/);
+    expect((await user.callTool("create_task", { listId, title: "x", dueDate: "2030-02-30" })).text).toMatch(
+      /Invalid arguments.*: dueDate: expected a date as YYYY-MM-DD/,
+    );
     expect((await user.callTool("create_task", { listId, title: "x", dueDate: "tomorrow" })).text).toMatch(/Invalid arguments.*: dueDate:/);
     expect((await user.callTool("create_task", { listId, title: "  " })).text).toMatch(/Invalid arguments.*: title: expected a title/);
-    expect((await user.callTool("create_task", { listId, title: "x", importance: "urgent" })).text).toMatch(/Invalid arguments.*: importance:/);
+    expect((await user.callTool("create_task", { listId, title: "x", importance: "urgent" })).text).toMatch(
+      /Invalid arguments.*: importance:/,
+    );
     expect((await user.callTool("complete_task", { listId })).text).toMatch(/Invalid arguments.*: taskId:/);
   });
 

@@ -3,7 +3,16 @@ import { colleagueOf, connectedUser, injectGraphFault } from "./helpers/mcp";
 import { pattern, writeDay } from "./helpers/seed-date";
 
 /** Teams tools through /mcp against the emulator, with a second user of the same tenant as the audience. */
-const TEAMS_TOOLS = ["list_teams", "list_channels", "list_channel_messages", "post_channel_message", "list_chats", "list_chat_messages", "send_chat_message", "create_online_meeting"];
+const TEAMS_TOOLS = [
+  "list_teams",
+  "list_channels",
+  "list_channel_messages",
+  "post_channel_message",
+  "list_chats",
+  "list_chat_messages",
+  "send_chat_message",
+  "create_online_meeting",
+];
 
 type User = Awaited<ReturnType<typeof connectedUser>>;
 
@@ -94,15 +103,25 @@ describe("teams tools", () => {
       attendees: [user.user.userPrincipalName],
     });
     expect(result.isError).toBe(false);
-    expect(result.text).toMatch(pattern`^Created Teams meeting: Atlas cutover rehearsal\nStart: ${writeDay(5)} 14:00Z\nEnd: ${writeDay(5)} 15:00Z\nJoin: https:\/\/teams\.microsoft\.com\/l\/meetup-join\/\S+$`);
+    expect(result.text).toMatch(
+      pattern`^Created Teams meeting: Atlas cutover rehearsal\nStart: ${writeDay(5)} 14:00Z\nEnd: ${writeDay(5)} 15:00Z\nJoin: https:\/\/teams\.microsoft\.com\/l\/meetup-join\/\S+$`,
+    );
     expect((await user.callTool("list_chats")).text).toMatch(/^Atlas cutover rehearsal \(meeting\) · active/m);
   });
 
   it("names the offending field when arguments are invalid", async () => {
     const user = await connectedUser();
-    const noOffset = await user.callTool("create_online_meeting", { subject: "x", start: `${writeDay(5)}T15:00:00`, end: `${writeDay(5)}T16:00:00Z` });
+    const noOffset = await user.callTool("create_online_meeting", {
+      subject: "x",
+      start: `${writeDay(5)}T15:00:00`,
+      end: `${writeDay(5)}T16:00:00Z`,
+    });
     expect(noOffset.text).toMatch(/Invalid arguments.*: start: expected ISO 8601 with offset/);
-    const backwards = await user.callTool("create_online_meeting", { subject: "x", start: `${writeDay(5)}T16:00:00Z`, end: `${writeDay(5)}T15:00:00Z` });
+    const backwards = await user.callTool("create_online_meeting", {
+      subject: "x",
+      start: `${writeDay(5)}T16:00:00Z`,
+      end: `${writeDay(5)}T15:00:00Z`,
+    });
     expect(backwards).toEqual({ isError: true, text: "Invalid arguments: end: must be after start" });
     const empty = await user.callTool("send_chat_message", { chatId: "19:x@thread.v2", text: "   " });
     expect(empty.text).toMatch(/Invalid arguments.*: text: expected message text/);
@@ -129,7 +148,9 @@ describe("teams tools", () => {
   it("hides sending tools under a read-only policy and refuses to run them", async () => {
     const user = await connectedUser({ policy: { readOnly: true } });
     const names = (await user.listTools()).map((tool) => tool.name);
-    expect(names).toEqual(expect.arrayContaining(["list_teams", "list_channels", "list_channel_messages", "list_chats", "list_chat_messages"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["list_teams", "list_channels", "list_channel_messages", "list_chats", "list_chat_messages"]),
+    );
     for (const name of ["post_channel_message", "send_chat_message", "create_online_meeting"]) expect(names).not.toContain(name);
     const refused = await user.callTool("send_chat_message", { chatId: "19:x@thread.v2", text: "hi" });
     expect(refused.isError).toBe(true);

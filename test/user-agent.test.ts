@@ -17,14 +17,26 @@ async function entraTokens(tenant: Awaited<ReturnType<typeof tenantWithUser>>) {
   const { verifier, challenge } = await pkcePair();
   const authorize = new URL(`${env.LOGIN_BASE}/${tenant.entraTenantId}/oauth2/v2.0/authorize`);
   authorize.search = new URLSearchParams({
-    client_id: String(tenant.input.clientId), response_type: "code", redirect_uri: tenant.redirectUri,
-    scope: "openid offline_access User.Read", code_challenge: challenge, code_challenge_method: "S256", login_hint: tenant.user.userPrincipalName,
+    client_id: String(tenant.input.clientId),
+    response_type: "code",
+    redirect_uri: tenant.redirectUri,
+    scope: "openid offline_access User.Read",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    login_hint: tenant.user.userPrincipalName,
   }).toString();
   const code = new URL((await fetch(authorize, { redirect: "manual" })).headers.get("location") ?? "").searchParams.get("code") ?? "";
   const response = await fetch(`${env.LOGIN_BASE}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: tenant.redirectUri, code_verifier: verifier, client_id: String(tenant.input.clientId), client_secret: String(tenant.input.clientSecret) }),
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: tenant.redirectUri,
+      code_verifier: verifier,
+      client_id: String(tenant.input.clientId),
+      client_secret: String(tenant.input.clientSecret),
+    }),
   });
   return (await response.json()) as { access_token: string; refresh_token: string };
 }
@@ -37,7 +49,14 @@ describe("the per-user Graph agent", () => {
   it("is named <tenantId>:<tid>.<oid> and refuses a request carrying another user's claims", async () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
-    const mine: AgentAuth = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, accessToken: tokens.access_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"] };
+    const mine: AgentAuth = {
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      accessToken: tokens.access_token,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      grantedScopes: ["User.Read"],
+    };
     const name = `${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`;
     expect(agentName(mine.tenantId, userIdOf(mine))).toBe(name);
     const agent = agentFor(mine);
@@ -55,13 +74,20 @@ describe("the per-user Graph agent", () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
     const auth: AgentAuth = {
-      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
-      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresAt: Math.floor(Date.now() / 1000) - 10,
+      grantedScopes: ["User.Read"],
     };
     const agent = agentFor(auth);
     // The emulator honours a rotated refresh token only once more, so several
     // refreshes in parallel would make some calls fail: all succeed only with one.
-    const results = (await Promise.all(Array.from({ length: 6 }, () => agent.graph({ method: "GET", path: "/me" }, auth)))) as GraphResponse[];
+    const results = (await Promise.all(
+      Array.from({ length: 6 }, () => agent.graph({ method: "GET", path: "/me" }, auth)),
+    )) as GraphResponse[];
     expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
     const stored = await runInDurableObject(agent, (_instance, state) =>
       state.storage.kv.get<{ accessToken: string; expiresAt: number }>("graph-token"),
@@ -76,10 +102,16 @@ describe("the per-user Graph agent", () => {
     const agent = agentFor({ tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid });
     const now = Math.floor(Date.now() / 1000);
     // As a previous deployment of the object left it: same storage, same key.
-    await runInDurableObject(agent, (_instance, state) => state.storage.kv.put("graph-token", { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: now + 3600 }));
+    await runInDurableObject(agent, (_instance, state) =>
+      state.storage.kv.put("graph-token", { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: now + 3600 }),
+    );
     const stale: AgentAuth = {
-      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
-      accessToken: "an-expired-token", expiresAt: now - 10, grantedScopes: ["User.Read"],
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      accessToken: "an-expired-token",
+      expiresAt: now - 10,
+      grantedScopes: ["User.Read"],
     };
     const result = (await agent.graph({ method: "GET", path: "/me" }, stale)) as GraphResponse;
     expect(result.ok).toBe(true);
@@ -92,8 +124,13 @@ describe("the per-user Graph agent", () => {
     const tokens = await entraTokens(tenant);
     await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
     const auth: AgentAuth = {
-      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
-      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) + 3600, grantedScopes: ["User.Read"],
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      grantedScopes: ["User.Read"],
     };
     const result = (await agentFor(auth).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });
@@ -108,7 +145,14 @@ describe("refreshing a grant's Entra tokens (the MCP refresh_token grant)", () =
   async function grantRequest() {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
-    const request = { tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid, grantedScopes: ["User.Read"], grantId: crypto.randomUUID(), refreshToken: tokens.refresh_token };
+    const request = {
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      grantedScopes: ["User.Read"],
+      grantId: crypto.randomUUID(),
+      refreshToken: tokens.refresh_token,
+    };
     return { tenant, request, agent: agentFor(request) };
   }
 
@@ -157,10 +201,19 @@ describe("when the refresh itself fails", () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
     // The org's secret stops working in Entra (rotated there, not here).
-    await emulator.registerApp(tenant.entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: "a-new-secret-only-entra-knows" }], redirectUris: [tenant.redirectUri] });
+    await emulator.registerApp(tenant.entraTenantId, {
+      clientId: tenant.input.clientId,
+      secrets: [{ value: "a-new-secret-only-entra-knows" }],
+      redirectUris: [tenant.redirectUri],
+    });
     const auth: AgentAuth = {
-      tenantId: tenant.tenant.id, tid: tenant.entraTenantId, oid: tenant.user.oid,
-      accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: Math.floor(Date.now() / 1000) - 10, grantedScopes: ["User.Read"],
+      tenantId: tenant.tenant.id,
+      tid: tenant.entraTenantId,
+      oid: tenant.user.oid,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresAt: Math.floor(Date.now() / 1000) - 10,
+      grantedScopes: ["User.Read"],
     };
     const result = (await agentFor(auth).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 503, code: "OrganizationAppRejected" });
@@ -211,7 +264,11 @@ describe("offboarding and agents", () => {
     // The user's grant is already gone (expired or revoked): the agent must still be found.
     const grants = await env.OAUTH_KV.list({ prefix: `t:${user.tenant.tenant.id}:grant:` });
     await Promise.all(grants.keys.map((key) => env.OAUTH_KV.delete(key.name)));
-    const deleted = await call(tenantUrl(user.tenant.slug, "/api/admin/tenant"), { method: "DELETE", json: { confirm: user.tenant.slug }, bearer: user.tenant.adminKey });
+    const deleted = await call(tenantUrl(user.tenant.slug, "/api/admin/tenant"), {
+      method: "DELETE",
+      json: { confirm: user.tenant.slug },
+      bearer: user.tenant.adminKey,
+    });
     expect(deleted.status).toBe(200);
     const left = await runInDurableObject(stub, (_instance, state) => state.storage.kv.get("graph-token"));
     expect(left).toBeUndefined();

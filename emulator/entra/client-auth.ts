@@ -5,9 +5,7 @@ import { AADSTS, type AadstsError } from "./errors";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type ClientAuthResult =
-  | { ok: true; tenant: EmulatedTenant; app: EmulatedApp }
-  | { ok: false; failure: AadstsError };
+export type ClientAuthResult = { ok: true; tenant: EmulatedTenant; app: EmulatedApp } | { ok: false; failure: AadstsError };
 
 export function findTenant(state: EmulatorState, tenantId: string) {
   if (!GUID.test(tenantId)) return { ok: false as const, failure: AADSTS.invalidTenantIdentifier(tenantId) };

@@ -127,7 +127,8 @@ export const AADSTS = {
     status: 400,
     error: "invalid_grant",
     code: 70008,
-    message: "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+    message:
+      "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
   }),
   codeRedeemed: (): AadstsError => ({
     status: 400,
@@ -157,7 +158,8 @@ export const AADSTS = {
     status: 400,
     error: "invalid_grant",
     code: 50173,
-    message: "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
+    message:
+      "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.",
   }),
   clientMismatch: (): AadstsError => ({
     status: 400,

@@ -37,7 +37,13 @@ const REFRESH_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
 
 function randomToken(prefix: string, bytes = 48): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return prefix + btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return (
+    prefix +
+    btoa(String.fromCharCode(...raw))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "")
+  );
 }
 
 export interface RefreshCount {

@@ -16,7 +16,14 @@ const DEFAULT_ACCESS_LIFETIME_SECONDS = 3600;
 const ID_TOKEN_LIFETIME_SECONDS = 3600;
 
 export function parseScopes(scope: string): string[] {
-  return [...new Set(scope.split(/\s+/).filter(Boolean).map((s) => (s.startsWith(GRAPH_PREFIX) ? s.slice(GRAPH_PREFIX.length) : s)))];
+  return [
+    ...new Set(
+      scope
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((s) => (s.startsWith(GRAPH_PREFIX) ? s.slice(GRAPH_PREFIX.length) : s)),
+    ),
+  ];
 }
 
 export function graphScopesOf(scopes: readonly string[]): string[] {
@@ -27,7 +34,10 @@ export function graphScopesOf(scopes: readonly string[]): string[] {
 /** Entra's pairwise `sub`: stable per user and app, different across apps. */
 async function pairwiseSubject(oid: string, clientId: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${oid}|${clientId}`));
-  return btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 32))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...new Uint8Array(digest).slice(0, 32)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** Deliberately broken id_tokens, so relying parties can prove they refuse them. */
@@ -90,20 +100,18 @@ export async function issueUserTokens(
     const fault = app.idTokenFault;
     app.idTokenFault = undefined;
     const claims = {
-        iss: `${input.issuerOrigin}/${tenant.tenantId}/v2.0`,
-        aud: app.clientId,
-        sub: await pairwiseSubject(user.oid, app.clientId),
-        tid: tenant.tenantId,
-        // "ID token claims reference": oid, name and preferred_username need the profile scope; email the email scope.
-        ...(input.scopes.includes("profile") ? { oid: user.oid, preferred_username: user.userPrincipalName, name: user.displayName } : {}),
-        ...(input.scopes.includes("email") ? { email: user.mail } : {}),
-        ...(input.nonce ? { nonce: input.nonce } : {}),
-        ver: "2.0",
-        uti: crypto.randomUUID().replace(/-/g, "").slice(0, 22),
+      iss: `${input.issuerOrigin}/${tenant.tenantId}/v2.0`,
+      aud: app.clientId,
+      sub: await pairwiseSubject(user.oid, app.clientId),
+      tid: tenant.tenantId,
+      // "ID token claims reference": oid, name and preferred_username need the profile scope; email the email scope.
+      ...(input.scopes.includes("profile") ? { oid: user.oid, preferred_username: user.userPrincipalName, name: user.displayName } : {}),
+      ...(input.scopes.includes("email") ? { email: user.mail } : {}),
+      ...(input.nonce ? { nonce: input.nonce } : {}),
+      ver: "2.0",
+      uti: crypto.randomUUID().replace(/-/g, "").slice(0, 22),
     };
-    response.id_token = fault
-      ? await faultyIdToken(keys, claims, fault)
-      : await keys.sign(claims, ID_TOKEN_LIFETIME_SECONDS);
+    response.id_token = fault ? await faultyIdToken(keys, claims, fault) : await keys.sign(claims, ID_TOKEN_LIFETIME_SECONDS);
   }
   return response;
 }

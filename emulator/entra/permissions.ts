@@ -90,7 +90,12 @@ export function checkConsent(tenant: EmulatedTenant, clientId: string, scopes: r
  * At the token endpoint nobody can be asked: of the scopes requested, those
  * neither in the user's own grant nor granted by the admin (AADSTS65001).
  */
-export function unconsentedScopes(tenant: EmulatedTenant, clientId: string, granted: readonly string[], requested: readonly string[]): string[] {
+export function unconsentedScopes(
+  tenant: EmulatedTenant,
+  clientId: string,
+  granted: readonly string[],
+  requested: readonly string[],
+): string[] {
   const consented = new Set([...granted.map((scope) => scope.toLowerCase()), ...adminGrants(tenant, clientId)]);
   return requested.filter((scope) => !OIDC_SCOPES.has(scope.toLowerCase()) && !consented.has(scope.toLowerCase()));
 }
@@ -107,10 +112,15 @@ export function unconsentedScopes(tenant: EmulatedTenant, clientId: string, gran
 const FULL_DIRECTORY_READ = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
 const BASIC_PROFILE = new Set(["id", "displayName", "givenName", "surname", "mail", "userPrincipalName"]);
 
-export function directoryUserView(caller: { scopes: ReadonlySet<string>; user: { oid: string } }): (user: Record<string, unknown>) => Record<string, unknown> {
+export function directoryUserView(caller: {
+  scopes: ReadonlySet<string>;
+  user: { oid: string };
+}): (user: Record<string, unknown>) => Record<string, unknown> {
   if (FULL_DIRECTORY_READ.some((scope) => caller.scopes.has(scope))) return (user) => user;
   return (user) =>
     user.id === caller.user.oid
       ? user
-      : Object.fromEntries(Object.entries(user).map(([key, value]) => [key, BASIC_PROFILE.has(key) ? value : Array.isArray(value) ? [] : null]));
+      : Object.fromEntries(
+          Object.entries(user).map(([key, value]) => [key, BASIC_PROFILE.has(key) ? value : Array.isArray(value) ? [] : null]),
+        );
 }

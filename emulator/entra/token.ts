@@ -18,7 +18,10 @@ type Grant = { tenant: EmulatedTenant; app: EmulatedApp; origin: string; field: 
 
 async function s256(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...new Uint8Array(digest)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 async function authorizationCodeGrant({ tenant, app, origin, field, services }: Grant): Promise<AadstsError | object> {
@@ -87,7 +90,12 @@ async function clientCredentialsGrant({ tenant, app, field, services }: Grant): 
     },
     APP_TOKEN_LIFETIME_SECONDS,
   );
-  return { token_type: "Bearer", expires_in: APP_TOKEN_LIFETIME_SECONDS, ext_expires_in: APP_TOKEN_LIFETIME_SECONDS, access_token: accessToken };
+  return {
+    token_type: "Bearer",
+    expires_in: APP_TOKEN_LIFETIME_SECONDS,
+    ext_expires_in: APP_TOKEN_LIFETIME_SECONDS,
+    access_token: accessToken,
+  };
 }
 
 const GRANTS: Record<string, (grant: Grant) => Promise<AadstsError | object>> = {

@@ -38,9 +38,7 @@ const v1 = new Hono<GraphEnv>()
   .route("/", teamsRoutes)
   .route("/", filesRoutes)
   .route("/", todoRoutes)
-  .notFound(() =>
-    GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."),
-  );
+  .notFound(() => GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."));
 
 /**
  * OData addresses an entity by key in parentheses as well as by path segment,

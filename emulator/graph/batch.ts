@@ -41,7 +41,11 @@ export async function batchHandler(c: Context<GraphEnv>): Promise<Response> {
     const failedDependency = sub.dependsOn?.find((id) => (statuses.get(id) ?? 424) >= 400);
     if (failedDependency !== undefined) {
       statuses.set(sub.id, 424);
-      responses.push({ id: sub.id, status: 424, body: { error: { code: "FailedDependency", message: `Depends on ${failedDependency}, which failed.` } } });
+      responses.push({
+        id: sub.id,
+        status: 424,
+        body: { error: { code: "FailedDependency", message: `Depends on ${failedDependency}, which failed.` } },
+      });
       continue;
     }
     const headers = new Headers(sub.headers);

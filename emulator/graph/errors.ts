@@ -21,12 +21,9 @@ const retryAfter = (seconds: number | undefined): Record<string, string> =>
   seconds === undefined ? {} : { "retry-after": String(seconds) };
 
 export const GRAPH_ERRORS = {
-  unauthenticated: () =>
-    graphError(401, "InvalidAuthenticationToken", "Access token is empty.", { "www-authenticate": 'Bearer realm=""' }),
-  invalidToken: (message = "Access token validation failure. Invalid audience.") =>
-    graphError(401, "InvalidAuthenticationToken", message),
-  expiredToken: () =>
-    graphError(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."),
+  unauthenticated: () => graphError(401, "InvalidAuthenticationToken", "Access token is empty.", { "www-authenticate": 'Bearer realm=""' }),
+  invalidToken: (message = "Access token validation failure. Invalid audience.") => graphError(401, "InvalidAuthenticationToken", message),
+  expiredToken: () => graphError(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."),
   /** Graph's 403; with the scopes the token lacked when the emulator knows them. */
   accessDenied: (missing: readonly string[] = []) =>
     graphError(

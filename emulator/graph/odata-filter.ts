@@ -18,7 +18,8 @@ type Operand = { kind: "path"; path: string[] } | { kind: "literal"; value: Lite
 
 export class FilterError extends Error {}
 
-const TOKEN = /\s*(?:(\()|(\))|(,)|(:)|('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(-?\d+(?:\.\d+)?)|([A-Za-z_@][\w@.]*(?:\/[A-Za-z_@][\w@.]*)*))/y;
+const TOKEN =
+  /\s*(?:(\()|(\))|(,)|(:)|('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(-?\d+(?:\.\d+)?)|([A-Za-z_@][\w@.]*(?:\/[A-Za-z_@][\w@.]*)*))/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -146,7 +147,9 @@ export function compareValues(a: unknown, b: unknown): number {
   }
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
-  return String(a ?? "").toLowerCase().localeCompare(String(b ?? "").toLowerCase());
+  return String(a ?? "")
+    .toLowerCase()
+    .localeCompare(String(b ?? "").toLowerCase());
 }
 
 /** The property paths a filter names, in order of first appearance (`a/b`), for Graph's $orderby rules. */

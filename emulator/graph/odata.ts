@@ -53,7 +53,12 @@ export const QUERY_RULES = {
   messages: { allow: [...OUTLOOK_OPTIONS, "$search", "$expand"], expand: ["attachments"], orderByLeadsFilter: true, searchAlone: true },
   outlook: { allow: OUTLOOK_OPTIONS },
   people: { allow: ["$search", "$filter", "$orderby", "$top", "$skip", "$select"] },
-  users: { allow: ["$search", "$filter", "$orderby", "$top", "$select", "$count", "$expand"], expand: ["manager"], paging: "skiptoken", maxTop: 999 },
+  users: {
+    allow: ["$search", "$filter", "$orderby", "$top", "$select", "$count", "$expand"],
+    expand: ["manager"],
+    paging: "skiptoken",
+    maxTop: 999,
+  },
   joinedTeams: { allow: [] },
   channels: { allow: ["$filter", "$select"] },
   channelMessages: { allow: ["$top", "$expand"], expand: ["replies"], paging: "skiptoken", maxTop: 50 },
@@ -65,7 +70,12 @@ export const QUERY_RULES = {
     paging: "skiptoken",
     maxTop: 50,
   },
-  chatMessages: { allow: ["$top", "$orderby", "$filter"], orderBy: ["lastModifiedDateTime desc", "createdDateTime desc"], paging: "skiptoken", maxTop: 50 },
+  chatMessages: {
+    allow: ["$top", "$orderby", "$filter"],
+    orderBy: ["lastModifiedDateTime desc", "createdDateTime desc"],
+    paging: "skiptoken",
+    maxTop: 50,
+  },
   chatMembers: { allow: [] },
   driveItems: { allow: ["$expand", "$select", "$top", "$orderby"], expand: ["thumbnails"], paging: "skiptoken" },
   drives: { allow: ["$select", "$top", "$orderby"], paging: "skiptoken" },
@@ -107,7 +117,10 @@ function parseOrderBy(text: string): { path: string[]; descending: boolean }[] {
 
 export function selectFields(item: Record<string, unknown>, select: string | undefined): Record<string, unknown> {
   if (!select) return item;
-  const fields = select.split(",").map((field) => field.trim()).filter(Boolean);
+  const fields = select
+    .split(",")
+    .map((field) => field.trim())
+    .filter(Boolean);
   const projected: Record<string, unknown> = { id: item.id };
   for (const field of fields) if (field in item) projected[field] = item[field];
   return projected;
@@ -144,7 +157,9 @@ function refusal<T>(sent: Map<string, string>, options: ListOptions<T>): Respons
     for (const part of expand.split(/,(?![^(]*\))/)) {
       const name = part.trim().replace(/\(.*$/s, "");
       if (!options.expand?.some((allowed) => allowed.toLowerCase() === name.toLowerCase())) {
-        return GRAPH_ERRORS.badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.entity'.`);
+        return GRAPH_ERRORS.badRequest(
+          `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.entity'.`,
+        );
       }
     }
   }
@@ -185,7 +200,10 @@ function issueSkipToken(listing: string, offset: number): string {
     if (oldest !== undefined) skipTokens.delete(oldest);
   }
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  const token = `RFNwdA${btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+  const token = `RFNwdA${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "")}`;
   skipTokens.set(token, { listing, offset });
   return token;
 }
@@ -256,7 +274,8 @@ export function listResponse<T extends object>(c: Context, items: readonly T[], 
       value: page.map((item) => selectFields(present(item), select)),
     };
     if (sent.get("$count") === "true") body["@odata.count"] = result.length;
-    if (skip + top < result.length) body["@odata.nextLink"] = nextLink(url, path, top, paging, () => issueSkipToken(listing, skip + top), skip + top);
+    if (skip + top < result.length)
+      body["@odata.nextLink"] = nextLink(url, path, top, paging, () => issueSkipToken(listing, skip + top), skip + top);
     return c.json(body);
   } catch (error) {
     if (error instanceof FilterError) return GRAPH_ERRORS.badRequest(error.message);

@@ -8,7 +8,7 @@
  */
 
 const WINDOWS_TO_IANA: Record<string, string> = {
-  "utc": "UTC",
+  utc: "UTC",
   "coordinated universal time": "UTC",
   "tzone://microsoft/utc": "UTC",
   "dateline standard time": "Etc/GMT+12",

@@ -1,4 +1,10 @@
-import { hostHeaderValidationResponse, isLegacyRequest, originValidationResponse, WebStandardStreamableHTTPServerTransport, type McpServer } from "@modelcontextprotocol/server";
+import {
+  hostHeaderValidationResponse,
+  isLegacyRequest,
+  originValidationResponse,
+  WebStandardStreamableHTTPServerTransport,
+  type McpServer,
+} from "@modelcontextprotocol/server";
 
 /**
  * @module 2025-era Streamable HTTP POSTs answered with one JSON body instead of an

@@ -52,7 +52,11 @@ export class RefreshGate<F> {
   constructor(private readonly clock: () => number = Date.now) {}
 
   /** The tokens `key`'s redemption produced, running `redeem` only when no caller just did or is doing so. */
-  run(key: string, redeem: () => Promise<GateTokens | F>, isTokens: (result: GateTokens | F) => result is GateTokens): Promise<GateTokens | F> {
+  run(
+    key: string,
+    redeem: () => Promise<GateTokens | F>,
+    isTokens: (result: GateTokens | F) => result is GateTokens,
+  ): Promise<GateTokens | F> {
     const recent = this.#recent.get(key);
     if (recent && recent.until > this.clock()) return Promise.resolve(recent.tokens);
     this.#recent.delete(key);

@@ -52,7 +52,10 @@ function prepare(tool: ToolDefinition): PreparedTool {
   const cached = prepared.get(tool);
   if (cached) return cached;
   const schema = z.strictObject(tool.input);
-  const entry = { schema, config: { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) } };
+  const entry = {
+    schema,
+    config: { description: tool.description, inputSchema: leanInputSchema(schema), annotations: leanAnnotations(tool.annotations) },
+  };
   prepared.set(tool, entry);
   return entry;
 }
@@ -65,27 +68,23 @@ export function registerTools(
 ): void {
   for (const tool of tools) {
     const { schema, config } = prepare(tool);
-    server.registerTool(
-      tool.name,
-      config,
-      async (args: unknown) => {
-        const parsed = schema.safeParse(args ?? {});
-        if (!parsed.success) return errorResult(inputErrorText(parsed.error));
-        const started = Date.now();
-        try {
-          // The tool's own name, so no tool spells it out for its cursors or continuation lines.
-          const text = await tool.run({ ...context, tool: tool.name }, parsed.data);
-          logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: true, ms: Date.now() - started });
-          return { content: [{ type: "text" as const, text }] };
-        } catch (error) {
-          logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: false, ms: Date.now() - started });
-          if (error instanceof ToolError) return errorResult(error.hint ? `${error.message}\nHint: ${error.hint}` : error.message);
-          if (error instanceof CursorError) return errorResult(`Invalid arguments: cursor: ${error.message}`);
-          if (error instanceof PathSegmentError) return errorResult(`Invalid arguments: ${error.message}`);
-          logError("tool_failed", error, { tenantId: audit.tenantId, tool: tool.name });
-          return errorResult(`${tool.name} failed unexpectedly; try again.`);
-        }
-      },
-    );
+    server.registerTool(tool.name, config, async (args: unknown) => {
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) return errorResult(inputErrorText(parsed.error));
+      const started = Date.now();
+      try {
+        // The tool's own name, so no tool spells it out for its cursors or continuation lines.
+        const text = await tool.run({ ...context, tool: tool.name }, parsed.data);
+        logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: true, ms: Date.now() - started });
+        return { content: [{ type: "text" as const, text }] };
+      } catch (error) {
+        logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: false, ms: Date.now() - started });
+        if (error instanceof ToolError) return errorResult(error.hint ? `${error.message}\nHint: ${error.hint}` : error.message);
+        if (error instanceof CursorError) return errorResult(`Invalid arguments: cursor: ${error.message}`);
+        if (error instanceof PathSegmentError) return errorResult(`Invalid arguments: ${error.message}`);
+        logError("tool_failed", error, { tenantId: audit.tenantId, tool: tool.name });
+        return errorResult(`${tool.name} failed unexpectedly; try again.`);
+      }
+    });
   }
 }

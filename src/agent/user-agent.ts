@@ -131,7 +131,11 @@ export class UserGraphAgent extends DurableObject<Env> {
 
   /** One Entra redemption per refresh token, shared by tool calls and MCP refreshes alike. */
   async #redeem(auth: Omit<AgentAuth, "accessToken" | "expiresAt">, refreshToken: string): Promise<GateTokens | EntraFailure> {
-    return this.#gate.run(await refreshTokenKey(refreshToken), () => this.#entraRefresh(auth, refreshToken), (r): r is GateTokens => !isEntraFailure(r));
+    return this.#gate.run(
+      await refreshTokenKey(refreshToken),
+      () => this.#entraRefresh(auth, refreshToken),
+      (r): r is GateTokens => !isEntraFailure(r),
+    );
   }
 
   async #entraRefresh(auth: Omit<AgentAuth, "accessToken" | "expiresAt">, refreshToken: string): Promise<GateTokens | EntraFailure> {
@@ -142,7 +146,12 @@ export class UserGraphAgent extends DurableObject<Env> {
     // A suspension is undone by a resume: never a reason to end anyone's grant.
     if (tenant.status !== "active") return { kind: "unavailable", aadsts: undefined, reason: "The organization is suspended" };
     const result = await refreshTokens(
-      { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, clientSecret: await openTenantSecret(tenant, config) },
+      {
+        loginBase: config.LOGIN_BASE,
+        entraTenantId: tenant.entraTenantId,
+        clientId: tenant.clientId,
+        clientSecret: await openTenantSecret(tenant, config),
+      },
       refreshToken,
       refreshScopesFor(tenant.policy, auth.grantedScopes),
     );

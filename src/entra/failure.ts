@@ -50,7 +50,10 @@ function alertFor(event: EntraFailureEvent): { kind: AlertKind; detail: string }
       };
     }
     if (failure.kind === "tenant") {
-      return { kind: "entra_app_rejected", detail: `Entra ID refused the organization's app at sign-in (${failure.aadsts ?? "no code"}): ${failure.reason}` };
+      return {
+        kind: "entra_app_rejected",
+        detail: `Entra ID refused the organization's app at sign-in (${failure.aadsts ?? "no code"}): ${failure.reason}`,
+      };
     }
     return undefined;
   }
@@ -141,9 +144,24 @@ export function tokenReply(kind: EntraFailureKind): TokenReply {
 export type GraphFailure = Extract<GraphResponse, { ok: false }>;
 
 const TOOL_REPLIES: Readonly<Record<EntraFailureKind, GraphFailure>> = {
-  user: { ok: false, status: 401, code: "SignInExpired", message: "The Microsoft sign-in behind this connection has expired or was revoked" },
-  tenant: { ok: false, status: 503, code: "OrganizationAppRejected", message: "Entra ID refused your organization's Microsoft app; your administrator has been alerted" },
-  unavailable: { ok: false, status: 503, code: "SignInUnavailable", message: "Microsoft sign-in is unavailable at the moment; try again shortly" },
+  user: {
+    ok: false,
+    status: 401,
+    code: "SignInExpired",
+    message: "The Microsoft sign-in behind this connection has expired or was revoked",
+  },
+  tenant: {
+    ok: false,
+    status: 503,
+    code: "OrganizationAppRejected",
+    message: "Entra ID refused your organization's Microsoft app; your administrator has been alerted",
+  },
+  unavailable: {
+    ok: false,
+    status: 503,
+    code: "SignInUnavailable",
+    message: "Microsoft sign-in is unavailable at the moment; try again shortly",
+  },
 };
 
 /** A tool call whose token could not be refreshed: the Graph-shaped failure the tool reports. */

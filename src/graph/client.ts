@@ -103,7 +103,12 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
       });
     } catch {
       if (!idempotent) {
-        return { ok: false, status: 504, code: "GatewayTimeout", message: "Microsoft Graph did not answer in time; the change may still have happened, so check before retrying" };
+        return {
+          ok: false,
+          status: 504,
+          code: "GatewayTimeout",
+          message: "Microsoft Graph did not answer in time; the change may still have happened, so check before retrying",
+        };
       }
       if (attempt >= 1) return { ok: false, status: 504, code: "GatewayTimeout", message: "Microsoft Graph did not answer" };
       continue;
@@ -112,9 +117,20 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
       return readContent(response, url, request.download, { graphBase: options.graphBase, fetcher });
     }
     if (response.ok) {
-      return { ok: true, status: response.status, body: await readBody(response), requestId: response.headers.get("request-id") ?? undefined };
+      return {
+        ok: true,
+        status: response.status,
+        body: await readBody(response),
+        requestId: response.headers.get("request-id") ?? undefined,
+      };
     }
-    const delay = retryDelay({ status: response.status, attempt, idempotent, retryAfter: response.headers.get("retry-after"), waitedMs: waited });
+    const delay = retryDelay({
+      status: response.status,
+      attempt,
+      idempotent,
+      retryAfter: response.headers.get("retry-after"),
+      waitedMs: waited,
+    });
     if (delay === undefined) return toFailure(response);
     await response.body?.cancel();
     waited += delay;

@@ -47,7 +47,9 @@ function cursorKey(secret: string): Promise<Uint8Array> {
   if (!key) {
     key = crypto.subtle
       .importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveBits"])
-      .then((material) => crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: HKDF_INFO }, material, 256))
+      .then((material) =>
+        crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: HKDF_INFO }, material, 256),
+      )
       .then((bits) => new Uint8Array(bits));
     keys.set(secret, key);
   }
@@ -101,7 +103,10 @@ export function cursorSealer(secret: string, owner: CursorOwner, graphBase: stri
     async open({ tool, listing }, cursor) {
       let payload: unknown;
       try {
-        ({ payload } = await jwtDecrypt(cursor, await cursorKey(secret), { keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] }));
+        ({ payload } = await jwtDecrypt(cursor, await cursorKey(secret), {
+          keyManagementAlgorithms: ["dir"],
+          contentEncryptionAlgorithms: ["A256GCM"],
+        }));
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw new CursorError("this cursor has expired; list again from the first page");
         throw new CursorError("cursor is not one this server issued");

@@ -47,7 +47,11 @@ export function downloadUrlAllowed(url: URL, graphBase: string): boolean {
  * Reads `length` bytes after skipping `skip`, then cancels the stream.
  * `truncated` says the stream held more after the window.
  */
-export async function readWindow(body: ReadableStream<Uint8Array> | null, skip: number, length: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+export async function readWindow(
+  body: ReadableStream<Uint8Array> | null,
+  skip: number,
+  length: number,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   const bytes = new Uint8Array(length);
   let filled = 0;
   let toSkip = skip;
@@ -114,7 +118,12 @@ export async function readContent(
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
-      return { ok: false, status: 504, code: "GatewayTimeout", message: "The file's download could not be reached or did not answer in time" };
+      return {
+        ok: false,
+        status: 504,
+        code: "GatewayTimeout",
+        message: "The file's download could not be reached or did not answer in time",
+      };
     }
   }
   const contentType = response.headers.get("content-type") ?? "";

@@ -29,11 +29,7 @@ export async function verifyAndSealCredentials(
         aadsts: check.kind === "rejected" ? check.aadsts : undefined,
       });
       if (check.kind === "unreachable") {
-        throw new ApiError(
-          502,
-          "entra_unreachable",
-          `Could not verify the credentials with Entra ID (${check.reason}); try again shortly`,
-        );
+        throw new ApiError(502, "entra_unreachable", `Could not verify the credentials with Entra ID (${check.reason}); try again shortly`);
       }
       const code = check.aadsts ? ` (${check.aadsts})` : "";
       throw new ApiError(422, "entra_credentials_rejected", `Entra ID rejected these credentials${code}: ${check.reason}`, {

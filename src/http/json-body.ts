@@ -16,10 +16,7 @@ export function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
 }
 
 /** Parses and validates a JSON body; every failure names what was wrong. */
-export async function readJsonBody<Schema extends z.ZodType>(
-  c: Context,
-  schema: Schema,
-): Promise<z.infer<Schema>> {
+export async function readJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.infer<Schema>> {
   const contentType = c.req.header("content-type") ?? "";
   if (!/^application\/json\b/i.test(contentType)) {
     throw new ApiError(415, "unsupported_media_type", "Send the request body as application/json");

@@ -50,7 +50,11 @@ function edgeAddressKey(request: Request): string | undefined {
 export async function clientKey(request: Request): Promise<string> {
   const edge = edgeAddressKey(request);
   if (edge) return edge;
-  const fingerprint = [new URL(request.url).host, request.headers.get("user-agent") ?? "", request.headers.get("accept-language") ?? ""].join("\n");
+  const fingerprint = [
+    new URL(request.url).host,
+    request.headers.get("user-agent") ?? "",
+    request.headers.get("accept-language") ?? "",
+  ].join("\n");
   const digest = await crypto.subtle.digest("SHA-256", utf8(fingerprint));
   return `anon:${bytesToHex(new Uint8Array(digest).slice(0, 16))}`;
 }

@@ -25,7 +25,19 @@ export const CIMD_MAX_BYTES = 5 * 1024;
 const LIBRARY_USER_AGENT = "workers-oauth-provider/";
 
 /** Names that never point at the public web (RFC 6761, RFC 8375, and common LAN suffixes). */
-const SPECIAL_USE_SUFFIXES = ["localhost", "local", "localdomain", "internal", "intranet", "lan", "home.arpa", "test", "invalid", "example", "onion"];
+const SPECIAL_USE_SUFFIXES = [
+  "localhost",
+  "local",
+  "localdomain",
+  "internal",
+  "intranet",
+  "lan",
+  "home.arpa",
+  "test",
+  "invalid",
+  "example",
+  "onion",
+];
 
 /** Whether a client_id has the shape the library resolves as a metadata document: an https URL with a path. */
 export function isMetadataDocumentUrl(clientId: string): boolean {

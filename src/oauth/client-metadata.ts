@@ -39,13 +39,20 @@ const redirectUri = uri.superRefine((value, ctx) => {
 const RegistrationLimits = z.looseObject({
   redirect_uris: z.array(redirectUri).max(L.redirectUris, `at most ${L.redirectUris} redirect URIs`).optional(),
   // Seen after withCleanClientNames: a name of invisible characters only arrives empty.
-  client_name: z.string().min(1, "no visible characters; name the app in letters a person can read").max(L.nameLength, `at most ${L.nameLength} characters`).optional(),
+  client_name: z
+    .string()
+    .min(1, "no visible characters; name the app in letters a person can read")
+    .max(L.nameLength, `at most ${L.nameLength} characters`)
+    .optional(),
   client_uri: uri.optional(),
   logo_uri: uri.optional(),
   tos_uri: uri.optional(),
   policy_uri: uri.optional(),
   jwks_uri: uri.optional(),
-  contacts: z.array(z.string().max(L.contactLength, `at most ${L.contactLength} characters`)).max(L.contacts, `at most ${L.contacts} contacts`).optional(),
+  contacts: z
+    .array(z.string().max(L.contactLength, `at most ${L.contactLength} characters`))
+    .max(L.contacts, `at most ${L.contacts} contacts`)
+    .optional(),
 });
 
 /** Language-tagged variants (`client_name#fr`, RFC 7591 §2.2): as many as `localized`, each bounded like its field. */
@@ -69,11 +76,15 @@ function localizedProblem(metadata: Record<string, unknown>): string | undefined
   return undefined;
 }
 
-export function checkClientRegistration({ clientMetadata }: ClientRegistrationCallbackOptions): ClientRegistrationCallbackResult | undefined {
+export function checkClientRegistration({
+  clientMetadata,
+}: ClientRegistrationCallbackOptions): ClientRegistrationCallbackResult | undefined {
   const parsed = RegistrationLimits.safeParse(clientMetadata);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = (issue?.path ?? []).map((part, index) => (typeof part === "number" ? `[${part}]` : `${index ? "." : ""}${String(part)}`)).join("");
+    const field = (issue?.path ?? [])
+      .map((part, index) => (typeof part === "number" ? `[${part}]` : `${index ? "." : ""}${String(part)}`))
+      .join("");
     return { code: "invalid_client_metadata", description: `${field || "client metadata"}: ${issue?.message ?? "invalid"}` };
   }
   const problem = localizedProblem(clientMetadata);

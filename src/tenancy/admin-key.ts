@@ -19,8 +19,7 @@ export async function hashAdminKey(key: string): Promise<string> {
 export async function adminKeyMatches(presented: string, storedHash: string): Promise<boolean> {
   const presentedHash = utf8(await hashAdminKey(presented));
   const expected = utf8(storedHash);
-  return presentedHash.byteLength === expected.byteLength &&
-    crypto.subtle.timingSafeEqual(presentedHash, expected);
+  return presentedHash.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(presentedHash, expected);
 }
 
 /** Same comparison for the operator token, which is configured in clear. */

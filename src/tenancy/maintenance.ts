@@ -34,9 +34,10 @@ export async function runMaintenance(deps: PurgeDeps & { config: Config }) {
       if (tenant.status === "deleting" || !tenant.secretExpiresAt) continue;
       const days = daysUntil(tenant.secretExpiresAt);
       if (days > EXPIRY_WARNING_DAYS) continue;
-      const detail = days < 0
-        ? "The Entra client secret has expired: users cannot sign in until a new one is set with PUT /api/admin/client-secret"
-        : `The Entra client secret expires in ${days} day${days === 1 ? "" : "s"}: create a new one in Entra and set it with PUT /api/admin/client-secret`;
+      const detail =
+        days < 0
+          ? "The Entra client secret has expired: users cannot sign in until a new one is set with PUT /api/admin/client-secret"
+          : `The Entra client secret expires in ${days} day${days === 1 ? "" : "s"}: create a new one in Entra and set it with PUT /api/admin/client-secret`;
       // One warning a week is enough to be seen without burying other alerts.
       if (await deps.registry.addAlert(tenant.id, "secret_expiring", detail, 7 * 24 * 60)) summary.expiryWarnings += 1;
     }

@@ -20,7 +20,13 @@ export const ADMIN_CONSENT_STATE = "admin-consent";
  * permissions for every user of the org, and Entra returns to the gateway's
  * /callback with `state` ADMIN_CONSENT_STATE.
  */
-export function adminConsentUrl(input: { loginBase: string; entraTenantId: string; clientId: string; redirectUri: string; permissions: readonly string[] }): string {
+export function adminConsentUrl(input: {
+  loginBase: string;
+  entraTenantId: string;
+  clientId: string;
+  redirectUri: string;
+  permissions: readonly string[];
+}): string {
   const consent = new URL(`${input.loginBase}/${input.entraTenantId}/v2.0/adminconsent`);
   consent.searchParams.set("client_id", input.clientId);
   consent.searchParams.set("scope", input.permissions.map(graphScope).join(" "));

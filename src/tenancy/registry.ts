@@ -61,7 +61,8 @@ function buildRegistry(d1: D1Database) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
         const text = `${cause} ${error instanceof Error ? error.message : ""}`;
         if (text.includes("UNIQUE constraint failed: tenants.slug")) throw new SlugTakenError(row.slug);
-        if (text.includes("UNIQUE constraint failed: tenants.entra_tenant_id, tenants.client_id")) throw new EntraAppTakenError(row.clientId);
+        if (text.includes("UNIQUE constraint failed: tenants.entra_tenant_id, tenants.client_id"))
+          throw new EntraAppTakenError(row.clientId);
         throw error;
       }
     },
@@ -73,7 +74,11 @@ function buildRegistry(d1: D1Database) {
      * A deletion in progress is final: only `deleting` itself may be written
      * over `deleting`, whatever another isolate's cached row says.
      */
-    async setStatus(id: string, status: Tenant["status"], suspendedBy: "operator" | "tenant-admin" | null = null): Promise<Tenant | undefined> {
+    async setStatus(
+      id: string,
+      status: Tenant["status"],
+      suspendedBy: "operator" | "tenant-admin" | null = null,
+    ): Promise<Tenant | undefined> {
       const row = await db
         .update(tenants)
         .set({ status, suspendedBy: status === "suspended" ? suspendedBy : null, updatedAt: new Date() })
@@ -87,7 +92,11 @@ function buildRegistry(d1: D1Database) {
      * Entra tenant and client ID that outlive its rows, in one transaction.
      */
     async suspendByOperator(tenant: Tenant): Promise<Tenant | undefined> {
-      const blocks = (["slug", "entraTenantId", "clientId"] as const).map((field) => ({ field, value: tenant[field], tenantId: tenant.id }));
+      const blocks = (["slug", "entraTenantId", "clientId"] as const).map((field) => ({
+        field,
+        value: tenant[field],
+        tenantId: tenant.id,
+      }));
       const [updated] = await db.batch([
         db
           .update(tenants)
@@ -192,7 +201,12 @@ function buildRegistry(d1: D1Database) {
     },
 
     async userIds(tenantId: string, limit: number): Promise<string[]> {
-      const rows = await db.select({ userId: tenantUsers.userId }).from(tenantUsers).where(eq(tenantUsers.tenantId, tenantId)).limit(limit).all();
+      const rows = await db
+        .select({ userId: tenantUsers.userId })
+        .from(tenantUsers)
+        .where(eq(tenantUsers.tenantId, tenantId))
+        .limit(limit)
+        .all();
       return rows.map((row) => row.userId);
     },
 

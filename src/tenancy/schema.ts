@@ -7,37 +7,45 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
  * STORAGE.md documents every table and KV key.
  */
 
-export const tenants = sqliteTable("tenants", {
-  id: text("id").primaryKey(),
-  slug: text("slug").notNull().unique(),
-  displayName: text("display_name").notNull(),
-  adminEmail: text("admin_email").notNull(),
-  entraTenantId: text("entra_tenant_id").notNull(),
-  clientId: text("client_id").notNull(),
-  /** Client secret sealed with the tenant's data key (AES-GCM-256), base64. */
-  secretCiphertext: text("secret_ciphertext").notNull(),
-  secretIv: text("secret_iv").notNull(),
-  /** The tenant's data key wrapped by a key-encryption key, base64. */
-  wrappedDataKey: text("wrapped_data_key").notNull(),
-  dataKeyIv: text("data_key_iv").notNull(),
-  kekId: text("kek_id").notNull(),
-  /** First characters of the secret, as the Entra portal shows them. */
-  secretHint: text("secret_hint").notNull(),
-  secretExpiresAt: integer("secret_expires_at", { mode: "timestamp_ms" }),
-  /** `deleting`: offboarding has begun; the tenant is gone for everyone but the purge. */
-  status: text("status", { enum: ["active", "suspended", "deleting"] }).notNull().default("active"),
-  /** Who suspended the tenant: an operator's suspension cannot be lifted by the tenant admin. */
-  suspendedBy: text("suspended_by", { enum: ["operator", "tenant-admin"] }),
-  /** JSON, see TenantPolicy in policy.ts. */
-  policy: text("policy").notNull(),
-  /** SHA-256 of the tenant admin key, hex. */
-  adminKeyHash: text("admin_key_hash").notNull(),
-  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
-  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
-},
-// One Entra app (directory + client ID) serves one organization: a second
-// signup with it would share its users' sign-ins and the org's consent.
-(table) => [uniqueIndex("tenants_entra_app_idx").on(table.entraTenantId, table.clientId)],
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull().unique(),
+    displayName: text("display_name").notNull(),
+    adminEmail: text("admin_email").notNull(),
+    entraTenantId: text("entra_tenant_id").notNull(),
+    clientId: text("client_id").notNull(),
+    /** Client secret sealed with the tenant's data key (AES-GCM-256), base64. */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    secretIv: text("secret_iv").notNull(),
+    /** The tenant's data key wrapped by a key-encryption key, base64. */
+    wrappedDataKey: text("wrapped_data_key").notNull(),
+    dataKeyIv: text("data_key_iv").notNull(),
+    kekId: text("kek_id").notNull(),
+    /** First characters of the secret, as the Entra portal shows them. */
+    secretHint: text("secret_hint").notNull(),
+    secretExpiresAt: integer("secret_expires_at", { mode: "timestamp_ms" }),
+    /** `deleting`: offboarding has begun; the tenant is gone for everyone but the purge. */
+    status: text("status", { enum: ["active", "suspended", "deleting"] })
+      .notNull()
+      .default("active"),
+    /** Who suspended the tenant: an operator's suspension cannot be lifted by the tenant admin. */
+    suspendedBy: text("suspended_by", { enum: ["operator", "tenant-admin"] }),
+    /** JSON, see TenantPolicy in policy.ts. */
+    policy: text("policy").notNull(),
+    /** SHA-256 of the tenant admin key, hex. */
+    adminKeyHash: text("admin_key_hash").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+  },
+  // One Entra app (directory + client ID) serves one organization: a second
+  // signup with it would share its users' sign-ins and the org's consent.
+  (table) => [uniqueIndex("tenants_entra_app_idx").on(table.entraTenantId, table.clientId)],
 );
 
 /**
@@ -56,7 +64,9 @@ export const tenantAlerts = sqliteTable(
       .references(() => tenants.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ALERT_KINDS }).notNull(),
     detail: text("detail").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
   },
   (table) => [index("tenant_alerts_tenant_idx").on(table.tenantId, table.createdAt)],
 );
@@ -97,7 +107,9 @@ export const signupBlocks = sqliteTable(
     value: text("value").notNull(),
     /** The tenant whose suspension made the block; no foreign key, as the block outlives it. */
     tenantId: text("tenant_id").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
   },
   (table) => [
     uniqueIndex("signup_blocks_value_idx").on(table.field, table.value, table.tenantId),

@@ -51,11 +51,7 @@ async function aesKey(raw: Uint8Array): Promise<CryptoKey> {
 
 async function seal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array<ArrayBuffer>) {
   const iv = randomBytes(IV_BYTES);
-  const sealed = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: aad },
-    await aesKey(key),
-    new Uint8Array(plaintext),
-  );
+  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, await aesKey(key), new Uint8Array(plaintext));
   return { ciphertext: bytesToBase64(new Uint8Array(sealed)), iv: bytesToBase64(iv) };
 }
 
@@ -85,41 +81,24 @@ async function wrapDataKey(dataKey: Uint8Array, tenantId: string, keyring: Keyri
 }
 
 async function unwrapDataKey(envelope: SecretEnvelope, tenantId: string, keyring: Keyring) {
-  return open(
-    kekFor(keyring, envelope.kekId),
-    envelope.wrappedDataKey,
-    envelope.dataKeyIv,
-    dataKeyAad(tenantId, envelope.kekId),
-  );
+  return open(kekFor(keyring, envelope.kekId), envelope.wrappedDataKey, envelope.dataKeyIv, dataKeyAad(tenantId, envelope.kekId));
 }
 
-export async function sealSecret(
-  secret: string,
-  binding: EnvelopeBinding,
-  keyring: Keyring,
-): Promise<SecretEnvelope> {
+export async function sealSecret(secret: string, binding: EnvelopeBinding, keyring: Keyring): Promise<SecretEnvelope> {
   const dataKey = randomBytes(32);
   const sealed = await seal(dataKey, utf8(secret), secretAad(binding));
   const wrapped = await wrapDataKey(dataKey, binding.tenantId, keyring);
   return { ...sealed, ...wrapped };
 }
 
-export async function openSecret(
-  envelope: SecretEnvelope,
-  binding: EnvelopeBinding,
-  keyring: Keyring,
-): Promise<string> {
+export async function openSecret(envelope: SecretEnvelope, binding: EnvelopeBinding, keyring: Keyring): Promise<string> {
   const dataKey = await unwrapDataKey(envelope, binding.tenantId, keyring);
   const plain = await open(dataKey, envelope.ciphertext, envelope.iv, secretAad(binding));
   return new TextDecoder().decode(plain);
 }
 
 /** Re-wraps the data key under the active KEK; the sealed secret is untouched. */
-export async function rewrapEnvelope(
-  envelope: SecretEnvelope,
-  tenantId: string,
-  keyring: Keyring,
-): Promise<SecretEnvelope> {
+export async function rewrapEnvelope(envelope: SecretEnvelope, tenantId: string, keyring: Keyring): Promise<SecretEnvelope> {
   const dataKey = await unwrapDataKey(envelope, tenantId, keyring);
   return { ...envelope, ...(await wrapDataKey(dataKey, tenantId, keyring)) };
 }

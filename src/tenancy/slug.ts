@@ -7,10 +7,34 @@ import { z } from "zod";
  * our own subdomains later. A tenant may never take them.
  */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
-  "admin", "api", "app", "apps", "assets", "auth", "billing", "blog", "cdn",
-  "console", "dashboard", "dev", "docs", "help", "localhost", "login", "mail",
-  "mcp", "oauth", "operator", "root", "signup", "sso", "static", "status",
-  "support", "system", "www",
+  "admin",
+  "api",
+  "app",
+  "apps",
+  "assets",
+  "auth",
+  "billing",
+  "blog",
+  "cdn",
+  "console",
+  "dashboard",
+  "dev",
+  "docs",
+  "help",
+  "localhost",
+  "login",
+  "mail",
+  "mcp",
+  "oauth",
+  "operator",
+  "root",
+  "signup",
+  "sso",
+  "static",
+  "status",
+  "support",
+  "system",
+  "www",
 ]);
 
 /** RFC 1123 host label, lower case, 3–63 characters, no punycode prefix. */
@@ -33,8 +57,7 @@ export const SlugSchema = z
     if (problem === "format") {
       ctx.addIssue({
         code: "custom",
-        message:
-          "expected 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
+        message: "expected 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
       });
     } else if (problem === "reserved") {
       ctx.addIssue({ code: "custom", message: `"${slug}" is reserved; choose another name` });

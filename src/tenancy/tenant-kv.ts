@@ -48,8 +48,7 @@ async function cachedTokenRecord(kv: KVNamespace, records: TokenRecordCache, ful
  */
 export function tenantKvView(kv: KVNamespace, tenantId: string, tokenRecords?: TokenRecordCache): KVNamespace {
   const prefix = tenantKeyPrefix(tenantId);
-  const scoped = (key: string | string[]) =>
-    Array.isArray(key) ? key.map((k) => prefix + k) : prefix + key;
+  const scoped = (key: string | string[]) => (Array.isArray(key) ? key.map((k) => prefix + k) : prefix + key);
 
   // A token record's copy is dropped once a write of it is done; the eviction
   // also stops a read still in flight from keeping what it found.
@@ -89,11 +88,7 @@ export function tenantKvView(kv: KVNamespace, tenantId: string, tokenRecords?: T
  * may make about 1,000 KV calls, so a large tenant is purged over several
  * calls. `complete` says whether any key is left.
  */
-export async function purgeTenantKv(
-  kv: KVNamespace,
-  tenantId: string,
-  budget = 800,
-): Promise<{ removed: number; complete: boolean }> {
+export async function purgeTenantKv(kv: KVNamespace, tenantId: string, budget = 800): Promise<{ removed: number; complete: boolean }> {
   const prefix = tenantKeyPrefix(tenantId);
   let removed = 0;
   for (;;) {

@@ -28,7 +28,12 @@ describe("emulator control API: queued faults", () => {
       const response = await graph(token, "/me");
       answers.push([response.status, response.headers.get("retry-after")]);
     }
-    expect(answers).toEqual([[429, "120"], [503, "30"], [429, null], [503, null]]);
+    expect(answers).toEqual([
+      [429, "120"],
+      [503, "30"],
+      [429, null],
+      [503, null],
+    ]);
     expect((await graph(token, "/me")).status).toBe(200);
   });
 
@@ -53,7 +58,9 @@ describe("emulator control API: queued faults", () => {
     const denied = await graph(token, "/me");
     expect(denied.status).toBe(403);
     expect(denied.headers.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await denied.json()).toMatchObject({ error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." } });
+    expect(await denied.json()).toMatchObject({
+      error: { code: "ErrorAccessDenied", message: "Access is denied. Check credentials and try again." },
+    });
     expect(await pending(`${tenantId}.${user.oid}`)).toEqual([]);
     expect((await graph(token, "/me")).status).toBe(200);
   });

@@ -18,7 +18,12 @@ async function entraApp(clientId: string = crypto.randomUUID()) {
   const clientSecret = `s3c~${crypto.randomUUID()}`;
   const user = { oid: crypto.randomUUID(), userPrincipalName: `kai@${tenantId.slice(0, 6)}.example`, displayName: "Kai Novak" };
   await emulator.createTenant({ tenantId, displayName: "Northwind" });
-  await emulator.registerApp(tenantId, { clientId, displayName: "Northwind MCP", secrets: [{ value: clientSecret }], redirectUris: [REDIRECT] });
+  await emulator.registerApp(tenantId, {
+    clientId,
+    displayName: "Northwind MCP",
+    secrets: [{ value: clientSecret }],
+    redirectUris: [REDIRECT],
+  });
   await emulator.addUser(tenantId, user);
   return { tenantId, clientId, clientSecret, user };
 }
@@ -28,8 +33,16 @@ type App = Awaited<ReturnType<typeof entraApp>>;
 async function signIn(app: App, scope: string, extra: Record<string, string> = {}): Promise<URL> {
   const url = new URL(`${EMULATOR()}/${app.tenantId}/oauth2/v2.0/authorize`);
   url.search = new URLSearchParams({
-    client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "st-9", nonce: "n-9",
-    code_challenge: await pkceChallenge("v".repeat(50)), code_challenge_method: "S256", login_hint: app.user.userPrincipalName, ...extra,
+    client_id: app.clientId,
+    redirect_uri: REDIRECT,
+    response_type: "code",
+    scope,
+    state: "st-9",
+    nonce: "n-9",
+    code_challenge: await pkceChallenge("v".repeat(50)),
+    code_challenge_method: "S256",
+    login_hint: app.user.userPrincipalName,
+    ...extra,
   }).toString();
   const response = await fetch(url, { redirect: "manual" });
   expect(response.status).toBe(302);
@@ -38,7 +51,12 @@ async function signIn(app: App, scope: string, extra: Record<string, string> = {
 
 function adminConsent(app: App, scope: string | undefined) {
   const url = new URL(`${EMULATOR()}/${app.tenantId}/v2.0/adminconsent`);
-  url.search = new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, state: "admin-consent", ...(scope ? { scope } : {}) }).toString();
+  url.search = new URLSearchParams({
+    client_id: app.clientId,
+    redirect_uri: REDIRECT,
+    state: "admin-consent",
+    ...(scope ? { scope } : {}),
+  }).toString();
   return fetch(url, { redirect: "manual" });
 }
 
@@ -52,7 +70,13 @@ async function tokenRequest(app: App, form: Record<string, string>) {
 }
 
 function redeem(app: App, back: URL, extra: Record<string, string> = {}) {
-  return tokenRequest(app, { grant_type: "authorization_code", code: back.searchParams.get("code") ?? "", redirect_uri: REDIRECT, code_verifier: "v".repeat(50), ...extra });
+  return tokenRequest(app, {
+    grant_type: "authorization_code",
+    code: back.searchParams.get("code") ?? "",
+    redirect_uri: REDIRECT,
+    code_verifier: "v".repeat(50),
+    ...extra,
+  });
 }
 
 async function idTokenClaims(app: App, scope: string) {
@@ -141,7 +165,8 @@ describe("emulated Entra ID consent", () => {
 
     const signedIn = await redeem(app, await signIn(app, USER_SCOPES), { scope: USER_SCOPES });
     expect(signedIn.status).toBe(200);
-    const refresh = (scope: string, token = signedIn.body.refresh_token ?? "") => tokenRequest(app, { grant_type: "refresh_token", refresh_token: token, scope });
+    const refresh = (scope: string, token = signedIn.body.refresh_token ?? "") =>
+      tokenRequest(app, { grant_type: "refresh_token", refresh_token: token, scope });
     const refused = await refresh(`${USER_SCOPES} ${ADMIN_SCOPE}`);
     expect(refused.body.error_codes).toEqual([65001]);
     // The user never consented to Calendars.Read either, though they could have.
@@ -188,7 +213,12 @@ describe("emulated Graph directory properties follow the granted permission", ()
     await emulator.addUser(tenantId, { ...colleague, jobTitle: "Buyer" });
     const basic = await graphToken(tenantId, me.oid, ["User.ReadBasic.All"]);
     const full = await graphToken(tenantId, me.oid, ["User.Read.All"]);
-    const basicProfile = { id: colleague.oid, displayName: colleague.displayName, userPrincipalName: colleague.userPrincipalName, mail: colleague.userPrincipalName };
+    const basicProfile = {
+      id: colleague.oid,
+      displayName: colleague.displayName,
+      userPrincipalName: colleague.userPrincipalName,
+      mail: colleague.userPrincipalName,
+    };
 
     const one = (await (await graph(basic, `/users/${colleague.oid}`)).json()) as Record<string, unknown>;
     expect(one).toMatchObject({ ...basicProfile, jobTitle: null, officeLocation: null, preferredLanguage: null, businessPhones: [] });
@@ -198,7 +228,10 @@ describe("emulated Graph directory properties follow the granted permission", ()
     const searched = await graph(basic, `/users?$search="jobTitle:Buyer"`, { headers: { ConsistencyLevel: "eventual" } });
     expect(((await searched.json()) as { value: unknown[] }).value).toEqual([]);
     // The signed-in user's own record is read in full.
-    expect(await (await graph(basic, `/users/${me.oid}?$select=preferredLanguage`)).json()).toEqual({ id: me.oid, preferredLanguage: "en-US" });
+    expect(await (await graph(basic, `/users/${me.oid}?$select=preferredLanguage`)).json()).toEqual({
+      id: me.oid,
+      preferredLanguage: "en-US",
+    });
 
     expect(await (await graph(full, `/users/${colleague.oid}?$select=jobTitle`)).json()).toEqual({ id: colleague.oid, jobTitle: "Buyer" });
     const listed = (await (await graph(full, `/users?$select=displayName,jobTitle`)).json()) as { value: Record<string, unknown>[] };

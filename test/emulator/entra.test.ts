@@ -21,7 +21,13 @@ type App = Awaited<ReturnType<typeof entraApp>>;
 
 function authorizeUrl(app: App, params: Record<string, string | undefined>): string {
   const url = new URL(`${EMULATOR()}/${app.tenantId}/oauth2/v2.0/authorize`);
-  const defaults = { client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid profile offline_access User.Read https://graph.microsoft.com/Mail.Read", state: "st-1" };
+  const defaults = {
+    client_id: app.clientId,
+    redirect_uri: REDIRECT,
+    response_type: "code",
+    scope: "openid profile offline_access User.Read https://graph.microsoft.com/Mail.Read",
+    state: "st-1",
+  };
   for (const [key, value] of Object.entries({ ...defaults, ...params })) if (value !== undefined) url.searchParams.set(key, value);
   return url.toString();
 }
@@ -37,7 +43,12 @@ async function token(app: App, form: Record<string, string>) {
 
 async function signIn(app: App, verifier = "v".repeat(50), nonce = "n-123") {
   const response = await fetch(
-    authorizeUrl(app, { login_hint: app.user.userPrincipalName, code_challenge: await pkceChallenge(verifier), code_challenge_method: "S256", nonce }),
+    authorizeUrl(app, {
+      login_hint: app.user.userPrincipalName,
+      code_challenge: await pkceChallenge(verifier),
+      code_challenge_method: "S256",
+      nonce,
+    }),
     { redirect: "manual" },
   );
   expect(response.status).toBe(302);
@@ -48,7 +59,10 @@ async function signIn(app: App, verifier = "v".repeat(50), nonce = "n-123") {
 describe("emulated Entra ID v2.0", () => {
   it("publishes OpenID configuration and JWKS per tenant", async () => {
     const app = await entraApp();
-    const config = (await (await fetch(`${EMULATOR()}/${app.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const config = (await (await fetch(`${EMULATOR()}/${app.tenantId}/v2.0/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
     expect(config.issuer).toBe(`${EMULATOR()}/${app.tenantId}/v2.0`);
     const jwks = (await (await fetch(config.jwks_uri ?? "")).json()) as { keys: { kty: string }[] };
     expect(jwks.keys[0]?.kty).toBe("RSA");
@@ -93,10 +107,14 @@ describe("emulated Entra ID v2.0", () => {
     const { status, body } = await token(app, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier });
     expect(status).toBe(200);
     expect(body.scope).toContain("Mail.Read");
-    const { payload } = await jwtVerify(body.id_token ?? "", createRemoteJWKSet(new URL(`${EMULATOR()}/${app.tenantId}/discovery/v2.0/keys`)), {
-      issuer: `${EMULATOR()}/${app.tenantId}/v2.0`,
-      audience: app.clientId,
-    });
+    const { payload } = await jwtVerify(
+      body.id_token ?? "",
+      createRemoteJWKSet(new URL(`${EMULATOR()}/${app.tenantId}/discovery/v2.0/keys`)),
+      {
+        issuer: `${EMULATOR()}/${app.tenantId}/v2.0`,
+        audience: app.clientId,
+      },
+    );
     expect(payload).toMatchObject({ tid: app.tenantId, oid: app.user.oid, nonce: "n-123", preferred_username: app.user.userPrincipalName });
     expect(decodeJwt(body.access_token ?? "").scp).toBe("User.Read Mail.Read");
     expect((await graph(body.access_token ?? "", "/me")).status).toBe(200);
@@ -145,18 +163,26 @@ describe("emulated Entra ID v2.0", () => {
     };
     const revoked = await grant();
     await emulator.revokeUser(app.tenantId, app.user.oid);
-    expect((await token(app, { grant_type: "refresh_token", refresh_token: revoked.refresh_token ?? "" })).body.error_codes).toEqual([50173]);
+    expect((await token(app, { grant_type: "refresh_token", refresh_token: revoked.refresh_token ?? "" })).body.error_codes).toEqual([
+      50173,
+    ]);
     expect((await graph(revoked.access_token ?? "", "/me")).status).toBe(401);
     const stale = await grant();
     await emulator.expireGrants({ kind: "refresh_token", oid: app.user.oid });
-    expect((await token(app, { grant_type: "refresh_token", refresh_token: stale.refresh_token ?? "" })).body.error_codes).toEqual([700082]);
+    expect((await token(app, { grant_type: "refresh_token", refresh_token: stale.refresh_token ?? "" })).body.error_codes).toEqual([
+      700082,
+    ]);
   });
 
   it("refuses a refresh token or code presented by another client of the same tenant", async () => {
     const app = await entraApp();
     const { code, verifier } = await signIn(app);
     const other = { ...app, clientId: crypto.randomUUID(), clientSecret: "other~secret" };
-    await emulator.registerApp(app.tenantId, { clientId: other.clientId, secrets: [{ value: other.clientSecret }], redirectUris: [REDIRECT] });
+    await emulator.registerApp(app.tenantId, {
+      clientId: other.clientId,
+      secrets: [{ value: other.clientSecret }],
+      redirectUris: [REDIRECT],
+    });
     const stolen = await token(other, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier });
     expect(stolen.body.error).toBe("invalid_grant");
   });
@@ -164,7 +190,10 @@ describe("emulated Entra ID v2.0", () => {
   it("issues app-only tokens for client credentials and names a bad secret with AADSTS7000215", async () => {
     const app = await entraApp();
     expect((await token(app, { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" })).status).toBe(200);
-    const bad = await token({ ...app, clientSecret: "nope" }, { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" });
+    const bad = await token(
+      { ...app, clientSecret: "nope" },
+      { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" },
+    );
     expect(bad.status).toBe(401);
     expect(bad.body.error_description).toMatch(/^AADSTS7000215:/);
   });
@@ -172,7 +201,12 @@ describe("emulated Entra ID v2.0", () => {
   it("redirects admin consent back with admin_consent=True and the state", async () => {
     const app = await entraApp();
     const url = new URL(`${EMULATOR()}/${app.tenantId}/v2.0/adminconsent`);
-    url.search = new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT, state: "admin-consent", scope: "https://graph.microsoft.com/Mail.Read" }).toString();
+    url.search = new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: REDIRECT,
+      state: "admin-consent",
+      scope: "https://graph.microsoft.com/Mail.Read",
+    }).toString();
     const response = await fetch(url, { redirect: "manual" });
     const location = new URL(response.headers.get("location") ?? "");
     expect(location.searchParams.get("admin_consent")).toBe("True");

@@ -87,9 +87,15 @@ describe("emulated Graph calendar: events and calendar view", () => {
 
   it("expands a week of recurring occurrences in start order, paged with nextLink", async () => {
     const { token } = await signedInUser(RW);
-    const series = await create(token, meeting("Pairing block", `${pairing(0)}T10:00:00`, `${pairing(0)}T11:00:00`, "UTC", {
-      recurrence: { pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday", "wednesday", "friday"] }, range: { type: "noEnd", startDate: `${pairing(0)}` } },
-    }));
+    const series = await create(
+      token,
+      meeting("Pairing block", `${pairing(0)}T10:00:00`, `${pairing(0)}T11:00:00`, "UTC", {
+        recurrence: {
+          pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday", "wednesday", "friday"] },
+          range: { type: "noEnd", startDate: `${pairing(0)}` },
+        },
+      }),
+    );
     expect(series.type).toBe("seriesMaster");
     await create(token, meeting("Dentist", `${pairing(2)}T08:00:00`, `${pairing(2)}T09:00:00`, "UTC"));
     const pages = await allPages(token, view(`${pairing(0)}T00:00:00Z`, `${pairing(7)}T00:00:00Z`, "&$top=2"));
@@ -112,9 +118,12 @@ describe("emulated Graph calendar: events and calendar view", () => {
 
   it("shows 09:00 Berlin in Pacific time across the US and EU daylight-saving switches", async () => {
     const { token } = await signedInUser(RW);
-    await create(token, meeting("Berlin sync", `${Y}-03-04T09:00:00`, `${Y}-03-04T09:30:00`, "W. Europe Standard Time", {
-      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "endDate", startDate: `${Y}-03-04`, endDate: `${Y}-04-05` } },
-    }));
+    await create(
+      token,
+      meeting("Berlin sync", `${Y}-03-04T09:00:00`, `${Y}-03-04T09:30:00`, "W. Europe Standard Time", {
+        recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "endDate", startDate: `${Y}-03-04`, endDate: `${Y}-04-05` } },
+      }),
+    );
     const pacific = { prefer: 'outlook.timezone="Pacific Standard Time"' };
     const at = async (day: string, headers: Record<string, string>) => {
       const response = await graph(token, view(`${day}T00:00:00Z`, `${day}T23:59:59Z`, "&$filter=subject eq 'Berlin sync'"), { headers });
@@ -129,7 +138,9 @@ describe("emulated Graph calendar: events and calendar view", () => {
     // Both on daylight time.
     expect((await at(`${Y}-04-03`, pacific)).event?.start.dateTime).toBe(`${Y}-04-03T00:00:00.0000000`);
     // IANA names work too; without a preference Graph answers in UTC.
-    expect((await at(`${Y}-04-03`, { prefer: 'outlook.timezone="America/Los_Angeles"' })).event?.start.timeZone).toBe("America/Los_Angeles");
+    expect((await at(`${Y}-04-03`, { prefer: 'outlook.timezone="America/Los_Angeles"' })).event?.start.timeZone).toBe(
+      "America/Los_Angeles",
+    );
     const utc = await at(`${Y}-04-03`, {});
     expect(utc.response.headers.get("preference-applied")).toBeNull();
     expect(utc.event?.start).toEqual({ dateTime: `${Y}-04-03T07:00:00.0000000`, timeZone: "UTC" });
@@ -148,22 +159,35 @@ describe("emulated Graph calendar: events and calendar view", () => {
 
   it("creates, reads, updates and deletes an event with a Teams meeting", async () => {
     const { token } = await signedInUser(RW);
-    const created = await create(token, meeting("Vendor review", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "Eastern Standard Time", {
-      body: { contentType: "HTML", content: "<p>Agenda <b>attached</b></p>" },
-      attendees: [{ emailAddress: { address: "ana@partner.example", name: "Ana" }, type: "required" }],
-      isOnlineMeeting: true,
-      onlineMeetingProvider: "teamsForBusiness",
-    }));
+    const created = await create(
+      token,
+      meeting("Vendor review", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "Eastern Standard Time", {
+        body: { contentType: "HTML", content: "<p>Agenda <b>attached</b></p>" },
+        attendees: [{ emailAddress: { address: "ana@partner.example", name: "Ana" }, type: "required" }],
+        isOnlineMeeting: true,
+        onlineMeetingProvider: "teamsForBusiness",
+      }),
+    );
     expect(created).toMatchObject({ type: "singleInstance", isOrganizer: true, responseStatus: { response: "organizer" } });
     expect(created.start).toEqual({ dateTime: `${Y}-01-12T10:00:00.0000000`, timeZone: "Eastern Standard Time" });
     expect(created.onlineMeeting?.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
-    expect(created.attendees[0]).toMatchObject({ type: "required", status: { response: "none" }, emailAddress: { address: "ana@partner.example" } });
+    expect(created.attendees[0]).toMatchObject({
+      type: "required",
+      status: { response: "none" },
+      emailAddress: { address: "ana@partner.example" },
+    });
     const read = await json(await graph(token, `/me/events/${created.id}`));
     expect(read.start).toEqual({ dateTime: `${Y}-01-12T15:00:00.0000000`, timeZone: "UTC" });
-    const patched = await graph(token, `/me/events/${created.id}`, { method: "PATCH", json: { subject: "Vendor review (moved)", end: { dateTime: `${Y}-01-12T11:30:00`, timeZone: "Eastern Standard Time" } } });
+    const patched = await graph(token, `/me/events/${created.id}`, {
+      method: "PATCH",
+      json: { subject: "Vendor review (moved)", end: { dateTime: `${Y}-01-12T11:30:00`, timeZone: "Eastern Standard Time" } },
+    });
     expect(patched.status).toBe(200);
     expect(await json(patched)).toMatchObject({ subject: "Vendor review (moved)", end: { dateTime: `${Y}-01-12T11:30:00.0000000` } });
-    const backwards = await graph(token, `/me/events/${created.id}`, { method: "PATCH", json: { end: { dateTime: `${Y}-01-12T09:00:00`, timeZone: "Eastern Standard Time" } } });
+    const backwards = await graph(token, `/me/events/${created.id}`, {
+      method: "PATCH",
+      json: { end: { dateTime: `${Y}-01-12T09:00:00`, timeZone: "Eastern Standard Time" } },
+    });
     expect(backwards.status).toBe(400);
     expect((await graph(token, `/me/events/${created.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await graph(token, `/me/events/${created.id}`)).status).toBe(404);
@@ -173,9 +197,13 @@ describe("emulated Graph calendar: events and calendar view", () => {
     const { token } = await signedInUser(RW);
     const backwards = await graph(token, "/me/events", { json: meeting("x", `${Y}-01-12T10:00:00`, `${Y}-01-12T10:00:00`, "UTC") });
     expect(backwards.status).toBe(400);
-    const zone = await graph(token, "/me/events", { json: meeting("x", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "Mars Standard Time") });
+    const zone = await graph(token, "/me/events", {
+      json: meeting("x", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "Mars Standard Time"),
+    });
     expect(await json<{ error: { code: string } }>(zone)).toMatchObject({ error: { code: "TimeZoneNotSupportedException" } });
-    const unknown = await graph(token, "/me/events", { json: { ...meeting("x", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "UTC"), colour: "red" } });
+    const unknown = await graph(token, "/me/events", {
+      json: { ...meeting("x", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "UTC"), colour: "red" },
+    });
     expect(unknown.status).toBe(400);
   });
 
@@ -195,7 +223,11 @@ describe("emulated Graph calendar: events and calendar view", () => {
       expect([zone, read.start.dateTime]).toEqual([zone, utc]);
     }
     // End given in another zone than the start.
-    const mixed = await create(token, { subject: "Mixed", start: { dateTime: `${Y}-01-10T14:30:00`, timeZone: "India Standard Time" }, end: { dateTime: `${Y}-01-10T19:00:00`, timeZone: "Tokyo Standard Time" } });
+    const mixed = await create(token, {
+      subject: "Mixed",
+      start: { dateTime: `${Y}-01-10T14:30:00`, timeZone: "India Standard Time" },
+      end: { dateTime: `${Y}-01-10T19:00:00`, timeZone: "Tokyo Standard Time" },
+    });
     const read = await json(await graph(token, `/me/events/${mixed.id}`, { headers: { prefer: 'outlook.timezone="Europe/London"' } }));
     expect([read.start.dateTime, read.end.dateTime]).toEqual([`${Y}-01-10T09:00:00.0000000`, `${Y}-01-10T10:00:00.0000000`]);
   });
@@ -205,9 +237,12 @@ describe("emulated Graph calendar: meetings between users of one tenant", () => 
   it("delivers an invitation and records the invitee's accept and decline on the organizer's copy", async () => {
     const { tenantId, token, other } = await signedInUser(RW);
     const otherToken = await graphToken(tenantId, other.oid, RW);
-    const organized = await create(token, meeting("Roadmap review", `${Y}-01-20T09:00:00`, `${Y}-01-20T10:00:00`, "W. Europe Standard Time", {
-      attendees: [{ emailAddress: { address: other.userPrincipalName }, type: "required" }],
-    }));
+    const organized = await create(
+      token,
+      meeting("Roadmap review", `${Y}-01-20T09:00:00`, `${Y}-01-20T10:00:00`, "W. Europe Standard Time", {
+        attendees: [{ emailAddress: { address: other.userPrincipalName }, type: "required" }],
+      }),
+    );
     const inbox: Page = await json(await graph(otherToken, `/me/events?$top=1000&$filter=subject eq 'Roadmap review'`));
     const copy = inbox.value[0];
     expect(copy).toMatchObject({ iCalUId: organized.iCalUId, isOrganizer: false, responseStatus: { response: "notResponded" } });
@@ -228,14 +263,26 @@ describe("emulated Graph calendar: meetings between users of one tenant", () => 
   it("turns an edited occurrence into an exception and shows a deleted one as cancelled to the invitee", async () => {
     const { tenantId, token, other } = await signedInUser(RW);
     const otherToken = await graphToken(tenantId, other.oid, RW);
-    const series = await create(token, meeting("Ops review", `${firstMonday(5)}T10:00:00`, `${firstMonday(5)}T10:30:00`, "Pacific Standard Time", {
-      attendees: [{ emailAddress: { address: other.userPrincipalName } }],
-      recurrence: { pattern: { type: "relativeMonthly", index: "first", daysOfWeek: ["monday"] }, range: { type: "numbered", numberOfOccurrences: 3 } },
-    }));
+    const series = await create(
+      token,
+      meeting("Ops review", `${firstMonday(5)}T10:00:00`, `${firstMonday(5)}T10:30:00`, "Pacific Standard Time", {
+        attendees: [{ emailAddress: { address: other.userPrincipalName } }],
+        recurrence: {
+          pattern: { type: "relativeMonthly", index: "first", daysOfWeek: ["monday"] },
+          range: { type: "numbered", numberOfOccurrences: 3 },
+        },
+      }),
+    );
     const window = `startDateTime=${Y}-01-01T00:00:00Z&endDateTime=${Y + 1}-01-01T00:00:00Z`;
     const pacific = { prefer: 'outlook.timezone="Pacific Standard Time"' };
     const [, second, third] = (await json<Page>(await graph(token, `/me/events/${series.id}/instances?${window}`))).value;
-    const moved = await graph(token, `/me/events/${second?.id}`, { method: "PATCH", json: { start: { dateTime: `${firstMonday(6)}T11:00:00`, timeZone: "Pacific Standard Time" }, end: { dateTime: `${firstMonday(6)}T11:30:00`, timeZone: "Pacific Standard Time" } } });
+    const moved = await graph(token, `/me/events/${second?.id}`, {
+      method: "PATCH",
+      json: {
+        start: { dateTime: `${firstMonday(6)}T11:00:00`, timeZone: "Pacific Standard Time" },
+        end: { dateTime: `${firstMonday(6)}T11:30:00`, timeZone: "Pacific Standard Time" },
+      },
+    });
     expect(await json(moved)).toMatchObject({ id: second?.id, type: "exception", seriesMasterId: series.id });
     expect((await graph(token, `/me/events/${third?.id}`, { method: "DELETE" })).status).toBe(204);
     const mine = (await json<Page>(await graph(token, `/me/events/${series.id}/instances?${window}`, { headers: pacific }))).value;
@@ -243,7 +290,9 @@ describe("emulated Graph calendar: meetings between users of one tenant", () => 
       ["occurrence", `${firstMonday(5)}T10:00:00.0000000`],
       ["exception", `${firstMonday(6)}T11:00:00.0000000`],
     ]);
-    const theirs = (await json<Page>(await graph(otherToken, `/me/calendarView?${window}&$filter=endswith(subject,'Ops review')`, { headers: pacific }))).value;
+    const theirs = (
+      await json<Page>(await graph(otherToken, `/me/calendarView?${window}&$filter=endswith(subject,'Ops review')`, { headers: pacific }))
+    ).value;
     expect(theirs.map((e) => [e.type, e.start.dateTime, e.isCancelled])).toEqual([
       ["occurrence", `${firstMonday(5)}T10:00:00.0000000`, false],
       ["exception", `${firstMonday(6)}T11:00:00.0000000`, false],
@@ -254,9 +303,12 @@ describe("emulated Graph calendar: meetings between users of one tenant", () => 
   it("lets only the organizer cancel, and marks the invitee's copy cancelled", async () => {
     const { tenantId, token, other } = await signedInUser(RW);
     const otherToken = await graphToken(tenantId, other.oid, RW);
-    const organized = await create(token, meeting("Budget sign-off", `${Y}-01-21T15:00:00`, `${Y}-01-21T15:30:00`, "UTC", {
-      attendees: [{ emailAddress: { address: other.userPrincipalName } }],
-    }));
+    const organized = await create(
+      token,
+      meeting("Budget sign-off", `${Y}-01-21T15:00:00`, `${Y}-01-21T15:30:00`, "UTC", {
+        attendees: [{ emailAddress: { address: other.userPrincipalName } }],
+      }),
+    );
     const copy = (await json<Page>(await graph(otherToken, `/me/events?$filter=subject eq 'Budget sign-off'`))).value[0];
     const refused = await graph(otherToken, `/me/events/${copy?.id}/cancel`, { json: { comment: "no" } });
     expect(refused.status).toBe(400);
@@ -283,14 +335,31 @@ describe("emulated Graph calendar: free/busy and meeting times", () => {
       },
     });
     expect(response.status).toBe(200);
-    const { value } = await json<{ value: { scheduleId: string; availabilityView?: string; scheduleItems?: { status: string; subject?: string; start: { dateTime: string } }[]; error?: { message: string } }[] }>(response);
+    const { value } = await json<{
+      value: {
+        scheduleId: string;
+        availabilityView?: string;
+        scheduleItems?: { status: string; subject?: string; start: { dateTime: string } }[];
+        error?: { message: string };
+      }[];
+    }>(response);
     expect(value.map((v) => v.scheduleId)).toEqual([user.userPrincipalName, other.userPrincipalName, "nobody@elsewhere.example"]);
     expect(value[0]?.availabilityView).toMatch(/^[0-4]{2}22[0-4]{2}$/);
-    expect(value[0]?.scheduleItems).toContainEqual(expect.objectContaining({ status: "busy", subject: "Focus block", start: { dateTime: `${Y}-01-25T10:00:00.0000000`, timeZone: "UTC" } }));
+    expect(value[0]?.scheduleItems).toContainEqual(
+      expect.objectContaining({
+        status: "busy",
+        subject: "Focus block",
+        start: { dateTime: `${Y}-01-25T10:00:00.0000000`, timeZone: "UTC" },
+      }),
+    );
     expect(value[1]?.availabilityView).toHaveLength(6);
     expect(value[2]?.error?.message).toContain("nobody@elsewhere.example");
     const tooMany = await graph(token, "/me/calendar/getSchedule", {
-      json: { schedules: Array.from({ length: 21 }, (_, i) => `p${i}@x.example`), startTime: { dateTime: `${Y}-01-25T09:00:00`, timeZone: "UTC" }, endTime: { dateTime: `${Y}-01-25T12:00:00`, timeZone: "UTC" } },
+      json: {
+        schedules: Array.from({ length: 21 }, (_, i) => `p${i}@x.example`),
+        startTime: { dateTime: `${Y}-01-25T09:00:00`, timeZone: "UTC" },
+        endTime: { dateTime: `${Y}-01-25T12:00:00`, timeZone: "UTC" },
+      },
     });
     expect(tooMany.status).toBe(400);
   });
@@ -301,7 +370,10 @@ describe("emulated Graph calendar: free/busy and meeting times", () => {
     const otherToken = await graphToken(tenantId, other.oid, RW);
     // Riley works in Berlin: a Tuesday 09:00-12:00 window, with 09:00-10:00 blocked by Sam.
     await create(otherToken, meeting("Sam busy", `${workTuesday}T09:00:00`, `${workTuesday}T10:00:00`, "W. Europe Standard Time"));
-    const slot = { start: { dateTime: `${workTuesday}T09:00:00`, timeZone: "W. Europe Standard Time" }, end: { dateTime: `${workTuesday}T12:00:00`, timeZone: "W. Europe Standard Time" } };
+    const slot = {
+      start: { dateTime: `${workTuesday}T09:00:00`, timeZone: "W. Europe Standard Time" },
+      end: { dateTime: `${workTuesday}T12:00:00`, timeZone: "W. Europe Standard Time" },
+    };
     const body = {
       attendees: [{ type: "required", emailAddress: { address: other.userPrincipalName } }],
       timeConstraint: { activityDomain: "work", timeslots: [slot] },
@@ -309,20 +381,42 @@ describe("emulated Graph calendar: free/busy and meeting times", () => {
       returnSuggestionReasons: true,
       minimumAttendeePercentage: 100,
     };
-    const response = await graph(token, "/me/findMeetingTimes", { json: body, headers: { prefer: 'outlook.timezone="W. Europe Standard Time"' } });
+    const response = await graph(token, "/me/findMeetingTimes", {
+      json: body,
+      headers: { prefer: 'outlook.timezone="W. Europe Standard Time"' },
+    });
     expect(response.status).toBe(200);
-    const result = await json<{ emptySuggestionsReason: string; meetingTimeSuggestions: { confidence: number; organizerAvailability: string; attendeeAvailability: { availability: string }[]; suggestionReason: string; meetingTimeSlot: { start: { dateTime: string } } }[] }>(response);
+    const result = await json<{
+      emptySuggestionsReason: string;
+      meetingTimeSuggestions: {
+        confidence: number;
+        organizerAvailability: string;
+        attendeeAvailability: { availability: string }[];
+        suggestionReason: string;
+        meetingTimeSlot: { start: { dateTime: string } };
+      }[];
+    }>(response);
     expect(result.emptySuggestionsReason).toBe("");
     expect(result.meetingTimeSuggestions.map((s) => s.meetingTimeSlot.start.dateTime)).toEqual([
       `${workTuesday}T10:00:00.0000000`,
       `${workTuesday}T10:30:00.0000000`,
       `${workTuesday}T11:00:00.0000000`,
     ]);
-    expect(result.meetingTimeSuggestions[0]).toMatchObject({ confidence: 100, organizerAvailability: "free", attendeeAvailability: [{ availability: "free" }] });
+    expect(result.meetingTimeSuggestions[0]).toMatchObject({
+      confidence: 100,
+      organizerAvailability: "free",
+      attendeeAvailability: [{ availability: "free" }],
+    });
     expect(result.meetingTimeSuggestions[0]?.suggestionReason).not.toBe("");
     await create(otherToken, meeting("Sam busy later", `${workTuesday}T10:00:00`, `${workTuesday}T12:00:00`, "W. Europe Standard Time"));
-    const none = await json<{ emptySuggestionsReason: string; meetingTimeSuggestions: unknown[] }>(await graph(token, "/me/findMeetingTimes", { json: body }));
-    expect(none).toEqual({ "@odata.context": expect.any(String), emptySuggestionsReason: "attendeesUnavailable", meetingTimeSuggestions: [] });
+    const none = await json<{ emptySuggestionsReason: string; meetingTimeSuggestions: unknown[] }>(
+      await graph(token, "/me/findMeetingTimes", { json: body }),
+    );
+    expect(none).toEqual({
+      "@odata.context": expect.any(String),
+      emptySuggestionsReason: "attendeesUnavailable",
+      meetingTimeSuggestions: [],
+    });
   });
 });
 
@@ -335,7 +429,10 @@ describe("emulated Graph calendar: scopes and isolation", () => {
     const write = await graph(reader.token, "/me/events", { json: meeting("x", `${Y}-01-12T10:00:00`, `${Y}-01-12T11:00:00`, "UTC") });
     expect(write.status).toBe(403);
     expect(await json<{ error: { code: string } }>(write)).toMatchObject({ error: { code: "ErrorAccessDenied" } });
-    const slot = { start: { dateTime: `${workTuesday}T09:00:00`, timeZone: "UTC" }, end: { dateTime: `${workTuesday}T12:00:00`, timeZone: "UTC" } };
+    const slot = {
+      start: { dateTime: `${workTuesday}T09:00:00`, timeZone: "UTC" },
+      end: { dateTime: `${workTuesday}T12:00:00`, timeZone: "UTC" },
+    };
     expect((await graph(reader.token, "/me/findMeetingTimes", { json: { timeConstraint: { timeslots: [slot] } } })).status).toBe(403);
     const basic = await signedInUser(["Calendars.ReadBasic"]);
     const page: Page = await json(await graph(basic.token, "/me/events?$top=3"));

@@ -73,14 +73,25 @@ describe("emulated Graph contacts", () => {
     expect(filtered.value.length).toBeGreaterThan(0);
     for (const item of filtered.value) expect(item.displayName.startsWith(initial)).toBe(true);
     const address = sample?.emailAddresses[0]?.address ?? "";
-    const byAddress = await list<Contact>(token, `/me/contacts?$filter=${encodeURIComponent(`emailAddresses/any(a:a/address eq '${address}')`)}`);
+    const byAddress = await list<Contact>(
+      token,
+      `/me/contacts?$filter=${encodeURIComponent(`emailAddresses/any(a:a/address eq '${address}')`)}`,
+    );
     expect(byAddress.value.map((item) => item.id)).toEqual([sample?.id]);
   });
 
   it.each([
     ["$search, which the contacts list does not document", `$search="${encodeURIComponent("Contoso")}"`, "BadRequest"],
-    ["startswith on an address", `$filter=${encodeURIComponent("emailAddresses/any(a:startswith(a/address,'a'))")}`, "ErrorInvalidUrlQueryFilter"],
-    ["a filter on an address's name", `$filter=${encodeURIComponent("emailAddresses/any(a:a/name eq 'Ada')")}`, "ErrorInvalidUrlQueryFilter"],
+    [
+      "startswith on an address",
+      `$filter=${encodeURIComponent("emailAddresses/any(a:startswith(a/address,'a'))")}`,
+      "ErrorInvalidUrlQueryFilter",
+    ],
+    [
+      "a filter on an address's name",
+      `$filter=${encodeURIComponent("emailAddresses/any(a:a/name eq 'Ada')")}`,
+      "ErrorInvalidUrlQueryFilter",
+    ],
   ])("refuses %s", async (_why, query, code) => {
     const { token } = await signedInUser(["Contacts.Read"]);
     const response = await graph(token, `/me/contacts?${query}`);
@@ -91,13 +102,24 @@ describe("emulated Graph contacts", () => {
   it("creates, reads, updates and deletes a contact", async () => {
     const { token } = await signedInUser(["Contacts.ReadWrite"]);
     const created = await graph(token, "/me/contacts", {
-      json: { givenName: "Odile", surname: "Marchetti", emailAddresses: [{ address: "odile@lanternworks.example" }], businessPhones: ["+1 555 0142"] },
+      json: {
+        givenName: "Odile",
+        surname: "Marchetti",
+        emailAddresses: [{ address: "odile@lanternworks.example" }],
+        businessPhones: ["+1 555 0142"],
+      },
     });
     expect(created.status).toBe(201);
     const contact = (await created.json()) as Contact;
-    expect(contact).toMatchObject({ displayName: "Odile Marchetti", emailAddresses: [{ name: "odile@lanternworks.example", address: "odile@lanternworks.example" }] });
+    expect(contact).toMatchObject({
+      displayName: "Odile Marchetti",
+      emailAddresses: [{ name: "odile@lanternworks.example", address: "odile@lanternworks.example" }],
+    });
     expect(((await (await graph(token, `/me/contacts/${contact.id}`)).json()) as Contact).surname).toBe("Marchetti");
-    const patched = await graph(token, `/me/contacts/${contact.id}`, { method: "PATCH", json: { jobTitle: "Archivist", companyName: "Lanternworks" } });
+    const patched = await graph(token, `/me/contacts/${contact.id}`, {
+      method: "PATCH",
+      json: { jobTitle: "Archivist", companyName: "Lanternworks" },
+    });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ id: contact.id, jobTitle: "Archivist", companyName: "Lanternworks", givenName: "Odile" });
     const all = await allPages<Contact>(token, "/me/contacts?$top=50");
@@ -147,7 +169,11 @@ describe("emulated Graph people", () => {
     const { token, other } = await signedInUser(["People.Read"]);
     const people = await list<Person>(token, "/me/people?$top=100");
     const colleague = people.value.find((p) => p.id === other.oid);
-    expect(colleague).toMatchObject({ displayName: other.displayName, userPrincipalName: other.userPrincipalName, personType: { class: "Person", subclass: "OrganizationUser" } });
+    expect(colleague).toMatchObject({
+      displayName: other.displayName,
+      userPrincipalName: other.userPrincipalName,
+      personType: { class: "Person", subclass: "OrganizationUser" },
+    });
     expect(people.value.some((p) => p.personType.subclass === "PersonalContact")).toBe(true);
     const scores = people.value.map((p) => p.scoredEmailAddresses[0]?.relevanceScore ?? 0);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -192,7 +218,9 @@ describe("emulated Graph users", () => {
     expect(await refused.json()).toMatchObject({ error: { code: "Request_UnsupportedQuery" } });
     const found = await list<User>(token, `/users?$search="displayName:${surname.slice(0, 3)}"`, { ConsistencyLevel: "eventual" });
     expect(found.value.map((u) => u.id)).toEqual([other.oid]);
-    const either = await list<User>(token, `/users?$search="displayName:zzz" OR "mail:${other.userPrincipalName.slice(0, 3)}"`, { ConsistencyLevel: "eventual" });
+    const either = await list<User>(token, `/users?$search="displayName:zzz" OR "mail:${other.userPrincipalName.slice(0, 3)}"`, {
+      ConsistencyLevel: "eventual",
+    });
     expect(either.value.map((u) => u.id)).toEqual([other.oid]);
     const malformed = await graph(token, "/users?$search=justtext", { headers: { ConsistencyLevel: "eventual" } });
     expect(malformed.status).toBe(400);
@@ -204,7 +232,10 @@ describe("emulated Graph users", () => {
   it("gets a user by id or userPrincipalName, never one of another tenant", async () => {
     const { token, other } = await signedInUser(["User.ReadBasic.All"]);
     expect(await (await graph(token, `/users/${other.oid}`)).json()).toMatchObject({ id: other.oid, displayName: other.displayName });
-    expect(await (await graph(token, `/users/${other.userPrincipalName}?$select=displayName`)).json()).toEqual({ id: other.oid, displayName: other.displayName });
+    expect(await (await graph(token, `/users/${other.userPrincipalName}?$select=displayName`)).json()).toEqual({
+      id: other.oid,
+      displayName: other.displayName,
+    });
     const outsider = await foreignUser("Morgan Reyes");
     const missing = await graph(token, `/users/${outsider.oid}`);
     expect(missing.status).toBe(404);

@@ -31,7 +31,8 @@ async function downloadUrl(token: string, path: string): Promise<string> {
 
 const download = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers, redirect: "manual" });
 
-const downloadSettings = (tenantId: string, settings: { ignoreRange?: boolean; lifetimeSeconds?: number }) => emulator.setDownloads(tenantId, settings);
+const downloadSettings = (tenantId: string, settings: { ignoreRange?: boolean; lifetimeSeconds?: number }) =>
+  emulator.setDownloads(tenantId, settings);
 
 const downloadStats = (tenantId: string) => emulator.downloads(tenantId);
 
@@ -141,7 +142,13 @@ describe("emulated Graph file downloads", () => {
     const drives = await graph(token, "/me/drives");
     expect(drives.status).toBe(200);
     const body = (await drives.json()) as { value: { id: string; driveType: string; owner: { user: { id: string } } }[] };
-    expect(body.value).toEqual([expect.objectContaining({ id: drive.id, driveType: "business", owner: expect.objectContaining({ user: expect.objectContaining({ id: user.oid }) }) })]);
+    expect(body.value).toEqual([
+      expect.objectContaining({
+        id: drive.id,
+        driveType: "business",
+        owner: expect.objectContaining({ user: expect.objectContaining({ id: user.oid }) }),
+      }),
+    ]);
     const { token: noFiles } = await signedInUser(["Tasks.Read"]);
     expect((await graph(noFiles, "/me/drives")).status).toBe(403);
   });

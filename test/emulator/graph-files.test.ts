@@ -29,7 +29,10 @@ async function json<T>(token: string, path: string): Promise<T> {
 describe("emulated Graph OneDrive", () => {
   it("serves the drive, its root and the root's children in Graph's shapes", async () => {
     const { token, user } = await signedInUser(["Files.Read"]);
-    const drive = await json<{ id: string; driveType: string; owner: { user: { id: string } }; quota: { used: number; total: number } }>(token, "/me/drive");
+    const drive = await json<{ id: string; driveType: string; owner: { user: { id: string } }; quota: { used: number; total: number } }>(
+      token,
+      "/me/drive",
+    );
     expect(drive).toMatchObject({ driveType: "business", owner: { user: { id: user.oid } } });
     expect(drive.quota.used).toBeGreaterThan(5 * 1024 * 1024);
     const root = await json<DriveItem & { root: object }>(token, "/me/drive/root");
@@ -47,7 +50,11 @@ describe("emulated Graph OneDrive", () => {
   it("addresses items by id and by path, with paging and $select", async () => {
     const { token } = await signedInUser(["Files.Read.All"]);
     const plan = await json<DriveItem>(token, "/me/drive/root:/Projects/Atlas%20migration/Plan.md");
-    expect(plan).toMatchObject({ name: "Plan.md", file: { mimeType: "text/markdown" }, parentReference: { path: "/drive/root:/Projects/Atlas migration" } });
+    expect(plan).toMatchObject({
+      name: "Plan.md",
+      file: { mimeType: "text/markdown" },
+      parentReference: { path: "/drive/root:/Projects/Atlas migration" },
+    });
     expect((await json<DriveItem>(token, `/me/drive/items/${plan.id}`)).name).toBe("Plan.md");
     const folder = await json<DriveItem>(token, "/me/drive/root:/projects/atlas%20migration:");
     expect(folder.folder?.childCount).toBe(7);
@@ -56,7 +63,7 @@ describe("emulated Graph OneDrive", () => {
     for (const item of byPath.value) expect(Object.keys(item).sort()).toEqual(["id", "name", "size"]);
     expect(byPath["@odata.nextLink"]).toMatch(/%24skiptoken=[\w-]+/);
     const paged = [...byPath.value];
-    for (let next = byPath["@odata.nextLink"]; next; ) {
+    for (let next = byPath["@odata.nextLink"]; next;) {
       const page: List<DriveItem> = await json<List<DriveItem>>(token, next.slice(next.indexOf("/v1.0") + 5));
       paged.push(...page.value);
       next = page["@odata.nextLink"];
@@ -90,7 +97,10 @@ describe("emulated Graph OneDrive", () => {
     const created = await graph(token, `/me/drive/items/${item.id}/createLink`, { json: { type: "view", scope: "anonymous" } });
     expect(created.status).toBe(201);
     const link = (await created.json()) as Permission;
-    expect(link).toMatchObject({ roles: ["read"], link: { type: "view", scope: "anonymous", webUrl: expect.stringMatching(/^https:\/\/.+sharepoint\.com\/:b:\//) } });
+    expect(link).toMatchObject({
+      roles: ["read"],
+      link: { type: "view", scope: "anonymous", webUrl: expect.stringMatching(/^https:\/\/.+sharepoint\.com\/:b:\//) },
+    });
     const again = await graph(token, `/me/drive/items/${item.id}/createLink`, { json: { type: "view", scope: "anonymous" } });
     expect(again.status).toBe(200);
     expect(((await again.json()) as Permission).id).toBe(link.id);

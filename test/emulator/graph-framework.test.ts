@@ -61,7 +61,13 @@ describe("emulated Graph: tokens, scopes and errors", () => {
 
   it("runs $batch sub-requests through the same checks, each on its own", async () => {
     const { tenantId, user, token } = await signedInUser(["User.Read"]);
-    await emulator.queueFault({ status: 429, count: 1, retryAfterSeconds: 2, userKey: `${tenantId}.${user.oid}`, pathContains: "/mailboxSettings" });
+    await emulator.queueFault({
+      status: 429,
+      count: 1,
+      retryAfterSeconds: 2,
+      userKey: `${tenantId}.${user.oid}`,
+      pathContains: "/mailboxSettings",
+    });
     const response = await graph(token, "/$batch", {
       json: {
         requests: [
@@ -73,7 +79,11 @@ describe("emulated Graph: tokens, scopes and errors", () => {
     });
     expect(response.status).toBe(200);
     const { responses } = (await response.json()) as { responses: { id: string; status: number; headers?: Record<string, string> }[] };
-    expect(responses.map((r) => [r.id, r.status])).toEqual([["1", 200], ["2", 429], ["3", 424]]);
+    expect(responses.map((r) => [r.id, r.status])).toEqual([
+      ["1", 200],
+      ["2", 429],
+      ["3", 424],
+    ]);
     expect(responses[1]?.headers?.["retry-after"]).toBe("2");
   });
 

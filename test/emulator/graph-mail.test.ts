@@ -111,7 +111,9 @@ describe("emulated Graph mail: reading", () => {
     const threads = new Map<string, number>();
     for (const m of all) threads.set(m.conversationId, (threads.get(m.conversationId) ?? 0) + 1);
     expect([...threads.values()].some((n) => n >= 3)).toBe(true);
-    expect(all.some((m) => !m.isRead) && all.some((m) => m.flag.flagStatus === "flagged") && all.some((m) => m.categories.length > 0)).toBe(true);
+    expect(all.some((m) => !m.isRead) && all.some((m) => m.flag.flagStatus === "flagged") && all.some((m) => m.categories.length > 0)).toBe(
+      true,
+    );
     expect(new Set(all.map((m) => m.importance))).toEqual(new Set(["low", "normal", "high"]));
     expect(all.every((m) => !m.from || /@([\w-]+\.)*example(\.(com|org|net))?$/.test(m.from.emailAddress.address))).toBe(true);
 
@@ -140,7 +142,10 @@ describe("emulated Graph mail: reading", () => {
     expect(fromSender.value.length).toBeGreaterThan(0);
     expect(fromSender.value.every((m) => m.from?.emailAddress.address === sender)).toBe(true);
 
-    const recent = await list(token, `/me/messages?${filter(`hasAttachments eq true and receivedDateTime ge ${historyDay(-90)}T00:00:00Z`)}&$top=1000`);
+    const recent = await list(
+      token,
+      `/me/messages?${filter(`hasAttachments eq true and receivedDateTime ge ${historyDay(-90)}T00:00:00Z`)}&$top=1000`,
+    );
     expect(recent.value.length).toBeGreaterThan(0);
     expect(recent.value.every((m) => m.hasAttachments)).toBe(true);
     expect((await graph(token, `/me/messages?${filter("isRead eq")}`)).status).toBe(400);
@@ -195,7 +200,8 @@ describe("emulated Graph mail: reading", () => {
   it("lists attachment metadata and returns contentBytes and raw bytes that match size", async () => {
     const { token } = await signedInUser(["Mail.Read"]);
     const message = await first(token, `/me/messages?${filter("hasAttachments eq true")}&$top=1`);
-    const attachments = (await list<Attachment>(token, `/me/messages/${message.id}/attachments?$select=name,size,contentType,isInline`)).value;
+    const attachments = (await list<Attachment>(token, `/me/messages/${message.id}/attachments?$select=name,size,contentType,isInline`))
+      .value;
     expect(attachments.length).toBeGreaterThanOrEqual(1);
     expect(attachments.every((a) => a.contentBytes === undefined && a.size > 0)).toBe(true);
     const full = (await list<Attachment>(token, `/me/messages/${message.id}/attachments`)).value;
@@ -220,14 +226,21 @@ describe("emulated Graph mail: changing messages", () => {
     const { token } = await signedInUser(ALL);
     const message = await first(token, `/me/mailFolders/inbox/messages?${filter("isRead eq false")}&$top=1`);
     const patched = await json<Message>(
-      await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { isRead: true, categories: ["Red category"], flag: { flagStatus: "flagged" } } }),
+      await graph(token, `/me/messages/${message.id}`, {
+        method: "PATCH",
+        json: { isRead: true, categories: ["Red category"], flag: { flagStatus: "flagged" } },
+      }),
     );
     expect(patched).toMatchObject({ id: message.id, isRead: true, categories: ["Red category"], flag: { flagStatus: "flagged" } });
     expect((await json<Message>(await graph(token, `/me/messages/${message.id}`))).isRead).toBe(true);
     const subject = await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { subject: "Changed" } });
     expect(await errorCode(subject, 400)).toBe("ErrorInvalidPropertyUpdateSentMessage");
-    expect(await errorCode(await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { colour: "red" } }), 400)).toBe("RequestBodyRead");
-    expect(await errorCode(await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { isRead: "yes" } }), 400)).toBe("RequestBodyRead");
+    expect(await errorCode(await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { colour: "red" } }), 400)).toBe(
+      "RequestBodyRead",
+    );
+    expect(await errorCode(await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { isRead: "yes" } }), 400)).toBe(
+      "RequestBodyRead",
+    );
   });
 
   it("moves a message to another folder under a new id", async () => {
@@ -252,7 +265,10 @@ describe("emulated Graph mail: changing messages", () => {
     expect(await errorCode(await graph(token, `/me/messages/${message.id}`), 404)).toBe("ErrorItemNotFound");
     expect((await graph(token, `/me/messages/${message.id}`, { method: "DELETE" })).status).toBe(404);
     expect((await folder(token, "deleteditems")).totalItemCount).toBe(deletedBefore + 1);
-    const trashed = await first(token, `/me/mailFolders/deleteditems/messages?${filter(`conversationId eq '${message.conversationId}'`)}&$top=1`);
+    const trashed = await first(
+      token,
+      `/me/mailFolders/deleteditems/messages?${filter(`conversationId eq '${message.conversationId}'`)}&$top=1`,
+    );
     expect((await graph(token, `/me/messages/${trashed.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await folder(token, "deleteditems")).totalItemCount).toBe(deletedBefore);
     expect((await list(token, "/me/messages?$count=true&$top=1"))["@odata.count"]).toBe(SEEDED - 1);
@@ -289,18 +305,30 @@ describe("emulated Graph mail: changing messages", () => {
     const draft = await json<Message>(await graph(token, `/me/messages/${original.id}/createReply`, { method: "POST" }), 201);
     expect(draft).toMatchObject({ isDraft: true, parentFolderId: drafts.id, conversationId: original.conversationId });
     expect(draft.toRecipients[0]?.emailAddress.address).toBe(original.from?.emailAddress.address);
-    const forwardDraft = await json<Message>(await graph(token, `/me/messages/${original.id}/createForward`, { json: { comment: "see below" } }), 201);
+    const forwardDraft = await json<Message>(
+      await graph(token, `/me/messages/${original.id}/createForward`, { json: { comment: "see below" } }),
+      201,
+    );
     expect(forwardDraft.subject.startsWith("FW: ")).toBe(true);
     expect(forwardDraft.toRecipients).toEqual([]);
     const edited = await json<Message>(
-      await graph(token, `/me/messages/${draft.id}`, { method: "PATCH", json: { subject: "RE: edited", body: { contentType: "Text", content: "Short answer" } } }),
+      await graph(token, `/me/messages/${draft.id}`, {
+        method: "PATCH",
+        json: { subject: "RE: edited", body: { contentType: "Text", content: "Short answer" } },
+      }),
     );
-    expect(edited).toMatchObject({ subject: "RE: edited", body: { contentType: "text", content: "Short answer" }, bodyPreview: "Short answer" });
+    expect(edited).toMatchObject({
+      subject: "RE: edited",
+      body: { contentType: "text", content: "Short answer" },
+      bodyPreview: "Short answer",
+    });
     expect((await graph(token, `/me/messages/${draft.id}/send`, { method: "POST" })).status).toBe(202);
     expect((await graph(token, `/me/messages/${draft.id}`)).status).toBe(404);
     expect((await first(token, "/me/mailFolders/sentitems/messages?$top=1")).subject).toBe("RE: edited");
     expect(await errorCode(await graph(token, `/me/messages/${original.id}/send`, { method: "POST" }), 400)).toBe("ErrorInvalidOperation");
-    expect(await errorCode(await graph(token, `/me/messages/${forwardDraft.id}/send`, { method: "POST" }), 400)).toBe("ErrorInvalidRecipients");
+    expect(await errorCode(await graph(token, `/me/messages/${forwardDraft.id}/send`, { method: "POST" }), 400)).toBe(
+      "ErrorInvalidRecipients",
+    );
   });
 
   it("adds, expands and removes attachments on a draft, copies it, and deletes it permanently", async () => {
@@ -316,7 +344,11 @@ describe("emulated Graph mail: changing messages", () => {
     const expanded = await json<Message & { attachments: Attachment[] }>(
       await graph(token, `/me/messages/${draft.id}?$select=subject,hasAttachments&$expand=attachments($select=name,size)`),
     );
-    expect(expanded).toMatchObject({ subject: "With files", hasAttachments: true, attachments: [{ id: added.id, name: "a.txt", size: 5 }] });
+    expect(expanded).toMatchObject({
+      subject: "With files",
+      hasAttachments: true,
+      attachments: [{ id: added.id, name: "a.txt", size: 5 }],
+    });
     const copy = await json<Message>(await graph(token, `/me/messages/${draft.id}/Copy`, { json: { destinationId: "archive" } }), 201);
     expect(copy).toMatchObject({ subject: "With files", parentFolderId: (await folder(token, "archive")).id, hasAttachments: true });
     expect((await graph(token, `/me/messages/${draft.id}/attachments/${added.id}`, { method: "DELETE" })).status).toBe(204);
@@ -324,7 +356,9 @@ describe("emulated Graph mail: changing messages", () => {
     expect((await list<Attachment>(token, `/me/messages/${copy.id}/attachments`)).value).toHaveLength(1);
     expect((await graph(token, `/me/messages/${copy.id}/permanentDelete`, { method: "POST" })).status).toBe(204);
     expect((await graph(token, `/me/messages/${copy.id}`)).status).toBe(404);
-    const badType = await graph(token, `/me/messages/${draft.id}/attachments`, { json: { "@odata.type": "#microsoft.graph.itemAttachment", name: "x" } });
+    const badType = await graph(token, `/me/messages/${draft.id}/attachments`, {
+      json: { "@odata.type": "#microsoft.graph.itemAttachment", name: "x" },
+    });
     expect(await errorCode(badType, 400)).toBe("RequestBodyRead");
   });
 
@@ -332,7 +366,12 @@ describe("emulated Graph mail: changing messages", () => {
     const { token } = await signedInUser(ALL);
     const draft = await json<Message & { "@odata.context": string }>(
       await graph(token, "/me/messages", {
-        json: { subject: "Quarterly plan", importance: "High", body: { contentType: "HTML", content: "<p>Draft &amp; notes</p>" }, toRecipients: [{ emailAddress: { address: "dana@partner.example.org" } }] },
+        json: {
+          subject: "Quarterly plan",
+          importance: "High",
+          body: { contentType: "HTML", content: "<p>Draft &amp; notes</p>" },
+          toRecipients: [{ emailAddress: { address: "dana@partner.example.org" } }],
+        },
       }),
       201,
     );
@@ -354,7 +393,14 @@ describe("emulated Graph mail: sendMail", () => {
           subject,
           body: { contentType: "Text", content: "See the attached checklist." },
           toRecipients: [{ emailAddress: { address: other.userPrincipalName, name: other.displayName } }],
-          attachments: [{ "@odata.type": "#microsoft.graph.fileAttachment", name: "checklist.txt", contentType: "text/plain", contentBytes: btoa("1. keys\n2. badge\n") }],
+          attachments: [
+            {
+              "@odata.type": "#microsoft.graph.fileAttachment",
+              name: "checklist.txt",
+              contentType: "text/plain",
+              contentBytes: btoa("1. keys\n2. badge\n"),
+            },
+          ],
         },
       },
     });
@@ -374,7 +420,10 @@ describe("emulated Graph mail: sendMail", () => {
     const { token } = await signedInUser(ALL);
     const before = (await folder(token, "sentitems")).totalItemCount;
     const response = await graph(token, "/me/sendMail", {
-      json: { message: { subject: "No copy", toRecipients: [{ emailAddress: { address: "ext@partner.example.org" } }] }, saveToSentItems: false },
+      json: {
+        message: { subject: "No copy", toRecipients: [{ emailAddress: { address: "ext@partner.example.org" } }] },
+        saveToSentItems: false,
+      },
     });
     expect(response.status).toBe(202);
     expect((await folder(token, "sentitems")).totalItemCount).toBe(before);
@@ -384,14 +433,24 @@ describe("emulated Graph mail: sendMail", () => {
     const { token } = await signedInUser(ALL);
     const none = await graph(token, "/me/sendMail", { json: { message: { subject: "Nobody" } } });
     expect(await errorCode(none, 400)).toBe("ErrorInvalidRecipients");
-    const malformed = await graph(token, "/me/sendMail", { json: { message: { subject: "x", toRecipients: [{ emailAddress: { address: "not-an-address" } }] } } });
+    const malformed = await graph(token, "/me/sendMail", {
+      json: { message: { subject: "x", toRecipients: [{ emailAddress: { address: "not-an-address" } }] } },
+    });
     expect(await errorCode(malformed, 400)).toBe("ErrorInvalidRecipients");
     const sendAs = await graph(token, "/me/sendMail", {
-      json: { message: { subject: "x", from: { emailAddress: { address: "ceo@elsewhere.example.com" } }, toRecipients: [{ emailAddress: { address: "a@partner.example.org" } }] } },
+      json: {
+        message: {
+          subject: "x",
+          from: { emailAddress: { address: "ceo@elsewhere.example.com" } },
+          toRecipients: [{ emailAddress: { address: "a@partner.example.org" } }],
+        },
+      },
     });
     expect(await errorCode(sendAs, 403)).toBe("ErrorSendAsDenied");
     expect(await errorCode(await graph(token, "/me/sendMail", { json: { message: {}, extra: true } }), 400)).toBe("RequestBodyRead");
-    expect(await errorCode(await graph(token, "/me/sendMail", { method: "POST", headers: { "content-type": "application/json" } }), 400)).toBe("RequestBodyRead");
+    expect(
+      await errorCode(await graph(token, "/me/sendMail", { method: "POST", headers: { "content-type": "application/json" } }), 400),
+    ).toBe("RequestBodyRead");
   });
 });
 
@@ -399,7 +458,9 @@ describe("emulated Graph mail: scopes and isolation", () => {
   it("enforces Mail.Send, Mail.ReadWrite and Mail.Read per endpoint", async () => {
     const { token } = await signedInUser(["Mail.Read"]);
     const message = await first(token, "/me/messages?$top=1");
-    const send = await graph(token, "/me/sendMail", { json: { message: { toRecipients: [{ emailAddress: { address: "a@partner.example.org" } }] } } });
+    const send = await graph(token, "/me/sendMail", {
+      json: { message: { toRecipients: [{ emailAddress: { address: "a@partner.example.org" } }] } },
+    });
     expect(await errorCode(send, 403)).toBe("ErrorAccessDenied");
     expect((await graph(token, `/me/messages/${message.id}`, { method: "PATCH", json: { isRead: true } })).status).toBe(403);
     expect((await graph(token, `/me/messages/${message.id}/move`, { json: { destinationId: "archive" } })).status).toBe(403);
@@ -438,7 +499,13 @@ describe("emulated Graph mail: scopes and isolation", () => {
     expect((await graph(token, `/me/messages/${theirs.id}`)).status).toBe(404);
     expect((await graph(token, `/me/messages/${theirs.id}`, { method: "PATCH", json: { isRead: true } })).status).toBe(404);
     expect((await graph(token, `/me/messages/${theirs.id}/move`, { json: { destinationId: "inbox" } })).status).toBe(404);
-    expect((await graph(token, `/me/messages/${theirs.id}/forward`, { json: { toRecipients: [{ emailAddress: { address: "x@partner.example.org" } }] } })).status).toBe(404);
+    expect(
+      (
+        await graph(token, `/me/messages/${theirs.id}/forward`, {
+          json: { toRecipients: [{ emailAddress: { address: "x@partner.example.org" } }] },
+        })
+      ).status,
+    ).toBe(404);
     expect((await graph(token, `/me/messages/${theirs.id}/attachments`)).status).toBe(404);
     expect((await graph(token, `/me/messages/${theirs.id}`, { method: "DELETE" })).status).toBe(404);
     expect(await json<Message>(await graph(otherToken, `/me/messages/${theirs.id}`))).toMatchObject({ id: theirs.id, isRead: false });
@@ -448,7 +515,13 @@ describe("emulated Graph mail: scopes and isolation", () => {
     const { token, tenantId, other } = await signedInUser(ALL);
     const otherToken = await graphToken(tenantId, other.oid, ["Mail.Read"]);
     const theirs = await first(otherToken, "/me/messages?$top=1");
-    for (const id of ["..%2F..%2Fusers%2Fx", `..%2F..%2Fusers%2F${other.oid}%2Fmessages%2F${theirs.id}`, `${encodeURIComponent(theirs.id)}%2F..`, "%00", "inbox%3Fx%3D1"]) {
+    for (const id of [
+      "..%2F..%2Fusers%2Fx",
+      `..%2F..%2Fusers%2F${other.oid}%2Fmessages%2F${theirs.id}`,
+      `${encodeURIComponent(theirs.id)}%2F..`,
+      "%00",
+      "inbox%3Fx%3D1",
+    ]) {
       const response = await graph(token, `/me/messages/${id}`);
       expect([400, 404], id).toContain(response.status);
       expect(JSON.stringify(await response.json())).not.toContain(theirs.subject);
@@ -459,7 +532,11 @@ describe("emulated Graph mail: scopes and isolation", () => {
 describe("seeded mailboxes, for owners whose draw once lacked something", () => {
   const seeded = (n: number) => {
     const oid = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-    const store = seedMailbox("tenant", { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" }, SEED_DAY_MS);
+    const store = seedMailbox(
+      "tenant",
+      { oid, userPrincipalName: "u@contoso.example", displayName: "U", mail: "u@contoso.example" },
+      SEED_DAY_MS,
+    );
     return { store, messages: [...store.messages.values()] };
   };
 

@@ -34,7 +34,14 @@ interface Chat {
 }
 type List<T> = { value: T[]; "@odata.nextLink"?: string };
 
-const ALL = ["Team.ReadBasic.All", "Channel.ReadBasic.All", "ChannelMessage.Read.All", "ChannelMessage.Send", "Chat.ReadWrite", "OnlineMeetings.ReadWrite"];
+const ALL = [
+  "Team.ReadBasic.All",
+  "Channel.ReadBasic.All",
+  "ChannelMessage.Read.All",
+  "ChannelMessage.Send",
+  "Chat.ReadWrite",
+  "OnlineMeetings.ReadWrite",
+];
 
 async function json<T>(token: string, path: string): Promise<T> {
   const response = await graph(token, path);
@@ -44,7 +51,7 @@ async function json<T>(token: string, path: string): Promise<T> {
 
 async function allPages<T>(token: string, path: string): Promise<T[]> {
   const items: T[] = [];
-  for (let next: string | undefined = path; next; ) {
+  for (let next: string | undefined = path; next;) {
     const page: List<T> = await json<List<T>>(token, next);
     items.push(...page.value);
     const link = page["@odata.nextLink"];
@@ -76,7 +83,11 @@ describe("emulated Graph Teams: teams and channels", () => {
     const { token, otherToken, tenantId } = await twoMembers();
     const mine = await json<List<Team>>(token, "/me/joinedTeams");
     expect(mine.value.map((t) => t.displayName).sort()).toEqual(["Atlas Platform", "Design Studio", "Field Operations"]);
-    expect(mine.value[0]).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), tenantId, webUrl: expect.stringContaining("https://teams.microsoft.com/l/team/") });
+    expect(mine.value[0]).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      tenantId,
+      webUrl: expect.stringContaining("https://teams.microsoft.com/l/team/"),
+    });
     const theirs = await json<List<Team>>(otherToken, "/me/joinedTeams");
     expect(theirs.value.map((t) => t.displayName).sort()).toEqual(["Atlas Platform", "Design Studio", "People & Culture"]);
     // The joined-teams list documents no query options, so even $select is refused.
@@ -85,7 +96,8 @@ describe("emulated Graph Teams: teams and channels", () => {
     const channels = await json<List<Channel>>(token, `/teams/${atlas.id}/channels`);
     expect(channels.value[0]?.displayName).toBe("General");
     expect(channels.value.length).toBeGreaterThanOrEqual(3);
-    for (const channel of channels.value) expect(channel).toMatchObject({ id: expect.stringMatching(/^19:[0-9a-f]+@thread\.tacv2$/), membershipType: "standard" });
+    for (const channel of channels.value)
+      expect(channel).toMatchObject({ id: expect.stringMatching(/^19:[0-9a-f]+@thread\.tacv2$/), membershipType: "standard" });
   });
 
   it("pages channel messages and serves replies", async () => {
@@ -100,7 +112,11 @@ describe("emulated Graph Teams: teams and channels", () => {
     const times = all.map((m) => Date.parse(m.createdDateTime));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const message = all[0];
-    expect(message).toMatchObject({ messageType: "message", replyToId: null, body: { contentType: "html", content: expect.stringMatching(/^<p>/) } });
+    expect(message).toMatchObject({
+      messageType: "message",
+      replyToId: null,
+      body: { contentType: "html", content: expect.stringMatching(/^<p>/) },
+    });
     expect([user.oid, other.oid]).toContain(message?.from.user.id);
     expect(message?.webUrl).toContain("https://teams.microsoft.com/l/message/");
     const expanded = await allPages<ChatMessage>(token, `${path}/messages?$top=50&$expand=replies`);
@@ -115,16 +131,27 @@ describe("emulated Graph Teams: teams and channels", () => {
     const { token, otherToken, user, other } = await twoMembers();
     const path = await channelPath(token, await teamNamed(token, "Design Studio"));
     const posted = await graph(token, `${path}/messages`, {
-      json: { body: { contentType: "html", content: '<p>Review at 3? <at id="0">Sam</at></p>' }, mentions: [{ id: 0, mentionText: "Sam", mentioned: { user: { id: other.oid } } }] },
+      json: {
+        body: { contentType: "html", content: '<p>Review at 3? <at id="0">Sam</at></p>' },
+        mentions: [{ id: 0, mentionText: "Sam", mentioned: { user: { id: other.oid } } }],
+      },
     });
     expect(posted.status).toBe(201);
     const message = (await posted.json()) as ChatMessage;
-    expect(message).toMatchObject({ from: { user: { id: user.oid } }, body: { contentType: "html" }, mentions: [{ id: 0, mentioned: { user: { id: other.oid } } }] });
+    expect(message).toMatchObject({
+      from: { user: { id: user.oid } },
+      body: { contentType: "html" },
+      mentions: [{ id: 0, mentioned: { user: { id: other.oid } } }],
+    });
     const seen = await json<List<ChatMessage>>(otherToken, `${path}/messages?$top=1`);
     expect(seen.value[0]?.id).toBe(message.id);
     const reply = await graph(otherToken, `${path}/messages/${message.id}/replies`, { json: { body: { content: "Works for me" } } });
     expect(reply.status).toBe(201);
-    expect(await reply.json()).toMatchObject({ replyToId: message.id, from: { user: { id: other.oid } }, body: { contentType: "text", content: "Works for me" } });
+    expect(await reply.json()).toMatchObject({
+      replyToId: message.id,
+      from: { user: { id: other.oid } },
+      body: { contentType: "text", content: "Works for me" },
+    });
     const replies = await json<List<ChatMessage>>(token, `${path}/messages/${message.id}/replies`);
     expect(replies.value.map((r) => r.body.content)).toEqual(["Works for me"]);
     expect((await graph(token, `${path}/messages`, { json: { body: { content: "" } } })).status).toBe(400);
@@ -185,7 +212,11 @@ describe("emulated Graph Teams: chats and meetings", () => {
     expect(sent.status).toBe(201);
     const message = (await sent.json()) as ChatMessage;
     const latest = await json<List<ChatMessage>>(readerToken, `${chatPath}/messages?$top=1`);
-    expect(latest.value[0]).toMatchObject({ id: message.id, body: { contentType: "text", content: "Lunch at 12:30?" }, from: expect.objectContaining({ user: expect.objectContaining({ id: user.oid }) }) });
+    expect(latest.value[0]).toMatchObject({
+      id: message.id,
+      body: { contentType: "text", content: "Lunch at 12:30?" },
+      from: expect.objectContaining({ user: expect.objectContaining({ id: user.oid }) }),
+    });
     const refreshed = await json<Chat>(readerToken, chatPath);
     expect(refreshed.lastUpdatedDateTime).toBe(message.createdDateTime);
     expect((await graph(readerToken, `${chatPath}/messages`, { json: { body: { content: "read-only" } } })).status).toBe(403);
@@ -224,8 +255,19 @@ describe("emulated Graph Teams: chats and meetings", () => {
       },
     });
     expect(created.status).toBe(201);
-    const meeting = (await created.json()) as { id: string; subject: string; joinWebUrl: string; joinMeetingIdSettings: { joinMeetingId: string; passcode: string }; chatInfo: { threadId: string }; participants: { organizer: { identity: { user: { id: string } } }; attendees: unknown[] } };
-    expect(meeting).toMatchObject({ subject: "Vendor review", startDateTime: `${writeDay(3)}T14:00:00.000Z`, participants: { organizer: { identity: { user: { id: user.oid } } } } });
+    const meeting = (await created.json()) as {
+      id: string;
+      subject: string;
+      joinWebUrl: string;
+      joinMeetingIdSettings: { joinMeetingId: string; passcode: string };
+      chatInfo: { threadId: string };
+      participants: { organizer: { identity: { user: { id: string } } }; attendees: unknown[] };
+    };
+    expect(meeting).toMatchObject({
+      subject: "Vendor review",
+      startDateTime: `${writeDay(3)}T14:00:00.000Z`,
+      participants: { organizer: { identity: { user: { id: user.oid } } } },
+    });
     expect(meeting.joinWebUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
     expect(meeting.joinMeetingIdSettings.joinMeetingId).toMatch(/^\d{12}$/);
     expect(meeting.participants.attendees).toHaveLength(2);
@@ -233,7 +275,9 @@ describe("emulated Graph Teams: chats and meetings", () => {
     expect(theirChats.value.find((c) => c.id === meeting.chatInfo.threadId)).toMatchObject({ chatType: "meeting", topic: "Vendor review" });
     expect((await json<{ id: string }>(token, `/me/onlineMeetings/${meeting.id}`)).id).toBe(meeting.id);
     expect((await graph(otherToken, `/me/onlineMeetings/${meeting.id}`)).status).toBe(404);
-    const backwards = await graph(token, "/me/onlineMeetings", { json: { startDateTime: `${writeDay(3)}T15:00:00Z`, endDateTime: `${writeDay(3)}T14:00:00Z` } });
+    const backwards = await graph(token, "/me/onlineMeetings", {
+      json: { startDateTime: `${writeDay(3)}T15:00:00Z`, endDateTime: `${writeDay(3)}T14:00:00Z` },
+    });
     expect(backwards.status).toBe(400);
     const noScope = await graphToken(outsider.tenantId, outsider.users[0].oid, ["Chat.Read"]);
     expect((await graph(noScope, "/me/onlineMeetings", { json: { subject: "x" } })).status).toBe(403);

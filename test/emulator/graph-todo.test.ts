@@ -44,7 +44,8 @@ describe("emulated Graph To Do", () => {
     const lists = await list<TaskList>(token, "/me/todo/lists");
     expect(lists.value.map((l) => l.wellknownListName).sort()).toEqual(["defaultList", "flaggedEmails", "none", "none", "none"]);
     expect(lists.value.some((l) => l.isShared)).toBe(true);
-    for (const l of lists.value) expect(l).toMatchObject({ id: expect.any(String), displayName: expect.any(String), isOwner: expect.any(Boolean) });
+    for (const l of lists.value)
+      expect(l).toMatchObject({ id: expect.any(String), displayName: expect.any(String), isOwner: expect.any(Boolean) });
     const one = await graph(token, `/me/todo/lists/${lists.value[0]?.id}?$select=displayName`);
     expect(await one.json()).toEqual({ id: lists.value[0]?.id, displayName: lists.value[0]?.displayName });
   });
@@ -60,7 +61,11 @@ describe("emulated Graph To Do", () => {
     expect(secondPage.value).toHaveLength(3);
     expect(secondPage.value.map((t) => t.id)).not.toContain(firstPage.value[0]?.id);
     const task = firstPage.value[0];
-    expect(task).toMatchObject({ title: expect.any(String), importance: expect.stringMatching(/^(low|normal|high)$/), body: { contentType: "text" } });
+    expect(task).toMatchObject({
+      title: expect.any(String),
+      importance: expect.stringMatching(/^(low|normal|high)$/),
+      body: { contentType: "text" },
+    });
     expect(["notStarted", "inProgress", "completed", "waitingOnOthers", "deferred"]).toContain(task?.status);
     const selected = await list<Record<string, unknown>>(token, `/me/todo/lists/${id}/tasks?$select=title,status`);
     for (const item of selected.value) expect(Object.keys(item).sort()).toEqual(["id", "status", "title"]);
@@ -75,11 +80,23 @@ describe("emulated Graph To Do", () => {
     const { token } = await signedInUser(["Tasks.ReadWrite"]);
     const { id: listId } = await defaultList(token);
     const created = await graph(token, `/me/todo/lists/${listId}/tasks`, {
-      json: { title: "Send the venue deposit", importance: "high", dueDateTime: { dateTime: `${writeDay(4)}T17:00:00`, timeZone: "UTC" }, body: { content: "Ask for the invoice", contentType: "text" }, categories: ["Blue category"] },
+      json: {
+        title: "Send the venue deposit",
+        importance: "high",
+        dueDateTime: { dateTime: `${writeDay(4)}T17:00:00`, timeZone: "UTC" },
+        body: { content: "Ask for the invoice", contentType: "text" },
+        categories: ["Blue category"],
+      },
     });
     expect(created.status).toBe(201);
     const task = (await created.json()) as Task;
-    expect(task).toMatchObject({ title: "Send the venue deposit", status: "notStarted", importance: "high", dueDateTime: { dateTime: `${writeDay(4)}T17:00:00.0000000`, timeZone: "UTC" }, categories: ["Blue category"] });
+    expect(task).toMatchObject({
+      title: "Send the venue deposit",
+      status: "notStarted",
+      importance: "high",
+      dueDateTime: { dateTime: `${writeDay(4)}T17:00:00.0000000`, timeZone: "UTC" },
+      categories: ["Blue category"],
+    });
     expect(task.completedDateTime).toBeUndefined();
     const done = await graph(token, `/me/todo/lists/${listId}/tasks/${task.id}`, { method: "PATCH", json: { status: "completed" } });
     expect(done.status).toBe(200);
@@ -89,7 +106,12 @@ describe("emulated Graph To Do", () => {
     expect(Math.abs(Date.parse(`${completed.completedDateTime?.dateTime.slice(0, 19)}Z`) - Date.now())).toBeLessThan(60_000);
     const fetched = (await (await graph(token, `/me/todo/lists/${listId}/tasks/${task.id}`)).json()) as Task;
     expect(fetched.status).toBe("completed");
-    const reopened = (await (await graph(token, `/me/todo/lists/${listId}/tasks/${task.id}`, { method: "PATCH", json: { status: "inProgress", dueDateTime: null } })).json()) as Task;
+    const reopened = (await (
+      await graph(token, `/me/todo/lists/${listId}/tasks/${task.id}`, {
+        method: "PATCH",
+        json: { status: "inProgress", dueDateTime: null },
+      })
+    ).json()) as Task;
     expect(reopened.status).toBe("inProgress");
     expect(reopened.completedDateTime).toBeUndefined();
     expect(reopened.dueDateTime).toBeUndefined();
@@ -100,7 +122,12 @@ describe("emulated Graph To Do", () => {
   it("rejects invalid task bodies with Graph's 400 shape", async () => {
     const { token } = await signedInUser(["Tasks.ReadWrite"]);
     const { id: listId } = await defaultList(token);
-    for (const json of [{}, { title: "x", status: "finished" }, { title: "x", dueDateTime: { dateTime: "soon", timeZone: "UTC" } }, { title: "x", colour: "red" }]) {
+    for (const json of [
+      {},
+      { title: "x", status: "finished" },
+      { title: "x", dueDateTime: { dateTime: "soon", timeZone: "UTC" } },
+      { title: "x", colour: "red" },
+    ]) {
       const response = await graph(token, `/me/todo/lists/${listId}/tasks`, { json });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: "BadRequest", message: expect.any(String) } });
@@ -126,7 +153,9 @@ describe("emulated Graph To Do", () => {
     expect(await missing.json()).toMatchObject({ error: { code: "ErrorItemNotFound" } });
     const colleague = await graphToken(tenantId, other.oid, ["Tasks.ReadWrite"]);
     expect((await graph(colleague, `/me/todo/lists/${listId}/tasks`)).status).toBe(404);
-    expect((await graph(colleague, `/me/todo/lists/${listId}/tasks/${taskId}`, { method: "PATCH", json: { title: "hijack" } })).status).toBe(404);
+    expect(
+      (await graph(colleague, `/me/todo/lists/${listId}/tasks/${taskId}`, { method: "PATCH", json: { title: "hijack" } })).status,
+    ).toBe(404);
     const foreign = await signedInUser(["Tasks.ReadWrite"]);
     expect((await graph(foreign.token, `/me/todo/lists/${listId}/tasks/${taskId}`)).status).toBe(404);
     expect((await graph(foreign.token, `/me/todo/lists/${listId}/tasks/${taskId}`, { method: "DELETE" })).status).toBe(404);
@@ -139,7 +168,11 @@ describe("seeded To Do lists", () => {
   it("always have done and open tasks in a list of several, whatever the seed", () => {
     for (let i = 0; i < 300; i++) {
       const oid = crypto.randomUUID();
-      const store = seedTodo(crypto.randomUUID(), { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` }, SEED_DAY_MS);
+      const store = seedTodo(
+        crypto.randomUUID(),
+        { oid, userPrincipalName: `u${i}@example.com`, displayName: `User ${i}`, mail: `u${i}@example.com` },
+        SEED_DAY_MS,
+      );
       for (const taskList of store.lists.values()) {
         const tasks = [...taskList.tasks.values()];
         if (tasks.length < 2) continue;

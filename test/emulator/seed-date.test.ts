@@ -74,7 +74,8 @@ describe("the emulator's seed date", () => {
     const shape = (items: Listed["value"]) => items.map((item) => [item.subject, item.receivedDateTime ?? item.start?.dateTime]);
     expect(shape(mailB)).toEqual(shape(mailA));
     expect(shape(eventsB)).toEqual(shape(eventsA));
-    const people = async (token: string) => (await listed(token, "/me/people?$top=100&$select=displayName")).value.map((person) => person.displayName);
+    const people = async (token: string) =>
+      (await listed(token, "/me/people?$top=100&$select=displayName")).value.map((person) => person.displayName);
     expect(await people(b.token)).toEqual(await people(a.token));
     const idsOfA = new Set([...mailA, ...eventsA].map((item) => item.id));
     expect([...mailB, ...eventsB].some((item) => idsOfA.has(item.id))).toBe(false);

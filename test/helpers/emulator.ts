@@ -31,7 +31,10 @@ export async function newEntraTenant(): Promise<{ tenantId: string; users: [Test
   const tenantId = crypto.randomUUID();
   await emulator.createTenant({ tenantId, displayName: "Test tenant" });
   const users: TestUser[] = [];
-  for (const [name, oid] of [["Riley Chen", TEST_OIDS.riley], ["Sam Patel", TEST_OIDS.sam]] as const) {
+  for (const [name, oid] of [
+    ["Riley Chen", TEST_OIDS.riley],
+    ["Sam Patel", TEST_OIDS.sam],
+  ] as const) {
     const user = {
       oid,
       displayName: name,
@@ -50,7 +53,11 @@ export async function newEntraTenant(): Promise<{ tenantId: string; users: [Test
 export async function foreignUser(displayName: string): Promise<TestUser & { tenantId: string }> {
   const tenantId = crypto.randomUUID();
   await emulator.createTenant({ tenantId, displayName: "Foreign tenant" });
-  const user = { oid: crypto.randomUUID(), displayName, userPrincipalName: `${displayName.split(" ")[0]?.toLowerCase()}@${tenantId.slice(0, 8)}.example` };
+  const user = {
+    oid: crypto.randomUUID(),
+    displayName,
+    userPrincipalName: `${displayName.split(" ")[0]?.toLowerCase()}@${tenantId.slice(0, 8)}.example`,
+  };
   await emulator.addUser(tenantId, user);
   return { ...user, tenantId };
 }

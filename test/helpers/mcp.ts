@@ -19,7 +19,12 @@ export interface ToolCallResult {
 async function readRpc(response: Response): Promise<{ result?: Record<string, unknown>; error?: { code: number; message: string } }> {
   const body = await response.text();
   if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
-    const data = body.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).pop() ?? "{}";
+    const data =
+      body
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).trim())
+        .pop() ?? "{}";
     return JSON.parse(data);
   }
   return JSON.parse(body);
@@ -30,7 +35,9 @@ async function mcpSession(slug: string, upn: string) {
   const client = await registerClient(slug);
   const { verifier, challenge } = await pkcePair();
   const back = await authorizeInBrowser(new Browser(), authorizeUrl(slug, client.client_id, challenge), upn);
-  const tokens = await json<{ access_token: string }>(await exchangeCode(slug, client.client_id, back.searchParams.get("code") ?? "", verifier));
+  const tokens = await json<{ access_token: string }>(
+    await exchangeCode(slug, client.client_id, back.searchParams.get("code") ?? "", verifier),
+  );
   let id = 0;
   const rpc = async (method: string, params: Record<string, unknown> = {}) => {
     id += 1;
@@ -65,7 +72,11 @@ export async function colleagueOf(user: { tenant: { slug: string }; entra: { ten
 export async function connectedUser(options: { policy?: Record<string, unknown> } = {}) {
   const tenant = await tenantWithUser();
   if (options.policy) {
-    const patched = await call(tenantUrl(tenant.slug, "/api/admin/policy"), { method: "PATCH", json: options.policy, bearer: tenant.adminKey });
+    const patched = await call(tenantUrl(tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: options.policy,
+      bearer: tenant.adminKey,
+    });
     if (patched.status !== 200) throw new Error(`policy: ${patched.status} ${await patched.text()}`);
   }
   const { accessToken, rpc, callTool } = await mcpSession(tenant.slug, tenant.user.userPrincipalName);
@@ -81,10 +92,27 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
      * MCP's defaults, so `annotations` here has the defaults filled in;
      * `wireAnnotations` is what was actually sent.
      */
-    async listTools(): Promise<{ name: string; annotations: Record<string, boolean>; wireAnnotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[]> {
+    async listTools(): Promise<
+      {
+        name: string;
+        annotations: Record<string, boolean>;
+        wireAnnotations?: Record<string, boolean>;
+        inputSchema: unknown;
+        description?: string;
+      }[]
+    > {
       const reply = await rpc("tools/list");
-      const tools = (reply.result?.tools ?? []) as { name: string; annotations?: Record<string, boolean>; inputSchema: unknown; description?: string }[];
-      return tools.map((tool) => ({ ...tool, wireAnnotations: tool.annotations, annotations: { ...MCP_ANNOTATION_DEFAULTS, ...tool.annotations } }));
+      const tools = (reply.result?.tools ?? []) as {
+        name: string;
+        annotations?: Record<string, boolean>;
+        inputSchema: unknown;
+        description?: string;
+      }[];
+      return tools.map((tool) => ({
+        ...tool,
+        wireAnnotations: tool.annotations,
+        annotations: { ...MCP_ANNOTATION_DEFAULTS, ...tool.annotations },
+      }));
     },
     callTool,
   };
@@ -95,7 +123,10 @@ type FaultUser = { entra: { tenantId: string; oid: string } };
 const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.oid}`;
 
 /** Queue a Graph fault on the emulator for this user only (403 access denied, 429 or 503). */
-export async function injectGraphFault(user: FaultUser, fault: { status: FaultStatus; count?: number; retryAfterSeconds?: number; pathContains?: string }) {
+export async function injectGraphFault(
+  user: FaultUser,
+  fault: { status: FaultStatus; count?: number; retryAfterSeconds?: number; pathContains?: string },
+) {
   await emulator.queueFault({ ...fault, userKey: faultUserKey(user) });
 }
 

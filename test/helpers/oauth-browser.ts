@@ -176,7 +176,10 @@ export function hiddenField(html: string, name: string): string {
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** The S256 code challenge of a PKCE verifier (RFC 7636 §4.2). */
@@ -196,12 +199,23 @@ async function expectStatus(response: Response, status: number, what: string): P
 }
 
 /** Dynamic client registration of a public MCP client (PKCE, no secret). */
-export async function registerClient(send: FetchFn, origin: string, clientName: string, redirectUris = [CLIENT_REDIRECT]): Promise<{ client_id: string }> {
+export async function registerClient(
+  send: FetchFn,
+  origin: string,
+  clientName: string,
+  redirectUris = [CLIENT_REDIRECT],
+): Promise<{ client_id: string }> {
   const response = await send(
     new Request(`${origin}/register`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ client_name: clientName, redirect_uris: redirectUris, token_endpoint_auth_method: "none", grant_types: ["authorization_code", "refresh_token"], response_types: ["code"] }),
+      body: JSON.stringify({
+        client_name: clientName,
+        redirect_uris: redirectUris,
+        token_endpoint_auth_method: "none",
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+      }),
     }),
   );
   await expectStatus(response, 201, `register a client at ${origin}`);
@@ -247,7 +261,8 @@ export async function approveToEntra(browser: Browser, authorize: string, loginH
 export async function entraRedirect(browser: Browser, entra: URL): Promise<URL> {
   const response = await browser.fetch(entra.toString());
   const location = response.headers.get("location");
-  if (response.status !== 302 || !location) throw new Error(`Entra sign-in: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
+  if (response.status !== 302 || !location)
+    throw new Error(`Entra sign-in: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
   return new URL(location, entra);
 }
 
@@ -265,7 +280,8 @@ export async function callbackFor(browser: Browser, authorize: string, loginHint
 export async function authorizeInBrowser(browser: Browser, authorize: string, loginHint: string): Promise<URL> {
   const { entra } = await approveToEntra(browser, authorize, loginHint);
   const done = await browser.follow(entra.toString(), (url) => url.toString().startsWith(CLIENT_REDIRECT));
-  if (done.response) throw new Error(`flow stopped at ${done.url}: HTTP ${done.response.status} ${(await done.response.text()).slice(0, 500)}`);
+  if (done.response)
+    throw new Error(`flow stopped at ${done.url}: HTTP ${done.response.status} ${(await done.response.text()).slice(0, 500)}`);
   return done.url;
 }
 
@@ -275,7 +291,14 @@ export function exchangeCodeAt(send: FetchFn, origin: string, clientId: string, 
     new Request(`${origin}/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, client_id: clientId, redirect_uri: CLIENT_REDIRECT, code_verifier: verifier, resource: `${origin}/mcp` }).toString(),
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        client_id: clientId,
+        redirect_uri: CLIENT_REDIRECT,
+        code_verifier: verifier,
+        resource: `${origin}/mcp`,
+      }).toString(),
     }),
   );
 }

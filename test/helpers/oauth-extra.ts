@@ -2,7 +2,16 @@ import { env, exports } from "cloudflare:workers";
 import { emulator } from "./emulator";
 import { call, json, tenantUrl } from "./gateway";
 import { approveToEntra, callbackFor, cookiesSet, formBody, openConsent } from "./oauth-browser";
-import { authorizeInBrowser, authorizeUrl, Browser, CLIENT_REDIRECT, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
+import {
+  authorizeInBrowser,
+  authorizeUrl,
+  Browser,
+  CLIENT_REDIRECT,
+  exchangeCode,
+  pkcePair,
+  registerClient,
+  tenantWithUser,
+} from "./oauth-flow";
 
 /**
  * Building blocks for the isolation, security and refresh tests of the OAuth
@@ -80,4 +89,17 @@ export function authorizeWith(slug: string, clientId: string, challenge: string,
   return authorizeUrl(slug, clientId, challenge, { redirect_uri: redirectUri, ...extra });
 }
 
-export { approveToEntra, Browser, callbackFor, CLIENT_REDIRECT, authorizeUrl, cookiesSet, exchangeCode, formBody, openConsent, pkcePair, registerClient, tenantWithUser };
+export {
+  approveToEntra,
+  Browser,
+  callbackFor,
+  CLIENT_REDIRECT,
+  authorizeUrl,
+  cookiesSet,
+  exchangeCode,
+  formBody,
+  openConsent,
+  pkcePair,
+  registerClient,
+  tenantWithUser,
+};

@@ -1,7 +1,15 @@
 import { Browser, workerFetch } from "./browser";
 import { emulator, TEST_OIDS } from "./emulator";
 import { createTenant, tenantUrl, uniqueSlug } from "./gateway";
-import { authorizeInBrowser, authorizeUrlAt, CLIENT_REDIRECT, exchangeCodeAt, grantAdminConsent, pkcePair, registerClient as registerClientAt } from "./oauth-browser";
+import {
+  authorizeInBrowser,
+  authorizeUrlAt,
+  CLIENT_REDIRECT,
+  exchangeCodeAt,
+  grantAdminConsent,
+  pkcePair,
+  registerClient as registerClientAt,
+} from "./oauth-browser";
 
 /**
  * A tenant whose Entra app (on the emulator) accepts the gateway's callback,
@@ -12,7 +20,11 @@ export async function tenantWithUser(overrides: Record<string, unknown> = {}, op
   const tenant = await createTenant({ slug, ...overrides, redirectUris: undefined });
   // The org admin registers the redirect URI signup told them to.
   const entraTenantId = String(tenant.input.entraTenantId);
-  await emulator.registerApp(entraTenantId, { clientId: tenant.input.clientId, secrets: [{ value: tenant.input.clientSecret }], redirectUris: [tenant.redirectUri] });
+  await emulator.registerApp(entraTenantId, {
+    clientId: tenant.input.clientId,
+    secrets: [{ value: tenant.input.clientSecret }],
+    redirectUris: [tenant.redirectUri],
+  });
   if (options.adminConsent !== false) await grantAdminConsent(workerFetch, tenant.adminConsentUrl);
   const user = { oid: TEST_OIDS.dana, userPrincipalName: `dana@${slug}.example`, displayName: "Dana Whitfield" };
   await emulator.addUser(entraTenantId, user);

@@ -25,7 +25,11 @@ const PARTNERS: [string, string][] = [
 ];
 
 function address(name: string, domain: string): EmailAddress {
-  const local = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, ".");
+  const local = name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\s+/g, ".");
   return { name, address: `${local}@${domain}` };
 }
 
@@ -37,8 +41,14 @@ export function peopleFor(domain: string): { colleagues: EmailAddress[]; partner
 }
 
 export const MEETINGS: [subject: string, note: string][] = [
-  ["Quarterly planning: roadmap draft", "Walk through the draft roadmap and agree on the three bets for next quarter. Bring your top risks."],
-  ["Customer call: onboarding feedback", "The pilot customer shares what slowed their first week. Please read the survey summary beforehand."],
+  [
+    "Quarterly planning: roadmap draft",
+    "Walk through the draft roadmap and agree on the three bets for next quarter. Bring your top risks.",
+  ],
+  [
+    "Customer call: onboarding feedback",
+    "The pilot customer shares what slowed their first week. Please read the survey summary beforehand.",
+  ],
   ["Design review: checkout flow", "Second pass on the checkout redesign. Figures and the click-through prototype are in the team folder."],
   ["Budget check-in", "Where we stand against the plan, and what we can still move before the freeze."],
   ["Interview: backend engineer", "Systems design round. Scorecard link will be shared in the interview channel."],
@@ -67,7 +77,15 @@ export const ALL_DAY: [subject: string, showAs: "free" | "oof" | "busy"][] = [
   ["Focus day: no meetings", "free"],
 ];
 
-export const ROOMS = ["Room 4.12 Fjord", "Atrium", "Board room", "Café on 2", "Training room B", "Client office, Harbour Street", "Meeting room Larch"];
+export const ROOMS = [
+  "Room 4.12 Fjord",
+  "Atrium",
+  "Board room",
+  "Café on 2",
+  "Training room B",
+  "Client office, Harbour Street",
+  "Meeting room Larch",
+];
 
 export function htmlBody(paragraphs: string[]): string {
   const body = paragraphs.map((p) => `<p>${p.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>`).join("\r\n");

@@ -43,8 +43,14 @@ const Recurrence = z.strictObject({
   }),
   range: z.strictObject({
     type: ci(["endDate", "noEnd", "numbered"]),
-    startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-    endDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    startDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+    endDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     recurrenceTimeZone: z.string().max(100).optional(),
     numberOfOccurrences: z.number().int().min(0).max(999).default(0),
   }),
@@ -59,7 +65,15 @@ export const EventInput = z
     isAllDay: z.boolean(),
     location: Location,
     locations: z.array(Location).max(50),
-    attendees: z.array(z.strictObject({ emailAddress: Email, type: ci(["required", "optional", "resource"]).default("required"), status: z.unknown().optional() })).max(500),
+    attendees: z
+      .array(
+        z.strictObject({
+          emailAddress: Email,
+          type: ci(["required", "optional", "resource"]).default("required"),
+          status: z.unknown().optional(),
+        }),
+      )
+      .max(500),
     isOnlineMeeting: z.boolean(),
     onlineMeetingProvider: ci(["teamsForBusiness", "skypeForBusiness", "skypeForConsumer", "unknown"]),
     importance: ci(["low", "normal", "high"]),
@@ -97,21 +111,33 @@ export const ScheduleInput = z.strictObject({
 
 // POST /me/findMeetingTimes
 const Attendee = z.strictObject({
-  type: z.string().transform((t) => (["required", "optional", "resource"].includes(t.toLowerCase()) ? t.toLowerCase() : "required")).default("required"),
+  type: z
+    .string()
+    .transform((t) => (["required", "optional", "resource"].includes(t.toLowerCase()) ? t.toLowerCase() : "required"))
+    .default("required"),
   emailAddress: z.strictObject({ address: z.string().min(3).max(320), name: z.string().max(256).optional() }),
 });
 const Slot = z.strictObject({ start: DateTimeTz, end: DateTimeTz });
 export const MeetingTimesInput = z.strictObject({
   attendees: z.array(Attendee).max(100).default([]),
-  locationConstraint: z.object({ locations: z.array(z.object({ displayName: z.string().max(255).optional() }).loose()).optional() }).loose().optional(),
+  locationConstraint: z
+    .object({ locations: z.array(z.object({ displayName: z.string().max(255).optional() }).loose()).optional() })
+    .loose()
+    .optional(),
   timeConstraint: z
     .strictObject({
-      activityDomain: z.string().transform((d) => d.toLowerCase()).default("work"),
+      activityDomain: z
+        .string()
+        .transform((d) => d.toLowerCase())
+        .default("work"),
       timeslots: z.array(Slot).max(50).optional(),
       timeSlots: z.array(Slot).max(50).optional(),
     })
     .optional(),
-  meetingDuration: z.string().regex(/^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/i, "must be an ISO 8601 duration such as PT1H").default("PT30M"),
+  meetingDuration: z
+    .string()
+    .regex(/^P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/i, "must be an ISO 8601 duration such as PT1H")
+    .default("PT30M"),
   maxCandidates: z.number().int().min(1).max(1000).optional(),
   isOrganizerOptional: z.boolean().default(false),
   returnSuggestionReasons: z.boolean().default(false),
@@ -126,7 +152,9 @@ export async function readBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = fa
     try {
       raw = JSON.parse(text);
     } catch {
-      return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+      return GRAPH_ERRORS.badRequest(
+        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+      );
     }
   }
   if (raw && typeof raw === "object" && !Array.isArray(raw)) {
@@ -136,14 +164,21 @@ export async function readBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = fa
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   if (issue?.code === "unrecognized_keys") {
-    return GRAPH_ERRORS.badRequest(`Property '${issue.keys[0]}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type.`);
+    return GRAPH_ERRORS.badRequest(
+      `Property '${issue.keys[0]}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type.`,
+    );
   }
   return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
 }
 
 export const timeZoneError = (name: string) =>
-  graphError(400, "TimeZoneNotSupportedException", `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`);
-export const validationError = (message = "At least one property failed validation.") => graphError(400, "ErrorPropertyValidationFailure", message);
+  graphError(
+    400,
+    "TimeZoneNotSupportedException",
+    `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`,
+  );
+export const validationError = (message = "At least one property failed validation.") =>
+  graphError(400, "ErrorPropertyValidationFailure", message);
 
 /** A dateTimeTimeZone as stored: wall-clock text in a supported zone. */
 export function normaliseTime(input: z.infer<typeof DateTimeTz>): { dateTime: string; timeZone: string } | Response {
@@ -151,13 +186,18 @@ export function normaliseTime(input: z.infer<typeof DateTimeTz>): { dateTime: st
   const iana = resolveZone(zone);
   if (!iana) return timeZoneError(zone);
   const instant = parseInstant(input.dateTime, zone);
-  if (instant === undefined) return GRAPH_ERRORS.badRequest(`Cannot convert the literal '${input.dateTime}' to the expected type 'Edm.DateTimeOffset'.`);
+  if (instant === undefined)
+    return GRAPH_ERRORS.badRequest(`Cannot convert the literal '${input.dateTime}' to the expected type 'Edm.DateTimeOffset'.`);
   return { dateTime: formatWall(parseWall(input.dateTime) ?? toWall(iana, instant)), timeZone: zone };
 }
 
 function location(input: z.infer<typeof Location>): LocationRecord {
   const base = emptyLocation(input.displayName ?? "");
-  return { ...base, ...(input.locationType ? { locationType: input.locationType } : {}), ...(input.address ? { address: input.address } : {}) };
+  return {
+    ...base,
+    ...(input.locationType ? { locationType: input.locationType } : {}),
+    ...(input.address ? { address: input.address } : {}),
+  };
 }
 
 export interface ApplyContext {
@@ -168,7 +208,20 @@ export interface ApplyContext {
 
 /** Applies a create/update body to `event`; a Response when the result is invalid. */
 export function applyEventInput(event: EventRecord, input: EventPatch, context: ApplyContext): Response | undefined {
-  for (const key of ["subject", "importance", "sensitivity", "showAs", "categories", "reminderMinutesBeforeStart", "isReminderOn", "responseRequested", "allowNewTimeProposals", "transactionId", "isAllDay", "onlineMeetingProvider"] as const) {
+  for (const key of [
+    "subject",
+    "importance",
+    "sensitivity",
+    "showAs",
+    "categories",
+    "reminderMinutesBeforeStart",
+    "isReminderOn",
+    "responseRequested",
+    "allowNewTimeProposals",
+    "transactionId",
+    "isAllDay",
+    "onlineMeetingProvider",
+  ] as const) {
     if (input[key] !== undefined) Object.assign(event, { [key]: input[key] });
   }
   if (input.body) event.body = { contentType: input.body.contentType, content: input.body.content };
@@ -185,7 +238,13 @@ export function applyEventInput(event: EventRecord, input: EventPatch, context: 
   }
   if (input.locations) {
     event.locations = input.locations.map(location);
-    if (!input.location) event.location = emptyLocation(event.locations.map((l) => l.displayName).filter(Boolean).join("; "));
+    if (!input.location)
+      event.location = emptyLocation(
+        event.locations
+          .map((l) => l.displayName)
+          .filter(Boolean)
+          .join("; "),
+      );
   }
   if (input.attendees) {
     const previous = new Map(event.attendees.map((a) => [a.emailAddress.address.toLowerCase(), a]));
@@ -196,7 +255,8 @@ export function applyEventInput(event: EventRecord, input: EventPatch, context: 
     }));
   }
   if (input.recurrence !== undefined) {
-    if (event.type === "occurrence" || event.type === "exception") return validationError("The recurrence of an occurrence or exception cannot be set.");
+    if (event.type === "occurrence" || event.type === "exception")
+      return validationError("The recurrence of an occurrence or exception cannot be set.");
     event.recurrence = input.recurrence ? recurrence(input.recurrence, event) : null;
     event.type = event.recurrence ? "seriesMaster" : "singleInstance";
   }
@@ -205,7 +265,8 @@ export function applyEventInput(event: EventRecord, input: EventPatch, context: 
     event.isOnlineMeeting = true;
     if (event.onlineMeetingProvider === "unknown") event.onlineMeetingProvider = "teamsForBusiness";
     event.onlineMeeting = context.newMeeting();
-    if (event.body.contentType === "html") event.body.content = withTeamsBlock(event.body.content, event.onlineMeeting.joinUrl, event.onlineMeeting.conferenceId);
+    if (event.body.contentType === "html")
+      event.body.content = withTeamsBlock(event.body.content, event.onlineMeeting.joinUrl, event.onlineMeeting.conferenceId);
     if (!event.location.displayName) {
       event.location = emptyLocation("Microsoft Teams Meeting");
       event.locations = [event.location];
@@ -239,7 +300,9 @@ function validateTimes(event: EventRecord): Response | undefined {
   if (!startZone || !endZone || startWall === undefined || endWall === undefined) return validationError();
   if (event.isAllDay) {
     if (startWall % 86_400_000 !== 0 || endWall % 86_400_000 !== 0 || endWall <= startWall) {
-      return validationError("Your request can't be completed. If the event is an all-day event, its start and end must be at midnight and its end after its start.");
+      return validationError(
+        "Your request can't be completed. If the event is an all-day event, its start and end must be at midnight and its end after its start.",
+      );
     }
   } else if (fromWall(endZone, endWall) <= fromWall(startZone, startWall)) {
     return validationError();

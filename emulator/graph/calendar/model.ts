@@ -139,7 +139,10 @@ export function spanOf(event: EventRecord, viewIana: string): { start: number; e
   const endWall = parseWall(event.end.dateTime) ?? startWall;
   if (event.isAllDay) {
     const startDay = Math.floor(startWall / DAY_MS) * DAY_MS;
-    return { start: fromWall(viewIana, startDay), end: fromWall(viewIana, Math.max(startDay + DAY_MS, Math.floor(endWall / DAY_MS) * DAY_MS)) };
+    return {
+      start: fromWall(viewIana, startDay),
+      end: fromWall(viewIana, Math.max(startDay + DAY_MS, Math.floor(endWall / DAY_MS) * DAY_MS)),
+    };
   }
   return { start: fromWall(zoneOf(event), startWall), end: fromWall(resolveZone(event.end.timeZone) ?? "UTC", endWall) };
 }
@@ -181,7 +184,10 @@ export function viewFor(prefer: string | undefined, basic: boolean, fallbackZone
   const fallback = fallbackZone ? resolveZone(fallbackZone) : undefined;
   if (!zone.preferred && fallbackZone && fallback) zone = { name: fallbackZone, iana: fallback, preferred: false };
   const textBody = /outlook\.body-content-type\s*=\s*"?text"?/i.test(prefer ?? "");
-  const applied = [...(zone.preferred ? [`outlook.timezone="${zone.name}"`] : []), ...(textBody ? ['outlook.body-content-type="text"'] : [])];
+  const applied = [
+    ...(zone.preferred ? [`outlook.timezone="${zone.name}"`] : []),
+    ...(textBody ? ['outlook.body-content-type="text"'] : []),
+  ];
   return { zone, basic, textBody, applied };
 }
 
@@ -228,7 +234,8 @@ export function presentEvent(event: EventRecord, view: ViewOptions): Record<stri
     isDraft: false,
     hideAttendees: false,
     responseStatus: event.responseStatus,
-    body: view.textBody && event.body.contentType === "html" ? { contentType: "text", content: htmlToText(event.body.content) } : event.body,
+    body:
+      view.textBody && event.body.contentType === "html" ? { contentType: "text", content: htmlToText(event.body.content) } : event.body,
     start: showTime(event, "start", span.start, view.zone),
     end: showTime(event, "end", span.end, view.zone),
     location: event.location,

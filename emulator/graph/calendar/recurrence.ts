@@ -1,14 +1,5 @@
 import { DAY_MS, formatWall, fromWall, parseWall } from "../timezones";
-import {
-  DAYS,
-  type EventRecord,
-  occurrenceICalUId,
-  occurrenceId,
-  parseOccurrenceId,
-  type RecurrenceRecord,
-  spanOf,
-  zoneOf,
-} from "./model";
+import { DAYS, type EventRecord, occurrenceICalUId, occurrenceId, parseOccurrenceId, type RecurrenceRecord, spanOf, zoneOf } from "./model";
 
 /**
  * @module
@@ -63,7 +54,11 @@ function matches(pattern: RecurrenceRecord["pattern"], day: number, startDay: nu
     case "relativeMonthly":
       return months % interval === 0 && relativeDay(at.year, at.month, pattern) === day;
     case "absoluteYearly":
-      return (at.year - from.year) % interval === 0 && at.month === pattern.month - 1 && at.dom === Math.min(pattern.dayOfMonth, daysInMonth(at.year, at.month));
+      return (
+        (at.year - from.year) % interval === 0 &&
+        at.month === pattern.month - 1 &&
+        at.dom === Math.min(pattern.dayOfMonth, daysInMonth(at.year, at.month))
+      );
     case "relativeYearly":
       return (at.year - from.year) % interval === 0 && at.month === pattern.month - 1 && relativeDay(at.year, at.month, pattern) === day;
   }
@@ -135,7 +130,13 @@ export interface Instance {
 }
 
 /** Occurrences and exceptions of one series overlapping [from, to). */
-export function seriesInstances(master: EventRecord, exceptions: readonly EventRecord[], from: number, to: number, viewIana: string): Instance[] {
+export function seriesInstances(
+  master: EventRecord,
+  exceptions: readonly EventRecord[],
+  from: number,
+  to: number,
+  viewIana: string,
+): Instance[] {
   if (!master.recurrence) return [];
   const replaced = new Set([...(master.cancelledDates ?? []), ...exceptions.map((e) => e.occurrenceDate ?? "")]);
   const span = spanOf(master, viewIana);

@@ -5,7 +5,16 @@ import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
 import { DAY_MS, parseInstant } from "../timezones";
-import { applyEventInput, CancelInput, EventInput, MeetingTimesInput, normaliseTime, readBody, ResponseInput, ScheduleInput } from "./input";
+import {
+  applyEventInput,
+  CancelInput,
+  EventInput,
+  MeetingTimesInput,
+  normaliseTime,
+  readBody,
+  ResponseInput,
+  ScheduleInput,
+} from "./input";
 import { type EventRecord, newICalUId, presentEvent, type ResponseType, type ViewOptions, viewFor } from "./model";
 import { findOccurrence, instancesIn, seriesInstances } from "./recurrence";
 import { findMeetingTimes, schedule } from "./schedule";
@@ -32,7 +41,11 @@ const invalidParameter = (message: string) => graphError(400, "ErrorInvalidParam
 function calendars(c: C): TenantCalendars {
   const { tenant } = c.get("caller");
   const graph = c.get("graph");
-  return { tenant, now: Date.now(), storeOf: (user) => graph.forUser("calendar", tenant.tenantId, user, (owner, day) => seedCalendar(tenant.tenantId, owner, day)) };
+  return {
+    tenant,
+    now: Date.now(),
+    storeOf: (user) => graph.forUser("calendar", tenant.tenantId, user, (owner, day) => seedCalendar(tenant.tenantId, owner, day)),
+  };
 }
 const myStore = (c: C) => calendars(c).storeOf(c.get("caller").user);
 
@@ -54,7 +67,10 @@ function timeWindow(c: C): { from: number; to: number } | Response {
   const values: number[] = [];
   for (const name of ["startDateTime", "endDateTime"]) {
     const text = queryParam(c, name);
-    if (!text) return invalidParameter(`The value of the parameter '${name}' is missing. This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.`);
+    if (!text)
+      return invalidParameter(
+        `The value of the parameter '${name}' is missing. This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.`,
+      );
     const instant = parseInstant(text, "UTC");
     if (instant === undefined) return invalidParameter(`The value '${text}' of the parameter '${name}' is not a valid date and time.`);
     values.push(instant);
@@ -129,18 +145,26 @@ async function respond(c: C, action: string): Promise<Response> {
   if (!found) return notFound();
   const input = await readBody(c, ResponseInput, true);
   if (input instanceof Response) return input;
-  if (found.isOrganizer) return graphError(400, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to this meeting because you're the meeting organizer.");
-  if (action === "accept" && input.proposedNewTime) return GRAPH_ERRORS.badRequest("Invalid request body: proposedNewTime: not allowed when accepting.");
+  if (found.isOrganizer)
+    return graphError(
+      400,
+      "ErrorInvalidRequest",
+      "Your request can't be completed. You can't respond to this meeting because you're the meeting organizer.",
+    );
+  if (action === "accept" && input.proposedNewTime)
+    return GRAPH_ERRORS.badRequest("Invalid request body: proposedNewTime: not allowed when accepting.");
   const response = RESPONSES[action] ?? "accepted";
   const ctx = calendars(c);
   const { user } = c.get("caller");
   const target = materialise(c, found);
-  const related = target.type === "seriesMaster" ? [...myStore(c).events.values()].filter((e) => e.seriesMasterId === target.id && !e.isCancelled) : [];
+  const related =
+    target.type === "seriesMaster" ? [...myStore(c).events.values()].filter((e) => e.seriesMasterId === target.id && !e.isCancelled) : [];
   for (const event of [target, ...related]) {
     event.responseStatus = { response, time: new Date(ctx.now).toISOString() };
     event.showAs = response === "accepted" ? "busy" : response === "declined" ? "free" : "tentative";
     for (const attendee of event.attendees) {
-      if ([user.mail, user.userPrincipalName].some((a) => a?.toLowerCase() === attendee.emailAddress.address.toLowerCase())) attendee.status = event.responseStatus;
+      if ([user.mail, user.userPrincipalName].some((a) => a?.toLowerCase() === attendee.emailAddress.address.toLowerCase()))
+        attendee.status = event.responseStatus;
     }
   }
   if (input.sendResponse !== false) reportResponse(ctx, user, target, response);
@@ -152,15 +176,22 @@ const VIEWS = ["/me/calendarView", "/me/calendar/calendarView", "/me/calendars/:
 
 export const calendarRoutes = new Hono<GraphEnv>()
   .get("/me/calendars", scopes(...READ), (c) => listResponse(c, [presentCalendar(c)], QUERY_RULES.outlook))
-  .on("GET", ["/me/calendar", "/me/calendars/:calendarId"], scopes(...READ), (c) =>
-    wrongCalendar(c) ?? c.json(selectFields(presentCalendar(c), c.req.query("$select")))
+  .on(
+    "GET",
+    ["/me/calendar", "/me/calendars/:calendarId"],
+    scopes(...READ),
+    (c) => wrongCalendar(c) ?? c.json(selectFields(presentCalendar(c), c.req.query("$select"))),
   )
   .on("GET", EVENTS, scopes(...READ), (c) => {
     const refused = wrongCalendar(c);
     if (refused) return refused;
     const options = view(c);
     const events = [...myStore(c).events.values()].filter((e) => e.type === "singleInstance" || e.type === "seriesMaster");
-    return listResponse(c, events.map((e) => presentEvent(e, options)), { ...QUERY_RULES.outlook, maxTop: 1000 });
+    return listResponse(
+      c,
+      events.map((e) => presentEvent(e, options)),
+      { ...QUERY_RULES.outlook, maxTop: 1000 },
+    );
   })
   .on("GET", VIEWS, scopes(...READ), (c) => {
     const refused = wrongCalendar(c);
@@ -169,7 +200,11 @@ export const calendarRoutes = new Hono<GraphEnv>()
     if (window instanceof Response) return window;
     const options = view(c);
     const instances = instancesIn(myStore(c).events, window.from, window.to, options.zone.iana);
-    return listResponse(c, instances.map((i) => presentEvent(i.event, options)), { ...QUERY_RULES.outlook, maxTop: 1000 });
+    return listResponse(
+      c,
+      instances.map((i) => presentEvent(i.event, options)),
+      { ...QUERY_RULES.outlook, maxTop: 1000 },
+    );
   })
   .get("/me/events/:id/instances", scopes(...READ), (c) => {
     const master = findEvent(c);
@@ -179,7 +214,11 @@ export const calendarRoutes = new Hono<GraphEnv>()
     const options = view(c);
     const exceptions = [...myStore(c).events.values()].filter((e) => e.type === "exception" && e.seriesMasterId === master.id);
     const found = seriesInstances(master, exceptions, window.from, window.to, options.zone.iana).sort((a, b) => a.start - b.start);
-    return listResponse(c, found.map((i) => presentEvent(i.event, options)), { ...QUERY_RULES.outlook, maxTop: 1000 });
+    return listResponse(
+      c,
+      found.map((i) => presentEvent(i.event, options)),
+      { ...QUERY_RULES.outlook, maxTop: 1000 },
+    );
   })
   .on("GET", ["/me/events/:id", "/me/calendar/events/:id"], scopes(...READ), (c) => {
     const event = findEvent(c);
@@ -190,7 +229,12 @@ export const calendarRoutes = new Hono<GraphEnv>()
     if (refused) return refused;
     const input = await readBody(c, EventInput);
     if (input instanceof Response) return input;
-    if (!input.start || !input.end) return graphError(400, "ErrorPropertyValidationFailure", "At least one property failed validation: an event needs both start and end.");
+    if (!input.start || !input.end)
+      return graphError(
+        400,
+        "ErrorPropertyValidationFailure",
+        "At least one property failed validation: an event needs both start and end.",
+      );
     const { tenant, user } = c.get("caller");
     const store = myStore(c);
     const repeat = input.transactionId ? [...store.events.values()].find((e) => e.transactionId === input.transactionId) : undefined;
@@ -211,7 +255,10 @@ export const calendarRoutes = new Hono<GraphEnv>()
     if (input instanceof Response) return input;
     const { tenant, user } = c.get("caller");
     const updated = structuredClone(found.type === "occurrence" ? { ...found, type: "exception" as const } : found);
-    const error = applyEventInput(updated, input, { now: Date.now(), newMeeting: () => onlineMeetingFor(Math.random, tenant.tenantId, user.oid) });
+    const error = applyEventInput(updated, input, {
+      now: Date.now(),
+      newMeeting: () => onlineMeetingFor(Math.random, tenant.tenantId, user.oid),
+    });
     if (error) return error;
     myStore(c).events.set(updated.id, updated);
     if (updated.isOrganizer) {
@@ -233,7 +280,8 @@ export const calendarRoutes = new Hono<GraphEnv>()
     if (!found) return notFound();
     const input = await readBody(c, CancelInput, true);
     if (input instanceof Response) return input;
-    if (!found.isOrganizer) return graphError(400, "ErrorAccessDenied", "Your request can't be completed. You need to be an organizer to cancel a meeting.");
+    if (!found.isOrganizer)
+      return graphError(400, "ErrorAccessDenied", "Your request can't be completed. You need to be an organizer to cancel a meeting.");
     removeEvent(c, found, input.comment ?? input.Comment);
     return c.body(null, 202);
   })
@@ -251,8 +299,16 @@ export const calendarRoutes = new Hono<GraphEnv>()
     const window = { from: parseInstant(from.dateTime, from.timeZone) ?? 0, to: parseInstant(to.dateTime, to.timeZone) ?? 0 };
     if (window.to <= window.from) return invalidParameter("The start time must be before the end time.");
     if (window.to - window.from >= 62 * DAY_MS) return invalidParameter("The requested time window must be shorter than 62 days.");
-    const value = schedule(calendars(c), { addresses: input.schedules, ...window, interval: input.availabilityViewInterval, zone: view(c).zone });
-    return c.json({ "@odata.context": `${new URL(c.req.url).origin}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`, value });
+    const value = schedule(calendars(c), {
+      addresses: input.schedules,
+      ...window,
+      interval: input.availabilityViewInterval,
+      zone: view(c).zone,
+    });
+    return c.json({
+      "@odata.context": `${new URL(c.req.url).origin}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`,
+      value,
+    });
   })
   .post("/me/findMeetingTimes", scopes(...FIND_TIMES), async (c) => {
     const input = await readBody(c, MeetingTimesInput);
@@ -270,8 +326,11 @@ export const calendarRoutes = new Hono<GraphEnv>()
       const from = Math.ceil(Date.now() / 1_800_000) * 1_800_000;
       slots.push({ start: from, end: from + 2 * DAY_MS });
     }
-    if (slots.some((s) => s.end <= s.start)) return GRAPH_ERRORS.badRequest("Invalid request body: timeConstraint: each time slot must end after it starts.");
+    if (slots.some((s) => s.end <= s.start))
+      return GRAPH_ERRORS.badRequest("Invalid request body: timeConstraint: each time slot must end after it starts.");
     const result = findMeetingTimes(calendars(c), c.get("caller").user, input, slots, view(c).zone);
-    return c.json({ "@odata.context": `${new URL(c.req.url).origin}/v1.0/$metadata#microsoft.graph.meetingTimeSuggestionsResult`, ...result });
+    return c.json({
+      "@odata.context": `${new URL(c.req.url).origin}/v1.0/$metadata#microsoft.graph.meetingTimeSuggestionsResult`,
+      ...result,
+    });
   });
-

@@ -33,7 +33,10 @@ interface Busy {
 export function busyTimes(ctx: TenantCalendars, user: EmulatedUser, from: number, to: number): Busy[] {
   const iana = resolveZone(user.timeZone ?? "UTC") ?? "UTC";
   return instancesIn(ctx.storeOf(user).events, from, to, iana)
-    .filter(({ event }) => !event.isCancelled && event.showAs !== "free" && event.showAs !== "unknown" && event.responseStatus.response !== "declined")
+    .filter(
+      ({ event }) =>
+        !event.isCancelled && event.showAs !== "free" && event.showAs !== "unknown" && event.responseStatus.response !== "declined",
+    )
     .map((instance) => ({ ...instance, status: instance.event.showAs as Status }));
 }
 
@@ -50,10 +53,17 @@ const WORKING_HOURS = (user: EmulatedUser) => ({
   timeZone: { name: user.timeZone ?? "UTC" },
 });
 
-export function schedule(ctx: TenantCalendars, input: { addresses: string[]; from: number; to: number; interval: number; zone: OutputZone }) {
+export function schedule(
+  ctx: TenantCalendars,
+  input: { addresses: string[]; from: number; to: number; interval: number; zone: OutputZone },
+) {
   return input.addresses.map((address) => {
     const user = tenantUser(ctx.tenant, address);
-    if (!user) return { scheduleId: address, error: { message: `Unable to resolve e-mail address ${address} to an Active Directory object.`, responseCode: "5009" } };
+    if (!user)
+      return {
+        scheduleId: address,
+        error: { message: `Unable to resolve e-mail address ${address} to an Active Directory object.`, responseCode: "5009" },
+      };
     const busy = busyTimes(ctx, user, input.from, input.to);
     const step = input.interval * 60_000;
     let view = "";
@@ -90,7 +100,13 @@ function withinHours(domain: string, iana: string, start: number, end: number): 
 
 const SLOT_STEP = 30 * 60_000;
 
-export function findMeetingTimes(ctx: TenantCalendars, organizer: EmulatedUser, input: z.infer<typeof MeetingTimesInput>, slots: { start: number; end: number }[], zone: OutputZone) {
+export function findMeetingTimes(
+  ctx: TenantCalendars,
+  organizer: EmulatedUser,
+  input: z.infer<typeof MeetingTimesInput>,
+  slots: { start: number; end: number }[],
+  zone: OutputZone,
+) {
   const duration = durationMs(input.meetingDuration) || SLOT_STEP;
   const from = Math.min(...slots.map((s) => s.start));
   const to = Math.max(...slots.map((s) => s.end));
@@ -100,7 +116,8 @@ export function findMeetingTimes(ctx: TenantCalendars, organizer: EmulatedUser, 
     return { attendee, busy: user ? busyTimes(ctx, user, from, to) : undefined };
   });
   const iana = resolveZone(organizer.timeZone ?? "UTC") ?? "UTC";
-  const score = (status: Status) => (status === "free" || status === "workingElsewhere" ? 100 : status === "tentative" || status === "unknown" ? 50 : 0);
+  const score = (status: Status) =>
+    status === "free" || status === "workingElsewhere" ? 100 : status === "tentative" || status === "unknown" ? 50 : 0;
   const candidates = [];
   let organizerAlwaysBusy = true;
   for (const slot of slots) {

@@ -102,13 +102,29 @@ export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: numb
 
   const attendee = (who: EmailAddress, response: ResponseType, type: AttendeeRecord["type"] = "required"): AttendeeRecord => ({
     type,
-    status: { response, time: response === "none" || response === "notResponded" ? NO_TIME : new Date(now - Math.floor(random() * 5 * DAY_MS)).toISOString() },
+    status: {
+      response,
+      time: response === "none" || response === "notResponded" ? NO_TIME : new Date(now - Math.floor(random() * 5 * DAY_MS)).toISOString(),
+    },
     emailAddress: who,
   });
-  const someResponse = (): ResponseType => pick(random, ["accepted", "accepted", "accepted", "tentativelyAccepted", "declined", "none"] as const);
+  const someResponse = (): ResponseType =>
+    pick(random, ["accepted", "accepted", "accepted", "tentativelyAccepted", "declined", "none"] as const);
 
   /** One record; `day` and `minutes` are wall-clock in `zone`. */
-  function make(spec: { subject: string; note: string; zone: string; day: number; minutes: number; duration: number; allDayDays?: number; organizer?: EmailAddress; guests: EmailAddress[]; online: boolean; room?: string }): EventRecord {
+  function make(spec: {
+    subject: string;
+    note: string;
+    zone: string;
+    day: number;
+    minutes: number;
+    duration: number;
+    allDayDays?: number;
+    organizer?: EmailAddress;
+    guests: EmailAddress[];
+    online: boolean;
+    room?: string;
+  }): EventRecord {
     const id = opaqueId(`event:${tenantId}:${user.oid}:${serial++}`);
     const iana = resolveZone(spec.zone) ?? "UTC";
     const startWall = spec.day * DAY_MS + (spec.allDayDays ? 0 : spec.minutes * 60_000);
@@ -129,7 +145,8 @@ export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: numb
     event.attendees = guests.map((g) => attendee(g, isOrganizer ? someResponse() : "none", random() < 0.2 ? "optional" : "required"));
     if (!isOrganizer) {
       const mine = pick(random, ["accepted", "accepted", "accepted", "tentativelyAccepted", "notResponded"] as const);
-      event.responseStatus = mine === "notResponded" ? { response: mine, time: NO_TIME } : { response: mine, time: new Date(created + 3_600_000).toISOString() };
+      event.responseStatus =
+        mine === "notResponded" ? { response: mine, time: NO_TIME } : { response: mine, time: new Date(created + 3_600_000).toISOString() };
       event.attendees.push(attendee(me, mine === "notResponded" ? "none" : mine));
       event.showAs = mine === "accepted" ? "busy" : "tentative";
     }
@@ -160,7 +177,17 @@ export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: numb
     const external = random() < 0.5 ? pick(random, random() < 0.7 ? colleagues : partners) : undefined;
     if (random() < 0.1) {
       const [subject, showAs] = pick(random, ALL_DAY);
-      const event = make({ subject, note: `${subject}.`, zone: ownZone, day, minutes: 0, duration: 0, allDayDays: 1 + Math.floor(random() * 2), guests: showAs === "oof" ? [] : unique, online: false });
+      const event = make({
+        subject,
+        note: `${subject}.`,
+        zone: ownZone,
+        day,
+        minutes: 0,
+        duration: 0,
+        allDayDays: 1 + Math.floor(random() * 2),
+        guests: showAs === "oof" ? [] : unique,
+        online: false,
+      });
       event.showAs = showAs;
       event.isReminderOn = false;
       continue;
@@ -188,29 +215,84 @@ export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: numb
   const series = (master: EventRecord, pattern: Partial<RecurrenceRecord["pattern"]>, range: Partial<RecurrenceRecord["range"]>) => {
     master.type = "seriesMaster";
     master.recurrence = {
-      pattern: { type: "weekly", interval: 1, month: 0, dayOfMonth: 0, daysOfWeek: [], firstDayOfWeek: "sunday", index: "first", ...pattern },
-      range: { type: "noEnd", startDate: master.start.dateTime.slice(0, 10), endDate: "0001-01-01", recurrenceTimeZone: master.start.timeZone, numberOfOccurrences: 0, ...range },
+      pattern: {
+        type: "weekly",
+        interval: 1,
+        month: 0,
+        dayOfMonth: 0,
+        daysOfWeek: [],
+        firstDayOfWeek: "sunday",
+        index: "first",
+        ...pattern,
+      },
+      range: {
+        type: "noEnd",
+        startDate: master.start.dateTime.slice(0, 10),
+        endDate: "0001-01-01",
+        recurrenceTimeZone: master.start.timeZone,
+        numberOfOccurrences: 0,
+        ...range,
+      },
     };
     return master;
   };
   const standup = series(
-    make({ subject: "Daily stand-up", note: "Fifteen minutes: yesterday, today, blockers. Keep it short.", zone: ownZone, day: nextOn(today - 60, 1), minutes: 9 * 60 + 30, duration: 15, organizer: lead, guests: colleagues.slice(0, 6), online: true }),
+    make({
+      subject: "Daily stand-up",
+      note: "Fifteen minutes: yesterday, today, blockers. Keep it short.",
+      zone: ownZone,
+      day: nextOn(today - 60, 1),
+      minutes: 9 * 60 + 30,
+      duration: 15,
+      organizer: lead,
+      guests: colleagues.slice(0, 6),
+      online: true,
+    }),
     { daysOfWeek: ["monday", "tuesday", "wednesday", "thursday", "friday"] },
     {},
   );
   const oneOnOne = series(
-    make({ subject: `1:1 ${me.name.split(" ")[0]} / ${manager.name.split(" ")[0]}`, note: "Standing 1:1. Agenda lives in our shared notes.", zone: ownZone, day: nextOn(today - 56, 4), minutes: 14 * 60, duration: 30, guests: [manager], online: true }),
+    make({
+      subject: `1:1 ${me.name.split(" ")[0]} / ${manager.name.split(" ")[0]}`,
+      note: "Standing 1:1. Agenda lives in our shared notes.",
+      zone: ownZone,
+      day: nextOn(today - 56, 4),
+      minutes: 14 * 60,
+      duration: 30,
+      guests: [manager],
+      online: true,
+    }),
     { daysOfWeek: ["thursday"] },
     { type: "endDate", endDate: isoDate(today + 120) },
   );
   const reviewDay = today - 75;
   series(
-    make({ subject: "Monthly business review", note: "Numbers, pipeline and hiring. Slides are due the day before.", zone: "Eastern Standard Time", day: reviewDay, minutes: 11 * 60, duration: 60, organizer: partners[1], guests: [...colleagues.slice(2, 5), ...partners.slice(0, 2)], online: true }),
+    make({
+      subject: "Monthly business review",
+      note: "Numbers, pipeline and hiring. Slides are due the day before.",
+      zone: "Eastern Standard Time",
+      day: reviewDay,
+      minutes: 11 * 60,
+      duration: 60,
+      organizer: partners[1],
+      guests: [...colleagues.slice(2, 5), ...partners.slice(0, 2)],
+      online: true,
+    }),
     { type: "absoluteMonthly", dayOfMonth: new Date(reviewDay * DAY_MS).getUTCDate() },
     { type: "numbered", numberOfOccurrences: 12 },
   );
   series(
-    make({ subject: "Architecture sync", note: "Fortnightly: decisions log, open RFCs, platform health.", zone: "Pacific Standard Time", day: nextOn(today - 40, 2), minutes: 8 * 60, duration: 45, organizer: colleagues[3], guests: colleagues.slice(3, 8), online: true }),
+    make({
+      subject: "Architecture sync",
+      note: "Fortnightly: decisions log, open RFCs, platform health.",
+      zone: "Pacific Standard Time",
+      day: nextOn(today - 40, 2),
+      minutes: 8 * 60,
+      duration: 45,
+      organizer: colleagues[3],
+      guests: colleagues.slice(3, 8),
+      online: true,
+    }),
     { daysOfWeek: ["tuesday"], interval: 2, firstDayOfWeek: "monday" },
     { type: "endDate", endDate: isoDate(today + 90) },
   );
@@ -218,7 +300,12 @@ export function seedCalendar(tenantId: string, user: EmulatedUser, seedDay: numb
   // One cancelled stand-up and one moved 1:1, as exceptions.
   const exceptionOf = (master: EventRecord, day: number, change: (e: EventRecord) => void) => {
     const date = isoDate(day);
-    const exception: EventRecord = { ...occurrenceOf(master, date), type: "exception", occurrenceDate: date, id: occurrenceId(master.id, date) };
+    const exception: EventRecord = {
+      ...occurrenceOf(master, date),
+      type: "exception",
+      occurrenceDate: date,
+      id: occurrenceId(master.id, date),
+    };
     change(exception);
     events.set(exception.id, exception);
   };

@@ -44,7 +44,12 @@ export function showAsFor(response: ResponseType, meeting: ShowAs): ShowAs {
  * every same-tenant attendee, or only `only` (addresses) when given. A
  * cancelled delivery marks the copy cancelled, as a cancellation notice does.
  */
-export function deliver(ctx: TenantCalendars, organizer: EmulatedUser, event: EventRecord, options: { cancelled?: boolean; only?: string[]; comment?: string } = {}): void {
+export function deliver(
+  ctx: TenantCalendars,
+  organizer: EmulatedUser,
+  event: EventRecord,
+  options: { cancelled?: boolean; only?: string[]; comment?: string } = {},
+): void {
   const organizerStore = ctx.storeOf(organizer);
   const master = event.seriesMasterId ? organizerStore.events.get(event.seriesMasterId) : undefined;
   const addresses = options.only ?? event.attendees.map((a) => a.emailAddress.address);
@@ -82,7 +87,11 @@ export function deliver(ctx: TenantCalendars, organizer: EmulatedUser, event: Ev
       copy.isCancelled = true;
       copy.showAs = "free";
       if (!copy.subject.startsWith("Canceled: ")) copy.subject = `Canceled: ${copy.subject}`;
-      if (options.comment) copy.body = { contentType: "html", content: `<p>${escapeHtml(options.comment)}</p>${copy.body.contentType === "html" ? copy.body.content : escapeHtml(copy.body.content)}` };
+      if (options.comment)
+        copy.body = {
+          contentType: "html",
+          content: `<p>${escapeHtml(options.comment)}</p>${copy.body.contentType === "html" ? copy.body.content : escapeHtml(copy.body.content)}`,
+        };
     }
     store.events.set(copy.id, copy);
   }

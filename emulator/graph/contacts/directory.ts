@@ -48,7 +48,12 @@ export const directoryRoutes = new Hono<GraphEnv>()
         );
       }
       const matches = parseDirectorySearch(search);
-      if (!matches) return graphError(400, "Request_UnsupportedQuery", `Syntax error: invalid $search expression '${search}'. Expected "property:value" clauses.`);
+      if (!matches)
+        return graphError(
+          400,
+          "Request_UnsupportedQuery",
+          `Syntax error: invalid $search expression '${search}'. Expected "property:value" clauses.`,
+        );
       users = users.filter(matches);
     }
     return listResponse(c, users, { ...QUERY_RULES.users, searchText: searchAppliedByRoute(c), defaultTop: 100 });
@@ -59,7 +64,11 @@ export const directoryRoutes = new Hono<GraphEnv>()
       (candidate) => candidate.oid.toLowerCase() === key || candidate.userPrincipalName.toLowerCase() === key,
     );
     if (!user) {
-      return graphError(404, "Request_ResourceNotFound", `Resource '${c.req.param("id")}' does not exist or one of its queried reference-property objects are not present.`);
+      return graphError(
+        404,
+        "Request_ResourceNotFound",
+        `Resource '${c.req.param("id")}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
     return c.json(selectFields(directoryUserView(c.get("caller"))(userResource(user)), c.req.query("$select")));
   });

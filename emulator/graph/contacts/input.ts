@@ -27,6 +27,9 @@ export const ContactInput = z.strictObject({
   imAddresses: z.array(text).max(10).optional(),
   personalNotes: z.string().max(32_000).optional(),
   categories: z.array(text).max(50).optional(),
-  emailAddresses: z.array(z.strictObject({ name: text.optional(), address: text.min(1) })).max(3).optional(),
+  emailAddresses: z
+    .array(z.strictObject({ name: text.optional(), address: text.min(1) }))
+    .max(3)
+    .optional(),
 });
 export type ContactPatch = z.infer<typeof ContactInput>;

@@ -28,7 +28,8 @@ export const contactsOf = (c: Context<GraphEnv>) => contactsStore(c).contacts;
 function applyPatch(contact: ContactRecord, patch: ContactPatch): void {
   const { emailAddresses, ...fields } = patch;
   Object.assign(contact, Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)));
-  if (emailAddresses) contact.emailAddresses = emailAddresses.map((email) => ({ name: email.name ?? email.address, address: email.address }));
+  if (emailAddresses)
+    contact.emailAddresses = emailAddresses.map((email) => ({ name: email.name ?? email.address, address: email.address }));
   contact.lastModifiedDateTime = isoSeconds(Date.now());
   contact.changeKey = changeKey(`${contact.id}:${crypto.randomUUID()}`);
 }
@@ -42,7 +43,8 @@ const contactNotFound = () => GRAPH_ERRORS.notFound("The specified object was no
  */
 function contactsFilter(tree: FilterNode): Response | undefined {
   const refuse = () => graphError(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.");
-  const onAddresses = (operand: { kind: string; path?: string[] }) => operand.kind === "path" && operand.path?.[0]?.toLowerCase() === "emailaddresses";
+  const onAddresses = (operand: { kind: string; path?: string[] }) =>
+    operand.kind === "path" && operand.path?.[0]?.toLowerCase() === "emailaddresses";
   for (const node of filterNodes(tree)) {
     if (node.kind === "compare" && (onAddresses(node.left) || onAddresses(node.right))) return refuse();
     if (node.kind === "call" && (onAddresses(node.target) || onAddresses(node.value))) return refuse();
@@ -64,7 +66,12 @@ function contactsFilter(tree: FilterNode): Response | undefined {
 export const contactsRoutes = new Hono<GraphEnv>()
   // No $search: the contacts list documents none (search_contacts uses $filter, or the People API).
   .get("/me/contacts", scopes(...CONTACTS_READ), (c) =>
-    listResponse(c, [...contactsOf(c).values()], { ...QUERY_RULES.outlook, checkFilter: contactsFilter, defaultOrderBy: "displayName", present: presentContact }),
+    listResponse(c, [...contactsOf(c).values()], {
+      ...QUERY_RULES.outlook,
+      checkFilter: contactsFilter,
+      defaultOrderBy: "displayName",
+      present: presentContact,
+    }),
   )
   .post("/me/contacts", scopes(...CONTACTS_WRITE), async (c) => {
     const input = await readGraphBody(c, ContactInput);

@@ -60,7 +60,10 @@ function placeholder(title: string): (ctx: ContentContext) => Uint8Array {
     const extension = title.split(".").pop() ?? "";
     if (extension === "pdf") {
       const body = `%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n4 0 obj << /Length 60 >> stream\nBT /F1 18 Tf 72 720 Td (${title.replace(/[()\\]/g, "")}) Tj ET\nendstream endobj\n`;
-      const filler = Array.from({ length: int(random, 20, 60) }, (_, i) => `% ${i.toString(36).padStart(4, "0")} ${Math.floor(random() * 1e12).toString(16)}\n`).join("");
+      const filler = Array.from(
+        { length: int(random, 20, 60) },
+        (_, i) => `% ${i.toString(36).padStart(4, "0")} ${Math.floor(random() * 1e12).toString(16)}\n`,
+      ).join("");
       return encoder.encode(`${body}${filler}trailer << /Root 1 0 R >>\n%%EOF\n`);
     }
     const header = encoder.encode(`PK\u0003\u0004\u0014\u0000\u0006\u0000[Content_Types].xml`);
@@ -71,8 +74,22 @@ function placeholder(title: string): (ctx: ContentContext) => Uint8Array {
   };
 }
 
-const TOPICS = ["vendor onboarding", "capacity planning", "the support backlog", "hiring for the platform team", "the Q3 roadmap", "office move logistics"];
-const ACTIONS = ["draft a proposal", "collect numbers from finance", "book a follow-up", "update the tracker", "share the slides", "check with legal"];
+const TOPICS = [
+  "vendor onboarding",
+  "capacity planning",
+  "the support backlog",
+  "hiring for the platform team",
+  "the Q3 roadmap",
+  "office move logistics",
+];
+const ACTIONS = [
+  "draft a proposal",
+  "collect numbers from finance",
+  "book a follow-up",
+  "update the tracker",
+  "share the slides",
+  "check with legal",
+];
 const PEOPLE = ["Ines", "Kofi", "Marguerite", "Dario", "Yuki", "Halina", "Emeka", "Wren"];
 
 function meetingNotes(title: string) {
@@ -111,7 +128,14 @@ function readSensorCsv(start: number, endExclusive: number): Uint8Array {
 }
 
 const CARRIERS = ["Kestrel Freight", "Nordlys Cargo", "Łódź Haulage", "Père & Fils Transports", "Blue Heron Logistics"];
-const DOCK_NOTES = ["no damage", "one pallet re-wrapped", "late by 20 min", "seal number checked", "temperature log attached", "driver waited for the forklift"];
+const DOCK_NOTES = [
+  "no damage",
+  "one pallet re-wrapped",
+  "late by 20 min",
+  "seal number checked",
+  "temperature log attached",
+  "driver waited for the forklift",
+];
 
 /**
  * A plain-text log of several tens of kilobytes with lines of uneven length
@@ -123,7 +147,9 @@ function dockLog({ random }: ContentContext): Uint8Array {
     const day = String(1 + Math.floor(entry / 20)).padStart(2, "0");
     const minute = (entry % 20) * 3;
     const time = `${String(6 + Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
-    lines.push(`#${entry + 1} day ${day} ${time} dock ${int(random, 1, 6)} ${pick(random, CARRIERS)}: ${int(random, 1, 40)} pallets, ${pick(random, DOCK_NOTES)}; checked by ${pick(random, PEOPLE)}.`);
+    lines.push(
+      `#${entry + 1} day ${day} ${time} dock ${int(random, 1, 6)} ${pick(random, CARRIERS)}: ${int(random, 1, 40)} pallets, ${pick(random, DOCK_NOTES)}; checked by ${pick(random, PEOPLE)}.`,
+    );
   }
   return encoder.encode(`${lines.join("\n")}\n`);
 }
@@ -131,20 +157,49 @@ function dockLog({ random }: ContentContext): Uint8Array {
 /** A saved web page, long enough that its text spans two windows. */
 function releaseNotesPage({ random }: ContentContext): Uint8Array {
   const sections = Array.from({ length: 30 }, (_, i) => {
-    const items = Array.from({ length: 4 }, () => `<li>${pick(random, ["Faster", "Clearer", "Safer", "Simpler"])} ${pick(random, ["checkout", "search", "receipts", "order history", "dark theme"])} for ${pick(random, PEOPLE)}&#39;s team</li>`).join("");
+    const items = Array.from(
+      { length: 4 },
+      () =>
+        `<li>${pick(random, ["Faster", "Clearer", "Safer", "Simpler"])} ${pick(random, ["checkout", "search", "receipts", "order history", "dark theme"])} for ${pick(random, PEOPLE)}&#39;s team</li>`,
+    ).join("");
     return `<h2>Release ${i + 1}</h2>\n<p>Build ${int(random, 1000, 9999)} &amp; its fixes.</p>\n<ul>${items}</ul>`;
   }).join("\n");
-  return encoder.encode(`<!doctype html>\n<html><head><title>Harbor release notes</title><style>body { font-family: sans-serif; }</style></head>\n<body><h1>Harbor release notes</h1>\n${sections}\n</body></html>\n`);
+  return encoder.encode(
+    `<!doctype html>\n<html><head><title>Harbor release notes</title><style>body { font-family: sans-serif; }</style></head>\n<body><h1>Harbor release notes</h1>\n${sections}\n</body></html>\n`,
+  );
 }
 
 export const FILES: FileSpec[] = [
-  { path: "Welcome.txt", content: text(({ ownerName }) => `Hi ${ownerName},\n\nThis is your OneDrive. Files in Shared are visible to your team; everything else is private until you share it.\n\nTip: search works on file names and on the text inside .txt, .md, .csv and .json files.\n`) },
-  { path: "Scratchpad.md", content: text(({ random }) => `# Scratchpad\n\n- Ideas for ${pick(random, TOPICS)}\n- Ask ${pick(random, PEOPLE)} about the Harbor timeline\n- Remember: expense cut-off is the 25th\n`) },
+  {
+    path: "Welcome.txt",
+    content: text(
+      ({ ownerName }) =>
+        `Hi ${ownerName},\n\nThis is your OneDrive. Files in Shared are visible to your team; everything else is private until you share it.\n\nTip: search works on file names and on the text inside .txt, .md, .csv and .json files.\n`,
+    ),
+  },
+  {
+    path: "Scratchpad.md",
+    content: text(
+      ({ random }) =>
+        `# Scratchpad\n\n- Ideas for ${pick(random, TOPICS)}\n- Ask ${pick(random, PEOPLE)} about the Harbor timeline\n- Remember: expense cut-off is the 25th\n`,
+    ),
+  },
   { path: "Documents/Budget 2025.xlsx", content: placeholder("Budget 2025.xlsx") },
   { path: "Documents/Expense report March.pdf", content: placeholder("Expense report March.pdf") },
   { path: "Documents/Quarterly review.docx", content: placeholder("Quarterly review.docx") },
-  { path: "Documents/Personal goals.md", content: text(({ random }) => `# Goals this year\n\n1. Ship the Atlas migration without a sev-1\n2. Mentor ${pick(random, PEOPLE)} through their first launch\n3. Finish the data-modelling course (${int(random, 3, 9)} modules left)\n4. Take the full two weeks of summer leave\n`) },
-  { path: "Documents/Travel checklist.txt", content: text(() => "Passport (check expiry)\nTravel adapter\nLaptop charger\nPrinted hotel confirmation\nCompany card\nOffline maps downloaded\n") },
+  {
+    path: "Documents/Personal goals.md",
+    content: text(
+      ({ random }) =>
+        `# Goals this year\n\n1. Ship the Atlas migration without a sev-1\n2. Mentor ${pick(random, PEOPLE)} through their first launch\n3. Finish the data-modelling course (${int(random, 3, 9)} modules left)\n4. Take the full two weeks of summer leave\n`,
+    ),
+  },
+  {
+    path: "Documents/Travel checklist.txt",
+    content: text(
+      () => "Passport (check expiry)\nTravel adapter\nLaptop charger\nPrinted hotel confirmation\nCompany card\nOffline maps downloaded\n",
+    ),
+  },
   { path: "Documents/Meeting notes/Weekly sync - week 14.md", content: meetingNotes("Weekly sync - week 14") },
   { path: "Documents/Meeting notes/Weekly sync - week 15.md", content: meetingNotes("Weekly sync - week 15") },
   { path: "Documents/Meeting notes/Vendor call - Kestrel Freight.md", content: meetingNotes("Vendor call - Kestrel Freight") },
@@ -154,28 +209,144 @@ export const FILES: FileSpec[] = [
   { path: "Documents/Reports/Customer survey results.xlsx", content: placeholder("Customer survey results.xlsx") },
   { path: "Documents/Reports/Annual summary.pdf", content: placeholder("Annual summary.pdf") },
   { path: "Documents/Reports/Vendor comparison.docx", content: placeholder("Vendor comparison.docx") },
-  { path: "Documents/Reports/survey-raw.csv", content: csv(["respondent", "region", "score", "would_recommend"], (random, i) => [`R${1000 + i}`, pick(random, ["north", "south", "east", "west"]), int(random, 1, 10), random() < 0.7 ? "yes" : "no"], [25, 60]) },
-  { path: "Documents/Reports/Quarterly KPIs.csv", content: csv(["quarter", "revenue_k", "churn_pct", "nps"], (random, i) => [`Q${(i % 4) + 1}-${2023 + Math.floor(i / 4)}`, int(random, 800, 1600), (random() * 5).toFixed(1), int(random, 10, 60)], [8, 8]) },
-  { path: "Projects/Atlas migration/Plan.md", content: text(({ random, ownerName }) => `# Atlas migration plan\n\nOwner: ${ownerName}\n\n## Goal\nMove the order service off the legacy cluster onto the managed platform with zero data loss.\n\n## Phases\n1. Inventory dependencies (${int(random, 12, 30)} services)\n2. Dual-write for two weeks\n3. Cutover during the low-traffic window\n4. Decommission the old cluster\n\n## Open questions\n- Who owns the nightly batch export?\n- Do we need a freeze for the finance close?\n`) },
-  { path: "Projects/Atlas migration/Timeline.csv", content: csv(["milestone", "week", "owner", "status"], (random, i) => [`M${i + 1}`, int(random, 1, 26), pick(random, PEOPLE), pick(random, ["done", "in progress", "not started"])], [6, 10]) },
-  { path: "Projects/Atlas migration/Risks.txt", content: text(({ random }) => `RISK REGISTER - Atlas\n\n1. Schema drift between regions (likelihood: medium)\n2. Batch export depends on a retired host (likelihood: high)\n3. On-call fatigue during cutover week (likelihood: ${pick(random, ["low", "medium"])})\n\nMitigations are tracked in Plan.md.\n`) },
+  {
+    path: "Documents/Reports/survey-raw.csv",
+    content: csv(
+      ["respondent", "region", "score", "would_recommend"],
+      (random, i) => [`R${1000 + i}`, pick(random, ["north", "south", "east", "west"]), int(random, 1, 10), random() < 0.7 ? "yes" : "no"],
+      [25, 60],
+    ),
+  },
+  {
+    path: "Documents/Reports/Quarterly KPIs.csv",
+    content: csv(
+      ["quarter", "revenue_k", "churn_pct", "nps"],
+      (random, i) => [
+        `Q${(i % 4) + 1}-${2023 + Math.floor(i / 4)}`,
+        int(random, 800, 1600),
+        (random() * 5).toFixed(1),
+        int(random, 10, 60),
+      ],
+      [8, 8],
+    ),
+  },
+  {
+    path: "Projects/Atlas migration/Plan.md",
+    content: text(
+      ({ random, ownerName }) =>
+        `# Atlas migration plan\n\nOwner: ${ownerName}\n\n## Goal\nMove the order service off the legacy cluster onto the managed platform with zero data loss.\n\n## Phases\n1. Inventory dependencies (${int(random, 12, 30)} services)\n2. Dual-write for two weeks\n3. Cutover during the low-traffic window\n4. Decommission the old cluster\n\n## Open questions\n- Who owns the nightly batch export?\n- Do we need a freeze for the finance close?\n`,
+    ),
+  },
+  {
+    path: "Projects/Atlas migration/Timeline.csv",
+    content: csv(
+      ["milestone", "week", "owner", "status"],
+      (random, i) => [`M${i + 1}`, int(random, 1, 26), pick(random, PEOPLE), pick(random, ["done", "in progress", "not started"])],
+      [6, 10],
+    ),
+  },
+  {
+    path: "Projects/Atlas migration/Risks.txt",
+    content: text(
+      ({ random }) =>
+        `RISK REGISTER - Atlas\n\n1. Schema drift between regions (likelihood: medium)\n2. Batch export depends on a retired host (likelihood: high)\n3. On-call fatigue during cutover week (likelihood: ${pick(random, ["low", "medium"])})\n\nMitigations are tracked in Plan.md.\n`,
+    ),
+  },
   { path: "Projects/Atlas migration/Architecture overview.pdf", content: placeholder("Architecture overview.pdf") },
-  { path: "Projects/Atlas migration/service-config.json", content: text(({ random }) => `${JSON.stringify({ service: "orders", region: pick(random, ["westeurope", "northeurope"]), replicas: int(random, 2, 6), features: { dualWrite: true, readFromNew: false }, owners: ["platform-team"] }, null, 2)}\n`) },
+  {
+    path: "Projects/Atlas migration/service-config.json",
+    content: text(
+      ({ random }) =>
+        `${JSON.stringify({ service: "orders", region: pick(random, ["westeurope", "northeurope"]), replicas: int(random, 2, 6), features: { dualWrite: true, readFromNew: false }, owners: ["platform-team"] }, null, 2)}\n`,
+    ),
+  },
   { path: "Projects/Atlas migration/Cutover runbook.docx", content: placeholder("Cutover runbook.docx") },
   { path: "Projects/Atlas migration/Cost model.xlsx", content: placeholder("Cost model.xlsx") },
   { path: "Projects/Harbor redesign/Creative brief.docx", content: placeholder("Creative brief.docx") },
-  { path: "Projects/Harbor redesign/Customer feedback.txt", content: text(({ random }) => `Customer feedback - Harbor beta\n\n"The new checkout is much faster." - ${pick(random, PEOPLE)}\n"I could not find the order history link." - ${pick(random, PEOPLE)}\n"Dark mode please!" - ${pick(random, PEOPLE)}\n`) },
-  { path: "Projects/Harbor redesign/palette.json", content: text(() => `${JSON.stringify({ primary: "#1F6F8B", secondary: "#99A8B2", accent: "#E6D5B8", danger: "#C0392B", fontFamily: "Inter, sans-serif" }, null, 2)}\n`) },
+  {
+    path: "Projects/Harbor redesign/Customer feedback.txt",
+    content: text(
+      ({ random }) =>
+        `Customer feedback - Harbor beta\n\n"The new checkout is much faster." - ${pick(random, PEOPLE)}\n"I could not find the order history link." - ${pick(random, PEOPLE)}\n"Dark mode please!" - ${pick(random, PEOPLE)}\n`,
+    ),
+  },
+  {
+    path: "Projects/Harbor redesign/palette.json",
+    content: text(
+      () =>
+        `${JSON.stringify({ primary: "#1F6F8B", secondary: "#99A8B2", accent: "#E6D5B8", danger: "#C0392B", fontFamily: "Inter, sans-serif" }, null, 2)}\n`,
+    ),
+  },
   { path: "Projects/Harbor redesign/Mockups.pdf", content: placeholder("Mockups.pdf") },
   { path: "Projects/Harbor redesign/Release notes.html", content: releaseNotesPage },
-  { path: "Projects/Harbor redesign/Usability findings.md", content: text(({ random }) => `# Usability findings\n\nSessions: ${int(random, 6, 12)}\n\n- Navigation labels were understood by most participants.\n- The search box was missed on mobile.\n- Two participants expected receipts by e-mail.\n`) },
-  { path: "Projects/Harbor redesign/Sprint board.csv", content: csv(["ticket", "title", "points", "assignee"], (random, i) => [`HB-${100 + i}`, pick(random, ["Header layout", "Cart drawer", "Receipt e-mail", "Search on mobile", "Dark theme"]), int(random, 1, 8), pick(random, PEOPLE)], [10, 20]) },
+  {
+    path: "Projects/Harbor redesign/Usability findings.md",
+    content: text(
+      ({ random }) =>
+        `# Usability findings\n\nSessions: ${int(random, 6, 12)}\n\n- Navigation labels were understood by most participants.\n- The search box was missed on mobile.\n- Two participants expected receipts by e-mail.\n`,
+    ),
+  },
+  {
+    path: "Projects/Harbor redesign/Sprint board.csv",
+    content: csv(
+      ["ticket", "title", "points", "assignee"],
+      (random, i) => [
+        `HB-${100 + i}`,
+        pick(random, ["Header layout", "Cart drawer", "Receipt e-mail", "Search on mobile", "Dark theme"]),
+        int(random, 1, 8),
+        pick(random, PEOPLE),
+      ],
+      [10, 20],
+    ),
+  },
   { path: "Projects/Data/sensor-readings-2025.csv", large: { size: LARGE_SIZE, read: readSensorCsv } },
   { path: "Projects/Data/loading-dock-log.txt", content: dockLog },
-  { path: "Projects/Data/schema.json", content: text(() => `${JSON.stringify({ table: "sensor_readings", columns: [{ name: "timestamp", type: "datetime" }, { name: "sensor", type: "string" }, { name: "temperature_c", type: "decimal" }, { name: "humidity_pct", type: "decimal" }, { name: "battery_v", type: "decimal" }] }, null, 2)}\n`) },
-  { path: "Projects/Data/README.md", content: text(() => "# Data\n\n`sensor-readings-2025.csv` holds one reading per minute from the warehouse sensors. Rows are fixed width (64 bytes) so ranges can be fetched directly.\n") },
-  { path: "Shared/Team contacts.csv", content: csv(["name", "role", "extension"], (random, i) => [PEOPLE[i % PEOPLE.length] ?? "", pick(random, ["Engineer", "Designer", "Analyst", "Manager"]), int(random, 2000, 2999)], [8, 8]) },
-  { path: "Shared/Onboarding guide.md", content: text(() => "# Onboarding guide\n\nWelcome to the team!\n\n1. Get your laptop from the service desk.\n2. Join the General channel and introduce yourself.\n3. Read the team's handbook (Shared/Handbook.pdf).\n4. Pair with your buddy for the first week.\n") },
+  {
+    path: "Projects/Data/schema.json",
+    content: text(
+      () =>
+        `${JSON.stringify(
+          {
+            table: "sensor_readings",
+            columns: [
+              { name: "timestamp", type: "datetime" },
+              { name: "sensor", type: "string" },
+              { name: "temperature_c", type: "decimal" },
+              { name: "humidity_pct", type: "decimal" },
+              { name: "battery_v", type: "decimal" },
+            ],
+          },
+          null,
+          2,
+        )}\n`,
+    ),
+  },
+  {
+    path: "Projects/Data/README.md",
+    content: text(
+      () =>
+        "# Data\n\n`sensor-readings-2025.csv` holds one reading per minute from the warehouse sensors. Rows are fixed width (64 bytes) so ranges can be fetched directly.\n",
+    ),
+  },
+  {
+    path: "Shared/Team contacts.csv",
+    content: csv(
+      ["name", "role", "extension"],
+      (random, i) => [
+        PEOPLE[i % PEOPLE.length] ?? "",
+        pick(random, ["Engineer", "Designer", "Analyst", "Manager"]),
+        int(random, 2000, 2999),
+      ],
+      [8, 8],
+    ),
+  },
+  {
+    path: "Shared/Onboarding guide.md",
+    content: text(
+      () =>
+        "# Onboarding guide\n\nWelcome to the team!\n\n1. Get your laptop from the service desk.\n2. Join the General channel and introduce yourself.\n3. Read the team's handbook (Shared/Handbook.pdf).\n4. Pair with your buddy for the first week.\n",
+    ),
+  },
   { path: "Shared/Handbook.pdf", content: placeholder("Handbook.pdf") },
   { path: "Shared/Holiday rota.xlsx", content: placeholder("Holiday rota.xlsx") },
   { path: "Shared/Brand guidelines.pdf", content: placeholder("Brand guidelines.pdf") },

@@ -79,7 +79,10 @@ export const downloadRoutes = new Hono<EmulatorEnv>()
   .post("/_emulator/downloads", async (c) => {
     const input = SettingsSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!input.success) {
-      return c.json({ error: "invalid_request", issues: input.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })) }, 400);
+      return c.json(
+        { error: "invalid_request", issues: input.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })) },
+        400,
+      );
     }
     const { tenantId, ...change } = input.data;
     return c.json(c.get("downloads").configure(tenantId, change));

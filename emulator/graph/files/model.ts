@@ -100,14 +100,23 @@ export function presentItem(store: DriveStore, item: DriveItemRecord): Record<st
     createdBy: identity(store.owner),
     lastModifiedBy: identity(store.owner),
     parentReference: parent
-      ? { driveType: "business", driveId: store.driveId, id: parent.id, name: parent.parentId ? parent.name : "Documents", path: `/drive/root:${pathOf(store, parent).map((name) => `/${name}`).join("")}` }
+      ? {
+          driveType: "business",
+          driveId: store.driveId,
+          id: parent.id,
+          name: parent.parentId ? parent.name : "Documents",
+          path: `/drive/root:${pathOf(store, parent)
+            .map((name) => `/${name}`)
+            .join("")}`,
+        }
       : { driveType: "business", driveId: store.driveId },
     fileSystemInfo: { createdDateTime: item.createdDateTime, lastModifiedDateTime: item.lastModifiedDateTime },
   };
   if (item.folder) shape.folder = { childCount: childrenOf(store, item.id).length };
   else shape.file = { mimeType: item.mimeType ?? "application/octet-stream" };
   if (!item.parentId) shape.root = {};
-  if (item.permissions.length > 0) shape.shared = { scope: item.permissions.some((p) => p.link.scope === "anonymous") ? "anonymous" : "organization" };
+  if (item.permissions.length > 0)
+    shape.shared = { scope: item.permissions.some((p) => p.link.scope === "anonymous") ? "anonymous" : "organization" };
   return shape;
 }
 

@@ -106,7 +106,13 @@ async function content(c: Context<GraphEnv>, drive: DriveStore, item: DriveItemR
 }
 
 function itemList(c: Context<GraphEnv>, drive: DriveStore, items: DriveItemRecord[], defaultOrderBy?: string): Response {
-  return listResponse(c, items, { ...QUERY_RULES.driveItems, present: (item) => presentItem(drive, item), defaultOrderBy, defaultTop: 200, maxTop: 1000 });
+  return listResponse(c, items, {
+    ...QUERY_RULES.driveItems,
+    present: (item) => presentItem(drive, item),
+    defaultOrderBy,
+    defaultTop: 200,
+    maxTop: 1000,
+  });
 }
 
 async function getDrive(c: Context<GraphEnv>): Promise<Response> {
@@ -144,7 +150,9 @@ async function createLink(c: Context<GraphEnv>): Promise<Response> {
   try {
     raw = await c.req.json();
   } catch {
-    return GRAPH_ERRORS.badRequest("Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+    return GRAPH_ERRORS.badRequest(
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
   }
   const parsed = LinkInput.safeParse(raw);
   if (!parsed.success) {

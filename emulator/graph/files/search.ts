@@ -8,7 +8,11 @@ export function searchBelow(store: DriveStore, base: DriveItemRecord, term: stri
   const needle = term.toLowerCase();
   const decoder = new TextDecoder();
   const below = (item: DriveItemRecord): boolean => {
-    for (let at = item.parentId ? store.items.get(item.parentId) : undefined; at; at = at.parentId ? store.items.get(at.parentId) : undefined) {
+    for (
+      let at = item.parentId ? store.items.get(item.parentId) : undefined;
+      at;
+      at = at.parentId ? store.items.get(at.parentId) : undefined
+    ) {
       if (at.id === base.id) return true;
     }
     return false;

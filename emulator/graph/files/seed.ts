@@ -29,7 +29,11 @@ export function seedDrive(tenantId: string, user: EmulatedUser, seedDay: number)
   const random = seededRandom(`files:${user.oid}`);
   const today = historyEnd(seedDay);
   const created = today - 400 * DAY_MS;
-  const slug = (user.userPrincipalName.split("@")[1] ?? "tenant").split(".")[0]?.replace(/[^a-z0-9]/gi, "").toLowerCase() || "tenant";
+  const slug =
+    (user.userPrincipalName.split("@")[1] ?? "tenant")
+      .split(".")[0]
+      ?.replace(/[^a-z0-9]/gi, "")
+      .toLowerCase() || "tenant";
   const store: DriveStore = {
     driveId: driveIdFor(seed),
     rootId: itemId(`${seed}:/`),
@@ -38,7 +42,11 @@ export function seedDrive(tenantId: string, user: EmulatedUser, seedDay: number)
     createdDateTime: new Date(created).toISOString(),
     items: new Map(),
   };
-  const add = (path: string, record: Omit<DriveItemRecord, "id" | "name" | "parentId" | "permissions" | "createdDateTime" | "lastModifiedDateTime">, age: number) => {
+  const add = (
+    path: string,
+    record: Omit<DriveItemRecord, "id" | "name" | "parentId" | "permissions" | "createdDateTime" | "lastModifiedDateTime">,
+    age: number,
+  ) => {
     const slash = path.lastIndexOf("/");
     const parentPath = slash < 0 ? "" : path.slice(0, slash);
     const at = today - Math.floor(age * DAY_MS) + Math.floor(random() * DAY_MS);

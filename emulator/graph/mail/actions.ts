@@ -31,17 +31,29 @@ const EMAIL = /^[^\s@<>()[\]",;:]+@[^\s@<>()[\]",;:]+\.[^\s@<>()[\]",;:]+$/;
 function refuseToSend(c: MailContext, message: MessageRecord): Response | undefined {
   const recipients = allRecipients(message);
   if (recipients.length === 0) {
-    return graphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.");
+    return graphError(
+      400,
+      "ErrorInvalidRecipients",
+      "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+    );
   }
   const bad = recipients.find((r) => !EMAIL.test(r.emailAddress.address));
   if (bad) {
-    return graphError(400, "ErrorInvalidRecipients", `At least one recipient is not valid., Recipient '${bad.emailAddress.address}' is not resolved. All recipients must be resolved before a message can be submitted.`);
+    return graphError(
+      400,
+      "ErrorInvalidRecipients",
+      `At least one recipient is not valid., Recipient '${bad.emailAddress.address}' is not resolved. All recipients must be resolved before a message can be submitted.`,
+    );
   }
   const { user } = c.get("caller");
   const mine = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()]);
   const sendAs = [message.from, message.sender].find((r) => r && !mine.has(r.emailAddress.address.toLowerCase()));
   if (sendAs) {
-    return graphError(403, "ErrorSendAsDenied", "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account.");
+    return graphError(
+      403,
+      "ErrorSendAsDenied",
+      "The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account.",
+    );
   }
   return undefined;
 }
@@ -63,7 +75,10 @@ interface ResponseAction {
 const RESPONSE_ACTIONS: Partial<Record<string, ResponseAction>> = Object.fromEntries(
   (["reply", "replyAll", "forward"] as const).flatMap((kind) => [
     [kind, { operation: kind, kind, send: true }],
-    [`create${kind[0]?.toUpperCase()}${kind.slice(1)}`, { operation: `create${kind[0]?.toUpperCase()}${kind.slice(1)}`, kind, send: false }],
+    [
+      `create${kind[0]?.toUpperCase()}${kind.slice(1)}`,
+      { operation: `create${kind[0]?.toUpperCase()}${kind.slice(1)}`, kind, send: false },
+    ],
   ]),
 );
 
@@ -105,7 +120,8 @@ export async function messageAction(c: MailContext, id: string, segment: string)
       const input = await readBody(c, MoveInput, { operation: action });
       if (input instanceof Response) return input;
       const target = resolveFolder(store, input.destinationId);
-      if (!target || target.wellKnownName === "msgfolderroot") return GRAPH_ERRORS.notFound("The specified folder could not be found in the store.");
+      if (!target || target.wellKnownName === "msgfolderroot")
+        return GRAPH_ERRORS.notFound("The specified folder could not be found in the store.");
       return respond(c, action === "move" ? moveTo(store, message, target.id) : copyInto(store, message, target.id), 201);
     }
     case "permanentDelete":

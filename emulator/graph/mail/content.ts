@@ -21,8 +21,64 @@ export interface Topic {
   bulk: boolean;
 }
 
-const FIRST = ["Amara", "Bertrand", "Chiara", "Dmitri", "Esther", "Farid", "Gwen", "Hiroshi", "Isolde", "Jonas", "Keziah", "Lorenzo", "Maren", "Nikhil", "Odalys", "Pieter", "Rhiannon", "Stellan", "Talia", "Umberto", "Vesna", "Wendell", "Xiomara", "Yusuf", "Zainab", "Anouk", "Cormac", "Delphine", "Eamon", "Freya"];
-const LAST = ["Abernathy", "Bjornstad", "Calloway", "Dunmore", "Esposito", "Falkenrath", "Gallagher", "Halvorsen", "Iwasaki", "Jaramillo", "Kaczmarek", "Lindgren", "Marchetti", "Nwachukwu", "Oyelowo", "Pemberton", "Quintero", "Rasmussen", "Szabo", "Thorvaldsen", "Underhill", "Valcourt", "Wojcik", "Yilmaz"];
+const FIRST = [
+  "Amara",
+  "Bertrand",
+  "Chiara",
+  "Dmitri",
+  "Esther",
+  "Farid",
+  "Gwen",
+  "Hiroshi",
+  "Isolde",
+  "Jonas",
+  "Keziah",
+  "Lorenzo",
+  "Maren",
+  "Nikhil",
+  "Odalys",
+  "Pieter",
+  "Rhiannon",
+  "Stellan",
+  "Talia",
+  "Umberto",
+  "Vesna",
+  "Wendell",
+  "Xiomara",
+  "Yusuf",
+  "Zainab",
+  "Anouk",
+  "Cormac",
+  "Delphine",
+  "Eamon",
+  "Freya",
+];
+const LAST = [
+  "Abernathy",
+  "Bjornstad",
+  "Calloway",
+  "Dunmore",
+  "Esposito",
+  "Falkenrath",
+  "Gallagher",
+  "Halvorsen",
+  "Iwasaki",
+  "Jaramillo",
+  "Kaczmarek",
+  "Lindgren",
+  "Marchetti",
+  "Nwachukwu",
+  "Oyelowo",
+  "Pemberton",
+  "Quintero",
+  "Rasmussen",
+  "Szabo",
+  "Thorvaldsen",
+  "Underhill",
+  "Valcourt",
+  "Wojcik",
+  "Yilmaz",
+];
 const ORGS = [
   { name: "Fernhill Capital", domain: "fernhill.example.com" },
   { name: "Bluestone Freight", domain: "bluestone-freight.example.com" },
@@ -40,7 +96,14 @@ const DEPARTMENTS = ["Finance", "Marketing", "Operations", "Sales", "Engineering
 const CITIES = ["Lisbon", "Rotterdam", "Toronto", "Osaka", "Nairobi", "Denver", "Krakow", "Melbourne"];
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const TALKS = ["writing better RFCs", "negotiating with suppliers", "spreadsheet hygiene", "accessible slide decks", "incident retrospectives", "pricing experiments"];
+const TALKS = [
+  "writing better RFCs",
+  "negotiating with suppliers",
+  "spreadsheet hygiene",
+  "accessible slide decks",
+  "incident retrospectives",
+  "pricing experiments",
+];
 
 const SENTENCES = [
   "I went through the numbers again this morning and the variance is smaller than we feared.",
@@ -168,7 +231,9 @@ function longNewsletter(random: () => number, subject: string): string {
       `<p><a href="https://updates.example.net/articles/${section}?utm_source=newsletter">Read the full story &rarr;</a></p>`,
     );
   }
-  parts.push(`<p class="muted">&copy; Partner Updates &middot; 12 Harbour Street &middot; <a href="https://updates.example.net/unsubscribe">Unsubscribe</a></p>`);
+  parts.push(
+    `<p class="muted">&copy; Partner Updates &middot; 12 Harbour Street &middot; <a href="https://updates.example.net/unsubscribe">Unsubscribe</a></p>`,
+  );
   return parts.join("\r\n");
 }
 
@@ -177,7 +242,7 @@ function longReport(random: () => number, from: Person): string {
   const target = 21_000 + Math.floor(random() * 6_000);
   let length = 0;
   for (let week = 1; length < target; week++) {
-    const row = `<tr><td>W${week}</td><td>${pick(random, PROJECTS)}</td><td>${pick(random, DEPARTMENTS)}</td><td style="text-align:right">${Math.floor(random() * 5000)}</td><td style="text-align:right">${(random() * 100).toFixed(1)}%</td><td>${random() < 0.8 ? "On track" : "<b style=\"color:#b00020\">At risk</b>"}</td></tr>`;
+    const row = `<tr><td>W${week}</td><td>${pick(random, PROJECTS)}</td><td>${pick(random, DEPARTMENTS)}</td><td style="text-align:right">${Math.floor(random() * 5000)}</td><td style="text-align:right">${(random() * 100).toFixed(1)}%</td><td>${random() < 0.8 ? "On track" : '<b style="color:#b00020">At risk</b>'}</td></tr>`;
     rows.push(row);
     length += row.length;
   }
@@ -201,7 +266,12 @@ export interface GeneratedBody {
 export function composeBody(random: () => number, kind: BodyKind, subject: string, from: Person, to: Person, long: boolean): GeneratedBody {
   const greeting = `<div>Hi ${escapeHtml(to.name.split(" ")[0] ?? to.name)},</div><div><br></div>`;
   const text = (content: string): GeneratedBody => ({ contentType: "text", content, inline: [], head: "" });
-  const html = (content: string, inline: GeneratedBody["inline"] = [], head = ""): GeneratedBody => ({ contentType: "html", content, inline, head });
+  const html = (content: string, inline: GeneratedBody["inline"] = [], head = ""): GeneratedBody => ({
+    contentType: "html",
+    content,
+    inline,
+    head,
+  });
   if (long && (kind === "newsletter" || kind === "report")) {
     return kind === "newsletter"
       ? html(longNewsletter(random, subject), [{ contentId: "banner@newsletter", name: "banner.png" }], LONG_STYLE)
@@ -209,44 +279,115 @@ export function composeBody(random: () => number, kind: BodyKind, subject: strin
   }
   switch (kind) {
     case "plain":
-      return text(`Hi ${to.name.split(" ")[0] ?? to.name},\r\n\r\n${paragraphs(random, 2).join("\r\n\r\n")}\r\n\r\nThanks,\r\n${from.name}`);
+      return text(
+        `Hi ${to.name.split(" ")[0] ?? to.name},\r\n\r\n${paragraphs(random, 2).join("\r\n\r\n")}\r\n\r\nThanks,\r\n${from.name}`,
+      );
     case "notification":
-      return html(`<table style="width:100%;background:#f3f5f7"><tr><td style="padding:16px"><p><b>${escapeHtml(subject)}</b></p><p>This is an automated message &ndash; please don&#39;t reply. <a href="https://portal.example.com/requests/${Math.floor(random() * 100000)}">View the request</a>.</p></td></tr></table>`);
+      return html(
+        `<table style="width:100%;background:#f3f5f7"><tr><td style="padding:16px"><p><b>${escapeHtml(subject)}</b></p><p>This is an automated message &ndash; please don&#39;t reply. <a href="https://portal.example.com/requests/${Math.floor(random() * 100000)}">View the request</a>.</p></td></tr></table>`,
+      );
     case "invoice": {
-      const lines = Array.from({ length: 2 + Math.floor(random() * 5) }, () => ({ item: `${pick(random, PROJECTS)} services — ${pick(random, DEPARTMENTS)}`, amount: Math.round(random() * 400_000) / 100 }));
+      const lines = Array.from({ length: 2 + Math.floor(random() * 5) }, () => ({
+        item: `${pick(random, PROJECTS)} services — ${pick(random, DEPARTMENTS)}`,
+        amount: Math.round(random() * 400_000) / 100,
+      }));
       const total = lines.reduce((sum, line) => sum + line.amount, 0);
-      const rows = lines.map((line) => `<tr><td>${escapeHtml(line.item)}</td><td style="text-align:right">&euro;${line.amount.toFixed(2)}</td></tr>`).join("");
-      return html(`${greeting}<p>Please find our invoice below. Payment terms are 30 days net.</p><table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>Item</th><th>Amount</th></tr>${rows}<tr><td><b>Total</b></td><td style="text-align:right"><b>&euro;${total.toFixed(2)}</b></td></tr></table><p>Bank details are on file &mdash; contact <a href="mailto:${from.address}">${escapeHtml(from.address)}</a> with questions.</p>${signature(from)}`);
+      const rows = lines
+        .map((line) => `<tr><td>${escapeHtml(line.item)}</td><td style="text-align:right">&euro;${line.amount.toFixed(2)}</td></tr>`)
+        .join("");
+      return html(
+        `${greeting}<p>Please find our invoice below. Payment terms are 30 days net.</p><table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>Item</th><th>Amount</th></tr>${rows}<tr><td><b>Total</b></td><td style="text-align:right"><b>&euro;${total.toFixed(2)}</b></td></tr></table><p>Bank details are on file &mdash; contact <a href="mailto:${from.address}">${escapeHtml(from.address)}</a> with questions.</p>${signature(from)}`,
+      );
     }
     case "meeting":
-      return html(`${greeting}<p>${escapeHtml(pick(random, SENTENCES))}</p><p><b>Agenda</b></p><ol>${paragraphs(random, 3 + Math.floor(random() * 3)).map((item) => `<li>${escapeHtml(item.split(".")[0] ?? item)}</li>`).join("")}</ol><p>Join link: <a href="https://meet.example.com/j/${Math.floor(random() * 1e9)}">meet.example.com</a></p>${signature(from)}`);
+      return html(
+        `${greeting}<p>${escapeHtml(pick(random, SENTENCES))}</p><p><b>Agenda</b></p><ol>${paragraphs(random, 3 + Math.floor(random() * 3))
+          .map((item) => `<li>${escapeHtml(item.split(".")[0] ?? item)}</li>`)
+          .join(
+            "",
+          )}</ol><p>Join link: <a href="https://meet.example.com/j/${Math.floor(random() * 1e9)}">meet.example.com</a></p>${signature(from)}`,
+      );
     case "newsletter":
-      return html(`<h2>${escapeHtml(subject)}</h2>${paragraphs(random, 3).map((p) => `<p>${escapeHtml(p)}</p>`).join("")}<p><a href="https://updates.example.net/latest">Read more</a> &middot; <a href="https://updates.example.net/unsubscribe">Unsubscribe</a></p>`);
+      return html(
+        `<h2>${escapeHtml(subject)}</h2>${paragraphs(random, 3)
+          .map((p) => `<p>${escapeHtml(p)}</p>`)
+          .join(
+            "",
+          )}<p><a href="https://updates.example.net/latest">Read more</a> &middot; <a href="https://updates.example.net/unsubscribe">Unsubscribe</a></p>`,
+      );
     case "report":
-      return html(`${greeting}<p>Quick status for this week:</p><ul><li><b>Done:</b> ${escapeHtml(pick(random, SENTENCES))}</li><li><b>Next:</b> ${escapeHtml(pick(random, SENTENCES))}</li><li><b>Risks:</b> ${escapeHtml(pick(random, SENTENCES))}</li></ul>${signature(from)}`);
+      return html(
+        `${greeting}<p>Quick status for this week:</p><ul><li><b>Done:</b> ${escapeHtml(pick(random, SENTENCES))}</li><li><b>Next:</b> ${escapeHtml(pick(random, SENTENCES))}</li><li><b>Risks:</b> ${escapeHtml(pick(random, SENTENCES))}</li></ul>${signature(from)}`,
+      );
     case "note":
-      return html(`${greeting}${paragraphs(random, 1 + Math.floor(random() * 4)).map((p) => `<p>${escapeHtml(p)}</p>`).join("")}${signature(from)}`);
+      return html(
+        `${greeting}${paragraphs(random, 1 + Math.floor(random() * 4))
+          .map((p) => `<p>${escapeHtml(p)}</p>`)
+          .join("")}${signature(from)}`,
+      );
   }
 }
 
 /** Small text files whose bytes become `contentBytes`. */
 export function attachmentFile(random: () => number, subject: string, index: number): { name: string; contentType: string; text: string } {
-  const slug = subject.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 32) || "attachment";
+  const slug =
+    subject
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 32) || "attachment";
   switch (Math.floor(random() * 5)) {
     case 0:
-      return { name: `${slug}.csv`, contentType: "text/csv", text: ["month,region,amount", ...MONTHS.slice(0, 6).map((month) => `${month},${pick(random, CITIES)},${(random() * 10_000).toFixed(2)}`)].join("\r\n") };
+      return {
+        name: `${slug}.csv`,
+        contentType: "text/csv",
+        text: [
+          "month,region,amount",
+          ...MONTHS.slice(0, 6).map((month) => `${month},${pick(random, CITIES)},${(random() * 10_000).toFixed(2)}`),
+        ].join("\r\n"),
+      };
     case 1:
       return { name: `notes-${index + 1}.txt`, contentType: "text/plain", text: paragraphs(random, 3).join("\r\n\r\n") };
     case 2:
-      return { name: `${slug}-agenda.md`, contentType: "text/markdown", text: `# ${subject}\n\n${paragraphs(random, 3).map((p) => `- ${p}`).join("\n")}\n` };
+      return {
+        name: `${slug}-agenda.md`,
+        contentType: "text/markdown",
+        text: `# ${subject}\n\n${paragraphs(random, 3)
+          .map((p) => `- ${p}`)
+          .join("\n")}\n`,
+      };
     case 3:
-      return { name: "data-export.json", contentType: "application/json", text: JSON.stringify({ subject, rows: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, project: pick(random, PROJECTS), score: Math.floor(random() * 100) })) }, null, 2) };
+      return {
+        name: "data-export.json",
+        contentType: "application/json",
+        text: JSON.stringify(
+          {
+            subject,
+            rows: Array.from({ length: 5 }, (_, i) => ({ id: i + 1, project: pick(random, PROJECTS), score: Math.floor(random() * 100) })),
+          },
+          null,
+          2,
+        ),
+      };
     default:
-      return { name: "invite.ics", contentType: "text/calendar", text: `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:${subject}\r\nLOCATION:${pick(random, CITIES)}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n` };
+      return {
+        name: "invite.ics",
+        contentType: "text/calendar",
+        text: `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:${subject}\r\nLOCATION:${pick(random, CITIES)}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+      };
   }
 }
 
 /** A 1×1 PNG, the bytes of every seeded inline image. */
 export const PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
-export const CATEGORIES = ["Blue category", "Green category", "Orange category", "Purple category", "Red category", "Yellow category", "Customers", "Follow up"];
+export const CATEGORIES = [
+  "Blue category",
+  "Green category",
+  "Orange category",
+  "Purple category",
+  "Red category",
+  "Yellow category",
+  "Customers",
+  "Follow up",
+];

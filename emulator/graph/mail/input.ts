@@ -9,7 +9,9 @@ import { graphError } from "../errors";
  * properties are refused, as Graph refuses them.
  */
 const withoutAnnotations = (value: unknown) =>
-  value && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("@odata."))) : value;
+  value && typeof value === "object" && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("@odata.")))
+    : value;
 
 const EmailAddressInput = z.strictObject({ address: z.string().trim().max(320), name: z.string().max(256).optional() });
 const RecipientInput = z.strictObject({ emailAddress: EmailAddressInput }).transform((r) => ({
@@ -17,7 +19,11 @@ const RecipientInput = z.strictObject({ emailAddress: EmailAddressInput }).trans
 }));
 const Recipients = z.array(RecipientInput).max(500);
 const BodyInput = z.strictObject({
-  contentType: z.string().toLowerCase().pipe(z.enum(["html", "text"])).default("text"),
+  contentType: z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(["html", "text"]))
+    .default("text"),
   content: z.string().max(4_000_000).default(""),
 });
 const DateTimeTimeZoneInput = z.strictObject({ dateTime: z.string().min(1).max(40), timeZone: z.string().min(1).max(100) });
@@ -49,7 +55,11 @@ const MessageShape = z.strictObject({
   replyTo: Recipients.optional(),
   from: RecipientInput.nullable().optional(),
   sender: RecipientInput.nullable().optional(),
-  importance: z.string().toLowerCase().pipe(z.enum(["low", "normal", "high"])).optional(),
+  importance: z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(["low", "normal", "high"]))
+    .optional(),
   categories: z.array(z.string().min(1).max(255)).max(50).optional(),
   flag: FlagInput.optional(),
   isRead: z.boolean().optional(),
@@ -62,9 +72,23 @@ export const MessageInput = z.preprocess(withoutAnnotations, MessageShape);
 export type MessageInput = z.infer<typeof MessageShape>;
 
 /** Fields PATCH may change only while the message is a draft. */
-export const DRAFT_ONLY_FIELDS = ["subject", "body", "toRecipients", "ccRecipients", "bccRecipients", "replyTo", "from", "sender", "isDeliveryReceiptRequested", "isReadReceiptRequested"] as const;
+export const DRAFT_ONLY_FIELDS = [
+  "subject",
+  "body",
+  "toRecipients",
+  "ccRecipients",
+  "bccRecipients",
+  "replyTo",
+  "from",
+  "sender",
+  "isDeliveryReceiptRequested",
+  "isReadReceiptRequested",
+] as const;
 
-const GraphBoolean = z.union([z.boolean(), z.enum(["true", "false", "True", "False"]).transform((value) => value.toLowerCase() === "true")]);
+const GraphBoolean = z.union([
+  z.boolean(),
+  z.enum(["true", "false", "True", "False"]).transform((value) => value.toLowerCase() === "true"),
+]);
 
 export const SendMailInput = z.strictObject({ message: MessageInput, saveToSentItems: GraphBoolean.optional() });
 export const ResponseInput = z.strictObject({
@@ -74,14 +98,22 @@ export const ResponseInput = z.strictObject({
 });
 export const MoveInput = z.strictObject({ destinationId: z.string().min(1).max(512) });
 
-export async function readBody<T>(c: Context, schema: z.ZodType<T>, options: { operation?: string; optional?: boolean; keepAnnotations?: boolean } = {}): Promise<T | Response> {
+export async function readBody<T>(
+  c: Context,
+  schema: z.ZodType<T>,
+  options: { operation?: string; optional?: boolean; keepAnnotations?: boolean } = {},
+): Promise<T | Response> {
   const text = await c.req.text();
   let raw: unknown = {};
   if (text.trim()) {
     try {
       raw = JSON.parse(text);
     } catch {
-      return graphError(400, "RequestBodyRead", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+      return graphError(
+        400,
+        "RequestBodyRead",
+        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+      );
     }
   } else if (!options.optional) {
     return graphError(400, "RequestBodyRead", "Empty Payload. JSON content expected.");
@@ -92,9 +124,17 @@ export async function readBody<T>(c: Context, schema: z.ZodType<T>, options: { o
   if (issue?.code === "unrecognized_keys") {
     const key = issue.keys[0] ?? "";
     if (issue.path.length === 0 && options.operation) {
-      return graphError(400, "RequestBodyRead", `The parameter '${key}' in the request payload is not a valid parameter for the operation '${options.operation}'.`);
+      return graphError(
+        400,
+        "RequestBodyRead",
+        `The parameter '${key}' in the request payload is not a valid parameter for the operation '${options.operation}'.`,
+      );
     }
-    return graphError(400, "RequestBodyRead", `The property '${key}' does not exist on type 'microsoft.graph.message'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+    return graphError(
+      400,
+      "RequestBodyRead",
+      `The property '${key}' does not exist on type 'microsoft.graph.message'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+    );
   }
   return graphError(400, "RequestBodyRead", `Invalid value for '${issue?.path.join(".") || "body"}': ${issue?.message ?? "invalid"}`);
 }

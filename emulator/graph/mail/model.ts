@@ -118,7 +118,17 @@ export function flagDate(ms: number): DateTimeTimeZone {
 export function emptyMailbox(tenantId: string, owner: EmulatedUser): MailStore {
   const key = `${tenantId}:${owner.oid}`;
   const rootId = opaqueId(`mail-folder:${key}:msgfolderroot`);
-  const folders = new Map<string, FolderRecord>([[rootId, { id: rootId, displayName: "Top of Information Store", parentFolderId: opaqueId(`mail-folder:${key}:root`), wellKnownName: "msgfolderroot" }]]);
+  const folders = new Map<string, FolderRecord>([
+    [
+      rootId,
+      {
+        id: rootId,
+        displayName: "Top of Information Store",
+        parentFolderId: opaqueId(`mail-folder:${key}:root`),
+        wellKnownName: "msgfolderroot",
+      },
+    ],
+  ]);
   const byName = new Map<WellKnownName, string>([["msgfolderroot", rootId]]);
   for (const folder of WELL_KNOWN_FOLDERS) {
     const id = opaqueId(`mail-folder:${key}:${folder.name}`);

@@ -38,7 +38,11 @@ export const mailRoutes = new Hono<GraphEnv>()
   .get("/me/mailFolders", scopes(...READ_BASIC), (c) => {
     const store = mailbox(c);
     const folders = [...store.folders.values()].filter((folder) => folder.parentFolderId === store.rootId);
-    return listResponse(c, folders.map((folder) => presentFolder(store, folder)), { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" });
+    return listResponse(
+      c,
+      folders.map((folder) => presentFolder(store, folder)),
+      { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" },
+    );
   })
   .get("/me/mailFolders/:folderId", scopes(...READ_BASIC), (c) => {
     const store = mailbox(c);
@@ -50,7 +54,11 @@ export const mailRoutes = new Hono<GraphEnv>()
     const folder = resolveFolder(store, c.req.param("folderId"));
     if (!folder) return GRAPH_ERRORS.notFound();
     const children = [...store.folders.values()].filter((candidate) => candidate.parentFolderId === folder.id);
-    return listResponse(c, children.map((child) => presentFolder(store, child)), { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" });
+    return listResponse(
+      c,
+      children.map((child) => presentFolder(store, child)),
+      { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" },
+    );
   })
   .get("/me/mailFolders/:folderId/messages", scopes(...READ_BASIC), (c) => {
     const store = mailbox(c);
@@ -78,10 +86,15 @@ export const mailRoutes = new Hono<GraphEnv>()
     if (message instanceof Response) return message;
     const input = await readBody(c, MessageInput);
     if (input instanceof Response) return input;
-    if (input.attachments) return graphError(400, "RequestBodyRead", "The property 'attachments' cannot be updated with PATCH; use the attachments collection.");
+    if (input.attachments)
+      return graphError(400, "RequestBodyRead", "The property 'attachments' cannot be updated with PATCH; use the attachments collection.");
     const draftOnly = DRAFT_ONLY_FIELDS.find((field) => input[field] !== undefined);
     if (draftOnly && !message.isDraft) {
-      return graphError(400, "ErrorInvalidPropertyUpdateSentMessage", `Update operation is not supported for '${draftOnly}' on a message that is not a draft.`);
+      return graphError(
+        400,
+        "ErrorInvalidPropertyUpdateSentMessage",
+        `Update operation is not supported for '${draftOnly}' on a message that is not a draft.`,
+      );
     }
     applyFields(store, message, input);
     return respond(c, message);
@@ -99,7 +112,11 @@ export const mailRoutes = new Hono<GraphEnv>()
   .get("/me/messages/:id/attachments", scopes(...READ), (c) => {
     const message = findMessage(mailbox(c), c.req.param("id"));
     if (message instanceof Response) return message;
-    return listResponse(c, message.attachments.map((attachment) => presentAttachment(attachment, true)), { ...QUERY_RULES.outlook, defaultTop: 1000, maxTop: 1000 });
+    return listResponse(
+      c,
+      message.attachments.map((attachment) => presentAttachment(attachment, true)),
+      { ...QUERY_RULES.outlook, defaultTop: 1000, maxTop: 1000 },
+    );
   })
   .get("/me/messages/:id/attachments/:attachmentId", scopes(...READ), (c) => {
     const attachment = findAttachment(c, c.req.param("id"), c.req.param("attachmentId"));

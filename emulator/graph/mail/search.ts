@@ -11,9 +11,16 @@ import { htmlToText } from "./text";
  */
 export function messageMatcher(search: string, options: { body: boolean }): (message: MessageRecord) => boolean {
   const terms = [...search.replace(/^"|"$/g, "").matchAll(/(\w+):("[^"]*"|\S+)|"([^"]*)"|(\S+)/g)]
-    .map((match) => ({ property: match[1]?.toLowerCase(), value: (match[2] ?? match[3] ?? match[4] ?? "").replace(/^"|"$/g, "").toLowerCase() }))
+    .map((match) => ({
+      property: match[1]?.toLowerCase(),
+      value: (match[2] ?? match[3] ?? match[4] ?? "").replace(/^"|"$/g, "").toLowerCase(),
+    }))
     .filter((term) => term.value && term.value !== "and");
-  const people = (recipients: (Recipient | null)[]) => recipients.map((r) => (r ? `${r.emailAddress.name} ${r.emailAddress.address}` : "")).join(" ").toLowerCase();
+  const people = (recipients: (Recipient | null)[]) =>
+    recipients
+      .map((r) => (r ? `${r.emailAddress.name} ${r.emailAddress.address}` : ""))
+      .join(" ")
+      .toLowerCase();
   return (message) => {
     const text = () => {
       if (!options.body) return "";
@@ -37,7 +44,11 @@ export function messageMatcher(search: string, options: { body: boolean }): (mes
           return message.attachments.some((a) => a.name.toLowerCase().includes(value));
         default: {
           const word = property ? `${property}:${value}` : value;
-          return message.subject.toLowerCase().includes(word) || people([message.from, ...message.toRecipients]).includes(word) || text().includes(word);
+          return (
+            message.subject.toLowerCase().includes(word) ||
+            people([message.from, ...message.toRecipients]).includes(word) ||
+            text().includes(word)
+          );
         }
       }
     });

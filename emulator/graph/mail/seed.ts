@@ -1,7 +1,17 @@
 import type { EmulatedUser } from "../../state";
 import { historyEnd } from "../day";
 import { opaqueId, pick, seededRandom } from "../random";
-import { attachmentFile, CATEGORIES, colleagues, composeBody, externalPeople, type Person, pickTopic, PIXEL_PNG, SYSTEM_SENDERS } from "./content";
+import {
+  attachmentFile,
+  CATEGORIES,
+  colleagues,
+  composeBody,
+  externalPeople,
+  type Person,
+  pickTopic,
+  PIXEL_PNG,
+  SYSTEM_SENDERS,
+} from "./content";
 import {
   type AttachmentRecord,
   changeKeyFor,
@@ -75,7 +85,17 @@ export function seedMailbox(tenantId: string, owner: EmulatedUser, seedDay: numb
     for (let position = 0; position < length && index < SEEDED_MESSAGES; position++) {
       const last = position === length - 1;
       const draft = last && (length > 1 ? !outgoing && random() < 0.3 : outgoing && random() < 0.5);
-      const message = seedMessage(store, random, { thread, position, when: Math.min(when, base - 60_000), outgoing: outgoing || draft, draft, me, people, index, base });
+      const message = seedMessage(store, random, {
+        thread,
+        position,
+        when: Math.min(when, base - 60_000),
+        outgoing: outgoing || draft,
+        draft,
+        me,
+        people,
+        index,
+        base,
+      });
       store.messages.set(message.id, message);
       index += 1;
       when += (0.5 + random() * 30) * 3_600_000;
@@ -134,7 +154,10 @@ function seedMessage(store: MailStore, random: () => number, input: SeedInput): 
   const cc = !thread.topic.bulk && random() < 0.3 ? [pick(random, input.people)].filter((p) => p.address !== from.address) : [];
   const subject = position === 0 ? thread.topic.subject : `RE: ${thread.topic.subject}`;
   const generated = composeBody(random, thread.topic.kind, thread.topic.subject, from, to, thread.long && position === 0 && !outgoing);
-  const body: ItemBody = generated.contentType === "html" ? { contentType: "html", content: htmlDocument(generated.content, generated.head) } : { contentType: "text", content: generated.content };
+  const body: ItemBody =
+    generated.contentType === "html"
+      ? { contentType: "html", content: htmlDocument(generated.content, generated.head) }
+      : { contentType: "text", content: generated.content };
   const stamp = isoSeconds(when);
   const attachments: AttachmentRecord[] = generated.inline.map((image, i) => ({
     id: opaqueId(`att:${seedKey}:inline:${i}`),
@@ -152,7 +175,16 @@ function seedMessage(store: MailStore, random: () => number, input: SeedInput): 
     const count = 1 + Math.floor(random() * 3);
     for (let i = 0; i < count; i++) {
       const file = attachmentFile(random, thread.topic.subject, i);
-      attachments.push({ id: opaqueId(`att:${seedKey}:${i}`), name: file.name, contentType: file.contentType, isInline: false, lastModifiedDateTime: stamp, contentId: null, contentLocation: null, ...utf8Base64(file.text) });
+      attachments.push({
+        id: opaqueId(`att:${seedKey}:${i}`),
+        name: file.name,
+        contentType: file.contentType,
+        isInline: false,
+        lastModifiedDateTime: stamp,
+        contentId: null,
+        contentLocation: null,
+        ...utf8Base64(file.text),
+      });
     }
   }
   const folder = seedFolder(random, input);
@@ -171,7 +203,8 @@ function seedMessage(store: MailStore, random: () => number, input: SeedInput): 
     createdDateTime: stamp,
     lastModifiedDateTime: stamp,
     changeKey: changeKeyFor(id),
-    categories: random() < 0.15 ? [...new Set([pick(random, CATEGORIES), pick(random, CATEGORIES)])].slice(0, 1 + Math.floor(random() * 2)) : [],
+    categories:
+      random() < 0.15 ? [...new Set([pick(random, CATEGORIES), pick(random, CATEGORIES)])].slice(0, 1 + Math.floor(random() * 2)) : [],
     receivedDateTime: stamp,
     sentDateTime: isoSeconds(when - Math.floor(random() * 90_000)),
     hasAttachments: attachments.some((attachment) => !attachment.isInline),

@@ -69,7 +69,9 @@ export interface MessageView {
 
 function convertBody(body: ItemBody, bodyType: MessageView["bodyType"]): ItemBody {
   if (!bodyType || bodyType === body.contentType) return body;
-  return bodyType === "text" ? { contentType: "text", content: htmlToText(body.content) } : { contentType: "html", content: textToHtml(body.content) };
+  return bodyType === "text"
+    ? { contentType: "text", content: htmlToText(body.content) }
+    : { contentType: "html", content: textToHtml(body.content) };
 }
 
 export function presentMessage(message: MessageRecord, view: MessageView = {}): Record<string, unknown> {
@@ -197,7 +199,8 @@ function dedupe(recipients: Recipient[], exclude: string): Recipient[] {
 }
 
 function quoteHeader(original: MessageRecord): string {
-  const list = (recipients: Recipient[]) => recipients.map((r) => escapeHtml(`${r.emailAddress.name} <${r.emailAddress.address}>`)).join("; ");
+  const list = (recipients: Recipient[]) =>
+    recipients.map((r) => escapeHtml(`${r.emailAddress.name} <${r.emailAddress.address}>`)).join("; ");
   const sender = original.from ? list([original.from]) : "";
   const cc = original.ccRecipients.length ? `<br><b>Cc:</b> ${list(original.ccRecipients)}` : "";
   return `<hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><font face="Calibri, sans-serif" style="font-size:11pt" color="#000000"><b>From:</b> ${sender}<br><b>Sent:</b> ${new Date(original.sentDateTime).toUTCString()}<br><b>To:</b> ${list(original.toRecipients)}${cc}<br><b>Subject:</b> ${escapeHtml(original.subject)}</font><div>&nbsp;</div></div>`;
@@ -212,11 +215,15 @@ export function composeResponse(store: MailStore, original: MessageRecord, kind:
   if (kind !== "forward") {
     const primary = fromMe ? original.toRecipients : original.replyTo.length ? original.replyTo : original.from ? [original.from] : [];
     to = kind === "replyAll" ? dedupe([...primary, ...(fromMe ? [] : original.toRecipients)], me) : dedupe(primary, fromMe ? "" : me);
-    cc = kind === "replyAll" ? dedupe(original.ccRecipients, me).filter((r) => !to.some((t) => sameAddress(t, r.emailAddress.address))) : [];
+    cc =
+      kind === "replyAll" ? dedupe(original.ccRecipients, me).filter((r) => !to.some((t) => sameAddress(t, r.emailAddress.address))) : [];
   }
   const prefix = kind === "forward" ? "FW: " : "RE: ";
   const stripped = original.subject.replace(/^((re|fw|fwd):\s*)+/i, "");
-  const originalHtml = original.body.contentType === "html" ? bodyFragment(original.body.content) : `<div class="PlainText">${escapeHtml(original.body.content).replace(/\r?\n/g, "<br>")}</div>`;
+  const originalHtml =
+    original.body.contentType === "html"
+      ? bodyFragment(original.body.content)
+      : `<div class="PlainText">${escapeHtml(original.body.content).replace(/\r?\n/g, "<br>")}</div>`;
   const commentHtml = `<div>${escapeHtml(comment).replace(/\r?\n/g, "<br>")}</div>`;
   const draft = blankMessage(store, "drafts", {
     subject: `${prefix}${stripped}`,
@@ -239,7 +246,16 @@ export function markSent(store: MailStore, message: MessageRecord, saveToSentIte
   const now = isoSeconds(Date.now());
   const me = recipient({ name: store.owner.displayName, address: store.owner.mail });
   store.messages.delete(message.id);
-  const sent: MessageRecord = { ...message, isDraft: false, isRead: true, from: me, sender: me, sentDateTime: now, receivedDateTime: now, hasAttachments: message.attachments.some((a) => !a.isInline) };
+  const sent: MessageRecord = {
+    ...message,
+    isDraft: false,
+    isRead: true,
+    from: me,
+    sender: me,
+    sentDateTime: now,
+    receivedDateTime: now,
+    hasAttachments: message.attachments.some((a) => !a.isInline),
+  };
   if (saveToSentItems) return moveTo(store, { ...sent, parentFolderId: "" }, folderId(store, "sentitems"));
   return sent;
 }

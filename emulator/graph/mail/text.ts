@@ -74,15 +74,17 @@ export function htmlToText(html: string): string {
     .replace(/<hr\b[^>]*>/gi, "\n________________________________\n")
     .replace(/<\/t[dh]\s*>/gi, "\t")
     .replace(/<[^>]*>/g, "");
-  return decodeEntities(text)
-    // oxlint-disable-next-line no-control-regex -- U+0000 and U+0001 delimit the link placeholders inserted above
-    .replace(/\u0000(\d+)\u0001/g, (_match, index: string) => `<${decodeEntities(links[Number(index)] ?? "")}>`)
-    .replace(/\r\n?/g, "\n")
-    .split("\n")
-    .map((line) => line.replace(/[ \t\u00a0]+/g, " ").trim())
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return (
+    decodeEntities(text)
+      // oxlint-disable-next-line no-control-regex -- U+0000 and U+0001 delimit the link placeholders inserted above
+      .replace(/\u0000(\d+)\u0001/g, (_match, index: string) => `<${decodeEntities(links[Number(index)] ?? "")}>`)
+      .replace(/\r\n?/g, "\n")
+      .split("\n")
+      .map((line) => line.replace(/[ \t\u00a0]+/g, " ").trim())
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim()
+  );
 }
 
 /** Plain text as Exchange's HTML rendering of a text body. */

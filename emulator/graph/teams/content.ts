@@ -31,9 +31,36 @@ export const TEAM_SPECS: TeamSpec[] = [
     visibility: "private",
     members: "all",
     channels: [
-      { displayName: "Releases", description: "Release trains and change windows.", topics: ["release 4.12 is tagged and rolling out to canary", "the change freeze starts Friday 18:00", "rollback of the payments flag went fine", "release notes draft is in the shared folder"] },
-      { displayName: "Incidents", description: "Live incidents and post-mortems.", topics: ["elevated 502s on the orders API, investigating", "root cause was an expired certificate on the internal proxy", "post-mortem for last Tuesday is ready for review", "paging rota for next week is published"] },
-      { displayName: "Roadmap", description: "Quarterly planning for the platform.", topics: ["draft OKRs for next quarter are up for comments", "we should drop the legacy queue before the migration", "cost review: storage grew 18% month over month", "proposal to adopt managed databases for new services"] },
+      {
+        displayName: "Releases",
+        description: "Release trains and change windows.",
+        topics: [
+          "release 4.12 is tagged and rolling out to canary",
+          "the change freeze starts Friday 18:00",
+          "rollback of the payments flag went fine",
+          "release notes draft is in the shared folder",
+        ],
+      },
+      {
+        displayName: "Incidents",
+        description: "Live incidents and post-mortems.",
+        topics: [
+          "elevated 502s on the orders API, investigating",
+          "root cause was an expired certificate on the internal proxy",
+          "post-mortem for last Tuesday is ready for review",
+          "paging rota for next week is published",
+        ],
+      },
+      {
+        displayName: "Roadmap",
+        description: "Quarterly planning for the platform.",
+        topics: [
+          "draft OKRs for next quarter are up for comments",
+          "we should drop the legacy queue before the migration",
+          "cost review: storage grew 18% month over month",
+          "proposal to adopt managed databases for new services",
+        ],
+      },
     ],
   },
   {
@@ -42,8 +69,26 @@ export const TEAM_SPECS: TeamSpec[] = [
     visibility: "public",
     members: "all",
     channels: [
-      { displayName: "Critiques", description: "Share work in progress for feedback.", topics: ["new checkout flow mockups are in Figma, feedback welcome", "the empty states feel too playful for the admin console", "iteration 3 of the onboarding screens", "icon set v2 is ready for a look"] },
-      { displayName: "Research", description: "User research plans and findings.", topics: ["usability sessions next week: 8 participants booked", "top finding: people miss the search box on mobile", "survey results are summarised in the Reports folder", "recruiting two more warehouse managers for interviews"] },
+      {
+        displayName: "Critiques",
+        description: "Share work in progress for feedback.",
+        topics: [
+          "new checkout flow mockups are in Figma, feedback welcome",
+          "the empty states feel too playful for the admin console",
+          "iteration 3 of the onboarding screens",
+          "icon set v2 is ready for a look",
+        ],
+      },
+      {
+        displayName: "Research",
+        description: "User research plans and findings.",
+        topics: [
+          "usability sessions next week: 8 participants booked",
+          "top finding: people miss the search box on mobile",
+          "survey results are summarised in the Reports folder",
+          "recruiting two more warehouse managers for interviews",
+        ],
+      },
     ],
   },
   {
@@ -52,9 +97,36 @@ export const TEAM_SPECS: TeamSpec[] = [
     visibility: "private",
     members: "even",
     channels: [
-      { displayName: "Site visits", description: "Plans and notes from site visits.", topics: ["visiting the north depot on Wednesday, who wants to join?", "photos from the loading bay inspection are uploaded", "the new scanner handsets arrive next month", "site visit report for the harbour warehouse is done"] },
-      { displayName: "Safety", description: "Safety notices and near-miss reports.", topics: ["reminder: high-vis vests are mandatory in bay C", "near miss reported at dock 4, forklift reversing", "fire drill scheduled for the 14th", "first-aid refresher course has six places left"] },
-      { displayName: "Logistics", description: "Carriers, routes and schedules.", topics: ["Kestrel Freight confirmed the extra Saturday run", "fuel surcharge goes up 2% from next month", "route optimisation pilot saved 11% mileage", "customs paperwork for the export order is complete"] },
+      {
+        displayName: "Site visits",
+        description: "Plans and notes from site visits.",
+        topics: [
+          "visiting the north depot on Wednesday, who wants to join?",
+          "photos from the loading bay inspection are uploaded",
+          "the new scanner handsets arrive next month",
+          "site visit report for the harbour warehouse is done",
+        ],
+      },
+      {
+        displayName: "Safety",
+        description: "Safety notices and near-miss reports.",
+        topics: [
+          "reminder: high-vis vests are mandatory in bay C",
+          "near miss reported at dock 4, forklift reversing",
+          "fire drill scheduled for the 14th",
+          "first-aid refresher course has six places left",
+        ],
+      },
+      {
+        displayName: "Logistics",
+        description: "Carriers, routes and schedules.",
+        topics: [
+          "Kestrel Freight confirmed the extra Saturday run",
+          "fuel surcharge goes up 2% from next month",
+          "route optimisation pilot saved 11% mileage",
+          "customs paperwork for the export order is complete",
+        ],
+      },
     ],
   },
   {
@@ -63,8 +135,26 @@ export const TEAM_SPECS: TeamSpec[] = [
     visibility: "public",
     members: "odd",
     channels: [
-      { displayName: "Onboarding", description: "Help new starters settle in.", topics: ["buddy assignments for the March cohort are out", "the onboarding checklist got a refresh", "laptop pickup is now at the service desk on floor 2", "please welcome our new starters in the General channel"] },
-      { displayName: "Events", description: "Socials, offsites and celebrations.", topics: ["summer picnic poll: park or rooftop?", "quiz night is on the last Friday of the month", "the offsite venue is confirmed", "volunteering day sign-ups are open"] },
+      {
+        displayName: "Onboarding",
+        description: "Help new starters settle in.",
+        topics: [
+          "buddy assignments for the March cohort are out",
+          "the onboarding checklist got a refresh",
+          "laptop pickup is now at the service desk on floor 2",
+          "please welcome our new starters in the General channel",
+        ],
+      },
+      {
+        displayName: "Events",
+        description: "Socials, offsites and celebrations.",
+        topics: [
+          "summer picnic poll: park or rooftop?",
+          "quiz night is on the last Friday of the month",
+          "the offsite venue is confirmed",
+          "volunteering day sign-ups are open",
+        ],
+      },
     ],
   },
 ];

@@ -10,11 +10,19 @@ export const MessageInput = z.object({
   subject: z.string().max(255).nullable().optional(),
   importance: z.enum(["normal", "high", "urgent"]).optional(),
   body: z.object({
-    contentType: z.preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(["text", "html"])).default("text"),
+    contentType: z
+      .preprocess((value) => (typeof value === "string" ? value.toLowerCase() : value), z.enum(["text", "html"]))
+      .default("text"),
     content: z.string().min(1).max(28_000),
   }),
   mentions: z
-    .array(z.object({ id: z.number().int().min(0), mentionText: z.string().max(256), mentioned: z.object({ user: z.object({ id: z.string().max(100) }) }) }))
+    .array(
+      z.object({
+        id: z.number().int().min(0),
+        mentionText: z.string().max(256),
+        mentioned: z.object({ user: z.object({ id: z.string().max(100) }) }),
+      }),
+    )
     .max(20)
     .optional(),
   attachments: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
@@ -23,7 +31,9 @@ export const MessageInput = z.object({
 const Attendee = z.object({
   upn: z.string().max(320).optional(),
   role: z.enum(["attendee", "presenter", "producer", "coorganizer"]).optional(),
-  identity: z.object({ user: z.object({ id: z.string().max(100).optional(), displayName: z.string().max(256).nullable().optional() }).optional() }).optional(),
+  identity: z
+    .object({ user: z.object({ id: z.string().max(100).optional(), displayName: z.string().max(256).nullable().optional() }).optional() })
+    .optional(),
 });
 
 export const MeetingInput = z

@@ -18,7 +18,12 @@ function token(length: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => alphabet[byte % alphabet.length]).join("");
 }
 
-export function createMeeting(store: TeamsStore, tenant: EmulatedTenant, organizer: EmulatedUser, input: z.infer<typeof MeetingInput>): Record<string, unknown> {
+export function createMeeting(
+  store: TeamsStore,
+  tenant: EmulatedTenant,
+  organizer: EmulatedUser,
+  input: z.infer<typeof MeetingInput>,
+): Record<string, unknown> {
   const now = new Date();
   const start = input.startDateTime ? new Date(input.startDateTime) : now;
   const end = input.endDateTime ? new Date(input.endDateTime) : new Date(start.getTime() + 3_600_000);
@@ -34,7 +39,14 @@ export function createMeeting(store: TeamsStore, tenant: EmulatedTenant, organiz
       wire: {
         upn: user?.userPrincipalName ?? attendee.upn ?? null,
         role: attendee.role ?? "attendee",
-        identity: { user: { id: user?.oid ?? attendee.identity?.user?.id ?? null, displayName: user?.displayName ?? attendee.identity?.user?.displayName ?? null, tenantId: user ? tenant.tenantId : null, identityProvider: "AAD" } },
+        identity: {
+          user: {
+            id: user?.oid ?? attendee.identity?.user?.id ?? null,
+            displayName: user?.displayName ?? attendee.identity?.user?.displayName ?? null,
+            tenantId: user ? tenant.tenantId : null,
+            identityProvider: "AAD",
+          },
+        },
       },
     };
   });
@@ -63,14 +75,21 @@ export function createMeeting(store: TeamsStore, tenant: EmulatedTenant, organiz
     audioConferencing: null,
     broadcastSettings: null,
     joinMeetingIdSettings: { isPasscodeRequired: true, joinMeetingId: digits(12), passcode: token(6) },
-    lobbyBypassSettings: { scope: input.lobbyBypassSettings?.scope ?? "organization", isDialInBypassEnabled: input.lobbyBypassSettings?.isDialInBypassEnabled ?? false },
+    lobbyBypassSettings: {
+      scope: input.lobbyBypassSettings?.scope ?? "organization",
+      isDialInBypassEnabled: input.lobbyBypassSettings?.isDialInBypassEnabled ?? false,
+    },
     joinInformation: {
       content: `data:text/html,${encodeURIComponent(`<p>Microsoft Teams meeting</p><p><a href="${joinWebUrl}">Join the meeting now</a></p>`)}`,
       contentType: "html",
     },
     chatInfo: { threadId, messageId: "0", replyChainMessageId: null },
     participants: {
-      organizer: { upn: organizer.userPrincipalName, role: "presenter", identity: { user: { id: organizer.oid, displayName: null, tenantId: tenant.tenantId, identityProvider: "AAD" } } },
+      organizer: {
+        upn: organizer.userPrincipalName,
+        role: "presenter",
+        identity: { user: { id: organizer.oid, displayName: null, tenantId: tenant.tenantId, identityProvider: "AAD" } },
+      },
       attendees: attendees.map((attendee) => attendee.wire),
     },
   };
@@ -83,7 +102,11 @@ export function createMeeting(store: TeamsStore, tenant: EmulatedTenant, organiz
     lastUpdatedDateTime: now.toISOString(),
     includes: (_, oid) => memberIds.has(oid),
     minMembers: 1,
-    onlineMeetingInfo: { calendarEventId: null, joinWebUrl, organizer: { id: organizer.oid, displayName: null, userIdentityType: "aadUser", tenantId: tenant.tenantId } },
+    onlineMeetingInfo: {
+      calendarEventId: null,
+      joinWebUrl,
+      organizer: { id: organizer.oid, displayName: null, userIdentityType: "aadUser", tenantId: tenant.tenantId },
+    },
   });
   store.threads.set(threadId, []);
   store.meetings.set(id, { organizerId: organizer.oid, resource });

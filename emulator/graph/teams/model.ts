@@ -80,7 +80,19 @@ export function identity(user: EmulatedUser): Identity {
 
 export function message(at: number, author: EmulatedUser, content: string, replyToId: string | null): MessageRecord {
   const iso = new Date(at).toISOString();
-  return { id: String(at), replyToId, createdDateTime: iso, lastModifiedDateTime: iso, from: identity(author), subject: null, importance: "normal", body: { contentType: "html", content }, mentions: [], attachments: [], replies: [] };
+  return {
+    id: String(at),
+    replyToId,
+    createdDateTime: iso,
+    lastModifiedDateTime: iso,
+    from: identity(author),
+    subject: null,
+    importance: "normal",
+    body: { contentType: "html", content },
+    mentions: [],
+    attachments: [],
+    replies: [],
+  };
 }
 
 /** The thread for `key`, seeded on first access. */
@@ -94,7 +106,13 @@ export function thread(store: TeamsStore, key: string, seed: () => MessageRecord
 }
 
 /** A message posted now, with an id unique within `siblings`. */
-export function postedMessage(author: EmulatedUser, body: MessageRecord["body"], replyToId: string | null, siblings: readonly MessageRecord[], extra: Partial<MessageRecord> = {}): MessageRecord {
+export function postedMessage(
+  author: EmulatedUser,
+  body: MessageRecord["body"],
+  replyToId: string | null,
+  siblings: readonly MessageRecord[],
+  extra: Partial<MessageRecord> = {},
+): MessageRecord {
   let at = Date.now();
   const taken = new Set(siblings.map((m) => m.id));
   while (taken.has(String(at))) at += 1;

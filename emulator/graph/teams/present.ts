@@ -70,7 +70,13 @@ export function presentChat(chat: ChatRecord, tenantId: string, members?: readon
 }
 
 function userIdentity(who: Identity, tenantId: string) {
-  return { "@odata.type": "#microsoft.graph.teamworkUserIdentity", id: who.id, displayName: who.displayName, userIdentityType: "aadUser", tenantId };
+  return {
+    "@odata.type": "#microsoft.graph.teamworkUserIdentity",
+    id: who.id,
+    displayName: who.displayName,
+    userIdentityType: "aadUser",
+    tenantId,
+  };
 }
 
 export type MessageWhere =

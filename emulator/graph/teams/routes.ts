@@ -77,7 +77,9 @@ function findChannel(c: Context<GraphEnv>, withMessages = true): ChannelContext 
   if (!channel) return notFound("Channel not found.");
   const { tenant } = c.get("caller");
   const key = `${team.id}|${channel.id}`;
-  const messages = withMessages ? thread(store, key, () => seedChannelThread(store, channel.id, membersOf(tenant, team.includes), channel.topics)) : [];
+  const messages = withMessages
+    ? thread(store, key, () => seedChannelThread(store, channel.id, membersOf(tenant, team.includes), channel.topics))
+    : [];
   return { team, channel, messages, where: { kind: "channel", tenantId: tenant.tenantId, teamId: team.id, channelId: channel.id } };
 }
 
@@ -107,24 +109,40 @@ function chatMessageFilter(tree: FilterNode, orderBy: string | undefined): Respo
   const sortedOn = orderBy?.trim().split(/\s+/)[0]?.toLowerCase();
   for (const node of filterNodes(tree)) {
     if (node.kind === "and") continue;
-    const property = node.kind === "compare" && node.left.kind === "path" && node.right.kind === "literal" ? node.left.path.join("/").toLowerCase() : undefined;
+    const property =
+      node.kind === "compare" && node.left.kind === "path" && node.right.kind === "literal"
+        ? node.left.path.join("/").toLowerCase()
+        : undefined;
     const allowed =
       node.kind === "compare" &&
-      ((property === "lastmodifieddatetime" && (node.op === "gt" || node.op === "lt")) || (property === "createddatetime" && node.op === "lt"));
+      ((property === "lastmodifieddatetime" && (node.op === "gt" || node.op === "lt")) ||
+        (property === "createddatetime" && node.op === "lt"));
     if (!allowed || property !== sortedOn) {
-      return GRAPH_ERRORS.badRequest("$filter on chat messages supports only lastModifiedDateTime gt/lt or createdDateTime lt, with $orderby on the same property.");
+      return GRAPH_ERRORS.badRequest(
+        "$filter on chat messages supports only lastModifiedDateTime gt/lt or createdDateTime lt, with $orderby on the same property.",
+      );
     }
   }
   return undefined;
 }
 
-function messageList(c: Context, messages: readonly MessageRecord[], where: MessageWhere, rules: MessageRules, expandReplies = false): Response {
+function messageList(
+  c: Context,
+  messages: readonly MessageRecord[],
+  where: MessageWhere,
+  rules: MessageRules,
+  expandReplies = false,
+): Response {
   const items = messages.map((message) => presentMessage(message, where, expandReplies));
   return listResponse(c, items, { ...rules, defaultOrderBy: "createdDateTime desc", defaultTop: 20 });
 }
 
 /** Builds a message from a POST body, resolving mentions against the tenant's users. */
-async function newMessage(c: Context<GraphEnv>, replyToId: string | null, siblings: readonly MessageRecord[]): Promise<MessageRecord | Response> {
+async function newMessage(
+  c: Context<GraphEnv>,
+  replyToId: string | null,
+  siblings: readonly MessageRecord[],
+): Promise<MessageRecord | Response> {
   const input = await readGraphBody(c, MessageInput);
   if (input instanceof Response) return input;
   const { tenant, user } = c.get("caller");
@@ -146,7 +164,11 @@ export const teamsRoutes = new Hono<GraphEnv>()
   .get("/me/joinedTeams", scopes(...TEAM_READ), (c) => {
     const { tenantId } = c.get("caller").tenant;
     const teams = teamsOf(c).teams.filter((team) => isMember(c, team.includes));
-    return listResponse(c, teams.map((team) => presentTeam(team, tenantId)), { ...QUERY_RULES.joinedTeams, defaultTop: 100, maxTop: 1000 });
+    return listResponse(
+      c,
+      teams.map((team) => presentTeam(team, tenantId)),
+      { ...QUERY_RULES.joinedTeams, defaultTop: 100, maxTop: 1000 },
+    );
   })
   .get("/teams/:teamId", scopes(...TEAM_READ), (c) => {
     const found = findTeam(c);
@@ -157,7 +179,11 @@ export const teamsRoutes = new Hono<GraphEnv>()
     const found = findTeam(c);
     if (found instanceof Response) return found;
     const { tenantId } = c.get("caller").tenant;
-    return listResponse(c, found.team.channels.map((channel) => presentChannel(found.team, channel, tenantId)), { ...QUERY_RULES.channels, defaultTop: 100, maxTop: 1000 });
+    return listResponse(
+      c,
+      found.team.channels.map((channel) => presentChannel(found.team, channel, tenantId)),
+      { ...QUERY_RULES.channels, defaultTop: 100, maxTop: 1000 },
+    );
   })
   .get("/teams/:teamId/channels/:channelId", scopes(...CHANNEL_READ), (c) => {
     const found = findChannel(c, false);
@@ -166,7 +192,9 @@ export const teamsRoutes = new Hono<GraphEnv>()
   })
   .get("/teams/:teamId/channels/:channelId/messages", scopes(...CHANNEL_MESSAGE_READ), (c) => {
     const found = findChannel(c);
-    return found instanceof Response ? found : messageList(c, found.messages, found.where, QUERY_RULES.channelMessages, expands(c, "replies"));
+    return found instanceof Response
+      ? found
+      : messageList(c, found.messages, found.where, QUERY_RULES.channelMessages, expands(c, "replies"));
   })
   .post("/teams/:teamId/channels/:channelId/messages", scopes(...CHANNEL_MESSAGE_SEND), async (c) => {
     const found = findChannel(c);
@@ -217,11 +245,17 @@ export const teamsRoutes = new Hono<GraphEnv>()
     const found = findChat(c);
     if (found instanceof Response) return found;
     const { tenant } = c.get("caller");
-    return listResponse(c, membersOf(tenant, found.chat.includes).map((user) => presentMember(found.chat.id, user, tenant.tenantId)), { ...QUERY_RULES.chatMembers, defaultTop: 100 });
+    return listResponse(
+      c,
+      membersOf(tenant, found.chat.includes).map((user) => presentMember(found.chat.id, user, tenant.tenantId)),
+      { ...QUERY_RULES.chatMembers, defaultTop: 100 },
+    );
   })
   .get("/chats/:chatId/messages", scopes(...CHAT_MESSAGE_READ), (c) => {
     const found = findChat(c);
-    return found instanceof Response ? found : messageList(c, found.messages, found.where, { ...QUERY_RULES.chatMessages, checkFilter: chatMessageFilter });
+    return found instanceof Response
+      ? found
+      : messageList(c, found.messages, found.where, { ...QUERY_RULES.chatMessages, checkFilter: chatMessageFilter });
   })
   .get("/chats/:chatId/messages/:messageId", scopes(...CHAT_MESSAGE_READ), (c) => {
     const found = findChat(c);

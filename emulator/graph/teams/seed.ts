@@ -41,8 +41,22 @@ export function seedTeams(tenantId: string, seedDay: number): TeamsStore {
   });
   const chats = new Map<string, ChatRecord>();
   GROUP_CHATS.forEach((spec, g) => {
-    const id = keyed(seedKeys, spec.chatType === "meeting" ? `19:meeting_${btoa(hex(`meeting:${tenantId}:${g}`, 36)).slice(0, 48)}@thread.v2` : `19:${hex(`chat:${tenantId}:${g}`)}@thread.v2`, `chat:${g}`);
-    chats.set(id, { id, topic: spec.topic, chatType: spec.chatType, createdDateTime: created, lastUpdatedDateTime: created, includes: memberRule(spec.members), minMembers: 2 });
+    const id = keyed(
+      seedKeys,
+      spec.chatType === "meeting"
+        ? `19:meeting_${btoa(hex(`meeting:${tenantId}:${g}`, 36)).slice(0, 48)}@thread.v2`
+        : `19:${hex(`chat:${tenantId}:${g}`)}@thread.v2`,
+      `chat:${g}`,
+    );
+    chats.set(id, {
+      id,
+      topic: spec.topic,
+      chatType: spec.chatType,
+      createdDateTime: created,
+      lastUpdatedDateTime: created,
+      includes: memberRule(spec.members),
+      minMembers: 2,
+    });
   });
   return { tenantId, teams, chats, threads: new Map(), meetings: new Map(), historyEnd: end, seedKeys };
 }
@@ -61,7 +75,15 @@ export function syncOneOnOneChats(store: TeamsStore, users: readonly EmulatedUse
       const [a, b] = [user.oid, other.oid].sort();
       const id = `19:${a}_${b}@unq.gbl.spaces`;
       if (!store.chats.has(id)) {
-        store.chats.set(id, { id, topic: null, chatType: "oneOnOne", createdDateTime: created, lastUpdatedDateTime: created, includes: (_, oid) => oid === a || oid === b, minMembers: 2 });
+        store.chats.set(id, {
+          id,
+          topic: null,
+          chatType: "oneOnOne",
+          createdDateTime: created,
+          lastUpdatedDateTime: created,
+          includes: (_, oid) => oid === a || oid === b,
+          minMembers: 2,
+        });
       }
     }
   });
@@ -71,7 +93,9 @@ export function syncOneOnOneChats(store: TeamsStore, users: readonly EmulatedUse
 function timeline(random: () => number, count: number, days: number, end: number): number[] {
   // Ends 13 hours early so seeded replies (up to ~12h later) are before the end of history too.
   const latest = end - 13 * 3_600_000;
-  return Array.from({ length: count }, () => latest - Math.floor(random() * days * DAY_MS)).sort((a, b) => a - b).map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
+  return Array.from({ length: count }, () => latest - Math.floor(random() * days * DAY_MS))
+    .sort((a, b) => a - b)
+    .map((ms, i, all) => (i > 0 && ms <= (all[i - 1] ?? 0) ? (all[i - 1] ?? 0) + 1 : ms));
 }
 
 /** Draws for a channel's or chat's seeded messages: keyed by its position (or, for 1:1 chats, the members' oids), not the tenant. */
@@ -79,7 +103,12 @@ function threadRandom(store: TeamsStore, id: string): () => number {
   return seededRandom(`thread:${store.seedKeys.get(id) ?? id}`);
 }
 
-export function seedChannelThread(store: TeamsStore, channelId: string, authors: readonly EmulatedUser[], topics: readonly string[]): MessageRecord[] {
+export function seedChannelThread(
+  store: TeamsStore,
+  channelId: string,
+  authors: readonly EmulatedUser[],
+  topics: readonly string[],
+): MessageRecord[] {
   const random = threadRandom(store, channelId);
   if (authors.length === 0) return [];
   // 21–40 posts: more than Graph's default page of 20, so a busy channel always has a second page.
@@ -113,5 +142,7 @@ export function seedChannelThread(store: TeamsStore, channelId: string, authors:
 export function seedChatThread(store: TeamsStore, chatId: string, authors: readonly EmulatedUser[]): MessageRecord[] {
   const random = threadRandom(store, chatId);
   if (authors.length === 0) return [];
-  return timeline(random, 8 + Math.floor(random() * 13), 14, store.historyEnd).map((at) => message(at, pick(random, authors), chatLine(random), null));
+  return timeline(random, 8 + Math.floor(random() * 13), 14, store.historyEnd).map((at) =>
+    message(at, pick(random, authors), chatLine(random), null),
+  );
 }

@@ -14,7 +14,8 @@ const DateTimeTz = z
   })
   .transform((value): DateTimeTimeZone => {
     // A wall-clock time keeps its zone; one with an offset is normalised to UTC.
-    if (LOCAL_DATE_TIME.test(value.dateTime)) return { dateTime: graphDateTime(Date.parse(`${value.dateTime.slice(0, 19)}Z`)), timeZone: value.timeZone };
+    if (LOCAL_DATE_TIME.test(value.dateTime))
+      return { dateTime: graphDateTime(Date.parse(`${value.dateTime.slice(0, 19)}Z`)), timeZone: value.timeZone };
     return { dateTime: graphDateTime(Date.parse(value.dateTime)), timeZone: "UTC" };
   });
 

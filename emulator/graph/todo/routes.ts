@@ -58,13 +58,22 @@ function applyPatch(task: TaskRecord, patch: TaskPatch, now: number): void {
 }
 
 export const todoRoutes = new Hono<GraphEnv>()
-  .get("/me/todo/lists", scopes(...READ), (c) => listResponse(c, [...todoOf(c).lists.values()], { ...QUERY_RULES.outlook, present: presentList, defaultTop: 100 }))
+  .get("/me/todo/lists", scopes(...READ), (c) =>
+    listResponse(c, [...todoOf(c).lists.values()], { ...QUERY_RULES.outlook, present: presentList, defaultTop: 100 }),
+  )
   .post("/me/todo/lists", scopes(...WRITE), async (c) => {
     const input = await readGraphBody(c, NewList);
     if (input instanceof Response) return input;
     const { tenant, user } = c.get("caller");
     const id = opaqueId(`todo-list:${tenant.tenantId}:${user.oid}:${crypto.randomUUID()}`);
-    const list: TaskListRecord = { id, displayName: input.displayName, isOwner: true, isShared: false, wellknownListName: "none", tasks: new Map() };
+    const list: TaskListRecord = {
+      id,
+      displayName: input.displayName,
+      isOwner: true,
+      isShared: false,
+      wellknownListName: "none",
+      tasks: new Map(),
+    };
     todoOf(c).lists.set(id, list);
     return c.json(presentList(list), 201);
   })

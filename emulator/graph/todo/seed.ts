@@ -9,45 +9,95 @@ import { graphDateTime, type TaskListRecord, type TaskRecord, type TodoStore } f
  * email", and a few invented lists (one shared), each with a handful of
  * tasks.
  */
-const LISTS: { displayName: string; wellknownListName: TaskListRecord["wellknownListName"]; isShared: boolean; isOwner: boolean; titles: string[] }[] = [
+const LISTS: {
+  displayName: string;
+  wellknownListName: TaskListRecord["wellknownListName"];
+  isShared: boolean;
+  isOwner: boolean;
+  titles: string[];
+}[] = [
   {
     displayName: "Tasks",
     wellknownListName: "defaultList",
     isShared: false,
     isOwner: true,
-    titles: ["Renew parking permit", "Book dentist appointment", "Submit travel expenses", "Update emergency contact details", "Back up laptop", "Order replacement headset", "Read the new security policy", "Schedule 1:1 with manager"],
+    titles: [
+      "Renew parking permit",
+      "Book dentist appointment",
+      "Submit travel expenses",
+      "Update emergency contact details",
+      "Back up laptop",
+      "Order replacement headset",
+      "Read the new security policy",
+      "Schedule 1:1 with manager",
+    ],
   },
   {
     displayName: "Flagged email",
     wellknownListName: "flaggedEmails",
     isShared: false,
     isOwner: true,
-    titles: ["Reply: supplier price revision", "Follow up: contract redlines", "Review: onboarding checklist draft", "Answer: venue options for the offsite", "Confirm: invoice 4471 payment date"],
+    titles: [
+      "Reply: supplier price revision",
+      "Follow up: contract redlines",
+      "Review: onboarding checklist draft",
+      "Answer: venue options for the offsite",
+      "Confirm: invoice 4471 payment date",
+    ],
   },
   {
     displayName: "Q3 launch prep",
     wellknownListName: "none",
     isShared: true,
     isOwner: true,
-    titles: ["Freeze feature scope", "Draft release notes", "Brief the support team", "Run load test on checkout", "Prepare launch-day rota", "Sign off localisation", "Record demo video", "Send partner newsletter", "Verify rollback plan"],
+    titles: [
+      "Freeze feature scope",
+      "Draft release notes",
+      "Brief the support team",
+      "Run load test on checkout",
+      "Prepare launch-day rota",
+      "Sign off localisation",
+      "Record demo video",
+      "Send partner newsletter",
+      "Verify rollback plan",
+    ],
   },
   {
     displayName: "Home renovation",
     wellknownListName: "none",
     isShared: false,
     isOwner: true,
-    titles: ["Get three quotes for the roof", "Pick kitchen tiles", "Measure the hallway", "Call the electrician back", "Donate the old wardrobe"],
+    titles: [
+      "Get three quotes for the roof",
+      "Pick kitchen tiles",
+      "Measure the hallway",
+      "Call the electrician back",
+      "Donate the old wardrobe",
+    ],
   },
   {
     displayName: "Reading list",
     wellknownListName: "none",
     isShared: true,
     isOwner: false,
-    titles: ["The Salt Road (novel)", "Essay on slow software", "Field guide to moss", "History of the container ship", "Notes on negotiation"],
+    titles: [
+      "The Salt Road (novel)",
+      "Essay on slow software",
+      "Field guide to moss",
+      "History of the container ship",
+      "Notes on negotiation",
+    ],
   },
 ];
 
-const NOTES = ["", "", "Check the shared drive for the latest version first.", "Ask in the team channel if blocked.", "Low effort, just needs doing.", "Needs budget approval before starting."];
+const NOTES = [
+  "",
+  "",
+  "Check the shared drive for the latest version first.",
+  "Ask in the team channel if blocked.",
+  "Low effort, just needs doing.",
+  "Needs budget approval before starting.",
+];
 const CATEGORIES = ["Red category", "Blue category", "Green category", "Yellow category"];
 const DAY_MS = 86_400_000;
 /**
@@ -81,7 +131,8 @@ export function seedTodo(tenantId: string, user: EmulatedUser, seedDay: number):
       const id = opaqueId(`todo-task:${tenantId}:${user.oid}:${listIndex}:${taskIndex}`);
       const created = past - Math.floor((5 + random() * 60) * DAY_MS) + Math.floor(random() * DAY_MS);
       const modified = Math.min(past, created + Math.floor(random() * 10 * DAY_MS));
-      const status = random() < 0.3 ? "completed" : pick(random, ["notStarted", "notStarted", "inProgress", "waitingOnOthers", "deferred"] as const);
+      const status =
+        random() < 0.3 ? "completed" : pick(random, ["notStarted", "notStarted", "inProgress", "waitingOnOthers", "deferred"] as const);
       const task: TaskRecord = {
         id,
         title,
@@ -98,13 +149,23 @@ export function seedTodo(tenantId: string, user: EmulatedUser, seedDay: number):
       if (random() < 0.6) task.dueDateTime = { dateTime: graphDateTime(today + Math.floor(random() * 30 - 7) * DAY_MS), timeZone: "UTC" };
       if (task.dueDateTime && random() < 0.5) {
         task.isReminderOn = true;
-        task.reminderDateTime = { dateTime: graphDateTime(Date.parse(`${task.dueDateTime.dateTime.slice(0, 19)}Z`) - DAY_MS / 3), timeZone: "UTC" };
+        task.reminderDateTime = {
+          dateTime: graphDateTime(Date.parse(`${task.dueDateTime.dateTime.slice(0, 19)}Z`) - DAY_MS / 3),
+          timeZone: "UTC",
+        };
       }
       if (status === "completed") task.completedDateTime = { dateTime: graphDateTime(modified), timeZone: "UTC" };
       tasks.set(id, task);
     });
     showBothStates([...tasks.values()]);
-    lists.set(listId, { id: listId, displayName: spec.displayName, isOwner: spec.isOwner, isShared: spec.isShared, wellknownListName: spec.wellknownListName, tasks });
+    lists.set(listId, {
+      id: listId,
+      displayName: spec.displayName,
+      isOwner: spec.isOwner,
+      isShared: spec.isShared,
+      wellknownListName: spec.wellknownListName,
+      tasks,
+    });
   });
   return { lists };
 }

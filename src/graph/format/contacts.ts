@@ -40,7 +40,10 @@ const joined = (parts: (string | null | undefined)[]) => parts.filter(Boolean).j
 const role = (jobTitle?: string | null, company?: string | null) => [jobTitle, company].filter(Boolean).join(", ");
 
 export function contactLine(contact: Contact): string {
-  const emails = (contact.emailAddresses ?? []).map((email) => email.address).filter(Boolean).join(", ");
+  const emails = (contact.emailAddresses ?? [])
+    .map((email) => email.address)
+    .filter(Boolean)
+    .join(", ");
   return joined([
     contact.displayName || [contact.givenName, contact.surname].filter(Boolean).join(" ") || "(no name)",
     emails,
@@ -52,11 +55,17 @@ export function contactLine(contact: Contact): string {
 }
 
 export function personLine(person: Person): string {
-  const emails = (person.scoredEmailAddresses ?? []).map((email) => email.address).filter(Boolean).join(", ");
+  const emails = (person.scoredEmailAddresses ?? [])
+    .map((email) => email.address)
+    .filter(Boolean)
+    .join(", ");
   return joined([person.displayName || "(no name)", emails, role(person.jobTitle, person.companyName)]);
 }
 
 export function userLine(user: DirectoryUser): string {
-  const upn = user.userPrincipalName && user.userPrincipalName.toLowerCase() !== user.mail?.toLowerCase() ? `sign-in ${user.userPrincipalName}` : undefined;
+  const upn =
+    user.userPrincipalName && user.userPrincipalName.toLowerCase() !== user.mail?.toLowerCase()
+      ? `sign-in ${user.userPrincipalName}`
+      : undefined;
   return joined([user.displayName || "(no name)", user.mail, upn, user.jobTitle]);
 }

@@ -43,7 +43,8 @@ export interface CalendarEvent {
 }
 
 /** Exactly what eventLine prints. */
-export const EVENT_LINE_SELECT = "id,subject,start,end,isAllDay,isCancelled,isOrganizer,organizer,responseStatus,location,isOnlineMeeting,onlineMeetingProvider";
+export const EVENT_LINE_SELECT =
+  "id,subject,start,end,isAllDay,isCancelled,isOrganizer,organizer,responseStatus,location,isOnlineMeeting,onlineMeetingProvider";
 export const EVENT_DETAIL_SELECT = `${EVENT_LINE_SELECT},type,seriesMasterId,attendees,recurrence,body,onlineMeeting,importance,sensitivity,showAs`;
 
 // The organizer's own status ("organizer") and "none" on personal appointments say nothing.
@@ -113,7 +114,11 @@ export function recurrenceSummary(recurrence: Recurrence | null | undefined): st
   const range = recurrence?.range;
   const from = range?.startDate ? ` from ${range.startDate}` : "";
   const until =
-    range?.type === "endDate" && range.endDate ? ` until ${range.endDate}` : range?.type === "numbered" ? `, ${range.numberOfOccurrences} times` : "";
+    range?.type === "endDate" && range.endDate
+      ? ` until ${range.endDate}`
+      : range?.type === "numbered"
+        ? `, ${range.numberOfOccurrences} times`
+        : "";
   return `${every > 1 ? many : one}${from}${until}`;
 }
 
@@ -164,7 +169,9 @@ export function eventDetails(event: CalendarEvent, zone: Zone, bodyOffset: numbe
     ["Id", event.id],
   ]);
   // Outlook frames the Teams block with rows of underscores: tokens that say nothing.
-  const body = bodyText(event.body).replace(/^_{10,}$\n?/gm, "").trim();
+  const body = bodyText(event.body)
+    .replace(/^_{10,}$\n?/gm, "")
+    .trim();
   if (!body) return bodyOffset > 0 ? `${head}\nBody: nothing after offset ${bodyOffset}.` : head;
   const part = window(body, bodyOffset, BODY_WINDOW);
   if (!part.text) return `${head}\nBody: nothing after offset ${bodyOffset}; it has ${part.total} characters.`;

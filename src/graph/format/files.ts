@@ -44,7 +44,12 @@ export function itemLine(item: DriveItem, withFolder = false): string {
   const where = withFolder && folderPath(item) ? `in ${folderPath(item)}` : undefined;
   const parts = item.folder
     ? [`${item.name ?? ""}/`, `folder, ${item.folder.childCount ?? 0} items`, where]
-    : [item.name ?? "", humanSize(item.size), item.lastModifiedDateTime ? `modified ${item.lastModifiedDateTime.slice(0, 10)}` : undefined, where];
+    : [
+        item.name ?? "",
+        humanSize(item.size),
+        item.lastModifiedDateTime ? `modified ${item.lastModifiedDateTime.slice(0, 10)}` : undefined,
+        where,
+      ];
   return [...parts, `id: ${item.id}`].filter(Boolean).join(" · ");
 }
 
@@ -53,7 +58,7 @@ const HTML_EXTENSIONS = new Set(["html", "htm"]);
 
 /** How to show a file's content: as is, converted from HTML, or not at all (binary). */
 export function textKind(name: string, mimeType: string | undefined): "text" | "html" | undefined {
-  const extension = name.includes(".") ? name.split(".").pop()?.toLowerCase() ?? "" : "";
+  const extension = name.includes(".") ? (name.split(".").pop()?.toLowerCase() ?? "") : "";
   const mime = (mimeType ?? "").toLowerCase();
   if (HTML_EXTENSIONS.has(extension) || mime === "text/html") return "html";
   if (TEXT_EXTENSIONS.has(extension) || mime.startsWith("text/") || /^application\/(json|xml|x-yaml)/.test(mime)) return "text";

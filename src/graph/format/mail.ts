@@ -74,7 +74,9 @@ function flags(message: MailMessage): string | undefined {
 
 /** One message: `time · sender (or → recipients) · subject [flags] · preview · id`. */
 export function messageLine(message: MailMessage, showRecipients = false): string {
-  const who = showRecipients ? `→ ${formatRecipients(message.toRecipients) || "(no recipients)"}` : formatAddress(message.from?.emailAddress) || "(no sender)";
+  const who = showRecipients
+    ? `→ ${formatRecipients(message.toRecipients) || "(no recipients)"}`
+    : formatAddress(message.from?.emailAddress) || "(no sender)";
   const subject = [oneLine(message.subject ?? "", 120) || "(no subject)", flags(message)].filter(Boolean).join(" ");
   const preview = oneLine(message.bodyPreview, PREVIEW_CHARS);
   return [shortTime(message.receivedDateTime), who, subject, preview, `id: ${message.id}`].filter(Boolean).join(" · ");

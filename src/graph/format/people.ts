@@ -18,7 +18,10 @@ export function formatAddress(address: EmailAddress | undefined): string {
 }
 
 export function formatRecipients(recipients: Recipient[] | undefined): string {
-  return (recipients ?? []).map((r) => formatAddress(r.emailAddress)).filter(Boolean).join(", ");
+  return (recipients ?? [])
+    .map((r) => formatAddress(r.emailAddress))
+    .filter(Boolean)
+    .join(", ");
 }
 
 /** `["a@x.com", "Name <b@y.com>"]` → Graph recipients. */

@@ -48,7 +48,9 @@ function messageText(message: ChatMessage, max: number): string {
   if (message.deletedDateTime) return "(deleted)";
   const content = message.body?.content ?? "";
   const text = message.body?.contentType?.toLowerCase() === "html" ? htmlToText(content) : content;
-  const attachments = message.attachments?.length ? ` [${message.attachments.length} attachment${message.attachments.length > 1 ? "s" : ""}]` : "";
+  const attachments = message.attachments?.length
+    ? ` [${message.attachments.length} attachment${message.attachments.length > 1 ? "s" : ""}]`
+    : "";
   const subject = message.subject ? `${message.subject} — ` : "";
   return oneLine(subject + text, max) + attachments;
 }

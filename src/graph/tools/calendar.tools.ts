@@ -1,12 +1,41 @@
 import { z } from "zod";
 import type { GraphRequest } from "../client";
 import { graphPath } from "../path";
-import { type CalendarEvent, EMPTY_SUGGESTIONS_REASON, EVENT_DETAIL_SELECT, EVENT_LINE_SELECT, eventDetails, eventLine } from "../format/events";
+import {
+  type CalendarEvent,
+  EMPTY_SUGGESTIONS_REASON,
+  EVENT_DETAIL_SELECT,
+  EVENT_LINE_SELECT,
+  eventDetails,
+  eventLine,
+} from "../format/events";
 import { type MeetingTimeSuggestion, type ScheduleInformation, scheduleLine, suggestionLine } from "../format/events";
 import { toRecipients } from "../format/people";
-import { DAY_MS, dayOfInput, eventTimes, formatInstant, formatInstantRange, fromWall, instantOf, isoDuration, parseTimeInput, parseWall } from "../format/time";
+import {
+  DAY_MS,
+  dayOfInput,
+  eventTimes,
+  formatInstant,
+  formatInstantRange,
+  fromWall,
+  instantOf,
+  isoDuration,
+  parseTimeInput,
+  parseWall,
+} from "../format/time";
 import { resolveTimeInput, resolveZone, startOfToday, toGraphDateTime, toWall, utcQueryTime, UTC_ZONE, type Zone } from "../format/time";
-import { cursorField, emailField, idField, integerField, limitField, listPage, offsetField, type Page, recipientsField, textField } from "./common";
+import {
+  cursorField,
+  emailField,
+  idField,
+  integerField,
+  limitField,
+  listPage,
+  offsetField,
+  type Page,
+  recipientsField,
+  textField,
+} from "./common";
 import { CREATE, DELETE, defineTool, expectOk, READ, type ToolContext, ToolError, UPDATE } from "./types";
 
 /** @module Outlook calendar: the user's events, meeting responses, free/busy and meeting-time suggestions. */
@@ -22,9 +51,17 @@ const MAX_SCHEDULE_DAYS = 62;
 
 const eventId = idField("event");
 const TIME_FORMAT = "expected an ISO date or date-time, e.g. 2026-11-25 or 2026-11-25T09:00";
-const time = z.string().trim().max(40).refine((text) => parseTimeInput(text) !== undefined, TIME_FORMAT);
+const time = z
+  .string()
+  .trim()
+  .max(40)
+  .refine((text) => parseTimeInput(text) !== undefined, TIME_FORMAT);
 const TIME_HELP = "ISO date or date-time; without offset, in timeZone";
-const zoneName = z.string().trim().max(100).refine((name) => resolveZone(name) !== undefined, "unknown time zone; use e.g. Europe/Berlin");
+const zoneName = z
+  .string()
+  .trim()
+  .max(100)
+  .refine((name) => resolveZone(name) !== undefined, "unknown time zone; use e.g. Europe/Berlin");
 const timeZoneField = zoneName.optional().describe("IANA or Windows zone; default your mailbox zone.");
 const subject = textField(255, { expected: "a subject" });
 const location = textField(255);
@@ -59,7 +96,10 @@ function requireAfter(start: number, end: number, endField: string, startField: 
 /** New start/end for update_event: moving only the start keeps the event's length. */
 async function movedTimes(ctx: ToolContext, id: string, zone: Zone, input: { start?: string; end?: string }) {
   const path = graphPath`/me/events/${id}`;
-  const current = expectOk<CalendarEvent>(await ctx.graph({ method: "GET", path, query: { $select: "start,end,isAllDay" }, headers: inZone(zone) }), "read the event");
+  const current = expectOk<CalendarEvent>(
+    await ctx.graph({ method: "GET", path, query: { $select: "start,end,isAllDay" }, headers: inZone(zone) }),
+    "read the event",
+  );
   const allDay = current.isAllDay === true;
   const read = allDay ? (value: CalendarEvent["start"]) => parseWall(value?.dateTime ?? "") : instantOf;
   const oldStart = read(current.start) ?? 0;
@@ -74,7 +114,11 @@ function attendeesBody(addresses: readonly string[]) {
   return toRecipients(addresses).map((recipient) => ({ ...recipient, type: "required" }));
 }
 
-const RESPONSE_ACTIONS = { accept: ["accept", "Accepted"], decline: ["decline", "Declined"], tentative: ["tentativelyAccept", "Tentatively accepted"] } as const;
+const RESPONSE_ACTIONS = {
+  accept: ["accept", "Accepted"],
+  decline: ["decline", "Declined"],
+  tentative: ["tentativelyAccept", "Tentatively accepted"],
+} as const;
 
 export const calendarTools = [
   defineTool({
@@ -94,16 +138,30 @@ export const calendarTools = [
       const zone = await zoneFor(ctx, input.timeZone);
       const from = input.start === undefined ? startOfToday(zone) : timeFrom("start", input.start, zone);
       // Seven calendar days in the zone, not 168 hours, so a DST change does not shift the end by an hour.
-      const to = input.end === undefined ? fromWall(zone.iana, toWall(zone.iana, from) + 7 * DAY_MS) : timeFrom("end", input.end, zone, { asEnd: true });
+      const to =
+        input.end === undefined
+          ? fromWall(zone.iana, toWall(zone.iana, from) + 7 * DAY_MS)
+          : timeFrom("end", input.end, zone, { asEnd: true });
       requireAfter(from, to, "end", "start");
       const first: GraphRequest = {
         method: "GET",
         path: "/me/calendarView",
-        query: { startDateTime: utcQueryTime(from), endDateTime: utcQueryTime(to), $select: EVENT_LINE_SELECT, $orderby: "start/dateTime", $top: String(input.limit) },
+        query: {
+          startDateTime: utcQueryTime(from),
+          endDateTime: utcQueryTime(to),
+          $select: EVENT_LINE_SELECT,
+          $orderby: "start/dateTime",
+          $top: String(input.limit),
+        },
         headers: inZone(zone),
       };
       const empty = `No events from ${formatInstant(from, zone)} to ${formatInstant(to, zone)}.`;
-      return listPage<CalendarEvent>(ctx, first, { cursor: input.cursor, what: "list your events", empty, line: (event) => eventLine(event, zone) });
+      return listPage<CalendarEvent>(ctx, first, {
+        cursor: input.cursor,
+        what: "list your events",
+        empty,
+        line: (event) => eventLine(event, zone),
+      });
     },
   }),
   defineTool({
@@ -115,7 +173,12 @@ export const calendarTools = [
     annotations: READ,
     async run(ctx, input) {
       const zone = await zoneFor(ctx, undefined);
-      const request: GraphRequest = { method: "GET", path: graphPath`/me/events/${input.id}`, query: { $select: EVENT_DETAIL_SELECT }, headers: inZone(zone) };
+      const request: GraphRequest = {
+        method: "GET",
+        path: graphPath`/me/events/${input.id}`,
+        query: { $select: EVENT_DETAIL_SELECT },
+        headers: inZone(zone),
+      };
       return eventDetails(expectOk<CalendarEvent>(await ctx.graph(request), "read the event"), zone, input.offset);
     },
   }),
@@ -157,7 +220,9 @@ export const calendarTools = [
       const created = expectOk<CalendarEvent>(await ctx.graph(request), "create the event");
       const invited = (created.attendees ?? []).map((a) => a.emailAddress?.address).filter(Boolean);
       const join = created.onlineMeeting?.joinUrl;
-      return [`Created: ${eventLine(created, zone)}`, invited.length ? `Invited: ${invited.join(", ")}` : "", join ? `Join: ${join}` : ""].filter(Boolean).join("\n");
+      return [`Created: ${eventLine(created, zone)}`, invited.length ? `Invited: ${invited.join(", ")}` : "", join ? `Join: ${join}` : ""]
+        .filter(Boolean)
+        .join("\n");
     },
   }),
   defineTool({
@@ -185,7 +250,13 @@ export const calendarTools = [
       if (input.attendees !== undefined) patch.attendees = attendeesBody(input.attendees);
       if (input.start !== undefined || input.end !== undefined) Object.assign(patch, await movedTimes(ctx, input.id, zone, input));
       if (Object.keys(patch).length === 0) throw new ToolError("Nothing to update: give at least one field to change.");
-      const request: GraphRequest = { method: "PATCH", path: graphPath`/me/events/${input.id}`, body: patch, headers: inZone(zone), idempotent: true };
+      const request: GraphRequest = {
+        method: "PATCH",
+        path: graphPath`/me/events/${input.id}`,
+        body: patch,
+        headers: inZone(zone),
+        idempotent: true,
+      };
       return `Updated: ${eventLine(expectOk<CalendarEvent>(await ctx.graph(request), "update the event"), zone)}`;
     },
   }),
@@ -201,9 +272,13 @@ export const calendarTools = [
       const response = await ctx.graph({ method: "POST", path: graphPath`/me/events/${input.id}/cancel`, body });
       // Graph refuses a non-organizer with 400 ErrorAccessDenied ("You need to be an organizer…"); a plain 403
       // ErrorAccessDenied is a permission the organization has not granted, and keeps expectOk's hint for that.
-      const notOrganizer = !response.ok && response.code === "ErrorAccessDenied" && (response.status === 400 || /organizer/i.test(response.message));
+      const notOrganizer =
+        !response.ok && response.code === "ErrorAccessDenied" && (response.status === 400 || /organizer/i.test(response.message));
       if (notOrganizer) {
-        throw new ToolError("Could not cancel the meeting: only its organizer can cancel it.", "Use respond_to_event to decline it, or delete_event to remove it from your calendar.");
+        throw new ToolError(
+          "Could not cancel the meeting: only its organizer can cancel it.",
+          "Use respond_to_event to decline it, or delete_event to remove it from your calendar.",
+        );
       }
       expectOk(response, "cancel the meeting");
       return `Cancelled; attendees were notified. id: ${input.id}`;
@@ -259,8 +334,14 @@ export const calendarTools = [
       const from = timeFrom("start", input.start, zone);
       const to = timeFrom("end", input.end, zone, { asEnd: true });
       requireAfter(from, to, "end", "start");
-      if (to - from >= MAX_SCHEDULE_DAYS * DAY_MS) throw invalidArgument("end", `the window must be shorter than ${MAX_SCHEDULE_DAYS} days`);
-      const body = { schedules: input.emails, startTime: toGraphDateTime(from, zone), endTime: toGraphDateTime(to, zone), availabilityViewInterval: input.intervalMinutes };
+      if (to - from >= MAX_SCHEDULE_DAYS * DAY_MS)
+        throw invalidArgument("end", `the window must be shorter than ${MAX_SCHEDULE_DAYS} days`);
+      const body = {
+        schedules: input.emails,
+        startTime: toGraphDateTime(from, zone),
+        endTime: toGraphDateTime(to, zone),
+        availabilityViewInterval: input.intervalMinutes,
+      };
       // A read sent as POST: safe to retry.
       const request: GraphRequest = { method: "POST", path: "/me/calendar/getSchedule", body, headers: inZone(zone), idempotent: true };
       const schedules = expectOk<Page<ScheduleInformation>>(await ctx.graph(request), "read free/busy").value ?? [];
@@ -294,7 +375,10 @@ export const calendarTools = [
         maxCandidates: input.maxCandidates,
       };
       const request: GraphRequest = { method: "POST", path: "/me/findMeetingTimes", body, headers: inZone(zone), idempotent: true };
-      const result = expectOk<{ emptySuggestionsReason?: string; meetingTimeSuggestions?: MeetingTimeSuggestion[] }>(await ctx.graph(request), "find meeting times");
+      const result = expectOk<{ emptySuggestionsReason?: string; meetingTimeSuggestions?: MeetingTimeSuggestion[] }>(
+        await ctx.graph(request),
+        "find meeting times",
+      );
       const suggestions = result.meetingTimeSuggestions ?? [];
       if (suggestions.length === 0) {
         const reason = EMPTY_SUGGESTIONS_REASON[result.emptySuggestionsReason ?? ""] ?? EMPTY_SUGGESTIONS_REASON.unknown;

@@ -53,7 +53,9 @@ const addressOf = (entry: string): string => (/<([^>]*)>\s*$/.exec(entry)?.[1] ?
 
 /** People to write to or invite: addresses or `Name <address>`, at most 100 (tools describe the field where it helps). */
 export const recipientsField = z
-  .array(z.string().refine((value) => value.length <= 320 && isEmailAddress(addressOf(value)), 'expected an email address or "Name <email>"'))
+  .array(
+    z.string().refine((value) => value.length <= 320 && isEmailAddress(addressOf(value)), 'expected an email address or "Name <email>"'),
+  )
   .max(100, "at most 100 recipients");
 
 interface TextOptions {

@@ -1,15 +1,7 @@
 import { z } from "zod";
 import type { GraphRequest } from "../client";
 import { graphPath, odataString, searchPhrase } from "../path";
-import {
-  type Contact,
-  CONTACT_SELECT,
-  contactLine,
-  PERSON_SELECT,
-  personLine,
-  USER_SELECT,
-  userLine,
-} from "../format/contacts";
+import { type Contact, CONTACT_SELECT, contactLine, PERSON_SELECT, personLine, USER_SELECT, userLine } from "../format/contacts";
 import { cursorField, emailField, idField, isEmailAddress, limitField, listPage, MORE_MATCHES, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, ToolError, UPDATE } from "./types";
 
@@ -25,13 +17,12 @@ const optionalText = textField(255).optional();
 /** Fields create_contact and update_contact share; on update an empty string clears a field. */
 const contactFields = {
   surname: optionalText,
-  emails: z
-    .array(emailField)
-    .max(3, "at most 3")
-    .optional()
-    .describe("Up to 3; on update they replace the old ones."),
+  emails: z.array(emailField).max(3, "at most 3").optional().describe("Up to 3; on update they replace the old ones."),
   mobilePhone: textField(64).optional(),
-  businessPhones: z.array(textField(64, { expected: "a phone number" })).max(5, "at most 5").optional(),
+  businessPhones: z
+    .array(textField(64, { expected: "a phone number" }))
+    .max(5, "at most 5")
+    .optional(),
   companyName: optionalText,
   jobTitle: optionalText,
 };
@@ -60,7 +51,11 @@ export const contactsTools = [
     scopes: CONTACTS_READ,
     annotations: READ,
     async run(ctx, { limit, cursor }) {
-      const first: GraphRequest = { method: "GET", path: "/me/contacts", query: { $select: CONTACT_SELECT, $top: String(limit), $orderby: "displayName" } };
+      const first: GraphRequest = {
+        method: "GET",
+        path: "/me/contacts",
+        query: { $select: CONTACT_SELECT, $top: String(limit), $orderby: "displayName" },
+      };
       return listPage(ctx, first, { cursor, what: "list your contacts", empty: "No contacts.", line: contactLine });
     },
   }),
@@ -79,8 +74,17 @@ export const contactsTools = [
       const filter = isEmailAddress(query)
         ? `emailAddresses/any(a:a/address eq ${literal})`
         : ["displayName", "givenName", "surname", "companyName"].map((field) => `startswith(${field},${literal})`).join(" or ");
-      const request: GraphRequest = { method: "GET", path: "/me/contacts", query: { $filter: filter, $select: CONTACT_SELECT, $top: String(limit) } };
-      return listPage(ctx, request, { what: "search your contacts", empty: `No contacts match "${query}".`, line: contactLine, more: MORE_MATCHES });
+      const request: GraphRequest = {
+        method: "GET",
+        path: "/me/contacts",
+        query: { $filter: filter, $select: CONTACT_SELECT, $top: String(limit) },
+      };
+      return listPage(ctx, request, {
+        what: "search your contacts",
+        empty: `No contacts match "${query}".`,
+        line: contactLine,
+        more: MORE_MATCHES,
+      });
     },
   }),
   defineTool({
@@ -110,7 +114,10 @@ export const contactsTools = [
       if (Object.keys(body).length === 0) throw new ToolError("Nothing to update: give at least one field to change.");
       if (input.givenName !== undefined || input.surname !== undefined) {
         // Graph keeps displayName as stored, so a renamed contact needs it recomputed from both parts.
-        const current = expectOk<Contact>(await ctx.graph({ method: "GET", path, query: { $select: "givenName,surname" } }), "read the contact");
+        const current = expectOk<Contact>(
+          await ctx.graph({ method: "GET", path, query: { $select: "givenName,surname" } }),
+          "read the contact",
+        );
         body.displayName = fullName(input.givenName ?? current.givenName, input.surname ?? current.surname);
       }
       // Setting fields to given values is idempotent, so a 503 may be retried.
@@ -126,7 +133,11 @@ export const contactsTools = [
     scopes: ["People.Read", "People.Read.All"],
     annotations: READ,
     async run(ctx, { query, limit }) {
-      const request: GraphRequest = { method: "GET", path: "/me/people", query: { $search: searchPhrase(query), $select: PERSON_SELECT, $top: String(limit) } };
+      const request: GraphRequest = {
+        method: "GET",
+        path: "/me/people",
+        query: { $search: searchPhrase(query), $select: PERSON_SELECT, $top: String(limit) },
+      };
       return listPage(ctx, request, { what: "search people", empty: `No people match "${query}".`, line: personLine, more: MORE_MATCHES });
     },
   }),
@@ -148,7 +159,12 @@ export const contactsTools = [
         // Graph only answers directory $search as an advanced query.
         headers: { ConsistencyLevel: "eventual" },
       };
-      return listPage(ctx, request, { what: "search the directory", empty: `No one in your directory matches "${query}".`, line: userLine, more: MORE_MATCHES });
+      return listPage(ctx, request, {
+        what: "search the directory",
+        empty: `No one in your directory matches "${query}".`,
+        line: userLine,
+        more: MORE_MATCHES,
+      });
     },
   }),
 ];

@@ -2,7 +2,18 @@ import { z } from "zod";
 import type { GraphRequest, GraphResponse } from "../client";
 import type { RawContent } from "../download";
 import { graphPath, odataString, pathSafeText } from "../path";
-import { cutPoint, DETAIL_SELECT, type DriveItem, folderPath, humanSize, ITEM_SELECT, itemLine, partialCharacterBytes, SEARCH_SELECT, textKind } from "../format/files";
+import {
+  cutPoint,
+  DETAIL_SELECT,
+  type DriveItem,
+  folderPath,
+  humanSize,
+  ITEM_SELECT,
+  itemLine,
+  partialCharacterBytes,
+  SEARCH_SELECT,
+  textKind,
+} from "../format/files";
 import { htmlToText, lines, window } from "../format/text";
 import { cursorField, idField, integerField, limitField, listPage, MORE_MATCHES, offsetField, textField } from "./common";
 import { CREATE, defineTool, expectOk, READ, type ToolContext } from "./types";
@@ -31,7 +42,11 @@ async function textWindow(ctx: ToolContext, item: DriveItem, start: number, maxC
   if (start > 0 && start >= size) return `Content: nothing after offset ${start}; the file has ${size} bytes.`;
   // A few bytes past the window show whether its last character is whole.
   const want = Math.min(maxChars + 4, MAX_RAW_BYTES);
-  const response = await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${item.id}/content`, download: { offset: start, length: want } });
+  const response = await ctx.graph({
+    method: "GET",
+    path: graphPath`/me/drive/items/${item.id}/content`,
+    download: { offset: start, length: want },
+  });
   const raw = expectOk<RawContent>(response, "read the file's content");
   const skipped = partialCharacterBytes(raw.bytes);
   const bytes = raw.bytes.subarray(skipped);
@@ -47,7 +62,11 @@ const isTruncated = (response: GraphResponse) => response.ok && Boolean(response
 
 /** HTML is converted to text first, so its offsets count characters of that text. */
 async function htmlWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
-  const response = await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${item.id}/content`, download: { offset: 0, length: MAX_RAW_BYTES } });
+  const response = await ctx.graph({
+    method: "GET",
+    path: graphPath`/me/drive/items/${item.id}/content`,
+    download: { offset: 0, length: MAX_RAW_BYTES },
+  });
   const raw = expectOk<RawContent>(response, "read the file's content");
   const text = htmlToText(new TextDecoder().decode(raw.bytes));
   const part = window(text, start, maxChars);
@@ -62,13 +81,22 @@ export const filesTools = [
     name: "list_files",
     group: "files",
     description: "List a OneDrive folder's files and subfolders.",
-    input: { folderId: idField("folder").optional().describe("Leave out for the root folder."), limit: limitField(50), cursor: cursorField },
+    input: {
+      folderId: idField("folder").optional().describe("Leave out for the root folder."),
+      limit: limitField(50),
+      cursor: cursorField,
+    },
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, input) {
       const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
       const first: GraphRequest = { method: "GET", path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
-      return listPage<DriveItem>(ctx, first, { cursor: input.cursor, what: "list the folder", empty: "This folder is empty.", line: (item) => itemLine(item) });
+      return listPage<DriveItem>(ctx, first, {
+        cursor: input.cursor,
+        what: "list the folder",
+        empty: "This folder is empty.",
+        line: (item) => itemLine(item),
+      });
     },
   }),
   defineTool({
@@ -82,7 +110,12 @@ export const filesTools = [
       // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
       const path = graphPath`/me/drive/root/search(q=${odataString(pathSafeText(query))})`;
       const request: GraphRequest = { method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } };
-      return listPage<DriveItem>(ctx, request, { what: "search your files", empty: `No files match "${query}".`, line: (item) => itemLine(item, true), more: MORE_MATCHES });
+      return listPage<DriveItem>(ctx, request, {
+        what: "search your files",
+        empty: `No files match "${query}".`,
+        line: (item) => itemLine(item, true),
+        more: MORE_MATCHES,
+      });
     },
   }),
   defineTool({
@@ -97,7 +130,10 @@ export const filesTools = [
     scopes: FILES_READ,
     annotations: READ,
     async run(ctx, input) {
-      const item = expectOk<DriveItem>(await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${input.id}`, query: { $select: DETAIL_SELECT } }), "read the file");
+      const item = expectOk<DriveItem>(
+        await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${input.id}`, query: { $select: DETAIL_SELECT } }),
+        "read the file",
+      );
       const start = input.offset;
       const mimeType = item.file?.mimeType;
       // A continuation only needs to say which file it is.
@@ -116,7 +152,8 @@ export const filesTools = [
       if (item.folder) return `${header}\nThis is a folder with ${item.folder.childCount ?? 0} items; list it with list_files.`;
       const kind = textKind(item.name ?? "", mimeType);
       if (!kind) return `${header}\nContent: not text (${mimeType ?? "unknown type"}); open the link to view it.`;
-      const content = kind === "html" ? await htmlWindow(ctx, item, start, input.maxChars) : await textWindow(ctx, item, start, input.maxChars);
+      const content =
+        kind === "html" ? await htmlWindow(ctx, item, start, input.maxChars) : await textWindow(ctx, item, start, input.maxChars);
       return `${header}\n${content}`;
     },
   }),

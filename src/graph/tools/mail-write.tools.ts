@@ -114,7 +114,10 @@ export const mailWriteTools = [
     scopes: MAIL_WRITE,
     annotations: CREATE,
     async run(ctx, input) {
-      const draft = expectOk<MailMessage>(await ctx.graph({ method: "POST", path: "/me/messages", body: messageBody(input) }), "save the draft");
+      const draft = expectOk<MailMessage>(
+        await ctx.graph({ method: "POST", path: "/me/messages", body: messageBody(input) }),
+        "save the draft",
+      );
       return `Draft saved in Drafts: "${input.subject}" to ${audience(input.to, input.cc, input.bcc)} · id: ${draft.id}`;
     },
   }),

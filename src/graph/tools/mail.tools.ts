@@ -96,8 +96,15 @@ export const mailTools = [
     async run(ctx, { parent }) {
       const path = parent ? graphPath`/me/mailFolders/${parent}/childFolders` : "/me/mailFolders";
       const request: GraphRequest = { method: "GET", path, query: { $select: FOLDER_SELECT, $top: "100" } };
-      const text = await listPage<MailFolder>(ctx, request, { what: "list your mail folders", empty: NO_FOLDERS, line: folderLine, more: "More folders exist than shown." });
-      return parent || text === NO_FOLDERS ? text : `${text}\nWell-known names work as folder ids: inbox, drafts, sentitems, deleteditems, archive, junkemail.`;
+      const text = await listPage<MailFolder>(ctx, request, {
+        what: "list your mail folders",
+        empty: NO_FOLDERS,
+        line: folderLine,
+        more: "More folders exist than shown.",
+      });
+      return parent || text === NO_FOLDERS
+        ? text
+        : `${text}\nWell-known names work as folder ids: inbox, drafts, sentitems, deleteditems, archive, junkemail.`;
     },
   }),
   defineTool({
@@ -139,7 +146,12 @@ export const mailTools = [
     name: "search_messages",
     group: "mail",
     description: "Search mail by words, sender or subject, one line each.",
-    input: { query: queryField, folder: folderField.optional().describe("Default: all folders."), limit: limitField(50), cursor: cursorField },
+    input: {
+      query: queryField,
+      folder: folderField.optional().describe("Default: all folders."),
+      limit: limitField(50),
+      cursor: cursorField,
+    },
     scopes: MAIL_READ,
     annotations: READ,
     async run(ctx, input) {
@@ -160,7 +172,10 @@ export const mailTools = [
       const query: Record<string, string> = { $select: MESSAGE_SELECT };
       // A continuation only needs the body.
       if (offset === 0) query.$expand = ATTACHMENTS_EXPAND;
-      const message = expectOk<MailMessage>(await ctx.graph({ method: "GET", path: graphPath`/me/messages/${id}`, query }), "read the message");
+      const message = expectOk<MailMessage>(
+        await ctx.graph({ method: "GET", path: graphPath`/me/messages/${id}`, query }),
+        "read the message",
+      );
       const header = offset === 0 ? messageHeader(message) : `Subject: ${message.subject || "(no subject)"} (continued)`;
       return `${header}\n\n${windowed(bodyText(message.body), offset, maxChars, ctx.tool, "")}`;
     },
@@ -174,10 +189,14 @@ export const mailTools = [
     annotations: READ,
     async run(ctx, input) {
       const path = graphPath`/me/messages/${input.messageId}/attachments/${input.attachmentId}`;
-      const meta = expectOk<MailAttachment>(await ctx.graph({ method: "GET", path, query: { $select: "name,contentType,size,isInline" } }), "read the attachment");
+      const meta = expectOk<MailAttachment>(
+        await ctx.graph({ method: "GET", path, query: { $select: "name,contentType,size,isInline" } }),
+        "read the attachment",
+      );
       const name = meta.name || "(unnamed)";
       const title = `${name} (${[meta.contentType, humanSize(meta.size)].filter(Boolean).join(", ")})`;
-      if (meta["@odata.type"] && !/fileAttachment$/i.test(meta["@odata.type"])) return `${title}\nAn attached Outlook item or link, not a file; its content is not shown.`;
+      if (meta["@odata.type"] && !/fileAttachment$/i.test(meta["@odata.type"]))
+        return `${title}\nAn attached Outlook item or link, not a file; its content is not shown.`;
       if ((meta.size ?? 0) > MAX_ATTACHMENT_BYTES) {
         throw new ToolError(`${title} is over the 3 MB get_attachment reads.`, "Open it in Outlook instead.");
       }

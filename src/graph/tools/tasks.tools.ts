@@ -28,7 +28,12 @@ export const tasksTools = [
     annotations: READ,
     async run(ctx) {
       const request: GraphRequest = { method: "GET", path: "/me/todo/lists", query: { $select: LIST_SELECT } };
-      return listPage<TaskList>(ctx, request, { what: "list your task lists", empty: "No task lists.", line: listLine, more: "More task lists exist than shown." });
+      return listPage<TaskList>(ctx, request, {
+        what: "list your task lists",
+        empty: "No task lists.",
+        line: listLine,
+        more: "More task lists exist than shown.",
+      });
     },
   }),
   defineTool({
@@ -53,11 +58,7 @@ export const tasksTools = [
     input: {
       listId,
       title: textField(255, { expected: "a title" }),
-      dueDate: z
-        .string()
-        .refine(isCalendarDate, "expected a date as YYYY-MM-DD")
-        .optional()
-        .describe("YYYY-MM-DD."),
+      dueDate: z.string().refine(isCalendarDate, "expected a date as YYYY-MM-DD").optional().describe("YYYY-MM-DD."),
       importance: z.enum(["low", "normal", "high"]).optional(),
       note: textField(10_000, { verbatim: true }).optional(),
     },
@@ -69,7 +70,10 @@ export const tasksTools = [
       if (input.note) body.body = { content: input.note, contentType: "text" };
       // To Do keeps a due date as midnight in the user's zone; UTC midnight would show a day early west of UTC.
       if (input.dueDate) body.dueDateTime = { dateTime: `${input.dueDate}T00:00:00`, timeZone: await ctx.timeZone() };
-      const created = expectOk<TodoTask>(await ctx.graph({ method: "POST", path: graphPath`/me/todo/lists/${input.listId}/tasks`, body }), "create the task");
+      const created = expectOk<TodoTask>(
+        await ctx.graph({ method: "POST", path: graphPath`/me/todo/lists/${input.listId}/tasks`, body }),
+        "create the task",
+      );
       return `Created task: ${taskLine(created)}`;
     },
   }),
@@ -83,7 +87,10 @@ export const tasksTools = [
     async run(ctx, input) {
       const path = graphPath`/me/todo/lists/${input.listId}/tasks/${input.taskId}`;
       // Setting a status is idempotent, so a 503 may be retried (and completing twice is harmless).
-      const task = expectOk<TodoTask>(await ctx.graph({ method: "PATCH", path, body: { status: "completed" }, idempotent: true }), "complete the task");
+      const task = expectOk<TodoTask>(
+        await ctx.graph({ method: "PATCH", path, body: { status: "completed" }, idempotent: true }),
+        "complete the task",
+      );
       return `Completed: ${taskLine(task)}`;
     },
   }),

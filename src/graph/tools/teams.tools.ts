@@ -19,7 +19,10 @@ const messageLimit = limitField(50, 20);
 const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i;
 const isoWithOffset = z
   .string()
-  .refine((value) => ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)), "expected ISO 8601 with offset, e.g. 2026-03-02T15:00:00+01:00");
+  .refine(
+    (value) => ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value)),
+    "expected ISO 8601 with offset, e.g. 2026-03-02T15:00:00+01:00",
+  );
 
 /** A team or channel: its name, a short description and its id. */
 interface Named {
@@ -40,7 +43,12 @@ export const teamsTools = [
     async run(ctx) {
       // The joined-teams list takes no query options (user-list-joinedteams), so no $select.
       const request: GraphRequest = { method: "GET", path: "/me/joinedTeams" };
-      return listPage(ctx, request, { what: "list your teams", empty: "You are not a member of any team.", line: namedLine, more: "More teams exist than shown." });
+      return listPage(ctx, request, {
+        what: "list your teams",
+        empty: "You are not a member of any team.",
+        line: namedLine,
+        more: "More teams exist than shown.",
+      });
     },
   }),
   defineTool({
@@ -51,8 +59,17 @@ export const teamsTools = [
     scopes: ["Channel.ReadBasic.All"],
     annotations: READ,
     async run(ctx, input) {
-      const request: GraphRequest = { method: "GET", path: graphPath`/teams/${input.teamId}/channels`, query: { $select: "id,displayName,description" } };
-      return listPage(ctx, request, { what: "list the team's channels", empty: "This team has no channels you can see.", line: namedLine, more: "More channels exist than shown." });
+      const request: GraphRequest = {
+        method: "GET",
+        path: graphPath`/teams/${input.teamId}/channels`,
+        query: { $select: "id,displayName,description" },
+      };
+      return listPage(ctx, request, {
+        what: "list the team's channels",
+        empty: "This team has no channels you can see.",
+        line: namedLine,
+        more: "More channels exist than shown.",
+      });
     },
   }),
   defineTool({
@@ -73,15 +90,25 @@ export const teamsTools = [
     name: "post_channel_message",
     group: "teams",
     description: "Post a message in a channel, or reply to one of its messages.",
-    input: { teamId, channelId, text: messageText, replyToMessageId: idField("message").optional().describe("Reply to this message instead of starting a thread.") },
+    input: {
+      teamId,
+      channelId,
+      text: messageText,
+      replyToMessageId: idField("message").optional().describe("Reply to this message instead of starting a thread."),
+    },
     scopes: ["ChannelMessage.Send"],
     annotations: SEND,
     async run(ctx, input) {
       const channel = graphPath`/teams/${input.teamId}/channels/${input.channelId}/messages`;
       const path = input.replyToMessageId ? `${channel}${graphPath`/${input.replyToMessageId}/replies`}` : channel;
       const body = { body: { contentType: "text", content: input.text } };
-      const posted = expectOk<ChatMessage>(await ctx.graph({ method: "POST", path, body }), input.replyToMessageId ? "reply in the channel" : "post in the channel");
-      return input.replyToMessageId ? `Replied to message ${input.replyToMessageId} (reply id: ${posted.id}).` : `Posted to the channel (message id: ${posted.id}).`;
+      const posted = expectOk<ChatMessage>(
+        await ctx.graph({ method: "POST", path, body }),
+        input.replyToMessageId ? "reply in the channel" : "post in the channel",
+      );
+      return input.replyToMessageId
+        ? `Replied to message ${input.replyToMessageId} (reply id: ${posted.id}).`
+        : `Posted to the channel (message id: ${posted.id}).`;
     },
   }),
   defineTool({
@@ -94,7 +121,12 @@ export const teamsTools = [
     async run(ctx, input) {
       // The chat list takes $expand, $top, $filter and $orderby but no $select (chat-list); members come by $expand.
       const first: GraphRequest = { method: "GET", path: "/me/chats", query: { $expand: "members", $top: String(input.limit) } };
-      return listPage<Chat>(ctx, first, { cursor: input.cursor, what: "list your chats", empty: "No chats.", line: (chat) => chatLine(chat, ctx.user.name) });
+      return listPage<Chat>(ctx, first, {
+        cursor: input.cursor,
+        what: "list your chats",
+        empty: "No chats.",
+        line: (chat) => chatLine(chat, ctx.user.name),
+      });
     },
   }),
   defineTool({
@@ -120,7 +152,10 @@ export const teamsTools = [
     annotations: SEND,
     async run(ctx, input) {
       const body = { body: { contentType: "text", content: input.text } };
-      const sent = expectOk<ChatMessage>(await ctx.graph({ method: "POST", path: graphPath`/chats/${input.chatId}/messages`, body }), "send the chat message");
+      const sent = expectOk<ChatMessage>(
+        await ctx.graph({ method: "POST", path: graphPath`/chats/${input.chatId}/messages`, body }),
+        "send the chat message",
+      );
       return `Sent (message id: ${sent.id}).`;
     },
   }),

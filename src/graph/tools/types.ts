@@ -63,7 +63,10 @@ export const DELETE: ToolAnnotations = { readOnlyHint: false, destructiveHint: t
 /** A failure the user or model can act on; becomes an `isError` tool result. */
 export class ToolError extends Error {
   override name = "ToolError";
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -81,6 +84,8 @@ const GRAPH_HINTS: Record<number, string> = {
 export function expectOk<T = Record<string, unknown>>(response: GraphResponse, what: string): T {
   if (response.ok) return response.body as T;
   const hint = GRAPH_HINTS[response.status] ?? (response.status >= 500 ? "Microsoft Graph had a problem; retry shortly." : undefined);
-  const retry = response.retryAt ? ` Microsoft Graph asked to wait ${response.retryAfterSeconds ?? 0} s; retry after ${response.retryAt.slice(11, 19)} UTC.` : "";
+  const retry = response.retryAt
+    ? ` Microsoft Graph asked to wait ${response.retryAfterSeconds ?? 0} s; retry after ${response.retryAt.slice(11, 19)} UTC.`
+    : "";
   throw new ToolError(`Could not ${what}: Microsoft Graph answered ${response.status} ${response.code}: ${response.message}${retry}`, hint);
 }

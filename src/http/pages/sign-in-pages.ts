@@ -28,36 +28,47 @@ export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { 
 export function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
   return pageResponse(status, signInProblemPage(title, message));
 }
-export function consentPage(input: {
-  tenant: Tenant;
-  details: ConsentDescription;
-  handle: string;
-  permissions: readonly string[];
-}) {
+export function consentPage(input: { tenant: Tenant; details: ConsentDescription; handle: string; permissions: readonly string[] }) {
   const { tenant, details, handle, permissions } = input;
   return page(
     `Connect ${details.clientName} to ${tenant.displayName}`,
     html`<h1>Allow <em>${details.clientName}</em> to use your ${tenant.displayName} Microsoft 365 account?</h1>
-${details.clientDomain
-  ? html`<p>Published by <strong>${details.clientDomain}</strong>.</p>`
-  : html`<p class="hint">This app registered itself; its name is not verified.</p>`}
-<p>Access will be sent to <strong>${details.redirectHost}</strong>.</p>
-${details.redirectIsLoopback
-  ? html`<p class="error"><strong>This sends access to an app on your computer.</strong> Continue only if you just started connecting from it.</p>`
-  : ""}
-<p>Next you sign in with Microsoft as a member of ${tenant.displayName}. The app will be able to act for you with these Microsoft Graph permissions:</p>
-<ul>${permissions.map((permission) => html`<li><code>${permission}</code></li>`)}</ul>
-${tenant.policy.readOnly ? html`<p>Your organization allows read-only access: nothing can be sent, changed or deleted.</p>` : ""}
-<form method="post" action="/authorize">
-<input type="hidden" name="handle" value="${handle}">
-<button name="decision" value="approve" type="submit">Allow</button>
-<button name="decision" value="deny" type="submit">Deny</button>
-</form>`,
+      ${
+        details.clientDomain
+          ? html`<p>Published by <strong>${details.clientDomain}</strong>.</p>`
+          : html`<p class="hint">This app registered itself; its name is not verified.</p>`
+      }
+      <p>Access will be sent to <strong>${details.redirectHost}</strong>.</p>
+      ${
+        details.redirectIsLoopback
+          ? html`<p class="error">
+              <strong>This sends access to an app on your computer.</strong> Continue only if you just started connecting from it.
+            </p>`
+          : ""
+      }
+      <p>
+        Next you sign in with Microsoft as a member of ${tenant.displayName}. The app will be able to act for you with these Microsoft Graph
+        permissions:
+      </p>
+      <ul>
+        ${permissions.map((permission) => html`<li><code>${permission}</code></li>`)}
+      </ul>
+      ${tenant.policy.readOnly ? html`<p>Your organization allows read-only access: nothing can be sent, changed or deleted.</p>` : ""}
+      <form method="post" action="/authorize">
+        <input type="hidden" name="handle" value="${handle}" />
+        <button name="decision" value="approve" type="submit">Allow</button>
+        <button name="decision" value="deny" type="submit">Deny</button>
+      </form>`,
   );
 }
 
 export function signInProblemPage(title: string, message: string) {
-  return page(title, html`<h1>${title}</h1><p>${message}</p><p>Close this window and start connecting again from your app.</p>`);
+  return page(
+    title,
+    html`<h1>${title}</h1>
+      <p>${message}</p>
+      <p>Close this window and start connecting again from your app.</p>`,
+  );
 }
 
 /**
@@ -68,10 +79,19 @@ export function consentNeededPage(tenant: Tenant, adminConsentUrl: string) {
   return page(
     "Your administrator needs to approve this app",
     html`<h1>Your administrator needs to approve this app</h1>
-<p>Microsoft did not let you sign in: the app ${tenant.displayName} uses for Microsoft 365 needs permissions that only an administrator can grant, or your organization does not let users approve apps themselves.</p>
-<p>Ask your Microsoft 365 administrator (a Global, Privileged Role or Cloud Application Administrator) to open this link and approve the permissions for everyone in ${tenant.displayName}:</p>
-<p><a href="${adminConsentUrl}">Grant admin consent for ${tenant.displayName}</a></p>
-<pre>${adminConsentUrl}</pre>
-<p>${tenant.displayName}'s gateway administrator has been notified as well. Once the permissions are approved, close this window and connect again from your app.</p>`,
+      <p>
+        Microsoft did not let you sign in: the app ${tenant.displayName} uses for Microsoft 365 needs permissions that only an administrator
+        can grant, or your organization does not let users approve apps themselves.
+      </p>
+      <p>
+        Ask your Microsoft 365 administrator (a Global, Privileged Role or Cloud Application Administrator) to open this link and approve
+        the permissions for everyone in ${tenant.displayName}:
+      </p>
+      <p><a href="${adminConsentUrl}">Grant admin consent for ${tenant.displayName}</a></p>
+      <pre>${adminConsentUrl}</pre>
+      <p>
+        ${tenant.displayName}'s gateway administrator has been notified as well. Once the permissions are approved, close this window and
+        connect again from your app.
+      </p>`,
   );
 }

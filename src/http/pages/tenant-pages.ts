@@ -9,9 +9,9 @@ export function tenantLandingPage(tenant: Tenant, origin: string) {
   return page(
     `${tenant.displayName} · Microsoft 365 MCP`,
     html`<h1>${tenant.displayName}: Microsoft 365 MCP server</h1>
-<p>Add this MCP server URL to your AI client (Claude, ChatGPT, Cursor, VS Code, MCP Inspector):</p>
-<pre>${origin}/mcp</pre>
-<p>Your client opens a sign-in page the first time; sign in with your ${tenant.displayName} Microsoft account.</p>`,
+      <p>Add this MCP server URL to your AI client (Claude, ChatGPT, Cursor, VS Code, MCP Inspector):</p>
+      <pre>${origin}/mcp</pre>
+      <p>Your client opens a sign-in page the first time; sign in with your ${tenant.displayName} Microsoft account.</p>`,
   );
 }
 
@@ -31,7 +31,10 @@ export function adminConsentResultPage(tenant: Tenant, granted: boolean, aadsts:
   return page(
     granted ? "Permissions granted" : "Permissions not granted",
     granted
-      ? html`<h1>Permissions granted</h1><p>${tenant.displayName}'s users can now connect their AI clients without being asked for these permissions one by one.</p>`
-      : html`<h1>Permissions not granted</h1><p>${why}${aadsts ? ` (${aadsts})` : ""}.</p><p>Open the admin-consent link again as a Global, Privileged Role or Cloud Application Administrator.</p>`,
+      ? html`<h1>Permissions granted</h1>
+          <p>${tenant.displayName}'s users can now connect their AI clients without being asked for these permissions one by one.</p>`
+      : html`<h1>Permissions not granted</h1>
+          <p>${why}${aadsts ? ` (${aadsts})` : ""}.</p>
+          <p>Open the admin-consent link again as a Global, Privileged Role or Cloud Application Administrator.</p>`,
   );
 }

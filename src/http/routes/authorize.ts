@@ -43,7 +43,8 @@ async function redirectToEntra(c: Context<TenantEnv>, oauth: OAuthHelpers, origi
 async function authorizationFailure(error: unknown): Promise<Response> {
   if (error instanceof AuthorizationError && error.redirectTo) return Response.redirect(error.redirectTo, 302);
   if (error instanceof AuthorizationError) return problemPage(400, "This sign-in request is not valid", error.description);
-  if (error instanceof CimdFetchError) return problemPage(400, "This app could not be verified", "Its client metadata document could not be fetched or is invalid.");
+  if (error instanceof CimdFetchError)
+    return problemPage(400, "This app could not be verified", "Its client metadata document could not be fetched or is invalid.");
   throw error;
 }
 
@@ -66,7 +67,11 @@ export const authorizeRoutes = new Hono<TenantEnv>()
       // The provider accepts any private-use scheme once the tenant allows them, and a client metadata
       // document's redirect URIs never pass registration: only the schemes the policy allows are used.
       if (redirectSchemeProblem(request.redirectUri)) {
-        return problemPage(400, "This app's sign-in address is not allowed", "It asks to send access to a kind of address that this gateway never sends sign-ins to.");
+        return problemPage(
+          400,
+          "This app's sign-in address is not allowed",
+          "It asks to send access to a kind of address that this gateway never sends sign-ins to.",
+        );
       }
       if (await oauth.isConsentRemembered(c.req.raw, request, remember)) {
         return redirectToEntra(c, oauth, origin, request);
@@ -83,7 +88,10 @@ export const authorizeRoutes = new Hono<TenantEnv>()
   })
   .post("/authorize", async (c) => {
     const { oauth, origin } = oauthContext(c);
-    const fields = await c.req.raw.clone().formData().then(Object.fromEntries, () => undefined);
+    const fields = await c.req.raw
+      .clone()
+      .formData()
+      .then(Object.fromEntries, () => undefined);
     const form = ConsentForm.safeParse(fields);
     if (!form.success) return problemPage(400, "This consent form is not valid", "Open the sign-in link from your app again.");
     try {
@@ -99,9 +107,12 @@ export const authorizeRoutes = new Hono<TenantEnv>()
       return redirectToEntra(c, oauth, origin, approved.request, approved.headers);
     } catch (error) {
       if (error instanceof AuthorizationError) {
-        return problemPage(400, "This consent page has expired", "It was already used, is older than ten minutes, or was opened in another browser.");
+        return problemPage(
+          400,
+          "This consent page has expired",
+          "It was already used, is older than ten minutes, or was opened in another browser.",
+        );
       }
       throw error;
     }
   });
-

@@ -51,7 +51,11 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     resumed = await oauth.finishUpstream<UpstreamData>(c.req.raw);
   } catch (error) {
     if (!(error instanceof AuthorizationError)) throw error;
-    return problemPage(400, "This sign-in link has expired", "It was already used, is older than ten minutes, or was opened in another browser.");
+    return problemPage(
+      400,
+      "This sign-in link has expired",
+      "It was already used, is older than ten minutes, or was opened in another browser.",
+    );
   }
   const { request, data, headers } = resumed;
   const redirect = (location: string) => {
@@ -104,7 +108,12 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
 
   let identity;
   try {
-    identity = await verifyIdToken(tokens.idToken, { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId, nonce: data.nonce });
+    identity = await verifyIdToken(tokens.idToken, {
+      loginBase: config.LOGIN_BASE,
+      entraTenantId: tenant.entraTenantId,
+      clientId: tenant.clientId,
+      nonce: data.nonce,
+    });
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error;
     logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message });

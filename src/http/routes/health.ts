@@ -19,10 +19,8 @@ export function healthRoute<E extends { Bindings: Env }>() {
       probe(() => c.env.OAUTH_KV.get("health:probe")),
     ]);
     const healthy = d1 === "ok" && kv === "ok";
-    return c.json(
-      { status: healthy ? "ok" : "degraded", version: GATEWAY_VERSION, checks: { d1, kv } },
-      healthy ? 200 : 503,
-      { "cache-control": "no-store" },
-    );
+    return c.json({ status: healthy ? "ok" : "degraded", version: GATEWAY_VERSION, checks: { d1, kv } }, healthy ? 200 : 503, {
+      "cache-control": "no-store",
+    });
   });
 }

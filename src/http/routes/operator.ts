@@ -83,7 +83,10 @@ export const operatorRoutes = new Hono<ApexEnv>()
   .delete("/api/operator/tenants/:id", async (c) => {
     const tenant = await tenantById(c);
     const purged = purgeResponseBody(
-      await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT }, tenant),
+      await purgeTenant(
+        { registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT },
+        tenant,
+      ),
     );
     return c.json({ id: tenant.id, ...purged.body }, purged.status);
   })

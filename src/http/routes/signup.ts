@@ -117,9 +117,14 @@ function slugTaken(slug: string): ApiError {
  * registered here already.
  */
 function entraAppTaken(): ApiError {
-  return new ApiError(409, "entra_app_taken", "This Entra app (Directory ID and Application ID) is already registered on this gateway; register a new app for a second organization", {
-    issues: [{ field: "clientId", message: "already registered with this entraTenantId" }],
-  });
+  return new ApiError(
+    409,
+    "entra_app_taken",
+    "This Entra app (Directory ID and Application ID) is already registered on this gateway; register a new app for a second organization",
+    {
+      issues: [{ field: "clientId", message: "already registered with this entraTenantId" }],
+    },
+  );
 }
 
 /**
@@ -127,7 +132,12 @@ function entraAppTaken(): ApiError {
  * have deleted it since): the same org cannot come back under a new tenant.
  */
 function blockedByOperator(fields: readonly string[]): ApiError {
-  return new ApiError(403, "blocked_by_operator", `This gateway's operator has blocked signups with this ${fields.join(", ")}; contact the operator`, {
-    issues: fields.map((field) => ({ field, message: "blocked by the gateway's operator" })),
-  });
+  return new ApiError(
+    403,
+    "blocked_by_operator",
+    `This gateway's operator has blocked signups with this ${fields.join(", ")}; contact the operator`,
+    {
+      issues: fields.map((field) => ({ field, message: "blocked by the gateway's operator" })),
+    },
+  );
 }

@@ -69,9 +69,7 @@ function settingsView(tenant: Tenant, requestUrl: string, loginBase: string) {
 
 export const tenantAdminRoutes = new Hono<TenantEnv>()
   .use("/api/admin/*", requireAdminKey, jsonBodyLimit(ADMIN_BODY_LIMIT))
-  .get("/api/admin/tenant", (c) =>
-    c.json(settingsView(c.get("tenant"), c.req.url, c.get("config").LOGIN_BASE)),
-  )
+  .get("/api/admin/tenant", (c) => c.json(settingsView(c.get("tenant"), c.req.url, c.get("config").LOGIN_BASE)))
   .get("/api/admin/alerts", async (c) => {
     const alerts = await c.get("registry").alerts(c.get("tenant").id);
     return c.json({ alerts: alerts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) });
@@ -85,9 +83,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
       clientId: tenant.clientId,
       clientSecret: input.clientSecret,
     });
-    const updated = await c
-      .get("registry")
-      .setSecret(tenant.id, sealed.envelope, sealed.secretHint, input.clientSecretExpiresAt ?? null);
+    const updated = await c.get("registry").setSecret(tenant.id, sealed.envelope, sealed.secretHint, input.clientSecretExpiresAt ?? null);
     c.get("tenantCache").invalidate(tenant.slug);
     logEvent("tenant_secret_rotated", { tenantId: tenant.id, verified: sealed.verified });
     return c.json({ clientSecret: updated ? publicTenantView(updated).clientSecret : null, credentialsVerified: sealed.verified });
@@ -109,11 +105,9 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     await c.get("registry").setAdminKeyHash(tenant.id, await hashAdminKey(adminKey));
     c.get("tenantCache").invalidate(tenant.slug);
     logEvent("tenant_admin_key_rotated", { tenantId: tenant.id });
-    return c.json(
-      { adminKey, adminKeyNotice: "The previous admin key no longer works. This one is shown only once." },
-      200,
-      { "cache-control": "no-store" },
-    );
+    return c.json({ adminKey, adminKeyNotice: "The previous admin key no longer works. This one is shown only once." }, 200, {
+      "cache-control": "no-store",
+    });
   })
   .delete("/api/admin/tenant", async (c) => {
     const tenant = c.get("tenant");
@@ -126,7 +120,10 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
       });
     }
     const purged = purgeResponseBody(
-      await purgeTenant({ registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT }, tenant),
+      await purgeTenant(
+        { registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT },
+        tenant,
+      ),
     );
     return c.json(purged.body, purged.status);
   });
@@ -143,5 +140,9 @@ async function setStatus(c: Parameters<MiddlewareHandler<TenantEnv>>[0], status:
 }
 
 function suspendedByOperator(): ApiError {
-  return new ApiError(403, "suspended_by_operator", "The gateway's operator suspended this organization; only they can change its status or delete it");
+  return new ApiError(
+    403,
+    "suspended_by_operator",
+    "The gateway's operator suspended this organization; only they can change its status or delete it",
+  );
 }
