@@ -125,16 +125,14 @@ export async function runInterleaved<Name extends string>(options: {
   for (let round = 0; round < options.rounds; round += 1) {
     for (const name of names) {
       const path = options.paths[name];
-      phases
-        .get(name)
-        ?.push(
-          await collectLoad({
-            concurrency: options.concurrency,
-            seconds: path.secondsPerRound,
-            maxRequests: path.maxRequestsPerRound,
-            request: path.request,
-          }),
-        );
+      phases.get(name)?.push(
+        await collectLoad({
+          concurrency: options.concurrency,
+          seconds: path.secondsPerRound,
+          maxRequests: path.maxRequestsPerRound,
+          request: path.request,
+        }),
+      );
     }
   }
   return Object.fromEntries(names.map((name) => [name, loadResult(poolSamples(phases.get(name) ?? []))])) as Record<Name, LoadResult>;
