@@ -80,7 +80,9 @@ export default defineConfig({
     // assume an empty database or namespace: each creates its own tenants and
     // looks only at what it wrote.
     isolate: false,
-    // Tests mostly wait on workerd and the emulator: two runners keep two cores busy.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Tests wait on workerd, the emulator and Retry-After more than they compute:
+    // one runner more than there are cores keeps them busy.
+    deps: { optimizer: { ssr: { enabled: true } } },
+    maxWorkers: Math.max(3, availableParallelism()),
   },
 });

@@ -75,24 +75,24 @@ describe("operator authentication", () => {
 describe("GET /api/operator/tenants", () => {
   it("pages through every tenant with limit and cursor, without secrets", async () => {
     const created = [await createTenant(), await createTenant(), await createTenant()];
+    const secrets = (await Promise.all(created.map((tenant) => secretMaterial(tenant.tenant.id, tenant.input.clientSecret)))).flat();
     const seen: TenantView[] = [];
     let cursor: string | null = null;
     let pages = 0;
+    // Test files share the database: every tenant they created is listed too.
     do {
       const query: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
       const response = await operatorCall(`/tenants${query}`);
       expect(response.status).toBe(200);
       const text = await response.text();
-      for (const tenant of created) {
-        for (const secret of await secretMaterial(tenant.tenant.id, tenant.input.clientSecret)) expect(text).not.toContain(secret);
-      }
+      for (const secret of secrets) expect(text).not.toContain(secret);
       const page = JSON.parse(text) as ListPage;
       expect(page.tenants.length).toBeLessThanOrEqual(2);
       for (const field of FORBIDDEN_FIELDS) expect(allKeys(page)).not.toContain(field);
       seen.push(...page.tenants);
       cursor = page.nextCursor;
       pages += 1;
-    } while (cursor && pages < 50);
+    } while (cursor && pages < 10_000);
 
     expect(pages).toBeGreaterThanOrEqual(2);
     const ids = seen.map((tenant) => tenant.id);
