@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clientKey } from "../src/http/rate-limit";
 import { APEX, call, createTenant, EDGE_CF, tenantUrl, uniqueIp } from "./helpers/gateway";
-import { sendUntilLimited } from "./helpers/rate-limit";
+import { expectLimitedAfterBudget } from "./helpers/rate-limit";
 
 /**
  * Who a request counts as for the rate limiters: the address Cloudflare's
@@ -69,12 +69,12 @@ function invalidSignup(headers: Record<string, string>, cf?: Record<string, unkn
 describe("the signup limiter without the edge", () => {
   it("does not give a fresh budget to each CF-Connecting-IP a client makes up", async () => {
     const userAgent = `forger-${crypto.randomUUID()}`;
-    await sendUntilLimited(5, 400, () => invalidSignup({ "user-agent": userAgent, "cf-connecting-ip": uniqueIp() }));
+    await expectLimitedAfterBudget(5, 400, () => invalidSignup({ "user-agent": userAgent, "cf-connecting-ip": uniqueIp() }));
   });
 
   it("does not put every client without an address in one shared bucket", async () => {
     const flooder = `flooder-${crypto.randomUUID()}`;
-    const limited = await sendUntilLimited(5, 400, () => invalidSignup({ "user-agent": flooder }));
+    const limited = await expectLimitedAfterBudget(5, 400, () => invalidSignup({ "user-agent": flooder }));
     expect(limited.headers.get("retry-after")).toBe("60");
     expect((await invalidSignup({ "user-agent": `bystander-${crypto.randomUUID()}` })).status).toBe(400);
   });
@@ -95,13 +95,15 @@ describe("the registration limiter", () => {
   it("does not give a fresh budget to each CF-Connecting-IP a client makes up", async () => {
     const tenant = await createTenant();
     const userAgent = `forger-${crypto.randomUUID()}`;
-    await sendUntilLimited(10, 400, () => register(tenant.tenant.slug, { "user-agent": userAgent, "cf-connecting-ip": uniqueIp() }));
+    await expectLimitedAfterBudget(10, 400, () =>
+      register(tenant.tenant.slug, { "user-agent": userAgent, "cf-connecting-ip": uniqueIp() }),
+    );
   });
 
   it("keeps one tenant's budget for an address apart from another tenant's", async () => {
     const [a, b] = [await createTenant(), await createTenant()];
     const ip = uniqueIp();
-    await sendUntilLimited(10, 400, () => register(a.tenant.slug, { "cf-connecting-ip": ip }, EDGE_CF));
+    await expectLimitedAfterBudget(10, 400, () => register(a.tenant.slug, { "cf-connecting-ip": ip }, EDGE_CF));
     expect((await register(b.tenant.slug, { "cf-connecting-ip": ip }, EDGE_CF)).status).toBe(400);
     // Through the shared test client too, which speaks as the edge when it names an address.
     expect((await call(tenantUrl(b.tenant.slug, "/register"), { json: {}, headers: { "cf-connecting-ip": ip } })).status).toBe(400);

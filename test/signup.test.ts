@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { APEX, call, createTenant, EDGE_CF, json, postSignup, registerEntraApp, signupBody, tenantUrl, uniqueIp } from "./helpers/gateway";
-import { sendUntilLimited } from "./helpers/rate-limit";
+import { expectLimitedAfterBudget } from "./helpers/rate-limit";
 
 interface ErrorBody {
   error: string;
@@ -153,7 +153,7 @@ describe("POST /api/signup", () => {
 
   it("rate-limits signups per client IP with 429 and Retry-After", async () => {
     const ip = uniqueIp();
-    const limited = await sendUntilLimited(5, 400, () => postSignup({ slug: "x" }, ip));
+    const limited = await expectLimitedAfterBudget(5, 400, () => postSignup({ slug: "x" }, ip));
     expect(limited.headers.get("retry-after")).toBe("60");
     // Another address is unaffected.
     expect((await postSignup({ slug: "x" })).status).toBe(400);

@@ -9,7 +9,7 @@ import { expect } from "vitest";
  * at least one budget and within two. Asserting "exactly the (budget+1)th"
  * would fail whenever a slow run crossed a minute boundary.
  */
-export async function sendUntilLimited(budget: number, expected: number, send: () => Promise<Response>): Promise<Response> {
+export async function expectLimitedAfterBudget(budget: number, expected: number, send: () => Promise<Response>): Promise<Response> {
   const before: number[] = [];
   for (let attempt = 0; attempt <= 2 * budget; attempt += 1) {
     const response = await send();
