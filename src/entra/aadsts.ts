@@ -26,6 +26,8 @@ interface AadstsEntry {
   consent?: true;
   /** Plain-language help for the org admin whose credentials signup or rotation checks. */
   help?: string;
+  /** Why an administrator's consent (the admin-consent link) was not recorded. */
+  adminConsent?: string;
 }
 
 const CATALOGUE: Readonly<Record<string, AadstsEntry>> = {
@@ -60,9 +62,11 @@ const CATALOGUE: Readonly<Record<string, AadstsEntry>> = {
   // 90094 a permission only an admin can grant, 90095 the same with the
   // admin consent workflow on. A refresh refused with 65001 ends the grant.
   AADSTS65001: { kind: "user", consent: true },
-  AADSTS90093: { consent: true },
-  AADSTS90094: { consent: true },
+  AADSTS90093: { consent: true, adminConsent: "the account that opened the link cannot grant permissions for the whole organization" },
+  AADSTS90094: { consent: true, adminConsent: "the account that opened the link cannot grant permissions for the whole organization" },
   AADSTS90095: { consent: true },
+  // The administrator declined the permissions on the admin-consent page.
+  AADSTS65004: { adminConsent: "the permissions were declined" },
 };
 
 function entryOf(code: string | undefined): AadstsEntry | undefined {
@@ -81,6 +85,11 @@ export function explainAadsts(code: string | undefined, description: string): st
   // Entra's own first sentence, without its trace and correlation ids.
   const firstSentence = description.replace(/^AADSTS\d+:\s*/, "").split(/\.\s|\r?\n/)[0];
   return firstSentence?.trim() || "Entra ID refused the credentials";
+}
+
+/** Why Entra's admin-consent redirect says consent was not granted, when the code tells. */
+export function adminConsentRefusal(code: string | undefined): string | undefined {
+  return entryOf(code)?.adminConsent;
 }
 
 export function isMissingConsent(aadsts: string | undefined): aadsts is string {

@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import { adminConsentRefusal } from "../../entra/aadsts";
 import type { Tenant } from "../../tenancy/tenant";
 import { page } from "./layout";
 
@@ -16,18 +17,13 @@ export function tenantLandingPage(tenant: Tenant, origin: string) {
 }
 
 /**
- * Our words for why Entra's admin-consent redirect reports no consent. Its
- * error_description is never shown: anyone can put text in a link to this
- * page, and the org's own host must not repeat it.
+ * Where Entra's admin-consent redirect lands. Why consent was not granted is
+ * said in our words (the AADSTS catalogue's); Entra's error_description is
+ * never shown: anyone can put text in a link to this page, and the org's own
+ * host must not repeat it.
  */
-const CONSENT_REFUSALS: Readonly<Record<string, string>> = {
-  AADSTS65004: "the permissions were declined",
-  AADSTS90093: "the account that opened the link cannot grant permissions for the whole organization",
-  AADSTS90094: "the account that opened the link cannot grant permissions for the whole organization",
-};
-
 export function adminConsentResultPage(tenant: Tenant, granted: boolean, aadsts: string | undefined) {
-  const why = (aadsts && CONSENT_REFUSALS[aadsts]) || "Microsoft Entra ID did not record the consent";
+  const why = adminConsentRefusal(aadsts) ?? "Microsoft Entra ID did not record the consent";
   return page(
     granted ? "Permissions granted" : "Permissions not granted",
     granted
