@@ -1,4 +1,4 @@
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../src/config";
@@ -87,6 +87,14 @@ describe("a misconfigured Worker", () => {
       });
       for (const detail of ["KEK", "ACTIVE_KEK_ID", THIRTY_ONE_BYTES]) expect(text).not.toContain(detail);
     }
+  });
+
+  it("skips a cron run instead of throwing", async () => {
+    const bad = envWith({ ACTIVE_KEK_ID: "9" });
+    const ctx = createExecutionContext();
+    const controller = { cron: "*/15 * * * *", scheduledTime: Date.now(), noRetry: () => {} } satisfies ScheduledController;
+    await expect(worker.scheduled(controller, bad, ctx)).resolves.toBeUndefined();
+    await waitOnExecutionContext(ctx);
   });
 
   it("keeps answering normally with the real bindings afterwards", async () => {
