@@ -41,6 +41,23 @@ async function entraTokens(tenant: Awaited<ReturnType<typeof tenantWithUser>>) {
   return (await response.json()) as { access_token: string; refresh_token: string };
 }
 
+/** The agent's view of a signed-in user, with a Graph token `expiresIn` seconds from now (negative: expired). */
+function agentAuth(
+  tenant: Awaited<ReturnType<typeof tenantWithUser>>,
+  tokens: { access_token: string; refresh_token: string },
+  expiresIn: number,
+): AgentAuth {
+  return {
+    tenantId: tenant.tenant.id,
+    tid: tenant.entraTenantId,
+    oid: tenant.user.oid,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: Math.floor(Date.now() / 1000) + expiresIn,
+    grantedScopes: ["User.Read"],
+  };
+}
+
 function agentFor(auth: Pick<AgentAuth, "tenantId" | "tid" | "oid">) {
   return env.USER_AGENT.getByName(agentName(auth.tenantId, userIdOf(auth)));
 }
@@ -73,15 +90,7 @@ describe("the per-user Graph agent", () => {
   it("refreshes an expired Graph token once for many concurrent calls, and keeps the new token in its own storage", async () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
-    const auth: AgentAuth = {
-      tenantId: tenant.tenant.id,
-      tid: tenant.entraTenantId,
-      oid: tenant.user.oid,
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token,
-      expiresAt: Math.floor(Date.now() / 1000) - 10,
-      grantedScopes: ["User.Read"],
-    };
+    const auth = agentAuth(tenant, tokens, -10);
     const agent = agentFor(auth);
     // The emulator honours a rotated refresh token only once more, so several
     // refreshes in parallel would make some calls fail: all succeed only with one.
@@ -123,15 +132,7 @@ describe("the per-user Graph agent", () => {
     const tenant = await tenantWithUser();
     const tokens = await entraTokens(tenant);
     await emulator.revokeUser(tenant.entraTenantId, tenant.user.oid);
-    const auth: AgentAuth = {
-      tenantId: tenant.tenant.id,
-      tid: tenant.entraTenantId,
-      oid: tenant.user.oid,
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token,
-      expiresAt: Math.floor(Date.now() / 1000) + 3600,
-      grantedScopes: ["User.Read"],
-    };
+    const auth = agentAuth(tenant, tokens, 3600);
     const result = (await agentFor(auth).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 401, code: "SignInExpired" });
   });
@@ -206,15 +207,7 @@ describe("when the refresh itself fails", () => {
       secrets: [{ value: "a-new-secret-only-entra-knows" }],
       redirectUris: [tenant.redirectUri],
     });
-    const auth: AgentAuth = {
-      tenantId: tenant.tenant.id,
-      tid: tenant.entraTenantId,
-      oid: tenant.user.oid,
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token,
-      expiresAt: Math.floor(Date.now() / 1000) - 10,
-      grantedScopes: ["User.Read"],
-    };
+    const auth = agentAuth(tenant, tokens, -10);
     const result = (await agentFor(auth).graph({ method: "GET", path: "/me" }, auth)) as GraphResponse;
     expect(result).toMatchObject({ ok: false, status: 503, code: "OrganizationAppRejected" });
     const alerts = await env.DB.prepare("SELECT kind, detail FROM tenant_alerts WHERE tenant_id = ?").bind(tenant.tenant.id).all();

@@ -8,8 +8,10 @@ import { GRAPH_ERRORS } from "./errors";
  * Reads a JSON request body as Graph does: `@odata.*` annotations ignored,
  * an unreadable payload or a failed schema answered with Graph's 400 shape.
  * `emptyOk` reads an empty body as `{}` (action endpoints with no body).
+ * With `entityType` (e.g. `microsoft.graph.event`), a property the type does
+ * not have is refused in Graph's words for that type.
  */
-export async function readGraphBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = false): Promise<T | Response> {
+export async function readGraphBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = false, entityType?: string): Promise<T | Response> {
   const text = await c.req.text();
   let raw: unknown = {};
   if (text.trim() || !emptyOk) {
@@ -27,5 +29,10 @@ export async function readGraphBody<T>(c: Context, schema: z.ZodType<T>, emptyOk
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  if (entityType && issue?.code === "unrecognized_keys") {
+    return GRAPH_ERRORS.badRequest(
+      `Property '${issue.keys[0]}' does not exist on type '${entityType}'. Make sure to only use property names that are defined by the type.`,
+    );
+  }
   return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
 }

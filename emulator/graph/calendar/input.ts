@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
+import { readGraphBody } from "../body";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { formatWall, fromWall, parseInstant, parseWall, resolveZone, toWall } from "../timezones";
 import { withTeamsBlock } from "./content";
@@ -144,31 +145,9 @@ export const MeetingTimesInput = z.strictObject({
   minimumAttendeePercentage: z.number().min(0).max(100).default(50),
 });
 
-/** Parses a JSON body with `schema` (an empty body reads as `{}` when `emptyOk`); Graph's 400 on failure. */
-export async function readBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = false): Promise<T | Response> {
-  const text = await c.req.text();
-  let raw: unknown = {};
-  if (text.trim() || !emptyOk) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return GRAPH_ERRORS.badRequest(
-        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-      );
-    }
-  }
-  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
-    raw = Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith("@odata.")));
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue?.code === "unrecognized_keys") {
-    return GRAPH_ERRORS.badRequest(
-      `Property '${issue.keys[0]}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type.`,
-    );
-  }
-  return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+/** Parses an event-related JSON body as Graph does (`readGraphBody`), naming the event type for unknown properties. */
+export function readBody<T>(c: Context, schema: z.ZodType<T>, emptyOk = false): Promise<T | Response> {
+  return readGraphBody(c, schema, emptyOk, "microsoft.graph.event");
 }
 
 export const timeZoneError = (name: string) =>
