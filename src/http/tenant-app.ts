@@ -3,7 +3,6 @@ import type { TenantEnv } from "./context";
 import { ApiError } from "./errors";
 import { onError } from "./on-error";
 import { rateLimit } from "./rate-limit";
-import { pageSecurityHeaders } from "./page-headers";
 import { authorizeRoutes } from "./routes/authorize";
 import { callbackRoute } from "./routes/callback";
 import { tenantOAuth } from "./tenant-oauth";
@@ -39,7 +38,6 @@ function legacySseGone(c: Context<TenantEnv>): Response {
 }
 
 export const tenantApp = new Hono<TenantEnv>()
-  .use("*", pageSecurityHeaders)
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
     const { pathname } = new URL(c.req.url);
