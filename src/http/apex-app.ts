@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { ApexEnv } from "./context";
 import { onError } from "./on-error";
-import { pageSecurityHeaders } from "./page-headers";
 import { landingPage, SIGNUP_SCRIPT, signupPage } from "./pages/apex-pages";
 import { healthRoute } from "./routes/health";
 import { operatorRoutes } from "./routes/operator";
@@ -11,7 +10,6 @@ import { signupRoute } from "./routes/signup";
 
 /** Everything served on the apex host (`BASE_DOMAIN`). */
 export const apexApp = new Hono<ApexEnv>()
-  .use("*", pageSecurityHeaders)
   .get("/", (c) => c.html(landingPage(new URL(c.req.url).origin), 200))
   .get("/signup", (c) => c.html(signupPage(), 200))
   .get("/assets/signup.js", (c) =>

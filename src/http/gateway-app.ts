@@ -10,6 +10,8 @@ import { apexApp } from "./apex-app";
 import type { GatewayEnv, TenantEnv } from "./context";
 import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
+import { pageSecurityHeaders } from "./page-headers";
+import { APP_CSS_PATH, stylesheetResponse } from "./pages/assets";
 import { tenantApp } from "./tenant-app";
 
 /**
@@ -88,7 +90,12 @@ function unknownHost(c: Context<GatewayEnv>): never {
 }
 
 export const gatewayApp = new Hono<GatewayEnv>({ getPath: routingPath })
+  // Outermost, so error pages from any layer get the pages' security headers too.
+  .use("*", pageSecurityHeaders)
   .use("*", entry)
+  // The stylesheet on every host, before the tenant is looked up: an unknown or
+  // suspended organization's error page is styled as well.
+  .get(`/:host${APP_CSS_PATH}`, () => stylesheetResponse())
   .route("/apex", apexApp)
   .use("/tenant/*", loadTenant)
   .route("/tenant", tenantApp)

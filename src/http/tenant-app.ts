@@ -1,12 +1,12 @@
 import { Hono, type Context } from "hono";
 import type { TenantEnv } from "./context";
 import { ApiError } from "./errors";
-import { onError } from "./on-error";
+import { onError, prefersHtml } from "./on-error";
 import { rateLimit } from "./rate-limit";
-import { pageSecurityHeaders } from "./page-headers";
 import { authorizeRoutes } from "./routes/authorize";
 import { callbackRoute } from "./routes/callback";
 import { tenantOAuth } from "./tenant-oauth";
+import { mcpInBrowserPage } from "./pages/error-pages";
 import { tenantLandingPage } from "./pages/tenant-pages";
 import { healthRoute } from "./routes/health";
 import { tenantAdminRoutes } from "./routes/tenant-admin";
@@ -38,8 +38,33 @@ function legacySseGone(c: Context<TenantEnv>): Response {
   );
 }
 
+/** A browser opened `/mcp` as a page: no token, and it asks for HTML. */
+function isBrowserAtMcp(request: Request, response: Response): boolean {
+  return (
+    response.status === 401 &&
+    request.method === "GET" &&
+    new URL(request.url).pathname === "/mcp" &&
+    !request.headers.has("authorization") &&
+    prefersHtml(request)
+  );
+}
+
+/**
+ * The provider's 401 for a browser, as a page saying what the address is for.
+ * Status and headers (WWW-Authenticate with the resource metadata) stay.
+ */
+async function mcpInBrowser(c: Context<TenantEnv>, unauthorized: Response): Promise<Response> {
+  const tenant = c.get("tenant");
+  const mcpUrl = `${canonicalOrigin(c.get("config"), tenant)}/mcp`;
+  const headers = new Headers(unauthorized.headers);
+  headers.delete("content-length");
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  await unauthorized.body?.cancel();
+  return new Response(await mcpInBrowserPage(mcpUrl, tenant.displayName).toString(), { status: 401, headers });
+}
+
 export const tenantApp = new Hono<TenantEnv>()
-  .use("*", pageSecurityHeaders)
   .use("*", async (c, next) => {
     const tenant = c.get("tenant");
     const { pathname } = new URL(c.req.url);
@@ -80,6 +105,7 @@ export const tenantApp = new Hono<TenantEnv>()
     const { env, origin, provider } = tenantOAuth(c);
     const registration = c.req.method === "POST" && new URL(c.req.url).pathname === REGISTER_PATH;
     const request = registration ? await withCleanClientNames(c.req.raw) : c.req.raw;
-    return provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
+    const response = await provider.fetch(atOrigin(request, origin), env, c.get("workerCtx"));
+    return isBrowserAtMcp(c.req.raw, response) ? mcpInBrowser(c, response) : response;
   })
   .onError(onError);

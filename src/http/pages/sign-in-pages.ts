@@ -59,6 +59,7 @@ export function consentPage(input: { tenant: Tenant; details: ConsentDescription
         <button name="decision" value="approve" type="submit">Allow</button>
         <button name="decision" value="deny" type="submit">Deny</button>
       </form>`,
+    { orgName: tenant.displayName },
   );
 }
 
@@ -93,5 +94,6 @@ export function consentNeededPage(tenant: Tenant, adminConsentUrl: string) {
         ${tenant.displayName}'s gateway administrator has been notified as well. Once the permissions are approved, close this window and
         connect again from your app.
       </p>`,
+    { orgName: tenant.displayName },
   );
 }

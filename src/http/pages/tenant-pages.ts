@@ -13,6 +13,7 @@ export function tenantLandingPage(tenant: Tenant, origin: string) {
       <p>Add this MCP server URL to your AI client (Claude, ChatGPT, Cursor, VS Code, MCP Inspector):</p>
       <pre>${origin}/mcp</pre>
       <p>Your client opens a sign-in page the first time; sign in with your ${tenant.displayName} Microsoft account.</p>`,
+    { orgName: tenant.displayName },
   );
 }
 
@@ -32,5 +33,6 @@ export function adminConsentResultPage(tenant: Tenant, granted: boolean, aadsts:
       : html`<h1>Permissions not granted</h1>
           <p>${why}${aadsts ? ` (${aadsts})` : ""}.</p>
           <p>Open the admin-consent link again as a Global, Privileged Role or Cloud Application Administrator.</p>`,
+    { orgName: tenant.displayName },
   );
 }
