@@ -115,6 +115,18 @@ describe("error pages for browsers, JSON for API clients", () => {
     expect((await errorOf(api)).error).toBe("rate_limited");
   });
 
+  it("rate limited mid sign-in: a browser gets the page, an OAuth client slow_down", async () => {
+    const tenant = await createTenant();
+    const headers = { "cf-connecting-ip": uniqueIp() };
+    const callback = `${tenantUrl(tenant.tenant.slug, "/callback")}?state=not-a-sign-in&code=x`;
+    const page = await expectLimitedAfterBudget(120, 400, () => call(callback, { headers: { ...headers, ...BROWSER } }));
+    expect(page.headers.get("retry-after")).toBe("60");
+    expect(await expectLayout(page)).toContain("Too many requests");
+    const client = await call(callback, { headers });
+    expect(client.status).toBe(429);
+    expect(await json(client)).toMatchObject({ error: "slow_down" });
+  });
+
   it("an unknown route: 404 both ways", async () => {
     const page = await call(`${APEX}/no-such-page`, { headers: BROWSER });
     expect(page.status).toBe(404);

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Env } from "../env";
 import { bytesToHex, utf8 } from "../lib/encoding";
 import { ApiError } from "./errors";
+import { prefersHtml } from "./on-error";
 
 /**
  * @module Rate limiting, written once: who a request counts as, and the 429
@@ -80,7 +81,10 @@ export function rateLimit<E extends { Bindings: Env }>(options: {
     const { success } = await c.env[options.limiter].limit({ key });
     if (!success) {
       const headers = { "retry-after": "60" };
-      if (options.oauthError) return c.json({ error: "slow_down", error_description: options.message }, 429, headers);
+      // OAuth clients read `error_description`; a browser navigating a sign-in step gets the error page instead.
+      if (options.oauthError && !(c.req.method === "GET" && prefersHtml(c.req.raw))) {
+        return c.json({ error: "slow_down", error_description: options.message }, 429, headers);
+      }
       throw new ApiError(429, "rate_limited", options.message, { headers });
     }
     await next();
