@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { experimental_readRawConfig } from "wrangler";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 /**
  * wrangler.toml as JSON in a directory of its own (under the git-ignored
@@ -34,55 +34,77 @@ function configWithoutDevVars(source: string): string {
 }
 
 /**
- * Tests run inside workerd with the real local D1/KV from wrangler.toml.
- * Microsoft is replaced by the emulator, started over real HTTP by the
- * global setup; the gateway only sees different base URLs.
+ * Two projects. `workers`: tests run inside workerd with the real local
+ * D1/KV from wrangler.toml; Microsoft is replaced by the emulator, started
+ * over real HTTP by the global setup; the gateway only sees different base
+ * URLs. `browser`: the deploy bundle served over https, looked at by a
+ * headless Chromium (test/browser/).
  */
 export default defineConfig({
-  plugins: [
-    cloudflareTest(async ({ inject }) => {
-      const emulatorUrl = inject("emulatorUrl");
-      return {
-        wrangler: { configPath: configWithoutDevVars("./wrangler.toml") },
-        miniflare: {
-          // Every setting is explicit; with the configuration above, nothing
-          // from a developer's .dev.vars or .env reaches the tests either.
-          bindings: {
-            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-            BASE_DOMAIN: "mcp.example.com",
-            VERIFY_ENTRA_CREDENTIALS: "true",
-            SIGNUP_MAX_BODY_BYTES: "8192",
-            LOGIN_BASE: emulatorUrl,
-            GRAPH_BASE: emulatorUrl,
-            // Fixed test-only keys: 32 bytes each, base64.
-            KEK_1: "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
-            KEK_2: "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=",
-            ACTIVE_KEK_ID: "1",
-            OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
-            CONSENT_SECRET: "test-consent-secret-0123456789abcdef",
-            CURSOR_SECRET: "test-cursor-secret-0123456789abcdef0123",
-            TENANT_CACHE_TTL_SECONDS: "30",
-            TOKEN_CACHE_TTL_SECONDS: "30",
-          },
-        },
-      };
-    }),
-  ],
   test: {
-    globalSetup: ["./test/global-setup.ts"],
     silent: "passed-only",
     // In CI a JSON report too, from which .ci/run prints a plain "N passed, N failed" line.
     reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-results.json" }]] : ["default"],
-    setupFiles: ["./test/apply-migrations.ts"],
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    // Test files share a runner (one workerd and its local D1/KV per pool
-    // worker) instead of starting one each: 3 to 4 times faster. Files must not
-    // assume an empty database or namespace: each creates its own tenants and
-    // looks only at what it wrote.
-    isolate: false,
-    // Tests wait on workerd, the emulator and Retry-After more than they compute:
-    // one runner more than there are cores keeps them busy.
-    deps: { optimizer: { ssr: { enabled: true } } },
-    maxWorkers: Math.max(3, availableParallelism()),
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async ({ inject }) => {
+            const emulatorUrl = inject("emulatorUrl");
+            return {
+              wrangler: { configPath: configWithoutDevVars("./wrangler.toml") },
+              miniflare: {
+                // Every setting is explicit; with the configuration above, nothing
+                // from a developer's .dev.vars or .env reaches the tests either.
+                bindings: {
+                  TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                  BASE_DOMAIN: "mcp.example.com",
+                  VERIFY_ENTRA_CREDENTIALS: "true",
+                  SIGNUP_MAX_BODY_BYTES: "8192",
+                  LOGIN_BASE: emulatorUrl,
+                  GRAPH_BASE: emulatorUrl,
+                  // Fixed test-only keys: 32 bytes each, base64.
+                  KEK_1: "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
+                  KEK_2: "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=",
+                  ACTIVE_KEK_ID: "1",
+                  OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
+                  CONSENT_SECRET: "test-consent-secret-0123456789abcdef",
+                  CURSOR_SECRET: "test-cursor-secret-0123456789abcdef0123",
+                  TENANT_CACHE_TTL_SECONDS: "30",
+                  TOKEN_CACHE_TTL_SECONDS: "30",
+                },
+              },
+            };
+          }),
+        ],
+        test: {
+          name: "workers",
+          globalSetup: ["./test/global-setup.ts"],
+          setupFiles: ["./test/apply-migrations.ts"],
+          include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/browser/**"],
+          // Test files share a runner (one workerd and its local D1/KV per pool
+          // worker) instead of starting one each: 3 to 4 times faster. Files must not
+          // assume an empty database or namespace: each creates its own tenants and
+          // looks only at what it wrote.
+          isolate: false,
+          // Tests wait on workerd, the emulator and Retry-After more than they compute:
+          // one runner more than there are cores keeps them busy.
+          deps: { optimizer: { ssr: { enabled: true } } },
+          maxWorkers: Math.max(3, availableParallelism()),
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          // Node, not workerd: the gateway and one Chromium for the whole run come from the global setup.
+          environment: "node",
+          globalSetup: ["./test/browser/global-setup.ts"],
+          include: ["test/browser/**/*.test.ts"],
+          // Starting the gateway and Chromium takes seconds on a busy machine.
+          hookTimeout: 60_000,
+          testTimeout: 30_000,
+        },
+      },
+    ],
   },
 });

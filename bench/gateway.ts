@@ -31,6 +31,8 @@ export interface RunningGateway {
   origin(slug?: string): string;
   /** Worker `console.error` lines seen so far. */
   errorLogs: string[];
+  /** The D1 database as the Worker sees it, for setting it up without a wrangler process. */
+  database(): ReturnType<Miniflare["getD1Database"]>;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function startGateway(options: {
     port,
     origin: (slug) => `https://${slug ? `${slug}.` : ""}localhost:${port}`,
     errorLogs,
+    database: () => gateway.getD1Database("DB"),
     close: () => gateway.dispose(),
   };
 }
