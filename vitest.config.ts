@@ -96,9 +96,8 @@ export default defineConfig({
       {
         test: {
           name: "browser",
-          // Node, not workerd: the gateway and one Chromium for the whole run come from the global setup.
+          // Node, not workerd: the test file starts the gateway and one Chromium (test/browser/world.ts).
           environment: "node",
-          globalSetup: ["./test/browser/global-setup.ts"],
           include: ["test/browser/**/*.test.ts"],
           // Starting the gateway and Chromium takes seconds on a busy machine.
           hookTimeout: 60_000,

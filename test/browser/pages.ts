@@ -1,14 +1,13 @@
 /**
  * @module
- * What the browser tests share: the run's one Chromium (started by the
- * global setup), a fresh context per page at a given viewport, screenshots
- * under the git-ignored test-results/, and axe-core run inside the page.
+ * What the browser tests share: a fresh context per page at a given
+ * viewport, screenshots under the git-ignored test-results/, and axe-core
+ * run inside the page.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import axe from "axe-core";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { inject } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
 export interface Viewport {
   name: "desktop" | "mobile";
@@ -22,10 +21,6 @@ export const VIEWPORTS: Viewport[] = [
 ];
 
 export const SCREENSHOT_DIR = join("test-results", "browser");
-
-export function connectBrowser(): Promise<Browser> {
-  return chromium.connect(inject("browserEndpoint"));
-}
 
 /**
  * A context as a person's browser at that size; the run's certificate comes

@@ -1,11 +1,11 @@
 /**
  * @module
- * The browser tests' world, started once per run: the emulator in a process
- * of its own, the gateway's deploy bundle served by Miniflare over https (as
- * the bench runs it), one organization signed up through the API with a
- * registered MCP client, and one headless Chromium that every test file
- * connects to. Tests get the origins, the consent page's URL and the
- * browser's endpoint through `inject`.
+ * The browser tests' world: the emulator in a process of its own, the
+ * gateway's deploy bundle served by Miniflare over https (as the bench runs
+ * it), one organization signed up through the API with a registered MCP
+ * client, and one headless Chromium. The browser test file starts it in
+ * `beforeAll` rather than in a global setup, so it starts while the workerd
+ * tests already run (vitest runs every global setup before any test).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -13,8 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import chromium from "@sparticuz/chromium";
-import { chromium as playwright } from "playwright-core";
-import type { TestProject } from "vitest/node";
+import { type Browser, chromium as playwright } from "playwright-core";
 import { startEmulatorProcess } from "../../bench/emulator-process";
 import { buildDeployBundle, startGateway } from "../../bench/gateway";
 import { LoopbackHttp } from "../../bench/http";
@@ -40,7 +39,16 @@ export function chromiumArgs(): string[] {
   return [...args, ...EXTRA_FLAGS];
 }
 
-export default async function setup(project: TestProject) {
+export interface World {
+  apexOrigin: string;
+  tenantOrigin: string;
+  /** The consent page of the organization's registered MCP client. */
+  consentUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), "gateway-browser-"));
   // What has started, closed in reverse at the end or when a later step fails.
   const started: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
@@ -59,7 +67,7 @@ export default async function setup(project: TestProject) {
     });
     const browserStarted = chromium
       .executablePath()
-      .then((executablePath) => playwright.launchServer({ executablePath, args: chromiumArgs(), headless: true }))
+      .then((executablePath) => playwright.launch({ executablePath, args: chromiumArgs(), headless: true }))
       .then((browser) => {
         started.push(() => browser.close());
         return browser;
@@ -77,22 +85,15 @@ export default async function setup(project: TestProject) {
     const tenant = await new SignIn(http, emulator.url, gateway.origin).createTenant(slug, `zq${randomBytes(4).toString("hex")}`, 1);
     const { challenge } = await pkcePair();
 
-    project.provide("apexOrigin", gateway.origin());
-    project.provide("tenantOrigin", gateway.origin(slug));
-    project.provide("consentUrl", authorizeUrlAt(gateway.origin(slug), tenant.mcpClientId, challenge));
-    project.provide("browserEndpoint", browser.wsEndpoint());
+    return {
+      apexOrigin: gateway.origin(),
+      tenantOrigin: gateway.origin(slug),
+      consentUrl: authorizeUrlAt(gateway.origin(slug), tenant.mcpClientId, challenge),
+      browser,
+      close: teardown,
+    };
   } catch (error) {
     await teardown();
     throw error;
-  }
-  return teardown;
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    apexOrigin: string;
-    tenantOrigin: string;
-    consentUrl: string;
-    browserEndpoint: string;
   }
 }

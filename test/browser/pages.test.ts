@@ -1,0 +1,80 @@
+/**
+ * @module
+ * The product in a real headless Chromium: the browser runs and the keyboard
+ * reaches the signup form, and every page a person sees has zero axe-core
+ * violations of any impact at desktop and mobile width. A screenshot of each
+ * page is kept under test-results/browser/ for a reviewer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations, describeViolations, openContext, screenshot, VIEWPORTS } from "./pages";
+import { startWorld, type World } from "./world";
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const PAGES = [
+  { name: "apex-landing", url: () => `${world.apexOrigin}/` },
+  { name: "signup", url: () => `${world.apexOrigin}/signup` },
+  { name: "tenant-landing", url: () => `${world.tenantOrigin}/` },
+  { name: "consent", url: () => world.consentUrl },
+];
+
+const [desktop] = VIEWPORTS;
+
+describe("the browser", () => {
+  it("renders the apex landing page with its title and heading", async () => {
+    if (!desktop) throw new Error("no desktop viewport");
+    const context = await openContext(world.browser, desktop);
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(`${world.apexOrigin}/`);
+      expect(response?.status()).toBe(200);
+      expect(await page.title()).toMatch(/MCP gateway/);
+      expect(await page.locator("h1").first().isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("reaches the signup form's first field with Tab", async () => {
+    if (!desktop) throw new Error("no desktop viewport");
+    const context = await openContext(world.browser, desktop);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${world.apexOrigin}/signup`);
+      const reached: string[] = [];
+      for (let press = 0; press < 20; press += 1) {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+        reached.push(focused);
+        if (focused === "orgName") break;
+      }
+      expect(reached.at(-1), `focus went through: ${reached.join(", ")}`).toBe("orgName");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe.each(VIEWPORTS)("at $name width ($width×$height)", (viewport) => {
+  // Each page in a context of its own, all at once: the time goes to waiting on the browser.
+  // Concurrent tests assert through their own context's expect.
+  it.concurrent.for(PAGES)("$name has no accessibility violations", async ({ name, url }, { expect: expectHere }) => {
+    const context = await openContext(world.browser, viewport);
+    try {
+      const page = await context.newPage();
+      const response = await page.goto(url());
+      expectHere(response?.status()).toBe(200);
+      await screenshot(page, name, viewport);
+      const violations = await axeViolations(page);
+      expectHere(violations, `axe violations on ${name} at ${viewport.name} width:\n${describeViolations(violations)}`).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
