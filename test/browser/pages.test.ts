@@ -18,10 +18,14 @@ afterAll(async () => {
 });
 
 const PAGES = [
-  { name: "apex-landing", url: () => `${world.apexOrigin}/` },
-  { name: "signup", url: () => `${world.apexOrigin}/signup` },
-  { name: "tenant-landing", url: () => `${world.tenantOrigin}/` },
-  { name: "consent", url: () => world.consentUrl },
+  { name: "apex-landing", status: 200, url: () => `${world.apexOrigin}/` },
+  { name: "signup", status: 200, url: () => `${world.apexOrigin}/signup` },
+  { name: "tenant-landing", status: 200, url: () => `${world.tenantOrigin}/` },
+  { name: "consent", status: 200, url: () => world.consentUrl },
+  // Error pages a browser gets: the MCP URL opened in a browser, an unknown organization, an unknown page.
+  { name: "mcp-in-browser", status: 401, url: () => `${world.tenantOrigin}/mcp` },
+  { name: "unknown-organization", status: 404, url: () => world.apexOrigin.replace("://", "://no-such-org.") + "/" },
+  { name: "not-found", status: 404, url: () => `${world.apexOrigin}/no-such-page` },
 ];
 
 const [desktop] = VIEWPORTS;
@@ -64,12 +68,12 @@ describe("the browser", () => {
 describe.each(VIEWPORTS)("at $name width ($width×$height)", (viewport) => {
   // Each page in a context of its own, all at once: the time goes to waiting on the browser.
   // Concurrent tests assert through their own context's expect.
-  it.concurrent.for(PAGES)("$name has no accessibility violations", async ({ name, url }, { expect: expectHere }) => {
+  it.concurrent.for(PAGES)("$name has no accessibility violations", async ({ name, status, url }, { expect: expectHere }) => {
     const context = await openContext(world.browser, viewport);
     try {
       const page = await context.newPage();
       const response = await page.goto(url());
-      expectHere(response?.status()).toBe(200);
+      expectHere(response?.status()).toBe(status);
       await screenshot(page, name, viewport);
       const violations = await axeViolations(page);
       expectHere(violations, `axe violations on ${name} at ${viewport.name} width:\n${describeViolations(violations)}`).toEqual([]);
