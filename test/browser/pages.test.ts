@@ -22,6 +22,9 @@ const PAGES = [
   { name: "signup", status: 200, url: () => `${world.apexOrigin}/signup` },
   { name: "tenant-landing", status: 200, url: () => `${world.tenantOrigin}/` },
   { name: "consent", status: 200, url: () => world.consentUrl },
+  { name: "admin-consent-granted", status: 200, url: () => world.adminConsentResultUrl },
+  // A sign-in link used twice, expired or opened in another browser.
+  { name: "sign-in-link-expired", status: 400, url: () => `${world.tenantOrigin}/callback?state=not-a-sign-in&code=x` },
   // Error pages a browser gets: the MCP URL opened in a browser, an unknown organization, an unknown page.
   { name: "mcp-in-browser", status: 401, url: () => `${world.tenantOrigin}/mcp` },
   { name: "unknown-organization", status: 404, url: () => world.apexOrigin.replace("://", "://no-such-org.") + "/" },

@@ -19,6 +19,7 @@ import { buildDeployBundle, startGateway } from "../../bench/gateway";
 import { LoopbackHttp } from "../../bench/http";
 import { SignIn } from "../../bench/sign-in";
 import { benchCertificate } from "../../bench/tls";
+import { ADMIN_CONSENT_STATE } from "../../src/tenancy/onboarding";
 import { authorizeUrlAt, pkcePair } from "../helpers/oauth-browser";
 
 /**
@@ -44,6 +45,8 @@ export interface World {
   tenantOrigin: string;
   /** The consent page of the organization's registered MCP client. */
   consentUrl: string;
+  /** Where Entra's admin-consent redirect lands when the consent was granted. */
+  adminConsentResultUrl: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -89,6 +92,7 @@ export async function startWorld(): Promise<World> {
       apexOrigin: gateway.origin(),
       tenantOrigin: gateway.origin(slug),
       consentUrl: authorizeUrlAt(gateway.origin(slug), tenant.mcpClientId, challenge),
+      adminConsentResultUrl: `${gateway.origin(slug)}/callback?${new URLSearchParams({ state: ADMIN_CONSENT_STATE, admin_consent: "True", tenant: tenant.entraTenantId }).toString()}`,
       browser,
       close: teardown,
     };
