@@ -264,3 +264,33 @@ describe("no query-string text echoed on pages", () => {
     }
   });
 });
+
+describe("what the consent page asks", () => {
+  it("lists what the app may do in plain words for the tenant's policy, with the Graph permissions behind a disclosure", async () => {
+    const tenant = await tenantWithUser();
+    const client = await registerClient(tenant.slug);
+    const { challenge } = await pkcePair();
+    const everything = (await openConsent(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge))).html;
+    expect(everything).toContain("<li>Read, send, move and draft your mail</li>");
+    expect(everything).toContain("<li>Stay signed in, so you are not asked again every hour</li>");
+    expect(everything).toMatch(
+      /<details>\s*<summary>The Microsoft Graph permissions behind this<\/summary>[\s\S]*<code>Mail\.Send<\/code>/,
+    );
+    // A self-registered client's name is marked as unverified, and Allow is the primary action.
+    expect(everything).toContain("<strong>Unverified name.</strong>");
+    expect(everything).toMatch(/<button name="decision" value="approve"[^>]*>Allow<\/button>\s*<button class="secondary"/);
+
+    const patched = await call(tenantUrl(tenant.slug, "/api/admin/policy"), {
+      method: "PATCH",
+      json: { readOnly: true, enabledGroups: ["mail", "calendar"] },
+      bearer: tenant.adminKey,
+    });
+    expect(patched.status).toBe(200);
+    const readOnly = (await openConsent(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge))).html;
+    expect(readOnly).toContain("<li>Read your mail</li>");
+    expect(readOnly).toContain("<li>Read your calendar and your colleagues&#39; free/busy times</li>");
+    expect(readOnly).not.toContain("send, move");
+    expect(readOnly).not.toContain("teams, channels");
+    expect(readOnly).not.toContain("<code>Mail.Send</code>");
+  });
+});

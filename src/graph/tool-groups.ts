@@ -42,6 +42,34 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
   tasks: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
 };
 
+/** What each group lets an app do, in plain words for the person asked to allow it. */
+export const GROUP_DESCRIPTIONS: Readonly<Record<ToolGroup, { read: string; readWrite: string }>> = {
+  mail: { read: "Read your mail", readWrite: "Read, send, move and draft your mail" },
+  calendar: {
+    read: "Read your calendar and your colleagues' free/busy times",
+    readWrite: "Read and change your calendar, answer invitations, and see your colleagues' free/busy times",
+  },
+  contacts: {
+    read: "Read your contacts and look up people in your organization",
+    readWrite: "Read and change your contacts, and look up people in your organization",
+  },
+  teams: {
+    read: "Read your teams, channels and chats",
+    readWrite: "Read and post in your teams, channels and chats, and create online meetings",
+  },
+  files: { read: "Read your OneDrive files", readWrite: "Read your OneDrive files and create sharing links" },
+  tasks: { read: "Read your To Do tasks", readWrite: "Read, create and complete your To Do tasks" },
+};
+
+/** The plain-language list for a policy: always the profile and staying signed in, then each enabled group. */
+export function describePermissions(groups: readonly ToolGroup[], readOnly: boolean): string[] {
+  return [
+    "See your name, email address and profile",
+    ...TOOL_GROUPS.filter((group) => groups.includes(group)).map((group) => GROUP_DESCRIPTIONS[group][readOnly ? "read" : "readWrite"]),
+    "Stay signed in, so you are not asked again every hour",
+  ];
+}
+
 /** Sign-in and profile scopes every tenant needs. */
 export const BASE_SCOPES = ["openid", "profile", "offline_access", "User.Read"] as const;
 

@@ -63,6 +63,10 @@ input {
 }
 .hint { color: var(--muted); font-size: 0.9rem; font-weight: normal; }
 .error { color: var(--error); }
+.warning { border-left: 4px solid var(--error); padding: 0.5rem 0.75rem; background: var(--surface); }
+button.secondary { color: var(--fg); background: transparent; border-color: var(--border); }
+details { margin: 0.5rem 0; }
+summary { cursor: pointer; }
 button {
   margin-top: 1.2rem;
   margin-right: 0.5rem;

@@ -1,5 +1,6 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
+import { describePermissions } from "../../graph/tool-groups";
 import { page } from "./layout";
 import type { Tenant } from "../../tenancy/tenant";
 
@@ -36,7 +37,10 @@ export function consentPage(input: { tenant: Tenant; details: ConsentDescription
       ${
         details.clientDomain
           ? html`<p>Published by <strong>${details.clientDomain}</strong>.</p>`
-          : html`<p class="hint">This app registered itself; its name is not verified.</p>`
+          : html`<p class="warning">
+              <strong>Unverified name.</strong> This app registered itself and chose the name "${details.clientName}"; nobody checked it.
+              Continue only if you started connecting from this app.
+            </p>`
       }
       <p>Access will be sent to <strong>${details.redirectHost}</strong>.</p>
       ${
@@ -46,18 +50,21 @@ export function consentPage(input: { tenant: Tenant; details: ConsentDescription
             </p>`
           : ""
       }
-      <p>
-        Next you sign in with Microsoft as a member of ${tenant.displayName}. The app will be able to act for you with these Microsoft Graph
-        permissions:
-      </p>
+      <p>Next you sign in with Microsoft as a member of ${tenant.displayName}. The app will then be able to:</p>
       <ul>
-        ${permissions.map((permission) => html`<li><code>${permission}</code></li>`)}
+        ${describePermissions(tenant.policy.enabledGroups, tenant.policy.readOnly).map((line) => html`<li>${line}</li>`)}
       </ul>
+      <details>
+        <summary>The Microsoft Graph permissions behind this</summary>
+        <ul>
+          ${permissions.map((permission) => html`<li><code>${permission}</code></li>`)}
+        </ul>
+      </details>
       ${tenant.policy.readOnly ? html`<p>Your organization allows read-only access: nothing can be sent, changed or deleted.</p>` : ""}
       <form method="post" action="/authorize">
         <input type="hidden" name="handle" value="${handle}" />
         <button name="decision" value="approve" type="submit">Allow</button>
-        <button name="decision" value="deny" type="submit">Deny</button>
+        <button class="secondary" name="decision" value="deny" type="submit">Deny</button>
       </form>`,
     { orgName: tenant.displayName },
   );
