@@ -179,7 +179,12 @@ describe("private-use redirect schemes (RFC 8252 §7.1)", () => {
       expect(registered.status).toBe(201);
       const { client_id } = await json<{ client_id: string }>(registered);
       const { challenge } = await pkcePair();
-      expect((await openConsent(new Browser(), authorizeWith(tenant.slug, client_id, challenge, uri))).handle).toBeTruthy();
+      const consent = await openConsent(new Browser(), authorizeWith(tenant.slug, client_id, challenge, uri));
+      expect(consent.handle).toBeTruthy();
+      // The consent page names it as an app on this computer and warns as it does for loopback.
+      const app = uri.startsWith("cursor:") ? "cursor://anysphere.cursor-mcp" : "com.example.app:/oauth/callback";
+      expect(consent.html).toContain(`Access will be sent to <strong>an app on this computer: ${app}</strong>`);
+      expect(consent.html).toContain("This sends access to an app on your computer.");
     },
   );
 

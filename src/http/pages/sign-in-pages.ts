@@ -29,8 +29,25 @@ export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { 
 export function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
   return pageResponse(status, signInProblemPage(title, message));
 }
+/**
+ * Where tokens go, as a person reads it. A loopback address and a private-use
+ * scheme (`cursor://…`, `com.example.app:/…`) both mean an app on this
+ * computer, which any local program could claim to be; an https redirect is
+ * shown by its host.
+ */
+function redirectTarget(details: ConsentDescription): { local: boolean; label: string } {
+  if (details.redirectIsLoopback) return { local: true, label: `an app on this computer (${details.redirectHost})` };
+  const url = URL.parse(details.redirectUri);
+  if (url && url.protocol !== "https:" && url.protocol !== "http:") {
+    const app = url.host ? `${url.protocol}//${url.host}` : `${url.protocol}${url.pathname}`;
+    return { local: true, label: `an app on this computer: ${app}` };
+  }
+  return { local: false, label: details.redirectHost };
+}
+
 export function consentPage(input: { tenant: Tenant; details: ConsentDescription; handle: string; permissions: readonly string[] }) {
   const { tenant, details, handle, permissions } = input;
+  const target = redirectTarget(details);
   return page(
     `Connect ${details.clientName} to ${tenant.displayName}`,
     html`<h1>Allow <em>${details.clientName}</em> to use your ${tenant.displayName} Microsoft 365 account?</h1>
@@ -42,9 +59,9 @@ export function consentPage(input: { tenant: Tenant; details: ConsentDescription
               Continue only if you started connecting from this app.
             </p>`
       }
-      <p>Access will be sent to <strong>${details.redirectHost}</strong>.</p>
+      <p>Access will be sent to <strong>${target.label}</strong>.</p>
       ${
-        details.redirectIsLoopback
+        target.local
           ? html`<p class="error">
               <strong>This sends access to an app on your computer.</strong> Continue only if you just started connecting from it.
             </p>`
