@@ -8,7 +8,7 @@
  * What happens during a run (sent mail, new events, modification stamps,
  * token lifetimes) keeps the real clock.
  */
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "./timezones";
 
 /** UTC midnight of the day `at` (epoch ms) falls on. */
 export function utcMidnight(at: number): number {

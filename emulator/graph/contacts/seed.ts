@@ -2,6 +2,7 @@ import type { EmulatedUser } from "../../state";
 import { historyEnd } from "../day";
 import { opaqueId, pick, seededRandom } from "../random";
 import { changeKey, type ContactEmail, type ContactRecord, type ContactsStore, isoSeconds } from "./model";
+import { DAY_MS } from "../timezones";
 
 /**
  * @module
@@ -97,7 +98,6 @@ const NOTES = [
 ];
 const CATEGORIES = ["Vendors", "Customers", "Partners", "Personal"];
 
-const DAY_MS = 86_400_000;
 function phone(random: () => number): string {
   return `+1 555 01${String(Math.floor(random() * 100)).padStart(2, "0")}`;
 }

@@ -3,6 +3,7 @@ import { historyEnd } from "../day";
 import { seededRandom } from "../random";
 import { contentContext, FILES, FOLDERS, mimeTypeOf } from "./content";
 import type { DriveItemRecord, DriveStore } from "./model";
+import { DAY_MS } from "../timezones";
 
 /**
  * @module
@@ -10,7 +11,6 @@ import type { DriveItemRecord, DriveStore } from "./model";
  * text, a large file read in ranges), the same for the same user every time.
  */
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const DAY_MS = 86_400_000;
 /** OneDrive for Business item ids: "01" + 32 base32 characters. */
 function itemId(seed: string): string {
   const random = seededRandom(`driveitem:${seed}`);

@@ -26,6 +26,7 @@ import {
   type WellKnownName,
 } from "./model";
 import { base64Size, htmlDocument, isoSeconds, previewOf, utf8Base64 } from "./text";
+import { DAY_MS } from "../timezones";
 
 /**
  * @module
@@ -33,7 +34,6 @@ import { base64Size, htmlDocument, isoSeconds, previewOf, utf8Base64 } from "./t
  * days, the same content for the same user every time (dates are relative
  * to the seed date).
  */
-const DAY_MS = 86_400_000;
 const SEEDED_MESSAGES = 200;
 /** A mailbox without an invoice by its 60th thread gets the next one (about 1 in 70). */
 const INVOICE_BY_THREAD = 60;

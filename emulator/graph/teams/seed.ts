@@ -3,6 +3,7 @@ import { historyEnd } from "../day";
 import { pick, seededId, seededRandom } from "../random";
 import { channelPost, chatLine, GENERAL_TOPICS, GROUP_CHATS, memberRule, replyText, TEAM_SPECS } from "./content";
 import { type ChatRecord, identity, message, type MessageRecord, type TeamRecord, type TeamsStore } from "./model";
+import { DAY_MS } from "../timezones";
 
 /**
  * @module
@@ -10,7 +11,6 @@ import { type ChatRecord, identity, message, type MessageRecord, type TeamRecord
  * chats between its users, and message threads, seeded on first access and
  * authored by the members at that time.
  */
-const DAY_MS = 86_400_000;
 
 function hex(seed: string, length = 32): string {
   const random = seededRandom(seed);

@@ -2,6 +2,7 @@ import type { EmulatedUser } from "../../state";
 import { historyEnd } from "../day";
 import { opaqueId, pick, seededRandom } from "../random";
 import { graphDateTime, type TaskListRecord, type TaskRecord, type TodoStore } from "./model";
+import { DAY_MS } from "../timezones";
 
 /**
  * @module
@@ -99,7 +100,6 @@ const NOTES = [
   "Needs budget approval before starting.",
 ];
 const CATEGORIES = ["Red category", "Blue category", "Green category", "Yellow category"];
-const DAY_MS = 86_400_000;
 /**
  * A list of several tasks always has some done and some open, as a lived-in
  * one does: nine tasks at 30% done drew none in about 1 seed in 25.
