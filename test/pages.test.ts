@@ -71,6 +71,19 @@ describe("the stylesheet", () => {
       expect(css).toContain(":focus-visible");
     }
   });
+
+  it("the script is served too, and every page loads it deferred from the gateway", async () => {
+    const tenant = await createTenant({ orgName: "Script Org" });
+    for (const origin of [APEX, tenantUrl(tenant.tenant.slug)]) {
+      const response = await call(`${origin}/assets/app.js`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/^text\/javascript/);
+      expect(response.headers.get("cache-control")).toContain("max-age=31536000");
+      expect(await response.text()).toContain("data-copy");
+    }
+    const page = await (await call(`${APEX}/`)).text();
+    expect(page).toMatch(/<script src="\/assets\/app\.js\?v=[0-9a-f]{8}" defer><\/script>/);
+  });
 });
 
 describe("error pages for browsers, JSON for API clients", () => {

@@ -11,7 +11,7 @@ import type { GatewayEnv, TenantEnv } from "./context";
 import { ApiError } from "./errors";
 import { notFound, onError } from "./on-error";
 import { pageSecurityHeaders } from "./page-headers";
-import { APP_CSS_PATH, stylesheetResponse } from "./pages/assets";
+import { APP_CSS_PATH, APP_JS_PATH, scriptResponse, stylesheetResponse } from "./pages/assets";
 import { tenantApp } from "./tenant-app";
 
 /**
@@ -93,9 +93,10 @@ export const gatewayApp = new Hono<GatewayEnv>({ getPath: routingPath })
   // Outermost, so error pages from any layer get the pages' security headers too.
   .use("*", pageSecurityHeaders)
   .use("*", entry)
-  // The stylesheet on every host, before the tenant is looked up: an unknown or
+  // The stylesheet and script on every host, before the tenant is looked up: an unknown or
   // suspended organization's error page is styled as well.
   .get(`/:host${APP_CSS_PATH}`, () => stylesheetResponse())
+  .get(`/:host${APP_JS_PATH}`, () => scriptResponse())
   .route("/apex", apexApp)
   .use("/tenant/*", loadTenant)
   .route("/tenant", tenantApp)

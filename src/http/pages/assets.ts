@@ -1,7 +1,9 @@
 /**
  * @module The static assets every page shares: one stylesheet with a light and
- * a dark theme. It is served by the Worker from this module on every host, at
- * a path whose query names its content, so it can be cached for a year.
+ * a dark theme, and one small script for copy buttons and busy states. Both
+ * are served by the Worker from this module on every host, at a path whose
+ * query names their content, so they can be cached for a year. Pages work
+ * without the script: it only adds what a form or a link cannot do.
  */
 
 /** Light theme by default; the dark theme follows the system's preference. Colours meet WCAG AA in both. */
@@ -64,6 +66,11 @@ input {
 .hint { color: var(--muted); font-size: 0.9rem; font-weight: normal; }
 .error { color: var(--error); }
 .warning { border-left: 4px solid var(--error); padding: 0.5rem 0.75rem; background: var(--surface); }
+.copy-row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+.copy-row > code, .copy-row > pre { flex: 1 1 16rem; margin: 0; }
+.copy-row > button { margin: 0; }
+button[aria-busy="true"] { cursor: progress; opacity: 0.75; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 button.secondary { color: var(--fg); background: transparent; border-color: var(--border); }
 details { margin: 0.5rem 0; }
 summary { cursor: pointer; }
@@ -84,7 +91,71 @@ a:focus-visible, button:focus-visible, input:focus-visible {
 }
 `;
 
-/** A short FNV-1a digest of the stylesheet: a new stylesheet gets a new URL. */
+/**
+ * The pages' one script, loaded with `defer` by the layout. Conventions:
+ * - `<button type="button" data-copy="ID" hidden>Copy</button>`: copies the
+ *   text of the element with that id (an input's value) and says "Copied" in
+ *   the page's status region. Rendered `hidden`, shown only where the
+ *   Clipboard API is there to do the work.
+ * - `<form data-busy="Checking with Microsoft…">`: on submit, its submit
+ *   button is disabled, marked `aria-busy` and shows that label, so a slow
+ *   answer is not sent twice.
+ * - `<a data-download="file.txt" data-from="ID">`: downloads the text of
+ *   the element with that id as a file.
+ */
+export const APP_JS = `"use strict";
+(() => {
+  const status = document.getElementById("page-status");
+  const say = (text) => {
+    if (!status) return;
+    status.textContent = "";
+    setTimeout(() => { status.textContent = text; }, 50);
+  };
+  const textOf = (id) => {
+    const el = document.getElementById(id);
+    if (!el) return "";
+    return "value" in el && typeof el.value === "string" ? el.value : el.textContent.trim();
+  };
+  if (navigator.clipboard) {
+    for (const button of document.querySelectorAll("button[data-copy]")) {
+      button.hidden = false;
+      const label = button.textContent;
+      button.addEventListener("click", async () => {
+        try {
+          await navigator.clipboard.writeText(textOf(button.dataset.copy));
+          button.textContent = "Copied";
+          say("Copied to the clipboard");
+        } catch {
+          say("Could not copy; select the text and copy it yourself");
+        }
+        setTimeout(() => { button.textContent = label; }, 2000);
+      });
+    }
+  }
+  for (const link of document.querySelectorAll("a[data-download][data-from]")) {
+    link.hidden = false;
+    link.addEventListener("click", () => {
+      const blob = new Blob([textOf(link.dataset.from) + "\\n"], { type: "text/plain" });
+      link.href = URL.createObjectURL(blob);
+      link.download = link.dataset.download;
+    });
+  }
+  for (const form of document.querySelectorAll("form[data-busy]")) {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return;
+      const button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+      if (!button) return;
+      button.dataset.label = button.textContent;
+      button.textContent = form.dataset.busy;
+      button.setAttribute("aria-busy", "true");
+      // Disabled after the submission has captured the button's name and value.
+      setTimeout(() => { button.disabled = true; }, 0);
+    });
+  }
+})();
+`;
+
+/** A short FNV-1a digest of an asset: a new stylesheet or script gets a new URL. */
 function contentVersion(text: string): string {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
@@ -99,12 +170,26 @@ export const APP_CSS_PATH = "/assets/app.css";
 /** Where pages link the stylesheet. */
 export const APP_CSS_URL = `${APP_CSS_PATH}?v=${contentVersion(APP_CSS)}`;
 
+export const APP_JS_PATH = "/assets/app.js";
+
+/** Where pages load the script. */
+export const APP_JS_URL = `${APP_JS_PATH}?v=${contentVersion(APP_JS)}`;
+
 /** The stylesheet as a response: a year's cache, since its URL changes with its content. */
 export function stylesheetResponse(): Response {
-  return new Response(APP_CSS, {
+  return assetResponse(APP_CSS, "text/css; charset=utf-8");
+}
+
+/** The script as a response, cached like the stylesheet. */
+export function scriptResponse(): Response {
+  return assetResponse(APP_JS, "text/javascript; charset=utf-8");
+}
+
+function assetResponse(body: string, contentType: string): Response {
+  return new Response(body, {
     status: 200,
     headers: {
-      "content-type": "text/css; charset=utf-8",
+      "content-type": contentType,
       "cache-control": "public, max-age=31536000, immutable",
       "x-content-type-options": "nosniff",
     },

@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { APP_CSS_URL } from "./assets";
+import { APP_CSS_URL, APP_JS_URL } from "./assets";
 
 /**
  * @module The one page shell: a header with the product's name (and the
@@ -34,13 +34,17 @@ export function page(title: string, body: Content, options: PageOptions = {}) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title}</title>
         <link rel="stylesheet" href="${APP_CSS_URL}" />
+        <script src="${APP_JS_URL}" defer></script>
       </head>
       <body>
         <header>
           <a class="product" href="/">${PRODUCT_NAME}</a>
           ${options.orgName ? html`<span class="org">${options.orgName}</span>` : ""}
         </header>
-        <main>${body}</main>
+        <main>
+          ${body}
+          <div id="page-status" class="visually-hidden" role="status" aria-live="polite"></div>
+        </main>
         <footer>
           <a href="/health">Service status</a>
         </footer>
