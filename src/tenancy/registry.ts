@@ -1,6 +1,15 @@
 import { and, asc, desc, eq, gt, inArray, ne, or } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { signupBlocks, tenantAlerts, tenants, tenantUsers, type AlertKind, type BlockedField, type NewTenantRow } from "./schema";
+import {
+  consoleAdmins,
+  signupBlocks,
+  tenantAlerts,
+  tenants,
+  tenantUsers,
+  type AlertKind,
+  type BlockedField,
+  type NewTenantRow,
+} from "./schema";
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
@@ -53,9 +62,16 @@ function buildRegistry(d1: D1Database) {
   }
 
   return {
+    /** The tenant and its first console admin, the signup's admin email, in one transaction. */
     async create(row: NewTenantRow): Promise<Tenant> {
       try {
-        return tenantFromRow(await db.insert(tenants).values(row).returning().get());
+        const [inserted] = await db.batch([
+          db.insert(tenants).values(row).returning(),
+          db.insert(consoleAdmins).values({ tenantId: row.id, email: row.adminEmail.toLowerCase(), createdAt: new Date() }),
+        ]);
+        const created = inserted[0];
+        if (!created) throw new Error("the tenant row was not written");
+        return tenantFromRow(created);
       } catch (error) {
         // drizzle wraps D1's error; the constraint text is on the cause.
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
@@ -188,16 +204,19 @@ function buildRegistry(d1: D1Database) {
       await db.batch([
         db.delete(tenantAlerts).where(eq(tenantAlerts.tenantId, id)),
         db.delete(tenantUsers).where(eq(tenantUsers.tenantId, id)),
+        db.delete(consoleAdmins).where(eq(consoleAdmins.tenantId, id)),
         db.delete(tenants).where(eq(tenants.id, id)),
       ]);
     },
 
-    async recordSignIn(tenantId: string, userId: string): Promise<void> {
+    /** A user completed a sign-in; their names are kept as of this sign-in, for the org's console admins. */
+    async recordSignIn(tenantId: string, userId: string, names: { upn: string; name: string }): Promise<void> {
       const now = new Date();
+      const shown = { upn: names.upn || null, displayName: names.name || null };
       await db
         .insert(tenantUsers)
-        .values({ tenantId, userId, firstSignInAt: now, lastSignInAt: now })
-        .onConflictDoUpdate({ target: [tenantUsers.tenantId, tenantUsers.userId], set: { lastSignInAt: now } });
+        .values({ tenantId, userId, ...shown, firstSignInAt: now, lastSignInAt: now })
+        .onConflictDoUpdate({ target: [tenantUsers.tenantId, tenantUsers.userId], set: { ...shown, lastSignInAt: now } });
     },
 
     async userIds(tenantId: string, limit: number): Promise<string[]> {

@@ -36,6 +36,14 @@ export const tenants = sqliteTable(
     policy: text("policy").notNull(),
     /** SHA-256 of the tenant admin key, hex. */
     adminKeyHash: text("admin_key_hash").notNull(),
+    /**
+     * Whether users whose id_token carries an Entra administrator role
+     * (`wids`) may enter the admin console besides the listed console
+     * admins. Off until a console admin turns it on.
+     */
+    consoleAdminRoles: integer("console_admin_roles", { mode: "boolean" }).notNull().default(false),
+    /** When Entra last reported admin consent granted through the admin-consent link. */
+    adminConsentAt: integer("admin_consent_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
@@ -83,10 +91,43 @@ export const tenantUsers = sqliteTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull(),
+    /**
+     * The user's sign-in name and display name from their last id_token,
+     * shown to the org's console admins (their own directory's users).
+     */
+    upn: text("upn"),
+    displayName: text("display_name"),
     firstSignInAt: integer("first_sign_in_at", { mode: "timestamp_ms" }).notNull(),
     lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.tenantId, table.userId] })],
+);
+
+/**
+ * Who may sign in to the org's admin console: the signup's admin email
+ * first, then whoever a console admin adds. Matched against the id_token's
+ * `preferred_username` in the org's own directory on first sign-in, which
+ * then binds the entry to that account's object ID: a later account given
+ * the same name does not inherit it.
+ */
+export const consoleAdmins = sqliteTable(
+  "tenant_console_admins",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** Lower case. */
+    email: text("email").notNull(),
+    /** `<entra tid>.<oid>` of the account bound at its first console sign-in. */
+    userId: text("user_id"),
+    /** The console admin who added this one; null for the signup's admin email. */
+    addedBy: text("added_by"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+    lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.email] })],
 );
 
 /**

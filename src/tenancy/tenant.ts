@@ -19,6 +19,9 @@ export interface Tenant {
   suspendedBy: "operator" | "tenant-admin" | null;
   policy: TenantPolicy;
   adminKeyHash: string;
+  /** Users with an Entra administrator role (`wids`) may enter the admin console too. */
+  consoleAdminRoles: boolean;
+  adminConsentAt: Date | null;
   envelope: SecretEnvelope;
   createdAt: Date;
   updatedAt: Date;
@@ -39,6 +42,8 @@ export function tenantFromRow(row: TenantRow): Tenant {
     suspendedBy: row.suspendedBy,
     policy: parseStoredPolicy(row.policy),
     adminKeyHash: row.adminKeyHash,
+    consoleAdminRoles: row.consoleAdminRoles,
+    adminConsentAt: row.adminConsentAt,
     envelope: {
       ciphertext: row.secretCiphertext,
       iv: row.secretIv,

@@ -133,7 +133,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     graph: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
     grantedScopes: tokens.scope,
   };
-  await c.get("registry").recordSignIn(tenant.id, userIdOf(props));
+  await c.get("registry").recordSignIn(tenant.id, userIdOf(props), { upn: identity.upn, name: identity.name });
   const { redirectTo } = await oauth.completeAuthorization({
     request,
     userId: userIdOf(props),
