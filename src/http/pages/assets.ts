@@ -71,6 +71,12 @@ input {
 .copy-row > button { margin: 0; }
 button[aria-busy="true"] { cursor: progress; opacity: 0.75; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+/* The admin console's navigation. */
+.console-nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; justify-content: space-between; border-bottom: 1px solid var(--border); padding-bottom: 0.5rem; }
+.console-nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; margin: 0; padding: 0; }
+.console-nav a[aria-current="page"] { font-weight: 600; color: var(--fg); text-decoration-thickness: 3px; }
+.console-sign-out { display: flex; gap: 0.5rem; align-items: center; }
+.console-sign-out button { margin: 0; }
 button.secondary { color: var(--fg); background: transparent; border-color: var(--border); }
 details { margin: 0.5rem 0; }
 summary { cursor: pointer; }
