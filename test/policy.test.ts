@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { toolsUnderPolicy } from "../src/agent/register-tools";
 import { ALL_TOOLS } from "../src/graph/tools";
+import { applyPolicyPatch, DEFAULT_POLICY, type TenantPolicyPatch } from "../src/tenancy/policy";
 import { call, tenantUrl } from "./helpers/gateway";
 import { connectedUser } from "./helpers/mcp";
 
@@ -44,6 +46,21 @@ describe("tenant policy and granted scopes", () => {
     expect(groups.has("mail")).toBe(false);
     expect(groups.has("calendar")).toBe(false);
     expect(groups.has("tasks")).toBe(true);
+  });
+
+  it("what the org's pages say users get is exactly what tools/list gives a user who granted every permission", async () => {
+    const patches: TenantPolicyPatch[] = [
+      {},
+      { readOnly: true },
+      { enabledGroups: ["mail", "files"] },
+      { enabledGroups: ["tasks"], readOnly: true },
+    ];
+    for (const patch of patches) {
+      const user = await connectedUser({ policy: patch });
+      const listed = (await user.listTools()).map((tool) => tool.name).sort();
+      const shown = toolsUnderPolicy(applyPolicyPatch(DEFAULT_POLICY, patch)).map((tool) => tool.name);
+      expect(shown.sort(), JSON.stringify(patch)).toEqual(listed);
+    }
   });
 
   it("drops every tool of a group the admin disables after sign-in", async () => {

@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { ToolDefinition, ToolContext } from "../graph/tools/types";
 import { ToolError } from "../graph/tools/types";
 import { CursorError } from "../graph/cursor";
+import { delegatedPermissions } from "../graph/tool-groups";
+import { ALL_TOOLS } from "../graph/tools";
 import { PathSegmentError } from "../graph/path";
 import { logError, logEvent } from "../lib/log";
 import { normalizeScope } from "../oauth/scopes";
@@ -25,6 +27,15 @@ export function toolVisible(tool: ToolDefinition, policy: TenantPolicy, grantedS
 export function visibleTools(tools: readonly ToolDefinition[], policy: TenantPolicy, grantedScopes: readonly string[]) {
   const granted = new Set(grantedScopes.map(normalizeScope));
   return tools.filter((tool) => toolVisible(tool, policy, granted));
+}
+
+/**
+ * The tools a user of an organization with this policy gets once they
+ * granted every permission the policy asks for: what the org's pages show
+ * (landing page, admin console) comes from the same rule as `tools/list`.
+ */
+export function toolsUnderPolicy(policy: TenantPolicy): readonly ToolDefinition[] {
+  return visibleTools(ALL_TOOLS, policy, delegatedPermissions(policy.enabledGroups, policy.readOnly));
 }
 
 function errorResult(text: string) {
