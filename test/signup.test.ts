@@ -33,6 +33,23 @@ describe("POST /api/signup", () => {
     expect(result.delegatedPermissions).toEqual(
       expect.arrayContaining(["offline_access", "User.Read", "Mail.Send", "Calendars.ReadWrite"]),
     );
+    expect(result.adminConsoleUrl).toBe("https://contoso-labs.mcp.example.com/admin");
+  });
+
+  it("says the next steps in words, with the values themselves rather than the answer's key names", async () => {
+    const body = await signupBody();
+    const result = await json<{ nextSteps: string[]; mcpUrl: string; redirectUri: string; adminConsentUrl: string }>(
+      await postSignup(body),
+    );
+    const steps = result.nextSteps.join("\n");
+    for (const jsonName of ["delegatedPermissions", "adminConsentUrl", "redirectUri", "mcpUrl", "adminConsoleUrl"]) {
+      expect(steps).not.toContain(jsonName);
+    }
+    expect(steps).toContain(result.redirectUri);
+    expect(steps).toContain(result.adminConsentUrl);
+    expect(steps).toContain("Mail.ReadWrite");
+    expect(steps).toContain(result.mcpUrl);
+    expect(steps).toContain(String(body.adminEmail));
   });
 
   it("never returns, stores in clear or echoes the client secret", async () => {
