@@ -196,8 +196,7 @@ describe("the signup rate limit", () => {
   it("is not spent by a wrong invitation code", async () => {
     const { createExecutionContext } = await import("cloudflare:test");
     const worker = (await import("../src/index")).default;
-    const ip = uniqueIp();
-    const send = async (fields: FormFields) =>
+    const send = async (fields: FormFields, ip: string) =>
       worker.fetch(
         new Request(`${APEX}/signup`, {
           method: "POST",
@@ -208,13 +207,19 @@ describe("the signup rate limit", () => {
         { ...env, SIGNUP_INVITE_TOKEN: "invite-form-secret" },
         createExecutionContext(),
       );
+    const ip = uniqueIp();
     for (let attempt = 0; attempt < 8; attempt += 1) {
-      const wrong = await send(await formFields({ inviteToken: "guess" }));
+      const wrong = await send(await formFields({ inviteToken: "guess" }), ip);
       expect(wrong.status).toBe(403);
       expectFieldRefused(await wrong.text(), "inviteToken", "Enter the invitation code the gateway's operator gave you");
     }
-    const right = await send(await formFields({ inviteToken: "invite-form-secret" }));
+    const right = await send(await formFields({ inviteToken: "invite-form-secret" }), ip);
     expect(right.status).toBe(201);
+    // Guesses at the code are limited all the same, by the address checks' budget.
+    const guess = await formFields({ inviteToken: "another-guess" });
+    const guesser = uniqueIp();
+    const limited = await expectLimitedAfterBudget(60, 403, () => send(guess, guesser));
+    expect(limited.headers.get("retry-after")).toBe("60");
   });
 });
 

@@ -73,6 +73,8 @@ export async function signUp(c: Context<ApexEnv>, input: SignupInput): Promise<S
   const config = c.get("config");
   const registry = c.get("registry");
   if (config.SIGNUP_INVITE_TOKEN) {
+    // Not the signup budget, but not free either: guesses at the invite code cost what an address check costs.
+    await spendBudget(c.req.raw, c.env, { limiter: "SIGNUP_CHECK_RATE_LIMITER", scope: "signup-check", message: RATE_LIMITED });
     const presented = input.inviteToken ?? "";
     if (!(await secretsMatch(presented, config.SIGNUP_INVITE_TOKEN))) {
       throw new ApiError(403, "invite_required", "Signup on this gateway needs a valid inviteToken", {
