@@ -197,6 +197,12 @@ describe("the happy path", () => {
 
       await page.getByRole("button", { name: "Copy admin key" }).click();
       await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download admin key" }).click()]);
+      expect(download.suggestedFilename()).toBe(`${slug}-admin-key.txt`);
+      const saved = await download.createReadStream();
+      let text = "";
+      for await (const chunk of saved) text += String(chunk);
+      expect(text.trim()).toBe(key);
       await page.close({ runBeforeUnload: true });
       await expect.poll(() => page.isClosed()).toBe(true);
       expect(dialogs).toEqual(["beforeunload"]);
