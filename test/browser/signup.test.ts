@@ -64,10 +64,17 @@ async function submit(page: Page): Promise<number> {
   return response.status();
 }
 
+/** axe in the light theme and in the dark one; a screenshot of each. */
 async function expectNoViolations(page: Page, name: string, viewport: Viewport): Promise<void> {
-  await screenshot(page, name, viewport);
-  const violations = await axeViolations(page);
-  expect(violations, `axe violations on ${name} at ${viewport.name} width:\n${describeViolations(violations)}`).toEqual([]);
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await screenshot(page, colorScheme === "light" ? name : `${name}-dark`, viewport);
+    const violations = await axeViolations(page);
+    expect(violations, `axe violations on ${name} (${colorScheme}) at ${viewport.name} width:\n${describeViolations(violations)}`).toEqual(
+      [],
+    );
+  }
+  await page.emulateMedia({ colorScheme: "light" });
 }
 
 const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? "");
