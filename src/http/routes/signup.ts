@@ -29,7 +29,7 @@ import { signupResultPage } from "../pages/signup-result-page";
  * (JSON, for automation) and `POST /signup` (the signup page's form, which
  * works without JavaScript). Both validate with the same schema, and only a
  * request that reaches Entra spends the signup rate-limit budget: a typo, a
- * wrong invite code or a taken address costs nothing.
+ * wrong invite code or a taken address spends none of it.
  */
 
 export const SignupRequestSchema = z.strictObject({
