@@ -118,8 +118,17 @@ describe("error pages for browsers, JSON for API clients", () => {
 
   it("rate limited: 429 with Retry-After both ways", async () => {
     const ip = uniqueIp();
-    const send = (accept: string) => call(`${APEX}/api/signup`, { json: { slug: "x" }, headers: { "cf-connecting-ip": ip, accept } });
-    const page = await expectLimitedAfterBudget(5, 400, () => send(BROWSER.accept));
+    // Only a signup that reaches Entra spends the budget: an unknown Entra tenant is refused there.
+    const refused = {
+      orgName: "Acme",
+      slug: "rate-page",
+      entraTenantId: crypto.randomUUID(),
+      clientId: crypto.randomUUID(),
+      clientSecret: "x",
+      adminEmail: "it@acme.example",
+    };
+    const send = (accept: string) => call(`${APEX}/api/signup`, { json: refused, headers: { "cf-connecting-ip": ip, accept } });
+    const page = await expectLimitedAfterBudget(5, 422, () => send(BROWSER.accept));
     expect(page.headers.get("retry-after")).toBe("60");
     expect(await expectLayout(page)).toContain("Too many requests");
     const api = await send("application/json");

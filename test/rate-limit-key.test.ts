@@ -54,13 +54,24 @@ describe("clientKey", () => {
   });
 });
 
-/** A signup that fails validation at once: only the limiter's answer matters here. */
-function invalidSignup(headers: Record<string, string>, cf?: Record<string, unknown>) {
+/**
+ * A signup that Entra refuses (an unknown directory): only a signup that
+ * reaches Entra spends the budget, and only the limiter's answer matters here.
+ */
+function refusedSignup(headers: Record<string, string>, cf?: Record<string, unknown>) {
+  const body = {
+    orgName: "Limited Org",
+    slug: "limited-org",
+    entraTenantId: crypto.randomUUID(),
+    clientId: crypto.randomUUID(),
+    clientSecret: "not-checked-further",
+    adminEmail: "it@limited.example",
+  };
   return exports.default.fetch(
     new Request(`${APEX}/api/signup`, {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
-      body: '{"slug":"x"}',
+      body: JSON.stringify(body),
       cf,
     }),
   );
@@ -69,14 +80,14 @@ function invalidSignup(headers: Record<string, string>, cf?: Record<string, unkn
 describe("the signup limiter without the edge", () => {
   it("does not give a fresh budget to each CF-Connecting-IP a client makes up", async () => {
     const userAgent = `forger-${crypto.randomUUID()}`;
-    await expectLimitedAfterBudget(5, 400, () => invalidSignup({ "user-agent": userAgent, "cf-connecting-ip": uniqueIp() }));
+    await expectLimitedAfterBudget(5, 422, () => refusedSignup({ "user-agent": userAgent, "cf-connecting-ip": uniqueIp() }));
   });
 
   it("does not put every client without an address in one shared bucket", async () => {
     const flooder = `flooder-${crypto.randomUUID()}`;
-    const limited = await expectLimitedAfterBudget(5, 400, () => invalidSignup({ "user-agent": flooder }));
+    const limited = await expectLimitedAfterBudget(5, 422, () => refusedSignup({ "user-agent": flooder }));
     expect(limited.headers.get("retry-after")).toBe("60");
-    expect((await invalidSignup({ "user-agent": `bystander-${crypto.randomUUID()}` })).status).toBe(400);
+    expect((await refusedSignup({ "user-agent": `bystander-${crypto.randomUUID()}` })).status).toBe(422);
   });
 });
 

@@ -33,6 +33,23 @@ describe("POST /api/signup", () => {
     expect(result.delegatedPermissions).toEqual(
       expect.arrayContaining(["offline_access", "User.Read", "Mail.Send", "Calendars.ReadWrite"]),
     );
+    expect(result.adminConsoleUrl).toBe("https://contoso-labs.mcp.example.com/admin");
+  });
+
+  it("says the next steps in words, with the values themselves rather than the answer's key names", async () => {
+    const body = await signupBody();
+    const result = await json<{ nextSteps: string[]; mcpUrl: string; redirectUri: string; adminConsentUrl: string }>(
+      await postSignup(body),
+    );
+    const steps = result.nextSteps.join("\n");
+    for (const jsonName of ["delegatedPermissions", "adminConsentUrl", "redirectUri", "mcpUrl", "adminConsoleUrl"]) {
+      expect(steps).not.toContain(jsonName);
+    }
+    expect(steps).toContain(result.redirectUri);
+    expect(steps).toContain(result.adminConsentUrl);
+    expect(steps).toContain("Mail.ReadWrite");
+    expect(steps).toContain(result.mcpUrl);
+    expect(steps).toContain(String(body.adminEmail));
   });
 
   it("never returns, stores in clear or echoes the client secret", async () => {
@@ -54,7 +71,7 @@ describe("POST /api/signup", () => {
     ["entraTenantId", "not-a-guid", "a GUID"],
     ["clientId", "12345", "Application (client) ID, a GUID"],
     ["clientSecret", "x".repeat(257), "at most 256 characters"],
-    ["clientSecret", "", "expected the client secret's Value"],
+    ["clientSecret", "", "Enter the client secret's Value"],
     ["adminEmail", "not-an-email", "expected an email address"],
     ["slug", "ab", "3-63 characters"],
     ["slug", "-acme", "3-63 characters"],
@@ -62,9 +79,10 @@ describe("POST /api/signup", () => {
     ["slug", "xn--acme", "3-63 characters"],
     ["slug", "www", "reserved"],
     ["slug", "api", "reserved"],
-    ["orgName", "", "at least 2 characters"],
+    ["orgName", "", "Enter your organization's name"],
+    ["orgName", "A", "at least 2 characters"],
     ["clientSecretExpiresAt", "2001-01-01", "already expired"],
-    ["clientSecretExpiresAt", "next tuesday", "ISO 8601 date"],
+    ["clientSecretExpiresAt", "next tuesday", "year-month-day"],
   ])("rejects %s = %j with a 400 naming the field", async (field, value, expected) => {
     const body = await signupBody({ [field]: value });
     const response = await postSignup(body);
@@ -116,7 +134,7 @@ describe("POST /api/signup", () => {
     const second = await postSignup(await signupBody({ slug: first.tenant.slug }));
     expect(second.status).toBe(409);
     const error = await json<ErrorBody>(second);
-    expect(error.issues).toEqual([{ field: "slug", message: "already taken" }]);
+    expect(error.issues).toEqual([{ field: "slug", message: "This address is already taken; choose another" }]);
     const row = await env.DB.prepare("SELECT client_id FROM tenants WHERE slug = ?").bind(first.tenant.slug).first();
     expect(row?.client_id).toBe(first.input.clientId);
   });
@@ -128,20 +146,25 @@ describe("POST /api/signup", () => {
     const error = await json<ErrorBody>(response);
     expect(error).toMatchObject({ error: "entra_credentials_rejected", aadsts: "AADSTS7000215" });
     expect(error.message).toContain("client secret is wrong");
+    expect(error.issues).toEqual([
+      { field: "clientSecret", message: expect.stringMatching(/^The client secret is wrong.*\(AADSTS7000215\)$/) },
+    ]);
     expect(JSON.stringify(error)).not.toContain("wrong-secret-value");
   });
 
   it("answers 422 for an expired secret, an unknown app and an unknown tenant", async () => {
     const expired = await registerEntraApp({ secretExpiresAt: new Date(Date.now() - 60_000).toISOString() });
     const cases = [
-      [{ ...expired }, "AADSTS7000222"],
-      [{ clientId: crypto.randomUUID() }, "AADSTS700016"],
-      [{ entraTenantId: crypto.randomUUID() }, "AADSTS90002"],
+      [{ ...expired }, "AADSTS7000222", "clientSecret"],
+      [{ clientId: crypto.randomUUID() }, "AADSTS700016", "clientId"],
+      [{ entraTenantId: crypto.randomUUID() }, "AADSTS90002", "entraTenantId"],
     ] as const;
-    for (const [overrides, aadsts] of cases) {
+    for (const [overrides, aadsts, field] of cases) {
       const response = await postSignup(await signupBody(overrides));
       expect(response.status).toBe(422);
-      expect((await json<ErrorBody>(response)).aadsts).toBe(aadsts);
+      const error = await json<ErrorBody>(response);
+      expect(error.aadsts).toBe(aadsts);
+      expect(error.issues).toEqual([{ field, message: expect.stringContaining(`(${aadsts})`) }]);
     }
   });
 
@@ -151,12 +174,25 @@ describe("POST /api/signup", () => {
     expect((await json<ErrorBody>(response)).error).toBe("body_too_large");
   });
 
-  it("rate-limits signups per client IP with 429 and Retry-After", async () => {
+  it("rate-limits signups that reach Entra per client IP with 429 and Retry-After", async () => {
     const ip = uniqueIp();
-    const limited = await expectLimitedAfterBudget(5, 400, () => postSignup({ slug: "x" }, ip));
+    const refused = await signupBody({ clientSecret: "wrong-secret-value" });
+    const limited = await expectLimitedAfterBudget(5, 422, () => postSignup(refused, ip));
     expect(limited.headers.get("retry-after")).toBe("60");
     // Another address is unaffected.
-    expect((await postSignup({ slug: "x" })).status).toBe(400);
+    expect((await postSignup(refused)).status).toBe(422);
+  });
+
+  it("spends no budget on invalid fields, a taken address or a blocked value: only asking Entra counts", async () => {
+    const ip = uniqueIp();
+    const taken = await createTenant();
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      expect((await postSignup({ slug: "x" }, ip)).status).toBe(400);
+      expect((await postSignup(await signupBody({ slug: taken.tenant.slug }), ip)).status).toBe(409);
+    }
+    // The whole budget is still there for signups that reach Entra.
+    const refused = await signupBody({ clientSecret: "wrong-secret-value" });
+    await expectLimitedAfterBudget(5, 422, () => postSignup(refused, ip));
   });
 });
 
@@ -202,7 +238,9 @@ describe("one organization per Entra app", () => {
     expect(again.status).toBe(409);
     const body = await json<ErrorBody>(again);
     expect(body.error).toBe("entra_app_taken");
-    expect(body.issues).toEqual([{ field: "clientId", message: "already registered with this entraTenantId" }]);
+    expect(body.issues).toEqual([
+      { field: "clientId", message: "This app is already registered here for another organization; register a new app" },
+    ]);
     expect(JSON.stringify(body)).not.toContain(String(clientSecret));
     const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM tenants WHERE entra_tenant_id = ? AND client_id = ?")
       .bind(entraTenantId, clientId)

@@ -28,21 +28,31 @@ interface AadstsEntry {
   help?: string;
   /** Why an administrator's consent (the admin-consent link) was not recorded. */
   adminConsent?: string;
+  /** Which of the credentials an org admin entered the refusal is about, so a form can point at it. */
+  concerns?: CredentialPart;
 }
+
+/** The three values an org admin copies from the app registration: its directory, the app, and the app's secret. */
+export type CredentialPart = "tenant" | "client" | "secret";
 
 const CATALOGUE: Readonly<Record<string, AadstsEntry>> = {
   // The org's app: every user of the tenant is affected.
-  AADSTS7000215: { kind: "tenant", help: "the client secret is wrong (paste the secret's Value, not its Secret ID)" },
-  AADSTS7000222: { kind: "tenant", help: "the client secret has expired; create a new one in the app's Certificates & secrets" },
-  AADSTS700016: { kind: "tenant", help: "no application with this client ID exists in this Entra tenant" },
-  AADSTS90002: { kind: "tenant", help: "the Entra tenant was not found; check the Directory (tenant) ID" },
-  AADSTS7000112: { kind: "tenant", help: "the application is disabled in this Entra tenant" },
+  AADSTS7000215: { kind: "tenant", concerns: "secret", help: "the client secret is wrong (paste the secret's Value, not its Secret ID)" },
+  AADSTS7000222: {
+    kind: "tenant",
+    concerns: "secret",
+    help: "the client secret has expired; create a new one in the app's Certificates & secrets",
+  },
+  AADSTS700016: { kind: "tenant", concerns: "client", help: "no application with this client ID exists in this Entra tenant" },
+  AADSTS90002: { kind: "tenant", concerns: "tenant", help: "the Entra tenant was not found; check the Directory (tenant) ID" },
+  AADSTS7000112: { kind: "tenant", concerns: "client", help: "the application is disabled in this Entra tenant" },
   // The redirect URI is not registered on the app.
   AADSTS50011: { kind: "tenant" },
-  AADSTS900023: { help: "the tenant ID is not a valid Entra tenant identifier" },
+  AADSTS900023: { concerns: "tenant", help: "the tenant ID is not a valid Entra tenant identifier" },
   // "Client assertion audience claim does not match Realm issuer" (Azure SDK service principal troubleshooting);
   // the AADSTS reference lists the code as InvalidResourcelessScope.
   AADSTS700023: {
+    concerns: "tenant",
     help: "the client assertion's audience does not match this tenant's token endpoint (check the Directory (tenant) ID), or the request's scope names no resource",
   },
   // One user's grant: refresh token expired or revoked, code expired, reused or
@@ -85,6 +95,11 @@ export function explainAadsts(code: string | undefined, description: string): st
   // Entra's own first sentence, without its trace and correlation ids.
   const firstSentence = description.replace(/^AADSTS\d+:\s*/, "").split(/\.\s|\r?\n/)[0];
   return firstSentence?.trim() || "Entra ID refused the credentials";
+}
+
+/** Which credential a refused check is about (the secret for a wrong or expired secret), when the code tells. */
+export function credentialConcerned(code: string | undefined): CredentialPart | undefined {
+  return entryOf(code)?.concerns;
 }
 
 /** Why Entra's admin-consent redirect says consent was not granted, when the code tells. */

@@ -26,7 +26,7 @@ import { prefersHtml } from "./on-error";
  * matters where there is no edge), but it is never one bucket shared by every
  * caller: a client that floods spends its own budget, not everyone's.
  */
-export type LimiterName = "SIGNUP_RATE_LIMITER" | "REGISTER_RATE_LIMITER" | "OAUTH_RATE_LIMITER";
+export type LimiterName = "SIGNUP_RATE_LIMITER" | "REGISTER_RATE_LIMITER" | "OAUTH_RATE_LIMITER" | "SIGNUP_CHECK_RATE_LIMITER";
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 /** Hex groups and colons (with an optional embedded IPv4 tail), at most 45 characters. */
@@ -89,4 +89,19 @@ export function rateLimit<E extends { Bindings: Env }>(options: {
     }
     await next();
   };
+}
+
+/**
+ * Spends one unit of the client's budget from inside a handler, or throws the
+ * API's 429: for a route that counts only some of its requests (signup
+ * counts only the ones that reach Entra).
+ */
+export async function spendBudget(
+  request: Request,
+  env: Env,
+  options: { limiter: LimiterName; scope: string; message: string },
+): Promise<void> {
+  const key = await rateLimitKey(request, options.scope);
+  const { success } = await env[options.limiter].limit({ key });
+  if (!success) throw new ApiError(429, "rate_limited", options.message, { headers: { "retry-after": "60" } });
 }

@@ -10,7 +10,16 @@ export interface OnboardingLinks {
   redirectUri: string;
   adminConsentUrl: string;
   delegatedPermissions: string[];
+  /** The organization's admin console, where its console admins sign in with their work accounts. */
+  adminConsoleUrl: string;
 }
+
+/**
+ * Who may grant tenant-wide admin consent for delegated permissions
+ * ("Grant tenant-wide admin consent to an application", Microsoft Entra docs).
+ */
+export const ADMIN_CONSENT_ROLES =
+  "a Global Administrator, Privileged Role Administrator, Cloud Application Administrator or Application Administrator";
 
 /** The `state` Entra returns to /callback after the admin-consent link; a sign-in's state is the OAuth provider's. */
 export const ADMIN_CONSENT_STATE = "admin-consent";
@@ -53,5 +62,17 @@ export function onboardingLinks(input: {
     redirectUri,
     adminConsentUrl: adminConsentUrl({ ...input, redirectUri, permissions }),
     delegatedPermissions: permissions,
+    adminConsoleUrl: `${tenantUrl}/admin`,
   };
+}
+
+/** What an org admin does after signup, in words (the API's `nextSteps`; the result page says the same with buttons). */
+export function nextSteps(links: OnboardingLinks, adminEmail: string): string[] {
+  return [
+    `In your app registration in the Microsoft Entra admin center, under Authentication, add the Web redirect URI ${links.redirectUri}`,
+    `Under API permissions, add these delegated Microsoft Graph permissions: ${links.delegatedPermissions.join(", ")}`,
+    `Grant admin consent for your organization: open ${links.adminConsentUrl} signed in as ${ADMIN_CONSENT_ROLES}`,
+    `Give your users the MCP server URL ${links.mcpUrl}`,
+    `Manage your organization in the admin console at ${links.adminConsoleUrl}, signed in as ${adminEmail}`,
+  ];
 }

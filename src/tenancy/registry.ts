@@ -136,12 +136,13 @@ function buildRegistry(d1: D1Database) {
       return updated[0] ? tenantFromRow(updated[0]) : undefined;
     },
     /** Which of these signup values the operator blocked. */
-    async blockedFields(values: Record<BlockedField, string>): Promise<BlockedField[]> {
-      const fields = Object.keys(values) as BlockedField[];
+    async blockedFields(values: Partial<Record<BlockedField, string>>): Promise<BlockedField[]> {
+      const given = Object.entries(values).filter((entry): entry is [BlockedField, string] => entry[1] !== undefined);
+      const fields = given.map(([field]) => field);
       const rows = await db
         .selectDistinct({ field: signupBlocks.field })
         .from(signupBlocks)
-        .where(or(...fields.map((field) => and(eq(signupBlocks.field, field), eq(signupBlocks.value, values[field])))))
+        .where(or(...given.map(([field, value]) => and(eq(signupBlocks.field, field), eq(signupBlocks.value, value)))))
         .all();
       return fields.filter((field) => rows.some((row) => row.field === field));
     },

@@ -48,18 +48,20 @@ export function slugProblem(slug: string): SlugProblem | undefined {
   return undefined;
 }
 
+/** What a valid address is, in the words the signup form and the API both use. */
+export const SLUG_RULE = "3-63 characters: letters a-z, digits 0-9 and hyphens, starting and ending with a letter or digit";
+
 export const SlugSchema = z
-  .string()
+  .string({ error: `Choose an address: ${SLUG_RULE}` })
   .trim()
   .toLowerCase()
   .superRefine((slug, ctx) => {
     const problem = slugProblem(slug);
-    if (problem === "format") {
-      ctx.addIssue({
-        code: "custom",
-        message: "expected 3-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit",
-      });
+    if (slug === "") {
+      ctx.addIssue({ code: "custom", message: `Choose an address: ${SLUG_RULE}` });
+    } else if (problem === "format") {
+      ctx.addIssue({ code: "custom", message: `expected ${SLUG_RULE}` });
     } else if (problem === "reserved") {
-      ctx.addIssue({ code: "custom", message: `"${slug}" is reserved; choose another name` });
+      ctx.addIssue({ code: "custom", message: `"${slug}" is reserved; choose another address` });
     }
   });

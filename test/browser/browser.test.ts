@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { accessibilityChecks } from "./accessibility";
+import { signupJourneys } from "./signup";
 import { startWorld, type World } from "./world";
 
 let world: World | undefined;
@@ -23,3 +24,4 @@ function getWorld(): World {
 }
 
 accessibilityChecks(getWorld);
+signupJourneys(getWorld);

@@ -47,6 +47,8 @@ export interface World {
   consentUrl: string;
   /** Where Entra's admin-consent redirect lands when the consent was granted. */
   adminConsentResultUrl: string;
+  /** The emulator's own origin (plain http on loopback), for its control API. */
+  emulatorUrl: string;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startWorld(): Promise<World> {
       tenantOrigin: gateway.origin(slug),
       consentUrl: authorizeUrlAt(gateway.origin(slug), tenant.mcpClientId, challenge),
       adminConsentResultUrl: `${gateway.origin(slug)}/callback?${new URLSearchParams({ state: ADMIN_CONSENT_STATE, admin_consent: "True", tenant: tenant.entraTenantId }).toString()}`,
+      emulatorUrl: emulator.url,
       browser,
       close: teardown,
     };

@@ -95,6 +95,40 @@ a:focus-visible, button:focus-visible, input:focus-visible {
   outline: 3px solid var(--focus);
   outline-offset: 2px;
 }
+/* Signup: steps, fields with their errors, the error summary, the result checklist, links styled as buttons. */
+.step { margin: 1.5rem 0 0; padding: 0; border: 0; }
+.step > legend { padding: 0; }
+.step h2, .checklist h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
+.field { margin-top: 1rem; }
+.field > label { margin-top: 0; }
+.field > .hint { margin: 0.15rem 0 0.35rem; }
+.field-error { margin: 0.25rem 0; color: var(--error); font-weight: 600; }
+.field-note { display: block; color: var(--fg); }
+input[aria-invalid="true"] { border: 2px solid var(--error); }
+.error-summary { margin: 1rem 0; padding: 0.75rem 1rem; border: 3px solid var(--error); border-radius: 4px; }
+.error-summary h2 { font-size: 1.2rem; margin: 0 0 0.5rem; }
+.error-summary ul { margin: 0; padding-left: 1.2rem; }
+.error-summary a { color: var(--error); font-weight: 600; }
+.error-summary:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+.preview { margin: 0.4rem 0 0; }
+.available { color: var(--fg); }
+.unavailable { color: var(--error); font-weight: 600; }
+.checklist { padding-left: 1.4rem; }
+.checklist > li { margin-top: 1.5rem; }
+.checklist > li::marker { font-weight: 600; font-size: 1.2rem; }
+a.button {
+  display: inline-block;
+  padding: 0.6rem 1.2rem;
+  color: var(--button-fg);
+  background: var(--button-bg);
+  border: 1px solid var(--button-bg);
+  border-radius: 4px;
+  text-decoration: none;
+  font-weight: 600;
+}
+a.button.secondary { color: var(--fg); background: transparent; border-color: var(--border); font-weight: normal; }
+.copy-row > a.button { margin: 0; }
+a.button[hidden] { display: none; }
 `;
 
 /**
@@ -162,7 +196,7 @@ export const APP_JS = `"use strict";
 `;
 
 /** A short FNV-1a digest of an asset: a new stylesheet or script gets a new URL. */
-function contentVersion(text: string): string {
+export function contentVersion(text: string): string {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);

@@ -1,20 +1,36 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { ApexEnv } from "../context";
-import { ApiError } from "../errors";
+import { ApiError, validationError, type FieldIssue } from "../errors";
 import { jsonBodyLimit, readJsonBody } from "../json-body";
-import { rateLimit } from "../rate-limit";
+import { spendBudget } from "../rate-limit";
 import { logEvent } from "../../lib/log";
+import { credentialConcerned, explainAadsts, type CredentialPart } from "../../entra/aadsts";
 import { generateAdminKey, hashAdminKey, secretsMatch } from "../../tenancy/admin-key";
 import { verifyAndSealCredentials } from "../credentials";
-import { ClientIdSchema, ClientSecretSchema, EntraTenantIdSchema, OrgNameSchema, SecretExpirySchema } from "../../tenancy/inputs";
-import { onboardingLinks } from "../../tenancy/onboarding";
+import {
+  AdminEmailSchema,
+  ClientIdSchema,
+  ClientSecretSchema,
+  EntraTenantIdSchema,
+  OrgNameSchema,
+  SecretExpirySchema,
+} from "../../tenancy/inputs";
+import { nextSteps, onboardingLinks, type OnboardingLinks } from "../../tenancy/onboarding";
 import { DEFAULT_POLICY } from "../../tenancy/policy";
 import { EntraAppTakenError, SlugTakenError } from "../../tenancy/registry";
 import { SlugSchema } from "../../tenancy/slug";
 import { envelopeColumns } from "../../tenancy/tenant";
+import { signupPage, type SignupValues } from "../pages/signup-pages";
+import { signupResultPage } from "../pages/signup-result-page";
 
-/** @module POST /api/signup on the apex: an org brings its own Entra app. */
+/**
+ * @module Signup on the apex, in two forms over one core: `POST /api/signup`
+ * (JSON, for automation) and `POST /signup` (the signup page's form, which
+ * works without JavaScript). Both validate with the same schema, and only a
+ * request that reaches Entra spends the signup rate-limit budget: a typo, a
+ * wrong invite code or a taken address spends none of it.
+ */
 
 export const SignupRequestSchema = z.strictObject({
   orgName: OrgNameSchema,
@@ -23,91 +39,191 @@ export const SignupRequestSchema = z.strictObject({
   clientId: ClientIdSchema,
   clientSecret: ClientSecretSchema,
   clientSecretExpiresAt: SecretExpirySchema.optional(),
-  adminEmail: z.email("expected an email address").max(254),
-  inviteToken: z.string().max(200).optional(),
+  adminEmail: AdminEmailSchema,
+  inviteToken: z.string().max(200, "at most 200 characters").optional(),
 });
 
-export const signupRoute = new Hono<ApexEnv>().post(
-  "/api/signup",
-  rateLimit<ApexEnv>({
-    limiter: "SIGNUP_RATE_LIMITER",
-    scope: () => "signup",
-    message: "Too many signup attempts from this address; wait a minute and try again",
-  }),
-  (c, next) => jsonBodyLimit(c.get("config").SIGNUP_MAX_BODY_BYTES)(c, next),
-  async (c) => {
-    const config = c.get("config");
-    const registry = c.get("registry");
-    const input = await readJsonBody(c, SignupRequestSchema);
+export type SignupInput = z.infer<typeof SignupRequestSchema>;
 
-    if (config.SIGNUP_INVITE_TOKEN) {
-      const presented = input.inviteToken ?? "";
-      if (!(await secretsMatch(presented, config.SIGNUP_INVITE_TOKEN))) {
-        throw new ApiError(403, "invite_required", "Signup on this gateway needs a valid inviteToken");
-      }
-    }
-    if (await registry.findBySlug(input.slug)) throw slugTaken(input.slug);
-    const blocked = await registry.blockedFields({ slug: input.slug, entraTenantId: input.entraTenantId, clientId: input.clientId });
-    if (blocked.length > 0) throw blockedByOperator(blocked);
+/** The fields the signup form shows, in the schema's names. */
+export const SIGNUP_FIELDS = Object.keys(SignupRequestSchema.shape) as (keyof SignupInput)[];
 
-    const tenantId = crypto.randomUUID();
-    const sealed = await verifyAndSealCredentials(config, { tenantId, ...input });
-    const adminKey = generateAdminKey();
-    let tenant;
-    try {
-      tenant = await registry.create({
-        id: tenantId,
-        slug: input.slug,
-        displayName: input.orgName,
-        adminEmail: input.adminEmail,
-        entraTenantId: input.entraTenantId,
-        clientId: input.clientId,
-        ...envelopeColumns(sealed.envelope),
-        secretHint: sealed.secretHint,
-        secretExpiresAt: input.clientSecretExpiresAt ?? null,
-        policy: JSON.stringify(DEFAULT_POLICY),
-        adminKeyHash: await hashAdminKey(adminKey),
+export interface SignupOutcome {
+  tenant: { id: string; slug: string; displayName: string };
+  adminEmail: string;
+  links: OnboardingLinks;
+  adminKey: string;
+  verified: boolean;
+}
+
+const RATE_LIMITED = "Too many signup attempts from this address; wait a minute and try again";
+
+/** Which form field holds each credential Entra may refuse. */
+const FIELD_OF_CREDENTIAL: Record<CredentialPart, keyof SignupInput> = {
+  tenant: "entraTenantId",
+  client: "clientId",
+  secret: "clientSecret",
+};
+
+/**
+ * Creates the tenant. Every check that needs no one else runs first and
+ * spends nothing; the signup budget is spent just before Entra is asked.
+ */
+export async function signUp(c: Context<ApexEnv>, input: SignupInput): Promise<SignupOutcome> {
+  const config = c.get("config");
+  const registry = c.get("registry");
+  if (config.SIGNUP_INVITE_TOKEN) {
+    // Not the signup budget, but not free either: guesses at the invite code cost what an address check costs.
+    await spendBudget(c.req.raw, c.env, { limiter: "SIGNUP_CHECK_RATE_LIMITER", scope: "signup-check", message: RATE_LIMITED });
+    const presented = input.inviteToken ?? "";
+    if (!(await secretsMatch(presented, config.SIGNUP_INVITE_TOKEN))) {
+      throw new ApiError(403, "invite_required", "Signup on this gateway needs a valid inviteToken", {
+        issues: [{ field: "inviteToken", message: "Enter the invitation code the gateway's operator gave you" }],
       });
-    } catch (error) {
-      if (error instanceof SlugTakenError) throw slugTaken(input.slug);
-      if (error instanceof EntraAppTakenError) throw entraAppTaken();
-      throw error;
     }
-    c.get("tenantCache").invalidate(tenant.slug);
-    logEvent("tenant_signed_up", { tenantId, slug: tenant.slug, verified: sealed.verified });
+  }
+  if (await registry.findBySlug(input.slug)) throw slugTaken(input.slug);
+  const blocked = await registry.blockedFields({ slug: input.slug, entraTenantId: input.entraTenantId, clientId: input.clientId });
+  if (blocked.length > 0) throw blockedByOperator(blocked);
 
-    const links = onboardingLinks({
-      apexUrl: new URL(c.req.url),
-      slug: tenant.slug,
-      loginBase: config.LOGIN_BASE,
-      entraTenantId: tenant.entraTenantId,
-      clientId: tenant.clientId,
-      enabledGroups: tenant.policy.enabledGroups,
-      readOnly: tenant.policy.readOnly,
+  await spendBudget(c.req.raw, c.env, { limiter: "SIGNUP_RATE_LIMITER", scope: "signup", message: RATE_LIMITED });
+  const tenantId = crypto.randomUUID();
+  const sealed = await verifyAndSealCredentials(config, { tenantId, ...input }).catch((error: unknown) => {
+    throw withCredentialField(error);
+  });
+  const adminKey = generateAdminKey();
+  let tenant;
+  try {
+    tenant = await registry.create({
+      id: tenantId,
+      slug: input.slug,
+      displayName: input.orgName,
+      adminEmail: input.adminEmail,
+      entraTenantId: input.entraTenantId,
+      clientId: input.clientId,
+      ...envelopeColumns(sealed.envelope),
+      secretHint: sealed.secretHint,
+      secretExpiresAt: input.clientSecretExpiresAt ?? null,
+      policy: JSON.stringify(DEFAULT_POLICY),
+      adminKeyHash: await hashAdminKey(adminKey),
     });
-    return c.json(
-      {
-        tenant: { id: tenant.id, slug: tenant.slug, displayName: tenant.displayName },
-        ...links,
-        credentialsVerified: sealed.verified,
-        adminKey,
-        adminKeyNotice: "Store this admin key now: it is shown only once and cannot be recovered.",
-        nextSteps: [
-          `In your Entra app registration, add the Web redirect URI ${links.redirectUri}`,
-          "Add the delegated Microsoft Graph permissions listed in delegatedPermissions",
-          "Open adminConsentUrl as a Global or Privileged Role Administrator to grant them for your organization",
-          `Give your users the MCP server URL ${links.mcpUrl}`,
-        ],
-      },
-      201,
-      { "cache-control": "no-store" },
-    );
-  },
-);
+  } catch (error) {
+    if (error instanceof SlugTakenError) throw slugTaken(input.slug);
+    if (error instanceof EntraAppTakenError) throw entraAppTaken();
+    throw error;
+  }
+  c.get("tenantCache").invalidate(tenant.slug);
+  logEvent("tenant_signed_up", { tenantId, slug: tenant.slug, verified: sealed.verified });
+
+  const links = onboardingLinks({
+    apexUrl: new URL(c.req.url),
+    slug: tenant.slug,
+    loginBase: config.LOGIN_BASE,
+    entraTenantId: tenant.entraTenantId,
+    clientId: tenant.clientId,
+    enabledGroups: tenant.policy.enabledGroups,
+    readOnly: tenant.policy.readOnly,
+  });
+  return {
+    tenant: { id: tenant.id, slug: tenant.slug, displayName: tenant.displayName },
+    adminEmail: input.adminEmail,
+    links,
+    adminKey,
+    verified: sealed.verified,
+  };
+}
+
+/** Entra's refusal, pointed at the field it concerns (the secret for AADSTS7000215) when its code tells which. */
+function withCredentialField(error: unknown): unknown {
+  if (!(error instanceof ApiError) || error.code !== "entra_credentials_rejected") return error;
+  const aadsts = error.extra.details?.aadsts;
+  const part = credentialConcerned(aadsts);
+  if (!part || !aadsts) return error;
+  const help = explainAadsts(aadsts, "");
+  const message = `${help.charAt(0).toUpperCase()}${help.slice(1)} (${aadsts})`;
+  return new ApiError(error.status, error.code, error.message, { ...error.extra, issues: [{ field: FIELD_OF_CREDENTIAL[part], message }] });
+}
+
+/** The form's values as the schema reads them: an empty optional field is an absent one. */
+function formInput(form: Record<string, unknown>): Record<string, string> {
+  const input: Record<string, string> = {};
+  for (const field of SIGNUP_FIELDS) {
+    const value = form[field];
+    if (typeof value !== "string") continue;
+    if (value === "" && (field === "clientSecretExpiresAt" || field === "inviteToken")) continue;
+    input[field] = value;
+  }
+  return input;
+}
+
+/** What the form shows again after a refusal: what was typed, except the secret. */
+function keptValues(form: Record<string, string>): SignupValues {
+  const { clientSecret: _secret, ...kept } = form;
+  return kept;
+}
+
+/** Reads the form body; anything but a form post is refused as the JSON API refuses non-JSON. */
+async function readForm(c: Context<ApexEnv>): Promise<Record<string, string>> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(contentType)) {
+    throw new ApiError(415, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded");
+  }
+  return formInput(await c.req.parseBody());
+}
+
+function signupPageOptions(c: Context<ApexEnv>) {
+  return { apexUrl: new URL(c.req.url), inviteRequired: Boolean(c.get("config").SIGNUP_INVITE_TOKEN) };
+}
+
+export const signupRoute = new Hono<ApexEnv>()
+  .get("/signup", (c) => c.html(signupPage({ ...signupPageOptions(c), values: {}, issues: [] }), 200))
+  .post(
+    "/api/signup",
+    (c, next) => jsonBodyLimit(c.get("config").SIGNUP_MAX_BODY_BYTES)(c, next),
+    async (c) => {
+      const outcome = await signUp(c, await readJsonBody(c, SignupRequestSchema));
+      const { links } = outcome;
+      return c.json(
+        {
+          tenant: outcome.tenant,
+          ...links,
+          credentialsVerified: outcome.verified,
+          adminKey: outcome.adminKey,
+          adminKeyNotice: "Store this admin key now: it is shown only once and cannot be recovered.",
+          nextSteps: nextSteps(links, outcome.adminEmail),
+        },
+        201,
+        { "cache-control": "no-store" },
+      );
+    },
+  )
+  .post(
+    "/signup",
+    (c, next) => jsonBodyLimit(c.get("config").SIGNUP_MAX_BODY_BYTES)(c, next),
+    async (c) => {
+      const form = await readForm(c);
+      try {
+        const parsed = SignupRequestSchema.safeParse(form);
+        if (!parsed.success) throw validationError(parsed.error);
+        const outcome = await signUp(c, parsed.data);
+        return c.html(signupResultPage(outcome), 201, { "cache-control": "no-store" });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const page = signupPage({ ...signupPageOptions(c), values: keptValues(form), issues: formIssues(error), secretCleared: true });
+        return c.html(page, error.status, { ...error.extra.headers, "cache-control": "no-store" });
+      }
+    },
+  );
+
+/** The refusal as the form shows it: each field's problem, or one message for the whole form. */
+function formIssues(error: ApiError): FieldIssue[] {
+  const issues = (error.extra.issues ?? []).filter((issue) => SIGNUP_FIELDS.includes(issue.field as keyof SignupInput));
+  return issues.length > 0 ? issues : [{ field: "", message: error.message }];
+}
 
 function slugTaken(slug: string): ApiError {
   return new ApiError(409, "slug_taken", `The name "${slug}" is already taken; choose another slug`, {
-    issues: [{ field: "slug", message: "already taken" }],
+    issues: [{ field: "slug", message: "This address is already taken; choose another" }],
   });
 }
 
@@ -122,7 +238,7 @@ function entraAppTaken(): ApiError {
     "entra_app_taken",
     "This Entra app (Directory ID and Application ID) is already registered on this gateway; register a new app for a second organization",
     {
-      issues: [{ field: "clientId", message: "already registered with this entraTenantId" }],
+      issues: [{ field: "clientId", message: "This app is already registered here for another organization; register a new app" }],
     },
   );
 }
