@@ -13,6 +13,7 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { onboardingLinks } from "../../tenancy/onboarding";
 import { applyPolicyPatch, TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
+import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 
 /**
  * @module Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
@@ -97,6 +98,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     logEvent("tenant_policy_changed", { tenantId: tenant.id });
     return c.json({ policy });
   })
+  .route("/", tenantAdminUsersRoutes)
   .post("/api/admin/suspend", (c) => setStatus(c, "suspended"))
   .post("/api/admin/resume", (c) => setStatus(c, "active"))
   .post("/api/admin/admin-key", async (c) => {
