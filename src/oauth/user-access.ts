@@ -83,7 +83,8 @@ async function userGrants(deps: UserAccessDeps, userId: string): Promise<GrantSu
     cursor = listed.cursor;
     if (!cursor) break;
   }
-  return grants.sort((a, b) => b.createdAt - a.createdAt);
+  // Newest first; the provider's times are whole seconds, so ties are ordered by id to list the same way every time.
+  return grants.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
