@@ -3,9 +3,11 @@ import { z } from "zod";
 import { logEvent } from "../lib/log";
 import { withCleanClientName } from "../tenancy/names";
 import { forgetUser, type UserAgents } from "../tenancy/offboarding";
-import type { Registry, TenantUser, UserPosition } from "../tenancy/registry";
+import type { Registry } from "../tenancy/registry";
+import type { TenantUser, UserPosition } from "../tenancy/tenant-user";
+import type { ConnectedClient, UserAccess } from "./connected-client";
 import { forgetLastUse, readLastUse } from "./last-use";
-import { redirectFacts, redirectTarget, type RedirectTarget } from "./redirect-target";
+import { redirectFacts, redirectTarget } from "./redirect-target";
 
 /**
  * @module Who of an org has connected which MCP clients, and taking that
@@ -16,6 +18,8 @@ import { redirectFacts, redirectTarget, type RedirectTarget } from "./redirect-t
  * users and grants are simply not there.
  */
 
+export type { ConnectedClient, UserAccess };
+
 /** What these functions need: the tenant's OAuth helpers and KV view, the registry, and the user agents. */
 export interface UserAccessDeps {
   tenantId: string;
@@ -24,25 +28,6 @@ export interface UserAccessDeps {
   /** The tenant-prefixed KV view the helpers use. */
   kv: KVNamespace;
   agents: UserAgents;
-}
-
-/** A client a user connected: one grant of theirs. */
-export interface ConnectedClient {
-  grantId: string;
-  clientId: string;
-  /** Cleaned as on the consent page; self-chosen unless `verifiedDomain` is set. */
-  clientName: string;
-  /** For a client identified by its metadata document's https URL: that URL's host, which the client controls. */
-  verifiedDomain: string | undefined;
-  /** Where its tokens go, in the consent page's words. */
-  redirect: RedirectTarget;
-  connectedAt: Date;
-  /** To within an hour (see last-use.ts); undefined when not used since this was recorded. */
-  lastUsedAt: Date | undefined;
-}
-
-export interface UserAccess extends TenantUser {
-  clients: ConnectedClient[];
 }
 
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";

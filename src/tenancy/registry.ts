@@ -13,6 +13,7 @@ import {
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
+import type { TenantUser, UserPosition } from "./tenant-user";
 
 /** @module All D1 access to the tenant registry goes through this module. */
 
@@ -26,21 +27,6 @@ export class EntraAppTakenError extends Error {
 }
 
 export type Registry = ReturnType<typeof buildRegistry>;
-
-/** A user who signed in to the tenant, as the org's admins see them. */
-export interface TenantUser {
-  userId: string;
-  upn: string | null;
-  displayName: string | null;
-  firstSignInAt: Date;
-  lastSignInAt: Date;
-}
-
-/** Where a page of users ends: the last user's sign-in time and id. */
-export interface UserPosition {
-  lastSignInAt: Date;
-  userId: string;
-}
 
 const USER_COLUMNS = {
   userId: tenantUsers.userId,

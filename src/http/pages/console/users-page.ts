@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { ConnectedClient, UserAccess } from "../../../oauth/user-access";
+import type { ConnectedClient, UserAccess } from "../../../oauth/connected-client";
 import { consolePage, csrfField, type ConsolePageContext } from "./layout";
 
 /**
