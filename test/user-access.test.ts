@@ -423,7 +423,8 @@ describe("the console's Users page", () => {
   });
 
   it("shows a refused confirmation at its checkbox, and fixed flash words only", async () => {
-    const page = await render({ confirmMissingFor: user.userId, flash: "disconnected" });
+    const page = await render({ confirmMissingFor: user.userId, flash: "disconnected", single: true });
+    expect(page).toContain(`<a href="/admin/users">All users</a>`);
     expect(page).toMatch(/<details id="revoke-0" open>/);
     expect(page).toMatch(/aria-invalid="true" aria-describedby="confirm-0-error"/);
     expect(page).toContain(`id="confirm-0-error"`);

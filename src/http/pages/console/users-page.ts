@@ -29,6 +29,8 @@ export interface UsersPageView {
   flash?: UsersFlash;
   /** A user whose "revoke all" form came back without its confirmation ticked. */
   confirmMissingFor?: string;
+  /** One user's page (`/admin/users/:userId`): a link back to everyone instead of paging. */
+  single?: boolean;
 }
 
 /** A time as the admin reads it, in UTC, with the exact instant for machines. */
@@ -129,9 +131,10 @@ export function usersPage(view: UsersPageView, context: Omit<ConsolePageContext,
         ? html`<h2>Nobody has connected yet</h2>
             <p>People connect by adding this MCP server URL to their AI client and signing in with their Microsoft account:</p>
             <pre>${view.mcpUrl}</pre>`
-        : html`<p>Everyone who connected an AI client, the latest sign-in first.</p>
-            ${view.users.map((user, index) => userSection(user, index, view, context.csrfToken))}
-            ${view.nextCursor ? html`<p><a href="/admin/users?cursor=${encodeURIComponent(view.nextCursor)}">Next page of users</a></p>` : ""}`
-    }`;
+        : html`${view.single ? "" : html`<p>Everyone who connected an AI client, the latest sign-in first.</p>`}
+          ${view.users.map((user, index) => userSection(user, index, view, context.csrfToken))}
+          ${view.nextCursor ? html`<p><a href="/admin/users?cursor=${encodeURIComponent(view.nextCursor)}">Next page of users</a></p>` : ""}`
+    }
+    ${view.single ? html`<p><a href="/admin/users">All users</a></p>` : ""}`;
   return consolePage("Users", body, { ...context, current: "users" });
 }
