@@ -9,7 +9,9 @@
  * a busy client costs one KV write an hour, not one per request. The key
  * expires with the longest a grant can live, and is deleted with the grant
  * when an admin revokes it; a tenant's deletion removes it with every other
- * key under the tenant's prefix.
+ * key under the tenant's prefix. A grant the provider ends on its own (a
+ * client signing in again replaces its grant, a dead Microsoft sign-in)
+ * leaves its record to expire: it names a grant id nothing can reach.
  */
 
 /** How stale a recorded last use may be: one write per grant per isolate in this time. */

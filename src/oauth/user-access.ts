@@ -56,7 +56,11 @@ function cursorAfter(user: TenantUser): string {
 /** At most this many users a page: each costs a KV list, and a read per grant. */
 export const USERS_PAGE_SIZE = 25;
 
-/** A user's grants beyond this many are not listed (they are still revoked with the user). */
+/**
+ * Pages of 100 grants listed per user. The provider keeps one grant per client
+ * and user (signing in again replaces it), so more is a pathological case:
+ * those are not listed, and are still revoked with the user.
+ */
 const GRANT_PAGES = 5;
 
 async function userGrants(deps: UserAccessDeps, userId: string): Promise<GrantSummary[]> {
