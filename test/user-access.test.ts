@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { forgetLastUse, grantOfBearer, LAST_USE_RESOLUTION_MS, readLastUse, recordLastUse } from "../src/oauth/last-use";
-import { redirectFacts, redirectTarget } from "../src/oauth/redirect-target";
+import { describeRedirect, redirectFacts } from "../src/oauth/redirect-target";
 import { tenantKvView } from "../src/tenancy/tenant-kv";
 import type { UserAccess } from "../src/oauth/user-access";
 import { usersPage } from "../src/http/pages/console/users-page";
@@ -352,19 +352,19 @@ describe("recording last use", () => {
 
 describe("where a client's access goes", () => {
   it("reads private-use schemes and loopback addresses as an app on this computer, https by host", () => {
-    expect(redirectTarget(redirectFacts("cursor://anysphere.cursor-retrieval/oauth/callback"))).toEqual({
+    expect(describeRedirect(redirectFacts("cursor://anysphere.cursor-retrieval/oauth/callback"))).toEqual({
       local: true,
       label: "an app on this computer: cursor://anysphere.cursor-retrieval",
     });
-    expect(redirectTarget(redirectFacts("com.example.app:/callback"))).toEqual({
+    expect(describeRedirect(redirectFacts("com.example.app:/callback"))).toEqual({
       local: true,
       label: "an app on this computer: com.example.app:/callback",
     });
-    expect(redirectTarget(redirectFacts("http://localhost:6274/callback"))).toEqual({
+    expect(describeRedirect(redirectFacts("http://localhost:6274/callback"))).toEqual({
       local: true,
       label: "an app on this computer (localhost)",
     });
-    expect(redirectTarget(redirectFacts(CLAUDE_REDIRECT))).toEqual({ local: false, label: "claude.ai" });
+    expect(describeRedirect(redirectFacts(CLAUDE_REDIRECT))).toEqual({ local: false, label: "claude.ai" });
   });
 });
 

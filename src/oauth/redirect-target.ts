@@ -34,7 +34,7 @@ export function redirectFacts(redirectUri: string): RedirectFacts {
  * `com.example.app:/…`) both mean an app on this computer, which any local
  * program could claim to be; an https redirect is shown by its host.
  */
-export function redirectTarget(details: RedirectFacts): RedirectTarget {
+export function describeRedirect(details: RedirectFacts): RedirectTarget {
   if (details.redirectIsLoopback) return { local: true, label: `an app on this computer (${details.redirectHost})` };
   const url = URL.parse(details.redirectUri);
   if (url && url.protocol !== "https:" && url.protocol !== "http:") {

@@ -7,7 +7,7 @@ import type { Registry } from "../tenancy/registry";
 import type { TenantUser, UserPosition } from "../tenancy/tenant-user";
 import type { ConnectedClient, UserAccess } from "./connected-client";
 import { forgetLastUse, readLastUse } from "./last-use";
-import { redirectFacts, redirectTarget } from "./redirect-target";
+import { describeRedirect, redirectFacts } from "./redirect-target";
 
 /**
  * @module Who of an org has connected which MCP clients, and taking that
@@ -107,7 +107,7 @@ async function describeGrant(deps: UserAccessDeps, grant: GrantSummary, client: 
     clientId: grant.clientId,
     clientName: named.clientName,
     verifiedDomain: verifiedDomainOf(grant.clientId),
-    redirect: redirectUri ? redirectTarget(redirectFacts(redirectUri)) : { local: false, label: "unknown" },
+    redirect: redirectUri ? describeRedirect(redirectFacts(redirectUri)) : { local: false, label: "unknown" },
     connectedAt: new Date(grant.createdAt * 1000),
     lastUsedAt: await readLastUse(deps.kv, grant.userId, grant.id),
   };

@@ -1,7 +1,7 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
 import { describePermissions } from "../../graph/tool-groups";
-import { redirectTarget } from "../../oauth/redirect-target";
+import { describeRedirect } from "../../oauth/redirect-target";
 import { page } from "./layout";
 import type { Tenant } from "../../tenancy/tenant";
 
@@ -30,6 +30,17 @@ export async function pageResponse(status: 200 | 400 | 403 | 502 | 503, body: { 
 export function problemPage(status: 400 | 403 | 502 | 503, title: string, message: string): Promise<Response> {
   return pageResponse(status, signInProblemPage(title, message));
 }
+/**
+ * Where tokens go, as a person reads it. A loopback address and a private-use
+ * scheme (`cursor://…`, `com.example.app:/…`) both mean an app on this
+ * computer, which any local program could claim to be; an https redirect is
+ * shown by its host.
+ */
+function redirectTarget(details: ConsentDescription): { local: boolean; label: string } {
+  // In the words the admin console uses for the same client's grant.
+  return describeRedirect(details);
+}
+
 export function consentPage(input: { tenant: Tenant; details: ConsentDescription; handle: string; permissions: readonly string[] }) {
   const { tenant, details, handle, permissions } = input;
   const target = redirectTarget(details);
