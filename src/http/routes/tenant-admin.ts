@@ -75,6 +75,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     const alerts = await c.get("registry").alerts(c.get("tenant").id);
     return c.json({ alerts: alerts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) });
   })
+  .route("/", tenantAdminUsersRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const tenant = c.get("tenant");
     const input = await readJsonBody(c, RotateSecretSchema);
@@ -98,7 +99,6 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     logEvent("tenant_policy_changed", { tenantId: tenant.id });
     return c.json({ policy });
   })
-  .route("/", tenantAdminUsersRoutes)
   .post("/api/admin/suspend", (c) => setStatus(c, "suspended"))
   .post("/api/admin/resume", (c) => setStatus(c, "active"))
   .post("/api/admin/admin-key", async (c) => {
