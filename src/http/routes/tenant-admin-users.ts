@@ -26,7 +26,8 @@ import {
  */
 
 const ListQuerySchema = z.object({
-  cursor: UsersCursorSchema.optional(),
+  // `?cursor=` with nothing after it asks for the first page, as leaving it out does.
+  cursor: z.preprocess((value) => (value === "" ? undefined : value), UsersCursorSchema.optional()),
   limit: z.coerce
     .number({ error: `expected a whole number from 1 to ${USERS_PAGE_SIZE}` })
     .int(`expected a whole number from 1 to ${USERS_PAGE_SIZE}`)
