@@ -233,6 +233,16 @@ describe("revoking a user", () => {
     expect((await userOf(tenant, danaId(tenant))).clients.map((client) => client.clientId)).toEqual([back.clientId]);
   });
 
+  it("works while the org is suspended, so an admin can stop everything and then take one user's access away", async () => {
+    const tenant = await tenantWithUser();
+    const connection = await connect(tenant, tenant.user.userPrincipalName, "A client");
+    expect((await adminCall(tenant.slug, "/suspend", tenant.adminKey, { method: "POST" })).status).toBe(200);
+    expect((await userOf(tenant, danaId(tenant))).clients).toHaveLength(1);
+    expect((await adminCall(tenant.slug, `/users/${danaId(tenant)}`, tenant.adminKey, { method: "DELETE" })).status).toBe(200);
+    expect((await adminCall(tenant.slug, "/resume", tenant.adminKey, { method: "POST" })).status).toBe(200);
+    await expectRefused(tenant, connection);
+  });
+
   it("answers 404 in words for a user who never signed in here", async () => {
     const tenant = await tenantWithUser();
     const stranger = `${crypto.randomUUID()}.${crypto.randomUUID()}`;
