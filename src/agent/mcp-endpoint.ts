@@ -1,7 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { createMcpHandler } from "agents/mcp/server";
 import { GATEWAY_VERSION } from "../env";
-import { GrantPropsSchema, type GrantProps } from "../oauth/props";
+import { logError } from "../lib/log";
+import { grantOfBearer, recordLastUse } from "../oauth/last-use";
+import { GrantPropsSchema, userIdOf, type GrantProps } from "../oauth/props";
 import type { ProviderEnv } from "../oauth/provider-env";
 import { ALL_TOOLS } from "../graph/tools";
 import { registerProfileResource } from "./profile-resource";
@@ -57,11 +59,27 @@ function withHostHeader(request: Request): Request {
   return new Request(request, { headers });
 }
 
+/**
+ * Notes when this grant was last used, for the org's admins (at most one KV
+ * write an hour per grant and isolate; see last-use.ts). A failure to note
+ * it never fails the request.
+ */
+async function noteLastUse(request: Request, env: ProviderEnv, props: GrantProps): Promise<void> {
+  const grant = grantOfBearer(request.headers.get("authorization"));
+  if (!grant || grant.userId !== userIdOf(props)) return;
+  try {
+    await recordLastUse(env.OAUTH_KV, env.TENANT.tenant.id, grant.userId, grant.grantId);
+  } catch (error) {
+    logError("last_use_not_recorded", error, { tenantId: env.TENANT.tenant.id });
+  }
+}
+
 export const mcpApiHandler: ExportedHandler<ProviderEnv> & { fetch: NonNullable<ExportedHandler<ProviderEnv>["fetch"]> } = {
   async fetch(request, env, ctx) {
     const props = GrantPropsSchema.safeParse((ctx as ExecutionContext & { props?: unknown }).props);
     if (!props.success) return forbidden("This access token carries no usable sign-in");
     if (props.data.tenantId !== env.TENANT.tenant.id) return forbidden("This access token belongs to another organization");
+    await noteLastUse(request, env, props.data);
     const { hostname: host, pathname } = new URL(request.url);
     const body = await readMcpBody(withHostHeader(request));
     const calledTool = calledToolName(body.parsedBody);

@@ -21,7 +21,7 @@ export interface UpstreamData {
   nonce: string;
 }
 
-function resolve(c: Context<TenantEnv>) {
+function resolve<E extends TenantEnv>(c: Context<E>) {
   const origin = canonicalOrigin(c.get("config"), c.get("tenant"));
   // Every provider call that may resolve a client runs with this env: the fetch guard is in place by then.
   guardMetadataDocumentFetches(c.get("config").BASE_DOMAIN);
@@ -42,7 +42,7 @@ export function tenantOAuth(c: Context<TenantEnv>): { env: ProviderEnv; origin: 
 }
 
 /** The OAuth helpers the consent and callback steps use, with the same env and origin. */
-export function oauthContext(c: Context<TenantEnv>): { env: ProviderEnv; oauth: OAuthHelpers; origin: string } {
+export function oauthContext<E extends TenantEnv>(c: Context<E>): { env: ProviderEnv; oauth: OAuthHelpers; origin: string } {
   const { env, origin, options } = resolve(c);
   return { env, origin, oauth: getOAuthApi(options, env) };
 }

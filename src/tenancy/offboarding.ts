@@ -51,6 +51,16 @@ async function forgetUserAgents(deps: PurgeDeps, tenantId: string, budget: numbe
   }
 }
 
+/**
+ * Wipes one user's agent, then forgets the user, in that order: a user still
+ * listed is a wipe still owed. Their grants are the caller's to revoke first,
+ * so no token can reach the agent again.
+ */
+export async function forgetUser(deps: Pick<PurgeDeps, "registry" | "agents">, tenantId: string, userId: string): Promise<void> {
+  await deps.agents.getByName(agentName(tenantId, userId)).forget();
+  await deps.registry.forgetUsers(tenantId, [userId]);
+}
+
 const CALL_BUDGET = 800;
 
 export async function purgeTenant(deps: PurgeDeps, tenant: Tenant): Promise<PurgeResult> {

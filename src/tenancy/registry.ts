@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, ne, or } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import {
   consoleAdmins,
@@ -13,6 +13,7 @@ import {
 import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
+import type { TenantUser, UserPosition } from "./tenant-user";
 
 /** @module All D1 access to the tenant registry goes through this module. */
 
@@ -26,6 +27,14 @@ export class EntraAppTakenError extends Error {
 }
 
 export type Registry = ReturnType<typeof buildRegistry>;
+
+const USER_COLUMNS = {
+  userId: tenantUsers.userId,
+  upn: tenantUsers.upn,
+  displayName: tenantUsers.displayName,
+  firstSignInAt: tenantUsers.firstSignInAt,
+  lastSignInAt: tenantUsers.lastSignInAt,
+};
 
 /**
  * Every request needs the registry, and building drizzle's query builders
@@ -228,6 +237,36 @@ function buildRegistry(d1: D1Database) {
         .limit(limit)
         .all();
       return rows.map((row) => row.userId);
+    },
+
+    /**
+     * A page of the tenant's users, the most recent sign-in first (then by
+     * id, so a page boundary between equal times loses no one): those after
+     * `after`, the last row of the previous page.
+     */
+    async listUsers(tenantId: string, limit: number, after?: UserPosition): Promise<TenantUser[]> {
+      const older = after
+        ? or(
+            lt(tenantUsers.lastSignInAt, after.lastSignInAt),
+            and(eq(tenantUsers.lastSignInAt, after.lastSignInAt), gt(tenantUsers.userId, after.userId)),
+          )
+        : undefined;
+      return db
+        .select(USER_COLUMNS)
+        .from(tenantUsers)
+        .where(and(eq(tenantUsers.tenantId, tenantId), older))
+        .orderBy(desc(tenantUsers.lastSignInAt), asc(tenantUsers.userId))
+        .limit(limit)
+        .all();
+    },
+
+    /** One user of this tenant; undefined for a user of any other tenant. */
+    async findUser(tenantId: string, userId: string): Promise<TenantUser | undefined> {
+      return db
+        .select(USER_COLUMNS)
+        .from(tenantUsers)
+        .where(and(eq(tenantUsers.tenantId, tenantId), eq(tenantUsers.userId, userId)))
+        .get();
     },
 
     async forgetUsers(tenantId: string, userIds: readonly string[]): Promise<void> {

@@ -129,6 +129,22 @@ a.button {
 a.button.secondary { color: var(--fg); background: transparent; border-color: var(--border); font-weight: normal; }
 .copy-row > a.button { margin: 0; }
 a.button[hidden] { display: none; }
+/* The admin console's Users page: a card per user, a list of their clients, facts as label/value pairs that stack at 390 px. */
+.user-card { border-top: 1px solid var(--border); margin-top: 1.5rem; }
+.user-card h2 { margin-bottom: 0.25rem; }
+.user-card h3 { font-size: 1.05rem; margin: 1rem 0 0.25rem; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0.25rem 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; }
+@media (max-width: 30rem) { .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: 0.4rem; } }
+.client-list { list-style: none; padding: 0; margin: 0; }
+.client-list .client { background: var(--surface); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
+.client-list .client p { margin: 0 0 0.25rem; }
+.client-list .client form button { margin-top: 0.5rem; }
+.badge { display: inline-block; border: 1px solid var(--error); color: var(--error); border-radius: 4px; padding: 0 0.35rem; font-size: 0.85rem; }
+.notice { border-left: 4px solid var(--focus); padding: 0.5rem 0.75rem; background: var(--surface); }
+label.check { display: flex; gap: 0.5rem; align-items: flex-start; font-weight: normal; }
+label.check input { width: auto; margin-top: 0.3rem; }
 `;
 
 /**

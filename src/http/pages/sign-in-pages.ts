@@ -1,6 +1,7 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
 import { describePermissions } from "../../graph/tool-groups";
+import { describeRedirect } from "../../oauth/redirect-target";
 import { page } from "./layout";
 import type { Tenant } from "../../tenancy/tenant";
 
@@ -36,13 +37,8 @@ export function problemPage(status: 400 | 403 | 502 | 503, title: string, messag
  * shown by its host.
  */
 function redirectTarget(details: ConsentDescription): { local: boolean; label: string } {
-  if (details.redirectIsLoopback) return { local: true, label: `an app on this computer (${details.redirectHost})` };
-  const url = URL.parse(details.redirectUri);
-  if (url && url.protocol !== "https:" && url.protocol !== "http:") {
-    const app = url.host ? `${url.protocol}//${url.host}` : `${url.protocol}${url.pathname}`;
-    return { local: true, label: `an app on this computer: ${app}` };
-  }
-  return { local: false, label: details.redirectHost };
+  // In the words the admin console uses for the same client's grant.
+  return describeRedirect(details);
 }
 
 export function consentPage(input: { tenant: Tenant; details: ConsentDescription; handle: string; permissions: readonly string[] }) {

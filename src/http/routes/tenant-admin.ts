@@ -13,6 +13,7 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { onboardingLinks } from "../../tenancy/onboarding";
 import { applyPolicyPatch, TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
+import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 
 /**
  * @module Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
@@ -74,6 +75,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     const alerts = await c.get("registry").alerts(c.get("tenant").id);
     return c.json({ alerts: alerts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) });
   })
+  .route("/", tenantAdminUsersRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const tenant = c.get("tenant");
     const input = await readJsonBody(c, RotateSecretSchema);
