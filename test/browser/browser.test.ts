@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { accessibilityChecks } from "./accessibility";
+import { usersPageChecks } from "./users-page";
 import { signupJourneys } from "./signup";
 import { startWorld, type World } from "./world";
 
@@ -25,3 +26,4 @@ function getWorld(): World {
 
 accessibilityChecks(getWorld);
 signupJourneys(getWorld);
+usersPageChecks(getWorld);
