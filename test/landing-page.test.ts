@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { call, createTenant, tenantUrl } from "./helpers/gateway";
 import { connectedUser } from "./helpers/mcp";
 import { adminCall } from "./helpers/tenants";
+import { authorizeUrl, Browser, pkcePair, registerClient, tenantWithUser } from "./helpers/oauth-flow";
+import { openConsent } from "./helpers/oauth-browser";
 
 /**
  * The tenant landing page: the MCP URL to copy, steps per AI client whose
@@ -165,3 +167,15 @@ describe("the tenant landing page", () => {
   });
 });
 
+describe("the consent page", () => {
+  it("says where access can be taken back: the org's admin console and Microsoft's My Apps", async () => {
+    const tenant = await tenantWithUser({ orgName: "Revoke Note Org" });
+    const client = await registerClient(tenant.slug);
+    const { challenge } = await pkcePair();
+    const { html } = await openConsent(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge));
+    expect(html).toContain("Changing your mind later:");
+    expect(html).toContain("Revoke Note Org's gateway administrators can disconnect Test MCP client from your");
+    expect(html).toContain('<a href="/admin">admin console</a>');
+    expect(html).toContain('<a href="https://myapplications.microsoft.com">My Apps</a>');
+  });
+});

@@ -45,6 +45,25 @@ function redirectTarget(details: ConsentDescription): { local: boolean; label: s
   return { local: false, label: details.redirectHost };
 }
 
+/**
+ * Where access can be taken back, in two sentences that are true here: the
+ * org's gateway admins disconnect any app per user in the admin console;
+ * a user removes what they consented to themselves at Microsoft's My Apps
+ * ("Manage your application", support.microsoft.com "Edit or revoke
+ * application permissions in the My Apps portal"), after which Entra issues
+ * no new access tokens for it (Graph, "Delete oAuth2PermissionGrant").
+ * Permissions an administrator approved for everyone are not the user's to
+ * revoke there, so the sentence names only those the user approved.
+ */
+function revokeLaterNote(tenant: Tenant, clientName: string) {
+  return html`<p class="hint">
+    <strong>Changing your mind later:</strong> ${tenant.displayName}'s gateway administrators can disconnect ${clientName} from your account
+    at any time in the <a href="/admin">admin console</a>. Permissions you approve yourself at Microsoft can be revoked in
+    <a href="https://myapplications.microsoft.com">My Apps</a> (the app's menu, then Manage your application), and from then on Microsoft
+    gives none of your apps new access through ${tenant.displayName}'s gateway.
+  </p>`;
+}
+
 export function consentPage(input: { tenant: Tenant; details: ConsentDescription; handle: string; permissions: readonly string[] }) {
   const { tenant, details, handle, permissions } = input;
   const target = redirectTarget(details);
@@ -78,6 +97,7 @@ export function consentPage(input: { tenant: Tenant; details: ConsentDescription
         </ul>
       </details>
       ${tenant.policy.readOnly ? html`<p>Your organization allows read-only access: nothing can be sent, changed or deleted.</p>` : ""}
+      ${revokeLaterNote(tenant, details.clientName)}
       <form method="post" action="/authorize">
         <input type="hidden" name="handle" value="${handle}" />
         <button name="decision" value="approve" type="submit">Allow</button>
