@@ -1,8 +1,9 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, createTenant, tenantUrl } from "./helpers/gateway";
 import { connectedUser } from "./helpers/mcp";
 import { adminCall } from "./helpers/tenants";
-import { authorizeUrl, Browser, pkcePair, registerClient, tenantWithUser } from "./helpers/oauth-flow";
+import { authorizeUrl, Browser, CLIENT_REDIRECT, pkcePair, registerClient, tenantWithUser } from "./helpers/oauth-flow";
 import { openConsent } from "./helpers/oauth-browser";
 
 /**
@@ -177,5 +178,17 @@ describe("the consent page", () => {
     expect(html).toContain("Revoke Note Org's gateway administrators can disconnect Test MCP client from your");
     expect(html).toContain('<a href="/admin">admin console</a>');
     expect(html).toContain('<a href="https://myapplications.microsoft.com">My Apps</a>');
+  });
+
+  it("lets its form lead on to Entra's sign-in and back to the app, and no page else anywhere", async () => {
+    const tenant = await tenantWithUser();
+    const client = await registerClient(tenant.slug);
+    const { challenge } = await pkcePair();
+    const { response } = await openConsent(new Browser(), authorizeUrl(tenant.slug, client.client_id, challenge));
+    const formAction = (response.headers.get("content-security-policy") ?? "").split("; ").find((part) => part.startsWith("form-action"));
+    // Browsers check form-action on each redirect after Allow (to Entra) and Deny (to the app's redirect URI).
+    expect(formAction).toBe(`form-action 'self' ${new URL(env.LOGIN_BASE).origin} ${new URL(CLIENT_REDIRECT).origin}`);
+    const landing = await call(tenantUrl(tenant.slug, "/"), { headers: BROWSER });
+    expect(landing.headers.get("content-security-policy")).toContain("form-action 'self';");
   });
 });

@@ -46,6 +46,23 @@ function redirectTarget(details: ConsentDescription): { local: boolean; label: s
 }
 
 /**
+ * The consent page's own `form-action`: besides the gateway, where its form
+ * leads. Browsers check form-action on every redirect that follows a form
+ * submission, and Allow redirects to the org's Entra sign-in (and, when
+ * Microsoft already knows the user, straight on through /callback to the
+ * app), Deny straight back to the app. Without these sources a browser
+ * blocks the sign-in at its first redirect. The app's target is its
+ * redirect URI's origin, or its scheme for a private-use redirect
+ * (`cursor:`); each comes from a parsed URL, so it cannot carry a `;`.
+ */
+export function consentFormAction(details: ConsentDescription, loginBase: string): string {
+  const sources = ["'self'", new URL(loginBase).origin];
+  const redirect = URL.parse(details.redirectUri);
+  if (redirect) sources.push(redirect.protocol === "https:" || redirect.protocol === "http:" ? redirect.origin : redirect.protocol);
+  return `form-action ${[...new Set(sources)].join(" ")}`;
+}
+
+/**
  * Where access can be taken back, in two sentences that are true here: the
  * org's gateway admins disconnect any app per user in the admin console;
  * a user removes what they consented to themselves at Microsoft's My Apps
