@@ -91,7 +91,7 @@ describe("the landing page's copy buttons", () => {
 });
 
 describe.each(VIEWPORTS)("the landing page with every client open, at $name width", (viewport) => {
-  it("has no accessibility violations", async () => {
+  it("has no accessibility violations, in the light theme or the dark", async () => {
     const context = await openContext(world.browser, viewport);
     try {
       const page = await context.newPage();
@@ -100,6 +100,11 @@ describe.each(VIEWPORTS)("the landing page with every client open, at $name widt
       await screenshot(page, "tenant-landing-open", viewport);
       const violations = await axeViolations(page);
       expect(violations, `axe violations at ${viewport.name} width:\n${describeViolations(violations)}`).toEqual([]);
+      // The dark theme too: its own colours must meet the same contrast.
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(page, "tenant-landing-open-dark", viewport);
+      const dark = await axeViolations(page);
+      expect(dark, `axe violations in the dark theme at ${viewport.name} width:\n${describeViolations(dark)}`).toEqual([]);
       // Nothing wider than the screen: long commands wrap instead of scrolling the page sideways.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
