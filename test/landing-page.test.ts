@@ -191,4 +191,22 @@ describe("the consent page", () => {
     const landing = await call(tenantUrl(tenant.slug, "/"), { headers: BROWSER });
     expect(landing.headers.get("content-security-policy")).toContain("form-action 'self';");
   });
+
+  it("names a private-use redirect by its scheme in form-action", async () => {
+    const tenant = await tenantWithUser();
+    const allowed = await adminCall(tenant.slug, "/policy", tenant.adminKey, {
+      method: "PATCH",
+      json: { allowCustomSchemeRedirects: true },
+    });
+    expect(allowed.status).toBe(200);
+    const redirect = "cursor://anysphere.cursor-mcp/oauth/callback";
+    const client = await registerClient(tenant.slug, [redirect]);
+    const { challenge } = await pkcePair();
+    const { response } = await openConsent(
+      new Browser(),
+      authorizeUrl(tenant.slug, client.client_id, challenge, { redirect_uri: redirect }),
+    );
+    const formAction = (response.headers.get("content-security-policy") ?? "").split("; ").find((part) => part.startsWith("form-action"));
+    expect(formAction).toBe(`form-action 'self' ${new URL(env.LOGIN_BASE).origin} cursor:`);
+  });
 });
