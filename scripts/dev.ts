@@ -123,7 +123,7 @@ ${users}
 
   Tenant hosts are served over https with a local certificate authority:
     browsers:     import .wrangler/dev-tls/ca.pem as a trusted authority (or accept the warning once)
-    Node clients: NODE_EXTRA_CA_CERTS=.wrangler/dev-tls/ca.pem npx @modelcontextprotocol/inspector
+    Node clients: NODE_EXTRA_CA_CERTS=.wrangler/dev-tls/ca.pem (MCP Inspector: \`npm run inspector\` in another terminal)
 `);
 }
 

@@ -49,8 +49,17 @@ export interface World {
   adminConsentResultUrl: string;
   /** The emulator's own origin (plain http on loopback), for its control API. */
   emulatorUrl: string;
+  /** The organization's user, as the emulator's sign-in page lists them. */
+  user: { userPrincipalName: string; displayName: string };
   browser: Browser;
   close(): Promise<void>;
+}
+
+/** The tenant's one user, who signs in on the emulator's page. */
+function userOf(tenant: { users: { userPrincipalName: string; displayName: string }[] }): World["user"] {
+  const [user] = tenant.users;
+  if (!user) throw new Error("the browser tests' organization has no user");
+  return { userPrincipalName: user.userPrincipalName, displayName: user.displayName };
 }
 
 export async function startWorld(): Promise<World> {
@@ -96,6 +105,7 @@ export async function startWorld(): Promise<World> {
       consentUrl: authorizeUrlAt(gateway.origin(slug), tenant.mcpClientId, challenge),
       adminConsentResultUrl: `${gateway.origin(slug)}/callback?${new URLSearchParams({ state: ADMIN_CONSENT_STATE, admin_consent: "True", tenant: tenant.entraTenantId }).toString()}`,
       emulatorUrl: emulator.url,
+      user: userOf(tenant),
       browser,
       close: teardown,
     };

@@ -145,6 +145,17 @@ a.button[hidden] { display: none; }
 .notice { border-left: 4px solid var(--focus); padding: 0.5rem 0.75rem; background: var(--surface); }
 label.check { display: flex; gap: 0.5rem; align-items: flex-start; font-weight: normal; }
 label.check input { width: auto; margin-top: 0.3rem; }
+/* Tenant landing page: one disclosure per AI client, install links, the tools list. */
+details.connect-client { border: 1px solid var(--border); border-radius: 4px; padding: 0.5rem 0.75rem; }
+details.connect-client > summary { font-weight: 600; padding: 0.25rem 0; }
+details.connect-client[open] > summary { margin-bottom: 0.5rem; }
+details.connect-client ol { padding-left: 1.25rem; }
+details.connect-client .copy-row { margin: 0.5rem 0; }
+summary:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+a.install-link { display: inline-block; padding: 0.5rem 1rem; border: 1px solid var(--link); border-radius: 4px; font-weight: 600; text-decoration: none; }
+.policy-status { border-left: 4px solid var(--border); padding: 0.5rem 0.75rem; background: var(--surface); }
+.policy-status.read-only { border-left-color: var(--link); }
+ul.tool-groups > li { margin: 0.4rem 0; }
 `;
 
 /**

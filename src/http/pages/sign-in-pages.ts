@@ -41,6 +41,42 @@ function redirectTarget(details: ConsentDescription): { local: boolean; label: s
   return describeRedirect(details);
 }
 
+/**
+ * The consent page's own `form-action`: besides the gateway, where its form
+ * leads. Browsers check form-action on every redirect that follows a form
+ * submission, and Allow redirects to the org's Entra sign-in (and, when
+ * Microsoft already knows the user, straight on through /callback to the
+ * app), Deny straight back to the app. Without these sources a browser
+ * blocks the sign-in at its first redirect. The app's target is its
+ * redirect URI's origin, or its scheme for a private-use redirect
+ * (`cursor:`); each comes from a parsed URL, so it cannot carry a `;`.
+ */
+export function consentFormAction(details: ConsentDescription, loginBase: string): string {
+  const sources = ["'self'", new URL(loginBase).origin];
+  const redirect = URL.parse(details.redirectUri);
+  if (redirect) sources.push(redirect.protocol === "https:" || redirect.protocol === "http:" ? redirect.origin : redirect.protocol);
+  return `form-action ${[...new Set(sources)].join(" ")}`;
+}
+
+/**
+ * Where access can be taken back, in two sentences that are true here: the
+ * org's gateway admins disconnect any app per user in the admin console;
+ * a user removes what they consented to themselves at Microsoft's My Apps
+ * ("Manage your application", support.microsoft.com "Edit or revoke
+ * application permissions in the My Apps portal"), after which Entra issues
+ * no new access tokens for it (Graph, "Delete oAuth2PermissionGrant").
+ * Permissions an administrator approved for everyone are not the user's to
+ * revoke there, so the sentence names only those the user approved.
+ */
+function revokeLaterNote(tenant: Tenant, clientName: string) {
+  return html`<p class="hint">
+    <strong>Changing your mind later:</strong> ${tenant.displayName}'s gateway administrators can disconnect ${clientName} from your account
+    at any time in the <a href="/admin">admin console</a>. Permissions you approve yourself at Microsoft can be revoked in
+    <a href="https://myapplications.microsoft.com">My Apps</a> (the app's menu, then Manage your application), and from then on Microsoft
+    gives none of your apps new access through ${tenant.displayName}'s gateway.
+  </p>`;
+}
+
 export function consentPage(input: { tenant: Tenant; details: ConsentDescription; handle: string; permissions: readonly string[] }) {
   const { tenant, details, handle, permissions } = input;
   const target = redirectTarget(details);
@@ -74,6 +110,7 @@ export function consentPage(input: { tenant: Tenant; details: ConsentDescription
         </ul>
       </details>
       ${tenant.policy.readOnly ? html`<p>Your organization allows read-only access: nothing can be sent, changed or deleted.</p>` : ""}
+      ${revokeLaterNote(tenant, details.clientName)}
       <form method="post" action="/authorize">
         <input type="hidden" name="handle" value="${handle}" />
         <button name="decision" value="approve" type="submit">Allow</button>

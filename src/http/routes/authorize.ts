@@ -10,7 +10,7 @@ import { redirectSchemeProblem } from "../../oauth/client-metadata";
 import { graphScopesFor } from "../../oauth/scopes";
 import { withCleanClientName } from "../../tenancy/names";
 import type { TenantEnv } from "../context";
-import { consentPage, problemPage, withPageHeaders } from "../pages/sign-in-pages";
+import { consentFormAction, consentPage, problemPage, withPageHeaders } from "../pages/sign-in-pages";
 import { oauthContext, type UpstreamData } from "../tenant-oauth";
 
 /**
@@ -81,7 +81,9 @@ export const authorizeRoutes = new Hono<TenantEnv>()
       const tenant = c.get("tenant");
       const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
       const body = await consentPage({ tenant, details, handle: consent.handle, permissions }).toString();
-      return new Response(body, { status: 200, headers: withPageHeaders(consent.headers) });
+      const headers = withPageHeaders(consent.headers);
+      headers.set("content-security-policy", consentFormAction(details, c.get("config").LOGIN_BASE));
+      return new Response(body, { status: 200, headers });
     } catch (error) {
       return authorizationFailure(error);
     }
