@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { accessibilityChecks } from "./accessibility";
+import { connectJourneys } from "./connect";
 import { usersPageChecks } from "./users-page";
 import { signupJourneys } from "./signup";
 import { startWorld, type World } from "./world";
@@ -27,3 +28,4 @@ function getWorld(): World {
 accessibilityChecks(getWorld);
 signupJourneys(getWorld);
 usersPageChecks(getWorld);
+connectJourneys(getWorld);

@@ -1,8 +1,7 @@
 import { html } from "hono/html";
-import { visibleTools } from "../../agent/register-tools";
+import { toolsUnderPolicy } from "../../agent/register-tools";
 import { adminConsentRefusal } from "../../entra/aadsts";
-import { delegatedPermissions, GROUP_DESCRIPTIONS, TOOL_GROUPS } from "../../graph/tool-groups";
-import { ALL_TOOLS } from "../../graph/tools";
+import { GROUP_DESCRIPTIONS, TOOL_GROUPS } from "../../graph/tool-groups";
 import type { TenantPolicy } from "../../tenancy/policy";
 import type { Tenant } from "../../tenancy/tenant";
 import { type ConnectClient, connectClients, type Snippet, serverNameFor } from "./connect-clients";
@@ -23,8 +22,8 @@ export interface ToolGroupListing {
  * Derived from the same catalogue and the same visibility rule as `/mcp`,
  * so the page cannot promise a tool the server would not list.
  */
-export function toolsUnderPolicy(policy: TenantPolicy): ToolGroupListing[] {
-  const tools = visibleTools(ALL_TOOLS, policy, delegatedPermissions(policy.enabledGroups, policy.readOnly));
+export function toolListing(policy: TenantPolicy): ToolGroupListing[] {
+  const tools = toolsUnderPolicy(policy);
   const namesIn = (group: string) => tools.filter((tool) => tool.group === group).map((tool) => tool.name);
   const groups = TOOL_GROUPS.map((group) => ({
     group,
@@ -79,7 +78,7 @@ export function tenantLandingPage(tenant: Tenant, origin: string) {
         }
       </p>
       <ul class="tool-groups">
-        ${toolsUnderPolicy(tenant.policy).map(
+        ${toolListing(tenant.policy).map(
           (listing) =>
             html`<li>
               ${listing.description}: ${listing.tools.map((name, index) => html`${index > 0 ? ", " : ""}<code class="tool">${name}</code>`)}
