@@ -210,6 +210,23 @@ describe("admin console isolation", () => {
     expect(html).not.toContain("Sign out");
   });
 
+  it("lists, adds and removes console admins of its own tenant only", async () => {
+    const a = await consoleTenant();
+    const b = await consoleTenant();
+    const adminA = await adminBrowser(a);
+    expect(
+      (await submitConsoleForm(adminA, a.slug, "/admin/settings", "/admin/settings/admins", { email: "only-a@acme.example" })).status,
+    ).toBe(303);
+    const adminB = await adminBrowser(b);
+    expect(await (await adminB.fetch(tenantUrl(b.slug, "/admin/settings"))).text()).not.toContain("only-a@acme.example");
+    // B's admin cannot remove A's entry from B's host: it is not B's.
+    const refused = await submitConsoleForm(adminB, b.slug, "/admin/settings", "/admin/settings/admins/remove", {
+      email: "only-a@acme.example",
+    });
+    expect(refused.status).toBe(400);
+    expect(await consoleAdminRow(a.tenant.id, "only-a@acme.example")).not.toBeNull();
+  });
+
   it("refuses tenant A's pending sign-in at tenant B's /callback", async () => {
     const a = await consoleTenant();
     const b = await consoleTenant();
@@ -317,6 +334,22 @@ describe("admin console pages", () => {
     expect(right.status).toBe(200);
     expect(await right.text()).toContain("was deleted");
     expect((await call(tenantUrl(tenant.slug, "/"))).status).toBe(404);
+  });
+
+  it("records the secret's expiry date from the checklist, refusing a past date at its field", async () => {
+    const tenant = await consoleTenant();
+    const admin = await adminBrowser(tenant);
+    const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    const past = await submitConsoleForm(admin, tenant.slug, "/admin", "/admin/secret-expiry", { clientSecretExpiresAt: day(-2) });
+    expect(past.status).toBe(400);
+    const html = await past.text();
+    expect(html).toContain('aria-describedby="setup-expiry-error"');
+    expect(html).toContain("this date is in the past");
+    const saved = await submitConsoleForm(admin, tenant.slug, "/admin", "/admin/secret-expiry", { clientSecretExpiresAt: day(90) });
+    expect(saved.status).toBe(303);
+    const setup = await (await admin.fetch(tenantUrl(tenant.slug, "/admin?done=expiry-saved"))).text();
+    expect(setup).toMatch(/The client secret expires in (89|90|91) days\./);
+    expect(setup).toContain("Expiry date saved.");
   });
 
   it("records admin consent when Entra's admin-consent answer comes back, for the Setup checklist", async () => {

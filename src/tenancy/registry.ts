@@ -318,6 +318,8 @@ function buildRegistry(d1: D1Database) {
       return "removed";
     },
 
+    /** The current secret's expiry as Entra shows it, when signup or rotation did not record one. */
+    setSecretExpiry: (id: string, secretExpiresAt: Date) => touch(id, { secretExpiresAt }),
     setConsoleAdminRoles: (id: string, admitted: boolean) => touch(id, { consoleAdminRoles: admitted }),
     setAdminConsentAt: (id: string, at: Date) => touch(id, { adminConsentAt: at }),
 

@@ -43,6 +43,7 @@ import { startConsoleSignIn } from "./sign-in";
 /** Notes after a change, chosen by a fixed key: the query never puts text on the page. */
 const FLASH = {
   "policy-saved": "Policy saved. Users' AI clients see the change on their next tools list.",
+  "expiry-saved": "Expiry date saved. The gateway warns you 30 days before it.",
   "secret-saved": "Microsoft accepted the new client secret; it replaces the previous one.",
   "admin-added": "Console admin added. They can sign in now.",
   "admin-removed": "Console admin removed.",
@@ -200,6 +201,16 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .post("/admin/check-credentials", async (c) =>
       render(c, "setup", "Setup", setupBody(await setupFacts(c, await checkCredentials(c)), html``)),
     )
+    .post("/admin/secret-expiry", async (c) => {
+      const input = SecretExpirySchema.safeParse(text((await form(c)).clientSecretExpiresAt));
+      if (!input.success) {
+        const facts = { ...(await setupFacts(c)), expiryError: input.error.issues[0]?.message ?? "expected a date" };
+        return render(c, "setup", "Setup", setupBody(facts, html``), 400);
+      }
+      await c.get("registry").setSecretExpiry(c.get("tenant").id, input.data);
+      c.get("tenantCache").invalidate(c.get("tenant").slug);
+      return back(c, "/admin", "expiry-saved");
+    })
     .get("/admin/policy", (c) => policyPage(c))
     .post("/admin/policy", async (c) => {
       const body = await form(c);

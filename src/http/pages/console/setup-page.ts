@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import { csrfField } from "./layout";
-import { copyable, stateBadge, timeOf, type ItemState } from "./parts";
+import { copyable, fieldError, invalidAttributes, stateBadge, timeOf, type ItemState } from "./parts";
 
 /**
  * @module The console's Setup checklist: each item's state in words, and for
@@ -21,6 +21,8 @@ export interface SetupFacts {
   consentAlertAt?: Date;
   signedInUsers: number;
   consoleSignIns: number;
+  /** Why the expiry date just sent was refused. */
+  expiryError?: string;
 }
 
 function item(title: string, state: ItemState, body: unknown) {
@@ -53,15 +55,28 @@ function credentialsItem(facts: SetupFacts) {
   );
 }
 
-function expiryItem(days: number | undefined) {
+function expiryItem(days: number | undefined, facts: SetupFacts) {
   if (days === undefined) {
     return item(
       "Client secret expiry",
       "unsure",
       html`<p>
-        No expiry date is recorded, so the gateway cannot warn you before the secret stops working. Enter it with the secret on the
-        <a href="/admin/credentials">Credentials</a> page (Entra shows it under Certificates &amp; secrets → Expires).
-      </p>`,
+          No expiry date is recorded, so the gateway cannot warn you before the secret stops working. Entra shows it under App registrations
+          → your app → Certificates &amp; secrets → Expires.
+        </p>
+        <form method="post" action="/admin/secret-expiry" class="console-form">
+          ${csrfField(facts.csrfToken)}
+          <label for="setup-expiry">The current secret expires on</label>
+          <input
+            type="date"
+            id="setup-expiry"
+            name="clientSecretExpiresAt"
+            required
+            ${invalidAttributes("setup-expiry", facts.expiryError)}
+          />
+          ${fieldError("setup-expiry", facts.expiryError)}
+          <button type="submit" class="secondary">Save the date</button>
+        </form>`,
     );
   }
   if (days < 0) {
@@ -150,6 +165,6 @@ export function setupBody(facts: SetupFacts, flash: unknown) {
   return html`<h1>Setup</h1>
     ${flash}
     <ol class="console-checklist">
-      ${credentialsItem(facts)} ${expiryItem(facts.secretDaysLeft)} ${consentItem(facts)} ${redirectItem(facts)} ${usersItem(facts)}
+      ${credentialsItem(facts)} ${expiryItem(facts.secretDaysLeft, facts)} ${consentItem(facts)} ${redirectItem(facts)} ${usersItem(facts)}
     </ol>`;
 }
