@@ -120,7 +120,15 @@ describe("admin console sign-in", () => {
     const admin = await adminBrowser(tenant);
     const on = await submitConsoleForm(admin, tenant.slug, "/admin/settings", "/admin/settings/entra-roles", { admit: "on" });
     expect(on.status).toBe(303);
-    expect((await signInToConsole(new Browser(), tenant.slug, roleHolder.userPrincipalName)).status).toBe(302);
+    const roleBrowser = new Browser();
+    expect((await signInToConsole(roleBrowser, tenant.slug, roleHolder.userPrincipalName)).status).toBe(302);
+    expect(await isSignedIn(roleBrowser, tenant.slug)).toBe(true);
+    // Turning the setting off ends the role holder's session at once.
+    expect((await submitConsoleForm(admin, tenant.slug, "/admin/settings", "/admin/settings/entra-roles", { admit: "off" })).status).toBe(
+      303,
+    );
+    expect(await isSignedIn(roleBrowser, tenant.slug)).toBe(false);
+    await submitConsoleForm(admin, tenant.slug, "/admin/settings", "/admin/settings/entra-roles", { admit: "on" });
 
     // Without the manifest setting, Entra sends no wids: refused again.
     await setGroupMembershipClaims(tenant, undefined);
@@ -157,6 +165,19 @@ describe("admin console sign-in", () => {
     });
     expect(removed.status).toBe(303);
     expect(await isSignedIn(second, tenant.slug)).toBe(false);
+  });
+
+  it("signs out an admin who removes themselves", async () => {
+    const tenant = await consoleTenant();
+    const admin = await adminBrowser(tenant);
+    await submitConsoleForm(admin, tenant.slug, "/admin/settings", "/admin/settings/admins", { email: tenant.user.userPrincipalName });
+    const removed = await submitConsoleForm(admin, tenant.slug, "/admin/settings", "/admin/settings/admins/remove", {
+      email: "it@acme.example",
+    });
+    expect(removed.status).toBe(200);
+    expect(await removed.text()).toContain("You are signed out of the admin console.");
+    expect(await isSignedIn(admin, tenant.slug)).toBe(false);
+    expect(await consoleAdminRow(tenant.tenant.id, "it@acme.example")).toBeNull();
   });
 
   it("never removes the last console admin", async () => {

@@ -161,6 +161,10 @@ describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (view
       await page.goto(`${world.tenantOrigin}/admin`);
       await Promise.all([page.waitForURL(/check-credentials/), page.getByRole("button", { name: "Check now" }).click()]);
       await check(page, "console-setup-checked");
+      // A new admin key, shown once.
+      await page.goto(`${world.tenantOrigin}/admin/settings`);
+      await Promise.all([page.waitForURL(/admin-key/), page.getByRole("button", { name: "Issue a new admin key" }).click()]);
+      await check(page, "console-admin-key");
     });
     expect(failures, failures.join("\n\n")).toEqual([]);
   });
