@@ -9,9 +9,11 @@ import {
   signInToConsole,
   startSignIn,
   submitConsoleForm,
+  withOrigin,
 } from "./helpers/console";
 import { emulator, TEST_OIDS } from "./helpers/emulator";
 import { call, json, tenantUrl } from "./helpers/gateway";
+import { expectLimitedAfterBudget } from "./helpers/rate-limit";
 import { connectedUser } from "./helpers/mcp";
 import { Browser } from "./helpers/oauth-flow";
 import { formBody } from "./helpers/oauth-browser";
@@ -189,6 +191,18 @@ describe("admin console sign-in", () => {
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain("The last console admin cannot be removed");
     expect(await consoleAdminRow(tenant.tenant.id, "it@acme.example")).not.toBeNull();
+  });
+});
+
+describe("admin console sign-in budget", () => {
+  it("spends the tenant's per-address sign-in budget when a console sign-in starts", async () => {
+    // The budget is per tenant and address: a fresh tenant's is this test's own.
+    const tenant = await consoleTenant();
+    const browser = new Browser();
+    const limited = await expectLimitedAfterBudget(120, 302, () =>
+      browser.fetch(tenantUrl(tenant.slug, "/admin/sign-in"), withOrigin(tenant.slug, formBody({ returnTo: "/admin" }))),
+    );
+    expect(limited.headers.get("retry-after")).not.toBeNull();
   });
 });
 
@@ -371,6 +385,22 @@ describe("admin console pages", () => {
     const setup = await (await admin.fetch(tenantUrl(tenant.slug, "/admin?done=expiry-saved"))).text();
     expect(setup).toMatch(/The client secret expires in (89|90|91) days\./);
     expect(setup).toContain("Expiry date saved.");
+  });
+
+  it("turns admin consent red again when a sign-in needed consent after it was granted", async () => {
+    const tenant = await consoleTenant();
+    const admin = await adminBrowser(tenant);
+    await admin.follow(tenant.adminConsentUrl, () => false);
+    const granted = await env.DB.prepare("SELECT admin_consent_at FROM tenants WHERE id = ?")
+      .bind(tenant.tenant.id)
+      .first<{ admin_consent_at: number }>();
+    await env.DB.prepare("INSERT INTO tenant_alerts (tenant_id, kind, detail, created_at) VALUES (?, 'admin_consent_required', ?, ?)")
+      .bind(tenant.tenant.id, "a sign-in needed consent", (granted?.admin_consent_at ?? 0) + 60_000)
+      .run();
+    const html = await (await admin.fetch(tenantUrl(tenant.slug, "/admin"))).text();
+    expect(html).toMatch(/Admin consent granted <span class="console-state console-state-todo">Needs action<\/span>/);
+    expect(html).toContain("after consent was last granted");
+    expect(html).toContain("Grant admin consent in Microsoft Entra");
   });
 
   it("records admin consent when Entra's admin-consent answer comes back, for the Setup checklist", async () => {
