@@ -165,6 +165,10 @@ describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (view
       await page.goto(`${world.tenantOrigin}/admin/settings`);
       await Promise.all([page.waitForURL(/admin-key/), page.getByRole("button", { name: "Issue a new admin key" }).click()]);
       await check(page, "console-admin-key");
+      // Signing out, from the navigation.
+      await Promise.all([page.waitForURL(/sign-out/), page.getByRole("button", { name: "Sign out" }).click()]);
+      expect(await page.getByRole("status").first().textContent()).toContain("You are signed out");
+      await check(page, "console-signed-out");
     });
     expect(failures, failures.join("\n\n")).toEqual([]);
   });

@@ -32,6 +32,7 @@ import { requireConsoleSession, requireCsrfToken, sameOrigin } from "./guard";
 import { consolePageHeaders } from "./respond";
 import { deleteSession, SESSION_COOKIE } from "./session";
 import { startConsoleSignIn } from "./sign-in";
+import { signedOutPage } from "../pages/console/sign-in-pages";
 
 /**
  * @module The org's admin console at `/admin` on its own host: sign-in, then
@@ -344,9 +345,5 @@ async function signOut(c: Context<ConsoleEnv>) {
   const sessionId = getCookie(c, SESSION_COOKIE);
   if (sessionId) await deleteSession(c.env.OAUTH_KV, c.get("tenant").id, sessionId);
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
-  return c.html(
-    page("Signed out", flashNote("You are signed out of the admin console."), { orgName: c.get("tenant").displayName }),
-    200,
-    consolePageHeaders(),
-  );
+  return c.html(signedOutPage(c.get("tenant").displayName), 200, consolePageHeaders());
 }

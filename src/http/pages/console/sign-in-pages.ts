@@ -49,3 +49,14 @@ export function consoleProblemPage(orgName: string, title: string, message: stri
     { orgName },
   );
 }
+
+/** After sign-out: said plainly, with the way back in. */
+export function signedOutPage(orgName: string) {
+  return page(
+    `Signed out · ${orgName} admin console`,
+    html`<h1>Signed out</h1>
+      <p class="console-flash" role="status">You are signed out of the admin console.</p>
+      <p><a href="/admin">Sign in again</a></p>`,
+    { orgName },
+  );
+}
