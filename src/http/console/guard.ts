@@ -6,7 +6,7 @@ import type { TenantEnv } from "../context";
 import { consolePageHeaders } from "./respond";
 import { consoleProblemPage, consoleSignInPage } from "../pages/console/sign-in-pages";
 import { CSRF_FIELD, type ConsoleEnv } from "./context";
-import { csrfMatches, csrfTokenFor, deleteSession, readSession, safeReturnPath, SESSION_COOKIE } from "./session";
+import { COOKIE_OPTIONS, csrfMatches, csrfTokenFor, deleteSession, readSession, safeReturnPath, SESSION_COOKIE } from "./session";
 
 /**
  * @module What runs before every console route: the same-origin check on
@@ -36,7 +36,7 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async (c, ne
     (session.via === "listed" ? (await registry.consoleAdminByUserId(tenant.id, session.userId)) !== undefined : tenant.consoleAdminRoles);
   if (!sessionId || !session || !tenant || !stillAdmitted) {
     if (sessionId && tenant) await deleteSession(c.env.OAUTH_KV, tenant.id, sessionId);
-    if (sessionId) deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+    if (sessionId) deleteCookie(c, SESSION_COOKIE, COOKIE_OPTIONS);
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       return refuse(c, "Your console session has ended", "Nothing was changed. Sign in again, then repeat what you were doing.");
     }

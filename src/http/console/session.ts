@@ -17,6 +17,8 @@ export const SIGN_IN_COOKIE = "__Host-console-sign-in";
 export const SESSION_SECONDS = 3600;
 /** As long as Entra's sign-in page may reasonably take. */
 export const SIGN_IN_SECONDS = 600;
+/** Both console cookies: host-only (`__Host-`), HTTPS only, never read by scripts, sent on top-level navigations back from Microsoft. */
+export const COOKIE_OPTIONS = { path: "/", secure: true, httpOnly: true, sameSite: "Lax" } as const;
 /** The prefix of the console's `state`, told apart from a user sign-in's at /callback. */
 export const CONSOLE_STATE_PREFIX = "console.";
 

@@ -11,6 +11,7 @@ import type { TenantEnv } from "../context";
 import { consoleProblemPage, notAdminPage } from "../pages/console/sign-in-pages";
 import type { ConsoleAdmin } from "./context";
 import {
+  COOKIE_OPTIONS,
   CONSOLE_STATE_PREFIX,
   createSession,
   randomToken,
@@ -35,8 +36,6 @@ import {
 /** OpenID Connect only: an id_token naming the user ("OpenID Connect on the Microsoft identity platform"). */
 const CONSOLE_SCOPES = ["openid", "profile"] as const;
 
-const COOKIE_BASE = { path: "/", secure: true, httpOnly: true, sameSite: "Lax" } as const;
-
 /** A request for /callback that finishes a console sign-in (its `state` is the console's). */
 export function isConsoleCallback(request: Request): boolean {
   const url = new URL(request.url);
@@ -54,7 +53,7 @@ export async function startConsoleSignIn(c: Context<TenantEnv>): Promise<Respons
   const nonce = randomToken(24);
   const browser = randomToken();
   await savePendingSignIn(c.env.OAUTH_KV, tenant.id, state, { verifier, nonce, returnTo }, browser);
-  setCookie(c, SIGN_IN_COOKIE, browser, { ...COOKIE_BASE, maxAge: SIGN_IN_SECONDS });
+  setCookie(c, SIGN_IN_COOKIE, browser, { ...COOKIE_OPTIONS, maxAge: SIGN_IN_SECONDS });
   const location = entraAuthorizeUrl(
     { loginBase: c.get("config").LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId },
     { redirectUri: `${origin}/callback`, scopes: CONSOLE_SCOPES, state, nonce, codeChallenge: await s256(verifier) },
@@ -77,7 +76,7 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
   const tenant = c.get("tenant");
   const config = c.get("config");
   const pending = await takePendingSignIn(c.env.OAUTH_KV, tenant.id, state, getCookie(c, SIGN_IN_COOKIE));
-  deleteCookie(c, SIGN_IN_COOKIE, COOKIE_BASE);
+  deleteCookie(c, SIGN_IN_COOKIE, COOKIE_OPTIONS);
   if (!pending) {
     return problem(
       c,
@@ -130,7 +129,7 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
     return c.html(notAdminPage(tenant.displayName, identity.upn), 403);
   }
   const sessionId = await createSession(c.env.OAUTH_KV, tenant.id, admin);
-  setCookie(c, SESSION_COOKIE, sessionId, { ...COOKIE_BASE, maxAge: SESSION_SECONDS });
+  setCookie(c, SESSION_COOKIE, sessionId, { ...COOKIE_OPTIONS, maxAge: SESSION_SECONDS });
   logEvent("console_sign_in", { tenantId: tenant.id, via: admin.via });
   c.header("cache-control", "no-store");
   return c.redirect(pending.returnTo, 302);
