@@ -337,6 +337,8 @@ describe("admin console pages", () => {
     expect((await submitConsoleForm(admin, tenant.slug, "/admin/settings", "/admin/settings/suspend")).status).toBe(303);
     expect((await call(tenantUrl(tenant.slug, "/mcp"), { method: "POST", json: {} })).status).toBe(403);
     expect((await call(tenantUrl(tenant.slug, "/"))).status).toBe(403);
+    // A user's sign-in coming back is refused too; only the console's own is let through.
+    expect((await call(tenantUrl(tenant.slug, "/callback?state=not-the-console&code=x"))).status).toBe(403);
     const page = await (await admin.fetch(tenantUrl(tenant.slug, "/admin/settings"))).text();
     expect(page).toContain("Suspended");
     // A fresh console sign-in works while suspended too.
