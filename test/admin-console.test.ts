@@ -85,6 +85,15 @@ describe("admin console sign-in", () => {
     expect(await env.OAUTH_KV.get(`t:${tenant.tenant.id}:console-session:${await sha256Hex(id)}`)).not.toBeNull();
   });
 
+  it("returns only to console paths after sign-in, whatever the form said", async () => {
+    const tenant = await consoleTenant();
+    for (const returnTo of ["//evil.example/admin", "https://evil.example/admin", "/mcp", "/admin/../authorize", "/administrator"]) {
+      const back = await signInToConsole(new Browser(), tenant.slug, tenant.admin.userPrincipalName, returnTo);
+      expect(back.status, returnTo).toBe(302);
+      expect(back.headers.get("location"), returnTo).toBe("/admin");
+    }
+  });
+
   it("refuses a user of the same directory who is not a console admin, with no session", async () => {
     const tenant = await consoleTenant();
     const browser = new Browser();
