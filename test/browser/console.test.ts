@@ -161,6 +161,16 @@ describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (view
       await page.goto(`${world.tenantOrigin}/admin`);
       await Promise.all([page.waitForURL(/check-credentials/), page.getByRole("button", { name: "Check now" }).click()]);
       await check(page, "console-setup-checked");
+      // A form sent without its CSRF token: refused, nothing changed.
+      await page.goto(`${world.tenantOrigin}/admin/policy`);
+      await page.evaluate(() => document.querySelector('form[action="/admin/policy"] input[name="csrf"]')?.remove());
+      const [refused] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/admin/policy") && r.request().method() === "POST"),
+        page.getByRole("button", { name: "Save policy" }).click(),
+      ]);
+      expect(refused.status()).toBe(403);
+      await page.waitForLoadState();
+      await check(page, "console-form-expired");
       // A new admin key, shown once.
       await page.goto(`${world.tenantOrigin}/admin/settings`);
       await Promise.all([page.waitForURL(/admin-key/), page.getByRole("button", { name: "Issue a new admin key" }).click()]);
@@ -171,5 +181,36 @@ describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (view
       await check(page, "console-signed-out");
     });
     expect(failures, failures.join("\n\n")).toEqual([]);
+  });
+});
+
+describe("deleting the organization from the console", () => {
+  it("asks for the address typed, then says goodbye, with no accessibility violations at either width", async () => {
+    await withContext(desktop, async (page) => {
+      await signInAs(page, admin.userPrincipalName);
+      await page.goto(`${world.tenantOrigin}/admin/settings`);
+      const slug = new URL(world.tenantOrigin).hostname.split(".")[0] ?? "";
+      await page.getByLabel(/to confirm/).fill("not-the-address");
+      await Promise.all([page.waitForURL(/settings\/delete/), page.getByRole("button", { name: /^Delete / }).click()]);
+      expect(await page.locator("#settings-confirm").getAttribute("aria-invalid")).toBe("true");
+      const failures: string[] = [];
+      for (const viewport of VIEWPORTS) {
+        await page.setViewportSize({ width: viewport.width, height: viewport.height });
+        await screenshot(page, "console-delete-refused", viewport);
+        const violations = await axeViolations(page);
+        if (violations.length > 0) failures.push(`console-delete-refused at ${viewport.name}:\n${describeViolations(violations)}`);
+      }
+      await page.getByLabel(/to confirm/).fill(slug);
+      await Promise.all([page.waitForURL(/settings\/delete/), page.getByRole("button", { name: /^Delete / }).click()]);
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("was deleted");
+      for (const viewport of VIEWPORTS) {
+        await page.setViewportSize({ width: viewport.width, height: viewport.height });
+        await screenshot(page, "console-deleted", viewport);
+        const violations = await axeViolations(page);
+        if (violations.length > 0) failures.push(`console-deleted at ${viewport.name}:\n${describeViolations(violations)}`);
+      }
+      expect(failures, failures.join("\n\n")).toEqual([]);
+      expect((await page.goto(`${world.tenantOrigin}/`))?.status()).toBe(404);
+    });
   });
 });
