@@ -161,6 +161,15 @@ describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (view
       await page.goto(`${world.tenantOrigin}/admin`);
       await Promise.all([page.waitForURL(/check-credentials/), page.getByRole("button", { name: "Check now" }).click()]);
       await check(page, "console-setup-checked");
+      // A policy with no tool group: refused at the group list.
+      await page.goto(`${world.tenantOrigin}/admin/policy`);
+      for (const box of await page.locator('input[name="enabledGroups"]').all()) await box.uncheck();
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/admin/policy") && r.status() === 400),
+        page.getByRole("button", { name: "Save policy" }).click(),
+      ]);
+      await page.waitForSelector("#policy-groups-error");
+      await check(page, "console-policy-refused");
       // A form sent without its CSRF token: refused, nothing changed.
       await page.goto(`${world.tenantOrigin}/admin/policy`);
       await page.evaluate(() => document.querySelector('form[action="/admin/policy"] input[name="csrf"]')?.remove());

@@ -115,6 +115,7 @@ legend { font-weight: 600; padding: 0 0.25rem; }
 .console-admins li, .console-alerts li, .console-tools li { margin: 0.5rem 0; }
 a.button { display: inline-block; padding: 0.6rem 1.2rem; color: var(--button-fg); background: var(--button-bg); border-radius: 4px; text-decoration: none; }
 button.danger { background: var(--error); border-color: var(--error); color: var(--bg); }
+.console-form input[aria-invalid="true"] { outline: 2px solid var(--error); outline-offset: 1px; }
 `;
 
 /**

@@ -36,7 +36,7 @@ export function policyBody(input: {
         <input type="checkbox" id="policy-read-only" name="readOnly" value="on" ${checked(policy.readOnly)} />
         <label for="policy-read-only">Read-only: users' AI clients can read but never send, change or delete anything</label>
       </div>
-      <fieldset ${invalidAttributes("policy-groups", input.groupsError)}>
+      <fieldset ${input.groupsError ? html`aria-describedby="policy-groups-error"` : ""}>
         <legend>Tool groups users may use</legend>
         ${fieldError("policy-groups", input.groupsError)}
         ${TOOL_GROUPS.map(
@@ -48,6 +48,7 @@ export function policyBody(input: {
                 name="enabledGroups"
                 value="${group}"
                 ${checked(policy.enabledGroups.includes(group))}
+                ${invalidAttributes("policy-groups", input.groupsError)}
               />
               <label for="policy-group-${group}"
                 >${GROUP_NAMES[group]} <span class="hint">${GROUP_DESCRIPTIONS[group][policy.readOnly ? "read" : "readWrite"]}</span></label
