@@ -94,6 +94,18 @@ describe("admin console sign-in", () => {
     }
   });
 
+  it("says an administrator must consent first when the directory lets users approve no app", async () => {
+    const tenant = await consoleTenant({ adminConsent: false });
+    await emulator.setTenantSettings(tenant.entraTenantId, { userConsent: "disabled" });
+    const stopped = await signInToConsole(new Browser(), tenant.slug, tenant.admin.userPrincipalName);
+    expect(stopped.status).toBe(403);
+    const html = await stopped.text();
+    expect(html).toContain("An administrator must approve the app first");
+    expect(html).toContain("AADSTS90093");
+    expect(html).toContain(`href="${tenant.adminConsentUrl.replace(/&/g, "&amp;")}"`);
+    expect(stopped.headers.getSetCookie().some((line) => line.startsWith("__Host-console-session="))).toBe(false);
+  });
+
   it("refuses a user of the same directory who is not a console admin, with no session", async () => {
     const tenant = await consoleTenant();
     const browser = new Browser();

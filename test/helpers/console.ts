@@ -11,8 +11,10 @@ import { Browser, tenantWithUser } from "./oauth-flow";
  */
 
 /** A tenant (with its user Dana) whose Entra directory also holds the signup's admin, `it@acme.example`. */
-export async function consoleTenant(options: { adminRoles?: string[]; groupMembershipClaims?: "DirectoryRole" | "All" } = {}) {
-  const tenant = await tenantWithUser();
+export async function consoleTenant(
+  options: { adminRoles?: string[]; groupMembershipClaims?: "DirectoryRole" | "All"; adminConsent?: boolean } = {},
+) {
+  const tenant = await tenantWithUser({}, { adminConsent: options.adminConsent });
   const admin = { oid: TEST_OIDS.kai, userPrincipalName: String(tenant.input.adminEmail), displayName: "Kai Admin" };
   await emulator.addUser(tenant.entraTenantId, { ...admin, directoryRoles: options.adminRoles });
   if (options.groupMembershipClaims) await setGroupMembershipClaims(tenant, options.groupMembershipClaims);

@@ -1,14 +1,17 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { missingConsentCode } from "../../entra/aadsts";
 import { holdsConsoleAdminRole } from "../../entra/admin-roles";
 import { entraAuthorizeUrl, s256 } from "../../entra/authorize-url";
 import { IdTokenError, verifyIdToken } from "../../entra/id-token";
 import { exchangeCode, isEntraFailure } from "../../entra/token";
+import { delegatedPermissions } from "../../graph/tool-groups";
 import { logEvent } from "../../lib/log";
 import { canonicalOrigin } from "../../oauth/provider-env";
 import { openTenantSecret } from "../../oauth/tenant-secret";
+import { adminConsentUrl } from "../../tenancy/onboarding";
 import type { TenantEnv } from "../context";
-import { consoleProblemPage, notAdminPage } from "../pages/console/sign-in-pages";
+import { consoleConsentFirstPage, consoleProblemPage, notAdminPage } from "../pages/console/sign-in-pages";
 import type { ConsoleAdmin } from "./context";
 import {
   COOKIE_OPTIONS,
@@ -86,6 +89,12 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
     );
   }
   const code = c.req.query("code");
+  const consent = missingConsentCode(new URL(c.req.url).searchParams);
+  if (consent) {
+    logEvent("console_sign_in_needs_consent", { tenantId: tenant.id, aadsts: consent });
+    c.header("cache-control", "no-store");
+    return c.html(consoleConsentFirstPage(tenant.displayName, consentLink(c), consent), 403);
+  }
   if (c.req.query("error") || !code) {
     logEvent("console_sign_in_declined", { tenantId: tenant.id, error: c.req.query("error") ?? "no_code" });
     return problem(
@@ -134,6 +143,19 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
   c.header("cache-control", "no-store");
   return c.redirect(pending.returnTo, 302);
 };
+
+/** The admin-consent link for the tenant's current permissions, as the Setup checklist shows it. */
+function consentLink(c: Context<TenantEnv>): string {
+  const tenant = c.get("tenant");
+  const config = c.get("config");
+  return adminConsentUrl({
+    loginBase: config.LOGIN_BASE,
+    entraTenantId: tenant.entraTenantId,
+    clientId: tenant.clientId,
+    redirectUri: `${canonicalOrigin(config, tenant)}/callback`,
+    permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
+  });
+}
 
 /** Who may enter, from the tenant's row and console admin list as they are now in D1. */
 async function admit(

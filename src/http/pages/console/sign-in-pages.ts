@@ -60,3 +60,21 @@ export function signedOutPage(orgName: string) {
     { orgName },
   );
 }
+
+/** Microsoft stopped the console sign-in until an administrator consents to the org's app. */
+export function consoleConsentFirstPage(orgName: string, adminConsentUrl: string, aadsts: string) {
+  return page(
+    `Consent needed · ${orgName} admin console`,
+    html`<h1>An administrator must approve the app first</h1>
+      <p>
+        Microsoft did not let you sign in (${aadsts}): ${orgName}'s Entra settings let users approve no app, or the app needs permissions
+        only an administrator can grant.
+      </p>
+      <p>
+        A Global, Privileged Role or Cloud Application Administrator of ${orgName} grants them once for everyone with this link; then sign
+        in again.
+      </p>
+      <p><a class="button" href="${adminConsentUrl}">Grant admin consent in Microsoft Entra</a></p>`,
+    { orgName },
+  );
+}
