@@ -20,6 +20,8 @@ export const AppSchema = z.strictObject({
   secrets: z.array(z.strictObject({ value: z.string().min(1), expiresAt: z.iso.datetime().optional() })).default([]),
   redirectUris: z.array(z.string().min(1)).default([]),
   accessTokenLifetimeSeconds: z.number().int().min(1).max(86_400).optional(),
+  // The app manifest's groupMembershipClaims; left out, the manifest's null (no memberships in tokens).
+  groupMembershipClaims: z.enum(["None", "SecurityGroup", "DirectoryRole", "ApplicationGroup", "All"]).optional(),
 });
 export const UserSchema = z.strictObject({
   oid: Guid,
@@ -28,6 +30,8 @@ export const UserSchema = z.strictObject({
   mail: z.string().min(3).optional(),
   jobTitle: z.string().optional(),
   timeZone: z.string().optional(),
+  // Template IDs of the built-in directory roles assigned to the user.
+  directoryRoles: z.array(Guid).max(50).optional(),
 });
 
 export const MintTokenSchema = z.strictObject({

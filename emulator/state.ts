@@ -22,7 +22,15 @@ export interface EmulatedApp {
   accessTokenLifetimeSeconds?: number;
   /** Control API: the next id_token issued to this app is broken this way (then cleared). */
   idTokenFault?: IdTokenFault;
+  /**
+   * The manifest's `groupMembershipClaims`: which memberships the app's tokens
+   * carry. Only "DirectoryRole" and "All" put the user's directory roles in
+   * `wids`; undefined is the manifest's null (none).
+   */
+  groupMembershipClaims?: GroupMembershipClaims;
 }
+
+export type GroupMembershipClaims = "None" | "SecurityGroup" | "DirectoryRole" | "ApplicationGroup" | "All";
 
 export interface EmulatedUser {
   oid: string;
@@ -32,6 +40,8 @@ export interface EmulatedUser {
   jobTitle?: string;
   /** Windows time zone name, as mailboxSettings reports it. */
   timeZone?: string;
+  /** Template IDs of the Entra built-in roles assigned to the user (Global Administrator…). */
+  directoryRoles?: string[];
 }
 
 export interface EmulatedTenant {

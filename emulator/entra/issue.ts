@@ -64,6 +64,19 @@ async function faultyIdToken(keys: SigningKeys, claims: Record<string, unknown>,
   }
 }
 
+/**
+ * `wids`: the user's tenant-wide directory roles (built-in role template
+ * IDs), only when the app's manifest asks for them with
+ * `groupMembershipClaims` "DirectoryRole" or "All" ("Access token claims
+ * reference", `wids`; "Configure group claims for applications"). Entra
+ * leaves the claim out otherwise, and for a user with no role.
+ */
+function directoryRoleClaim(app: EmulatedApp, user: EmulatedUser): { wids?: string[] } {
+  const emits = app.groupMembershipClaims === "DirectoryRole" || app.groupMembershipClaims === "All";
+  const roles = user.directoryRoles ?? [];
+  return emits && roles.length > 0 ? { wids: roles.map((role) => role.toLowerCase()) } : {};
+}
+
 export async function issueUserTokens(
   services: Pick<EmulatorServices, "keys" | "state">,
   input: { issuerOrigin: string; tenant: EmulatedTenant; app: EmulatedApp; user: EmulatedUser; scopes: string[]; nonce?: string },
@@ -107,6 +120,7 @@ export async function issueUserTokens(
       // "ID token claims reference": oid, name and preferred_username need the profile scope; email the email scope.
       ...(input.scopes.includes("profile") ? { oid: user.oid, preferred_username: user.userPrincipalName, name: user.displayName } : {}),
       ...(input.scopes.includes("email") ? { email: user.mail } : {}),
+      ...directoryRoleClaim(app, user),
       ...(input.nonce ? { nonce: input.nonce } : {}),
       ver: "2.0",
       uti: crypto.randomUUID().replace(/-/g, "").slice(0, 22),

@@ -12,8 +12,14 @@ const IdTokenClaims = z.object({
   preferred_username: z.string().optional(),
   name: z.string().optional(),
   nonce: z.string(),
+  /**
+   * The user's tenant-wide Entra roles as built-in role template IDs, present
+   * only when the app's manifest sets `groupMembershipClaims` to
+   * "DirectoryRole" or "All" ("Access token claims reference", `wids`).
+   */
+  wids: z.array(z.string()).optional(),
 });
-export type VerifiedIdentity = { tid: string; oid: string; upn: string; name: string };
+export type VerifiedIdentity = { tid: string; oid: string; upn: string; name: string; wids: string[] };
 
 const jwksByUrl = new Map<string, JWTVerifyGetKey>();
 
@@ -54,5 +60,6 @@ export async function verifyIdToken(
     oid: claims.data.oid.toLowerCase(),
     upn: claims.data.preferred_username ?? "",
     name: claims.data.name ?? claims.data.preferred_username ?? "",
+    wids: (claims.data.wids ?? []).map((role) => role.toLowerCase()),
   };
 }

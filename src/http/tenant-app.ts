@@ -10,13 +10,16 @@ import { mcpInBrowserPage } from "./pages/error-pages";
 import { tenantLandingPage } from "./pages/tenant-pages";
 import { healthRoute } from "./routes/health";
 import { tenantAdminRoutes } from "./routes/tenant-admin";
+import { consoleApp } from "./console/console-app";
+import { isConsoleCallback } from "./console/sign-in";
 import { withCleanClientNames } from "../oauth/client-metadata";
 import { AUTHORIZE_PATH, REGISTER_PATH, TOKEN_PATH } from "../oauth/provider";
 import { atOrigin, canonicalOrigin } from "../oauth/provider-env";
 
 /**
  * @module Everything served on a tenant host (`<slug>.<BASE_DOMAIN>`). A suspended
- * tenant keeps only its admin API, so its admin can resume it.
+ * tenant keeps only its admin API and its admin console (with the console's
+ * sign-in), so its admin can resume it.
  */
 
 const oauthRateLimit = rateLimit<TenantEnv>({
@@ -72,12 +75,15 @@ export const tenantApp = new Hono<TenantEnv>()
       throw new ApiError(404, "tenant_not_found", `No organization is registered at ${new URL(c.req.url).hostname}`);
     }
     const isAdminApi = pathname.startsWith("/api/admin/");
-    if (tenant.status === "suspended" && !isAdminApi) {
+    // The console stays open (and reachable through its sign-in) so an admin can resume.
+    const isConsole = pathname === "/admin" || pathname.startsWith("/admin/") || isConsoleCallback(c.req.raw);
+    if (tenant.status === "suspended" && !isAdminApi && !isConsole) {
       throw new ApiError(403, "tenant_suspended", `${tenant.displayName} is suspended on this gateway; contact your administrator`);
     }
     await next();
   })
   .route("/", tenantAdminRoutes)
+  .route("/", consoleApp(oauthRateLimit))
   .route("/", healthRoute<TenantEnv>())
   .get("/", (c) => c.html(tenantLandingPage(c.get("tenant"), canonicalOrigin(c.get("config"), c.get("tenant"))), 200))
   // The legacy SSE transport cannot be served safely without sessions bound to

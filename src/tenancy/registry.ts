@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, ne, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import {
   consoleAdmins,
@@ -299,6 +299,81 @@ function buildRegistry(d1: D1Database) {
         .orderBy(desc(tenantAlerts.createdAt))
         .limit(limit)
         .all();
+    },
+
+    /** The org's console admins, oldest first (the signup's admin email leads). */
+    consoleAdmins: (tenantId: string) =>
+      db.select().from(consoleAdmins).where(eq(consoleAdmins.tenantId, tenantId)).orderBy(asc(consoleAdmins.createdAt)).all(),
+
+    /** The console admin entry bound to this account, if any: read on every console request. */
+    consoleAdminByUserId: (tenantId: string, userId: string) =>
+      db
+        .select()
+        .from(consoleAdmins)
+        .where(and(eq(consoleAdmins.tenantId, tenantId), eq(consoleAdmins.userId, userId)))
+        .get(),
+
+    /**
+     * A console sign-in by `<tid>.<oid>` with this sign-in name: admitted when
+     * an entry is bound to that account, or when an entry with that name is not
+     * bound yet, which then binds it. Microsoft says `preferred_username` is
+     * mutable and not for authorization, so a name is trusted only once: a
+     * later account given the same name does not inherit the entry.
+     */
+    async admitConsoleAdmin(tenantId: string, userId: string, signInName: string) {
+      const now = new Date();
+      const bound = await db
+        .update(consoleAdmins)
+        .set({ lastSignInAt: now })
+        .where(and(eq(consoleAdmins.tenantId, tenantId), eq(consoleAdmins.userId, userId)))
+        .returning()
+        .get();
+      if (bound) return bound;
+      if (!signInName) return undefined;
+      return db
+        .update(consoleAdmins)
+        .set({ userId, lastSignInAt: now })
+        .where(and(eq(consoleAdmins.tenantId, tenantId), eq(consoleAdmins.email, signInName.toLowerCase()), isNull(consoleAdmins.userId)))
+        .returning()
+        .get();
+    },
+
+    /** Adds a console admin by sign-in name; false when the name is already listed. */
+    async addConsoleAdmin(tenantId: string, email: string, addedBy: string): Promise<boolean> {
+      const rows = await db
+        .insert(consoleAdmins)
+        .values({ tenantId, email: email.toLowerCase(), addedBy, createdAt: new Date() })
+        .onConflictDoNothing()
+        .returning({ email: consoleAdmins.email })
+        .all();
+      return rows.length > 0;
+    },
+
+    /** Removes a console admin, never the last one. */
+    async removeConsoleAdmin(tenantId: string, email: string): Promise<"removed" | "last" | "missing"> {
+      const listed = await db.select({ email: consoleAdmins.email }).from(consoleAdmins).where(eq(consoleAdmins.tenantId, tenantId)).all();
+      if (!listed.some((row) => row.email === email.toLowerCase())) return "missing";
+      if (listed.length <= 1) return "last";
+      await db.delete(consoleAdmins).where(and(eq(consoleAdmins.tenantId, tenantId), eq(consoleAdmins.email, email.toLowerCase())));
+      return "removed";
+    },
+
+    /** The current secret's expiry as Entra shows it, when signup or rotation did not record one. */
+    setSecretExpiry: (id: string, secretExpiresAt: Date) => touch(id, { secretExpiresAt }),
+    setConsoleAdminRoles: (id: string, admitted: boolean) => touch(id, { consoleAdminRoles: admitted }),
+    setAdminConsentAt: (id: string, at: Date) => touch(id, { adminConsentAt: at }),
+
+    /** How many users completed a sign-in, and whether any console admin did: each proves the redirect URI works. */
+    async signInCounts(tenantId: string): Promise<{ users: number; consoleAdmins: number }> {
+      const [users, admins] = await Promise.all([
+        db.select({ n: count() }).from(tenantUsers).where(eq(tenantUsers.tenantId, tenantId)).get(),
+        db
+          .select({ n: count() })
+          .from(consoleAdmins)
+          .where(and(eq(consoleAdmins.tenantId, tenantId), isNotNull(consoleAdmins.lastSignInAt)))
+          .get(),
+      ]);
+      return { users: users?.n ?? 0, consoleAdmins: admins?.n ?? 0 };
     },
   };
 }

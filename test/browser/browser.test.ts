@@ -8,6 +8,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { accessibilityChecks } from "./accessibility";
 import { connectJourneys } from "./connect";
+import { consoleJourneys } from "./console";
 import { usersPageChecks } from "./users-page";
 import { signupJourneys } from "./signup";
 import { startWorld, type World } from "./world";
@@ -29,3 +30,5 @@ accessibilityChecks(getWorld);
 signupJourneys(getWorld);
 usersPageChecks(getWorld);
 connectJourneys(getWorld);
+// Last: it changes the organization's policy, then deletes the organization.
+consoleJourneys(getWorld);

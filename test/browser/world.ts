@@ -17,7 +17,7 @@ import { type Browser, chromium as playwright } from "playwright-core";
 import { startEmulatorProcess } from "../../bench/emulator-process";
 import { buildDeployBundle, startGateway } from "../../bench/gateway";
 import { LoopbackHttp } from "../../bench/http";
-import { SignIn } from "../../bench/sign-in";
+import { SignIn, type BenchTenant } from "../../bench/sign-in";
 import { benchCertificate } from "../../bench/tls";
 import { ADMIN_CONSENT_STATE } from "../../src/tenancy/onboarding";
 import { authorizeUrlAt, pkcePair } from "../helpers/oauth-browser";
@@ -52,6 +52,8 @@ export interface World {
   /** The organization's user, as the emulator's sign-in page lists them. */
   user: { userPrincipalName: string; displayName: string };
   browser: Browser;
+  /** The organization's Entra side and users, its MCP client, and the sign-in helper that reaches the emulator and gateway. */
+  org: { tenant: BenchTenant; signIn: SignIn; http: LoopbackHttp };
   close(): Promise<void>;
 }
 
@@ -96,7 +98,8 @@ export async function startWorld(): Promise<World> {
     for (const migration of await readD1Migrations("./migrations")) await db.batch(migration.queries.map((query) => db.prepare(query)));
     const http = new LoopbackHttp(tls.ca);
     started.push(() => http.close());
-    const tenant = await new SignIn(http, emulator.url, gateway.origin).createTenant(slug, `zq${randomBytes(4).toString("hex")}`, 1);
+    const signIn = new SignIn(http, emulator.url, gateway.origin);
+    const tenant = await signIn.createTenant(slug, `zq${randomBytes(4).toString("hex")}`, 1);
     const { challenge } = await pkcePair();
 
     return {
@@ -107,6 +110,7 @@ export async function startWorld(): Promise<World> {
       emulatorUrl: emulator.url,
       user: userOf(tenant),
       browser,
+      org: { tenant, signIn, http },
       close: teardown,
     };
   } catch (error) {

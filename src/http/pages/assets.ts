@@ -156,6 +156,27 @@ a.install-link { display: inline-block; padding: 0.5rem 1rem; border: 1px solid 
 .policy-status { border-left: 4px solid var(--border); padding: 0.5rem 0.75rem; background: var(--surface); }
 .policy-status.read-only { border-left-color: var(--link); }
 ul.tool-groups > li { margin: 0.4rem 0; }
+/* The admin console's pages: checklist states in words with a colour cue, check-box rows, inline forms, notes. */
+.console-checklist { list-style: none; padding: 0; }
+.console-item { border: 1px solid var(--border); border-radius: 6px; padding: 0 1rem 0.75rem; margin: 0.75rem 0; }
+.console-item h2 { font-size: 1.15rem; display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: baseline; }
+.console-state { font-size: 0.85rem; font-weight: 600; padding: 0.1rem 0.5rem; border-radius: 999px; border: 2px solid currentColor; }
+.console-state-done { color: var(--fg); }
+.console-state-todo { color: var(--error); }
+.console-state-unsure { color: var(--muted); border-style: dashed; }
+.console-flash { border-left: 4px solid var(--link); padding: 0.5rem 0.75rem; background: var(--surface); }
+.console-check { display: flex; gap: 0.5rem; align-items: flex-start; margin-top: 0.6rem; }
+.console-check input { width: auto; margin-top: 0.35rem; }
+.console-check label { margin-top: 0; }
+.console-check .hint { display: block; }
+fieldset { border: 1px solid var(--border); border-radius: 4px; margin: 1rem 0 0; padding: 0.25rem 0.75rem 0.75rem; }
+legend { font-weight: 600; padding: 0 0.25rem; }
+.console-inline { display: inline; }
+.console-inline button { margin: 0.25rem 0 0; padding: 0.25rem 0.75rem; }
+.console-admins li, .console-alerts li, .console-tools li { margin: 0.5rem 0; }
+a.button { display: inline-block; padding: 0.6rem 1.2rem; color: var(--button-fg); background: var(--button-bg); border-radius: 4px; text-decoration: none; }
+button.danger { background: var(--error); border-color: var(--error); color: var(--bg); }
+.console-form input[aria-invalid="true"] { outline: 2px solid var(--error); outline-offset: 1px; }
 `;
 
 /**

@@ -14,6 +14,7 @@ import { adminConsentResultPage } from "../pages/tenant-pages";
 import type { TenantEnv } from "../context";
 import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
 import { oauthContext, type UpstreamData } from "../tenant-oauth";
+import { consoleCallback } from "../console/sign-in";
 
 /** @module The tenant's /callback: where Entra returns the browser after admin consent or a user's sign-in. */
 
@@ -27,11 +28,14 @@ import { oauthContext, type UpstreamData } from "../tenant-oauth";
  *   own secret and PKCE verifier; the id_token is verified; only a member of
  *   the tenant's own Entra directory gets a grant. A sign-in Entra refused
  *   for missing consent shows what to ask the admin, and alerts the tenant.
- * The sign-in budget (`signInBudget`) is spent by sign-ins only: the
- * admin-consent answer writes nothing and calls no one.
+ * - an admin signed in to the org's admin console (`state` starting
+ *   "console."): finished by the console's own handler.
+ * The sign-in budget (`signInBudget`) is spent by sign-ins only, the
+ * console's included (they share the per-address budget of the tenant's
+ * sign-ins); the admin-consent answer only records when consent was granted.
  */
 export function callbackRoute(signInBudget: MiddlewareHandler<TenantEnv>) {
-  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, signIn);
+  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, consoleCallback, signIn);
 }
 
 const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {
@@ -39,6 +43,12 @@ const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {
   // Entra's error response carries admin_consent=True too (v2-admin-consent, "Error response").
   const granted = c.req.query("admin_consent")?.toLowerCase() === "true" && !c.req.query("error");
   const aadsts = aadstsCode(c.req.query("error_description") ?? "");
+  // The Setup checklist shows when consent was last granted; a forged "granted" link only
+  // moves this date (the gateway never relies on it: Entra still asks whoever lacks consent).
+  if (granted) {
+    await c.get("registry").setAdminConsentAt(c.get("tenant").id, new Date());
+    c.get("tenantCache").invalidate(c.get("tenant").slug);
+  }
   return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
 };
 

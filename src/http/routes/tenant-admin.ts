@@ -1,17 +1,22 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { TenantEnv } from "../context";
 import { requireBearer } from "../bearer";
-import { ApiError } from "../errors";
 import { jsonBodyLimit, readJsonBody } from "../json-body";
-import { logEvent } from "../../lib/log";
-import { adminKeyMatches, generateAdminKey, hashAdminKey } from "../../tenancy/admin-key";
-import { verifyAndSealCredentials } from "../credentials";
+import { adminKeyMatches } from "../../tenancy/admin-key";
+import {
+  changePolicy,
+  changeStatus,
+  deleteTenant,
+  rotateAdminKey,
+  rotateClientSecret,
+  suspendedByOperator,
+  type AdminActionDeps,
+} from "../tenant-admin-actions";
 import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
-import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
 import { daysUntil } from "../../tenancy/maintenance";
 import { onboardingLinks } from "../../tenancy/onboarding";
-import { applyPolicyPatch, TenantPolicyPatchSchema } from "../../tenancy/policy";
+import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 
@@ -68,6 +73,11 @@ function settingsView(tenant: Tenant, requestUrl: string, loginBase: string) {
   };
 }
 
+/** The shared admin actions' dependencies for this request. */
+function actionDeps(c: Context<TenantEnv>): AdminActionDeps {
+  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant: c.get("tenant") };
+}
+
 export const tenantAdminRoutes = new Hono<TenantEnv>()
   .use("/api/admin/*", requireAdminKey, jsonBodyLimit(ADMIN_BODY_LIMIT))
   .get("/api/admin/tenant", (c) => c.json(settingsView(c.get("tenant"), c.req.url, c.get("config").LOGIN_BASE)))
@@ -77,74 +87,27 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   })
   .route("/", tenantAdminUsersRoutes)
   .put("/api/admin/client-secret", async (c) => {
-    const tenant = c.get("tenant");
     const input = await readJsonBody(c, RotateSecretSchema);
-    const sealed = await verifyAndSealCredentials(c.get("config"), {
-      tenantId: tenant.id,
-      entraTenantId: tenant.entraTenantId,
-      clientId: tenant.clientId,
-      clientSecret: input.clientSecret,
-    });
-    const updated = await c.get("registry").setSecret(tenant.id, sealed.envelope, sealed.secretHint, input.clientSecretExpiresAt ?? null);
-    c.get("tenantCache").invalidate(tenant.slug);
-    logEvent("tenant_secret_rotated", { tenantId: tenant.id, verified: sealed.verified });
-    return c.json({ clientSecret: updated ? publicTenantView(updated).clientSecret : null, credentialsVerified: sealed.verified });
+    const { updated, verified } = await rotateClientSecret(actionDeps(c), input);
+    return c.json({ clientSecret: updated ? publicTenantView(updated).clientSecret : null, credentialsVerified: verified });
   })
   .patch("/api/admin/policy", async (c) => {
-    const tenant = c.get("tenant");
     const patch = await readJsonBody(c, TenantPolicyPatchSchema);
-    const policy = applyPolicyPatch(tenant.policy, patch);
-    await c.get("registry").setPolicy(tenant.id, policy);
-    c.get("tenantCache").invalidate(tenant.slug);
-    logEvent("tenant_policy_changed", { tenantId: tenant.id });
-    return c.json({ policy });
+    return c.json({ policy: await changePolicy(actionDeps(c), patch) });
   })
-  .post("/api/admin/suspend", (c) => setStatus(c, "suspended"))
-  .post("/api/admin/resume", (c) => setStatus(c, "active"))
+  .post("/api/admin/suspend", async (c) => c.json({ status: (await changeStatus(actionDeps(c), "suspended")).status }))
+  .post("/api/admin/resume", async (c) => c.json({ status: (await changeStatus(actionDeps(c), "active")).status }))
   .post("/api/admin/admin-key", async (c) => {
-    const tenant = c.get("tenant");
-    const adminKey = generateAdminKey();
-    await c.get("registry").setAdminKeyHash(tenant.id, await hashAdminKey(adminKey));
-    c.get("tenantCache").invalidate(tenant.slug);
-    logEvent("tenant_admin_key_rotated", { tenantId: tenant.id });
+    const adminKey = await rotateAdminKey(actionDeps(c));
     return c.json({ adminKey, adminKeyNotice: "The previous admin key no longer works. This one is shown only once." }, 200, {
       "cache-control": "no-store",
     });
   })
   .delete("/api/admin/tenant", async (c) => {
     const tenant = c.get("tenant");
-    // Deleting would end the operator's suspension (and free the slug): only the operator may.
+    // Checked before the body, as before: an operator's suspension is refused whatever was sent.
     if (tenant.suspendedBy === "operator") throw suspendedByOperator();
     const { confirm } = await readJsonBody(c, DeleteTenantSchema);
-    if (confirm !== tenant.slug) {
-      throw new ApiError(400, "confirmation_mismatch", `Set confirm to "${tenant.slug}" to delete this organization`, {
-        issues: [{ field: "confirm", message: `expected "${tenant.slug}"` }],
-      });
-    }
-    const purged = purgeResponseBody(
-      await purgeTenant(
-        { registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT },
-        tenant,
-      ),
-    );
+    const purged = await deleteTenant(actionDeps(c), confirm);
     return c.json(purged.body, purged.status);
   });
-
-async function setStatus(c: Parameters<MiddlewareHandler<TenantEnv>>[0], status: "active" | "suspended") {
-  const registry = c.get("registry");
-  const tenant = c.get("tenant");
-  if (tenant.suspendedBy === "operator") throw suspendedByOperator();
-  const updated = await registry.setStatus(tenant.id, status, status === "suspended" ? "tenant-admin" : null);
-  c.get("tenantCache").invalidate(tenant.slug);
-  if (!updated) throw new ApiError(404, "tenant_not_found", "This organization is being deleted");
-  logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "tenant-admin" });
-  return c.json({ status: updated.status });
-}
-
-function suspendedByOperator(): ApiError {
-  return new ApiError(
-    403,
-    "suspended_by_operator",
-    "The gateway's operator suspended this organization; only they can change its status or delete it",
-  );
-}

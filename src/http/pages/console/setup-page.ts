@@ -1,0 +1,170 @@
+import { html } from "hono/html";
+import { csrfField } from "./layout";
+import { copyable, fieldError, invalidAttributes, stateBadge, timeOf, type ItemState } from "./parts";
+
+/**
+ * @module The console's Setup checklist: each item's state in words, and for
+ * anything not done, exactly what to do in the Entra admin center.
+ */
+
+export interface SetupFacts {
+  csrfToken: string;
+  redirectUri: string;
+  mcpUrl: string;
+  adminConsentUrl: string;
+  permissions: readonly string[];
+  /** The result of "Check now", in this response only. */
+  credentialCheck?: { ok: true } | { ok: false; message: string };
+  secretDaysLeft?: number;
+  adminConsentAt: Date | null;
+  /** The newest alert saying a sign-in needed an admin's consent. */
+  consentAlertAt?: Date;
+  signedInUsers: number;
+  consoleSignIns: number;
+  /** Why the expiry date just sent was refused. */
+  expiryError?: string;
+}
+
+function item(title: string, state: ItemState, body: unknown) {
+  return html`<li class="console-item">
+    <h2>${title} ${stateBadge(state)}</h2>
+    ${body}
+  </li>`;
+}
+
+function credentialsItem(facts: SetupFacts) {
+  const check = facts.credentialCheck;
+  const state: ItemState = !check ? "unsure" : check.ok ? "done" : "todo";
+  const said = !check
+    ? html`<p>Ask Microsoft now whether the client ID and secret the gateway holds still work.</p>`
+    : check.ok
+      ? html`<p>Microsoft accepted the gateway's client ID and secret just now.</p>`
+      : html`<p>${check.message}</p>
+          <p>
+            Create a new secret in the Entra admin center (App registrations → your app → Certificates &amp; secrets → New client secret)
+            and enter its Value on the <a href="/admin/credentials">Credentials</a> page.
+          </p>`;
+  return item(
+    "Credentials verified",
+    state,
+    html`${said}
+      <form method="post" action="/admin/check-credentials" data-busy="Checking with Microsoft…">
+        ${csrfField(facts.csrfToken)}
+        <button type="submit" class="secondary">Check now</button>
+      </form>`,
+  );
+}
+
+function expiryItem(days: number | undefined, facts: SetupFacts) {
+  if (days === undefined) {
+    return item(
+      "Client secret expiry",
+      "unsure",
+      html`<p>
+          No expiry date is recorded, so the gateway cannot warn you before the secret stops working. Entra shows it under App registrations
+          → your app → Certificates &amp; secrets → Expires.
+        </p>
+        <form method="post" action="/admin/secret-expiry" class="console-form">
+          ${csrfField(facts.csrfToken)}
+          <label for="setup-expiry">The current secret expires on</label>
+          <input
+            type="date"
+            id="setup-expiry"
+            name="clientSecretExpiresAt"
+            required
+            ${invalidAttributes("setup-expiry", facts.expiryError)}
+          />
+          ${fieldError("setup-expiry", facts.expiryError)}
+          <button type="submit" class="secondary">Save the date</button>
+        </form>`,
+    );
+  }
+  if (days < 0) {
+    return item(
+      "Client secret expiry",
+      "todo",
+      html`<p>
+        The client secret has expired: nobody can sign in. Set a new one on the <a href="/admin/credentials">Credentials</a> page.
+      </p>`,
+    );
+  }
+  const text = `The client secret expires in ${days} day${days === 1 ? "" : "s"}.`;
+  return days < 30
+    ? item(
+        "Client secret expiry",
+        "todo",
+        html`<p>${text} Create a new one in Entra and set it on the <a href="/admin/credentials">Credentials</a> page before then.</p>`,
+      )
+    : item("Client secret expiry", "done", html`<p>${text}</p>`);
+}
+
+function consentItem(facts: SetupFacts) {
+  const stale = facts.adminConsentAt && facts.consentAlertAt && facts.consentAlertAt > facts.adminConsentAt;
+  const granted = facts.adminConsentAt && !stale;
+  const how = html`<p>
+      An administrator (Global, Privileged Role or Cloud Application Administrator) grants these permissions once for everyone:
+    </p>
+    <p><a class="button" href="${facts.adminConsentUrl}">Grant admin consent in Microsoft Entra</a></p>
+    <details>
+      <summary>The permissions asked for</summary>
+      ${copyable("setup-permissions", facts.permissions.join(" "), "permissions")}
+    </details>`;
+  if (granted && facts.adminConsentAt) {
+    return item("Admin consent granted", "done", html`<p>Granted on ${timeOf(facts.adminConsentAt)}.</p>`);
+  }
+  return item(
+    "Admin consent granted",
+    "todo",
+    html`${
+      stale && facts.consentAlertAt
+        ? html`<p>
+            A sign-in needed an administrator's consent on ${timeOf(facts.consentAlertAt)}, after consent was last granted (the policy may
+            have added permissions).
+          </p>`
+        : html`<p>No administrator has granted consent through the gateway's link yet.</p>`
+    }
+    ${how}`,
+  );
+}
+
+function redirectItem(facts: SetupFacts) {
+  if (facts.signedInUsers + facts.consoleSignIns > 0) {
+    return item("Redirect URI registered", "done", html`<p>Sign-ins come back to the gateway, so Entra knows its redirect URI.</p>`);
+  }
+  return item(
+    "Redirect URI registered",
+    "unsure",
+    html`<p>
+        Nobody has signed in through the gateway yet, so it cannot tell whether Entra knows this address. In the Entra admin center open App
+        registrations → your app → Authentication → Platform configurations → Web → Redirect URIs, and add:
+      </p>
+      ${copyable("setup-redirect", facts.redirectUri, "redirect URI")}
+      <p>If users see AADSTS50011 ("The redirect URI … does not match") at Microsoft, this is why.</p>`,
+  );
+}
+
+function usersItem(facts: SetupFacts) {
+  if (facts.signedInUsers > 0) {
+    return item(
+      "First user connected",
+      "done",
+      html`<p>${facts.signedInUsers} user${facts.signedInUsers === 1 ? " has" : "s have"} connected an AI client.</p>`,
+    );
+  }
+  return item(
+    "First user connected",
+    "todo",
+    html`<p>
+        Nobody has connected yet. Give your users this MCP server URL, and the <a href="/">connect page</a> with the steps for each client:
+      </p>
+      ${copyable("setup-mcp", facts.mcpUrl, "MCP URL")}`,
+  );
+}
+
+export function setupBody(facts: SetupFacts, flash: unknown) {
+  return html`<h1>Setup</h1>
+    ${flash}
+    <ol class="console-checklist">
+      ${credentialsItem(facts)} ${expiryItem(facts.secretDaysLeft, facts)} ${consentItem(facts)} ${redirectItem(facts)} ${usersItem(facts)}
+    </ol>`;
+}
