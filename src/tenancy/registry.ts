@@ -2,6 +2,8 @@ import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or }
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import {
   consoleAdmins,
+  usageDaily,
+  usageDailyUsers,
   signupBlocks,
   tenantAlerts,
   tenants,
@@ -215,6 +217,8 @@ function buildRegistry(d1: D1Database) {
         db.delete(tenantAlerts).where(eq(tenantAlerts.tenantId, id)),
         db.delete(tenantUsers).where(eq(tenantUsers.tenantId, id)),
         db.delete(consoleAdmins).where(eq(consoleAdmins.tenantId, id)),
+        db.delete(usageDaily).where(eq(usageDaily.tenantId, id)),
+        db.delete(usageDailyUsers).where(eq(usageDailyUsers.tenantId, id)),
         db.delete(tenants).where(eq(tenants.id, id)),
       ]);
     },

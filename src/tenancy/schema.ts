@@ -44,6 +44,18 @@ export const tenants = sqliteTable(
     consoleAdminRoles: integer("console_admin_roles", { mode: "boolean" }).notNull().default(false),
     /** When Entra last reported admin consent granted through the admin-consent link. */
     adminConsentAt: integer("admin_consent_at", { mode: "timestamp_ms" }),
+    /** Days the audit trail is kept (1–365); older events are purged by the cron. */
+    auditRetentionDays: integer("audit_retention_days").notNull().default(90),
+    /** The org's SIEM endpoint (https) that receives the audit trail in signed batches; null: not streamed. */
+    auditStreamUrl: text("audit_stream_url"),
+    /** The stream's HMAC-SHA256 key, sealed with the tenant's data key like the client secret, base64. */
+    auditStreamSecretCiphertext: text("audit_stream_secret_ciphertext"),
+    auditStreamSecretIv: text("audit_stream_secret_iv"),
+    /** Since when deliveries to the stream endpoint keep failing; null while it works. */
+    auditStreamFailingSince: integer("audit_stream_failing_since", { mode: "timestamp_ms" }),
+    /** Operator quotas; null: no limit. Tool calls per user per minute, and per organization per UTC day. */
+    quotaUserPerMinute: integer("quota_user_per_minute"),
+    quotaTenantPerDay: integer("quota_tenant_per_day"),
     createdAt: integer("created_at", { mode: "timestamp_ms" })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
@@ -128,6 +140,46 @@ export const consoleAdmins = sqliteTable(
     lastSignInAt: integer("last_sign_in_at", { mode: "timestamp_ms" }),
   },
   (table) => [primaryKey({ columns: [table.tenantId, table.email] })],
+);
+
+/**
+ * Usage per organization, UTC day and tool, for the org's usage page and the
+ * operator's billing. Written by the audit trail's per-tenant log as
+ * absolute totals (not increments), so writing the same totals twice is
+ * harmless.
+ */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** `YYYY-MM-DD`, UTC. */
+    day: text("day").notNull(),
+    tool: text("tool").notNull(),
+    calls: integer("calls").notNull(),
+    errors: integer("errors").notNull(),
+    /** Calls Graph throttled (429/503 after retries). */
+    throttled: integer("throttled").notNull(),
+    latencyMsTotal: integer("latency_ms_total").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.day, table.tool] }), index("usage_daily_day_idx").on(table.day)],
+);
+
+/** Usage per organization, UTC day and user: active users, and per user on request. Absolute totals, as above. */
+export const usageDailyUsers = sqliteTable(
+  "usage_daily_users",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    /** `<entra tid>.<oid>`. */
+    userId: text("user_id").notNull(),
+    calls: integer("calls").notNull(),
+    errors: integer("errors").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.day, table.userId] })],
 );
 
 /**

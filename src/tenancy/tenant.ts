@@ -22,6 +22,13 @@ export interface Tenant {
   /** Users with an Entra administrator role (`wids`) may enter the admin console too. */
   consoleAdminRoles: boolean;
   adminConsentAt: Date | null;
+  /** The audit trail's settings: retention, and the SIEM stream (its key still sealed). */
+  audit: {
+    retentionDays: number;
+    stream: { url: string; sealedSecret: { ciphertext: string; iv: string } | null; failingSince: Date | null } | null;
+  };
+  /** Operator quotas on tool calls; null: no limit. */
+  quotas: { userPerMinute: number | null; tenantPerDay: number | null };
   envelope: SecretEnvelope;
   createdAt: Date;
   updatedAt: Date;
@@ -44,6 +51,20 @@ export function tenantFromRow(row: TenantRow): Tenant {
     adminKeyHash: row.adminKeyHash,
     consoleAdminRoles: row.consoleAdminRoles,
     adminConsentAt: row.adminConsentAt,
+    audit: {
+      retentionDays: row.auditRetentionDays,
+      stream: row.auditStreamUrl
+        ? {
+            url: row.auditStreamUrl,
+            sealedSecret:
+              row.auditStreamSecretCiphertext && row.auditStreamSecretIv
+                ? { ciphertext: row.auditStreamSecretCiphertext, iv: row.auditStreamSecretIv }
+                : null,
+            failingSince: row.auditStreamFailingSince,
+          }
+        : null,
+    },
+    quotas: { userPerMinute: row.quotaUserPerMinute, tenantPerDay: row.quotaTenantPerDay },
     envelope: {
       ciphertext: row.secretCiphertext,
       iv: row.secretIv,
