@@ -1,16 +1,34 @@
+import { AUDIT_DEAD_LETTER_QUEUE_NAME, AUDIT_QUEUE_NAME, consumeAuditEvents } from "./audit/consumer";
 import { ConfigError, readConfig } from "./config";
 import type { Env } from "./env";
 import { gatewayApp } from "./http/gateway-app";
-import { logError } from "./lib/log";
+import { logError, logEvent } from "./lib/log";
 import { runMaintenance } from "./tenancy/maintenance";
 import { tenantRegistry } from "./tenancy/registry";
 import { sharedTenantCache } from "./tenancy/tenant-cache";
 
-/** @module Worker entry: requests go to the gateway app (host → tenant → route), the cron to maintenance. */
+/**
+ * @module Worker entry: requests go to the gateway app (host → tenant → route),
+ * queue batches to their consumer by queue name, the cron to maintenance.
+ */
 export { UserGraphAgent } from "./agent/user-agent";
+export { TenantAuditLog } from "./audit/tenant-log";
 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) => gatewayApp.fetch(request, env, ctx),
+
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    switch (batch.queue) {
+      case AUDIT_QUEUE_NAME:
+      case AUDIT_DEAD_LETTER_QUEUE_NAME:
+        await consumeAuditEvents(batch, env);
+        return;
+      default:
+        // A queue wired in wrangler.toml without its consumer here: keep its messages for the fix.
+        logEvent("queue_without_consumer", { queue: batch.queue });
+        batch.retryAll({ delaySeconds: 300 });
+    }
+  },
 
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     let config;
