@@ -4,6 +4,8 @@ import type { ApexEnv } from "../context";
 import { requireBearer } from "../bearer";
 import { ApiError, validationError } from "../errors";
 import { logEvent } from "../../lib/log";
+import { auditSource, operatorActionEvent } from "../../audit/events";
+import { auditOf } from "../audit";
 import { secretsMatch } from "../../tenancy/admin-key";
 import { ClientIdSchema, EntraTenantIdSchema } from "../../tenancy/inputs";
 import { rewrapAllTenants } from "../../tenancy/key-rotation";
@@ -65,6 +67,14 @@ async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   const updated = status === "suspended" ? await registry.suspendByOperator(tenant) : await registry.resumeByOperator(tenant.id);
   c.get("tenantCache").invalidate(tenant.slug);
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "operator" });
+  auditOf(c).record(
+    operatorActionEvent(tenant.id, auditSource(c.req.raw.headers), {
+      action: status === "suspended" ? "tenant.suspend" : "tenant.resume",
+      outcome: "ok",
+      before: { status: tenant.status, suspendedBy: tenant.suspendedBy },
+      after: { status: updated?.status ?? status, suspendedBy: updated?.suspendedBy ?? null },
+    }),
+  );
   return c.json(updated ? publicTenantView(updated) : { status });
 }
 
