@@ -339,17 +339,17 @@ describe("admin_action events", QUEUED, () => {
     expect(stored).not.toContain(rotated.adminKey);
   });
 
-  it("record console actions by the signed-in admin: policy, console admins and Entra roles", async () => {
+  it("record console actions by the signed-in admin: policy, secret expiry, console admins and Entra roles", async () => {
     const tenant = await consoleTenant();
     const browser = await adminBrowser(tenant);
-    const policy = await submitConsoleForm(browser, tenant.slug, "/admin/policy", "/admin/policy", { enabledGroups: ["mail", "calendar"] });
-    expect(policy.status).toBe(303);
-    expect(
-      (await submitConsoleForm(browser, tenant.slug, "/admin/settings", "/admin/settings/admins", { email: "ria@acme.example" })).status,
-    ).toBe(303);
-    expect((await submitConsoleForm(browser, tenant.slug, "/admin/settings", "/admin/settings/entra-roles", { admit: "on" })).status).toBe(
-      303,
-    );
+    const send = (page: string, action: string, fields: Record<string, string | string[]>) =>
+      submitConsoleForm(browser, tenant.slug, page, action, fields).then((response) => response.status);
+    expect(await send("/admin/policy", "/admin/policy", { enabledGroups: ["mail", "calendar"] })).toBe(303);
+    const expiry = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    expect(await send("/admin", "/admin/secret-expiry", { clientSecretExpiresAt: expiry })).toBe(303);
+    expect(await send("/admin/settings", "/admin/settings/admins", { email: "ria@acme.example" })).toBe(303);
+    expect(await send("/admin/settings", "/admin/settings/admins/remove", { email: "ria@acme.example" })).toBe(303);
+    expect(await send("/admin/settings", "/admin/settings/entra-roles", { admit: "on" })).toBe(303);
 
     const tenantId = idOf(tenant);
     const policyEvent = await eventIn(tenantId, "admin_action", (e) => e.detail.action === "policy.update");
@@ -357,6 +357,10 @@ describe("admin_action events", QUEUED, () => {
     expect(policyEvent.detail.after).toMatchObject({ enabledGroups: ["mail", "calendar"] });
     const added = await eventIn(tenantId, "admin_action", (e) => e.detail.action === "console_admin.add");
     expect(added.detail.after).toEqual({ email: "ria@acme.example" });
+    const removed = await eventIn(tenantId, "admin_action", (e) => e.detail.action === "console_admin.remove");
+    expect(removed.detail).toMatchObject({ outcome: "ok", before: { email: "ria@acme.example" } });
+    const expirySet = await eventIn(tenantId, "admin_action", (e) => e.detail.action === "client_secret_expiry.set");
+    expect(expirySet.detail.after).toEqual({ clientSecretExpiresAt: new Date(expiry).toISOString() });
     const roles = await eventIn(tenantId, "admin_action", (e) => e.detail.action === "console_admin_roles.set");
     expect(roles.detail.after).toEqual({ consoleAdminRoles: true });
   });
