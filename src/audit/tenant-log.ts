@@ -31,7 +31,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { logEvent } from "../lib/log";
+import { logError, logEvent } from "../lib/log";
 import { AUDIT_LOG_WINDOW_DAYS, auditLogName, utcHourOf } from "../tenancy/audit-names";
 import { tenantRegistry } from "../tenancy/registry";
 import type { Tenant } from "../tenancy/tenant";
@@ -42,6 +42,7 @@ import { encodeTrailObject, type PendingRow } from "./trail-object";
 const DAY_MS = 86_400_000;
 const SEEN_DAYS = AUDIT_LOG_WINDOW_DAYS;
 const FLUSH_DELAY_MS = 30_000;
+const FLUSH_RETRY_MS = 60_000;
 const FLUSH_AT_ONCE_PENDING = 500;
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -172,9 +173,16 @@ export class TenantAuditLog extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    // A failure throws, and Durable Objects retry a failed alarm with backoff.
-    await this.flush();
-    this.#prune(Date.now());
+    try {
+      await this.flush();
+      this.#prune(Date.now());
+    } catch (error) {
+      // The events are safe here; try again in a minute for as long as R2 or D1 fail,
+      // rather than relying on the platform's few alarm retries.
+      logError("audit_flush_failed", error, { tenantId: this.#tenantId });
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_RETRY_MS);
+      return;
+    }
     await this.#scheduleFlush(Date.now());
   }
 
