@@ -1,4 +1,4 @@
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AUDIT_DEAD_LETTER_QUEUE_NAME, retryDelaySeconds } from "../src/audit/consumer";
@@ -7,7 +7,10 @@ import { auditRecorder } from "../src/audit/record";
 import type { TenantAuditLog } from "../src/audit/tenant-log";
 import { encodeTrailObject } from "../src/audit/trail-object";
 import { auditTenantPrefix, utcHourOf } from "../src/tenancy/audit-names";
+import { readConfig } from "../src/config";
 import { applyAuditRetention, auditTrailOf } from "../src/tenancy/audit-retention";
+import { RETENTION_CURSOR_KEY, sweepAuditRetention } from "../src/tenancy/maintenance";
+import { sharedTenantCache } from "../src/tenancy/tenant-cache";
 import { tenantRegistry } from "../src/tenancy/registry";
 import { auditLog, deliver, keysMentioning, storedTrail, toolCallEvent, USER_A, USER_B } from "./helpers/audit";
 import { createTenant } from "./helpers/gateway";
@@ -238,6 +241,42 @@ describe("flushing", () => {
   });
 });
 
+describe("flush triggers and the stream hand-off", () => {
+  it("flushes on the log's own alarm, armed by the append", async () => {
+    const { tenant } = await createTenant();
+    const event = toolCallEvent(tenant.id);
+    await deliver([event]);
+    expect(await auditLog(tenant.id).stats()).toMatchObject({ pending: 1 });
+    expect(await runDurableObjectAlarm(auditLog(tenant.id))).toBe(true);
+    expect(ids(await storedEvents(tenant.id))).toEqual([event.id]);
+    expect(await auditLog(tenant.id).stats()).toMatchObject({ pending: 0, seen: 1 });
+  });
+
+  it("hands each stored object to the stream queue when the tenant streams, and only then", async () => {
+    const streaming = (await createTenant()).tenant;
+    const quiet = (await createTenant()).tenant;
+    await env.DB.prepare("UPDATE tenants SET audit_stream_url = ? WHERE id = ?").bind("https://siem.example/ingest", streaming.id).run();
+    const sent: unknown[] = [];
+    const flushWithStreamQueue = (tenantId: string) =>
+      runInDurableObject(auditLog(tenantId), async (instance: TenantAuditLog) => {
+        // The stream's queue binding as the stream's own module will add it; here it only records what is sent.
+        const holder = instance as unknown as { env: typeof env };
+        const real = holder.env;
+        holder.env = { ...real, AUDIT_STREAM_QUEUE: { send: async (body: unknown) => void sent.push(body) } } as typeof env;
+        try {
+          return await instance.flush();
+        } finally {
+          holder.env = real;
+        }
+      });
+    await deliver([toolCallEvent(streaming.id), toolCallEvent(quiet.id)]);
+    await flushWithStreamQueue(streaming.id);
+    await flushWithStreamQueue(quiet.id);
+    const [object] = await storedTrail(streaming.id);
+    expect(sent).toEqual([{ tenantId: streaming.id, key: object?.key }]);
+  });
+});
+
 describe("usage roll-ups", () => {
   it("writes absolute per-day totals by tool and by user, unchanged by a redelivery", async () => {
     const { tenant } = await createTenant();
@@ -327,6 +366,34 @@ describe("retention and offboarding", () => {
     // B keeps 90 days: its old event and usage stay.
     expect(ids(await storedEvents(b.id))).toEqual([bOld.id]);
     expect((await usageRows(b.id)).tools).toHaveLength(1);
+  });
+
+  it("the cron's sweep continues after the last tenant it finished and trims that tenant's trail", async () => {
+    const a = (await createTenant()).tenant;
+    await env.DB.prepare("UPDATE tenants SET audit_retention_days = 1 WHERE id = ?").bind(a.id).run();
+    const old = toolCallEvent(a.id, { time: new Date(Date.now() - 3 * DAY_MS) });
+    const fresh = toolCallEvent(a.id);
+    await deliver([old, fresh]);
+    await auditLog(a.id).flush();
+    // Resume just before A: the sweep's next slice starts with it.
+    const last = a.id.at(-1) ?? "0";
+    await env.OAUTH_KV.put(RETENTION_CURSOR_KEY, `${a.id.slice(0, -1)}${String.fromCharCode(last.charCodeAt(0) - 1)}~`);
+    const config = readConfig(env);
+    const deps = {
+      config,
+      registry: tenantRegistry(env.DB),
+      kv: env.OAUTH_KV,
+      agents: env.USER_AGENT,
+      audit: auditTrailOf(env),
+      db: env.DB,
+      tenantCache: sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS),
+    };
+    const result = await sweepAuditRetention(deps);
+    expect(result.tenants).toBeGreaterThanOrEqual(1);
+    expect(ids(await storedEvents(a.id))).toEqual([fresh.id]);
+    const cursor = await env.OAUTH_KV.get(RETENTION_CURSOR_KEY);
+    // Either it moved on past A, or it reached the last tenant and starts again from the first.
+    expect(cursor === null || cursor >= a.id).toBe(true);
   });
 
   it("offboarding deletes the tenant's whole prefix, its log's storage and its usage rows, and nothing of another tenant", async () => {
