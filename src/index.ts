@@ -3,6 +3,7 @@ import { ConfigError, readConfig } from "./config";
 import type { Env } from "./env";
 import { gatewayApp } from "./http/gateway-app";
 import { logError, logEvent } from "./lib/log";
+import { auditTrailOf } from "./tenancy/audit-retention";
 import { runMaintenance } from "./tenancy/maintenance";
 import { tenantRegistry } from "./tenancy/registry";
 import { sharedTenantCache } from "./tenancy/tenant-cache";
@@ -17,7 +18,7 @@ export { TenantAuditLog } from "./audit/tenant-log";
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) => gatewayApp.fetch(request, env, ctx),
 
-  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
     switch (batch.queue) {
       case AUDIT_QUEUE_NAME:
       case AUDIT_DEAD_LETTER_QUEUE_NAME:
@@ -46,6 +47,8 @@ export default {
         registry: tenantRegistry(env.DB),
         kv: env.OAUTH_KV,
         agents: env.USER_AGENT,
+        audit: auditTrailOf(env),
+        db: env.DB,
         tenantCache: sharedTenantCache(config.TENANT_CACHE_TTL_SECONDS),
       }),
     );

@@ -31,8 +31,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { logEvent } from "../lib/log";
-import { auditLogName, utcHourOf } from "../tenancy/audit-names";
+import { logError, logEvent } from "../lib/log";
+import { AUDIT_LOG_WINDOW_DAYS, auditLogName, utcHourOf } from "../tenancy/audit-names";
 import { tenantRegistry } from "../tenancy/registry";
 import type { Tenant } from "../tenancy/tenant";
 import { writeUsageTotals, type ToolDayTotals, type UserDayTotals } from "../tenancy/usage-rows";
@@ -40,9 +40,9 @@ import type { AuditEvent } from "./event";
 import { encodeTrailObject, type PendingRow } from "./trail-object";
 
 const DAY_MS = 86_400_000;
-/** Longer than the longest message retention Cloudflare Queues allows (14 days). */
-export const SEEN_DAYS = 15;
+const SEEN_DAYS = AUDIT_LOG_WINDOW_DAYS;
 const FLUSH_DELAY_MS = 30_000;
+const FLUSH_RETRY_MS = 60_000;
 const FLUSH_AT_ONCE_PENDING = 500;
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 export interface AppendResult {
   stored: number;
   duplicates: number;
+  /** Events of another tenant: never stored here. */
+  refused: number;
 }
 
 export interface FlushResult {
@@ -114,20 +116,22 @@ export class TenantAuditLog extends DurableObject<Env> {
   /** Stores the events not seen before; answers how many were new and how many repeated. */
   async append(events: readonly AuditEvent[]): Promise<AppendResult> {
     const tenantId = this.#tenantId;
-    if (events.some((event) => event.tenantId !== tenantId)) throw new Error("an event of another tenant reached this audit log");
+    // The consumer picks the log by the event's own tenant id; anything else is a wiring mistake, refused and counted.
+    const own = events.filter((event) => event.tenantId === tenantId);
     const sql = this.#sql;
     const now = Date.now();
     const since = countedSince(now);
     const result = this.ctx.storage.transactionSync(() => {
       let stored = 0;
-      for (const event of events) {
+      for (const event of own) {
         if (sql.exec("INSERT OR IGNORE INTO seen (id, at) VALUES (?, ?)", event.id, now).rowsWritten === 0) continue;
         sql.exec("INSERT INTO pending (hour, time, json) VALUES (?, ?, ?)", utcHourOf(event.time), event.time, JSON.stringify(event));
         this.#count(event, since);
         stored += 1;
       }
-      return { stored, duplicates: events.length - stored };
+      return { stored, duplicates: own.length - stored, refused: events.length - own.length };
     });
+    if (result.refused > 0) logEvent("audit_event_refused", { tenantId, refused: result.refused });
     await this.#scheduleFlush(now);
     return result;
   }
@@ -169,9 +173,16 @@ export class TenantAuditLog extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    // A failure throws, and Durable Objects retry a failed alarm with backoff.
-    await this.flush();
-    this.#prune(Date.now());
+    try {
+      await this.flush();
+      this.#prune(Date.now());
+    } catch (error) {
+      // The events are safe here; try again in a minute for as long as R2 or D1 fail,
+      // rather than relying on the platform's few alarm retries.
+      logError("audit_flush_failed", error, { tenantId: this.#tenantId });
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_RETRY_MS);
+      return;
+    }
     await this.#scheduleFlush(Date.now());
   }
 

@@ -13,6 +13,13 @@
 
 const SEQ_DIGITS = 12;
 
+/**
+ * Days a tenant's audit log remembers event ids (for de-duplication) and
+ * keeps its usage counters: longer than the 14 days Cloudflare Queues can
+ * keep a message at most, so no redelivery comes after an id is forgotten.
+ */
+export const AUDIT_LOG_WINDOW_DAYS = 15;
+
 /** The name of the tenant's `TenantAuditLog`; every stub is `env.AUDIT_LOG.getByName(auditLogName(tenantId))`. */
 export function auditLogName(tenantId: string): string {
   return `audit:${tenantId}`;

@@ -32,14 +32,29 @@ export function toolCallEvent(
 
 let messageCounter = 0;
 
+export interface DeliveryOptions {
+  queue?: string;
+  /** Which delivery of these messages this is (1 = first). */
+  attempts?: number;
+  /** Message ids; a redelivery of the same messages reuses them. */
+  messageIds?: string[];
+  /** The bindings the Worker's queue handler gets (the real ones unless given). */
+  env?: typeof env;
+}
+
 /** Delivers these bodies to the Worker's queue handler as one batch, like Cloudflare Queues would; answers its ack/retry state. */
-export async function deliver(bodies: readonly unknown[], queue = AUDIT_QUEUE_NAME, attempts = 1): Promise<QueueResult> {
+export async function deliver(bodies: readonly unknown[], options: DeliveryOptions = {}): Promise<QueueResult> {
   const batch = createMessageBatch(
-    queue,
-    bodies.map((body) => ({ id: `msg-${++messageCounter}`, timestamp: new Date(), attempts, body })),
+    options.queue ?? AUDIT_QUEUE_NAME,
+    bodies.map((body, i) => ({
+      id: options.messageIds?.[i] ?? `msg-${++messageCounter}`,
+      timestamp: new Date(),
+      attempts: options.attempts ?? 1,
+      body,
+    })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, options.env ?? env, ctx);
   return getQueueResult(batch, ctx);
 }
 
