@@ -12,7 +12,7 @@ import { emulator } from "./helpers/emulator";
 import { json, tenantUrl } from "./helpers/gateway";
 import { connectedUser, injectGraphFault } from "./helpers/mcp";
 import { authorizeUrl, Browser, pkcePair, registerClient, tenantWithUser } from "./helpers/oauth-flow";
-import { refreshAt, signedIn } from "./helpers/oauth-extra";
+import { callbackFor, refreshAt, signedIn, withCookies } from "./helpers/oauth-extra";
 import { adminCall, operatorCall } from "./helpers/tenants";
 import { formBody, hiddenField } from "./helpers/oauth-browser";
 
@@ -213,6 +213,23 @@ describe("sign-in, consent and refresh events", QUEUED, () => {
     expect(grant.client?.id).toBe(consent.client?.id);
     expect(grant.detail.redirectHost).toBe("127.0.0.1");
     expect(grant.detail.grantedScopes?.length).toBeGreaterThan(0);
+  });
+
+  it("record a grant refused because the organization has not consented, with Microsoft's code", async () => {
+    const tenant = await tenantWithUser({}, { adminConsent: false });
+    const client = await registerClient(tenant.slug);
+    const { challenge } = await pkcePair();
+    const browser = new Browser();
+    const { callback, upstreamCookies } = await callbackFor(
+      browser,
+      authorizeUrl(tenant.slug, client.client_id, challenge),
+      tenant.user.userPrincipalName,
+    );
+    expect((await withCookies(callback.toString(), upstreamCookies)).status).toBe(403);
+
+    const event = await eventIn(idOf(tenant), "sign_in", (e) => e.detail.what === "grant" && e.detail.outcome === "refused");
+    expect(event.detail.reason).toMatch(/^AADSTS\d+$/);
+    expect(event.client).toMatchObject({ id: client.client_id, name: "Test MCP client" });
   });
 
   it("record a denied consent", async () => {
