@@ -169,6 +169,9 @@ describe("tool_call events", QUEUED, () => {
     // Longer than the agent waits for: answered at once.
     await injectGraphFault(user, { status: 429, retryAfterSeconds: 120, pathContains: "/me/contacts" });
     expect((await user.callTool("list_contacts")).isError).toBe(true);
+    // The mailbox time zone lookup is part of the call too.
+    await injectGraphFault(user, { status: 429, retryAfterSeconds: 120, pathContains: "/me/mailboxSettings" });
+    expect((await user.callTool("list_events")).isError).toBe(true);
 
     const tenantId = idOf(user.tenant);
     const invalid = await eventIn(tenantId, "tool_call", (e) => e.detail.tool === "send_message");
@@ -178,6 +181,10 @@ describe("tool_call events", QUEUED, () => {
       graphStatus: 403,
     });
     expect((await eventIn(tenantId, "tool_call", (e) => e.detail.tool === "list_contacts")).detail).toMatchObject({
+      outcome: "throttled",
+      graphStatus: 429,
+    });
+    expect((await eventIn(tenantId, "tool_call", (e) => e.detail.tool === "list_events")).detail).toMatchObject({
       outcome: "throttled",
       graphStatus: 429,
     });
