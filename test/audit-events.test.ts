@@ -404,4 +404,16 @@ describe("operator_action events", QUEUED, () => {
     await eventIn(idOf(other), "admin_action");
     expect((await trail(idOf(other))).some((event) => event.kind === "operator_action")).toBe(false);
   });
+
+  it("record a lifted signup block in the trail of the organization whose suspension made it", async () => {
+    const [tenant, other] = await Promise.all([tenantWithUser(), tenantWithUser()]);
+    expect((await operatorCall(`/tenants/${idOf(tenant)}/suspend`, { method: "POST" })).status).toBe(200);
+    expect((await operatorCall(`/blocks/slug/${tenant.slug}`, { method: "DELETE" })).status).toBe(200);
+    await adminCall(other.slug, "/policy", other.adminKey, { method: "PATCH", json: { readOnly: true } });
+
+    const lifted = await eventIn(idOf(tenant), "operator_action", (e) => e.detail.action === "signup_block.lift");
+    expect(lifted.detail).toEqual({ action: "signup_block.lift", outcome: "ok", before: { field: "slug", value: tenant.slug } });
+    await eventIn(idOf(other), "admin_action");
+    expect((await trail(idOf(other))).some((event) => event.kind === "operator_action")).toBe(false);
+  });
 });

@@ -79,6 +79,19 @@ async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   return c.json(updated ? publicTenantView(updated) : { status });
 }
 
+/**
+ * Audits lifted signup blocks in the trail of each organization whose
+ * suspension made them and that still exists (a deleted one's trail is gone,
+ * and nothing may be written for it again).
+ */
+async function auditLiftedBlocks(c: Context<ApexEnv>, tenantIds: string[], block: { field: string; value: string }) {
+  const source = auditSource(c.req.raw.headers);
+  for (const tenantId of new Set(tenantIds)) {
+    if (!(await c.get("registry").findById(tenantId))) continue;
+    auditOf(c).record(operatorActionEvent(tenantId, source, { action: "signup_block.lift", outcome: "ok", before: block }));
+  }
+}
+
 export const operatorRoutes = new Hono<ApexEnv>()
   .use("/api/operator/*", requireOperator)
   .get("/api/operator/tenants", async (c) => {
@@ -121,9 +134,11 @@ export const operatorRoutes = new Hono<ApexEnv>()
     const parsed = LiftBlockSchema.safeParse({ field: c.req.param("field"), value: c.req.param("value") });
     if (!parsed.success) throw validationError(parsed.error, "path");
     const { field, value } = parsed.data;
-    const lifted = await c.get("registry").liftBlocks(field, value);
+    const tenantIds = await c.get("registry").liftBlocksOf(field, value);
+    const lifted = tenantIds.length;
     if (lifted === 0) throw new ApiError(404, "block_not_found", `No signup block on ${field} "${value}"`);
     logEvent("signup_block_lifted", { field, lifted });
+    await auditLiftedBlocks(c, tenantIds, { field, value });
     return c.json({ field, value, lifted });
   })
   .post("/api/operator/rotate-keys", async (c) => {
