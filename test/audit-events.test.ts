@@ -1,10 +1,14 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import schemaFile from "../docs/audit-event.schema.json";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { auditEventJsonSchema } from "../src/audit/json-schema";
 import { toolCallDetail } from "../src/audit/tool-call";
+import { readConfig } from "../src/config";
 import { ALL_TOOLS } from "../src/graph/tools";
+import { rewrapAllTenants } from "../src/tenancy/key-rotation";
+import { tenantRegistry } from "../src/tenancy/registry";
 import type { ToolDefinition } from "../src/graph/tools/types";
 import { auditLog, storedTrail } from "./helpers/audit";
 import { adminBrowser, consoleTenant, signInToConsole, submitConsoleForm } from "./helpers/console";
@@ -403,6 +407,19 @@ describe("operator_action events", QUEUED, () => {
     await eventIn(idOf(tenant), "operator_action", (e) => e.detail.action === "tenant.resume");
     await eventIn(idOf(other), "admin_action");
     expect((await trail(idOf(other))).some((event) => event.kind === "operator_action")).toBe(false);
+  });
+
+  it("record a data key re-wrapped under the active KEK in that organization's trail, with the KEK ids only", async () => {
+    const tenant = await tenantWithUser();
+    // Every data key under KEK 2 first, as a deployment switching back to KEK 1 would find them.
+    await rewrapAllTenants(tenantRegistry(env.DB), { ...readConfig(env), ACTIVE_KEK_ID: "2" });
+    expect((await operatorCall("/rotate-keys", { method: "POST" })).status).toBe(200);
+
+    const rotated = await eventIn(idOf(tenant), "operator_action", (e) => e.detail.action === "kek.rotate");
+    expect(rotated).toMatchObject({
+      actor: { type: "operator" },
+      detail: { outcome: "ok", before: { kekId: "2" }, after: { kekId: "1" } },
+    });
   });
 
   it("record a lifted signup block in the trail of the organization whose suspension made it", async () => {

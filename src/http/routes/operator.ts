@@ -142,7 +142,20 @@ export const operatorRoutes = new Hono<ApexEnv>()
     return c.json({ field, value, lifted });
   })
   .post("/api/operator/rotate-keys", async (c) => {
-    const result = await rewrapAllTenants(c.get("registry"), c.get("config"));
+    const audit = auditOf(c);
+    const source = auditSource(c.req.raw.headers);
+    const activeKekId = c.get("config").ACTIVE_KEK_ID;
+    // Each organization's trail says its data key was re-wrapped, from which KEK to which (ids only, never key material).
+    const result = await rewrapAllTenants(c.get("registry"), c.get("config"), (tenantId, fromKekId) =>
+      audit.record(
+        operatorActionEvent(tenantId, source, {
+          action: "kek.rotate",
+          outcome: "ok",
+          before: { kekId: fromKekId },
+          after: { kekId: activeKekId },
+        }),
+      ),
+    );
     logEvent("kek_rotation", { activeKekId: result.activeKekId, rewrapped: result.rewrapped, failed: result.failed.length });
     return c.json(result, result.failed.length > 0 ? 500 : 200);
   });
