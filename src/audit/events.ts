@@ -43,7 +43,6 @@ export function personActor(type: "user" | "console_admin", userId: string, upn?
 
 export const ADMIN_KEY_ACTOR: AuditActor = { type: "admin_key" };
 export const OPERATOR_ACTOR: AuditActor = { type: "operator" };
-export const SYSTEM_ACTOR: AuditActor = { type: "system" };
 
 /** The caller's address as Cloudflare saw it and its user agent, cut to the schema's bounds. */
 export function auditSource(headers: Headers): AuditSource | undefined {
