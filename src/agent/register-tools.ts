@@ -10,8 +10,8 @@ import { logError, logEvent } from "../lib/log";
 import { normalizeScope } from "../oauth/scopes";
 import { leanAnnotations, leanInputSchema } from "./lean-schema";
 import type { TenantPolicy } from "../tenancy/policy";
-import type { AuditEventInput } from "../audit/event";
 import type { EventParty } from "../audit/events";
+import type { AuditRecorder } from "../audit/record";
 import { failedOutcome, toolCallDetail, type ToolCallFacts } from "../audit/tool-call";
 import { tracedGraph } from "../graph/client";
 
@@ -83,7 +83,7 @@ function isArgumentError(error: unknown): boolean {
 
 /** Who calls the tools of one MCP request, and where their `tool_call` audit events go. */
 export interface ToolCallAudit extends EventParty {
-  recorder: { record(event: AuditEventInput): void };
+  recorder: AuditRecorder;
 }
 
 /** Records one call's audit event; what it carries comes from the tool's declaration (src/audit/tool-call.ts). */
