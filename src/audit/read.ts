@@ -189,15 +189,15 @@ export async function readTrail(deps: TrailDeps, tenantId: string, query: TrailQ
   // Days sort as `YYYY-MM-DD/`; every day from the range's first on is listed (retention keeps this to one call).
   const days = await listPrefixes(deps.bucket, base, "", budget, dayPath(query.from).slice(0, 10));
   if (!days) return done(start);
-  for (const day of days.filter((d) => d < start.at && d >= dayPath(query.from) && d <= lastHour).reverse()) {
+  for (const day of days.filter((d) => d < start.at && d >= dayPath(query.from) && d <= lastHour).toReversed()) {
     const hours = await listPrefixes(deps.bucket, base, day, budget);
     if (!hours) return done(lower(start, `${day}~`));
-    for (const hour of hours.filter((h) => h < start.at && h >= firstHour && h <= lastHour).reverse()) {
+    for (const hour of hours.filter((h) => h < start.at && h >= firstHour && h <= lastHour).toReversed()) {
       const keys = await listObjectKeys(deps.bucket, base, hour, budget);
       if (!keys) return done(lower(start, `${hour}~`));
-      for (const key of keys.filter((k) => k <= start.at).reverse()) {
+      for (const key of keys.filter((k) => k <= start.at).toReversed()) {
         if (!budget.object()) return done(key === start.at ? start : { at: key, skip: 0 });
-        const newestFirst = ((await objectEvents(deps.bucket, tenantId, key)) ?? []).reverse();
+        const newestFirst = ((await objectEvents(deps.bucket, tenantId, key)) ?? []).toReversed();
         for (let index = key === start.at ? start.skip : 0; index < newestFirst.length; index++) {
           const event = newestFirst[index];
           if (event && matches(event)) events.push(event);
