@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
-import { createTenant, json } from "./helpers/gateway";
+import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
+import { createTenant, json, tenantUrl } from "./helpers/gateway";
 import { adminCall, errorOf, operatorCall } from "./helpers/tenants";
 import { adminAction, dayOf, hourStart, minutesAfter, storeObject, storeTrail, storeUsage, toolCall, userId } from "./helpers/audit-read";
 
@@ -362,5 +363,86 @@ describe("GET /api/operator/usage", () => {
     expect(found.get(b.tenant.id)).toMatchObject({ calls: 7, errors: 0, throttled: 0, activeUsers: 1 });
     expect((await operatorCall("/usage", { bearer: a.adminKey })).status).toBe(401);
     expect((await errorOf(await operatorCall(`/usage?from=${today}&to=${yesterday}`))).issues?.[0]?.field).toBe("from");
+  });
+});
+
+describe("the console's Audit and Usage pages", () => {
+  it("shows the filtered trail newest first with Older paging, export links, and a CSRF-checked retention form", async () => {
+    const tenant = await consoleTenant();
+    const id = tenant.tenant.id;
+    const events = Array.from({ length: 55 }, (_, i) =>
+      toolCall(id, minutesAfter(hourStart(3), i), { tool: "send_mail", clientName: `<b>Client ${i}</b>` }),
+    );
+    await storeTrail(id, events, 10);
+    await storeUsage(id, [{ day: dayOf(hourStart(3)), tool: "send_mail", calls: 55 }], []);
+    const browser = await adminBrowser(tenant);
+    const local = (time: Date) => time.toISOString().slice(0, 16);
+    const query = new URLSearchParams({ from: local(hourStart(4)), to: local(hourStart(-1)), tool: "send_mail" });
+    const response = await browser.fetch(tenantUrl(tenant.slug, `/admin/audit?${query}`));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const html = await response.text();
+    expect(html).toContain("<h1>Audit</h1>");
+    expect(html).toMatch(/<a href="\/admin\/audit" aria-current="page">Audit<\/a>/);
+    expect(html).toContain('<option value="send_mail" selected>');
+    expect(html).toContain("&lt;b&gt;Client 54&lt;/b&gt;");
+    expect(html).not.toContain("<b>Client");
+    expect(html.indexOf("Client 54")).toBeLessThan(html.indexOf("Client 53"));
+    expect(html).not.toContain("Client 4&lt;");
+    const older = /<a href="([^"]+)" rel="next">Older events<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+    expect(older).toBeDefined();
+    const second = await (await browser.fetch(tenantUrl(tenant.slug, older ?? ""))).text();
+    expect(second).toContain("Client 4&lt;");
+    expect(second).not.toContain("Client 54");
+
+    const csv = /<a href="([^"]+format=csv[^"]*)" download>Export CSV<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, "&");
+    const download = await browser.fetch(tenantUrl(tenant.slug, csv ?? ""));
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename=".+\.csv"$/);
+    expect((await download.text()).split("\r\n").filter((row) => row.includes("send_mail"))).toHaveLength(55);
+
+    const retentionForm = /<form method="post" action="\/admin\/audit\/retention"[\s\S]*?<\/form>/.exec(html)?.[0] ?? "";
+    expect(retentionForm).toMatch(/<input type="hidden" name="csrf" value="[^"]+"/);
+    expect(retentionForm).toMatch(/<label for="audit-retention"/);
+    const withoutCsrf = await postConsole(browser, tenant.slug, "/admin/audit/retention", { days: "30" });
+    expect(withoutCsrf.status).toBe(403);
+    const saved = await submitConsoleForm(browser, tenant.slug, "/admin/audit", "/admin/audit/retention", { days: "30" });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toBe("/admin/audit?done=retention-saved");
+    const after = await (await browser.fetch(tenantUrl(tenant.slug, "/admin/audit?done=retention-saved"))).text();
+    expect(after).toContain("Retention saved.");
+    expect(after).toMatch(/id="audit-retention"[^>]*value="30"/);
+    const refused = await submitConsoleForm(browser, tenant.slug, "/admin/audit", "/admin/audit/retention", { days: "400" });
+    expect(refused.status).toBe(400);
+    const refusal = await refused.text();
+    expect(refusal).toMatch(/id="audit-retention"[^>]*aria-invalid="true" aria-describedby="audit-retention-error"/);
+    expect(refusal).toContain('id="audit-retention-error"');
+  });
+
+  it("marks a bad filter at its field, and shows usage per day, per tool and per user", async () => {
+    const tenant = await consoleTenant();
+    const browser = await adminBrowser(tenant);
+    const bad = await browser.fetch(tenantUrl(tenant.slug, "/admin/audit?from=2-2&outcome=maybe"));
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toMatch(/id="audit-from"[^>]*aria-invalid="true"/);
+    expect(badHtml).toContain('id="audit-outcome-error"');
+
+    const today = dayOf(hourStart(0));
+    await storeUsage(
+      tenant.tenant.id,
+      [{ day: today, tool: "list_events", calls: 12, errors: 2, throttled: 1 }],
+      [{ day: today, user: 4, calls: 12 }],
+    );
+    const usage = await browser.fetch(tenantUrl(tenant.slug, `/admin/usage?from=${today}&to=${today}&user=${userId(4)}`));
+    expect(usage.status).toBe(200);
+    const html = await usage.text();
+    expect(html).toContain("<h1>Usage</h1>");
+    expect(html).toMatch(/<td data-label="Tool"\s*>list_events<\/td>/);
+    expect(html).toMatch(/<td data-label="Active users" class="num">1<\/td>/);
+    expect(html).toContain(`User ${userId(4)}`);
+    const badUsage = await browser.fetch(tenantUrl(tenant.slug, "/admin/usage?user=nobody"));
+    expect(badUsage.status).toBe(400);
+    expect(await badUsage.text()).toMatch(/id="usage-user"[^>]*aria-invalid="true"/);
   });
 });

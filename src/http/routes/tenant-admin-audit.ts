@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { z } from "zod";
-import { exportTrail } from "../../audit/read-export";
-import { readTrail } from "../../audit/read";
+import { exportTrail, type ExportFormat } from "../../audit/read-export";
+import { readTrail, type TrailFilters } from "../../audit/read";
 import { TrailCursorError } from "../../audit/read-cursor";
 import { usageReport } from "../../audit/read-usage";
 import {
@@ -17,6 +17,8 @@ import {
 import type { TenantEnv } from "../context";
 import { ApiError, validationError } from "../errors";
 import { readJsonBody } from "../json-body";
+import type { AdminActionDeps } from "../tenant-admin-actions";
+import type { Tenant } from "../../tenancy/tenant";
 
 /**
  * @module The org's audit trail and usage on the tenant admin API (mounted
@@ -40,6 +42,30 @@ function exportFileName(slug: string, from: Date, to: Date, format: string): str
   return `audit-${slug}-${stamp(from)}-${stamp(to)}.${format}`;
 }
 
+/** The export as a download: streamed, never cached, named after the org and the range. */
+export function auditExportResponse(
+  bucket: R2Bucket,
+  tenant: Tenant,
+  query: TrailFilters & { from: Date; to: Date; format: ExportFormat },
+): Response {
+  return new Response(exportTrail(bucket, tenant.id, query, query.format), {
+    headers: {
+      "content-type": query.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="${exportFileName(tenant.slug, query.from, query.to, query.format)}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
+/** Sets the org's retention (already validated) and drops the cached row so every page shows it; the days now set. */
+export async function saveRetention(deps: Pick<AdminActionDeps, "registry" | "tenantCache" | "tenant">, days: number): Promise<number> {
+  const { registry, tenantCache, tenant } = deps;
+  const updated = await registry.setAuditRetention(tenant.id, days);
+  tenantCache.invalidate(tenant.slug);
+  return updated?.audit.retentionDays ?? days;
+}
+
 export const tenantAdminAuditRoutes = new Hono<TenantEnv>()
   .get("/api/admin/audit", async (c) => {
     const query = parsedQuery(c, AuditListQuerySchema);
@@ -59,15 +85,7 @@ export const tenantAdminAuditRoutes = new Hono<TenantEnv>()
   })
   .get("/api/admin/audit/export", (c) => {
     const query = parsedQuery(c, AuditExportQuerySchema);
-    const { from, to } = resolveRange(query, 1);
-    const tenant = c.get("tenant");
-    const body = exportTrail(c.env.AUDIT_BUCKET, tenant.id, { ...query, from, to }, query.format);
-    return c.body(body, 200, {
-      "content-type": query.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-      "content-disposition": `attachment; filename="${exportFileName(tenant.slug, from, to, query.format)}"`,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-    });
+    return auditExportResponse(c.env.AUDIT_BUCKET, c.get("tenant"), { ...query, ...resolveRange(query, 1) });
   })
   .get("/api/admin/usage", async (c) => {
     const query = parsedQuery(c, UsageQuerySchema);
@@ -76,8 +94,6 @@ export const tenantAdminAuditRoutes = new Hono<TenantEnv>()
   })
   .put("/api/admin/audit/retention", async (c) => {
     const { days } = await readJsonBody(c, RetentionSchema);
-    const tenant = c.get("tenant");
-    const updated = await c.get("registry").setAuditRetention(tenant.id, days);
-    c.get("tenantCache").invalidate(tenant.slug);
-    return c.json({ retentionDays: updated?.audit.retentionDays ?? days });
+    const deps = { registry: c.get("registry"), tenantCache: c.get("tenantCache"), tenant: c.get("tenant") };
+    return c.json({ retentionDays: await saveRetention(deps, days) });
   });
