@@ -113,11 +113,13 @@ describe("GET /api/admin/audit", () => {
     expect(unauthenticated.status).toBe(401);
   });
 
-  it("skips a stored line that is not a valid event of this tenant", async () => {
+  it("skips a stored line that is not a valid event of this tenant, and an object that cannot be read", async () => {
     const tenant = await createTenant({ orgName: "Audit Stray Org" });
     const good = toolCall(tenant.tenant.id, minutesAfter(hourStart(5), 1));
     const foreign = toolCall(crypto.randomUUID(), minutesAfter(hourStart(5), 2));
     await storeObject(tenant.tenant.id, [good, foreign], [JSON.stringify(good), JSON.stringify(foreign), "{not json", '{"v":1}']);
+    const damagedKey = await storeObject(tenant.tenant.id, [toolCall(tenant.tenant.id, minutesAfter(hourStart(5), 3))]);
+    await env.AUDIT_BUCKET.put(damagedKey, "not gzip at all");
     const page = await json<TrailPage>(
       await adminCall(tenant.tenant.slug, auditQuery({ from: iso(hourStart(6)), to: iso(hourStart(-1)) }), tenant.adminKey),
     );
@@ -302,8 +304,9 @@ describe("one tenant's trail and usage stay its own", () => {
 });
 
 describe("PUT /api/admin/audit/retention", () => {
-  it("sets the days the trail is kept, 1 to 365, and names the field otherwise", async () => {
+  it("sets the days the trail is kept, 1 to 365, and names the field otherwise; another org's setting stays", async () => {
     const tenant = await createTenant({ orgName: "Retention Org" });
+    const other = await createTenant({ orgName: "Retention Other Org" });
     const set = await adminCall(tenant.tenant.slug, "/audit/retention", tenant.adminKey, { method: "PUT", json: { days: 30 } });
     expect(set.status).toBe(200);
     expect(await json(set)).toEqual({ retentionDays: 30 });
@@ -311,6 +314,10 @@ describe("PUT /api/admin/audit/retention", () => {
       .bind(tenant.tenant.id)
       .first<number>("days");
     expect(row).toBe(30);
+    const otherRow = await env.DB.prepare("SELECT audit_retention_days AS days FROM tenants WHERE id = ?")
+      .bind(other.tenant.id)
+      .first<number>("days");
+    expect(otherRow).toBe(90);
     for (const days of [0, 366, 1.5, "30"]) {
       const refused = await adminCall(tenant.tenant.slug, "/audit/retention", tenant.adminKey, { method: "PUT", json: { days } });
       expect(refused.status).toBe(400);
@@ -375,6 +382,8 @@ describe("the console's Audit and Usage pages", () => {
     );
     await storeTrail(id, events, 10);
     await storeUsage(id, [{ day: dayOf(hourStart(3)), tool: "send_mail", calls: 55 }], []);
+    const other = await createTenant({ orgName: "Console Audit Other Org" });
+    await storeUsage(other.tenant.id, [{ day: dayOf(hourStart(3)), tool: "list_chat_messages", calls: 1 }], []);
     const browser = await adminBrowser(tenant);
     const local = (time: Date) => time.toISOString().slice(0, 16);
     const query = new URLSearchParams({ from: local(hourStart(4)), to: local(hourStart(-1)), tool: "send_mail" });
@@ -385,6 +394,7 @@ describe("the console's Audit and Usage pages", () => {
     expect(html).toContain("<h1>Audit</h1>");
     expect(html).toMatch(/<a href="\/admin\/audit" aria-current="page">Audit<\/a>/);
     expect(html).toContain('<option value="send_mail" selected>');
+    expect(html).not.toContain("list_chat_messages");
     expect(html).toContain("&lt;b&gt;Client 54&lt;/b&gt;");
     expect(html).not.toContain("<b>Client");
     expect(html.indexOf("Client 54")).toBeLessThan(html.indexOf("Client 53"));

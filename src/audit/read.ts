@@ -1,4 +1,4 @@
-import { logEvent } from "../lib/log";
+import { logError, logEvent } from "../lib/log";
 import { AuditEventSchema, type AuditEvent, type AuditKind } from "./event";
 import { openTrailCursor, sealTrailCursor, type TrailPosition } from "./read-cursor";
 
@@ -126,7 +126,14 @@ export async function listObjectKeys(bucket: R2Bucket, base: string, prefix: str
 export async function objectEvents(bucket: R2Bucket, tenantId: string, relativeKey: string): Promise<AuditEvent[] | undefined> {
   const object = await bucket.get(tenantTrailPrefix(tenantId) + relativeKey);
   if (!object) return undefined;
-  const text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  let text: string;
+  try {
+    text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  } catch (error) {
+    // One damaged object must not make the rest of the trail unreadable: it is named in the log instead.
+    logError("audit_trail_object_unreadable", error, { tenantId, key: relativeKey });
+    return [];
+  }
   const events: AuditEvent[] = [];
   let skipped = 0;
   for (const line of text.split("\n")) {
