@@ -277,6 +277,7 @@ describe("one tenant's trail and usage stay its own", () => {
       days: { day: string; calls: number; activeUsers: number; throttled: number; tools: { tool: string; calls: number }[] }[];
       tools: { tool: string; calls: number; averageLatencyMs: number | null }[];
       user: { userId: string; calls: number; days: { day: string; calls: number }[] } | null;
+      users: { userId: string; upn: string | null; calls: number; errors: number }[];
     }>(await adminCall(a.tenant.slug, `/usage?from=${yesterday}&to=${today}&user=${userId(1)}`, a.adminKey));
     expect(usage.totals).toEqual({ calls: 17, errors: 2, throttled: 2 });
     expect(usage.days.map((d) => [d.day, d.calls, d.activeUsers, d.throttled])).toEqual([
@@ -284,6 +285,10 @@ describe("one tenant's trail and usage stay its own", () => {
       [today, 7, 2, 2],
     ]);
     expect(usage.tools[0]).toEqual({ tool: "list_messages", calls: 14, errors: 1, throttled: 2, averageLatencyMs: 100 });
+    expect(usage.users).toEqual([
+      { userId: userId(1), upn: null, calls: 15, errors: 1 },
+      { userId: userId(2), upn: null, calls: 2, errors: 1 },
+    ]);
     expect(usage.user).toMatchObject({
       userId: userId(1),
       calls: 15,
@@ -451,6 +456,7 @@ describe("the console's Audit and Usage pages", () => {
     expect(html).toMatch(/<td data-label="Tool"\s*>list_events<\/td>/);
     expect(html).toMatch(/<td data-label="Active users" class="num">1<\/td>/);
     expect(html).toContain(`User ${userId(4)}`);
+    expect(html).toContain(`<a href="/admin/usage?from=${today}&amp;to=${today}&amp;user=${encodeURIComponent(userId(4))}"`);
     const badUsage = await browser.fetch(tenantUrl(tenant.slug, "/admin/usage?user=nobody"));
     expect(badUsage.status).toBe(400);
     expect(await badUsage.text()).toMatch(/id="usage-user"[^>]*aria-invalid="true"/);

@@ -4,9 +4,11 @@ import type { Registry } from "../tenancy/registry";
  * @module The org's usage over a range of UTC days, from the per-day roll-ups
  * in D1 that the audit trail's writer keeps (never from the trail itself):
  * calls, errors and Graph throttling per day and per tool, active users per
- * day, and one user's calls per day when asked. The admin API and the
+ * day, the most active users, and one user's calls per day when asked. The admin API and the
  * console's Usage page show the same report.
  */
+
+export const TOP_USERS = 25;
 
 export interface ToolUsage {
   tool: string;
@@ -33,6 +35,8 @@ export interface UsageReport {
   days: DayUsage[];
   /** Per tool over the whole range, most called first. */
   tools: ToolUsage[];
+  /** The users with the most calls over the range (at most `TOP_USERS`), most first. */
+  users: { userId: string; upn: string | null; calls: number; errors: number }[];
   user: { userId: string; calls: number; errors: number; days: { day: string; calls: number; errors: number }[] } | null;
 }
 
@@ -69,9 +73,10 @@ const total = (rows: readonly { calls: number; errors: number; throttled?: numbe
 
 /** The usage report of one org over `from`..`to` (inclusive `YYYY-MM-DD`), days with any usage only, oldest first. */
 export async function usageReport(registry: Registry, tenantId: string, from: string, to: string, userId?: string): Promise<UsageReport> {
-  const [rows, active, userDays] = await Promise.all([
+  const [rows, active, users, userDays] = await Promise.all([
     registry.usageByDay(tenantId, from, to),
     registry.activeUsersByDay(tenantId, from, to),
+    registry.usersByCalls(tenantId, from, to, TOP_USERS),
     userId ? registry.userUsageByDay(tenantId, userId, from, to) : Promise.resolve(undefined),
   ]);
   const activeByDay = new Map(active.map((row) => [row.day, row.users]));
@@ -88,6 +93,7 @@ export async function usageReport(registry: Registry, tenantId: string, from: st
     totals: { calls, errors, throttled },
     days,
     tools: toolUsage(rows),
+    users,
     user: userId && userDays ? { userId, ...pick(total(userDays)), days: userDays } : null,
   };
 }

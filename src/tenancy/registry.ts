@@ -432,6 +432,23 @@ function buildRegistry(d1: D1Database) {
         .orderBy(asc(usageDailyUsers.day))
         .all(),
 
+    /** The org's users with the most calls over `from`..`to` (inclusive UTC days), with their sign-in names when known. */
+    usersByCalls: (tenantId: string, from: string, to: string, limit: number) =>
+      db
+        .select({
+          userId: usageDailyUsers.userId,
+          upn: tenantUsers.upn,
+          calls: sum(usageDailyUsers.calls).mapWith(Number),
+          errors: sum(usageDailyUsers.errors).mapWith(Number),
+        })
+        .from(usageDailyUsers)
+        .leftJoin(tenantUsers, and(eq(tenantUsers.tenantId, usageDailyUsers.tenantId), eq(tenantUsers.userId, usageDailyUsers.userId)))
+        .where(and(eq(usageDailyUsers.tenantId, tenantId), gte(usageDailyUsers.day, from), lte(usageDailyUsers.day, to)))
+        .groupBy(usageDailyUsers.userId)
+        .orderBy(desc(sum(usageDailyUsers.calls)), asc(usageDailyUsers.userId))
+        .limit(limit)
+        .all(),
+
     /** The tools the org's users called on or after `since` (`YYYY-MM-DD`), by name. */
     async usedTools(tenantId: string, since: string): Promise<string[]> {
       const rows = await db

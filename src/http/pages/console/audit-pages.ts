@@ -271,6 +271,37 @@ function usageReportBody(report: UsageReport) {
     )}`;
 }
 
+function usersList(report: UsageReport) {
+  if (report.users.length === 0) return "";
+  const link = (user: UsageReport["users"][number]) =>
+    html`<a href="/admin/usage?${new URLSearchParams({ from: report.from, to: report.to, user: user.userId }).toString()}"
+      >${user.upn ?? user.userId}</a
+    >`;
+  return html`<h2>Most active users</h2>
+    <table class="audit-table">
+      <caption class="visually-hidden">
+        Users with the most calls; open one for their calls per day
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">User</th>
+          <th scope="col" class="num">Calls</th>
+          <th scope="col" class="num">Errors</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${report.users.map(
+          (user) =>
+            html`<tr>
+              <td data-label="User">${link(user)}</td>
+              <td data-label="Calls" class="num">${user.calls}</td>
+              <td data-label="Errors" class="num">${user.errors}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+}
+
 function userReport(report: UsageReport) {
   if (!report.user) return "";
   const { user } = report;
@@ -289,5 +320,5 @@ function userReport(report: UsageReport) {
 export function usageBody(input: UsagePageInput) {
   return html`<h1>Usage</h1>
     <p>Tool calls per UTC day, by tool, with errors, Microsoft Graph throttling and active users.</p>
-    ${usageForm(input)} ${input.report ? html`${userReport(input.report)} ${usageReportBody(input.report)}` : ""}`;
+    ${usageForm(input)} ${input.report ? html`${userReport(input.report)} ${usageReportBody(input.report)} ${usersList(input.report)}` : ""}`;
 }
