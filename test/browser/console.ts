@@ -124,6 +124,8 @@ export function consoleJourneys(getWorld: () => World): void {
     { name: "console-users", path: "/admin/users" },
     { name: "console-alerts", path: "/admin/alerts" },
     { name: "console-organization", path: "/admin/settings" },
+    { name: "console-audit", path: "/admin/audit" },
+    { name: "console-usage", path: "/admin/usage" },
   ];
 
   describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (viewport) => {

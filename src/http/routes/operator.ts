@@ -10,6 +10,7 @@ import { rewrapAllTenants } from "../../tenancy/key-rotation";
 import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
 import { SlugSchema } from "../../tenancy/slug";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
+import { operatorUsageRoutes } from "./operator-usage";
 
 /** @module Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
 
@@ -70,6 +71,7 @@ async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
 
 export const operatorRoutes = new Hono<ApexEnv>()
   .use("/api/operator/*", requireOperator)
+  .route("/", operatorUsageRoutes)
   .get("/api/operator/tenants", async (c) => {
     const query = ListQuerySchema.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
