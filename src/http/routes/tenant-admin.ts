@@ -18,6 +18,7 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { onboardingLinks } from "../../tenancy/onboarding";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
+import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 
 /**
@@ -86,6 +87,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     return c.json({ alerts: alerts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) });
   })
   .route("/", tenantAdminUsersRoutes)
+  .route("/", tenantAdminStreamRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);
     const { updated, verified } = await rotateClientSecret(actionDeps(c), input);
