@@ -42,7 +42,9 @@ const ConfigSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(/\s+/).filter((origin) => origin !== ""))
-    .pipe(z.array(z.url({ protocol: /^https?$/, error: "expected space-separated http(s) origins" }).transform((url) => new URL(url).origin))),
+    .pipe(
+      z.array(z.url({ protocol: /^https?$/, error: "expected space-separated http(s) origins" }).transform((url) => new URL(url).origin)),
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

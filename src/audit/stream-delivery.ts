@@ -71,6 +71,7 @@ export async function deliverBatch(delivery: StreamDelivery, now: Date = new Dat
   }
   await response.body?.cancel();
   if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-  const reason = response.status >= 300 && response.status < 400 ? "it answered with a redirect, which is not followed" : "it did not answer 2xx";
+  const reason =
+    response.status >= 300 && response.status < 400 ? "it answered with a redirect, which is not followed" : "it did not answer 2xx";
   return { ok: false, status: response.status, reason };
 }

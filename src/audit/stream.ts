@@ -30,7 +30,11 @@ const BACKOFF_BASE_SECONDS = 30;
 const BACKOFF_MAX_SECONDS = 3600;
 
 export const StreamMessageSchema = z.strictObject({
-  tenantId: z.string().min(1).max(64),
+  tenantId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9-]+$/),
   key: z.string().min(1).max(1024),
 });
 export type StreamMessage = z.infer<typeof StreamMessageSchema>;
@@ -53,6 +57,13 @@ export function retryDelaySeconds(attempts: number): number {
 /** Where a tenant's trail objects live; a key outside it is never read for that tenant. */
 export function tenantTrailPrefix(tenantId: string): string {
   return `audit/v1/${tenantId}/`;
+}
+
+/** Whether `key` is one of `tenantId`'s trail objects: nothing else is read or alerted on for it. */
+function isTenantKey(tenantId: string, key: string): boolean {
+  return (
+    key.startsWith(tenantTrailPrefix(tenantId)) && !key.includes("..") && !key.slice(tenantTrailPrefix(tenantId).length).includes("//")
+  );
 }
 
 type Verdict = { kind: "ack" } | { kind: "retry" };
@@ -92,7 +103,7 @@ async function handleStreamMessage(body: unknown, deps: StreamDeps): Promise<Ver
     return { kind: "ack" };
   }
   const { tenantId, key } = message.data;
-  if (!key.startsWith(tenantTrailPrefix(tenantId)) || key.includes("..")) {
+  if (!isTenantKey(tenantId, key)) {
     logEvent("audit_stream_dropped", { tenantId, reason: "foreign_key" });
     return { kind: "ack" };
   }
@@ -148,8 +159,8 @@ export async function consumeStreamDeadLetters(batch: MessageBatch, deps: Stream
       message.ack();
       continue;
     }
-    const { tenantId } = parsed.data;
-    const tenant = await deps.registry.findById(tenantId);
+    const { tenantId, key } = parsed.data;
+    const tenant = isTenantKey(tenantId, key) ? await deps.registry.findById(tenantId) : undefined;
     if (tenant?.audit.stream) {
       await deps.registry.markAuditStreamFailing(tenantId, new Date());
       await deps.registry.addAlert(

@@ -74,6 +74,8 @@ export const tenantAdminStreamRoutes = new Hono<TenantEnv>()
       delivered: outcome.ok,
       status: outcome.status,
       batchId: outcome.batchId,
-      message: outcome.ok ? `The endpoint accepted the test batch (HTTP ${outcome.status})` : `The test batch was not accepted: ${outcome.reason}`,
+      message: outcome.ok
+        ? `The endpoint accepted the test batch (HTTP ${outcome.status})`
+        : `The test batch was not accepted: ${outcome.reason}`,
     });
   });
