@@ -6,7 +6,8 @@ import { AUDIT_STREAM_DLQ_NAME, AUDIT_STREAM_QUEUE_NAME, retryDelaySeconds, type
 import worker from "../src/index";
 import { openWithDataKey } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
-import { createTenant, json } from "./helpers/gateway";
+import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
+import { createTenant, json, tenantUrl } from "./helpers/gateway";
 import { adminCall, errorOf, gatewayKeyring } from "./helpers/tenants";
 
 /**
@@ -375,5 +376,53 @@ describe("cross-tenant", () => {
     expect(aIds.sort()).toEqual(aObject.events.map((event) => event.id).sort());
     expect(bIds.sort()).toEqual(bObject.events.map((event) => event.id).sort());
     for (const body of Object.values((await inbox(a.inbox)).batches)) expect(body).not.toContain(b.id);
+  });
+});
+
+describe("the console's Streaming page", () => {
+  it("sets the endpoint (the secret shown once), sends a signed test batch, and stops", async () => {
+    const tenant = await consoleTenant();
+    const admin = await adminBrowser(tenant);
+    const page = await admin.fetch(tenantUrl(tenant.slug, "/admin/streaming"));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<a href="\/admin\/streaming"\s+aria-current="page"/);
+
+    const refused = await submitConsoleForm(admin, tenant.slug, "/admin/streaming", "/admin/streaming", {
+      url: "http://siem.contoso.com/in",
+    });
+    expect(refused.status).toBe(400);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain('aria-describedby="stream-url-error"');
+    expect(refusedHtml).toContain("must be an https URL");
+
+    const name = crypto.randomUUID();
+    const saved = await submitConsoleForm(admin, tenant.slug, "/admin/streaming", "/admin/streaming", { url: inboxUrl(name) });
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get("cache-control")).toBe("no-store");
+    const secret = /<code id="stream-secret">([^<]+)<\/code>/.exec(await saved.text())?.[1];
+    if (!secret) throw new Error("no secret on the page");
+    const again = await (await admin.fetch(tenantUrl(tenant.slug, "/admin/streaming"))).text();
+    expect(again).toContain(inboxUrl(name));
+    expect(again).not.toContain(secret);
+
+    const tested = await submitConsoleForm(admin, tenant.slug, "/admin/streaming", "/admin/streaming/test");
+    expect(await tested.text()).toContain("The endpoint accepted the test batch");
+    const [attempt] = (await inbox(name)).attempts;
+    if (!attempt) throw new Error("nothing arrived");
+    expect(await verifyAuditBatch({ secret, ...attempt })).toEqual({ ok: true });
+    expect(JSON.parse(attempt.body)).toMatchObject({ actor: { type: "console_admin", upn: tenant.admin.userPrincipalName } });
+
+    const stopped = await submitConsoleForm(admin, tenant.slug, "/admin/streaming", "/admin/streaming/delete");
+    expect(stopped.status).toBe(303);
+    expect(stopped.headers.get("location")).toBe("/admin/streaming?done=stream-removed");
+    expect((await tenantRegistry(env.DB).findById(tenant.tenant.id))?.audit.stream).toBeNull();
+  });
+
+  it("refuses a form without its CSRF token", async () => {
+    const tenant = await consoleTenant();
+    const admin = await adminBrowser(tenant);
+    const response = await postConsole(admin, tenant.slug, "/admin/streaming", { url: inboxUrl("no-csrf") });
+    expect(response.status).toBe(403);
+    expect((await tenantRegistry(env.DB).findById(tenant.tenant.id))?.audit.stream).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Config } from "../config";
 import { publicHostProblem } from "../lib/public-host";
 
 /**
@@ -20,6 +21,11 @@ export interface StreamUrlRules {
   ownDomain: string;
   /** AUDIT_STREAM_ALLOWED_ORIGINS, as origins. */
   allowedOrigins: readonly string[];
+}
+
+/** The rules as this deployment's configuration sets them. */
+export function streamUrlRulesOf(config: Config): StreamUrlRules {
+  return { ownDomain: config.BASE_DOMAIN, allowedOrigins: config.AUDIT_STREAM_ALLOWED_ORIGINS };
 }
 
 /** Why the gateway will not stream to this URL, or undefined when it will. */

@@ -6,6 +6,7 @@ import { requireConsoleSession, requireCsrfToken, sameOrigin } from "./guard";
 import { consoleSettingsRoutes } from "./settings-routes";
 import { consoleSetupRoutes } from "./setup-routes";
 import { startConsoleSignIn } from "./sign-in";
+import { consoleStreamRoutes } from "./stream-routes";
 import { consoleUsersRoutes } from "./users-routes";
 import { render } from "./view";
 
@@ -34,7 +35,8 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .use("/admin/*", requireConsoleSession, requireCsrfToken)
     .route("/", consoleSetupRoutes)
     .route("/", consoleSettingsRoutes)
-    .route("/", consoleUsersRoutes);
+    .route("/", consoleUsersRoutes)
+    .route("/", consoleStreamRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));
 

@@ -3,9 +3,8 @@ import { z } from "zod";
 import type { TenantEnv } from "../context";
 import { ApiError } from "../errors";
 import { readJsonBody } from "../json-body";
-import { streamUrlSchema } from "../../audit/stream-url";
+import { streamUrlRulesOf, streamUrlSchema } from "../../audit/stream-url";
 import { StreamNotConfigured, removeStream, rotateStreamSecret, sendTestBatch, setStream } from "../../audit/stream-settings";
-import type { Config } from "../../config";
 import type { Tenant } from "../../tenancy/tenant";
 
 /**
@@ -17,10 +16,6 @@ import type { Tenant } from "../../tenancy/tenant";
  * `POST /api/admin/audit/stream/test` (one signed test batch now, and how the
  * endpoint answered).
  */
-
-export function streamUrlRules(config: Config) {
-  return { ownDomain: config.BASE_DOMAIN, allowedOrigins: config.AUDIT_STREAM_ALLOWED_ORIGINS };
-}
 
 const SECRET_NOTICE = "Shown only once: store it where your receiver verifies signatures. The previous secret no longer signs batches.";
 
@@ -48,7 +43,7 @@ function notConfigured(): ApiError {
 export const tenantAdminStreamRoutes = new Hono<TenantEnv>()
   .get("/api/admin/audit/stream", (c) => c.json(streamView(c.get("tenant"))))
   .put("/api/admin/audit/stream", async (c) => {
-    const schema = z.strictObject({ url: streamUrlSchema(streamUrlRules(c.get("config"))) });
+    const schema = z.strictObject({ url: streamUrlSchema(streamUrlRulesOf(c.get("config"))) });
     const { url } = await readJsonBody(c, schema);
     const { secret } = await setStream(deps(c), c.get("tenant"), url);
     c.get("tenantCache").invalidate(c.get("tenant").slug);

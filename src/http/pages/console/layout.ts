@@ -14,6 +14,7 @@ export const CONSOLE_SECTIONS = [
   { id: "credentials", href: "/admin/credentials", label: "Credentials" },
   { id: "users", href: "/admin/users", label: "Users" },
   { id: "alerts", href: "/admin/alerts", label: "Alerts" },
+  { id: "streaming", href: "/admin/streaming", label: "Streaming" },
   { id: "settings", href: "/admin/settings", label: "Organization" },
 ] as const;
 
