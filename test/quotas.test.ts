@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { toolCallQuota } from "../src/agent/quota";
@@ -164,5 +164,15 @@ describe("quota enforcement on tools/call", () => {
     const counter = env.TENANT_QUOTA.getByName(a.tenant.tenant.id);
     expect((await counter.countToolCall(crypto.randomUUID(), 100)).ok).toBe(false);
     expect((await counter.countToolCall(a.tenant.tenant.id, 100)).ok).toBe(true);
+  });
+
+  it("the organization's counter keeps nothing once its day is over", async () => {
+    const a = await connectedUser();
+    const counter = env.TENANT_QUOTA.getByName(a.tenant.tenant.id);
+    await counter.countToolCall(a.tenant.tenant.id, 100);
+    const alarm = await runInDurableObject(counter, (_instance, state) => state.storage.getAlarm());
+    expect(alarm === null ? null : alarm % DAY).toBe(0);
+    expect(await runDurableObjectAlarm(counter)).toBe(true);
+    expect(await runInDurableObject(counter, (_instance, state) => [...state.storage.kv.list()])).toEqual([]);
   });
 });
