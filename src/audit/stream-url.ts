@@ -41,7 +41,8 @@ export function streamUrlProblem(text: string, rules: StreamUrlRules): string | 
   if (rules.allowedOrigins.includes(url.origin)) return undefined;
   if (url.protocol !== "https:") return "must be an https URL";
   const problem = publicHostProblem(url, rules.ownDomain);
-  return problem ? `must name a public host: ${problem}` : undefined;
+  // The shared rule says "it is …"; here "it" would be the URL, so name the host.
+  return problem?.replace(/^it /, "the host ");
 }
 
 /** The `url` field of the stream settings, checked against the rules above. */
