@@ -2,7 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, inject, it, vi } from "vitest";
 import { verifyAuditBatch } from "../docs/verify-audit-signature";
 import { AUDIT_SCHEMA_VERSION, AuditEventSchema, type AuditEvent } from "../src/audit/event";
+import { streamUrlProblem } from "../src/audit/stream-url";
 import { AUDIT_STREAM_DLQ_NAME, AUDIT_STREAM_QUEUE_NAME, retryDelaySeconds, type StreamMessage } from "../src/audit/stream";
+import { readConfig } from "../src/config";
 import worker from "../src/index";
 import { openWithDataKey } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
@@ -191,6 +193,16 @@ describe("stream settings on the admin API", () => {
     const body = await errorOf(response);
     expect(body.issues?.[0]?.field).toBe("url");
     expect(body.issues?.[0]?.message).toContain(words);
+  });
+
+  it("accepts the configured extra origins exactly as listed, and nothing else of that host", () => {
+    const rules = { ownDomain: "mcp.example.com", allowedOrigins: ["http://127.0.0.1:8791"] };
+    expect(streamUrlProblem("http://127.0.0.1:8791/inbox/a", rules)).toBeUndefined();
+    expect(streamUrlProblem("http://127.0.0.1:8792/inbox/a", rules)).toBe("must be an https URL");
+    expect(streamUrlProblem("https://127.0.0.1:8791/inbox/a", rules)).toContain("IP address");
+    // In production the list is empty.
+    expect(readConfig({ ...env, AUDIT_STREAM_ALLOWED_ORIGINS: "" }).AUDIT_STREAM_ALLOWED_ORIGINS).toEqual([]);
+    expect(() => readConfig({ ...env, AUDIT_STREAM_ALLOWED_ORIGINS: "not-an-origin" })).toThrow("AUDIT_STREAM_ALLOWED_ORIGINS");
   });
 
   it("accepts a public https endpoint on its own port", async () => {
