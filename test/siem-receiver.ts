@@ -4,8 +4,8 @@ import { Hono } from "hono";
 /**
  * A stand-in for an organization's SIEM collector, over real HTTP, for the
  * audit stream's tests (started by the global setup) and for `npm run dev`
- * (`npx tsx test/siem-receiver.ts`, then allow its origin in
- * AUDIT_STREAM_ALLOWED_ORIGINS). Each test uses its own inbox,
+ * (started on port 8791, its origin allowed in the generated .dev.vars).
+ * Each test uses its own inbox,
  * `POST /inbox/<name>`, and drives it through `/control/<name>`:
  * - `PUT { failTimes, status }`: answer the next `failTimes` deliveries with
  *   `status` (503 by default), then 200;
