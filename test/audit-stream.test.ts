@@ -6,7 +6,7 @@ import { streamUrlProblem } from "../src/audit/stream-url";
 import { AUDIT_STREAM_DLQ_NAME, AUDIT_STREAM_QUEUE_NAME, retryDelaySeconds, type StreamMessage } from "../src/audit/stream";
 import { readConfig } from "../src/config";
 import worker from "../src/index";
-import { openWithDataKey } from "../src/tenancy/secret-envelope";
+import { openWithDataKey, rewrapEnvelope } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
 import { createTenant, json, tenantUrl } from "./helpers/gateway";
@@ -173,6 +173,17 @@ describe("stream settings on the admin API", () => {
     await expect(openWithDataKey(sealed, row.envelope, { tenantId: a.id, purpose: "other" }, gatewayKeyring())).rejects.toThrow(
       "sealed value failed authentication",
     );
+  });
+
+  it("keeps opening after the key-encryption key is rotated (only the data key is re-wrapped)", async () => {
+    const a = await streamingTenant();
+    const row = await tenantRegistry(env.DB).findById(a.id);
+    const sealed = row?.audit.stream?.sealedSecret;
+    if (!row || !sealed) throw new Error("no sealed secret stored");
+    const rotatedKeyring = { ...gatewayKeyring(), activeKekId: "2" };
+    const rewrapped = await rewrapEnvelope(row.envelope, a.id, rotatedKeyring);
+    expect(rewrapped.kekId).toBe("2");
+    expect(await openWithDataKey(sealed, rewrapped, { tenantId: a.id, purpose: "audit-stream" }, rotatedKeyring)).toBe(a.secret);
   });
 
   it.each([
