@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { logError } from "../lib/log";
 import type { Tenant } from "../tenancy/tenant";
 import { agentName } from "../tenancy/agent-name";
 
@@ -11,7 +12,8 @@ import { agentName } from "../tenancy/agent-name";
  * Each counter is consulted only when its quota is set: with no quota, a
  * tool call makes no extra call at all (`toolCallQuota` answers undefined).
  * A refused call is not counted; an over-limit answer is a tool error naming
- * the limit and when calls resume (ISO time and seconds).
+ * the limit and when calls resume (ISO time and seconds). A counter that
+ * cannot be reached refuses the call (fails closed) with a try-again error.
  */
 
 export type QuotaCheck = { ok: true } | { ok: false; resumeAt: number };
@@ -63,16 +65,25 @@ export function quotaRefusal(limit: string, resumeAt: number, now: number): stri
 export function toolCallQuota(tenant: Tenant, user: { tid: string; oid: string }, env: Env): ToolCallQuota | undefined {
   const { userPerMinute, tenantPerDay } = tenant.quotas;
   if (userPerMinute === null && tenantPerDay === null) return undefined;
-  return async () => {
+  const check = async (): Promise<string | undefined> => {
     if (userPerMinute !== null) {
       const agent = env.USER_AGENT.getByName(agentName(tenant.id, `${user.tid}.${user.oid}`));
-      const check = await agent.countToolCall({ tenantId: tenant.id, tid: user.tid, oid: user.oid }, userPerMinute);
-      if (!check.ok) return quotaRefusal(`${userPerMinute} tool calls per user per minute`, check.resumeAt, Date.now());
+      const counted = await agent.countToolCall({ tenantId: tenant.id, tid: user.tid, oid: user.oid }, userPerMinute);
+      if (!counted.ok) return quotaRefusal(`${userPerMinute} tool calls per user per minute`, counted.resumeAt, Date.now());
     }
     if (tenantPerDay !== null) {
-      const check = await env.TENANT_QUOTA.getByName(tenant.id).countToolCall(tenant.id, tenantPerDay);
-      if (!check.ok) return quotaRefusal(`${tenantPerDay} tool calls per day (UTC)`, check.resumeAt, Date.now());
+      const counted = await env.TENANT_QUOTA.getByName(tenant.id).countToolCall(tenant.id, tenantPerDay);
+      if (!counted.ok) return quotaRefusal(`${tenantPerDay} tool calls per day (UTC)`, counted.resumeAt, Date.now());
     }
     return undefined;
+  };
+  return async () => {
+    try {
+      return await check();
+    } catch (error) {
+      // A counter that cannot be reached refuses rather than lets calls past the operator's limit.
+      logError("quota_check_failed", error, { tenantId: tenant.id });
+      return "The gateway could not check this organization's quota just now; try again in a moment.";
+    }
   };
 }
