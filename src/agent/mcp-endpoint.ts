@@ -10,6 +10,7 @@ import { registerProfileResource } from "./profile-resource";
 import { registerTools, visibleTools } from "./register-tools";
 import { calledToolName, readMcpBody } from "./mcp-request";
 import { isLegacyPost, serveLegacyAsJson } from "./legacy-json-lane";
+import { toolCallQuota } from "./quota";
 import { toolContext } from "./tool-context";
 
 /**
@@ -42,7 +43,7 @@ function buildServer(props: GrantProps, env: ProviderEnv, calledTool: string | u
   const visible = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
   const called = visible.filter((tool) => tool.name === calledTool);
   // A hidden or unknown tool keeps the whole list, so the SDK answers "Tool <name> not found".
-  registerTools(server, called.length > 0 ? called : visible, context, { tenantId: tenant.id });
+  registerTools(server, called.length > 0 ? called : visible, context, { tenantId: tenant.id }, toolCallQuota(tenant, props, env));
   registerProfileResource(server, context);
   return server;
 }

@@ -9,6 +9,7 @@ import { PathSegmentError } from "../graph/path";
 import { logError, logEvent } from "../lib/log";
 import { normalizeScope } from "../oauth/scopes";
 import { leanAnnotations, leanInputSchema } from "./lean-schema";
+import type { ToolCallQuota } from "./quota";
 import type { TenantPolicy } from "../tenancy/policy";
 
 /**
@@ -76,12 +77,16 @@ export function registerTools(
   tools: readonly ToolDefinition[],
   context: ToolContext,
   audit: { tenantId: string },
+  quota?: ToolCallQuota,
 ): void {
   for (const tool of tools) {
     const { schema, config } = prepare(tool);
     server.registerTool(tool.name, config, async (args: unknown) => {
       const parsed = schema.safeParse(args ?? {});
       if (!parsed.success) return errorResult(inputErrorText(parsed.error));
+      // The operator's quotas, only when set: a refusal says which limit and when calls resume.
+      const refusal = await quota?.();
+      if (refusal) return errorResult(refusal);
       const started = Date.now();
       try {
         // The tool's own name, so no tool spells it out for its cursors or continuation lines.

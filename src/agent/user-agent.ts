@@ -27,6 +27,7 @@ import { agentName } from "../tenancy/agent-name";
 import { tenantRegistry } from "../tenancy/registry";
 import { DeadGrants } from "./dead-grants";
 import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
+import { countInWindow, minuteWindow, type QuotaCheck } from "./quota";
 import { Semaphore, SingleFlight } from "./semaphore";
 
 export interface AgentAuth {
@@ -169,6 +170,12 @@ export class UserGraphAgent extends DurableObject<Env> {
     this.ctx.storage.kv.put(TOKEN_KEY, stored);
     this.#stored = stored;
     return tokens;
+  }
+
+  /** The operator's per-user quota (quota.ts): counts one tool call this minute unless `limit` already were. */
+  async countToolCall(claims: Pick<AgentAuth, "tenantId" | "tid" | "oid">, limit: number): Promise<QuotaCheck> {
+    if (!this.#serves(claims)) return { ok: false, resumeAt: Date.now() + 60_000 };
+    return countInWindow(this.ctx.storage.kv, "quota-minute", minuteWindow(Date.now()), limit);
   }
 
   /** Offboarding: forget every token and anything else this agent holds. */

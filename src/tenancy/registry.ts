@@ -278,6 +278,40 @@ function buildRegistry(d1: D1Database) {
       await db.delete(tenantUsers).where(and(eq(tenantUsers.tenantId, tenantId), inArray(tenantUsers.userId, [...userIds])));
     },
 
+    /** A new SIEM endpoint (or a new secret for it): deliveries start afresh, so a past failure no longer stands. */
+    setAuditStream: (id: string, url: string, sealedSecret: { ciphertext: string; iv: string }) =>
+      touch(id, {
+        auditStreamUrl: url,
+        auditStreamSecretCiphertext: sealedSecret.ciphertext,
+        auditStreamSecretIv: sealedSecret.iv,
+        auditStreamFailingSince: null,
+      }),
+
+    clearAuditStream: (id: string) =>
+      touch(id, { auditStreamUrl: null, auditStreamSecretCiphertext: null, auditStreamSecretIv: null, auditStreamFailingSince: null }),
+
+    /** Deliveries keep failing: the first time it was noticed is kept. */
+    async markAuditStreamFailing(id: string, since: Date): Promise<void> {
+      await db
+        .update(tenants)
+        .set({ auditStreamFailingSince: since })
+        .where(and(eq(tenants.id, id), isNotNull(tenants.auditStreamUrl), isNull(tenants.auditStreamFailingSince)))
+        .run();
+    },
+
+    /** A delivery succeeded: written only when a failure was recorded, so a working stream costs no write. */
+    async clearAuditStreamFailing(id: string): Promise<void> {
+      await db
+        .update(tenants)
+        .set({ auditStreamFailingSince: null })
+        .where(and(eq(tenants.id, id), isNotNull(tenants.auditStreamFailingSince)))
+        .run();
+    },
+
+    /** The operator's quotas on tool calls; null lifts a limit. */
+    setQuotas: (id: string, quotas: { userPerMinute: number | null; tenantPerDay: number | null }) =>
+      touch(id, { quotaUserPerMinute: quotas.userPerMinute, quotaTenantPerDay: quotas.tenantPerDay }),
+
     /**
      * Records a problem for the tenant admin. One outage can fail every
      * user's refresh at once, so an alert of the same kind within the last

@@ -7,6 +7,7 @@ import { consoleAuditRoutes } from "./audit-routes";
 import { consoleSettingsRoutes } from "./settings-routes";
 import { consoleSetupRoutes } from "./setup-routes";
 import { startConsoleSignIn } from "./sign-in";
+import { consoleStreamRoutes } from "./stream-routes";
 import { consoleUsersRoutes } from "./users-routes";
 import { render } from "./view";
 
@@ -36,7 +37,8 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .route("/", consoleSetupRoutes)
     .route("/", consoleSettingsRoutes)
     .route("/", consoleUsersRoutes)
-    .route("/", consoleAuditRoutes);
+    .route("/", consoleAuditRoutes)
+    .route("/", consoleStreamRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));
 

@@ -19,6 +19,7 @@ import { onboardingLinks } from "../../tenancy/onboarding";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 import { tenantAdminAuditRoutes } from "./tenant-admin-audit";
+import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 
 /**
@@ -88,6 +89,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   })
   .route("/", tenantAdminUsersRoutes)
   .route("/", tenantAdminAuditRoutes)
+  .route("/", tenantAdminStreamRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);
     const { updated, verified } = await rotateClientSecret(actionDeps(c), input);

@@ -16,6 +16,7 @@ export const CONSOLE_SECTIONS = [
   { id: "alerts", href: "/admin/alerts", label: "Alerts" },
   { id: "audit", href: "/admin/audit", label: "Audit" },
   { id: "usage", href: "/admin/usage", label: "Usage" },
+  { id: "streaming", href: "/admin/streaming", label: "Streaming" },
   { id: "settings", href: "/admin/settings", label: "Organization" },
 ] as const;
 
