@@ -1,6 +1,6 @@
 import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AUDIT_DEAD_LETTER_QUEUE_NAME, retryDelaySeconds } from "../src/audit/consumer";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { auditRecorder } from "../src/audit/record";
@@ -99,6 +99,26 @@ describe("audit pipeline: recorder → queue → tenant log → R2", () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ v: 1, kind: "admin_action", tenantId: tenant.id, detail: { action: "policy.update" } });
   }, 45_000);
+
+  it("never fails the request when the queue refuses the send: the event is logged as missing instead", async () => {
+    const ctx = createExecutionContext();
+    const refusing = { AUDIT_QUEUE: { send: () => Promise.reject(new Error("queue unavailable")) } as unknown as Queue };
+    const log = vi.spyOn(console, "log");
+    expect(() =>
+      auditRecorder(refusing, ctx).record({
+        kind: "sign_in",
+        tenantId: "tenant-x",
+        actor: { type: "user", userId: USER_A },
+        detail: { what: "grant", outcome: "ok" },
+      }),
+    ).not.toThrow();
+    await waitOnExecutionContext(ctx);
+    const lines = log.mock.calls.flat().filter((line): line is string => typeof line === "string" && line.startsWith("{"));
+    log.mockRestore();
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ event: "audit_event_send_failed", kind: "sign_in", tenantId: "tenant-x" }),
+    );
+  });
 
   it("acknowledges an invalid message body instead of retrying it, and stores nothing for it", async () => {
     const { tenant } = await createTenant();
