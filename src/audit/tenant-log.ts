@@ -20,8 +20,10 @@
  * - `seen` is kept 15 days. Cloudflare Queues keeps an unacknowledged message
  *   4 days by default and at most 14 days when configured (Cloudflare
  *   changelog 2025-02-14, "Customize queue message retention periods":
- *   60 seconds to 14 days), so no message can be redelivered after its id
- *   is forgotten. Usage counters are kept as long, and events of older
+ *   60 seconds to 14 days); with the defaults a message can wait 4 days in
+ *   the queue and 4 more in the dead-letter queue, so no message is
+ *   redelivered after its id is forgotten (README: keep the two together
+ *   under 15 days). Usage counters are kept as long, and events of older
  *   days (which a redelivery cannot bring) are not counted.
  * - `purgeBefore(day)` (retention) and `wipe()` (offboarding). A log whose
  *   tenant is gone or being deleted wipes itself at its next flush instead of
