@@ -189,6 +189,20 @@ describe("exactly once from at-least-once delivery", () => {
   });
 });
 
+describe("giving up", () => {
+  it("logs an event as lost by id when the dead-letter queue's last try fails too", async () => {
+    const { tenant } = await createTenant();
+    const event = toolCallEvent(tenant.id);
+    const log = vi.spyOn(console, "log");
+    await deliver([event], { queue: AUDIT_DEAD_LETTER_QUEUE_NAME, env: failingLogs(1, "before"), attempts: 11 });
+    const lines = log.mock.calls.flat().filter((line): line is string => typeof line === "string" && line.startsWith("{"));
+    log.mockRestore();
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ event: "audit_event_lost", tenantId: tenant.id, eventId: event.id }),
+    );
+  });
+});
+
 describe("flushing", () => {
   it("makes the same key and bytes from the same rows, whatever their order", async () => {
     const tenantId = crypto.randomUUID();
