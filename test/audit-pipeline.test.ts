@@ -402,6 +402,19 @@ describe("retention and offboarding", () => {
     expect((await usageRows(b.id)).tools).toHaveLength(1);
   });
 
+  it("a log drops what it still holds of days before a retention cutoff, and keeps remembering the ids", async () => {
+    const { tenant } = await createTenant();
+    const old = toolCallEvent(tenant.id, { time: new Date(Date.now() - 3 * DAY_MS) });
+    const fresh = toolCallEvent(tenant.id);
+    await deliver([old, fresh]);
+    await auditLog(tenant.id).purgeBefore(fresh.time.slice(0, 10));
+    expect(await auditLog(tenant.id).stats()).toEqual({ pending: 1, seen: 2 });
+    await auditLog(tenant.id).flush();
+    expect(ids(await storedEvents(tenant.id))).toEqual([fresh.id]);
+    // A late redelivery of the purged event is still recognised, not stored.
+    expect(await auditLog(tenant.id).append([old])).toEqual({ stored: 0, duplicates: 1, refused: 0 });
+  });
+
   it("the cron's sweep continues after the last tenant it finished and trims that tenant's trail", async () => {
     const a = (await createTenant()).tenant;
     await env.DB.prepare("UPDATE tenants SET audit_retention_days = 1 WHERE id = ?").bind(a.id).run();
