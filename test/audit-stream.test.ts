@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it, vi } from "vitest";
 import { verifyAuditBatch } from "../docs/verify-audit-signature";
 import { AUDIT_SCHEMA_VERSION, AuditEventSchema, type AuditEvent } from "../src/audit/event";
@@ -120,7 +121,7 @@ async function runConsumer(queue: string, messages: Pending[]): Promise<QueueOut
     ackAll: () => outcome.acked.push(...messages.map((pending) => pending.id)),
     retryAll: () => messages.forEach((pending) => outcome.retried.set(pending.id, undefined)),
   };
-  await worker.queue(batch, env);
+  await worker.queue(batch, env, createExecutionContext());
   return outcome;
 }
 

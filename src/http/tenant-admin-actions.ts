@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { Env } from "../env";
 import { logEvent } from "../lib/log";
 import { generateAdminKey, hashAdminKey } from "../tenancy/admin-key";
+import { auditTrailOf } from "../tenancy/audit-retention";
 import { purgeResponseBody, purgeTenant } from "../tenancy/offboarding";
 import { applyPolicyPatch, type TenantPolicy, type TenantPolicyPatch } from "../tenancy/policy";
 import type { Registry } from "../tenancy/registry";
@@ -91,7 +92,13 @@ export async function deleteTenant(deps: AdminActionDeps, confirm: string) {
   }
   return purgeResponseBody(
     await purgeTenant(
-      { registry: deps.registry, kv: deps.env.OAUTH_KV, tenantCache: deps.tenantCache, agents: deps.env.USER_AGENT },
+      {
+        registry: deps.registry,
+        kv: deps.env.OAUTH_KV,
+        tenantCache: deps.tenantCache,
+        agents: deps.env.USER_AGENT,
+        audit: auditTrailOf(deps.env),
+      },
       tenant,
     ),
   );

@@ -1,21 +1,71 @@
 import type { Config } from "../config";
 import { logError, logEvent } from "../lib/log";
+import { applyAuditRetention } from "./audit-retention";
 import { purgeTenant, type PurgeDeps } from "./offboarding";
 
 /**
- * @module The scheduled sweep: finishes tenant deletions that were cut short, and
- * warns tenant admins whose Entra client secret expires within 30 days.
+ * @module The scheduled sweep: finishes tenant deletions that were cut short,
+ * warns tenant admins whose Entra client secret expires within 30 days, and
+ * purges audit trails past each tenant's retention.
+ *
+ * Retention visits a slice of the tenants per run, resuming after the last
+ * tenant the previous run finished (a KV key holds that position), so 10,000
+ * tenants cost the same per run as 100: the cron runs 96 times a day and
+ * visits 120 tenants each time, so every tenant's trail is trimmed about once
+ * a day, which is as fine as a retention counted in days needs.
  */
 
 const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
+/** Where the retention sweep continues: the id of the last tenant it finished (a global key, outside every tenant's `t:` prefix). */
+export const RETENTION_CURSOR_KEY = "maintenance:audit-retention-after";
+const RETENTION_TENANTS_PER_RUN = 120;
+/** R2, D1 and Durable Object calls the retention sweep may spend per run. */
+const RETENTION_CALL_BUDGET = 400;
 
 export function daysUntil(date: Date, now = Date.now()): number {
   return Math.floor((date.getTime() - now) / DAY_MS);
 }
 
-export async function runMaintenance(deps: PurgeDeps & { config: Config }) {
-  const summary = { purged: 0, stillDeleting: 0, expiryWarnings: 0 };
+export type MaintenanceDeps = PurgeDeps & { config: Config; db: D1Database };
+
+/**
+ * Trims the next slice of tenants' audit trails to their retention, within
+ * the run's budget; a tenant the budget cut short is where the next run starts.
+ */
+export async function sweepAuditRetention(deps: MaintenanceDeps, now = Date.now()): Promise<{ tenants: number; objectsDeleted: number }> {
+  const after = (await deps.kv.get(RETENTION_CURSOR_KEY)) ?? undefined;
+  const page = await deps.registry.list(RETENTION_TENANTS_PER_RUN, after);
+  let calls = 0;
+  let objectsDeleted = 0;
+  let finished: string | undefined = after;
+  let tenants = 0;
+  for (const tenant of page) {
+    if (tenant.status !== "deleting") {
+      try {
+        const result = await applyAuditRetention({ ...deps.audit, db: deps.db }, tenant, RETENTION_CALL_BUDGET - calls, now);
+        calls += result.calls;
+        objectsDeleted += result.deleted;
+        if (!result.complete) break;
+      } catch (error) {
+        // One tenant's failure must not stall the sweep for all the others: it is retried on the next pass.
+        logError("audit_retention_failed", error, { tenantId: tenant.id });
+        calls += 1;
+      }
+    }
+    finished = tenant.id;
+    tenants += 1;
+    if (calls >= RETENTION_CALL_BUDGET) break;
+  }
+  // A short page was the end of the list: the next run starts again from the first tenant.
+  const wrapped = page.length < RETENTION_TENANTS_PER_RUN && tenants === page.length;
+  if (wrapped) await deps.kv.delete(RETENTION_CURSOR_KEY);
+  else if (finished !== after && finished !== undefined) await deps.kv.put(RETENTION_CURSOR_KEY, finished);
+  return { tenants, objectsDeleted };
+}
+
+export async function runMaintenance(deps: MaintenanceDeps) {
+  const summary = { purged: 0, stillDeleting: 0, expiryWarnings: 0, retentionTenants: 0, auditObjectsDeleted: 0 };
   // One tenant per run: a purge spends most of an invocation's KV budget.
   for (const tenant of await deps.registry.listDeleting(1)) {
     try {
@@ -42,6 +92,13 @@ export async function runMaintenance(deps: PurgeDeps & { config: Config }) {
       if (await deps.registry.addAlert(tenant.id, "secret_expiring", detail, 7 * 24 * 60)) summary.expiryWarnings += 1;
     }
     afterId = page.at(-1)?.id;
+  }
+  try {
+    const retention = await sweepAuditRetention(deps);
+    summary.retentionTenants = retention.tenants;
+    summary.auditObjectsDeleted = retention.objectsDeleted;
+  } catch (error) {
+    logError("audit_retention_failed", error);
   }
   logEvent("maintenance_run", summary);
   return summary;

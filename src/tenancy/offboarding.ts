@@ -2,13 +2,15 @@ import { logEvent } from "../lib/log";
 import type { Registry } from "./registry";
 import type { TenantCache } from "./tenant-cache";
 import { agentName } from "./agent-name";
+import { purgeAuditTrail, type AuditTrailStore } from "./audit-retention";
 import { purgeTenantKv } from "./tenant-kv";
 import type { Tenant } from "./tenant";
 
 /**
  * @module Deletes everything the gateway holds for a tenant: each user's agent
- * storage, every `t:<tenantId>:` KV key (OAuth clients, grants, tokens) and
- * then its D1 rows (with the
+ * storage, its audit trail (the tenant's audit log and every object under its
+ * R2 prefix), every `t:<tenantId>:` KV key (OAuth clients, grants, tokens) and
+ * then its D1 rows, usage roll-ups included (with the
  * wrapped data key, which makes any stray copy of the secret undecryptable).
  *
  * The tenant is first marked `deleting`, which takes it offline at once and
@@ -29,6 +31,8 @@ export interface PurgeDeps {
   kv: KVNamespace;
   tenantCache: TenantCache;
   agents: UserAgents;
+  /** The audit trail's bucket and tenant logs. */
+  audit: AuditTrailStore;
 }
 
 /**
@@ -62,6 +66,8 @@ export async function forgetUser(deps: Pick<PurgeDeps, "registry" | "agents">, t
 }
 
 const CALL_BUDGET = 800;
+/** R2 calls per invocation for the audit trail: 2 per 1,000 objects, so 200,000 objects; a larger trail continues on the next call. */
+const AUDIT_CALL_BUDGET = 400;
 
 export async function purgeTenant(deps: PurgeDeps, tenant: Tenant): Promise<PurgeResult> {
   if (tenant.status !== "deleting") {
@@ -71,6 +77,12 @@ export async function purgeTenant(deps: PurgeDeps, tenant: Tenant): Promise<Purg
   deps.tenantCache.invalidate(tenant.slug);
   const agents = await forgetUserAgents(deps, tenant.id, CALL_BUDGET);
   if (!agents.complete) return { deleted: false, kvKeysDeleted: 0 };
+  // The status is already `deleting`, so the tenant's log discards whatever still arrives instead of writing it.
+  const audit = await purgeAuditTrail(deps.audit, tenant.id, AUDIT_CALL_BUDGET);
+  if (!audit.complete) {
+    logEvent("tenant_purge_partial", { tenantId: tenant.id, auditObjectsDeleted: audit.deleted });
+    return { deleted: false, kvKeysDeleted: 0 };
+  }
   const kv = await purgeTenantKv(deps.kv, tenant.id, CALL_BUDGET - agents.calls);
   if (!kv.complete) {
     logEvent("tenant_purge_partial", { tenantId: tenant.id, kvKeysDeleted: kv.removed });

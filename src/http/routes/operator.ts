@@ -7,6 +7,7 @@ import { logEvent } from "../../lib/log";
 import { secretsMatch } from "../../tenancy/admin-key";
 import { ClientIdSchema, EntraTenantIdSchema } from "../../tenancy/inputs";
 import { rewrapAllTenants } from "../../tenancy/key-rotation";
+import { auditTrailOf } from "../../tenancy/audit-retention";
 import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
 import { SlugSchema } from "../../tenancy/slug";
 import { publicTenantView } from "../../tenancy/tenant";
@@ -82,7 +83,13 @@ export const operatorRoutes = new Hono<ApexEnv>()
     const tenant = await tenantById(c);
     const purged = purgeResponseBody(
       await purgeTenant(
-        { registry: c.get("registry"), kv: c.env.OAUTH_KV, tenantCache: c.get("tenantCache"), agents: c.env.USER_AGENT },
+        {
+          registry: c.get("registry"),
+          kv: c.env.OAUTH_KV,
+          tenantCache: c.get("tenantCache"),
+          agents: c.env.USER_AGENT,
+          audit: auditTrailOf(c.env),
+        },
         tenant,
       ),
     );
