@@ -50,6 +50,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async ({ inject }) => {
             const emulatorUrl = inject("emulatorUrl");
+            // Not provided by the bench's global setup, which streams nowhere.
+            const siemReceiverUrl: string | undefined = inject("siemReceiverUrl");
             return {
               wrangler: { configPath: configWithoutDevVars("./wrangler.toml") },
               miniflare: {
@@ -71,6 +73,8 @@ export default defineConfig({
                   CURSOR_SECRET: "test-cursor-secret-0123456789abcdef0123",
                   TENANT_CACHE_TTL_SECONDS: "30",
                   TOKEN_CACHE_TTL_SECONDS: "30",
+                  // The audit stream's test collector (test/siem-receiver.ts) is plain http on 127.0.0.1.
+                  AUDIT_STREAM_ALLOWED_ORIGINS: siemReceiverUrl ?? "",
                 },
               },
             };

@@ -10,10 +10,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { seedDateFromEnv, startEmulator } from "../emulator/node-server";
 import { DEMO } from "../emulator/seed";
+import { startSiemReceiver } from "../test/siem-receiver";
 import { ensureDevCertificate } from "./dev-tls";
 
 const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8790);
+/** A stand-in SIEM collector, so an organization's audit stream can be tried locally. */
+const SIEM_RECEIVER_PORT = Number(process.env.SIEM_RECEIVER_PORT ?? 8791);
 const APEX = `https://localhost:${GATEWAY_PORT}`;
 const DEMO_SLUG = "demo";
 const DEMO_ORIGIN = `https://${DEMO_SLUG}.localhost:${GATEWAY_PORT}`;
@@ -33,6 +36,7 @@ function ensureDevVars(): void {
     OPERATOR_TOKEN: () => randomBytes(24).toString("hex"),
     CONSENT_SECRET: () => randomBytes(24).toString("hex"),
     CURSOR_SECRET: () => randomBytes(32).toString("hex"),
+    AUDIT_STREAM_ALLOWED_ORIGINS: () => `http://127.0.0.1:${SIEM_RECEIVER_PORT}`,
   };
   const original = existsSync(".dev.vars")
     ? readFileSync(".dev.vars", "utf8")
@@ -118,6 +122,7 @@ function banner(demo: Record<string, unknown> | undefined, emulatorUrl: string):
   Demo MCP server URL:                  ${DEMO_ORIGIN}/mcp
   Demo admin key:                       ${String(demo?.adminKey ?? "(see .wrangler/demo-tenant.json)")}
   Microsoft 365 emulator:               ${emulatorUrl}
+  Audit stream test collector:          http://127.0.0.1:${SIEM_RECEIVER_PORT}/inbox/<name> (what arrived: /control/<name>)
   Demo users (pick one on the emulator's sign-in page):
 ${users}
 
@@ -132,6 +137,7 @@ applyMigrations();
 const tls = await ensureDevCertificate([`${DEMO_SLUG}.localhost`]);
 const ca = readFileSync(tls.ca, "utf8");
 const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback`, seedDate: seedDateFromEnv() });
+const siemReceiver = await startSiemReceiver(SIEM_RECEIVER_PORT);
 const wrangler = spawn(
   "wrangler",
   [
@@ -155,6 +161,7 @@ const wrangler = spawn(
 const stop = async (code: number) => {
   wrangler.kill("SIGTERM");
   await emulator.close();
+  await siemReceiver.close();
   process.exit(code);
 };
 process.on("SIGINT", () => void stop(0));

@@ -33,6 +33,18 @@ const ConfigSchema = z.object({
   CONSENT_SECRET: z.string({ error: "the CONSENT_SECRET secret is not set" }).min(32, "at least 32 characters"),
   /** Key material for paging cursors (src/graph/cursor.ts): they are sealed so no one can read or edit them. */
   CURSOR_SECRET: z.string({ error: "the CURSOR_SECRET secret is not set" }).min(32, "at least 32 characters"),
+  /**
+   * Origins an organization may stream its audit trail to besides public
+   * https hosts (src/audit/stream-url.ts), space-separated: the local
+   * receiver of `npm run dev` and the tests. Empty (the default) in production.
+   */
+  AUDIT_STREAM_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(/\s+/).filter((origin) => origin !== ""))
+    .pipe(
+      z.array(z.url({ protocol: /^https?$/, error: "expected space-separated http(s) origins" }).transform((url) => new URL(url).origin)),
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -1,6 +1,7 @@
 import { AUDIT_DEAD_LETTER_QUEUE_NAME, AUDIT_QUEUE_NAME, consumeAuditEvents } from "./audit/consumer";
 import { ConfigError, readConfig } from "./config";
 import type { Env } from "./env";
+import { AUDIT_STREAM_DLQ_NAME, AUDIT_STREAM_QUEUE_NAME, consumeStreamBatch, consumeStreamDeadLetters, streamDeps } from "./audit/stream";
 import { gatewayApp } from "./http/gateway-app";
 import { logError, logEvent } from "./lib/log";
 import { auditTrailOf } from "./tenancy/audit-retention";
@@ -14,6 +15,7 @@ import { sharedTenantCache } from "./tenancy/tenant-cache";
  */
 export { UserGraphAgent } from "./agent/user-agent";
 export { TenantAuditLog } from "./audit/tenant-log";
+export { TenantQuotaCounter } from "./agent/quota-counter";
 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) => gatewayApp.fetch(request, env, ctx),
@@ -24,6 +26,12 @@ export default {
       case AUDIT_DEAD_LETTER_QUEUE_NAME:
         await consumeAuditEvents(batch, env);
         return;
+      case AUDIT_STREAM_QUEUE_NAME:
+      case AUDIT_STREAM_DLQ_NAME: {
+        const deps = streamDeps(env, readConfig(env));
+        await (batch.queue === AUDIT_STREAM_QUEUE_NAME ? consumeStreamBatch(batch, deps) : consumeStreamDeadLetters(batch, deps));
+        return;
+      }
       default:
         // A queue wired in wrangler.toml without its consumer here: keep its messages for the fix.
         logEvent("queue_without_consumer", { queue: batch.queue });

@@ -1,6 +1,6 @@
 import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AUDIT_DEAD_LETTER_QUEUE_NAME, retryDelaySeconds } from "../src/audit/consumer";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { auditRecorder } from "../src/audit/record";
@@ -100,6 +100,26 @@ describe("audit pipeline: recorder → queue → tenant log → R2", () => {
     expect(events[0]).toMatchObject({ v: 1, kind: "admin_action", tenantId: tenant.id, detail: { action: "policy.update" } });
   }, 45_000);
 
+  it("never fails the request when the queue refuses the send: the event is logged as missing instead", async () => {
+    const ctx = createExecutionContext();
+    const refusing = { AUDIT_QUEUE: { send: () => Promise.reject(new Error("queue unavailable")) } as unknown as Queue };
+    const log = vi.spyOn(console, "log");
+    expect(() =>
+      auditRecorder(refusing, ctx).record({
+        kind: "sign_in",
+        tenantId: "tenant-x",
+        actor: { type: "user", userId: USER_A },
+        detail: { what: "grant", outcome: "ok" },
+      }),
+    ).not.toThrow();
+    await waitOnExecutionContext(ctx);
+    const lines = log.mock.calls.flat().filter((line): line is string => typeof line === "string" && line.startsWith("{"));
+    log.mockRestore();
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ event: "audit_event_send_failed", kind: "sign_in", tenantId: "tenant-x" }),
+    );
+  });
+
   it("acknowledges an invalid message body instead of retrying it, and stores nothing for it", async () => {
     const { tenant } = await createTenant();
     const valid = toolCallEvent(tenant.id);
@@ -166,6 +186,20 @@ describe("exactly once from at-least-once delivery", () => {
     expect((await deliver([event], { queue, messageIds: ["dlq-1"], attempts: 2 })).explicitAcks).toEqual(["dlq-1"]);
     await auditLog(tenant.id).flush();
     expect(ids(await storedEvents(tenant.id))).toEqual([event.id]);
+  });
+});
+
+describe("giving up", () => {
+  it("logs an event as lost by id when the dead-letter queue's last try fails too", async () => {
+    const { tenant } = await createTenant();
+    const event = toolCallEvent(tenant.id);
+    const log = vi.spyOn(console, "log");
+    await deliver([event], { queue: AUDIT_DEAD_LETTER_QUEUE_NAME, env: failingLogs(1, "before"), attempts: 11 });
+    const lines = log.mock.calls.flat().filter((line): line is string => typeof line === "string" && line.startsWith("{"));
+    log.mockRestore();
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ event: "audit_event_lost", tenantId: tenant.id, eventId: event.id }),
+    );
   });
 });
 
@@ -262,7 +296,7 @@ describe("flush triggers and the stream hand-off", () => {
         // The stream's queue binding as the stream's own module will add it; here it only records what is sent.
         const holder = instance as unknown as { env: typeof env };
         const real = holder.env;
-        holder.env = { ...real, AUDIT_STREAM_QUEUE: { send: async (body: unknown) => void sent.push(body) } } as typeof env;
+        holder.env = { ...real, AUDIT_STREAM_QUEUE: { send: async (body: unknown) => void sent.push(body) } } as unknown as typeof env;
         try {
           return await instance.flush();
         } finally {
@@ -366,6 +400,19 @@ describe("retention and offboarding", () => {
     // B keeps 90 days: its old event and usage stay.
     expect(ids(await storedEvents(b.id))).toEqual([bOld.id]);
     expect((await usageRows(b.id)).tools).toHaveLength(1);
+  });
+
+  it("a log drops what it still holds of days before a retention cutoff, and keeps remembering the ids", async () => {
+    const { tenant } = await createTenant();
+    const old = toolCallEvent(tenant.id, { time: new Date(Date.now() - 3 * DAY_MS) });
+    const fresh = toolCallEvent(tenant.id);
+    await deliver([old, fresh]);
+    await auditLog(tenant.id).purgeBefore(fresh.time.slice(0, 10));
+    expect(await auditLog(tenant.id).stats()).toEqual({ pending: 1, seen: 2 });
+    await auditLog(tenant.id).flush();
+    expect(ids(await storedEvents(tenant.id))).toEqual([fresh.id]);
+    // A late redelivery of the purged event is still recognised, not stored.
+    expect(await auditLog(tenant.id).append([old])).toEqual({ stored: 0, duplicates: 1, refused: 0 });
   });
 
   it("the cron's sweep continues after the last tenant it finished and trims that tenant's trail", async () => {

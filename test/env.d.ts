@@ -5,6 +5,7 @@ declare module "vitest" {
     emulatorUrl: string;
     seedDate: string;
     benchCollectorUrl: string;
+    siemReceiverUrl: string;
   }
 }
 

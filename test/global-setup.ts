@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { controlClient } from "../emulator/control-client";
 import { seedDateFromEnv, startEmulator } from "../emulator/node-server";
+import { startSiemReceiver } from "./siem-receiver";
 
 /**
  * Starts the Microsoft 365 emulator over real HTTP for the whole test run.
@@ -12,12 +13,19 @@ export default async function setup(project: TestProject) {
   const seed = await controlClient(emulator.url).seed();
   project.provide("emulatorUrl", emulator.url);
   project.provide("seedDate", seed.seedDate);
-  return () => emulator.close();
+  // The audit stream's stand-in SIEM collector (test/siem-receiver.ts).
+  const receiver = await startSiemReceiver();
+  project.provide("siemReceiverUrl", receiver.url);
+  return async () => {
+    await receiver.close();
+    await emulator.close();
+  };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     emulatorUrl: string;
     seedDate: string;
+    siemReceiverUrl: string;
   }
 }

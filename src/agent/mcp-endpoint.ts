@@ -12,6 +12,7 @@ import { auditRecorder } from "../audit/record";
 import { auditClient, auditSource, personActor } from "../audit/events";
 import { calledToolName, readMcpBody } from "./mcp-request";
 import { isLegacyPost, serveLegacyAsJson } from "./legacy-json-lane";
+import { toolCallQuota } from "./quota";
 import { toolContext } from "./tool-context";
 
 /**
@@ -44,7 +45,7 @@ function buildServer(props: GrantProps, env: ProviderEnv, calledTool: string | u
   const visible = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
   const called = visible.filter((tool) => tool.name === calledTool);
   // A hidden or unknown tool keeps the whole list, so the SDK answers "Tool <name> not found".
-  registerTools(server, called.length > 0 ? called : visible, context, audit);
+  registerTools(server, called.length > 0 ? called : visible, context, audit, toolCallQuota(tenant, props, env));
   registerProfileResource(server, context);
   return server;
 }

@@ -9,6 +9,7 @@ import { PathSegmentError } from "../graph/path";
 import { logError, logEvent } from "../lib/log";
 import { normalizeScope } from "../oauth/scopes";
 import { leanAnnotations, leanInputSchema } from "./lean-schema";
+import type { ToolCallQuota } from "./quota";
 import type { TenantPolicy } from "../tenancy/policy";
 import type { EventParty } from "../audit/events";
 import type { AuditRecorder } from "../audit/record";
@@ -115,7 +116,13 @@ function noticingRefusals(schema: InputSchema, onRefused: () => void): InputSche
   return { "~standard": { ...standard, validate } };
 }
 
-export function registerTools(server: McpServer, tools: readonly ToolDefinition[], context: ToolContext, audit: ToolCallAudit): void {
+export function registerTools(
+  server: McpServer,
+  tools: readonly ToolDefinition[],
+  context: ToolContext,
+  audit: ToolCallAudit,
+  quota?: ToolCallQuota,
+): void {
   for (const tool of tools) {
     const { schema, config: shared } = prepare(tool);
     const refused = () => recordCall(audit, { tool, args: undefined, outcome: "invalid_arguments", latencyMs: 0 });
@@ -126,6 +133,12 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       if (!parsed.success) {
         recordCall(audit, { tool, args: undefined, outcome: "invalid_arguments", latencyMs: Date.now() - started });
         return errorResult(inputErrorText(parsed.error));
+      }
+      // The operator's quotas, only when set: a refusal says which limit and when calls resume.
+      const refusal = await quota?.();
+      if (refusal) {
+        recordCall(audit, { tool, args: parsed.data, outcome: "throttled", latencyMs: Date.now() - started });
+        return errorResult(refusal);
       }
       // This call's own view of Graph: the last status and request-id, and what its writes created, for the audit event.
       const { graph, trace } = tracedGraph(context.graph);

@@ -29,6 +29,7 @@ import { DeadGrants } from "./dead-grants";
 import { auditRecorder } from "../audit/record";
 import { personActor, refreshFailedEvent } from "../audit/events";
 import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
+import { countInWindow, minuteWindow, type QuotaCheck } from "./quota";
 import { Semaphore, SingleFlight } from "./semaphore";
 
 export interface AgentAuth {
@@ -185,6 +186,12 @@ export class UserGraphAgent extends DurableObject<Env> {
   #auditRefreshFailure(claims: Pick<AgentAuth, "tenantId" | "tid" | "oid">, side: "entra" | "gateway", reason: string): void {
     const event = refreshFailedEvent({ tenantId: claims.tenantId, actor: personActor("user", userIdOf(claims)) }, side, reason);
     auditRecorder(this.env, this.ctx).record(event);
+  }
+
+  /** The operator's per-user quota (quota.ts): counts one tool call this minute unless `limit` already were. */
+  async countToolCall(claims: Pick<AgentAuth, "tenantId" | "tid" | "oid">, limit: number): Promise<QuotaCheck> {
+    if (!this.#serves(claims)) return { ok: false, resumeAt: Date.now() + 60_000 };
+    return countInWindow(this.ctx.storage.kv, "quota-minute", minuteWindow(Date.now()), limit);
   }
 
   /** Offboarding: forget every token and anything else this agent holds. */

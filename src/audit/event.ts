@@ -93,7 +93,15 @@ const AdminActionDetail = z.strictObject({
   after: z.unknown().optional(),
 });
 
-export const AUDIT_KINDS = ["tool_call", "sign_in", "consent", "token_refresh_failed", "revocation", "admin_action", "operator_action"] as const;
+export const AUDIT_KINDS = [
+  "tool_call",
+  "sign_in",
+  "consent",
+  "token_refresh_failed",
+  "revocation",
+  "admin_action",
+  "operator_action",
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 const base = {

@@ -18,10 +18,12 @@
  *   A flush cut short anywhere is repeated from its plan, which rewrites the
  *   same objects: no event is lost or stored in two objects.
  * - `seen` is kept 15 days. Cloudflare Queues keeps an unacknowledged message
- *   4 days by default and at most 14 days when configured
- *   (developers.cloudflare.com/queues/platform/limits/, "Customize queue
- *   message retention periods"), so no message can be redelivered after its
- *   id is forgotten. Usage counters are kept as long, and events of older
+ *   4 days by default and at most 14 days when configured (Cloudflare
+ *   changelog 2025-02-14, "Customize queue message retention periods":
+ *   60 seconds to 14 days); with the defaults a message can wait 4 days in
+ *   the queue and 4 more in the dead-letter queue, so no message is
+ *   redelivered after its id is forgotten (README: keep the two together
+ *   under 15 days). Usage counters are kept as long, and events of older
  *   days (which a redelivery cannot bring) are not counted.
  * - `purgeBefore(day)` (retention) and `wipe()` (offboarding). A log whose
  *   tenant is gone or being deleted wipes itself at its next flush instead of
@@ -165,6 +167,8 @@ export class TenantAuditLog extends DurableObject<Env> {
   }
 
   async #scheduleFlush(now: number): Promise<void> {
+    // No schema in this instance after a wipe: nothing is pending, and nothing should be created again.
+    if (!this.#schemaReady) return;
     const pending = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM pending").one().n;
     if (pending === 0) return;
     const wanted = pending >= FLUSH_AT_ONCE_PENDING ? now : now + FLUSH_DELAY_MS;

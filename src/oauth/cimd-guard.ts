@@ -19,25 +19,11 @@
  * A DNS name that resolves to a private address is left to
  * `global_fetch_strictly_public` (wrangler.toml): a Worker cannot resolve names.
  */
+import { publicHostProblem } from "../lib/public-host";
 
 export const CIMD_TIMEOUT_MS = 5_000;
 export const CIMD_MAX_BYTES = 5 * 1024;
 const LIBRARY_USER_AGENT = "workers-oauth-provider/";
-
-/** Names that never point at the public web (RFC 6761, RFC 8375, and common LAN suffixes). */
-const SPECIAL_USE_SUFFIXES = [
-  "localhost",
-  "local",
-  "localdomain",
-  "internal",
-  "intranet",
-  "lan",
-  "home.arpa",
-  "test",
-  "invalid",
-  "example",
-  "onion",
-];
 
 /** Whether a client_id has the shape the library resolves as a metadata document: an https URL with a path. */
 export function isMetadataDocumentUrl(clientId: string): boolean {
@@ -58,14 +44,7 @@ export function cimdUrlProblem(clientId: string, ownDomain: string): string | un
   }
   if (url.protocol !== "https:") return "it is not an https address";
   if (url.port !== "") return "it names a port; only the default https port is allowed";
-  // The URL parser has already turned every IPv4 spelling (0x7f.1, 2130706433) into dotted decimal.
-  const host = url.hostname.toLowerCase().replace(/\.$/, "");
-  if (host.startsWith("[") || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return "it is an IP address, not a public host name";
-  if (!host.includes(".")) return "it is not a public host name";
-  if (SPECIAL_USE_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`))) return "it is a local or reserved host name";
-  const own = ownDomain.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
-  if (host === own || host.endsWith(`.${own}`)) return "it is an address of this gateway";
-  return undefined;
+  return publicHostProblem(url, ownDomain);
 }
 
 export class CimdRefused extends Error {

@@ -15,8 +15,9 @@ const SEQ_DIGITS = 12;
 
 /**
  * Days a tenant's audit log remembers event ids (for de-duplication) and
- * keeps its usage counters: longer than the 14 days Cloudflare Queues can
- * keep a message at most, so no redelivery comes after an id is forgotten.
+ * keeps its usage counters: longer than a message can wait in the audit
+ * queue and then its dead-letter queue with their default retention (4 days
+ * each), and longer than either may keep one at most (14 days).
  */
 export const AUDIT_LOG_WINDOW_DAYS = 15;
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
+import { and, asc, count, countDistinct, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sum } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import {
   consoleAdmins,
@@ -284,6 +284,40 @@ function buildRegistry(d1: D1Database) {
       await db.delete(tenantUsers).where(and(eq(tenantUsers.tenantId, tenantId), inArray(tenantUsers.userId, [...userIds])));
     },
 
+    /** A new SIEM endpoint (or a new secret for it): deliveries start afresh, so a past failure no longer stands. */
+    setAuditStream: (id: string, url: string, sealedSecret: { ciphertext: string; iv: string }) =>
+      touch(id, {
+        auditStreamUrl: url,
+        auditStreamSecretCiphertext: sealedSecret.ciphertext,
+        auditStreamSecretIv: sealedSecret.iv,
+        auditStreamFailingSince: null,
+      }),
+
+    clearAuditStream: (id: string) =>
+      touch(id, { auditStreamUrl: null, auditStreamSecretCiphertext: null, auditStreamSecretIv: null, auditStreamFailingSince: null }),
+
+    /** Deliveries keep failing: the first time it was noticed is kept. */
+    async markAuditStreamFailing(id: string, since: Date): Promise<void> {
+      await db
+        .update(tenants)
+        .set({ auditStreamFailingSince: since })
+        .where(and(eq(tenants.id, id), isNotNull(tenants.auditStreamUrl), isNull(tenants.auditStreamFailingSince)))
+        .run();
+    },
+
+    /** A delivery succeeded: written only when a failure was recorded, so a working stream costs no write. */
+    async clearAuditStreamFailing(id: string): Promise<void> {
+      await db
+        .update(tenants)
+        .set({ auditStreamFailingSince: null })
+        .where(and(eq(tenants.id, id), isNotNull(tenants.auditStreamFailingSince)))
+        .run();
+    },
+
+    /** The operator's quotas on tool calls; null lifts a limit. */
+    setQuotas: (id: string, quotas: { userPerMinute: number | null; tenantPerDay: number | null }) =>
+      touch(id, { quotaUserPerMinute: quotas.userPerMinute, quotaTenantPerDay: quotas.tenantPerDay }),
+
     /**
      * Records a problem for the tenant admin. One outage can fail every
      * user's refresh at once, so an alert of the same kind within the last
@@ -384,6 +418,129 @@ function buildRegistry(d1: D1Database) {
           .get(),
       ]);
       return { users: users?.n ?? 0, consoleAdmins: admins?.n ?? 0 };
+    },
+
+    /** How long the org's audit trail is kept, in days (1–365; the schema's callers check the range). */
+    setAuditRetention: (id: string, days: number) => touch(id, { auditRetentionDays: days }),
+
+    /** The org's usage rows per UTC day and tool, `from`..`to` inclusive (`YYYY-MM-DD`), oldest first. */
+    usageByDay: (tenantId: string, from: string, to: string) =>
+      db
+        .select({
+          day: usageDaily.day,
+          tool: usageDaily.tool,
+          calls: usageDaily.calls,
+          errors: usageDaily.errors,
+          throttled: usageDaily.throttled,
+          latencyMsTotal: usageDaily.latencyMsTotal,
+        })
+        .from(usageDaily)
+        .where(and(eq(usageDaily.tenantId, tenantId), gte(usageDaily.day, from), lte(usageDaily.day, to)))
+        .orderBy(asc(usageDaily.day), asc(usageDaily.tool))
+        .all(),
+
+    /** Users who made at least one tool call, per UTC day, `from`..`to` inclusive. */
+    activeUsersByDay: (tenantId: string, from: string, to: string) =>
+      db
+        .select({ day: usageDailyUsers.day, users: count() })
+        .from(usageDailyUsers)
+        .where(
+          and(
+            eq(usageDailyUsers.tenantId, tenantId),
+            gte(usageDailyUsers.day, from),
+            lte(usageDailyUsers.day, to),
+            gt(usageDailyUsers.calls, 0),
+          ),
+        )
+        .groupBy(usageDailyUsers.day)
+        .orderBy(asc(usageDailyUsers.day))
+        .all(),
+
+    /** One user's calls and errors per UTC day, `from`..`to` inclusive. */
+    userUsageByDay: (tenantId: string, userId: string, from: string, to: string) =>
+      db
+        .select({ day: usageDailyUsers.day, calls: usageDailyUsers.calls, errors: usageDailyUsers.errors })
+        .from(usageDailyUsers)
+        .where(
+          and(
+            eq(usageDailyUsers.tenantId, tenantId),
+            eq(usageDailyUsers.userId, userId),
+            gte(usageDailyUsers.day, from),
+            lte(usageDailyUsers.day, to),
+          ),
+        )
+        .orderBy(asc(usageDailyUsers.day))
+        .all(),
+
+    /** The org's users with the most calls over `from`..`to` (inclusive UTC days), with their sign-in names when known. */
+    usersByCalls: (tenantId: string, from: string, to: string, limit: number) =>
+      db
+        .select({
+          userId: usageDailyUsers.userId,
+          upn: tenantUsers.upn,
+          calls: sum(usageDailyUsers.calls).mapWith(Number),
+          errors: sum(usageDailyUsers.errors).mapWith(Number),
+        })
+        .from(usageDailyUsers)
+        .leftJoin(tenantUsers, and(eq(tenantUsers.tenantId, usageDailyUsers.tenantId), eq(tenantUsers.userId, usageDailyUsers.userId)))
+        .where(and(eq(usageDailyUsers.tenantId, tenantId), gte(usageDailyUsers.day, from), lte(usageDailyUsers.day, to)))
+        .groupBy(usageDailyUsers.userId)
+        .orderBy(desc(sum(usageDailyUsers.calls)), asc(usageDailyUsers.userId))
+        .limit(limit)
+        .all(),
+
+    /** The tools the org's users called on or after `since` (`YYYY-MM-DD`), by name. */
+    async usedTools(tenantId: string, since: string): Promise<string[]> {
+      const rows = await db
+        .selectDistinct({ tool: usageDaily.tool })
+        .from(usageDaily)
+        .where(and(eq(usageDaily.tenantId, tenantId), gte(usageDaily.day, since)))
+        .orderBy(asc(usageDaily.tool))
+        .all();
+      return rows.map((row) => row.tool);
+    },
+
+    /**
+     * Usage summed per organization over `from`..`to` (inclusive UTC days), for
+     * the operator's billing: organizations with any usage, by tenant id after
+     * `afterId` (keyset paging), with their distinct active users.
+     */
+    async usageByTenant(from: string, to: string, limit: number, afterId?: string) {
+      const totals = await db
+        .select({
+          tenantId: usageDaily.tenantId,
+          slug: tenants.slug,
+          displayName: tenants.displayName,
+          calls: sum(usageDaily.calls).mapWith(Number),
+          errors: sum(usageDaily.errors).mapWith(Number),
+          throttled: sum(usageDaily.throttled).mapWith(Number),
+        })
+        .from(usageDaily)
+        .innerJoin(tenants, eq(tenants.id, usageDaily.tenantId))
+        .where(and(gte(usageDaily.day, from), lte(usageDaily.day, to), afterId ? gt(usageDaily.tenantId, afterId) : undefined))
+        .groupBy(usageDaily.tenantId)
+        .orderBy(asc(usageDaily.tenantId))
+        .limit(limit)
+        .all();
+      if (totals.length === 0) return [];
+      const active = await db
+        .select({ tenantId: usageDailyUsers.tenantId, users: countDistinct(usageDailyUsers.userId) })
+        .from(usageDailyUsers)
+        .where(
+          and(
+            inArray(
+              usageDailyUsers.tenantId,
+              totals.map((row) => row.tenantId),
+            ),
+            gte(usageDailyUsers.day, from),
+            lte(usageDailyUsers.day, to),
+            gt(usageDailyUsers.calls, 0),
+          ),
+        )
+        .groupBy(usageDailyUsers.tenantId)
+        .all();
+      const users = new Map(active.map((row) => [row.tenantId, row.users]));
+      return totals.map((row) => ({ ...row, activeUsers: users.get(row.tenantId) ?? 0 }));
     },
   };
 }

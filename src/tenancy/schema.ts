@@ -71,9 +71,16 @@ export const tenants = sqliteTable(
 /**
  * Problems a tenant admin must see: a client secret about to expire, users
  * who need an administrator's consent first, the org's app refused by Entra
- * ID, Entra ID unavailable. Never holds tokens or message content.
+ * ID, Entra ID unavailable, the audit stream's endpoint failing. Never holds tokens or message content.
  */
-export const ALERT_KINDS = ["secret_expiring", "admin_consent_required", "entra_app_rejected", "entra_unavailable"] as const;
+export const ALERT_KINDS = [
+  "secret_expiring",
+  "admin_consent_required",
+  "entra_app_rejected",
+  "entra_unavailable",
+  // Deliveries of the audit trail to the org's SIEM endpoint failed through every retry (src/audit/stream.ts).
+  "audit_stream_failing",
+] as const;
 
 export const tenantAlerts = sqliteTable(
   "tenant_alerts",

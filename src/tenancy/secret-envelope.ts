@@ -102,3 +102,38 @@ export async function rewrapEnvelope(envelope: SecretEnvelope, tenantId: string,
   const dataKey = await unwrapDataKey(envelope, tenantId, keyring);
   return { ...envelope, ...(await wrapDataKey(dataKey, tenantId, keyring)) };
 }
+
+/**
+ * A further value sealed with the tenant's data key (the one its client
+ * secret uses), bound to the tenant and a purpose such as `audit-stream`, so
+ * it cannot be opened on another tenant's row or as another kind of value.
+ * Rotating the KEK re-wraps the data key only: these stay valid.
+ */
+export interface SealedValue {
+  ciphertext: string;
+  iv: string;
+}
+
+function valueAad(tenantId: string, purpose: string): Uint8Array<ArrayBuffer> {
+  return utf8(`${FORMAT}|value|tenant=${tenantId}|purpose=${purpose}`);
+}
+
+export async function sealWithDataKey(
+  value: string,
+  envelope: SecretEnvelope,
+  binding: { tenantId: string; purpose: string },
+  keyring: Keyring,
+): Promise<SealedValue> {
+  const dataKey = await unwrapDataKey(envelope, binding.tenantId, keyring);
+  return seal(dataKey, utf8(value), valueAad(binding.tenantId, binding.purpose));
+}
+
+export async function openWithDataKey(
+  sealed: SealedValue,
+  envelope: SecretEnvelope,
+  binding: { tenantId: string; purpose: string },
+  keyring: Keyring,
+): Promise<string> {
+  const dataKey = await unwrapDataKey(envelope, binding.tenantId, keyring);
+  return new TextDecoder().decode(await open(dataKey, sealed.ciphertext, sealed.iv, valueAad(binding.tenantId, binding.purpose)));
+}

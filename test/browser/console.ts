@@ -123,7 +123,10 @@ export function consoleJourneys(getWorld: () => World): void {
     { name: "console-credentials", path: "/admin/credentials" },
     { name: "console-users", path: "/admin/users" },
     { name: "console-alerts", path: "/admin/alerts" },
+    { name: "console-streaming", path: "/admin/streaming" },
     { name: "console-organization", path: "/admin/settings" },
+    { name: "console-audit", path: "/admin/audit" },
+    { name: "console-usage", path: "/admin/usage" },
   ];
 
   describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (viewport) => {
@@ -155,6 +158,20 @@ export function consoleJourneys(getWorld: () => World): void {
         await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Check and save" }).click()]);
         await page.waitForSelector("#credentials-secret-error");
         await check(page, "console-credentials-refused");
+        // A refused stream endpoint: the error at its field.
+        await page.goto(`${getWorld().tenantOrigin}/admin/streaming`);
+        await page.getByLabel("Endpoint URL").fill("https://localhost/audit");
+        await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Save and make a secret" }).click()]);
+        await page.waitForSelector("#stream-url-error");
+        await check(page, "console-streaming-refused");
+        // A public endpoint: its secret shown once, then the page with the test, secret and stop forms.
+        await page.getByLabel("Endpoint URL").fill("https://siem.contoso.com/audit");
+        await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Save and make a secret" }).click()]);
+        await page.waitForSelector("#stream-secret");
+        await check(page, "console-streaming-secret");
+        await page.goto(`${getWorld().tenantOrigin}/admin/streaming`);
+        await check(page, "console-streaming-set");
+        await Promise.all([page.waitForURL(/done=stream-removed/), page.getByRole("button", { name: "Stop streaming" }).click()]);
         // "Check now" on the checklist.
         await page.goto(`${getWorld().tenantOrigin}/admin`);
         await Promise.all([page.waitForURL(/check-credentials/), page.getByRole("button", { name: "Check now" }).click()]);

@@ -3,9 +3,11 @@ import { html } from "hono/html";
 import type { TenantEnv } from "../context";
 import type { ConsoleEnv } from "./context";
 import { requireConsoleSession, requireCsrfToken, sameOrigin } from "./guard";
+import { consoleAuditRoutes } from "./audit-routes";
 import { consoleSettingsRoutes } from "./settings-routes";
 import { consoleSetupRoutes } from "./setup-routes";
 import { startConsoleSignIn } from "./sign-in";
+import { consoleStreamRoutes } from "./stream-routes";
 import { consoleUsersRoutes } from "./users-routes";
 import { render } from "./view";
 
@@ -34,7 +36,9 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .use("/admin/*", requireConsoleSession, requireCsrfToken)
     .route("/", consoleSetupRoutes)
     .route("/", consoleSettingsRoutes)
-    .route("/", consoleUsersRoutes);
+    .route("/", consoleUsersRoutes)
+    .route("/", consoleAuditRoutes)
+    .route("/", consoleStreamRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));
 

@@ -24,6 +24,7 @@ export const FLASH = {
   "roles-off": "Entra administrators are no longer admitted (unless listed).",
   suspended: "The organization is suspended.",
   resumed: "The organization is active again.",
+  "stream-removed": "Streaming stopped. The audit trail is still kept and can be exported.",
 } as const;
 
 export function flashOf(c: Context<ConsoleEnv>) {

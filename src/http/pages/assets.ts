@@ -177,6 +177,21 @@ legend { font-weight: 600; padding: 0 0.25rem; }
 a.button { display: inline-block; padding: 0.6rem 1.2rem; color: var(--button-fg); background: var(--button-bg); border-radius: 4px; text-decoration: none; }
 button.danger { background: var(--error); border-color: var(--error); color: var(--bg); }
 .console-form input[aria-invalid="true"] { outline: 2px solid var(--error); outline-offset: 1px; }
+/* The console's Audit and Usage pages: filter fields in a grid, tables that stack into labelled rows on a phone. */
+select { width: 100%; padding: 0.45rem; font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; }
+.console-form select[aria-invalid="true"] { outline: 2px solid var(--error); outline-offset: 1px; }
+.audit-filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0 1rem; }
+.audit-actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; margin: 1rem 0; }
+.audit-table { width: 100%; border-collapse: collapse; margin: 1rem 0; font-size: 0.95rem; }
+.audit-table caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
+.audit-table th, .audit-table td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--border); }
+.audit-table .num { text-align: right; }
+@media (max-width: 40rem) {
+  .audit-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .audit-table tr { display: block; padding: 0.4rem 0; border-bottom: 1px solid var(--border); }
+  .audit-table td, .audit-table .num { display: flex; gap: 0.75rem; padding: 0.1rem 0; border: 0; text-align: left; }
+  .audit-table td::before { content: attr(data-label); flex: 0 0 8.5rem; font-weight: 600; color: var(--muted); }
+}
 `;
 
 /**

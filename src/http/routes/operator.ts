@@ -12,7 +12,10 @@ import { rewrapAllTenants } from "../../tenancy/key-rotation";
 import { auditTrailOf } from "../../tenancy/audit-retention";
 import { purgeResponseBody, purgeTenant } from "../../tenancy/offboarding";
 import { SlugSchema } from "../../tenancy/slug";
-import { publicTenantView, type Tenant } from "../../tenancy/tenant";
+import { publicTenantView } from "../../tenancy/tenant";
+import { operatorQuotaRoutes } from "./operator-quotas";
+import { tenantById } from "./operator-tenant";
+import { operatorUsageRoutes } from "./operator-usage";
 
 /** @module Operator API on the apex, behind the OPERATOR_TOKEN Worker secret. */
 
@@ -49,13 +52,6 @@ const LiftBlockSchema = z.discriminatedUnion(
   ],
   { error: "expected slug, entraTenantId or clientId" },
 );
-
-async function tenantById(c: Context<ApexEnv>): Promise<Tenant> {
-  const id = c.req.param("id") ?? "";
-  const tenant = z.uuid().safeParse(id).success ? await c.get("registry").findById(id) : undefined;
-  if (!tenant) throw new ApiError(404, "tenant_not_found", `No tenant has id "${id}"`);
-  return tenant;
-}
 
 async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   const tenant = await tenantById(c);
@@ -94,6 +90,7 @@ async function auditLiftedBlocks(c: Context<ApexEnv>, tenantIds: string[], block
 
 export const operatorRoutes = new Hono<ApexEnv>()
   .use("/api/operator/*", requireOperator)
+  .route("/", operatorUsageRoutes)
   .get("/api/operator/tenants", async (c) => {
     const query = ListQuerySchema.safeParse(c.req.query());
     if (!query.success) throw validationError(query.error, "query");
@@ -102,6 +99,7 @@ export const operatorRoutes = new Hono<ApexEnv>()
     return c.json({ tenants: page.map(publicTenantView), nextCursor: nextCursor ?? null });
   })
   .get("/api/operator/tenants/:id", async (c) => c.json(publicTenantView(await tenantById(c))))
+  .route("/", operatorQuotaRoutes)
   .post("/api/operator/tenants/:id/suspend", (c) => setStatus(c, "suspended"))
   .post("/api/operator/tenants/:id/resume", (c) => setStatus(c, "active"))
   .delete("/api/operator/tenants/:id", async (c) => {

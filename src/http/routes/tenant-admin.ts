@@ -20,6 +20,8 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { onboardingLinks } from "../../tenancy/onboarding";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
+import { tenantAdminAuditRoutes } from "./tenant-admin-audit";
+import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 
 /**
@@ -90,6 +92,8 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
     return c.json({ alerts: alerts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) });
   })
   .route("/", tenantAdminUsersRoutes)
+  .route("/", tenantAdminAuditRoutes)
+  .route("/", tenantAdminStreamRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);
     const { updated, verified } = await rotateClientSecret(actionDeps(c), input);

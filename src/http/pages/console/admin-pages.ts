@@ -56,6 +56,7 @@ const ALERT_WORDS: Record<AlertKind, string> = {
   admin_consent_required: "A sign-in needed an administrator's consent",
   entra_app_rejected: "Microsoft refused the organization's app",
   entra_unavailable: "Microsoft Entra ID did not answer",
+  audit_stream_failing: "The audit stream's endpoint keeps failing",
 };
 
 export function alertsBody(alerts: readonly { kind: AlertKind; detail: string; createdAt: Date }[]) {

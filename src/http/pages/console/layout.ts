@@ -14,6 +14,9 @@ export const CONSOLE_SECTIONS = [
   { id: "credentials", href: "/admin/credentials", label: "Credentials" },
   { id: "users", href: "/admin/users", label: "Users" },
   { id: "alerts", href: "/admin/alerts", label: "Alerts" },
+  { id: "audit", href: "/admin/audit", label: "Audit" },
+  { id: "usage", href: "/admin/usage", label: "Usage" },
+  { id: "streaming", href: "/admin/streaming", label: "Streaming" },
   { id: "settings", href: "/admin/settings", label: "Organization" },
 ] as const;
 

@@ -1,0 +1,86 @@
+import type { Config } from "../config";
+import { logEvent } from "../lib/log";
+import type { Registry } from "../tenancy/registry";
+import type { Tenant } from "../tenancy/tenant";
+import { AUDIT_SCHEMA_VERSION, AuditEventSchema, type AuditActorSchema, type AuditEvent } from "./event";
+import { deliverBatch, type DeliveryOutcome } from "./stream-delivery";
+import { generateStreamSecret, openStreamSecret, sealStreamSecret } from "./stream-secret";
+import type { z } from "zod";
+
+/**
+ * @module What an org admin can do with the audit stream, once for the admin
+ * API and the console alike: set the endpoint (a new secret, shown once),
+ * rotate the secret, stop streaming, and send a signed test batch now. The
+ * URL is validated by the caller (stream-url.ts) with the request's field names.
+ */
+
+export interface StreamSettingsDeps {
+  registry: Registry;
+  config: Config;
+}
+
+export class StreamNotConfigured extends Error {
+  override name = "StreamNotConfigured";
+  constructor() {
+    super("This organization does not stream its audit trail; set an endpoint first");
+  }
+}
+
+/** Streams to `url` from now on, with a fresh secret returned once (a previous secret stops working). */
+export async function setStream(deps: StreamSettingsDeps, tenant: Tenant, url: string): Promise<{ secret: string }> {
+  const secret = generateStreamSecret();
+  await deps.registry.setAuditStream(tenant.id, url, await sealStreamSecret(tenant, secret, deps.config));
+  logEvent("audit_stream_set", { tenantId: tenant.id });
+  return { secret };
+}
+
+/** A new secret for the current endpoint; batches signed from now on use it. */
+export async function rotateStreamSecret(deps: StreamSettingsDeps, tenant: Tenant): Promise<{ secret: string }> {
+  if (!tenant.audit.stream) throw new StreamNotConfigured();
+  const secret = generateStreamSecret();
+  await deps.registry.setAuditStream(tenant.id, tenant.audit.stream.url, await sealStreamSecret(tenant, secret, deps.config));
+  logEvent("audit_stream_secret_rotated", { tenantId: tenant.id });
+  return { secret };
+}
+
+export async function removeStream(deps: StreamSettingsDeps, tenant: Tenant): Promise<boolean> {
+  const had = tenant.audit.stream !== null;
+  await deps.registry.clearAuditStream(tenant.id);
+  logEvent("audit_stream_removed", { tenantId: tenant.id, had });
+  return had;
+}
+
+/** The one event of a test batch: an admin action anyone reading the SIEM can tell apart. */
+function testEvent(tenant: Tenant, actor: z.infer<typeof AuditActorSchema>): AuditEvent {
+  return AuditEventSchema.parse({
+    v: AUDIT_SCHEMA_VERSION,
+    id: crypto.randomUUID(),
+    time: new Date().toISOString(),
+    tenantId: tenant.id,
+    kind: "admin_action",
+    actor,
+    detail: { action: "audit_stream.test", outcome: "ok" },
+  });
+}
+
+/** Sends one signed batch holding one test event now, and says how the endpoint answered. */
+export async function sendTestBatch(
+  deps: StreamSettingsDeps,
+  tenant: Tenant,
+  actor: z.infer<typeof AuditActorSchema>,
+): Promise<DeliveryOutcome & { batchId: string }> {
+  const stream = tenant.audit.stream;
+  if (!stream?.sealedSecret) throw new StreamNotConfigured();
+  const event = testEvent(tenant, actor);
+  const batchId = `test-${event.id}`;
+  const outcome = await deliverBatch({
+    url: stream.url,
+    secret: await openStreamSecret(tenant, stream.sealedSecret, deps.config),
+    body: `${JSON.stringify(event)}\n`,
+    batchId,
+    eventCount: 1,
+  });
+  if (outcome.ok) await deps.registry.clearAuditStreamFailing(tenant.id);
+  logEvent("audit_stream_test", { tenantId: tenant.id, ok: outcome.ok, status: outcome.status });
+  return { ...outcome, batchId };
+}
