@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { z } from "zod";
 import schemaFile from "../docs/audit-event.schema.json";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
@@ -367,6 +367,36 @@ describe("admin_action events", QUEUED, () => {
     expect(stored).not.toContain(rotated.adminKey);
   });
 
+  it("record the audit settings: stream endpoint set (without its query string), secret rotated, removed, and retention", async () => {
+    const tenant = await tenantWithUser();
+    const key = tenant.adminKey;
+    const url = `${inject("siemReceiverUrl")}/inbox/audit-events?token=collector-token`;
+    const set = await adminCall(tenant.slug, "/audit/stream", key, { method: "PUT", json: { url } });
+    expect(set.status).toBe(200);
+    const { secret } = await json<{ secret: string }>(set);
+    expect((await adminCall(tenant.slug, "/audit/stream/secret", key, { method: "POST" })).status).toBe(200);
+    expect((await adminCall(tenant.slug, "/audit/stream", key, { method: "DELETE" })).status).toBe(200);
+    expect((await adminCall(tenant.slug, "/audit/retention", key, { method: "PUT", json: { days: 30 } })).status).toBe(200);
+
+    const tenantId = idOf(tenant);
+    const action = (name: string) => eventIn(tenantId, "admin_action", (e) => e.detail.action === name);
+    const endpoint = `${inject("siemReceiverUrl")}/inbox/audit-events`;
+    expect((await action("audit_stream.set")).detail).toMatchObject({
+      before: { url: null, secret: null },
+      after: { url: endpoint, secret: "(set)" },
+    });
+    expect((await action("audit_stream_secret.rotate")).detail).toMatchObject({ after: { secret: "(set)" } });
+    expect((await action("audit_stream.remove")).detail).toMatchObject({ before: { url: endpoint }, after: { url: null } });
+    const retention = await action("audit_retention.set");
+    expect(retention).toMatchObject({
+      actor: { type: "admin_key" },
+      detail: { before: { retentionDays: 90 }, after: { retentionDays: 30 } },
+    });
+    const stored = JSON.stringify(await storedTrail(tenantId));
+    expect(stored).not.toContain(secret);
+    expect(stored).not.toContain("collector-token");
+  });
+
   it("record console actions by the signed-in admin: policy, secret expiry, console admins and Entra roles", async () => {
     const tenant = await consoleTenant();
     const browser = await adminBrowser(tenant);
@@ -419,6 +449,18 @@ describe("operator_action events", QUEUED, () => {
     expect(rotated).toMatchObject({
       actor: { type: "operator" },
       detail: { outcome: "ok", before: { kekId: "2" }, after: { kekId: "1" } },
+    });
+  });
+
+  it("record the operator's quotas, before and after", async () => {
+    const tenant = await tenantWithUser();
+    const put = await operatorCall(`/tenants/${idOf(tenant)}/quotas`, { method: "PUT", json: { userPerMinute: 30 } });
+    expect(put.status).toBe(200);
+
+    const quotas = await eventIn(idOf(tenant), "operator_action", (e) => e.detail.action === "quotas.set");
+    expect(quotas.detail).toMatchObject({
+      before: { userPerMinute: null, tenantPerDay: null },
+      after: { userPerMinute: 30, tenantPerDay: null },
     });
   });
 
