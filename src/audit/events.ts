@@ -59,7 +59,7 @@ export function auditClient(id: string, name?: string): AuditClient | undefined 
   return { id: id.slice(0, 2048), ...(cleanName ? { name: cleanName } : {}) };
 }
 
-/** The host a redirect URI names (`claude.ai`, `localhost`), or its scheme for an app's private-use URI. */
+/** The host a redirect URI names (`app.example.com`, `127.0.0.1`), or its scheme for an app's private-use URI. */
 export function redirectHostOf(redirectUri: string | undefined): string | undefined {
   if (!redirectUri) return undefined;
   try {
