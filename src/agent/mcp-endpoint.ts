@@ -7,7 +7,9 @@ import { GrantPropsSchema, userIdOf, type GrantProps } from "../oauth/props";
 import type { ProviderEnv } from "../oauth/provider-env";
 import { ALL_TOOLS } from "../graph/tools";
 import { registerProfileResource } from "./profile-resource";
-import { registerTools, visibleTools } from "./register-tools";
+import { registerTools, visibleTools, type ToolCallAudit } from "./register-tools";
+import { auditRecorder } from "../audit/record";
+import { auditClient, auditSource, personActor } from "../audit/events";
 import { calledToolName, readMcpBody } from "./mcp-request";
 import { isLegacyPost, serveLegacyAsJson } from "./legacy-json-lane";
 import { toolCallQuota } from "./quota";
@@ -31,7 +33,7 @@ function forbidden(message: string): Response {
  * names (when the user may see it): the answer is the same as with the whole
  * catalogue registered, and registering 43 tools was a third of the request.
  */
-function buildServer(props: GrantProps, env: ProviderEnv, calledTool: string | undefined): McpServer {
+function buildServer(props: GrantProps, env: ProviderEnv, calledTool: string | undefined, audit: ToolCallAudit): McpServer {
   const { tenant } = env.TENANT;
   // A server lives for one request and can never send a list-changed
   // notification, so it must not invite clients to hold a listen stream open for one.
@@ -43,9 +45,22 @@ function buildServer(props: GrantProps, env: ProviderEnv, calledTool: string | u
   const visible = visibleTools(ALL_TOOLS, tenant.policy, props.grantedScopes);
   const called = visible.filter((tool) => tool.name === calledTool);
   // A hidden or unknown tool keeps the whole list, so the SDK answers "Tool <name> not found".
-  registerTools(server, called.length > 0 ? called : visible, context, { tenantId: tenant.id }, toolCallQuota(tenant, props, env));
+  registerTools(server, called.length > 0 ? called : visible, context, audit, toolCallQuota(tenant, props, env));
   registerProfileResource(server, context);
   return server;
+}
+
+/** Who calls tools in this request (the grant's user, through its client, from this address) and the recorder of their events. */
+function toolCallAudit(request: Request, env: ProviderEnv, ctx: ExecutionContext, props: GrantProps): ToolCallAudit {
+  const client = props.client ? auditClient(props.client.id, props.client.name) : undefined;
+  const source = auditSource(request.headers);
+  return {
+    recorder: auditRecorder(env, ctx),
+    tenantId: env.TENANT.tenant.id,
+    actor: personActor("user", userIdOf(props), props.upn),
+    ...(client ? { client } : {}),
+    ...(source ? { source } : {}),
+  };
 }
 
 /**
@@ -85,10 +100,12 @@ export const mcpApiHandler: ExportedHandler<ProviderEnv> & { fetch: NonNullable<
     const body = await readMcpBody(withHostHeader(request));
     const calledTool = calledToolName(body.parsedBody);
     const allowedOriginHostnames = [host, "localhost", "127.0.0.1"];
+    const audit = toolCallAudit(request, env, ctx, props.data);
     if (pathname === MCP_PATH && (await isLegacyPost(body.request, body.parsedBody))) {
-      return serveLegacyAsJson(body.request, body.parsedBody, buildServer(props.data, env, calledTool), { host, allowedOriginHostnames });
+      const server = buildServer(props.data, env, calledTool, audit);
+      return serveLegacyAsJson(body.request, body.parsedBody, server, { host, allowedOriginHostnames });
     }
-    const handler = createMcpHandler(() => buildServer(props.data, env, calledTool), {
+    const handler = createMcpHandler(() => buildServer(props.data, env, calledTool, audit), {
       route: MCP_PATH,
       allowedHostnames: [host],
       allowedOriginHostnames,

@@ -11,6 +11,10 @@ import { normalizeScope } from "../oauth/scopes";
 import { leanAnnotations, leanInputSchema } from "./lean-schema";
 import type { ToolCallQuota } from "./quota";
 import type { TenantPolicy } from "../tenancy/policy";
+import type { EventParty } from "../audit/events";
+import type { AuditRecorder } from "../audit/record";
+import { failedOutcome, toolCallDetail, type ToolCallFacts } from "../audit/tool-call";
+import { tracedGraph } from "../graph/client";
 
 /**
  * @module The only caller of `registerTool`: decides which tools a user sees (tenant
@@ -72,29 +76,83 @@ function prepare(tool: ToolDefinition): PreparedTool {
   return entry;
 }
 
+/** A refusal of the call's arguments: a bad cursor or id, or a tool's own check of its arguments. */
+function isArgumentError(error: unknown): boolean {
+  if (error instanceof CursorError || error instanceof PathSegmentError) return true;
+  return error instanceof ToolError && error.message.startsWith("Invalid arguments:");
+}
+
+/** Who calls the tools of one MCP request, and where their `tool_call` audit events go. */
+export interface ToolCallAudit extends EventParty {
+  recorder: AuditRecorder;
+}
+
+/** Records one call's audit event; what it carries comes from the tool's declaration (src/audit/tool-call.ts). */
+function recordCall(audit: ToolCallAudit, facts: ToolCallFacts): void {
+  const { recorder, ...party } = audit;
+  recorder.record({ ...party, kind: "tool_call", detail: toolCallDetail(facts) });
+}
+
+type InputSchema = PreparedTool["config"]["inputSchema"];
+
+/**
+ * The SDK checks a call's arguments with the advertised schema before the
+ * handler runs, and answers a refusal itself: this copy of the schema notes
+ * each refusal first, so a call with invalid arguments is audited too.
+ */
+function noticingRefusals(schema: InputSchema, onRefused: () => void): InputSchema {
+  const standard = schema["~standard"];
+  const validate: typeof standard.validate = (value) => {
+    const result = standard.validate(value);
+    if (result instanceof Promise) {
+      return result.then((settled) => {
+        if (settled.issues) onRefused();
+        return settled;
+      });
+    }
+    if (result.issues) onRefused();
+    return result;
+  };
+  return { "~standard": { ...standard, validate } };
+}
+
 export function registerTools(
   server: McpServer,
   tools: readonly ToolDefinition[],
   context: ToolContext,
-  audit: { tenantId: string },
+  audit: ToolCallAudit,
   quota?: ToolCallQuota,
 ): void {
   for (const tool of tools) {
-    const { schema, config } = prepare(tool);
+    const { schema, config: shared } = prepare(tool);
+    const refused = () => recordCall(audit, { tool, args: undefined, outcome: "invalid_arguments", latencyMs: 0 });
+    const config = { ...shared, inputSchema: noticingRefusals(shared.inputSchema, refused) };
     server.registerTool(tool.name, config, async (args: unknown) => {
+      const started = Date.now();
       const parsed = schema.safeParse(args ?? {});
-      if (!parsed.success) return errorResult(inputErrorText(parsed.error));
+      if (!parsed.success) {
+        recordCall(audit, { tool, args: undefined, outcome: "invalid_arguments", latencyMs: Date.now() - started });
+        return errorResult(inputErrorText(parsed.error));
+      }
       // The operator's quotas, only when set: a refusal says which limit and when calls resume.
       const refusal = await quota?.();
-      if (refusal) return errorResult(refusal);
-      const started = Date.now();
+      if (refusal) {
+        recordCall(audit, { tool, args: parsed.data, outcome: "throttled", latencyMs: Date.now() - started });
+        return errorResult(refusal);
+      }
+      // This call's own view of Graph: the last status and request-id, and what its writes created, for the audit event.
+      const { graph, trace } = tracedGraph(context.graph);
+      const done = (outcome: ToolCallFacts["outcome"]) =>
+        recordCall(audit, { tool, args: parsed.data, outcome, graph: trace, latencyMs: Date.now() - started });
       try {
         // The tool's own name, so no tool spells it out for its cursors or continuation lines.
-        const text = await tool.run({ ...context, tool: tool.name }, parsed.data);
+        const text = await tool.run({ ...context, graph, tool: tool.name }, parsed.data);
         logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: true, ms: Date.now() - started });
+        done("ok");
         return { content: [{ type: "text" as const, text }] };
       } catch (error) {
         logEvent("tool_call", { tenantId: audit.tenantId, tool: tool.name, ok: false, ms: Date.now() - started });
+        done(failedOutcome(trace, isArgumentError(error)));
         if (error instanceof ToolError) return errorResult(error.hint ? `${error.message}\nHint: ${error.hint}` : error.message);
         if (error instanceof CursorError) return errorResult(`Invalid arguments: cursor: ${error.message}`);
         if (error instanceof PathSegmentError) return errorResult(`Invalid arguments: ${error.message}`);

@@ -39,8 +39,9 @@ export function toolContext(props: GrantProps, env: ProviderEnv): ToolContext {
     user: { name: props.name, upn: props.upn },
     tool: "",
     cursors: cursorSealer(config.CURSOR_SECRET, { tenantId: props.tenantId, user: `${props.tid}.${props.oid}` }, config.GRAPH_BASE),
-    timeZone() {
-      timeZone ??= graph({ method: "GET", path: "/me/mailboxSettings", query: { $select: "timeZone" } }).then((response) => {
+    // Through the calling tool's own `graph` (the registration wrapper's per-call trace), so the lookup is in its audit event.
+    timeZone(this: ToolContext) {
+      timeZone ??= this.graph({ method: "GET", path: "/me/mailboxSettings", query: { $select: "timeZone" } }).then((response) => {
         // No permission to read mailbox settings, or none to read: UTC, which
         // every answer states through its offsets. A transient failure must
         // not quietly become UTC: an event created then would land hours off.

@@ -26,6 +26,8 @@ import { openTenantSecret } from "../oauth/tenant-secret";
 import { agentName } from "../tenancy/agent-name";
 import { tenantRegistry } from "../tenancy/registry";
 import { DeadGrants } from "./dead-grants";
+import { auditRecorder } from "../audit/record";
+import { personActor, refreshFailedEvent } from "../audit/events";
 import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
 import { countInWindow, minuteWindow, type QuotaCheck } from "./quota";
 import { Semaphore, SingleFlight } from "./semaphore";
@@ -111,7 +113,10 @@ export class UserGraphAgent extends DurableObject<Env> {
    */
   async refreshGrant(request: GrantRefresh): Promise<GrantRefreshOutcome> {
     if (!this.#serves(request)) return { ok: false, kind: "unavailable" };
-    if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
+    if (this.#deadGrants.isDead(request.grantId)) {
+      this.#auditRefreshFailure(request, "gateway", "grant_ended");
+      return { ok: false, kind: "user" };
+    }
     const result = await this.#redeem(request, request.refreshToken);
     if (!isEntraFailure(result)) {
       if (this.#deadGrants.isDead(request.grantId)) return { ok: false, kind: "user" };
@@ -158,6 +163,7 @@ export class UserGraphAgent extends DurableObject<Env> {
     );
     if (isEntraFailure(result)) {
       await recordEntraFailure(registry, { step: "refresh", tenantId: tenant.id, failure: result });
+      if (result.kind !== "unavailable") this.#auditRefreshFailure(auth, "entra", result.aadsts ?? result.kind);
       return result;
     }
     const tokens: GateTokens = {
@@ -170,6 +176,16 @@ export class UserGraphAgent extends DurableObject<Env> {
     this.ctx.storage.kv.put(TOKEN_KEY, stored);
     this.#stored = stored;
     return tokens;
+  }
+
+  /**
+   * Audits a refresh that was refused: by Microsoft (recorded once per
+   * redemption, however many tool calls or MCP refreshes waited on it), or by
+   * the gateway for a grant it already saw Microsoft end.
+   */
+  #auditRefreshFailure(claims: Pick<AgentAuth, "tenantId" | "tid" | "oid">, side: "entra" | "gateway", reason: string): void {
+    const event = refreshFailedEvent({ tenantId: claims.tenantId, actor: personActor("user", userIdOf(claims)) }, side, reason);
+    auditRecorder(this.env, this.ctx).record(event);
   }
 
   /** The operator's per-user quota (quota.ts): counts one tool call this minute unless `limit` already were. */

@@ -43,7 +43,8 @@ export function completeAuditEvent(input: AuditEventInput, now = new Date()): Au
   return undefined;
 }
 
-export function auditRecorder(env: AuditRecorderEnv, ctx: ExecutionContext): AuditRecorder {
+/** `ctx`: a request's ExecutionContext, or a Durable Object's state (both keep a promise alive with `waitUntil`). */
+export function auditRecorder(env: AuditRecorderEnv, ctx: Pick<ExecutionContext, "waitUntil">): AuditRecorder {
   return {
     record(input) {
       let event: AuditEvent | undefined;

@@ -3,6 +3,8 @@ import { logEvent } from "../lib/log";
 import type { Registry } from "../tenancy/registry";
 import type { Tenant } from "../tenancy/tenant";
 import { AUDIT_SCHEMA_VERSION, AuditEventSchema, type AuditActorSchema, type AuditEvent } from "./event";
+import { adminActionEvent, SECRET_SET, type EventParty } from "./events";
+import type { AuditRecorder } from "./record";
 import { deliverBatch, type DeliveryOutcome } from "./stream-delivery";
 import { generateStreamSecret, openStreamSecret, sealStreamSecret } from "./stream-secret";
 import type { z } from "zod";
@@ -17,6 +19,20 @@ import type { z } from "zod";
 export interface StreamSettingsDeps {
   registry: Registry;
   config: Config;
+  /** Where each change is audited (`admin_action`), and who made it from where. */
+  audit?: { recorder: AuditRecorder; party: EventParty };
+}
+
+/** The endpoint as the trail names it: scheme, host and path (a query string may carry a collector's token). */
+function endpointOf(url: string | undefined): string | null {
+  if (!url) return null;
+  const parsed = URL.parse(url);
+  return parsed ? `${parsed.origin}${parsed.pathname}` : null;
+}
+
+/** Audits a change of the stream settings; the secret is only ever "(set)". */
+function audited(deps: StreamSettingsDeps, action: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
+  deps.audit?.recorder.record(adminActionEvent(deps.audit.party, { action, outcome: "ok", before, after }));
 }
 
 export class StreamNotConfigured extends Error {
@@ -31,6 +47,13 @@ export async function setStream(deps: StreamSettingsDeps, tenant: Tenant, url: s
   const secret = generateStreamSecret();
   await deps.registry.setAuditStream(tenant.id, url, await sealStreamSecret(tenant, secret, deps.config));
   logEvent("audit_stream_set", { tenantId: tenant.id });
+  const previous = tenant.audit.stream;
+  audited(
+    deps,
+    "audit_stream.set",
+    { url: endpointOf(previous?.url), secret: previous ? SECRET_SET : null },
+    { url: endpointOf(url), secret: SECRET_SET },
+  );
   return { secret };
 }
 
@@ -40,6 +63,7 @@ export async function rotateStreamSecret(deps: StreamSettingsDeps, tenant: Tenan
   const secret = generateStreamSecret();
   await deps.registry.setAuditStream(tenant.id, tenant.audit.stream.url, await sealStreamSecret(tenant, secret, deps.config));
   logEvent("audit_stream_secret_rotated", { tenantId: tenant.id });
+  audited(deps, "audit_stream_secret.rotate", { secret: SECRET_SET }, { secret: SECRET_SET });
   return { secret };
 }
 
@@ -47,6 +71,8 @@ export async function removeStream(deps: StreamSettingsDeps, tenant: Tenant): Pr
   const had = tenant.audit.stream !== null;
   await deps.registry.clearAuditStream(tenant.id);
   logEvent("audit_stream_removed", { tenantId: tenant.id, had });
+  if (had)
+    audited(deps, "audit_stream.remove", { url: endpointOf(tenant.audit.stream?.url), secret: SECRET_SET }, { url: null, secret: null });
   return had;
 }
 

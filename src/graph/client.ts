@@ -40,6 +40,33 @@ export type GraphResponse =
       retryAt?: string;
     };
 
+/**
+ * What a tool call's audit event says about Graph: the status and
+ * `request-id` of the last answer (for a support case with Microsoft), and
+ * the ids of items successful writes answered with. Never a body or a token.
+ */
+export interface GraphTrace {
+  status?: number;
+  requestId?: string;
+  createdIds: string[];
+}
+
+/** `graph`, noting each answer in the returned trace; one trace per tool call. */
+export function tracedGraph(graph: (request: GraphRequest) => Promise<GraphResponse>) {
+  const trace: GraphTrace = { createdIds: [] };
+  const traced = async (request: GraphRequest): Promise<GraphResponse> => {
+    const response = await graph(request);
+    trace.status = response.status;
+    trace.requestId = response.requestId;
+    if (response.ok && (request.method === "POST" || request.method === "PUT")) {
+      const id = (response.body as { id?: unknown } | null)?.id;
+      if (typeof id === "string" && id) trace.createdIds.push(id);
+    }
+    return response;
+  };
+  return { graph: traced, trace };
+}
+
 export interface GraphCallOptions {
   graphBase: string;
   accessToken: string;

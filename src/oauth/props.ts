@@ -19,6 +19,8 @@ export const GrantPropsSchema = z.object({
     expiresAt: z.number().int(),
   }),
   grantedScopes: z.array(z.string()),
+  /** The MCP client the grant was issued to, for audit events (grants issued before it was recorded have none). */
+  client: z.object({ id: z.string().min(1), name: z.string().optional() }).optional(),
 });
 export type GrantProps = z.infer<typeof GrantPropsSchema>;
 

@@ -1,5 +1,7 @@
 import type { ClientInfo, GrantSummary, OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { z } from "zod";
+import type { AuditRecorder } from "../audit/record";
+import { auditClient, revocationEvent, type EventParty } from "../audit/events";
 import { logEvent } from "../lib/log";
 import { withCleanClientName } from "../tenancy/names";
 import { forgetUser, type UserAgents } from "../tenancy/offboarding";
@@ -28,6 +30,16 @@ export interface UserAccessDeps {
   /** The tenant-prefixed KV view the helpers use. */
   kv: KVNamespace;
   agents: UserAgents;
+  /** Where revocations are audited, and who revokes (an admin key or a console admin) from where. */
+  audit?: { recorder: AuditRecorder; party: EventParty };
+}
+
+/** Writes the revocation's audit event: whose access, which grants, and (for one client) which client. */
+function auditRevocation(deps: UserAccessDeps, subject: string, grantIds: string[], client?: ConnectedClient): void {
+  if (!deps.audit) return;
+  const scope = client ? "client" : "user";
+  const party = client ? { ...deps.audit.party, client: auditClient(client.clientId, client.clientName) } : deps.audit.party;
+  deps.audit.recorder.record(revocationEvent(party, { scope, subject, grantIds, agentWiped: !client }));
 }
 
 const GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -152,6 +164,7 @@ export async function revokeClient(deps: UserAccessDeps, userId: string, grantId
   const described = await describeGrant(deps, grant, await clientLookup(deps)(grant.clientId));
   await revokeGrantAndUse(deps, userId, grantId);
   logEvent("client_revoked_by_admin", { tenantId: deps.tenantId, grantId });
+  auditRevocation(deps, userId, [grantId], described);
   return described;
 }
 
@@ -179,11 +192,14 @@ export async function revokeUser(deps: UserAccessDeps, userId: string): Promise<
   const lookup = clientLookup(deps);
   const clientsRevoked = await Promise.all(grants.map(async (grant) => describeGrant(deps, grant, await lookup(grant.clientId))));
   await Promise.all(grants.map((grant) => revokeGrantAndUse(deps, userId, grant.id)));
+  const grantIds = grants.map((grant) => grant.id);
   // Grants past the listed pages: revoked a page at a time until none is left.
   for (let rest = await userGrants(deps, userId); rest.length > 0; rest = await userGrants(deps, userId)) {
     await Promise.all(rest.map((grant) => revokeGrantAndUse(deps, userId, grant.id)));
+    grantIds.push(...rest.map((grant) => grant.id));
   }
   await forgetUser(deps, deps.tenantId, userId);
   logEvent("user_revoked_by_admin", { tenantId: deps.tenantId, grants: grants.length });
+  auditRevocation(deps, userId, grantIds);
   return { userId, clientsRevoked, agentWiped: true };
 }

@@ -27,7 +27,8 @@ async function rewrapCurrent(registry: Registry, tenantId: string, keyring: Keyr
   throw new Error("the tenant's secret kept changing during rotation");
 }
 
-export async function rewrapAllTenants(registry: Registry, config: Config) {
+/** `onRewrapped`: told of each tenant whose data key moved, and from which KEK (for its audit trail). */
+export async function rewrapAllTenants(registry: Registry, config: Config, onRewrapped?: (tenantId: string, fromKekId: string) => void) {
   const keyring = { keks: config.keks, activeKekId: config.ACTIVE_KEK_ID };
   const result = { activeKekId: config.ACTIVE_KEK_ID, rewrapped: 0, alreadyCurrent: 0, failed: [] as string[] };
   let afterId: string | undefined;
@@ -40,8 +41,10 @@ export async function rewrapAllTenants(registry: Registry, config: Config) {
         continue;
       }
       try {
-        if (await rewrapCurrent(registry, tenant.id, keyring)) result.rewrapped += 1;
-        else result.alreadyCurrent += 1;
+        if (await rewrapCurrent(registry, tenant.id, keyring)) {
+          result.rewrapped += 1;
+          onRewrapped?.(tenant.id, tenant.envelope.kekId);
+        } else result.alreadyCurrent += 1;
       } catch (error) {
         logError("kek_rewrap_failed", error, { tenantId: tenant.id });
         result.failed.push(tenant.id);

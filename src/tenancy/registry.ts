@@ -57,6 +57,16 @@ export function tenantRegistry(d1: D1Database): Registry {
 function buildRegistry(d1: D1Database) {
   const db: DrizzleD1Database = drizzle(d1);
 
+  /** Lifts every block on this value; answers, per block lifted, the tenant whose suspension made it (for its audit trail). */
+  async function liftBlocksOf(field: BlockedField, value: string): Promise<string[]> {
+    const rows = await db
+      .delete(signupBlocks)
+      .where(and(eq(signupBlocks.field, field), eq(signupBlocks.value, value)))
+      .returning({ tenantId: signupBlocks.tenantId })
+      .all();
+    return rows.map((row) => row.tenantId);
+  }
+
   async function findBy(column: typeof tenants.id | typeof tenants.slug, value: string) {
     const row = await db.select().from(tenants).where(eq(column, value)).get();
     return row ? tenantFromRow(row) : undefined;
@@ -168,13 +178,9 @@ function buildRegistry(d1: D1Database) {
         .all(),
     /** Lifts every block on this value, whichever tenant's suspension made it; answers how many. */
     async liftBlocks(field: BlockedField, value: string): Promise<number> {
-      const rows = await db
-        .delete(signupBlocks)
-        .where(and(eq(signupBlocks.field, field), eq(signupBlocks.value, value)))
-        .returning({ id: signupBlocks.id })
-        .all();
-      return rows.length;
+      return (await liftBlocksOf(field, value)).length;
     },
+    liftBlocksOf,
     setPolicy: (id: string, policy: TenantPolicy) => touch(id, { policy: JSON.stringify(policy) }),
     setAdminKeyHash: (id: string, adminKeyHash: string) => touch(id, { adminKeyHash }),
     setSecret: (id: string, envelope: SecretEnvelope, secretHint: string, secretExpiresAt: Date | null) =>

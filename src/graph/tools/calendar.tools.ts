@@ -134,6 +134,7 @@ export const calendarTools = [
     },
     scopes: CALENDAR_READ,
     annotations: READ,
+    audit: { options: ["start", "end", "timeZone", "cursor"] },
     async run(ctx, input) {
       const zone = await zoneFor(ctx, input.timeZone);
       const from = input.start === undefined ? startOfToday(zone) : timeFrom("start", input.start, zone);
@@ -171,6 +172,7 @@ export const calendarTools = [
     input: { id: eventId, offset: offsetField },
     scopes: CALENDAR_READ,
     annotations: READ,
+    audit: { targets: ["id"] },
     async run(ctx, input) {
       const zone = await zoneFor(ctx, undefined);
       const request: GraphRequest = {
@@ -199,6 +201,7 @@ export const calendarTools = [
     },
     scopes: CALENDAR_WRITE,
     annotations: { ...CREATE, ...NOTIFIES },
+    audit: { recipients: ["attendees"], text: ["subject", "location", "body"], options: ["start", "end", "timeZone"], creates: true },
     async run(ctx, input) {
       const zone = await zoneFor(ctx, input.timeZone);
       const allDay = input.allDay === true;
@@ -241,6 +244,7 @@ export const calendarTools = [
     },
     scopes: CALENDAR_WRITE,
     annotations: { ...UPDATE, ...NOTIFIES },
+    audit: { targets: ["id"], recipients: ["attendees"], text: ["subject", "location", "body"], options: ["start", "end", "timeZone"] },
     async run(ctx, input) {
       const zone = await zoneFor(ctx, input.timeZone);
       const patch: Record<string, unknown> = {};
@@ -267,6 +271,7 @@ export const calendarTools = [
     input: { id: eventId, comment: commentField.optional() },
     scopes: CALENDAR_WRITE,
     annotations: { ...DELETE, ...NOTIFIES },
+    audit: { targets: ["id"], text: ["comment"] },
     async run(ctx, input) {
       const body = input.comment ? { comment: input.comment } : {};
       const response = await ctx.graph({ method: "POST", path: graphPath`/me/events/${input.id}/cancel`, body });
@@ -291,6 +296,7 @@ export const calendarTools = [
     input: { id: eventId },
     scopes: CALENDAR_WRITE,
     annotations: { ...DELETE, ...NOTIFIES },
+    audit: { targets: ["id"] },
     async run(ctx, input) {
       expectOk(await ctx.graph({ method: "DELETE", path: graphPath`/me/events/${input.id}` }), "delete the event");
       return `Deleted event ${input.id}`;
@@ -308,6 +314,7 @@ export const calendarTools = [
     },
     scopes: CALENDAR_WRITE,
     annotations: { ...UPDATE, ...NOTIFIES },
+    audit: { targets: ["id"], text: ["comment"] },
     async run(ctx, input) {
       const [action, done] = RESPONSE_ACTIONS[input.response];
       const body = { sendResponse: input.sendResponse, ...(input.comment ? { comment: input.comment } : {}) };
@@ -329,6 +336,7 @@ export const calendarTools = [
     },
     scopes: CALENDAR_READ,
     annotations: READ,
+    audit: { targets: ["emails"], options: ["start", "end"] },
     async run(ctx, input) {
       const zone = await zoneFor(ctx, undefined);
       const from = timeFrom("start", input.start, zone);
@@ -362,6 +370,7 @@ export const calendarTools = [
     },
     scopes: CALENDAR_SHARED,
     annotations: READ,
+    audit: { targets: ["attendees"], options: ["windowStart", "windowEnd"] },
     async run(ctx, input) {
       const zone = await zoneFor(ctx, undefined);
       const from = timeFrom("windowStart", input.windowStart, zone);

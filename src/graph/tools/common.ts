@@ -49,7 +49,7 @@ export const isEmailAddress = (value: string): boolean => value.length <= 320 &&
 export const emailField = z.string().trim().refine(isEmailAddress, "expected an email address");
 
 /** The address inside `Name <address>`, or the entry itself. */
-const addressOf = (entry: string): string => (/<([^>]*)>\s*$/.exec(entry)?.[1] ?? entry).trim();
+export const addressOf = (entry: string): string => (/<([^>]*)>\s*$/.exec(entry)?.[1] ?? entry).trim();
 
 /** People to write to or invite: addresses or `Name <address>`, at most 100 (tools describe the field where it helps). */
 export const recipientsField = z

@@ -50,6 +50,7 @@ export const contactsTools = [
     input: { limit: limitField(50), cursor: cursorField },
     scopes: CONTACTS_READ,
     annotations: READ,
+    audit: { options: ["cursor"] },
     async run(ctx, { limit, cursor }) {
       const first: GraphRequest = {
         method: "GET",
@@ -66,6 +67,7 @@ export const contactsTools = [
     input: { query: queryField, limit: limitField(50) },
     scopes: CONTACTS_READ,
     annotations: READ,
+    audit: { text: ["query"] },
     async run(ctx, { query, limit }) {
       // The contacts list documents no $search (user-list-contacts); it takes $filter, and on
       // emailAddresses only `any` with `eq` on address. So: an address matches exactly, anything
@@ -94,6 +96,7 @@ export const contactsTools = [
     input: { givenName: textField(255, { expected: "a first name" }), ...contactFields },
     scopes: CONTACTS_WRITE,
     annotations: CREATE,
+    audit: { text: ["givenName", "surname", "emails", "mobilePhone", "businessPhones", "companyName", "jobTitle"], creates: true },
     async run(ctx, input) {
       const displayName = fullName(input.givenName, input.surname);
       const body = { displayName, ...contactBody(input, displayName) };
@@ -108,6 +111,7 @@ export const contactsTools = [
     input: { id: contactId, givenName: optionalText, ...contactFields },
     scopes: CONTACTS_WRITE,
     annotations: UPDATE,
+    audit: { targets: ["id"], text: ["givenName", "surname", "emails", "mobilePhone", "businessPhones", "companyName", "jobTitle"] },
     async run(ctx, { id, ...input }) {
       const path = graphPath`/me/contacts/${id}`;
       const body = contactBody(input);
@@ -132,6 +136,7 @@ export const contactsTools = [
     input: { query: queryField, limit: limitField(50) },
     scopes: ["People.Read", "People.Read.All"],
     annotations: READ,
+    audit: { text: ["query"] },
     async run(ctx, { query, limit }) {
       const request: GraphRequest = {
         method: "GET",
@@ -148,6 +153,7 @@ export const contactsTools = [
     input: { query: queryField, limit: limitField(50) },
     scopes: ["User.ReadBasic.All", "User.Read.All"],
     annotations: READ,
+    audit: { text: ["query"] },
     async run(ctx, { query, limit }) {
       // Directory $search clauses are "property:value" in double quotes with no escape for quotes; drop them.
       const term = query.replace(/["\\]/g, " ").trim();

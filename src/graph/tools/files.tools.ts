@@ -88,6 +88,7 @@ export const filesTools = [
     },
     scopes: FILES_READ,
     annotations: READ,
+    audit: { targets: ["folderId"], options: ["cursor"] },
     async run(ctx, input) {
       const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
       const first: GraphRequest = { method: "GET", path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
@@ -106,6 +107,7 @@ export const filesTools = [
     input: { query: searchText, limit: limitField(50) },
     scopes: FILES_READ,
     annotations: READ,
+    audit: { text: ["query"] },
     async run(ctx, { query, limit }) {
       // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
       const path = graphPath`/me/drive/root/search(q=${odataString(pathSafeText(query))})`;
@@ -129,6 +131,7 @@ export const filesTools = [
     },
     scopes: FILES_READ,
     annotations: READ,
+    audit: { targets: ["id"] },
     async run(ctx, input) {
       const item = expectOk<DriveItem>(
         await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${input.id}`, query: { $select: DETAIL_SELECT } }),
@@ -169,6 +172,7 @@ export const filesTools = [
     scopes: ["Files.ReadWrite"],
     // Shares outside the user's own data; Graph hands back the existing link when one of that type and scope exists.
     annotations: { ...CREATE, idempotentHint: true, openWorldHint: true },
+    audit: { targets: ["id"] },
     async run(ctx, input) {
       const response = await ctx.graph({
         method: "POST",

@@ -66,6 +66,7 @@ export const mailWriteTools = [
     },
     scopes: MAIL_SEND,
     annotations: SEND,
+    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"] },
     async run(ctx, input) {
       const body = { message: messageBody(input), saveToSentItems: input.saveToSentItems };
       expectOk(await ctx.graph({ method: "POST", path: "/me/sendMail", body }), "send the message");
@@ -80,6 +81,7 @@ export const mailWriteTools = [
     input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false) },
     scopes: MAIL_SEND,
     annotations: SEND,
+    audit: { targets: ["id"], text: ["comment"] },
     async run(ctx, { id, comment, replyAll }) {
       const path = replyAll ? graphPath`/me/messages/${id}/replyAll` : graphPath`/me/messages/${id}/reply`;
       expectOk(await ctx.graph({ method: "POST", path, body: { comment } }), "send the reply");
@@ -93,6 +95,7 @@ export const mailWriteTools = [
     input: { id: messageIdField, to: requiredRecipients, comment: textField(100_000, { verbatim: true }).optional() },
     scopes: MAIL_SEND,
     annotations: SEND,
+    audit: { targets: ["id"], recipients: ["to"], text: ["comment"] },
     async run(ctx, { id, to, comment }) {
       const body = { comment: comment ?? "", toRecipients: toRecipients(to) };
       expectOk(await ctx.graph({ method: "POST", path: graphPath`/me/messages/${id}/forward`, body }), "forward the message");
@@ -113,6 +116,7 @@ export const mailWriteTools = [
     },
     scopes: MAIL_WRITE,
     annotations: CREATE,
+    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], creates: true },
     async run(ctx, input) {
       const draft = expectOk<MailMessage>(
         await ctx.graph({ method: "POST", path: "/me/messages", body: messageBody(input) }),
@@ -129,6 +133,7 @@ export const mailWriteTools = [
     scopes: MAIL_WRITE,
     // The old id stops working once moved, so repeating the call fails: not idempotent.
     annotations: { ...UPDATE, idempotentHint: false },
+    audit: { targets: ["id", "destination"], creates: true },
     async run(ctx, { id, destination }) {
       const response = await ctx.graph({ method: "POST", path: graphPath`/me/messages/${id}/move`, body: { destinationId: destination } });
       const moved = expectOk<MailMessage>(response, "move the message");
@@ -142,6 +147,7 @@ export const mailWriteTools = [
     input: { id: messageIdField, read: z.boolean() },
     scopes: MAIL_WRITE,
     annotations: UPDATE,
+    audit: { targets: ["id"] },
     async run(ctx, { id, read }) {
       // Setting isRead to a given value is idempotent, so a 503 may be retried.
       const response = await ctx.graph({ method: "PATCH", path: graphPath`/me/messages/${id}`, body: { isRead: read }, idempotent: true });

@@ -93,6 +93,7 @@ export const mailTools = [
     input: { parent: folderField.optional().describe("Lists its subfolders.") },
     scopes: MAIL_READ,
     annotations: READ,
+    audit: { targets: ["parent"] },
     async run(ctx, { parent }) {
       const path = parent ? graphPath`/me/mailFolders/${parent}/childFolders` : "/me/mailFolders";
       const request: GraphRequest = { method: "GET", path, query: { $select: FOLDER_SELECT, $top: "100" } };
@@ -121,6 +122,7 @@ export const mailTools = [
     },
     scopes: MAIL_READ,
     annotations: READ,
+    audit: { targets: ["folder"], options: ["from", "since", "cursor"] },
     async run(ctx, input) {
       const outgoing = OUTGOING_FOLDERS.has(input.folder.toLowerCase());
       const filters: string[] = [];
@@ -154,6 +156,7 @@ export const mailTools = [
     },
     scopes: MAIL_READ,
     annotations: READ,
+    audit: { targets: ["folder"], text: ["query"], options: ["cursor"] },
     async run(ctx, input) {
       // Graph sorts $search results newest first itself and refuses $search with $orderby or $filter.
       const query = { $search: searchPhrase(input.query), $select: LIST_SELECT, $top: String(input.limit) };
@@ -168,6 +171,7 @@ export const mailTools = [
     input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS) },
     scopes: MAIL_READ,
     annotations: READ,
+    audit: { targets: ["id"] },
     async run(ctx, { id, offset, maxChars }) {
       const query: Record<string, string> = { $select: MESSAGE_SELECT };
       // A continuation only needs the body.
@@ -187,6 +191,7 @@ export const mailTools = [
     input: { messageId: messageIdField, attachmentId: idField("attachment"), offset: offsetField, maxChars: maxCharsField(20_000) },
     scopes: MAIL_READ,
     annotations: READ,
+    audit: { targets: ["messageId", "attachmentId"] },
     async run(ctx, input) {
       const path = graphPath`/me/messages/${input.messageId}/attachments/${input.attachmentId}`;
       const meta = expectOk<MailAttachment>(

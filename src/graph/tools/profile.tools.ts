@@ -33,6 +33,7 @@ export const profileTools = [
     input: {},
     scopes: ["User.Read"],
     annotations: READ,
+    audit: {},
     async run(ctx) {
       const me = expectOk<Me>(await ctx.graph({ method: "GET", path: "/me", query: { $select: PROFILE_SELECT } }), "read your profile");
       return formatProfile(me, await ctx.timeZone());

@@ -26,6 +26,7 @@ export const tasksTools = [
     input: {},
     scopes: TASKS_READ,
     annotations: READ,
+    audit: {},
     async run(ctx) {
       const request: GraphRequest = { method: "GET", path: "/me/todo/lists", query: { $select: LIST_SELECT } };
       return listPage<TaskList>(ctx, request, {
@@ -43,6 +44,7 @@ export const tasksTools = [
     input: { listId, includeCompleted: z.boolean().default(false), limit: limitField(50), cursor: cursorField },
     scopes: TASKS_READ,
     annotations: READ,
+    audit: { targets: ["listId"], options: ["cursor"] },
     async run(ctx, input) {
       const query: Record<string, string> = { $select: TASK_SELECT, $top: String(input.limit) };
       if (!input.includeCompleted) query.$filter = `status ne ${odataString("completed")}`;
@@ -64,6 +66,7 @@ export const tasksTools = [
     },
     scopes: TASKS_WRITE,
     annotations: CREATE,
+    audit: { targets: ["listId"], text: ["title", "note"], options: ["dueDate"], creates: true },
     async run(ctx, input) {
       const body: Record<string, unknown> = { title: input.title };
       if (input.importance) body.importance = input.importance;
@@ -84,6 +87,7 @@ export const tasksTools = [
     input: { listId, taskId: idField("task") },
     scopes: TASKS_WRITE,
     annotations: UPDATE,
+    audit: { targets: ["listId", "taskId"] },
     async run(ctx, input) {
       const path = graphPath`/me/todo/lists/${input.listId}/tasks/${input.taskId}`;
       // Setting a status is idempotent, so a 503 may be retried (and completing twice is harmless).

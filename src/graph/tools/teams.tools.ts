@@ -40,6 +40,7 @@ export const teamsTools = [
     input: {},
     scopes: ["Team.ReadBasic.All"],
     annotations: READ,
+    audit: {},
     async run(ctx) {
       // The joined-teams list takes no query options (user-list-joinedteams), so no $select.
       const request: GraphRequest = { method: "GET", path: "/me/joinedTeams" };
@@ -58,6 +59,7 @@ export const teamsTools = [
     input: { teamId },
     scopes: ["Channel.ReadBasic.All"],
     annotations: READ,
+    audit: { targets: ["teamId"] },
     async run(ctx, input) {
       const request: GraphRequest = {
         method: "GET",
@@ -79,6 +81,7 @@ export const teamsTools = [
     input: { teamId, channelId, limit: messageLimit, cursor: cursorField },
     scopes: ["ChannelMessage.Read.All"],
     annotations: READ,
+    audit: { targets: ["teamId", "channelId"], options: ["cursor"] },
     async run(ctx, input) {
       // Channel message lists take only $top and $expand (no $select); the formatter keeps what matters.
       const path = graphPath`/teams/${input.teamId}/channels/${input.channelId}/messages`;
@@ -98,6 +101,7 @@ export const teamsTools = [
     },
     scopes: ["ChannelMessage.Send"],
     annotations: SEND,
+    audit: { targets: ["teamId", "channelId", "replyToMessageId"], text: ["text"], creates: true },
     async run(ctx, input) {
       const channel = graphPath`/teams/${input.teamId}/channels/${input.channelId}/messages`;
       const path = input.replyToMessageId ? `${channel}${graphPath`/${input.replyToMessageId}/replies`}` : channel;
@@ -118,6 +122,7 @@ export const teamsTools = [
     input: { limit: messageLimit, cursor: cursorField },
     scopes: CHAT_READ,
     annotations: READ,
+    audit: { options: ["cursor"] },
     async run(ctx, input) {
       // The chat list takes $expand, $top, $filter and $orderby but no $select (chat-list); members come by $expand.
       const first: GraphRequest = { method: "GET", path: "/me/chats", query: { $expand: "members", $top: String(input.limit) } };
@@ -136,6 +141,7 @@ export const teamsTools = [
     input: { chatId, limit: messageLimit, cursor: cursorField },
     scopes: CHAT_READ,
     annotations: READ,
+    audit: { targets: ["chatId"], options: ["cursor"] },
     async run(ctx, input) {
       // Chat message lists take $top, $filter and $orderby but not $select.
       const query = { $top: String(input.limit), $orderby: "createdDateTime desc" };
@@ -150,6 +156,7 @@ export const teamsTools = [
     input: { chatId, text: messageText },
     scopes: ["ChatMessage.Send", "Chat.ReadWrite"],
     annotations: SEND,
+    audit: { targets: ["chatId"], text: ["text"], creates: true },
     async run(ctx, input) {
       const body = { body: { contentType: "text", content: input.text } };
       const sent = expectOk<ChatMessage>(
@@ -171,6 +178,7 @@ export const teamsTools = [
     },
     scopes: ["OnlineMeetings.ReadWrite"],
     annotations: CREATE,
+    audit: { recipients: ["attendees"], text: ["subject"], options: ["start", "end"], creates: true },
     async run(ctx, input) {
       if (Date.parse(input.end) <= Date.parse(input.start)) throw new ToolError("Invalid arguments: end: must be after start");
       const body = {

@@ -35,6 +35,25 @@ export interface ToolAnnotations {
   openWorldHint: boolean;
 }
 
+/**
+ * What a call's audit event may say about its arguments, by argument name.
+ * Every argument that takes a free-form string is named in exactly one list
+ * (a test walks the catalogue), so a new tool cannot put text a user or model
+ * wrote into the trail by default: only `text` arguments' lengths are kept.
+ */
+export interface ToolAudit<Name extends string = string> {
+  /** Ids of items the call names (message, event, file, chat, folder…), or addresses whose data it reads. */
+  targets?: readonly Name[];
+  /** Addresses the call sends mail, invitations or links to (`Name <address>` is kept as the address). */
+  recipients?: readonly Name[];
+  /** Free text (bodies, comments, subjects, search text, contact details): only its length is recorded. */
+  text?: readonly Name[];
+  /** Plain options (dates, zones, cursors, filters): left out of the event. */
+  options?: readonly Name[];
+  /** The call creates an item: the id Graph answers a successful write with is recorded as a target. */
+  creates?: boolean;
+}
+
 export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
   group: ToolGroup | "profile";
@@ -43,6 +62,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   /** Delegated Graph permissions of which the user's token needs at least one. */
   scopes: readonly string[];
   annotations: ToolAnnotations;
+  /** What its audit event carries (see ToolAudit). */
+  audit: ToolAudit<Extract<keyof Shape, string>>;
   run(ctx: ToolContext, input: z.infer<z.ZodObject<Shape>>): Promise<string>;
 }
 

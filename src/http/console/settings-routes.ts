@@ -10,7 +10,9 @@ import { changeStatus, deleteTenant, rotateAdminKey } from "../tenant-admin-acti
 import type { ConsoleEnv } from "./context";
 import { consolePageHeaders } from "./respond";
 import { COOKIE_OPTIONS, deleteSession, SESSION_COOKIE } from "./session";
-import { back, deps, form, flashOf, render, text } from "./view";
+import { adminActionEvent, type ActionDetail } from "../../audit/events";
+import { auditOf } from "../audit";
+import { back, consoleParty, deps, form, flashOf, render, text } from "./view";
 
 /**
  * @module The console's Organization page (console admins, Entra roles,
@@ -58,6 +60,11 @@ async function setStatus(c: Context<ConsoleEnv>, status: "active" | "suspended")
   return back(c, "/admin/settings", status === "active" ? "resumed" : "suspended");
 }
 
+/** Audits a change to who may enter the console (the shared admin actions audit themselves). */
+function audited(c: Context<ConsoleEnv>, detail: ActionDetail): void {
+  auditOf(c).record(adminActionEvent(consoleParty(c), detail));
+}
+
 async function signOut(c: Context<ConsoleEnv>) {
   const sessionId = getCookie(c, SESSION_COOKIE);
   if (sessionId) await deleteSession(c.env.OAUTH_KV, c.get("tenant").id, sessionId);
@@ -74,6 +81,7 @@ export const consoleSettingsRoutes = new Hono<ConsoleEnv>()
       .get("registry")
       .addConsoleAdmin(c.get("tenant").id, input.data.email, c.get("consoleAdmin").upn || c.get("consoleAdmin").userId);
     if (!added) return settingsPage(c, { email: `${input.data.email} is already a console admin` }, 400);
+    audited(c, { action: "console_admin.add", outcome: "ok", after: { email: input.data.email } });
     return back(c, "/admin/settings", "admin-added");
   })
   .post("/admin/settings/admins/remove", async (c) => {
@@ -81,14 +89,20 @@ export const consoleSettingsRoutes = new Hono<ConsoleEnv>()
     const tenant = c.get("tenant");
     const mine = (await c.get("registry").consoleAdminByUserId(tenant.id, c.get("consoleAdmin").userId))?.email === email;
     const result = await c.get("registry").removeConsoleAdmin(tenant.id, email);
-    if (result === "last") return settingsPage(c, { email: "The last console admin cannot be removed; add another first" }, 400);
+    if (result === "last") {
+      audited(c, { action: "console_admin.remove", outcome: "refused", before: { email } });
+      return settingsPage(c, { email: "The last console admin cannot be removed; add another first" }, 400);
+    }
     if (result === "missing") return settingsPage(c, { email: `${email || "That name"} is not a console admin` }, 400);
+    audited(c, { action: "console_admin.remove", outcome: "ok", before: { email } });
     if (mine) return signOut(c);
     return back(c, "/admin/settings", "admin-removed");
   })
   .post("/admin/settings/entra-roles", async (c) => {
     const admit = text((await form(c)).admit) === "on";
     await c.get("registry").setConsoleAdminRoles(c.get("tenant").id, admit);
+    const before = { consoleAdminRoles: c.get("tenant").consoleAdminRoles };
+    audited(c, { action: "console_admin_roles.set", outcome: "ok", before, after: { consoleAdminRoles: admit } });
     c.get("tenantCache").invalidate(c.get("tenant").slug);
     return back(c, "/admin/settings", admit ? "roles-on" : "roles-off");
   })

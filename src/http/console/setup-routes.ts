@@ -16,7 +16,9 @@ import { policyBody } from "../pages/console/policy-page";
 import { setupBody, type SetupFacts } from "../pages/console/setup-page";
 import { changePolicy, rotateClientSecret } from "../tenant-admin-actions";
 import type { ConsoleEnv } from "./context";
-import { back, deps, flashOf, form, list, render, text } from "./view";
+import { adminActionEvent } from "../../audit/events";
+import { auditOf } from "../audit";
+import { back, consoleParty, deps, flashOf, form, list, render, text } from "./view";
 
 /**
  * @module The console's Setup checklist (with "Check now" and the secret's
@@ -120,6 +122,9 @@ export const consoleSetupRoutes = new Hono<ConsoleEnv>()
     }
     await c.get("registry").setSecretExpiry(c.get("tenant").id, input.data);
     c.get("tenantCache").invalidate(c.get("tenant").slug);
+    const before = { clientSecretExpiresAt: c.get("tenant").secretExpiresAt?.toISOString() ?? null };
+    const after = { clientSecretExpiresAt: input.data.toISOString() };
+    auditOf(c).record(adminActionEvent(consoleParty(c), { action: "client_secret_expiry.set", outcome: "ok", before, after }));
     return back(c, "/admin", "expiry-saved");
   })
   .get("/admin/policy", (c) => policyPage(c))

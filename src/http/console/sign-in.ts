@@ -10,6 +10,8 @@ import { logEvent } from "../../lib/log";
 import { canonicalOrigin } from "../../oauth/provider-env";
 import { openTenantSecret } from "../../oauth/tenant-secret";
 import { adminConsentUrl } from "../../tenancy/onboarding";
+import { personActor, signInEvent, type AuditActor } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { consoleConsentFirstPage, consoleProblemPage, notAdminPage } from "../pages/console/sign-in-pages";
 import type { ConsoleAdmin } from "./context";
@@ -69,6 +71,12 @@ function problem(c: Context<TenantEnv>, status: 400 | 403 | 502, title: string, 
   return c.html(consoleProblemPage(c.get("tenant").displayName, title, message), status);
 }
 
+/** Writes a console sign-in's audit event: entered, or refused with a short reason code. */
+function audited(c: Context<TenantEnv>, outcome: "ok" | "refused", reason?: string, actor: AuditActor = { type: "console_admin" }): void {
+  const party = partyOf(c, c.get("tenant").id, actor);
+  auditOf(c).record(signInEvent(party, { what: "console", outcome, ...(reason ? { reason } : {}) }));
+}
+
 /**
  * GET /callback with a console `state`: finishes the console sign-in (and
  * passes every other callback on). A refused account gets no session.
@@ -92,11 +100,13 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
   const consent = missingConsentCode(new URL(c.req.url).searchParams);
   if (consent) {
     logEvent("console_sign_in_needs_consent", { tenantId: tenant.id, aadsts: consent });
+    audited(c, "refused", consent);
     c.header("cache-control", "no-store");
     return c.html(consoleConsentFirstPage(tenant.displayName, consentLink(c), consent), 403);
   }
   if (c.req.query("error") || !code) {
     logEvent("console_sign_in_declined", { tenantId: tenant.id, error: c.req.query("error") ?? "no_code" });
+    audited(c, "refused", c.req.query("error") ?? "no_code");
     return problem(
       c,
       403,
@@ -112,6 +122,7 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
   );
   if (isEntraFailure(tokens) || !tokens.idToken) {
     logEvent("console_code_exchange_failed", { tenantId: tenant.id, aadsts: isEntraFailure(tokens) ? tokens.aadsts : undefined });
+    audited(c, "refused", isEntraFailure(tokens) ? (tokens.aadsts ?? tokens.kind) : "no_id_token");
     return problem(
       c,
       502,
@@ -125,21 +136,25 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error;
     logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message, console: true });
+    audited(c, "refused", "id_token_rejected");
     return problem(c, 400, "Sign-in could not be verified", "The identity Microsoft returned did not pass verification.");
   }
   if (identity.tid !== tenant.entraTenantId) {
     logEvent("foreign_directory_refused", { tenantId: tenant.id, console: true });
+    audited(c, "refused", "foreign_directory", personActor("user", `${identity.tid}.${identity.oid}`, identity.upn));
     return problem(c, 403, "This account belongs to another organization", `Sign in with your ${tenant.displayName} work account.`);
   }
   const admin = await admit(c, { userId: `${identity.tid}.${identity.oid}`, upn: identity.upn, name: identity.name, wids: identity.wids });
   if (!admin) {
     logEvent("console_sign_in_refused", { tenantId: tenant.id });
+    audited(c, "refused", "not_console_admin", personActor("user", `${identity.tid}.${identity.oid}`, identity.upn));
     c.header("cache-control", "no-store");
     return c.html(notAdminPage(tenant.displayName, identity.upn), 403);
   }
   const sessionId = await createSession(c.env.OAUTH_KV, tenant.id, admin);
   setCookie(c, SESSION_COOKIE, sessionId, { ...COOKIE_OPTIONS, maxAge: SESSION_SECONDS });
   logEvent("console_sign_in", { tenantId: tenant.id, via: admin.via });
+  audited(c, "ok", undefined, personActor("console_admin", admin.userId, admin.upn));
   c.header("cache-control", "no-store");
   return c.redirect(pending.returnTo, 302);
 };

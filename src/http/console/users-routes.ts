@@ -14,6 +14,7 @@ import { pageResponse } from "../pages/sign-in-pages";
 import { USERS_FLASH, usersPage, type UsersFlash, type UsersPageView } from "../pages/console/users-page";
 import { userAccessDeps } from "../user-access-deps";
 import type { ConsoleEnv } from "./context";
+import { consoleParty } from "./view";
 
 /**
  * @module The admin console's Users section: `GET /admin/users` lists who
@@ -61,7 +62,9 @@ export const consoleUsersRoutes = new Hono<ConsoleEnv>()
   })
   .post("/admin/users/:userId/clients/:grantId/disconnect", async (c) => {
     const params = ClientParamsSchema.safeParse(c.req.param());
-    const revoked = params.success ? await revokeClient(userAccessDeps(c), params.data.userId, params.data.grantId) : undefined;
+    const revoked = params.success
+      ? await revokeClient(userAccessDeps(c, consoleParty(c)), params.data.userId, params.data.grantId)
+      : undefined;
     return backToList(c, `done=${revoked ? "disconnected" : "gone"}`);
   })
   .post("/admin/users/:userId/revoke", async (c) => {
@@ -70,6 +73,6 @@ export const consoleUsersRoutes = new Hono<ConsoleEnv>()
     const form = await c.req.parseBody();
     // Back to this user's own page, wherever they were listed, with the refusal at the checkbox.
     if (form.confirm !== "yes") return c.redirect(`/admin/users/${encodeURIComponent(params.data.userId)}?confirm=missing#revoke-0`, 303);
-    const revoked = await revokeUser(userAccessDeps(c), params.data.userId);
+    const revoked = await revokeUser(userAccessDeps(c, consoleParty(c)), params.data.userId);
     return backToList(c, `done=${revoked ? "revoked" : "gone"}`);
   });

@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { consolePage, type ConsoleSection } from "../pages/console/layout";
 import { flashNote } from "../pages/console/parts";
 import type { AdminActionDeps } from "../tenant-admin-actions";
+import { personActor, type EventParty } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
 import type { ConsoleEnv } from "./context";
 import { consolePageHeaders } from "./respond";
 
@@ -42,8 +44,22 @@ export function render(
   return c.html(consolePage(title, body, context), status, consolePageHeaders());
 }
 
+/** The signed-in console admin as an audit event's party. */
+export function consoleParty(c: Context<ConsoleEnv>): EventParty {
+  const admin = c.get("consoleAdmin");
+  return partyOf(c, c.get("tenant").id, personActor("console_admin", admin.userId, admin.upn));
+}
+
 export function deps(c: Context<ConsoleEnv>): AdminActionDeps {
-  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant: c.get("tenant") };
+  const audit = { recorder: auditOf(c), party: consoleParty(c) };
+  return {
+    config: c.get("config"),
+    registry: c.get("registry"),
+    tenantCache: c.get("tenantCache"),
+    env: c.env,
+    tenant: c.get("tenant"),
+    audit,
+  };
 }
 
 export async function form(c: Context<ConsoleEnv>) {

@@ -12,6 +12,8 @@ import { withCleanClientName } from "../../tenancy/names";
 import type { TenantEnv } from "../context";
 import { consentFormAction, consentPage, problemPage, withPageHeaders } from "../pages/sign-in-pages";
 import { oauthContext, type UpstreamData } from "../tenant-oauth";
+import { auditClient, consentEvent, redirectHostOf } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
 
 /**
  * @module GET/POST /authorize: the consent page for an MCP client, then the redirect
@@ -46,6 +48,30 @@ async function authorizationFailure(error: unknown): Promise<Response> {
   if (error instanceof CimdFetchError)
     return problemPage(400, "This app could not be verified", "Its client metadata document could not be fetched or is invalid.");
   throw error;
+}
+
+/**
+ * Writes the consent decision's audit event. The user is not known yet (they
+ * sign in to Microsoft after approving); a denial names no client, as the
+ * provider hands back only the redirect.
+ */
+async function auditConsent(
+  c: Context<TenantEnv>,
+  oauth: OAuthHelpers,
+  decision: "approved" | "denied",
+  redirectTo: string,
+  request?: AuthRequest,
+): Promise<void> {
+  const described = request ? await oauth.describeConsent(request).catch(() => undefined) : undefined;
+  const client = request ? auditClient(request.clientId, described ? withCleanClientName(described).clientName : undefined) : undefined;
+  const redirectHost = redirectHostOf(redirectTo);
+  auditOf(c).record(
+    consentEvent(partyOf(c, c.get("tenant").id, { type: "user" }, client), {
+      decision,
+      ...(redirectHost ? { redirectHost } : {}),
+      ...(request?.scope.length ? { requestedScopes: request.scope } : {}),
+    }),
+  );
 }
 
 const ConsentForm = z.object({ handle: z.string().min(1).max(512), decision: z.enum(["approve", "deny"]) });
@@ -101,11 +127,13 @@ export const authorizeRoutes = new Hono<TenantEnv>()
         const denied = await oauth.denyConsent(c.req.raw, form.data.handle);
         denied.headers.set("location", denied.redirectTo);
         logEvent("consent_denied", { tenantId: c.get("tenant").id });
+        await auditConsent(c, oauth, "denied", denied.redirectTo);
         return new Response(null, { status: 302, headers: denied.headers });
       }
       const approved = await oauth.approveConsent(c.req.raw, form.data.handle, {
         remember: { secret: c.get("config").CONSENT_SECRET, subject: c.get("tenant").id },
       });
+      await auditConsent(c, oauth, "approved", approved.request.redirectUri, approved.request);
       return redirectToEntra(c, oauth, origin, approved.request, approved.headers);
     } catch (error) {
       if (error instanceof AuthorizationError) {

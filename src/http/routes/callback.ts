@@ -1,4 +1,4 @@
-import { AuthorizationError, authorizationErrorRedirect } from "@cloudflare/workers-oauth-provider";
+import { AuthorizationError, authorizationErrorRedirect, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { aadstsCode, missingConsentCode } from "../../entra/aadsts";
 import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../../entra/failure";
@@ -14,6 +14,9 @@ import { adminConsentResultPage } from "../pages/tenant-pages";
 import type { TenantEnv } from "../context";
 import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
 import { oauthContext, type UpstreamData } from "../tenant-oauth";
+import { auditClient, personActor, redirectHostOf, signInEvent, type AuditActor, type AuditClient } from "../../audit/events";
+import { withCleanClientName } from "../../tenancy/names";
+import { auditOf, partyOf } from "../audit";
 import { consoleCallback } from "../console/sign-in";
 
 /** @module The tenant's /callback: where Entra returns the browser after admin consent or a user's sign-in. */
@@ -52,6 +55,13 @@ const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {
   return c.html(adminConsentResultPage(c.get("tenant"), granted, aadsts), granted ? 200 : 400);
 };
 
+/** The MCP client a sign-in is for, by id and registered name (cleaned as the consent page shows it). */
+async function signInClient(oauth: Pick<OAuthHelpers, "lookupClient">, clientId: string): Promise<AuditClient | undefined> {
+  const client = await oauth.lookupClient(clientId).catch(() => null);
+  const name = client?.clientName?.trim() ? withCleanClientName({ clientName: client.clientName }).clientName : undefined;
+  return auditClient(clientId, name);
+}
+
 async function signIn(c: Context<TenantEnv>): Promise<Response> {
   const { oauth, origin } = oauthContext(c);
   const tenant = c.get("tenant");
@@ -68,6 +78,19 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     );
   }
   const { request, data, headers } = resumed;
+  const client = await signInClient(oauth, request.clientId);
+  const redirectHost = redirectHostOf(request.redirectUri);
+  /** Writes the sign-in's audit event: a grant issued, or refused with a short reason code. */
+  const audited = (outcome: "ok" | "refused", reason?: string, actor: AuditActor = { type: "user" }, grantedScopes?: string[]) =>
+    auditOf(c).record(
+      signInEvent(partyOf(c, tenant.id, actor, client), {
+        what: "grant",
+        outcome,
+        ...(reason ? { reason } : {}),
+        ...(redirectHost ? { redirectHost } : {}),
+        ...(grantedScopes ? { grantedScopes } : {}),
+      }),
+    );
   const redirect = (location: string) => {
     headers.set("location", location);
     return new Response(null, { status: 302, headers });
@@ -82,6 +105,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
       permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
     });
     await recordEntraFailure(c.get("registry"), { step: "sign-in", tenantId: tenant.id, failure, adminConsentUrl: link });
+    audited("refused", failure.aadsts ?? failure.kind);
     const reply = signInReply(failure, tenant);
     if (reply.to === "client") return redirect(authorizationErrorRedirect(request, reply.error, reply.description));
     if (reply.to === "adminConsent") return pageResponse(reply.status, consentNeededPage(tenant, link));
@@ -92,10 +116,14 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   if (consentCode) return signInFailed({ kind: "consent", aadsts: consentCode });
   if (query.get("error")) {
     logEvent("entra_sign_in_declined", { tenantId: tenant.id, error: query.get("error") ?? "" });
+    audited("refused", aadstsCode(query.get("error_description") ?? "") ?? query.get("error") ?? "declined");
     return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft sign-in was cancelled or failed"));
   }
   const code = query.get("code");
-  if (!code) return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft returned no authorization code"));
+  if (!code) {
+    audited("refused", "no_code");
+    return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft returned no authorization code"));
+  }
 
   const app = {
     loginBase: config.LOGIN_BASE,
@@ -114,7 +142,10 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     // Missing consent here: the scopes asked at redemption outgrew the consent given at sign-in (the policy changed in between).
     return signInFailed(signInFailure(tokens));
   }
-  if (!tokens.idToken) return problemPage(502, "Sign-in could not be verified", "Microsoft returned no id_token.");
+  if (!tokens.idToken) {
+    audited("refused", "no_id_token");
+    return problemPage(502, "Sign-in could not be verified", "Microsoft returned no id_token.");
+  }
 
   let identity;
   try {
@@ -127,10 +158,12 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error;
     logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message });
+    audited("refused", "id_token_rejected");
     return problemPage(400, "Sign-in could not be verified", "The identity Microsoft returned did not pass verification.");
   }
   if (identity.tid !== tenant.entraTenantId) {
     logEvent("foreign_directory_refused", { tenantId: tenant.id });
+    audited("refused", "foreign_directory", personActor("user", `${identity.tid}.${identity.oid}`, identity.upn));
     return problemPage(403, "This account belongs to another organization", `Sign in with your ${tenant.displayName} work account.`);
   }
 
@@ -142,6 +175,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     name: identity.name,
     graph: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
     grantedScopes: tokens.scope,
+    ...(client ? { client: { id: client.id, ...(client.name ? { name: client.name } : {}) } } : {}),
   };
   await c.get("registry").recordSignIn(tenant.id, userIdOf(props), { upn: identity.upn, name: identity.name });
   const { redirectTo } = await oauth.completeAuthorization({
@@ -152,5 +186,6 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     props,
   });
   logEvent("mcp_grant_issued", { tenantId: tenant.id, clientId: request.clientId });
+  audited("ok", undefined, personActor("user", userIdOf(props), identity.upn), tokens.scope);
   return redirect(redirectTo);
 }

@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { ApexEnv } from "../context";
 import { jsonBodyLimit, readJsonBody } from "../json-body";
 import { logEvent } from "../../lib/log";
+import { auditSource, operatorActionEvent } from "../../audit/events";
+import { auditOf } from "../audit";
 import type { Tenant } from "../../tenancy/tenant";
 import { tenantById } from "./operator-tenant";
 
@@ -45,5 +47,7 @@ export const operatorQuotaRoutes = new Hono<ApexEnv>()
     const updated = await c.get("registry").setQuotas(tenant.id, quotas);
     c.get("tenantCache").invalidate(tenant.slug);
     logEvent("tenant_quotas_changed", { tenantId: tenant.id, userPerMinute: quotas.userPerMinute, tenantPerDay: quotas.tenantPerDay });
+    const change = { before: { ...tenant.quotas }, after: { ...quotas } };
+    auditOf(c).record(operatorActionEvent(tenant.id, auditSource(c.req.raw.headers), { action: "quotas.set", outcome: "ok", ...change }));
     return c.json(quotasView(updated ?? tenant));
   });

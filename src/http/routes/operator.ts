@@ -4,6 +4,8 @@ import type { ApexEnv } from "../context";
 import { requireBearer } from "../bearer";
 import { ApiError, validationError } from "../errors";
 import { logEvent } from "../../lib/log";
+import { auditSource, operatorActionEvent } from "../../audit/events";
+import { auditOf } from "../audit";
 import { secretsMatch } from "../../tenancy/admin-key";
 import { ClientIdSchema, EntraTenantIdSchema } from "../../tenancy/inputs";
 import { rewrapAllTenants } from "../../tenancy/key-rotation";
@@ -62,7 +64,28 @@ async function setStatus(c: Context<ApexEnv>, status: "active" | "suspended") {
   const updated = status === "suspended" ? await registry.suspendByOperator(tenant) : await registry.resumeByOperator(tenant.id);
   c.get("tenantCache").invalidate(tenant.slug);
   logEvent("tenant_status_changed", { tenantId: tenant.id, status, by: "operator" });
+  auditOf(c).record(
+    operatorActionEvent(tenant.id, auditSource(c.req.raw.headers), {
+      action: status === "suspended" ? "tenant.suspend" : "tenant.resume",
+      outcome: "ok",
+      before: { status: tenant.status, suspendedBy: tenant.suspendedBy },
+      after: { status: updated?.status ?? status, suspendedBy: updated?.suspendedBy ?? null },
+    }),
+  );
   return c.json(updated ? publicTenantView(updated) : { status });
+}
+
+/**
+ * Audits lifted signup blocks in the trail of each organization whose
+ * suspension made them and that still exists (a deleted one's trail is gone,
+ * and nothing may be written for it again).
+ */
+async function auditLiftedBlocks(c: Context<ApexEnv>, tenantIds: string[], block: { field: string; value: string }) {
+  const source = auditSource(c.req.raw.headers);
+  for (const tenantId of new Set(tenantIds)) {
+    if (!(await c.get("registry").findById(tenantId))) continue;
+    auditOf(c).record(operatorActionEvent(tenantId, source, { action: "signup_block.lift", outcome: "ok", before: block }));
+  }
 }
 
 export const operatorRoutes = new Hono<ApexEnv>()
@@ -109,13 +132,28 @@ export const operatorRoutes = new Hono<ApexEnv>()
     const parsed = LiftBlockSchema.safeParse({ field: c.req.param("field"), value: c.req.param("value") });
     if (!parsed.success) throw validationError(parsed.error, "path");
     const { field, value } = parsed.data;
-    const lifted = await c.get("registry").liftBlocks(field, value);
+    const tenantIds = await c.get("registry").liftBlocksOf(field, value);
+    const lifted = tenantIds.length;
     if (lifted === 0) throw new ApiError(404, "block_not_found", `No signup block on ${field} "${value}"`);
     logEvent("signup_block_lifted", { field, lifted });
+    await auditLiftedBlocks(c, tenantIds, { field, value });
     return c.json({ field, value, lifted });
   })
   .post("/api/operator/rotate-keys", async (c) => {
-    const result = await rewrapAllTenants(c.get("registry"), c.get("config"));
+    const audit = auditOf(c);
+    const source = auditSource(c.req.raw.headers);
+    const activeKekId = c.get("config").ACTIVE_KEK_ID;
+    // Each organization's trail says its data key was re-wrapped, from which KEK to which (ids only, never key material).
+    const result = await rewrapAllTenants(c.get("registry"), c.get("config"), (tenantId, fromKekId) =>
+      audit.record(
+        operatorActionEvent(tenantId, source, {
+          action: "kek.rotate",
+          outcome: "ok",
+          before: { kekId: fromKekId },
+          after: { kekId: activeKekId },
+        }),
+      ),
+    );
     logEvent("kek_rotation", { activeKekId: result.activeKekId, rewrapped: result.rewrapped, failed: result.failed.length });
     return c.json(result, result.failed.length > 0 ? 500 : 200);
   });

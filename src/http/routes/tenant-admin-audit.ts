@@ -18,6 +18,8 @@ import type { TenantEnv } from "../context";
 import { ApiError, validationError } from "../errors";
 import { readJsonBody } from "../json-body";
 import type { AdminActionDeps } from "../tenant-admin-actions";
+import { adminActionEvent, ADMIN_KEY_ACTOR } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
 import type { Tenant } from "../../tenancy/tenant";
 
 /**
@@ -59,11 +61,17 @@ export function auditExportResponse(
 }
 
 /** Sets the org's retention (already validated) and drops the cached row so every page shows it; the days now set. */
-export async function saveRetention(deps: Pick<AdminActionDeps, "registry" | "tenantCache" | "tenant">, days: number): Promise<number> {
+export async function saveRetention(
+  deps: Pick<AdminActionDeps, "registry" | "tenantCache" | "tenant" | "audit">,
+  days: number,
+): Promise<number> {
   const { registry, tenantCache, tenant } = deps;
   const updated = await registry.setAuditRetention(tenant.id, days);
   tenantCache.invalidate(tenant.slug);
-  return updated?.audit.retentionDays ?? days;
+  const retentionDays = updated?.audit.retentionDays ?? days;
+  const change = { before: { retentionDays: tenant.audit.retentionDays }, after: { retentionDays } };
+  deps.audit?.recorder.record(adminActionEvent(deps.audit.party, { action: "audit_retention.set", outcome: "ok", ...change }));
+  return retentionDays;
 }
 
 export const tenantAdminAuditRoutes = new Hono<TenantEnv>()
@@ -94,6 +102,8 @@ export const tenantAdminAuditRoutes = new Hono<TenantEnv>()
   })
   .put("/api/admin/audit/retention", async (c) => {
     const { days } = await readJsonBody(c, RetentionSchema);
-    const deps = { registry: c.get("registry"), tenantCache: c.get("tenantCache"), tenant: c.get("tenant") };
+    const tenant = c.get("tenant");
+    const audit = { recorder: auditOf(c), party: partyOf(c, tenant.id, ADMIN_KEY_ACTOR) };
+    const deps = { registry: c.get("registry"), tenantCache: c.get("tenantCache"), tenant, audit };
     return c.json({ retentionDays: await saveRetention(deps, days) });
   });

@@ -1,5 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { ADMIN_KEY_ACTOR } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { ApiError } from "../errors";
 import { readJsonBody } from "../json-body";
@@ -27,8 +29,10 @@ function streamView(tenant: Tenant) {
   };
 }
 
+/** The stream settings' dependencies; the admin key is who acts, for the audit trail. */
 function deps(c: Context<TenantEnv>) {
-  return { registry: c.get("registry"), config: c.get("config") };
+  const audit = { recorder: auditOf(c), party: partyOf(c, c.get("tenant").id, ADMIN_KEY_ACTOR) };
+  return { registry: c.get("registry"), config: c.get("config"), audit };
 }
 
 /** The secret once, never cached anywhere on the way. */

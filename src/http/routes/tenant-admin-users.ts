@@ -1,8 +1,10 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { TenantEnv } from "../context";
 import { ApiError, validationError } from "../errors";
 import { userAccessDeps } from "../user-access-deps";
+import { ADMIN_KEY_ACTOR } from "../../audit/events";
+import { partyOf } from "../audit";
 import {
   GrantIdSchema,
   listTenantUsers,
@@ -71,6 +73,9 @@ function userView(user: UserAccess) {
   };
 }
 
+/** The admin key as the party of a revocation's audit event. */
+const adminKeyParty = (c: Context<TenantEnv>) => partyOf(c, c.get("tenant").id, ADMIN_KEY_ACTOR);
+
 function userNotFound(userId: string): ApiError {
   return new ApiError(404, "user_not_found", `No user ${userId} has signed in to this organization`);
 }
@@ -89,7 +94,7 @@ export const tenantAdminUsersRoutes = new Hono<TenantEnv>()
   })
   .delete("/api/admin/users/:userId/clients/:grantId", async (c) => {
     const { userId, grantId } = parsed(ClientParamsSchema, c.req.param(), "path");
-    const revoked = await revokeClient(userAccessDeps(c), userId, grantId);
+    const revoked = await revokeClient(userAccessDeps(c, adminKeyParty(c)), userId, grantId);
     if (!revoked) throw new ApiError(404, "client_not_found", `User ${userId} has no connected client with grant ${grantId}`);
     return c.json({
       revoked: clientView(revoked),
@@ -98,7 +103,7 @@ export const tenantAdminUsersRoutes = new Hono<TenantEnv>()
   })
   .delete("/api/admin/users/:userId", async (c) => {
     const { userId } = parsed(UserParamsSchema, c.req.param(), "path");
-    const revoked = await revokeUser(userAccessDeps(c), userId);
+    const revoked = await revokeUser(userAccessDeps(c, adminKeyParty(c)), userId);
     if (!revoked) throw userNotFound(userId);
     return c.json({
       userId: revoked.userId,

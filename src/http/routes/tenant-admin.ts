@@ -1,5 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { ADMIN_KEY_ACTOR } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { requireBearer } from "../bearer";
 import { jsonBodyLimit, readJsonBody } from "../json-body";
@@ -75,9 +77,11 @@ function settingsView(tenant: Tenant, requestUrl: string, loginBase: string) {
   };
 }
 
-/** The shared admin actions' dependencies for this request. */
+/** The shared admin actions' dependencies for this request; the admin key is who acts. */
 function actionDeps(c: Context<TenantEnv>): AdminActionDeps {
-  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant: c.get("tenant") };
+  const tenant = c.get("tenant");
+  const audit = { recorder: auditOf(c), party: partyOf(c, tenant.id, ADMIN_KEY_ACTOR) };
+  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant, audit };
 }
 
 export const tenantAdminRoutes = new Hono<TenantEnv>()
