@@ -22,6 +22,12 @@ function configWithoutDevVars(source: string): string {
       ...db,
       migrations_dir: absolute(db.migrations_dir),
     })),
+    // Queue batches are delivered at once instead of after up to 5 s of
+    // gathering: tests wait for what a consumer stored, not for the batch window.
+    queues: rawConfig.queues && {
+      ...rawConfig.queues,
+      consumers: rawConfig.queues.consumers?.map((consumer: { max_batch_timeout?: number }) => ({ ...consumer, max_batch_timeout: 0 })),
+    },
   };
   const dir = resolve(base, ".wrangler", "test-config");
   mkdirSync(dir, { recursive: true });

@@ -28,7 +28,7 @@ import { formBody, hiddenField } from "./helpers/oauth-browser";
  * searches the stored JSON for the text a tool was given.
  */
 
-/** Events reach the trail through the queue, whose batches wait up to 5 s (wrangler.toml): each test allows for a few. */
+/** Events reach the trail through the queue (in tests its batches are delivered at once: vitest.config.ts); each test allows for a slow machine. */
 const QUEUED = { timeout: 60_000 };
 
 type Kind = AuditEvent["kind"];
