@@ -88,12 +88,12 @@ async function verifiedPayload(
   }
 }
 
-/** `iss`, `sub`, `aud`, `nbf`, `exp`, `jti`, in the order Entra reports them. */
+/** `iss` = `sub`, then = client ID; `aud`; `nbf`/`exp`; `jti`. */
 function checkClaims(claims: Record<string, unknown>, clientId: string, audience: string, nowSeconds: number): AadstsError | undefined {
-  for (const claim of ["iss", "sub"] as const) {
-    const value = claims[claim];
-    if (typeof value !== "string" || value.toLowerCase() !== clientId.toLowerCase()) return AADSTS.assertionAppMismatch(claim);
-  }
+  const { iss, sub } = claims;
+  if (typeof iss !== "string" || typeof sub !== "string") return AADSTS.assertionMalformed("'iss' and 'sub' are required.");
+  if (iss !== sub) return AADSTS.assertionSubjectMismatch();
+  if (iss.toLowerCase() !== clientId.toLowerCase()) return AADSTS.assertionAppMismatch();
   // One audience, the token endpoint itself; an array or any other URL is refused (stricter than RFC 7523's "contains").
   if (typeof claims.aud !== "string" || claims.aud.toLowerCase() !== audience.toLowerCase()) return AADSTS.assertionAudience(audience);
   const { nbf, exp } = claims;

@@ -53,7 +53,7 @@ export async function authenticateClient(
     else if (!assertion) failure = AADSTS.missingParameter("client_assertion");
     else failure = await verifyClientAssertion(app, assertion, credentials.tokenEndpoint, now);
   } else if (!clientSecret) {
-    failure = AADSTS.missingParameter("client_assertion' or 'client_secret");
+    failure = AADSTS.missingClientCredential();
   } else {
     failure = checkSecret(app, clientSecret, now);
   }

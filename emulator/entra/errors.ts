@@ -200,11 +200,24 @@ export const AADSTS = {
     code: 700027,
     message: `Client assertion failed signature validation. [Reason - ${reason}]`,
   }),
-  assertionAppMismatch: (claim: "iss" | "sub"): AadstsError => ({
+  assertionAppMismatch: (): AadstsError => ({
     status: 401,
     error: "invalid_client",
     code: 700021,
-    message: `Client assertion application identifier doesn't match 'client_id' parameter (claim '${claim}').`,
+    message: "Client assertion application identifier doesn't match 'client_id' parameter.",
+  }),
+  // iss and sub both name the client; one differing from the other is Entra's SubjectMismatchesIssuer.
+  assertionSubjectMismatch: (): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 50048,
+    message: "Subject mismatches Issuer claim in the client assertion.",
+  }),
+  missingClientCredential: (): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 7000218,
+    message: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
   }),
   assertionAudience: (expected: string): AadstsError => ({
     status: 401,

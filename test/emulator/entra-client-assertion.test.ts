@@ -206,11 +206,12 @@ describe("emulated Entra: client assertions (private_key_jwt)", () => {
     expectRefused(await appToken(app, await assertion(app, { header: {} })), 401, "invalid_client", 700027);
   });
 
-  it("refuses iss or sub other than the client ID with 700021", async () => {
+  it("refuses iss and sub other than the client ID with 700021, and iss differing from sub with 50048", async () => {
     const app = await entraApp();
     const other = crypto.randomUUID();
-    expectRefused(await appToken(app, await assertion(app, { claims: { iss: other } })), 401, "invalid_client", 700021);
-    expectRefused(await appToken(app, await assertion(app, { claims: { sub: other } })), 401, "invalid_client", 700021);
+    expectRefused(await appToken(app, await assertion(app, { claims: { iss: other, sub: other } })), 401, "invalid_client", 700021);
+    expectRefused(await appToken(app, await assertion(app, { claims: { iss: other } })), 401, "invalid_client", 50048);
+    expectRefused(await appToken(app, await assertion(app, { claims: { sub: other } })), 401, "invalid_client", 50048);
   });
 
   it("refuses an audience other than this tenant's token endpoint with 700023", async () => {
@@ -241,7 +242,7 @@ describe("emulated Entra: client assertions (private_key_jwt)", () => {
     expectRefused(await appToken(app, once), 401, "invalid_client", 50013);
   });
 
-  it("refuses a secret and an assertion together, and an assertion type other than jwt-bearer", async () => {
+  it("refuses a secret and an assertion together, an assertion type other than jwt-bearer, and no credential at all", async () => {
     const app = await entraApp();
     const both = await appToken(app, await assertion(app), { client_secret: app.clientSecret });
     expectRefused(both, 400, "invalid_request", 90023);
@@ -249,6 +250,9 @@ describe("emulated Entra: client assertions (private_key_jwt)", () => {
       client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer",
     });
     expectRefused(wrongType, 400, "invalid_request", 90023);
+    // Neither: Entra's own code for a missing client credential.
+    const neither = await token(app, { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" });
+    expectRefused(neither, 401, "invalid_client", 7000218);
     // The secret alone still works: an app may hold both kinds of credential.
     const bySecret = await token(app, {
       grant_type: "client_credentials",
