@@ -235,6 +235,16 @@ describe("emulated Entra: client assertions (private_key_jwt)", () => {
     expectRefused(await appToken(app, await assertion(app, { claims: { nbf: undefined } })), 401, "invalid_client", 700024);
   });
 
+  it("refuses what is not a signed RS256/PS256 JWT, or has no jti, with 50027", async () => {
+    const app = await entraApp();
+    expectRefused(await appToken(app, "not.a.jwt"), 401, "invalid_client", 50027);
+    const hmac = await new SignJWT({ iss: app.clientId, sub: app.clientId, aud: tokenEndpoint(app.tenantId) })
+      .setProtectedHeader({ alg: "HS256", "x5t#S256": app.certificate.x5tS256 })
+      .sign(new TextEncoder().encode("a shared secret that is long enough"));
+    expectRefused(await appToken(app, hmac), 401, "invalid_client", 50027);
+    expectRefused(await appToken(app, await assertion(app, { claims: { jti: undefined } })), 401, "invalid_client", 50027);
+  });
+
   it("refuses a replayed jti", async () => {
     const app = await entraApp();
     const once = await assertion(app);
@@ -250,6 +260,21 @@ describe("emulated Entra: client assertions (private_key_jwt)", () => {
       client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:saml2-bearer",
     });
     expectRefused(wrongType, 400, "invalid_request", 90023);
+    // A secret sent as client_secret_basic counts as a method too.
+    const basic = await fetch(tokenEndpoint(app.tenantId), {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${btoa(`${app.clientId}:${encodeURIComponent(app.clientSecret)}`)}`,
+      },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        scope: "https://graph.microsoft.com/.default",
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await assertion(app),
+      }),
+    });
+    expectRefused({ status: basic.status, body: (await basic.json()) as Record<string, unknown> }, 400, "invalid_request", 90023);
     // Neither: Entra's own code for a missing client credential.
     const neither = await token(app, { grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" });
     expectRefused(neither, 401, "invalid_client", 7000218);
