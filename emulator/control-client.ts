@@ -8,13 +8,22 @@
  */
 import type { z } from "zod";
 import type { EmulatorServices } from "./context";
-import type { AppSchema, FaultSchema, MintTokenSchema, TenantSchema, TenantSettingsSchema, UserSchema } from "./control";
+import type { AppSchema, CertificateSchema, FaultSchema, MintTokenSchema, TenantSchema, TenantSettingsSchema, UserSchema } from "./control";
 import type { EmulatedUser, IdTokenFault } from "./state";
 
 export type TenantInput = z.input<typeof TenantSchema>;
 export type TenantSettings = z.input<typeof TenantSettingsSchema>;
 export type AppInput = z.input<typeof AppSchema>;
 export type UserInput = z.input<typeof UserSchema>;
+export type CertificateInput = z.input<typeof CertificateSchema>;
+/** An uploaded certificate as the control API shows it (ISO dates). */
+export interface UploadedCertificate {
+  thumbprint: string;
+  x5t: string;
+  x5tS256: string;
+  notBefore: string;
+  notAfter: string;
+}
 export type MintTokenInput = z.input<typeof MintTokenSchema>;
 export type FaultInput = z.input<typeof FaultSchema>;
 export type PendingFault = ReturnType<EmulatorServices["faults"]["pending"]>[number];
@@ -88,6 +97,21 @@ export function controlClient(baseUrl: string, fetchFn: FetchFn = (request) => f
     /** `POST /tenants/{tid}/apps`: registers an app, or replaces every field of an existing one. */
     registerApp: (tenantId: string, app: AppInput) =>
       json<{ clientId: string; secrets: number; redirectUris: string[] }>("POST", `/tenants/${id(tenantId)}/apps`, app),
+
+    /** `POST /tenants/{tid}/apps/{clientId}/certificates`: uploads a certificate (PEM or base64 DER) to the app. */
+    uploadCertificate: (tenantId: string, clientId: string, certificate: string) =>
+      json<UploadedCertificate>("POST", `/tenants/${id(tenantId)}/apps/${id(clientId)}/certificates`, {
+        certificate,
+      } satisfies CertificateInput),
+
+    /** `GET /tenants/{tid}/apps/{clientId}/certificates`: the app's uploaded certificates. */
+    certificates: async (tenantId: string, clientId: string) =>
+      (await json<{ certificates: UploadedCertificate[] }>("GET", `/tenants/${id(tenantId)}/apps/${id(clientId)}/certificates`))
+        .certificates,
+
+    /** `DELETE /tenants/{tid}/apps/{clientId}/certificates/{thumbprint}`: removes a certificate; its assertions stop working. */
+    removeCertificate: (tenantId: string, clientId: string, thumbprint: string) =>
+      done("DELETE", `/tenants/${id(tenantId)}/apps/${id(clientId)}/certificates/${id(thumbprint)}`),
 
     /** `POST /tenants/{tid}/users`: adds a user, or replaces an existing one with the same oid. */
     addUser: (tenantId: string, user: UserInput) => json<EmulatedUser>("POST", `/tenants/${id(tenantId)}/users`, user),

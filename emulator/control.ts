@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorEnv } from "./context";
+import type { EmulatedCertificate } from "./state";
+import { parseCertificate } from "./entra/client-assertion";
 import { mintGraphToken } from "./graph/auth";
 import { FAULT_STATUSES } from "./graph/faults";
 import { formatSeedDate } from "./graph/day";
@@ -34,6 +36,9 @@ export const UserSchema = z.strictObject({
   directoryRoles: z.array(Guid).max(50).optional(),
 });
 
+// Like the portal's Upload: a certificate's public part, PEM or base64 DER (a .cer file's content).
+export const CertificateSchema = z.strictObject({ certificate: z.string().min(1).max(20_000) });
+
 export const MintTokenSchema = z.strictObject({
   tenantId: Guid,
   oid: Guid,
@@ -49,6 +54,17 @@ export const FaultSchema = z.strictObject({
   pathContains: z.string().optional(),
   userKey: z.string().optional(),
 });
+
+/** A certificate as the control API shows it: thumbprints and validity, never more. */
+function certificateView(certificate: EmulatedCertificate) {
+  return {
+    thumbprint: certificate.thumbprint,
+    x5t: certificate.x5t,
+    x5tS256: certificate.x5tS256,
+    notBefore: new Date(certificate.notBefore).toISOString(),
+    notAfter: new Date(certificate.notAfter).toISOString(),
+  };
+}
 
 async function parse<S extends z.ZodType>(request: Request, schema: S) {
   const result = schema.safeParse(await request.json().catch(() => undefined));
@@ -85,6 +101,34 @@ export const controlRoutes = new Hono<EmulatorEnv>()
       secrets: input.data.secrets.map((s) => ({ value: s.value, expiresAt: s.expiresAt ? Date.parse(s.expiresAt) : undefined })),
     });
     return c.json({ clientId: app.clientId, secrets: app.secrets.length, redirectUris: app.redirectUris }, 201);
+  })
+  // Certificates & secrets → Certificates → Upload: the same certificate twice is kept once.
+  .post("/_emulator/tenants/:tenantId/apps/:clientId/certificates", async (c) => {
+    const input = await parse(c.req.raw, CertificateSchema);
+    if (!input.success) return invalid(input.error);
+    const app = c.get("state").tenant(c.req.param("tenantId"))?.apps.get(c.req.param("clientId").toLowerCase());
+    if (!app) return c.json({ error: "not_found", message: "unknown tenant or app" }, 404);
+    const certificate = await parseCertificate(input.data.certificate);
+    if ("error" in certificate) {
+      return c.json({ error: "invalid_request", issues: [{ field: "certificate", message: certificate.error }] }, 400);
+    }
+    app.certificates = [...(app.certificates ?? []).filter((known) => known.thumbprint !== certificate.thumbprint), certificate];
+    return c.json(certificateView(certificate), 201);
+  })
+  .get("/_emulator/tenants/:tenantId/apps/:clientId/certificates", (c) => {
+    const app = c.get("state").tenant(c.req.param("tenantId"))?.apps.get(c.req.param("clientId").toLowerCase());
+    if (!app) return c.json({ error: "not_found", message: "unknown tenant or app" }, 404);
+    return c.json({ certificates: (app.certificates ?? []).map(certificateView) });
+  })
+  // Removing a certificate: assertions it signs stop working at once.
+  .delete("/_emulator/tenants/:tenantId/apps/:clientId/certificates/:thumbprint", (c) => {
+    const app = c.get("state").tenant(c.req.param("tenantId"))?.apps.get(c.req.param("clientId").toLowerCase());
+    const thumbprint = c.req.param("thumbprint").toUpperCase();
+    if (!app?.certificates?.some((known) => known.thumbprint === thumbprint)) {
+      return c.json({ error: "not_found", message: "unknown tenant, app or certificate" }, 404);
+    }
+    app.certificates = app.certificates.filter((known) => known.thumbprint !== thumbprint);
+    return c.body(null, 204);
   })
   .post("/_emulator/tenants/:tenantId/users", async (c) => {
     const input = await parse(c.req.raw, UserSchema);

@@ -11,6 +11,20 @@ export interface EmulatedSecret {
   expiresAt?: number;
 }
 
+/** A certificate uploaded to an app (Certificates & secrets → Certificates → Upload): its public part only. */
+export interface EmulatedCertificate {
+  /** SHA-1 thumbprint in upper-case hex, as the portal lists it. */
+  thumbprint: string;
+  /** Base64url SHA-1 and SHA-256 thumbprints, as an assertion's `x5t` and `x5t#S256` headers name the certificate. */
+  x5t: string;
+  x5tS256: string;
+  /** The certificate's validity window, epoch ms. */
+  notBefore: number;
+  notAfter: number;
+  /** The certificate in PEM, from which the public key is imported to verify an assertion. */
+  pem: string;
+}
+
 export type IdTokenFault = "wrong-issuer" | "wrong-audience" | "wrong-nonce" | "foreign-tid" | "alg-none" | "unknown-key" | "expired";
 
 export interface EmulatedApp {
@@ -28,6 +42,10 @@ export interface EmulatedApp {
    * `wids`; undefined is the manifest's null (none).
    */
   groupMembershipClaims?: GroupMembershipClaims;
+  /** Certificates uploaded through the control API; client assertions are verified against them. */
+  certificates?: EmulatedCertificate[];
+  /** `jti` → `exp` (epoch ms) of the client assertions this app has used, so a replay is refused. */
+  usedAssertionIds?: Map<string, number>;
 }
 
 export type GroupMembershipClaims = "None" | "SecurityGroup" | "DirectoryRole" | "ApplicationGroup" | "All";

@@ -1,4 +1,5 @@
 import type { EmulatedApp, EmulatedTenant, EmulatorState } from "../state";
+import { JWT_BEARER, verifyClientAssertion } from "./client-assertion";
 import { AADSTS, type AadstsError } from "./errors";
 
 /** @module Confidential-client authentication at the token endpoint, as Entra orders its checks. */
@@ -13,23 +14,48 @@ export function findTenant(state: EmulatorState, tenantId: string) {
   return tenant ? { ok: true as const, tenant } : { ok: false as const, failure: AADSTS.tenantNotFound(tenantId) };
 }
 
-export function authenticateClient(
+/** What a token request offers to authenticate the client: a secret (post or basic) or a client assertion. */
+export interface ClientCredentials {
+  clientId?: string;
+  clientSecret?: string;
+  assertionType?: string;
+  assertion?: string;
+  /** The token endpoint the request reached, which an assertion's `aud` must name. */
+  tokenEndpoint: string;
+}
+
+/** A secret must be one of the app's and not expired. */
+function checkSecret(app: EmulatedApp, clientSecret: string, now: number): AadstsError | undefined {
+  const secret = app.secrets.find((candidate) => candidate.value === clientSecret);
+  if (!secret) return AADSTS.invalidSecret(app.clientId);
+  if (secret.expiresAt !== undefined && secret.expiresAt <= now) return AADSTS.expiredSecret(app.clientId);
+  return undefined;
+}
+
+/** Exactly one method per request (RFC 6749 §2.3), then that method's own checks. */
+export async function authenticateClient(
   state: EmulatorState,
   tenantId: string,
-  clientId: string | undefined,
-  clientSecret: string | undefined,
+  credentials: ClientCredentials,
   now = Date.now(),
-): ClientAuthResult {
+): Promise<ClientAuthResult> {
   const found = findTenant(state, tenantId);
   if (!found.ok) return found;
+  const { clientId, clientSecret, assertionType, assertion } = credentials;
   if (!clientId) return { ok: false, failure: AADSTS.missingParameter("client_id") };
   const app = found.tenant.apps.get(clientId.toLowerCase());
   if (!app) return { ok: false, failure: AADSTS.appNotFound(clientId, tenantId) };
-  if (!clientSecret) return { ok: false, failure: AADSTS.missingParameter("client_assertion' or 'client_secret") };
-  const secret = app.secrets.find((candidate) => candidate.value === clientSecret);
-  if (!secret) return { ok: false, failure: AADSTS.invalidSecret(app.clientId) };
-  if (secret.expiresAt !== undefined && secret.expiresAt <= now) {
-    return { ok: false, failure: AADSTS.expiredSecret(app.clientId) };
+  const usesAssertion = assertionType !== undefined || assertion !== undefined;
+  if (clientSecret && usesAssertion) return { ok: false, failure: AADSTS.multipleClientAuth() };
+  let failure: AadstsError | undefined;
+  if (usesAssertion) {
+    if (assertionType !== JWT_BEARER) failure = AADSTS.unsupportedAssertionType(assertionType ?? "");
+    else if (!assertion) failure = AADSTS.missingParameter("client_assertion");
+    else failure = await verifyClientAssertion(app, assertion, credentials.tokenEndpoint, now);
+  } else if (!clientSecret) {
+    failure = AADSTS.missingClientCredential();
+  } else {
+    failure = checkSecret(app, clientSecret, now);
   }
-  return { ok: true, tenant: found.tenant, app };
+  return failure ? { ok: false, failure } : { ok: true, tenant: found.tenant, app };
 }

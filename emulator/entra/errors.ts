@@ -193,4 +193,68 @@ export const AADSTS = {
     code: 65001,
     message: `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource.`,
   }),
+  // Client assertions (private_key_jwt): each check Entra documents has its own code; all are invalid_client.
+  assertionSignature: (reason: string): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 700027,
+    message: `Client assertion failed signature validation. [Reason - ${reason}]`,
+  }),
+  assertionAppMismatch: (): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 700021,
+    message: "Client assertion application identifier doesn't match 'client_id' parameter.",
+  }),
+  // iss and sub both name the client; one differing from the other is Entra's SubjectMismatchesIssuer.
+  assertionSubjectMismatch: (): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 50048,
+    message: "Subject mismatches Issuer claim in the client assertion.",
+  }),
+  missingClientCredential: (): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 7000218,
+    message: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+  }),
+  assertionAudience: (expected: string): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 700023,
+    message: `Client assertion audience claim does not match Realm issuer. Expected '${expected}'.`,
+  }),
+  assertionTimeRange: (detail: string): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 700024,
+    message: `Client assertion is not within its valid time range. ${detail}`,
+  }),
+  assertionMalformed: (detail: string): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 50027,
+    message: `JWT token is invalid or malformed: ${detail}`,
+  }),
+  // Entra documents no code of its own for a replayed jti; 50013 is its documented InvalidAssertion.
+  assertionReplayed: (): AadstsError => ({
+    status: 401,
+    error: "invalid_client",
+    code: 50013,
+    message: "Assertion is invalid: this client assertion's 'jti' was already used. Sign a new assertion for every request.",
+  }),
+  // Entra documents no particular code for these two; 90023 is its documented generic InvalidRequest.
+  multipleClientAuth: (): AadstsError => ({
+    status: 400,
+    error: "invalid_request",
+    code: 90023,
+    message: "The request must authenticate the client with exactly one of 'client_secret' or 'client_assertion', not both.",
+  }),
+  unsupportedAssertionType: (type: string): AadstsError => ({
+    status: 400,
+    error: "invalid_request",
+    code: 90023,
+    message: `The client_assertion_type '${type}' is not supported; use 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.`,
+  }),
 };

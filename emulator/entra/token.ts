@@ -9,7 +9,8 @@ import { unconsentedScopes } from "./permissions";
 
 /**
  * @module POST /{tenant}/oauth2/v2.0/token: authorization_code (with PKCE S256),
- * refresh_token (rotating) and client_credentials, for confidential clients.
+ * refresh_token (rotating) and client_credentials, for confidential clients
+ * authenticated by a client secret or a client assertion (private_key_jwt).
  */
 
 const APP_TOKEN_LIFETIME_SECONDS = 3599;
@@ -115,14 +116,20 @@ export const tokenRoutes = new Hono<EmulatorEnv>().post("/:tenantId/oauth2/v2.0/
   const basic = /^Basic\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   const [basicId, basicSecret] = basic ? atob(basic).split(":").map(decodeURIComponent) : [];
   const state = c.get("state");
-  const auth = authenticateClient(state, c.req.param("tenantId"), field("client_id") ?? basicId, field("client_secret") ?? basicSecret);
+  const url = new URL(c.req.url);
+  const auth = await authenticateClient(state, c.req.param("tenantId"), {
+    clientId: field("client_id") ?? basicId,
+    clientSecret: field("client_secret") ?? basicSecret,
+    assertionType: field("client_assertion_type"),
+    assertion: field("client_assertion"),
+    tokenEndpoint: `${url.origin}${url.pathname}`,
+  });
   if (!auth.ok) return aadstsResponse(auth.failure);
   const grantType = field("grant_type");
   if (!grantType) return aadstsResponse(AADSTS.missingParameter("grant_type"));
   const handler = GRANTS[grantType];
   if (!handler) return aadstsResponse(AADSTS.unsupportedGrant(grantType));
-  const origin = new URL(c.req.url).origin;
-  const result = await handler({ tenant: auth.tenant, app: auth.app, origin, field, services: c.var });
+  const result = await handler({ tenant: auth.tenant, app: auth.app, origin: url.origin, field, services: c.var });
   if (isFailure(result)) return aadstsResponse(result);
   return c.json(result, 200, { "cache-control": "no-store", pragma: "no-cache" });
 });
