@@ -44,6 +44,15 @@ export const tenants = sqliteTable(
     consoleAdminRoles: integer("console_admin_roles", { mode: "boolean" }).notNull().default(false),
     /** When Entra last reported admin consent granted through the admin-consent link. */
     adminConsentAt: integer("admin_consent_at", { mode: "timestamp_ms" }),
+    /**
+     * The Microsoft cloud the organization's Entra app lives in: Global (also
+     * GCC), US Government GCC High, US Government DoD, or China operated by
+     * 21Vianet. Its sign-in and Graph endpoints come from the deployment's
+     * configuration for that cloud.
+     */
+    cloud: text("cloud", { enum: ["global", "usgov-high", "usgov-dod", "china"] })
+      .notNull()
+      .default("global"),
     /** Days the audit trail is kept (1–365); older events are purged by the cron. */
     auditRetentionDays: integer("audit_retention_days").notNull().default(90),
     /** The org's SIEM endpoint (https) that receives the audit trail in signed batches; null: not streamed. */

@@ -22,6 +22,8 @@ export interface Tenant {
   /** Users with an Entra administrator role (`wids`) may enter the admin console too. */
   consoleAdminRoles: boolean;
   adminConsentAt: Date | null;
+  /** The Microsoft cloud of the organization's Entra app. */
+  cloud: "global" | "usgov-high" | "usgov-dod" | "china";
   /** The audit trail's settings: retention, and the SIEM stream (its key still sealed). */
   audit: {
     retentionDays: number;
@@ -51,6 +53,7 @@ export function tenantFromRow(row: TenantRow): Tenant {
     adminKeyHash: row.adminKeyHash,
     consoleAdminRoles: row.consoleAdminRoles,
     adminConsentAt: row.adminConsentAt,
+    cloud: row.cloud,
     audit: {
       retentionDays: row.auditRetentionDays,
       stream: row.auditStreamUrl

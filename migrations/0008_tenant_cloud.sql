@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `cloud` text DEFAULT 'global' NOT NULL;
