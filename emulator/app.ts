@@ -20,7 +20,10 @@ import { EmulatorState } from "./state";
  * Web APIs only, so it runs under Node or any fetch runtime.
  */
 export function createEmulatorApp(state = new EmulatorState(), options: { seedDay?: number } = {}) {
-  const keysByCloud = new Map<EmulatedCloud, SigningKeys>([["global", new SigningKeys()], ...NATIONAL_CLOUDS.map((cloud) => [cloud, new SigningKeys()] as const)]);
+  const keysByCloud = new Map<EmulatedCloud, SigningKeys>([
+    ["global", new SigningKeys()],
+    ...NATIONAL_CLOUDS.map((cloud) => [cloud, new SigningKeys()] as const),
+  ]);
   const services: EmulatorServices = {
     state,
     cloud: "global",

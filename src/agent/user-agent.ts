@@ -147,7 +147,10 @@ export class UserGraphAgent extends DurableObject<Env> {
     );
   }
 
-  async #entraRefresh(auth: Omit<AgentAuth, "accessToken" | "expiresAt" | "cloud">, refreshToken: string): Promise<GateTokens | EntraFailure> {
+  async #entraRefresh(
+    auth: Omit<AgentAuth, "accessToken" | "expiresAt" | "cloud">,
+    refreshToken: string,
+  ): Promise<GateTokens | EntraFailure> {
     const config = readConfig(this.env);
     const registry = tenantRegistry(this.env.DB);
     const tenant = await registry.findById(auth.tenantId);

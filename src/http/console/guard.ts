@@ -42,7 +42,11 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async (c, ne
       return refuse(c, "Your console session has ended", "Nothing was changed. Sign in again, then repeat what you were doing.");
     }
     const returnTo = safeReturnPath(new URL(c.req.url).pathname);
-    return c.html(consoleSignInPage(c.get("tenant").displayName, returnTo), 200, consoleSignInPageHeaders(cloudEndpoints(c.get("config"), c.get("tenant").cloud).loginBase));
+    return c.html(
+      consoleSignInPage(c.get("tenant").displayName, returnTo),
+      200,
+      consoleSignInPageHeaders(cloudEndpoints(c.get("config"), c.get("tenant").cloud).loginBase),
+    );
   }
   c.set("tenant", tenant);
   c.set("consoleAdmin", { userId: session.userId, upn: session.upn, name: session.name, via: session.via });
