@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { IdTokenError, verifyIdToken } from "../src/entra/id-token";
 import { workerFetch } from "./helpers/browser";
 import { emulator } from "./helpers/emulator";
-import { call, json, postSignup, tenantUrl, uniqueSlug, type SignupResult } from "./helpers/gateway";
+import { APEX, call, json, postSignup, tenantUrl, uniqueSlug, type SignupResult } from "./helpers/gateway";
 import { mcpSession } from "./helpers/mcp";
 import { approveToEntra, grantAdminConsent, pkcePair } from "./helpers/oauth-browser";
 import { authorizeUrl, Browser, registerClient } from "./helpers/oauth-flow";
@@ -201,5 +201,25 @@ describe("national clouds", () => {
     const body = await errorOf(response);
     expect(JSON.stringify(body)).toContain("cloud");
     expect(JSON.stringify(body)).toContain("usgov-high");
+  });
+});
+
+describe("the signup page's cloud", () => {
+  it("offers the four clouds in words, labelled and described, Global chosen", async () => {
+    const page = await (await call(`${APEX}/signup`)).text();
+    expect(page).toContain('<label for="cloud">Microsoft cloud</label>');
+    expect(page).toMatch(/<select id="cloud" name="cloud" aria-describedby="cloud-hint"/);
+    expect(page).toContain("Which Microsoft cloud your organization's Entra ID is in");
+    const options = [...page.matchAll(/<option value="([^"]+)"\s*(selected)?>([^<]+)<\/option>/g)].map((match) => [
+      match[1],
+      match[2] ?? "",
+      match[3],
+    ]);
+    expect(options).toEqual([
+      ["global", "selected", "Global (including GCC)"],
+      ["usgov-high", "", "US Government GCC High"],
+      ["usgov-dod", "", "US Government DoD"],
+      ["china", "", "China (operated by 21Vianet)"],
+    ]);
   });
 });
