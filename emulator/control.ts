@@ -89,7 +89,6 @@ export const controlRoutes = new Hono<EmulatorEnv>()
     const input = await parse(c.req.raw, TenantSchema);
     if (!input.success) return invalid(input.error);
     const tenant = c.get("state").upsertTenant(input.data.tenantId, input.data.displayName, input.data.cloud);
-    tenant.cloud = input.data.cloud;
     return c.json({ tenantId: tenant.tenantId, displayName: tenant.displayName, cloud: tenant.cloud }, 201);
   })
   .patch("/_emulator/tenants/:tenantId", async (c) => {
