@@ -1,6 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { readConfig } from "../src/config";
 import { IdTokenError, verifyIdToken } from "../src/entra/id-token";
+import type { Env } from "../src/env";
+import { normalizeScope } from "../src/oauth/scopes";
+import { cloudEndpoints } from "../src/tenancy/clouds";
 import { workerFetch } from "./helpers/browser";
 import { emulator } from "./helpers/emulator";
 import { APEX, call, json, postSignup, tenantUrl, uniqueSlug, type SignupResult } from "./helpers/gateway";
@@ -221,5 +225,59 @@ describe("the signup page's cloud", () => {
       ["usgov-dod", "", "US Government DoD"],
       ["china", "", "China (operated by 21Vianet)"],
     ]);
+  });
+});
+
+describe("each cloud's endpoints", () => {
+  it("are Microsoft's hosts unless the deployment points a cloud elsewhere", () => {
+    const {
+      LOGIN_BASE_USGOV_HIGH: _a,
+      GRAPH_BASE_USGOV_HIGH: _b,
+      LOGIN_BASE_USGOV_DOD: _c,
+      GRAPH_BASE_USGOV_DOD: _d,
+      LOGIN_BASE_CHINA: _e,
+      GRAPH_BASE_CHINA: _f,
+      ...unset
+    } = env;
+    const config = readConfig({
+      ...unset,
+      LOGIN_BASE: "https://login.microsoftonline.com",
+      GRAPH_BASE: "https://graph.microsoft.com",
+    } as Env);
+    expect(CLOUDS.map((cloud) => cloudEndpoints(config, cloud))).toEqual([
+      {
+        cloud: "global",
+        loginBase: "https://login.microsoftonline.com",
+        graphBase: "https://graph.microsoft.com",
+        graphResource: "https://graph.microsoft.com",
+        portalBase: "https://entra.microsoft.com",
+      },
+      {
+        cloud: "usgov-high",
+        loginBase: "https://login.microsoftonline.us",
+        graphBase: "https://graph.microsoft.us",
+        graphResource: "https://graph.microsoft.us",
+        portalBase: "https://portal.azure.us",
+      },
+      {
+        cloud: "usgov-dod",
+        loginBase: "https://login.microsoftonline.us",
+        graphBase: "https://dod-graph.microsoft.us",
+        graphResource: "https://dod-graph.microsoft.us",
+        portalBase: "https://portal.azure.us",
+      },
+      {
+        cloud: "china",
+        loginBase: "https://login.chinacloudapi.cn",
+        graphBase: "https://microsoftgraph.chinacloudapi.cn",
+        graphResource: "https://microsoftgraph.chinacloudapi.cn",
+        portalBase: "https://portal.azure.cn",
+      },
+    ]);
+  });
+
+  it("recognise a granted scope in any cloud's spelling", () => {
+    for (const resource of Object.values(GRAPH_RESOURCES)) expect(normalizeScope(`${resource}/Mail.Read`)).toBe("mail.read");
+    expect(normalizeScope("Mail.Read")).toBe("mail.read");
   });
 });
