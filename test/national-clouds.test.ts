@@ -6,6 +6,7 @@ import type { Env } from "../src/env";
 import { normalizeScope } from "../src/oauth/scopes";
 import { cloudEndpoints } from "../src/tenancy/clouds";
 import { workerFetch } from "./helpers/browser";
+import { signInToConsole, startSignIn } from "./helpers/console";
 import { emulator } from "./helpers/emulator";
 import { APEX, call, json, postSignup, tenantUrl, uniqueSlug, type SignupResult } from "./helpers/gateway";
 import { mcpSession } from "./helpers/mcp";
@@ -138,6 +139,18 @@ describe("national clouds", () => {
     const scopes = entra.searchParams.get("scope")?.split(" ") ?? [];
     expect(scopes).toContain(`${GRAPH_RESOURCES[cloud]}/User.Read`);
     expect(scopes.filter((scope) => scope.startsWith("https://") && !scope.startsWith(`${GRAPH_RESOURCES[cloud]}/`))).toEqual([]);
+  });
+
+  it("signs a China organization's admin in to the console through China's Entra ID", async () => {
+    const org = await cloudOrganization("china");
+    await emulator.addUser(org.entraTenantId, { oid: crypto.randomUUID(), userPrincipalName: "it@cloud.example", displayName: "IT Admin" });
+    const browser = new Browser();
+    const entra = await startSignIn(browser, org.slug);
+    expect(entra.toString().startsWith(`${LOGIN_BASES.china}/${org.entraTenantId}/oauth2/v2.0/authorize?`)).toBe(true);
+    const signedIn = await signInToConsole(browser, org.slug, "it@cloud.example");
+    expect(signedIn.status).toBe(302);
+    const setup = await (await browser.fetch(tenantUrl(org.slug, "/admin"))).text();
+    expect(setup).toContain(`href="${LOGIN_BASES.china}/${org.entraTenantId}/v2.0/adminconsent?`);
   });
 
   it("refuses an id_token from another cloud, even for the same app and user", async () => {
