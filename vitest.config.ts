@@ -70,6 +70,13 @@ export default defineConfig({
                   SIGNUP_MAX_BODY_BYTES: "8192",
                   LOGIN_BASE: emulatorUrl,
                   GRAPH_BASE: emulatorUrl,
+                  // The emulator serves each national cloud under its own prefix (emulator/clouds.ts).
+                  LOGIN_BASE_USGOV_HIGH: `${emulatorUrl}/cloud/usgov-high`,
+                  GRAPH_BASE_USGOV_HIGH: `${emulatorUrl}/cloud/usgov-high`,
+                  LOGIN_BASE_USGOV_DOD: `${emulatorUrl}/cloud/usgov-dod`,
+                  GRAPH_BASE_USGOV_DOD: `${emulatorUrl}/cloud/usgov-dod`,
+                  LOGIN_BASE_CHINA: `${emulatorUrl}/cloud/china`,
+                  GRAPH_BASE_CHINA: `${emulatorUrl}/cloud/china`,
                   // Fixed test-only keys: 32 bytes each, base64.
                   KEK_1: "MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
                   KEK_2: "MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=",

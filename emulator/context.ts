@@ -1,3 +1,4 @@
+import type { EmulatedCloud } from "./clouds";
 import type { SigningKeys } from "./entra/keys";
 import type { DownloadLinks } from "./graph/files/downloads";
 import type { FaultInjector } from "./graph/faults";
@@ -7,7 +8,11 @@ import type { EmulatedTenant, EmulatedUser, EmulatorState } from "./state";
 /** Everything one emulator instance holds; handed to every route. */
 export interface EmulatorServices {
   state: EmulatorState;
+  /** The cloud whose endpoints this request reached; its tokens are signed with that cloud's `keys`. */
+  cloud: EmulatedCloud;
   keys: SigningKeys;
+  /** Every cloud's signing keys, for the control API's tokens minted in a tenant's own cloud. */
+  keysByCloud: ReadonlyMap<EmulatedCloud, SigningKeys>;
   graph: GraphStore;
   faults: FaultInjector;
   /** Pre-authenticated download URLs for drive items, and their per-tenant settings. */

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { EMULATED_CLOUDS, GRAPH_RESOURCES } from "./clouds";
 import type { EmulatorEnv } from "./context";
 import type { EmulatedCertificate } from "./state";
 import { parseCertificate } from "./entra/client-assertion";
@@ -13,7 +14,12 @@ import { formatSeedDate } from "./graph/day";
  */
 const Guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "expected a GUID");
 
-export const TenantSchema = z.strictObject({ tenantId: Guid, displayName: z.string().min(1).default("Contoso") });
+export const TenantSchema = z.strictObject({
+  tenantId: Guid,
+  displayName: z.string().min(1).default("Contoso"),
+  // The Microsoft cloud the tenant exists in; the other clouds' Entra ID and Graph do not know it.
+  cloud: z.enum(EMULATED_CLOUDS).default("global"),
+});
 // Entra's "User consent for applications": "disabled" is "Do not allow user consent".
 export const TenantSettingsSchema = z.strictObject({ userConsent: z.enum(["allowed", "disabled"]) });
 export const AppSchema = z.strictObject({
@@ -82,8 +88,8 @@ export const controlRoutes = new Hono<EmulatorEnv>()
   .post("/_emulator/tenants", async (c) => {
     const input = await parse(c.req.raw, TenantSchema);
     if (!input.success) return invalid(input.error);
-    const tenant = c.get("state").upsertTenant(input.data.tenantId, input.data.displayName);
-    return c.json({ tenantId: tenant.tenantId, displayName: tenant.displayName }, 201);
+    const tenant = c.get("state").upsertTenant(input.data.tenantId, input.data.displayName, input.data.cloud);
+    return c.json({ tenantId: tenant.tenantId, displayName: tenant.displayName, cloud: tenant.cloud }, 201);
   })
   .patch("/_emulator/tenants/:tenantId", async (c) => {
     const input = await parse(c.req.raw, TenantSettingsSchema);
@@ -143,9 +149,13 @@ export const controlRoutes = new Hono<EmulatorEnv>()
   .post("/_emulator/tokens", async (c) => {
     const input = await parse(c.req.raw, MintTokenSchema);
     if (!input.success) return invalid(input.error);
-    const user = c.get("state").tenant(input.data.tenantId)?.users.get(input.data.oid);
-    if (!user) return c.json({ error: "not_found", message: "unknown tenant or user" }, 404);
-    const accessToken = await mintGraphToken(c.get("keys"), {
+    const tenant = c.get("state").tenant(input.data.tenantId);
+    const user = tenant?.users.get(input.data.oid);
+    const keys = tenant && c.get("keysByCloud").get(tenant.cloud);
+    if (!tenant || !user || !keys) return c.json({ error: "not_found", message: "unknown tenant or user" }, 404);
+    // Signed and addressed as the tenant's own cloud would issue it.
+    const accessToken = await mintGraphToken(keys, {
+      audience: GRAPH_RESOURCES[tenant.cloud],
       tenantId: input.data.tenantId.toLowerCase(),
       user,
       clientId: input.data.clientId ?? "00000000-0000-0000-0000-000000000000",

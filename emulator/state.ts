@@ -1,3 +1,4 @@
+import type { EmulatedCloud } from "./clouds";
 import { GrantStore } from "./entra/grants";
 
 /**
@@ -71,6 +72,8 @@ export interface EmulatedTenant {
   adminConsents: Map<string, Set<string>>;
   /** Entra's "User consent for applications" setting: "disabled" = "Do not allow user consent". */
   userConsent: "allowed" | "disabled";
+  /** The one cloud the tenant exists in; every other cloud's Entra ID and Graph do not know it. */
+  cloud: EmulatedCloud;
 }
 
 export class EmulatorState {
@@ -90,11 +93,11 @@ export class EmulatorState {
     this.tokenGenerations.set(`${tenantId}.${oid}`, this.tokenGeneration(tenantId, oid) + 1);
   }
 
-  upsertTenant(tenantId: string, displayName = "Contoso"): EmulatedTenant {
+  upsertTenant(tenantId: string, displayName = "Contoso", cloud: EmulatedCloud = "global"): EmulatedTenant {
     const id = tenantId.toLowerCase();
     let tenant = this.tenants.get(id);
     if (!tenant) {
-      tenant = { tenantId: id, displayName, apps: new Map(), users: new Map(), adminConsents: new Map(), userConsent: "allowed" };
+      tenant = { tenantId: id, displayName, apps: new Map(), users: new Map(), adminConsents: new Map(), userConsent: "allowed", cloud };
       this.tenants.set(id, tenant);
     }
     return tenant;

@@ -31,6 +31,13 @@ function ensureDevVars(): void {
     BASE_DOMAIN: () => `localhost:${GATEWAY_PORT}`,
     LOGIN_BASE: () => `http://127.0.0.1:${EMULATOR_PORT}`,
     GRAPH_BASE: () => `http://127.0.0.1:${EMULATOR_PORT}`,
+    // The emulator's national clouds, each under its own prefix (emulator/clouds.ts).
+    LOGIN_BASE_USGOV_HIGH: () => `http://127.0.0.1:${EMULATOR_PORT}/cloud/usgov-high`,
+    GRAPH_BASE_USGOV_HIGH: () => `http://127.0.0.1:${EMULATOR_PORT}/cloud/usgov-high`,
+    LOGIN_BASE_USGOV_DOD: () => `http://127.0.0.1:${EMULATOR_PORT}/cloud/usgov-dod`,
+    GRAPH_BASE_USGOV_DOD: () => `http://127.0.0.1:${EMULATOR_PORT}/cloud/usgov-dod`,
+    LOGIN_BASE_CHINA: () => `http://127.0.0.1:${EMULATOR_PORT}/cloud/china`,
+    GRAPH_BASE_CHINA: () => `http://127.0.0.1:${EMULATOR_PORT}/cloud/china`,
     ACTIVE_KEK_ID: () => "1",
     KEK_1: () => randomBytes(32).toString("base64"),
     OPERATOR_TOKEN: () => randomBytes(24).toString("hex"),

@@ -14,8 +14,20 @@ const ConfigSchema = z.object({
     .string()
     .min(1)
     .transform((value) => value.toLowerCase().replace(/\.$/, "")),
+  /** The Global cloud's Entra ID and Graph; the other clouds' follow, each defaulting to Microsoft's host (src/tenancy/clouds.ts). */
   LOGIN_BASE: baseUrl,
   GRAPH_BASE: baseUrl,
+  /**
+   * The national clouds' hosts ("National clouds", learn.microsoft.com/entra/identity-platform/authentication-national-cloud;
+   * "Microsoft Graph national cloud deployments", learn.microsoft.com/graph/deployments). Set only to point them elsewhere,
+   * as the tests and `npm run dev` do at the emulator.
+   */
+  LOGIN_BASE_USGOV_HIGH: baseUrl.default("https://login.microsoftonline.us"),
+  GRAPH_BASE_USGOV_HIGH: baseUrl.default("https://graph.microsoft.us"),
+  LOGIN_BASE_USGOV_DOD: baseUrl.default("https://login.microsoftonline.us"),
+  GRAPH_BASE_USGOV_DOD: baseUrl.default("https://dod-graph.microsoft.us"),
+  LOGIN_BASE_CHINA: baseUrl.default("https://login.chinacloudapi.cn"),
+  GRAPH_BASE_CHINA: baseUrl.default("https://microsoftgraph.chinacloudapi.cn"),
   ACTIVE_KEK_ID: z.string().regex(/^[A-Za-z0-9_]+$/, "letters, digits or underscore"),
   VERIFY_ENTRA_CREDENTIALS: booleanText,
   TENANT_CACHE_TTL_SECONDS: positiveIntText,

@@ -55,6 +55,7 @@ function agentAuth(
     refreshToken: tokens.refresh_token,
     expiresAt: Math.floor(Date.now() / 1000) + expiresIn,
     grantedScopes: ["User.Read"],
+    cloud: "global",
   };
 }
 
@@ -73,6 +74,7 @@ describe("the per-user Graph agent", () => {
       accessToken: tokens.access_token,
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
       grantedScopes: ["User.Read"],
+      cloud: "global",
     };
     const name = `${tenant.tenant.id}:${tenant.entraTenantId}.${tenant.user.oid}`;
     expect(agentName(mine.tenantId, userIdOf(mine))).toBe(name);
@@ -121,6 +123,7 @@ describe("the per-user Graph agent", () => {
       accessToken: "an-expired-token",
       expiresAt: now - 10,
       grantedScopes: ["User.Read"],
+      cloud: "global",
     };
     const result = (await agent.graph({ method: "GET", path: "/me" }, stale)) as GraphResponse;
     expect(result.ok).toBe(true);

@@ -33,7 +33,7 @@ function redirectError(c: Context, redirectUri: string, state: string | undefine
 export const authorizeRoutes = new Hono<EmulatorEnv>()
   .get("/:tenantId/oauth2/v2.0/authorize", (c) => {
     const q = (name: string) => c.req.query(name);
-    const found = findTenant(c.get("state"), c.req.param("tenantId"));
+    const found = findTenant(c.get("state"), c.req.param("tenantId"), c.get("cloud"));
     if (!found.ok) return showError(c, found.failure);
     const tenant = found.tenant;
     const clientId = q("client_id");
@@ -64,7 +64,7 @@ export const authorizeRoutes = new Hono<EmulatorEnv>()
       return c.html(signInPage({ tenantName: tenant.displayName, appName: app.displayName, users }));
     }
 
-    const scopes = parseScopes(scope);
+    const scopes = parseScopes(scope, c.get("cloud"));
     const consent = checkConsent(tenant, app.clientId, scopes);
     if (!consent.ok) {
       const failure =
@@ -91,7 +91,7 @@ export const authorizeRoutes = new Hono<EmulatorEnv>()
     return c.redirect(target.toString(), 302);
   })
   .get("/:tenantId/v2.0/adminconsent", (c) => {
-    const found = findTenant(c.get("state"), c.req.param("tenantId"));
+    const found = findTenant(c.get("state"), c.req.param("tenantId"), c.get("cloud"));
     if (!found.ok) return showError(c, found.failure);
     const clientId = c.req.query("client_id") ?? "";
     const app = found.tenant.apps.get(clientId.toLowerCase());
@@ -99,7 +99,7 @@ export const authorizeRoutes = new Hono<EmulatorEnv>()
     const redirectUri = c.req.query("redirect_uri");
     if (!redirectUri || !app.redirectUris.includes(redirectUri)) return showError(c, AADSTS.redirectMismatch(app.clientId));
     // The v2.0 admin consent endpoint requires `scope`; what the admin grants adds to earlier grants.
-    const scopes = parseScopes(c.req.query("scope") ?? "");
+    const scopes = parseScopes(c.req.query("scope") ?? "", c.get("cloud"));
     if (scopes.length === 0) return showError(c, AADSTS.missingParameter("scope"));
     const granted = adminGrants(found.tenant, app.clientId);
     for (const each of scopes) granted.add(each.toLowerCase());

@@ -1,3 +1,4 @@
+import type { EmulatedCloud } from "../clouds";
 import type { EmulatedApp, EmulatedTenant, EmulatorState } from "../state";
 import { JWT_BEARER, verifyClientAssertion } from "./client-assertion";
 import { AADSTS, type AadstsError } from "./errors";
@@ -8,10 +9,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ClientAuthResult = { ok: true; tenant: EmulatedTenant; app: EmulatedApp } | { ok: false; failure: AadstsError };
 
-export function findTenant(state: EmulatorState, tenantId: string) {
+/**
+ * The tenant, if it exists in `cloud`: a tenant of another cloud is as unknown
+ * as one that does not exist (AADSTS90002, "Microsoft Entra authentication and
+ * authorization error codes"), since each cloud is a separate Entra ID.
+ */
+export function findTenant(state: EmulatorState, tenantId: string, cloud: EmulatedCloud) {
   if (!GUID.test(tenantId)) return { ok: false as const, failure: AADSTS.invalidTenantIdentifier(tenantId) };
   const tenant = state.tenant(tenantId);
-  return tenant ? { ok: true as const, tenant } : { ok: false as const, failure: AADSTS.tenantNotFound(tenantId) };
+  return tenant?.cloud === cloud ? { ok: true as const, tenant } : { ok: false as const, failure: AADSTS.tenantNotFound(tenantId) };
 }
 
 /** What a token request offers to authenticate the client: a secret (post or basic) or a client assertion. */
@@ -35,11 +41,12 @@ function checkSecret(app: EmulatedApp, clientSecret: string, now: number): Aadst
 /** Exactly one method per request (RFC 6749 §2.3), then that method's own checks. */
 export async function authenticateClient(
   state: EmulatorState,
+  cloud: EmulatedCloud,
   tenantId: string,
   credentials: ClientCredentials,
   now = Date.now(),
 ): Promise<ClientAuthResult> {
-  const found = findTenant(state, tenantId);
+  const found = findTenant(state, tenantId, cloud);
   if (!found.ok) return found;
   const { clientId, clientSecret, assertionType, assertion } = credentials;
   if (!clientId) return { ok: false, failure: AADSTS.missingParameter("client_id") };

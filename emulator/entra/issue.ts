@@ -1,3 +1,4 @@
+import { GRAPH_RESOURCES, type EmulatedCloud } from "../clouds";
 import type { EmulatorServices } from "../context";
 import { mintGraphToken } from "../graph/auth";
 import type { EmulatedApp, EmulatedTenant, EmulatedUser, IdTokenFault } from "../state";
@@ -11,17 +12,23 @@ import { OIDC_SCOPES } from "./permissions";
  * token when `offline_access` was.
  */
 
-const GRAPH_PREFIX = "https://graph.microsoft.com/";
 const DEFAULT_ACCESS_LIFETIME_SECONDS = 3600;
 const ID_TOKEN_LIFETIME_SECONDS = 3600;
 
-export function parseScopes(scope: string): string[] {
+/**
+ * The scopes of a request in short form: `<graph resource>/Mail.Read` becomes
+ * `Mail.Read` only for this cloud's Graph resource; another cloud's resource
+ * stays as written and is refused as unknown, as Entra of one cloud does not
+ * know another cloud's Graph.
+ */
+export function parseScopes(scope: string, cloud: EmulatedCloud): string[] {
+  const prefix = `${GRAPH_RESOURCES[cloud]}/`;
   return [
     ...new Set(
       scope
         .split(/\s+/)
         .filter(Boolean)
-        .map((s) => (s.startsWith(GRAPH_PREFIX) ? s.slice(GRAPH_PREFIX.length) : s)),
+        .map((s) => (s.startsWith(prefix) ? s.slice(prefix.length) : s)),
     ),
   ];
 }
@@ -78,7 +85,7 @@ function directoryRoleClaim(app: EmulatedApp, user: EmulatedUser): { wids?: stri
 }
 
 export async function issueUserTokens(
-  services: Pick<EmulatorServices, "keys" | "state">,
+  services: Pick<EmulatorServices, "keys" | "state" | "cloud">,
   input: { issuerOrigin: string; tenant: EmulatedTenant; app: EmulatedApp; user: EmulatedUser; scopes: string[]; nonce?: string },
 ) {
   const { keys, state } = services;
@@ -92,6 +99,7 @@ export async function issueUserTokens(
     expires_in: lifetime,
     ext_expires_in: lifetime,
     access_token: await mintGraphToken(keys, {
+      audience: GRAPH_RESOURCES[services.cloud],
       tenantId: tenant.tenantId,
       user,
       clientId: app.clientId,

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { EmulatorEnv } from "../context";
 import { authorizeRoutes } from "./authorize";
+import { cloudBase } from "../clouds";
 import { findTenant } from "./client-auth";
 import { aadstsResponse } from "./errors";
 import { tokenRoutes } from "./token";
@@ -9,9 +10,9 @@ import { tokenRoutes } from "./token";
 
 export const entraRoutes = new Hono<EmulatorEnv>()
   .get("/:tenantId/v2.0/.well-known/openid-configuration", (c) => {
-    const found = findTenant(c.get("state"), c.req.param("tenantId"));
+    const found = findTenant(c.get("state"), c.req.param("tenantId"), c.get("cloud"));
     if (!found.ok) return aadstsResponse(found.failure);
-    const base = `${new URL(c.req.url).origin}/${found.tenant.tenantId}`;
+    const base = `${cloudBase(c)}/${found.tenant.tenantId}`;
     return c.json({
       issuer: `${base}/v2.0`,
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
@@ -29,7 +30,7 @@ export const entraRoutes = new Hono<EmulatorEnv>()
     });
   })
   .get("/:tenantId/discovery/v2.0/keys", async (c) => {
-    const found = findTenant(c.get("state"), c.req.param("tenantId"));
+    const found = findTenant(c.get("state"), c.req.param("tenantId"), c.get("cloud"));
     if (!found.ok) return aadstsResponse(found.failure);
     return c.json(await c.get("keys").jwks());
   })

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { EmulatorEnv, EmulatorServices } from "../context";
 import type { EmulatedApp, EmulatedTenant } from "../state";
+import { cloudBase, GRAPH_RESOURCES } from "../clouds";
 import { authenticateClient } from "./client-auth";
 import { AADSTS, aadstsResponse, type AadstsError } from "./errors";
 import type { RefreshGrant } from "./grants";
@@ -41,7 +42,7 @@ async function authorizationCodeGrant({ tenant, app, origin, field, services }: 
   if (!user) return AADSTS.invalidGrant();
   // `scope` at redemption (a Microsoft extension) cannot widen what was consented at /authorize.
   const asked = field("scope");
-  const unconsented = asked ? unconsentedScopes(tenant, app.clientId, grant.scopes, parseScopes(asked)) : [];
+  const unconsented = asked ? unconsentedScopes(tenant, app.clientId, grant.scopes, parseScopes(asked, services.cloud)) : [];
   if (unconsented.length > 0) return AADSTS.consentRequired(unconsented, app.clientId);
   return issueUserTokens(services, { issuerOrigin: origin, tenant, app, user, scopes: grant.scopes, nonce: grant.nonce });
 }
@@ -66,7 +67,7 @@ async function redeemRefreshToken({ tenant, app, origin, field, services }: Gran
   if (!user) return AADSTS.grantRevoked();
   // A refresh may narrow the scopes, or reach one the admin has granted since; asking for one nobody consented fails (65001).
   const asked = field("scope");
-  const requested = asked ? parseScopes(asked) : grant.scopes;
+  const requested = asked ? parseScopes(asked, services.cloud) : grant.scopes;
   const unconsented = unconsentedScopes(tenant, app.clientId, grant.scopes, requested);
   if (unconsented.length > 0) return AADSTS.consentRequired(unconsented, app.clientId);
   // Only a refresh that issues tokens uses up the replaced token.
@@ -78,10 +79,11 @@ async function redeemRefreshToken({ tenant, app, origin, field, services }: Gran
 
 async function clientCredentialsGrant({ tenant, app, field, services }: Grant): Promise<AadstsError | object> {
   const scope = field("scope") ?? "";
-  if (!scope.endsWith("/.default")) return AADSTS.invalidScope(scope);
+  // Only this cloud's Graph: another cloud's resource is unknown here.
+  if (scope !== `${GRAPH_RESOURCES[services.cloud]}/.default`) return AADSTS.invalidScope(scope);
   const accessToken = await services.keys.sign(
     {
-      aud: "https://graph.microsoft.com",
+      aud: GRAPH_RESOURCES[services.cloud],
       iss: `https://sts.windows.net/${tenant.tenantId}/`,
       appid: app.clientId,
       tid: tenant.tenantId,
@@ -117,7 +119,7 @@ export const tokenRoutes = new Hono<EmulatorEnv>().post("/:tenantId/oauth2/v2.0/
   const [basicId, basicSecret] = basic ? atob(basic).split(":").map(decodeURIComponent) : [];
   const state = c.get("state");
   const url = new URL(c.req.url);
-  const auth = await authenticateClient(state, c.req.param("tenantId"), {
+  const auth = await authenticateClient(state, c.get("cloud"), c.req.param("tenantId"), {
     clientId: field("client_id") ?? basicId,
     clientSecret: field("client_secret") ?? basicSecret,
     assertionType: field("client_assertion_type"),
@@ -129,7 +131,7 @@ export const tokenRoutes = new Hono<EmulatorEnv>().post("/:tenantId/oauth2/v2.0/
   if (!grantType) return aadstsResponse(AADSTS.missingParameter("grant_type"));
   const handler = GRANTS[grantType];
   if (!handler) return aadstsResponse(AADSTS.unsupportedGrant(grantType));
-  const result = await handler({ tenant: auth.tenant, app: auth.app, origin: url.origin, field, services: c.var });
+  const result = await handler({ tenant: auth.tenant, app: auth.app, origin: cloudBase(c), field, services: c.var });
   if (isFailure(result)) return aadstsResponse(result);
   return c.json(result, 200, { "cache-control": "no-store", pragma: "no-cache" });
 });

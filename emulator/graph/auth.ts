@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { errors as joseErrors, jwtVerify } from "jose";
+import { GRAPH_RESOURCES } from "../clouds";
 import type { GraphCaller, GraphEnv } from "../context";
 import type { SigningKeys } from "../entra/keys";
 import type { EmulatedUser } from "../state";
@@ -11,11 +12,11 @@ import { GRAPH_ERRORS } from "./errors";
  * verifies them as Graph does and enforces `scp` per endpoint.
  */
 
-export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
-
 export async function mintGraphToken(
   keys: SigningKeys,
   input: {
+    /** The Graph resource of the cloud that issues the token. */
+    audience: string;
     tenantId: string;
     user: EmulatedUser;
     clientId: string;
@@ -26,7 +27,7 @@ export async function mintGraphToken(
 ): Promise<string> {
   return keys.sign(
     {
-      aud: GRAPH_AUDIENCE,
+      aud: input.audience,
       iss: `https://sts.windows.net/${input.tenantId}/`,
       tid: input.tenantId,
       oid: input.user.oid,
@@ -50,14 +51,16 @@ export const requireGraphToken: MiddlewareHandler<GraphEnv> = async (c, next) =>
   let payload;
   try {
     ({ payload } = await jwtVerify(match[1], await c.get("keys").keySet(), {
-      audience: GRAPH_AUDIENCE,
+      audience: GRAPH_RESOURCES[c.get("cloud")],
       algorithms: ["RS256"],
     }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) return GRAPH_ERRORS.expiredToken();
     return GRAPH_ERRORS.invalidToken("Access token validation failure.");
   }
+  // Each cloud's Graph serves only its own tenants.
   const tenant = c.get("state").tenant(String(payload.tid ?? ""));
+  if (tenant && tenant.cloud !== c.get("cloud")) return GRAPH_ERRORS.invalidToken("Access token validation failure.");
   const user = tenant?.users.get(String(payload.oid ?? ""));
   if (!tenant || !user || typeof payload.scp !== "string") {
     return GRAPH_ERRORS.invalidToken("Access token validation failure. The token is not a delegated user token.");

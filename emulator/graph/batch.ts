@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
+import { cloudBase } from "../clouds";
 import type { GraphEnv } from "../context";
 import { GRAPH_ERRORS } from "./errors";
 
@@ -34,7 +35,7 @@ export async function batchHandler(c: Context<GraphEnv>): Promise<Response> {
   if (new Set(requests.map((r) => r.id)).size !== requests.length) {
     return GRAPH_ERRORS.badRequest("Batch request ids must be unique.");
   }
-  const origin = new URL(c.req.url).origin;
+  const origin = cloudBase(c);
   const statuses = new Map<string, number>();
   const responses = [];
   for (const sub of requests) {

@@ -5,6 +5,7 @@ import { expectOk, type ToolContext } from "../graph/tools/types";
 import { userIdOf, type GrantProps } from "../oauth/props";
 import type { ProviderEnv } from "../oauth/provider-env";
 import { agentName } from "../tenancy/agent-name";
+import { cloudEndpoints } from "../tenancy/clouds";
 import type { AgentAuth } from "./user-agent";
 
 /** @module The tool context: a user's Graph calls through their agent, and their time zone. */
@@ -23,6 +24,7 @@ export function toolContext(props: GrantProps, env: ProviderEnv): ToolContext {
     refreshToken: props.graph.refreshToken,
     expiresAt: props.graph.expiresAt,
     grantedScopes: props.grantedScopes,
+    cloud: env.TENANT.tenant.cloud,
   };
   const agent = env.USER_AGENT.getByName(agentName(props.tenantId, userIdOf(props)));
   // RPC returns a structured-clone copy typed with Disposable mixed in; it is plain GraphResponse data.
@@ -32,13 +34,14 @@ export function toolContext(props: GrantProps, env: ProviderEnv): ToolContext {
     return (await agent.graph(request, auth)) as GraphResponse;
   };
   const config = env.TENANT.config;
+  const { graphBase } = cloudEndpoints(config, env.TENANT.tenant.cloud);
   let timeZone: Promise<string> | undefined;
   return {
     graph,
-    graphBase: config.GRAPH_BASE,
+    graphBase,
     user: { name: props.name, upn: props.upn },
     tool: "",
-    cursors: cursorSealer(config.CURSOR_SECRET, { tenantId: props.tenantId, user: `${props.tid}.${props.oid}` }, config.GRAPH_BASE),
+    cursors: cursorSealer(config.CURSOR_SECRET, { tenantId: props.tenantId, user: `${props.tid}.${props.oid}` }, graphBase),
     // Through the calling tool's own `graph` (the registration wrapper's per-call trace), so the lookup is in its audit event.
     timeZone(this: ToolContext) {
       timeZone ??= this.graph({ method: "GET", path: "/me/mailboxSettings", query: { $select: "timeZone" } }).then((response) => {

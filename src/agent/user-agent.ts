@@ -31,6 +31,7 @@ import { personActor, refreshFailedEvent } from "../audit/events";
 import { RefreshGate, refreshTokenKey, type GateTokens } from "./refresh-gate";
 import { countInWindow, minuteWindow, type QuotaCheck } from "./quota";
 import { Semaphore, SingleFlight } from "./semaphore";
+import { cloudEndpoints, type Cloud } from "../tenancy/clouds";
 
 export interface AgentAuth {
   tenantId: string;
@@ -42,6 +43,8 @@ export interface AgentAuth {
   expiresAt: number;
   /** Scopes Entra granted at sign-in; a refresh never asks for more. */
   grantedScopes: string[];
+  /** The organization's Microsoft cloud, whose Graph this user's calls go to. */
+  cloud: Cloud;
 }
 
 interface StoredToken {
@@ -55,7 +58,7 @@ const REFRESH_MARGIN_SECONDS = 60;
 const TOKEN_KEY = "graph-token";
 
 /** An MCP refresh of grant `grantId`: the Entra refresh token its props hold. */
-export interface GrantRefresh extends Omit<AgentAuth, "accessToken" | "expiresAt" | "refreshToken"> {
+export interface GrantRefresh extends Omit<AgentAuth, "accessToken" | "expiresAt" | "refreshToken" | "cloud"> {
   grantId: string;
   refreshToken: string;
 }
@@ -81,7 +84,7 @@ export class UserGraphAgent extends DurableObject<Env> {
       // The caller derives the name from the same claims; this only catches a wiring mistake.
       return { ok: false, status: 403, code: "WrongAgent", message: "This request belongs to another user" };
     }
-    const graphBase = readConfig(this.env).GRAPH_BASE;
+    const { graphBase } = cloudEndpoints(readConfig(this.env), auth.cloud);
     let token = this.#freshest(auth);
     let refreshedThisCall = false;
     if (token.expiresAt - REFRESH_MARGIN_SECONDS <= Date.now() / 1000) {
@@ -136,7 +139,7 @@ export class UserGraphAgent extends DurableObject<Env> {
   }
 
   /** One Entra redemption per refresh token, shared by tool calls and MCP refreshes alike. */
-  async #redeem(auth: Omit<AgentAuth, "accessToken" | "expiresAt">, refreshToken: string): Promise<GateTokens | EntraFailure> {
+  async #redeem(auth: Omit<AgentAuth, "accessToken" | "expiresAt" | "cloud">, refreshToken: string): Promise<GateTokens | EntraFailure> {
     return this.#gate.run(
       await refreshTokenKey(refreshToken),
       () => this.#entraRefresh(auth, refreshToken),
@@ -144,22 +147,26 @@ export class UserGraphAgent extends DurableObject<Env> {
     );
   }
 
-  async #entraRefresh(auth: Omit<AgentAuth, "accessToken" | "expiresAt">, refreshToken: string): Promise<GateTokens | EntraFailure> {
+  async #entraRefresh(
+    auth: Omit<AgentAuth, "accessToken" | "expiresAt" | "cloud">,
+    refreshToken: string,
+  ): Promise<GateTokens | EntraFailure> {
     const config = readConfig(this.env);
     const registry = tenantRegistry(this.env.DB);
     const tenant = await registry.findById(auth.tenantId);
     if (!tenant) return { kind: "user", aadsts: undefined, reason: "The organization no longer exists" };
     // A suspension is undone by a resume: never a reason to end anyone's grant.
     if (tenant.status !== "active") return { kind: "unavailable", aadsts: undefined, reason: "The organization is suspended" };
+    const endpoints = cloudEndpoints(config, tenant.cloud);
     const result = await refreshTokens(
       {
-        loginBase: config.LOGIN_BASE,
+        loginBase: endpoints.loginBase,
         entraTenantId: tenant.entraTenantId,
         clientId: tenant.clientId,
         clientSecret: await openTenantSecret(tenant, config),
       },
       refreshToken,
-      refreshScopesFor(tenant.policy, auth.grantedScopes),
+      refreshScopesFor(tenant.policy, auth.grantedScopes, endpoints.graphResource),
     );
     if (isEntraFailure(result)) {
       await recordEntraFailure(registry, { step: "refresh", tenantId: tenant.id, failure: result });

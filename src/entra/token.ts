@@ -40,7 +40,6 @@ const TokenResponse = z.object({
   scope: z.string().default(""),
 });
 
-const GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
 const TIMEOUT_MS = 10_000;
 
 /** One form post to the app's token endpoint, authenticated with its secret; undefined when Entra did not answer. */
@@ -93,9 +92,12 @@ export function refreshTokens(app: EntraApp, refreshToken: string, scopes: reado
   return tokenRequest(app, { grant_type: "refresh_token", refresh_token: refreshToken, scope: scopes.join(" ") });
 }
 
-/** Asks for an app-only Graph token (client credentials grant) to prove the app's credentials work. */
-export async function checkClientCredentials(app: EntraApp): Promise<CredentialCheck> {
-  const response = await postToTokenEndpoint(app, { grant_type: "client_credentials", scope: GRAPH_DEFAULT_SCOPE });
+/**
+ * Asks for an app-only Graph token (client credentials grant) to prove the
+ * app's credentials work; `.default` of the app's cloud's Graph resource.
+ */
+export async function checkClientCredentials(app: EntraApp, graphResource: string): Promise<CredentialCheck> {
+  const response = await postToTokenEndpoint(app, { grant_type: "client_credentials", scope: `${graphResource}/.default` });
   if (!response) return { ok: false, kind: "unreachable", reason: "Entra ID did not answer" };
   if (response.ok) {
     await response.body?.cancel();

@@ -75,9 +75,13 @@ export const BASE_SCOPES = ["openid", "profile", "offline_access", "User.Read"] 
 
 const OIDC_SCOPES = new Set(["openid", "profile", "offline_access"]);
 
-/** A permission as Entra is asked for it: Graph permissions by their resource URI, OpenID Connect scopes as they are. */
-export function graphScope(permission: string): string {
-  return OIDC_SCOPES.has(permission) ? permission : `https://graph.microsoft.com/${permission}`;
+/**
+ * A permission as Entra is asked for it: Graph permissions prefixed with the
+ * tenant's cloud's Graph resource (`https://graph.microsoft.us` in GCC High),
+ * OpenID Connect scopes as they are.
+ */
+export function graphScope(permission: string, graphResource: string): string {
+  return OIDC_SCOPES.has(permission) ? permission : `${graphResource}/${permission}`;
 }
 
 export function delegatedPermissions(groups: readonly ToolGroup[], readOnly: boolean): string[] {

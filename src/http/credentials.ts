@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import { ApiError } from "./errors";
 import { logEvent } from "../lib/log";
 import { checkClientCredentials } from "../entra/token";
+import { cloudEndpoints, type Cloud } from "../tenancy/clouds";
 import { sealSecret, type SecretEnvelope } from "../tenancy/secret-envelope";
 
 /**
@@ -14,6 +15,8 @@ export interface CredentialsInput {
   entraTenantId: string;
   clientId: string;
   clientSecret: string;
+  /** The Microsoft cloud the app is registered in: the check asks that cloud's Entra ID. */
+  cloud: Cloud;
 }
 
 export async function verifyAndSealCredentials(
@@ -21,7 +24,8 @@ export async function verifyAndSealCredentials(
   input: CredentialsInput,
 ): Promise<{ envelope: SecretEnvelope; secretHint: string; verified: boolean }> {
   if (config.VERIFY_ENTRA_CREDENTIALS) {
-    const check = await checkClientCredentials({ loginBase: config.LOGIN_BASE, ...input });
+    const endpoints = cloudEndpoints(config, input.cloud);
+    const check = await checkClientCredentials({ loginBase: endpoints.loginBase, ...input }, endpoints.graphResource);
     if (!check.ok) {
       logEvent("entra_credentials_check_failed", {
         tenantId: input.tenantId,

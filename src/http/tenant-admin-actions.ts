@@ -58,6 +58,7 @@ export async function rotateClientSecret(deps: AdminActionDeps, input: { clientS
       entraTenantId: tenant.entraTenantId,
       clientId: tenant.clientId,
       clientSecret: input.clientSecret,
+      cloud: tenant.cloud,
     }),
   );
   const updated = await deps.registry.setSecret(tenant.id, sealed.envelope, sealed.secretHint, input.clientSecretExpiresAt ?? null);

@@ -12,6 +12,8 @@ export interface OnboardingLinks {
   delegatedPermissions: string[];
   /** The organization's admin console, where its console admins sign in with their work accounts. */
   adminConsoleUrl: string;
+  /** Where the app registration is managed: the Entra admin center, or the Azure portal of a national cloud. */
+  entraPortalUrl: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export const ADMIN_CONSENT_STATE = "admin-consent";
  */
 export function adminConsentUrl(input: {
   loginBase: string;
+  graphResource: string;
   entraTenantId: string;
   clientId: string;
   redirectUri: string;
@@ -38,7 +41,7 @@ export function adminConsentUrl(input: {
 }): string {
   const consent = new URL(`${input.loginBase}/${input.entraTenantId}/v2.0/adminconsent`);
   consent.searchParams.set("client_id", input.clientId);
-  consent.searchParams.set("scope", input.permissions.map(graphScope).join(" "));
+  consent.searchParams.set("scope", input.permissions.map((permission) => graphScope(permission, input.graphResource)).join(" "));
   consent.searchParams.set("redirect_uri", input.redirectUri);
   consent.searchParams.set("state", ADMIN_CONSENT_STATE);
   return consent.toString();
@@ -48,6 +51,8 @@ export function onboardingLinks(input: {
   apexUrl: URL;
   slug: string;
   loginBase: string;
+  graphResource: string;
+  portalBase: string;
   entraTenantId: string;
   clientId: string;
   enabledGroups: readonly ToolGroup[];
@@ -63,13 +68,14 @@ export function onboardingLinks(input: {
     adminConsentUrl: adminConsentUrl({ ...input, redirectUri, permissions }),
     delegatedPermissions: permissions,
     adminConsoleUrl: `${tenantUrl}/admin`,
+    entraPortalUrl: input.portalBase,
   };
 }
 
 /** What an org admin does after signup, in words (the API's `nextSteps`; the result page says the same with buttons). */
 export function nextSteps(links: OnboardingLinks, adminEmail: string): string[] {
   return [
-    `In your app registration in the Microsoft Entra admin center, under Authentication, add the Web redirect URI ${links.redirectUri}`,
+    `In your app registration (${links.entraPortalUrl}), under Authentication, add the Web redirect URI ${links.redirectUri}`,
     `Under API permissions, add these delegated Microsoft Graph permissions: ${links.delegatedPermissions.join(", ")}`,
     `Grant admin consent for your organization: open ${links.adminConsentUrl} signed in as ${ADMIN_CONSENT_ROLES}`,
     `Give your users the MCP server URL ${links.mcpUrl}`,

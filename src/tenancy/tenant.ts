@@ -99,6 +99,7 @@ export function publicTenantView(tenant: Tenant) {
     adminEmail: tenant.adminEmail,
     entraTenantId: tenant.entraTenantId,
     clientId: tenant.clientId,
+    cloud: tenant.cloud,
     clientSecret: {
       hint: `${tenant.secretHint}…`,
       expiresAt: tenant.secretExpiresAt?.toISOString() ?? null,

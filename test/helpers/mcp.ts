@@ -31,7 +31,7 @@ async function readRpc(response: Response): Promise<{ result?: Record<string, un
 }
 
 /** Signs `upn` in to the gateway tenant `slug` through the real OAuth bridge; MCP calls with its token. */
-async function mcpSession(slug: string, upn: string) {
+export async function mcpSession(slug: string, upn: string) {
   const client = await registerClient(slug);
   const { verifier, challenge } = await pkcePair();
   const back = await authorizeInBrowser(new Browser(), authorizeUrl(slug, client.client_id, challenge), upn);

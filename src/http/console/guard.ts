@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { canonicalOrigin } from "../../oauth/provider-env";
+import { cloudEndpoints } from "../../tenancy/clouds";
 import type { TenantEnv } from "../context";
 import { consolePageHeaders, consoleSignInPageHeaders } from "./respond";
 import { consoleProblemPage, consoleSignInPage } from "../pages/console/sign-in-pages";
@@ -41,7 +42,11 @@ export const requireConsoleSession: MiddlewareHandler<ConsoleEnv> = async (c, ne
       return refuse(c, "Your console session has ended", "Nothing was changed. Sign in again, then repeat what you were doing.");
     }
     const returnTo = safeReturnPath(new URL(c.req.url).pathname);
-    return c.html(consoleSignInPage(c.get("tenant").displayName, returnTo), 200, consoleSignInPageHeaders(c.get("config").LOGIN_BASE));
+    return c.html(
+      consoleSignInPage(c.get("tenant").displayName, returnTo),
+      200,
+      consoleSignInPageHeaders(cloudEndpoints(c.get("config"), c.get("tenant").cloud).loginBase),
+    );
   }
   c.set("tenant", tenant);
   c.set("consoleAdmin", { userId: session.userId, upn: session.upn, name: session.name, via: session.via });

@@ -6,6 +6,7 @@ import { checkClientCredentials } from "../../entra/token";
 import { delegatedPermissions } from "../../graph/tool-groups";
 import { canonicalOrigin } from "../../oauth/provider-env";
 import { openTenantSecret } from "../../oauth/tenant-secret";
+import { cloudEndpoints } from "../../tenancy/clouds";
 import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
 import { daysUntil } from "../../tenancy/maintenance";
 import { adminConsentUrl } from "../../tenancy/onboarding";
@@ -29,6 +30,7 @@ async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: SetupFacts["
   const tenant = c.get("tenant");
   const config = c.get("config");
   const origin = canonicalOrigin(config, tenant);
+  const endpoints = cloudEndpoints(config, tenant.cloud);
   const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
   const [counts, alerts] = await Promise.all([c.get("registry").signInCounts(tenant.id), c.get("registry").alerts(tenant.id)]);
   return {
@@ -36,7 +38,8 @@ async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: SetupFacts["
     redirectUri: `${origin}/callback`,
     mcpUrl: `${origin}/mcp`,
     adminConsentUrl: adminConsentUrl({
-      loginBase: config.LOGIN_BASE,
+      loginBase: endpoints.loginBase,
+      graphResource: endpoints.graphResource,
       entraTenantId: tenant.entraTenantId,
       clientId: tenant.clientId,
       redirectUri: `${origin}/callback`,
@@ -56,12 +59,16 @@ async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: SetupFacts["
 async function checkCredentials(c: Context<ConsoleEnv>): Promise<SetupFacts["credentialCheck"]> {
   const tenant = c.get("tenant");
   const config = c.get("config");
-  const check = await checkClientCredentials({
-    loginBase: config.LOGIN_BASE,
-    entraTenantId: tenant.entraTenantId,
-    clientId: tenant.clientId,
-    clientSecret: await openTenantSecret(tenant, config),
-  });
+  const endpoints = cloudEndpoints(config, tenant.cloud);
+  const check = await checkClientCredentials(
+    {
+      loginBase: endpoints.loginBase,
+      entraTenantId: tenant.entraTenantId,
+      clientId: tenant.clientId,
+      clientSecret: await openTenantSecret(tenant, config),
+    },
+    endpoints.graphResource,
+  );
   if (check.ok) return { ok: true };
   return {
     ok: false,

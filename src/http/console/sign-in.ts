@@ -9,6 +9,7 @@ import { delegatedPermissions } from "../../graph/tool-groups";
 import { logEvent } from "../../lib/log";
 import { canonicalOrigin } from "../../oauth/provider-env";
 import { openTenantSecret } from "../../oauth/tenant-secret";
+import { cloudEndpoints } from "../../tenancy/clouds";
 import { adminConsentUrl } from "../../tenancy/onboarding";
 import { personActor, signInEvent, type AuditActor } from "../../audit/events";
 import { auditOf, partyOf } from "../audit";
@@ -60,7 +61,7 @@ export async function startConsoleSignIn(c: Context<TenantEnv>): Promise<Respons
   await savePendingSignIn(c.env.OAUTH_KV, tenant.id, state, { verifier, nonce, returnTo }, browser);
   setCookie(c, SIGN_IN_COOKIE, browser, { ...COOKIE_OPTIONS, maxAge: SIGN_IN_SECONDS });
   const location = entraAuthorizeUrl(
-    { loginBase: c.get("config").LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId },
+    { loginBase: cloudEndpoints(c.get("config"), tenant.cloud).loginBase, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId },
     { redirectUri: `${origin}/callback`, scopes: CONSOLE_SCOPES, state, nonce, codeChallenge: await s256(verifier) },
   );
   return c.redirect(location, 302);
@@ -115,7 +116,7 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
     );
   }
   const origin = canonicalOrigin(config, tenant);
-  const app = { loginBase: config.LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId };
+  const app = { loginBase: cloudEndpoints(config, tenant.cloud).loginBase, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId };
   const tokens = await exchangeCode(
     { ...app, clientSecret: await openTenantSecret(tenant, config) },
     { code, redirectUri: `${origin}/callback`, codeVerifier: pending.verifier, scopes: CONSOLE_SCOPES },
@@ -163,8 +164,10 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
 function consentLink(c: Context<TenantEnv>): string {
   const tenant = c.get("tenant");
   const config = c.get("config");
+  const endpoints = cloudEndpoints(config, tenant.cloud);
   return adminConsentUrl({
-    loginBase: config.LOGIN_BASE,
+    loginBase: endpoints.loginBase,
+    graphResource: endpoints.graphResource,
     entraTenantId: tenant.entraTenantId,
     clientId: tenant.clientId,
     redirectUri: `${canonicalOrigin(config, tenant)}/callback`,

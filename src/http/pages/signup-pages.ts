@@ -6,6 +6,7 @@ import { SLUG_RULE } from "../../tenancy/slug";
 import type { FieldIssue } from "../errors";
 import { page } from "./layout";
 import { SIGNUP_JS_URL } from "./signup-script";
+import { CLOUD_NAMES, CLOUDS } from "../../tenancy/clouds";
 
 /**
  * @module The signup page: four steps on one page (register the Entra app,
@@ -201,6 +202,27 @@ function fieldMarkup(field: FieldSpec, input: SignupPageInput, address: AddressP
   </div>`;
 }
 
+/**
+ * The Microsoft cloud of the organization's Entra ID: a select of the four,
+ * Global chosen unless the form came back with another. Not changeable later:
+ * an app in another cloud is another app.
+ */
+function cloudField(input: SignupPageInput) {
+  const issue = input.issues.find((candidate) => candidate.field === "cloud");
+  const chosen = input.values.cloud ?? "global";
+  const describedBy = issue ? "cloud-error cloud-hint" : "cloud-hint";
+  return html`<div class="field">
+    <label for="cloud">Microsoft cloud</label>
+    <p class="hint" id="cloud-hint">
+      Which Microsoft cloud your organization's Entra ID is in. Most organizations, GCC included, are in Global.
+    </p>
+    <p class="field-error" id="cloud-error" ${issue ? "" : "hidden"}>${issue ? sentence(issue.message) : ""}</p>
+    <select id="cloud" name="cloud" aria-describedby="${describedBy}" ${issue ? html`aria-invalid="true"` : ""}>
+      ${CLOUDS.map((cloud) => html`<option value="${cloud}" ${cloud === chosen ? "selected" : ""}>${CLOUD_NAMES[cloud]}</option>`)}
+    </select>
+  </div>`;
+}
+
 /** The live preview of the addresses the chosen slug makes, and where the availability check answers. */
 function slugPreview(address: AddressParts) {
   return html`<p class="preview">Your users' MCP server URL: ${previewUrl(address, "/mcp", "mcp-url-preview")}</p>
@@ -231,7 +253,8 @@ function registerAppStep(address: AddressParts) {
     <ol>
       <li>
         Sign in to the <a href="https://entra.microsoft.com">Microsoft Entra admin center</a> as at least a Cloud Application Administrator,
-        then go to <strong>Identity → Applications → App registrations → New registration</strong>.
+        then go to <strong>Identity → Applications → App registrations → New registration</strong>. In the US Government clouds use
+        <a href="https://portal.azure.us">portal.azure.us</a>, in China <a href="https://portal.azure.cn">portal.azure.cn</a>.
       </li>
       <li>
         Give the app a name your users will recognise. Under <strong>Supported account types</strong>, choose
@@ -281,7 +304,7 @@ export function signupPage(input: SignupPageInput) {
         <fieldset class="step">
           <legend><h2>3. Verify with Microsoft</h2></legend>
           <p>From the app you registered in step 1.</p>
-          ${credentials.map((field) => fieldMarkup(field, input, address))}
+          ${cloudField(input)} ${credentials.map((field) => fieldMarkup(field, input, address))}
         </fieldset>
         <section class="step" aria-labelledby="step-finish">
           <h2 id="step-finish">4. Finish</h2>

@@ -8,6 +8,7 @@ import { logEvent } from "../../lib/log";
 import { cimdUrlProblem, isMetadataDocumentUrl } from "../../oauth/cimd-guard";
 import { redirectSchemeProblem } from "../../oauth/client-metadata";
 import { graphScopesFor } from "../../oauth/scopes";
+import { cloudEndpoints } from "../../tenancy/clouds";
 import { withCleanClientName } from "../../tenancy/names";
 import type { TenantEnv } from "../context";
 import { consentFormAction, consentPage, problemPage, withPageHeaders } from "../pages/sign-in-pages";
@@ -24,15 +25,16 @@ import { auditOf, partyOf } from "../audit";
 /** Starts the Entra leg: PKCE verifier and nonce stay server-side in the upstream record. */
 async function redirectToEntra(c: Context<TenantEnv>, oauth: OAuthHelpers, origin: string, request: AuthRequest, headers?: Headers) {
   const tenant = c.get("tenant");
+  const endpoints = cloudEndpoints(c.get("config"), tenant.cloud);
   const data: UpstreamData = { verifier: bytesToBase64Url(randomBytes(48)), nonce: bytesToBase64Url(randomBytes(24)) };
   const upstream = await oauth.beginUpstream(request, { data, headers });
   upstream.headers.set(
     "location",
     entraAuthorizeUrl(
-      { loginBase: c.get("config").LOGIN_BASE, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId },
+      { loginBase: endpoints.loginBase, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId },
       {
         redirectUri: `${origin}/callback`,
-        scopes: graphScopesFor(tenant.policy),
+        scopes: graphScopesFor(tenant.policy, endpoints.graphResource),
         state: upstream.state,
         nonce: data.nonce,
         codeChallenge: await s256(data.verifier),
@@ -108,7 +110,7 @@ export const authorizeRoutes = new Hono<TenantEnv>()
       const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
       const body = await consentPage({ tenant, details, handle: consent.handle, permissions }).toString();
       const headers = withPageHeaders(consent.headers);
-      headers.set("content-security-policy", consentFormAction(details, c.get("config").LOGIN_BASE));
+      headers.set("content-security-policy", consentFormAction(details, cloudEndpoints(c.get("config"), tenant.cloud).loginBase));
       return new Response(body, { status: 200, headers });
     } catch (error) {
       return authorizationFailure(error);

@@ -8,6 +8,7 @@ import { delegatedPermissions } from "../../graph/tool-groups";
 import { logEvent } from "../../lib/log";
 import { userIdOf, type GrantProps } from "../../oauth/props";
 import { graphScopesFor } from "../../oauth/scopes";
+import { cloudEndpoints } from "../../tenancy/clouds";
 import { openTenantSecret } from "../../oauth/tenant-secret";
 import { ADMIN_CONSENT_STATE, adminConsentUrl } from "../../tenancy/onboarding";
 import { adminConsentResultPage } from "../pages/tenant-pages";
@@ -66,6 +67,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   const { oauth, origin } = oauthContext(c);
   const tenant = c.get("tenant");
   const config = c.get("config");
+  const endpoints = cloudEndpoints(config, tenant.cloud);
   let resumed;
   try {
     resumed = await oauth.finishUpstream<UpstreamData>(c.req.raw);
@@ -98,7 +100,8 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   const signInFailed = async (failure: SignInFailure) => {
     // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
     const link = adminConsentUrl({
-      loginBase: config.LOGIN_BASE,
+      loginBase: endpoints.loginBase,
+      graphResource: endpoints.graphResource,
       entraTenantId: tenant.entraTenantId,
       clientId: tenant.clientId,
       redirectUri: `${origin}/callback`,
@@ -126,7 +129,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   }
 
   const app = {
-    loginBase: config.LOGIN_BASE,
+    loginBase: endpoints.loginBase,
     entraTenantId: tenant.entraTenantId,
     clientId: tenant.clientId,
     clientSecret: await openTenantSecret(tenant, config),
@@ -135,7 +138,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     code,
     redirectUri: `${origin}/callback`,
     codeVerifier: data.verifier,
-    scopes: graphScopesFor(tenant.policy),
+    scopes: graphScopesFor(tenant.policy, endpoints.graphResource),
   });
   if (isEntraFailure(tokens)) {
     logEvent("entra_code_exchange_failed", { tenantId: tenant.id, kind: tokens.kind, aadsts: tokens.aadsts });
@@ -150,7 +153,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   let identity;
   try {
     identity = await verifyIdToken(tokens.idToken, {
-      loginBase: config.LOGIN_BASE,
+      loginBase: endpoints.loginBase,
       entraTenantId: tenant.entraTenantId,
       clientId: tenant.clientId,
       nonce: data.nonce,

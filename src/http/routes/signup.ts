@@ -21,6 +21,7 @@ import { DEFAULT_POLICY } from "../../tenancy/policy";
 import { EntraAppTakenError, SlugTakenError } from "../../tenancy/registry";
 import { SlugSchema } from "../../tenancy/slug";
 import { envelopeColumns } from "../../tenancy/tenant";
+import { CLOUDS, cloudEndpoints } from "../../tenancy/clouds";
 import { signupPage, type SignupValues } from "../pages/signup-pages";
 import { signupResultPage } from "../pages/signup-result-page";
 
@@ -41,6 +42,8 @@ export const SignupRequestSchema = z.strictObject({
   clientSecretExpiresAt: SecretExpirySchema.optional(),
   adminEmail: AdminEmailSchema,
   inviteToken: z.string().max(200, "at most 200 characters").optional(),
+  /** The Microsoft cloud of the organization's Entra ID; fixed for the tenant's life (another cloud is another app). */
+  cloud: z.enum(CLOUDS, { error: `one of ${CLOUDS.map((cloud) => `"${cloud}"`).join(", ")}` }).default("global"),
 });
 
 export type SignupInput = z.infer<typeof SignupRequestSchema>;
@@ -105,6 +108,7 @@ export async function signUp(c: Context<ApexEnv>, input: SignupInput): Promise<S
       secretHint: sealed.secretHint,
       secretExpiresAt: input.clientSecretExpiresAt ?? null,
       policy: JSON.stringify(DEFAULT_POLICY),
+      cloud: input.cloud,
       adminKeyHash: await hashAdminKey(adminKey),
     });
   } catch (error) {
@@ -118,7 +122,7 @@ export async function signUp(c: Context<ApexEnv>, input: SignupInput): Promise<S
   const links = onboardingLinks({
     apexUrl: new URL(c.req.url),
     slug: tenant.slug,
-    loginBase: config.LOGIN_BASE,
+    ...cloudEndpoints(config, tenant.cloud),
     entraTenantId: tenant.entraTenantId,
     clientId: tenant.clientId,
     enabledGroups: tenant.policy.enabledGroups,

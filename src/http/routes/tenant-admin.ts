@@ -17,6 +17,8 @@ import {
 } from "../tenant-admin-actions";
 import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
 import { daysUntil } from "../../tenancy/maintenance";
+import type { Config } from "../../config";
+import { cloudEndpoints } from "../../tenancy/clouds";
 import { onboardingLinks } from "../../tenancy/onboarding";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
@@ -54,7 +56,7 @@ const DeleteTenantSchema = z.strictObject({
   confirm: z.string({ error: "expected confirm: the tenant's slug" }),
 });
 
-function settingsView(tenant: Tenant, requestUrl: string, loginBase: string) {
+function settingsView(tenant: Tenant, requestUrl: string, config: Config) {
   const url = new URL(requestUrl);
   const apex = new URL(`${url.protocol}//${url.host.slice(tenant.slug.length + 1)}`);
   const days = tenant.secretExpiresAt ? daysUntil(tenant.secretExpiresAt) : undefined;
@@ -68,7 +70,7 @@ function settingsView(tenant: Tenant, requestUrl: string, loginBase: string) {
     ...onboardingLinks({
       apexUrl: apex,
       slug: tenant.slug,
-      loginBase,
+      ...cloudEndpoints(config, tenant.cloud),
       entraTenantId: tenant.entraTenantId,
       clientId: tenant.clientId,
       enabledGroups: tenant.policy.enabledGroups,
@@ -86,7 +88,7 @@ function actionDeps(c: Context<TenantEnv>): AdminActionDeps {
 
 export const tenantAdminRoutes = new Hono<TenantEnv>()
   .use("/api/admin/*", requireAdminKey, jsonBodyLimit(ADMIN_BODY_LIMIT))
-  .get("/api/admin/tenant", (c) => c.json(settingsView(c.get("tenant"), c.req.url, c.get("config").LOGIN_BASE)))
+  .get("/api/admin/tenant", (c) => c.json(settingsView(c.get("tenant"), c.req.url, c.get("config"))))
   .get("/api/admin/alerts", async (c) => {
     const alerts = await c.get("registry").alerts(c.get("tenant").id);
     return c.json({ alerts: alerts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) });
