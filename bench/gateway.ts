@@ -105,6 +105,13 @@ export async function startGateway(options: {
   tls: BenchTls;
   /** Consumer failures injected into the audit queue's deliveries (see audit-chaos.ts). */
   auditChaos?: AuditChaosPlan;
+  /**
+   * The gateway's AUDIT_QUEUE bound to a Worker whose `send` does nothing,
+   * instead of the queue: the recorder still builds, checks and serializes
+   * every event, but nothing is queued, consumed or stored. For comparing a
+   * tools/call with and without the audit pipeline behind it.
+   */
+  auditSink?: boolean;
 }): Promise<RunningGateway> {
   if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
@@ -115,6 +122,17 @@ export async function startGateway(options: {
   const errorLogs: string[] = [];
   const consumers = configured.queueConsumers as Record<string, Record<string, unknown>>;
   const chaos = options.auditChaos ? withAuditChaos(name ?? "", consumers, configured.compatibilityDate, options.auditChaos) : undefined;
+  const { AUDIT_QUEUE: _auditQueue, ...otherProducers } = configured.queueProducers as Record<string, unknown>;
+  const sink = options.auditSink
+    ? {
+        name: "audit-sink",
+        modules: true,
+        compatibilityDate: configured.compatibilityDate,
+        script: `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Sink extends WorkerEntrypoint { async send() {} }
+export default { fetch() { return new Response(null, { status: 404 }); } };`,
+      }
+    : undefined;
   const gateway = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
@@ -157,7 +175,17 @@ export async function startGateway(options: {
             SIGNUP_RATE_LIMITER: { ...rateLimits.SIGNUP_RATE_LIMITER, simple: { limit: 1000, period: 60 } },
           },
           queueConsumers: chaos ? chaos.gatewayConsumers : consumers,
+          ...(sink
+            ? {
+                queueProducers: otherProducers,
+                serviceBindings: {
+                  ...(configured.serviceBindings as object | undefined),
+                  AUDIT_QUEUE: { name: sink.name, entrypoint: "Sink" },
+                },
+              }
+            : {}),
         },
+        ...(sink ? [sink] : []),
         ...(chaos ? [chaos.chaosWorker] : []),
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),

@@ -16,7 +16,12 @@
  * `load`: overhead, tenant resolution and soak) and updates only its
  * sections, targets and bounds in BENCHMARKS.md and bench/bounds.json.
  * Environment: BENCH_SOAK_SECONDS (default 300), BENCH_LOAD_SECONDS (per
- * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run.
+ * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run;
+ * BENCH_AUDIT_CHAOS=off lets the gateway consume its audit queue itself,
+ * without injected failures, and BENCH_AUDIT_QUEUE=sink binds its
+ * AUDIT_QUEUE to a no-op Worker (no queue, consumer or log behind the
+ * recorder), for comparing the overhead with and without the audit pipeline
+ * (either one makes the soak's audit target fail, by design).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -76,6 +81,10 @@ const shortened = [
   settings.loadSeconds < 20 ? `load phases ${settings.loadSeconds} s (default 20)` : "",
   settings.c32Seconds < SOAK_C32_TARGET_SECONDS ? `concurrency 32 for ${settings.c32Seconds} s (default ${SOAK_C32_TARGET_SECONDS})` : "",
 ].filter(Boolean);
+/** BENCH_AUDIT_CHAOS=off: the gateway consumes its audit queue itself, without injected failures (the soak's audit target then fails). */
+const auditChaos = process.env.BENCH_AUDIT_CHAOS !== "off";
+/** BENCH_AUDIT_QUEUE=sink: AUDIT_QUEUE goes nowhere (see startGateway's auditSink), to compare the overhead without the audit pipeline. */
+const auditSink = process.env.BENCH_AUDIT_QUEUE === "sink";
 const dir = mkdtempSync(join(tmpdir(), "m365-bench-"));
 /** The deployable bundle: sized by the bundle part, then served to every load part. */
 const bundleDir = join(dir, "bundle");
@@ -129,7 +138,14 @@ async function setUp() {
     writeTenantSeed(seed);
     prepareDatabase(state, [seed]);
     emulator = await startEmulatorProcess();
-    gateway = await startGateway({ dir: state, bundleDir, emulatorUrl: emulator.url, tls, auditChaos: SOAK_AUDIT_CHAOS });
+    gateway = await startGateway({
+      dir: state,
+      bundleDir,
+      emulatorUrl: emulator.url,
+      tls,
+      auditChaos: auditChaos ? SOAK_AUDIT_CHAOS : undefined,
+      auditSink,
+    });
     http = new LoopbackHttp(tls.ca);
     const pids = workerdPids();
     log(`gateway on ${gateway.origin()} (workerd pids ${pids.join(", ")}), emulator on ${emulator.url} (pid ${emulator.pid})`);
