@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { CHAOS_WORKER, withAuditChaos, type AuditChaosPlan, type AuditChaosStats } from "./audit-chaos";
 import type { BenchTls } from "./tls";
 
 /**
@@ -33,6 +34,12 @@ export interface RunningGateway {
   errorLogs: string[];
   /** The D1 database as the Worker sees it, for setting it up without a wrangler process. */
   database(): ReturnType<Miniflare["getD1Database"]>;
+  /** Writes a tenant's pending audit events to R2 now, through its audit log's own `flush()`. */
+  flushAuditLog(tenantId: string): Promise<{ objects: number; events: number }>;
+  /** Every stored trail object under a key prefix, as R2 holds it (gzip bodies). */
+  auditObjects(prefix: string): Promise<{ key: string; body: Uint8Array }[]>;
+  /** What the chaos consumer of the audit queue has delivered and failed so far (undefined without `auditChaos`). */
+  auditChaosStats(): Promise<AuditChaosStats | undefined>;
   close(): Promise<void>;
 }
 
@@ -96,6 +103,15 @@ export async function startGateway(options: {
   bundleDir: string;
   emulatorUrl: string;
   tls: BenchTls;
+  /** Consumer failures injected into the audit queue's deliveries (see audit-chaos.ts). */
+  auditChaos?: AuditChaosPlan;
+  /**
+   * The gateway's AUDIT_QUEUE bound to a Worker whose `send` does nothing,
+   * instead of the queue: the recorder still builds, checks and serializes
+   * every event, but nothing is queued, consumed or stored. For comparing a
+   * tools/call with and without the audit pipeline behind it.
+   */
+  auditSink?: boolean;
 }): Promise<RunningGateway> {
   if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
@@ -104,6 +120,19 @@ export async function startGateway(options: {
   const { name, vars } = config;
   const rateLimits = configured.ratelimits as Record<string, { namespace_id: string }>;
   const errorLogs: string[] = [];
+  const consumers = configured.queueConsumers as Record<string, Record<string, unknown>>;
+  const chaos = options.auditChaos ? withAuditChaos(name ?? "", consumers, configured.compatibilityDate, options.auditChaos) : undefined;
+  const { AUDIT_QUEUE: _auditQueue, ...otherProducers } = configured.queueProducers as Record<string, unknown>;
+  const sink = options.auditSink
+    ? {
+        name: "audit-sink",
+        modules: true,
+        compatibilityDate: configured.compatibilityDate,
+        script: `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Sink extends WorkerEntrypoint { async send() {} }
+export default { fetch() { return new Response(null, { status: 404 }); } };`,
+      }
+    : undefined;
   const gateway = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
@@ -151,7 +180,19 @@ export async function startGateway(options: {
             // The bench signs up a dozen organizations from one address in a minute.
             SIGNUP_RATE_LIMITER: { ...rateLimits.SIGNUP_RATE_LIMITER, simple: { limit: 1000, period: 60 } },
           },
+          queueConsumers: chaos ? chaos.gatewayConsumers : consumers,
+          ...(sink
+            ? {
+                queueProducers: otherProducers,
+                serviceBindings: {
+                  ...(configured.serviceBindings as object | undefined),
+                  AUDIT_QUEUE: { name: sink.name, entrypoint: "Sink" },
+                },
+              }
+            : {}),
         },
+        ...(sink ? [sink] : []),
+        ...(chaos ? [chaos.chaosWorker] : []),
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
@@ -161,6 +202,35 @@ export async function startGateway(options: {
     origin: (slug) => `https://${slug ? `${slug}.` : ""}localhost:${port}`,
     errorLogs,
     database: () => gateway.getD1Database("DB"),
+    flushAuditLog: async (tenantId) => {
+      const logs = await gateway.getDurableObjectNamespace("AUDIT_LOG");
+      // Named as the gateway names it (auditLogName): the log reads its tenant id from its name.
+      const log = logs.getByName(`audit:${tenantId}`) as unknown as { flush(): Promise<{ objects: number; events: number }> };
+      const result = await log.flush();
+      return { objects: result.objects, events: result.events };
+    },
+    auditObjects: async (prefix) => {
+      const bucket = await gateway.getR2Bucket("AUDIT_BUCKET");
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 1000; page += 1) {
+        const listed = await bucket.list({ prefix, cursor });
+        keys.push(...listed.objects.map((object) => object.key));
+        if (!listed.truncated) break;
+        cursor = listed.cursor;
+      }
+      const objects: { key: string; body: Uint8Array }[] = [];
+      for (const key of keys) {
+        const object = await bucket.get(key);
+        if (object) objects.push({ key, body: new Uint8Array(await object.arrayBuffer()) });
+      }
+      return objects;
+    },
+    auditChaosStats: async () => {
+      if (!chaos) return undefined;
+      const worker = await gateway.getWorker(CHAOS_WORKER);
+      return (await (await worker.fetch("http://chaos/stats")).json()) as AuditChaosStats;
+    },
     close: () => gateway.dispose(),
   };
 }

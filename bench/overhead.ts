@@ -1,3 +1,4 @@
+import { auditRecordCost, type RecordCost } from "./audit-record-cost";
 import { runInterleaved, runLoad, type LoadResult, type Sample } from "./load";
 import type { LoopbackHttp } from "./http";
 import { fixed, signed, type Figure, type PartResult, type Section, type TargetCheck } from "./results";
@@ -29,6 +30,25 @@ const WARM_UP = { seconds: 6, maxRequests: 2000 };
 const SLICE_SECONDS = { gateway: 1, direct: 0.5, stage: 0.25 };
 const UNCAPPED = 500_000;
 export const SOAK_C32_TARGET_SECONDS = 60;
+/**
+ * The concurrency-1 figures of the last full run before the audit trail
+ * existed (BENCHMARKS.md as committed in e5b1ab2, same machine, same
+ * interleaved method). The gateway has no switch that turns auditing off,
+ * and none is added for the bench, so auditing's cost is this run (every
+ * tools/call records an event, its queue, consumer, log and R2 work sharing
+ * the machine) against that run: the added p50 (gateway − direct) and the
+ * ping → tools/call step are differences within one interleaved run, which
+ * cancels most of the machine's drift between runs, though not all of it.
+ */
+export const BEFORE_AUDIT = {
+  commit: "e5b1ab2",
+  gatewayP50Ms: 2.38,
+  directP50Ms: 0.8,
+  addedP50Ms: 1.58,
+  pingP50Ms: 0.91,
+  toolStepP50Ms: 1.47,
+};
+export const AUDIT_ADDED_P50_TARGET_MS = 0.2;
 /** Exactly what list_messages asks Graph for (src/graph/tools/mail.tools.ts, LIST_SELECT in format/mail.ts). */
 const LIST_QUERY = {
   $select: "receivedDateTime,from,subject,isRead,hasAttachments,importance,bodyPreview",
@@ -144,6 +164,7 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
     request,
   });
   let breakdown: Section | undefined;
+  let pingC1: LoadResult | undefined;
   for (const concurrency of CONCURRENCIES) {
     await runLoad({ concurrency, ...WARM_UP, request: straight });
     await runLoad({ concurrency, ...WARM_UP, request: viaGateway });
@@ -163,6 +184,7 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
       directResult = measured.direct;
       gatewayResult = measured.tool;
       breakdown = timeBreakdown(measured as Record<StageName, LoadResult>);
+      pingC1 = (measured as Record<StageName, LoadResult>).ping;
     } else {
       // Unbroken runs: these rows are about sustained throughput (and at 32, no errors over 60 s),
       // which slices would interrupt with a ramp-up every second.
@@ -214,6 +236,11 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
     ok: addedC1 < ADDED_P50_TARGET_MS,
     detail: `${signed(addedC1)} ms (gateway ${fixed(c1?.gateway.p50 ?? Number.NaN)} ms, direct ${fixed(c1?.direct.p50 ?? Number.NaN)} ms)`,
   });
+  const audit = c1 && pingC1 ? auditCost(c1, pingC1, auditRecordCost()) : undefined;
+  if (audit) {
+    figures.push(...audit.figures);
+    targets.push(audit.target);
+  }
   const c32Seconds = c32?.gateway.seconds ?? 0;
   targets.push({
     target: `no errors at concurrency 32 for ${SOAK_C32_TARGET_SECONDS} s`,
@@ -233,8 +260,51 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
         rows,
       },
       ...(breakdown ? [breakdown] : []),
+      ...(audit ? [audit.section] : []),
     ],
     figures,
     targets,
+  };
+}
+
+/** This run's concurrency-1 figures next to the last run before the audit trail (see BEFORE_AUDIT). */
+function auditCost(
+  c1: { gateway: LoadResult; direct: LoadResult },
+  ping: LoadResult,
+  record: RecordCost,
+): { section: Section; figures: Figure[]; target: TargetCheck } {
+  const added = c1.gateway.p50 - c1.direct.p50;
+  const step = c1.gateway.p50 - ping.p50;
+  const row = (label: string, before: number, now: number) => [label, fixed(before), fixed(now), signed(now - before)];
+  const delta = added - BEFORE_AUDIT.addedP50Ms;
+  return {
+    section: {
+      id: "overhead-audit",
+      title: "Auditing's cost on a tools/call (concurrency 1)",
+      note: `Every \`tools/call\` now records a \`tool_call\` event (built and checked against the event schema in the request, sent to the audit queue in \`waitUntil\`, off the response path), and the queue's consumer, each organization's audit log and its flushes to R2 and D1 run on the same two cores while the rows above are measured. The gateway has no switch to turn auditing off, and none was added for the bench, so this compares this run with the last full run before the audit trail existed (BENCHMARKS.md as committed in ${BEFORE_AUDIT.commit}, same machine, same interleaved method). Absolute p50s move by up to ~20% between runs with the machine's speed; the added p50 (gateway − direct) and the ping → tools/call step are differences within one interleaved run, which cancel most of that drift. Target: the added p50 grows by less than ${AUDIT_ADDED_P50_TARGET_MS} ms. The last row is measured in the same run without that drift: the CPU the recording itself puts on the response path, the gateway's own \`auditRecorder(...).record()\` for a list_messages event (id, time, schema check, JSON serialization for the queue), timed call by call in Node's V8 (${record.calls.toLocaleString("en-US")} calls after a warm-up); the queue's network send runs in \`waitUntil\`, after the response.`,
+      headers: ["p50 at concurrency 1", "before the audit trail, ms", "this run, ms", "difference, ms"],
+      rows: [
+        row("through the gateway (tools/call)", BEFORE_AUDIT.gatewayP50Ms, c1.gateway.p50),
+        row("emulator direct (Graph request only)", BEFORE_AUDIT.directP50Ms, c1.direct.p50),
+        row("added p50 (gateway − direct)", BEFORE_AUDIT.addedP50Ms, added),
+        row("`ping` with a valid token (no tool, no event)", BEFORE_AUDIT.pingP50Ms, ping.p50),
+        row("step from `ping` to tools/call (agent, Graph call, formatting, and now the audit event)", BEFORE_AUDIT.toolStepP50Ms, step),
+        [
+          "recording the event on the response path (`record()`, CPU)",
+          "—",
+          `${fixed(record.p50Us / 1000, 3)} (p99 ${fixed(record.p99Us / 1000, 3)})`,
+          "—",
+        ],
+      ],
+    },
+    figures: [
+      { id: "overhead.c1.tool_step_p50_ms", value: step, unit: "ms", better: "lower" },
+      { id: "audit.record_p50_us", value: record.p50Us, unit: "µs", better: "lower" },
+    ],
+    target: {
+      target: `auditing adds under ${AUDIT_ADDED_P50_TARGET_MS} ms to the added p50 at concurrency 1`,
+      ok: delta < AUDIT_ADDED_P50_TARGET_MS,
+      detail: `added p50 ${signed(added)} ms now, ${signed(BEFORE_AUDIT.addedP50Ms)} ms before the audit trail (${BEFORE_AUDIT.commit}): ${signed(delta)} ms; ping → tools/call step ${signed(step)} ms now, ${signed(BEFORE_AUDIT.toolStepP50Ms)} ms before; record() p50 ${fixed(record.p50Us / 1000, 3)} ms`,
+    },
   };
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { ControlError } from "../emulator/control-client";
+import type { AuditChaosPlan } from "./audit-chaos";
 import type { EmulatorProcess } from "./emulator-process";
-import { rssBytes } from "./gateway";
+import { rssBytes, type RunningGateway } from "./gateway";
 import type { LoopbackHttp } from "./http";
 import { summarize } from "./load";
 import { fixed, signed, type PartResult, type TargetCheck } from "./results";
 import { callTool, type BenchTenant, type BenchUser, type RpcResult, type SignIn } from "./sign-in";
+import { verifyAuditTrail, type AnsweredCall } from "./soak-audit";
 import { inBatches, verifyWrites, type SoakUser, type WriteRecord } from "./soak-verify";
 
 /**
@@ -16,7 +18,9 @@ import { inBatches, verifyWrites, type SoakUser, type WriteRecord } from "./soak
  * event the soak creates is read back from the emulator afterwards with
  * minted Graph tokens and must exist exactly once if the gateway said it
  * was done (and not at all if it said it failed); memory is sampled
- * throughout.
+ * throughout. The audit queue's consumer fails on purpose throughout (see
+ * audit-chaos.ts), and afterwards the stored audit trail must hold exactly
+ * one `tool_call` event per call the client got an answer for (soak-audit.ts).
  */
 export interface SoakPlanTenant {
   slug: string;
@@ -28,6 +32,10 @@ export interface SoakOptions {
   signIn: SignIn;
   emulator: EmulatorProcess;
   gatewayOrigin: (slug: string) => string;
+  /** The running gateway, for flushing and reading back the audit trail. */
+  gateway: RunningGateway;
+  /** The consumer failures the gateway was started with. */
+  auditChaos: AuditChaosPlan;
   /** The workerd processes running the gateway, looked up at each sample. */
   workerdPids: () => number[];
   tenants: SoakPlanTenant[];
@@ -43,6 +51,8 @@ const SAMPLE_EVERY_MS = 5_000;
 const THINK_MIN_MS = 2_000;
 const THINK_MAX_MS = 8_000;
 const WRITE_ATTEMPTS = 4;
+/** A write's body is this long plus its index among its user's writes: the audit trail keeps the length, which tells the writes apart. */
+const BODY_BASE_LENGTH = 200;
 const MIB = 2 ** 20;
 
 interface MemorySample {
@@ -85,10 +95,13 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
   const unexpected: string[] = [];
   let checkedResponses = 0;
   const markers = tenants.map((tenant) => tenant.marker);
+  const auditCalls: AnsweredCall[] = [];
 
   /** Every answer, error text included, is checked for other organizations' data. */
   const call = async (soakUser: SoakUser, name: string, args: Record<string, unknown>): Promise<RpcResult> => {
     const result = await callTool(http, soakUser.mcpUrl, soakUser.accessToken, name, args);
+    const mark = typeof args.body === "string" ? args.body.length : undefined;
+    auditCalls.push({ tenant: soakUser.tenant, user: soakUser.user, tool: name, mark, answered: !result.transportError });
     const stats = perTool.get(name) ?? { calls: 0, toolErrors: 0, transportErrors: 0 };
     stats.calls += 1;
     if (result.transportError) stats.transportErrors += 1;
@@ -110,15 +123,16 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
 
   const writes: WriteRecord[] = [];
   let retriedWrites = 0;
+  const writesPerUser = new Map<SoakUser, number>();
   const write = async (soakUser: SoakUser, kind: WriteRecord["kind"]) => {
     const subject = `[${soakUser.tenant.marker}] soak ${kind} ${randomUUID()}`;
+    const index = writesPerUser.get(soakUser) ?? 0;
+    writesPerUser.set(soakUser, index + 1);
+    const body = `Soak ${kind} from ${soakUser.user.displayName}.`.padEnd(BODY_BASE_LENGTH + index, ".");
     const record: WriteRecord = { kind, tenant: soakUser.tenant, owner: soakUser.user, subject, outcome: "failed", attempts: 0 };
     if (kind === "mail") record.recipient = soakUser.colleague;
     writes.push(record);
-    const args =
-      kind === "mail"
-        ? { to: [soakUser.colleague.userPrincipalName], subject, body: `Soak message from ${soakUser.user.displayName}.` }
-        : { subject, ...eventTimes() };
+    const args = kind === "mail" ? { to: [soakUser.colleague.userPrincipalName], subject, body } : { subject, body, ...eventTimes() };
     // A client retries what the gateway reports as a transient Graph failure,
     // as an agent would; nothing else is retried.
     while (record.attempts < WRITE_ATTEMPTS) {
@@ -231,6 +245,8 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
   await signIn.emulator.clearFaults();
 
   const verification = await verifyWrites({ http, signIn, emulatorUrl: options.emulator.url }, users, writes, markers);
+  const audit = await verifyAuditTrail(options.gateway, tenants, auditCalls);
+  const chaos = await options.gateway.auditChaosStats();
 
   const all = summarize(latencies);
   const ops = latencies.length;
@@ -255,6 +271,19 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
       detail: `${verification.acked} acknowledged writes: ${verification.lost} lost, ${verification.duplicated} duplicated, ${verification.failedButPresent} reported failed but present, ${verification.stray} stray`,
     },
     {
+      target: "soak: the audit trail holds exactly one tool_call event per answered call, under injected consumer failures",
+      ok:
+        audit.lost === 0 &&
+        audit.duplicated === 0 &&
+        audit.stray === 0 &&
+        audit.foreign === 0 &&
+        audit.invalid === 0 &&
+        audit.answered > 0 &&
+        (chaos?.failedBefore ?? 0) > 0 &&
+        (chaos?.failedAfter ?? 0) > 0,
+      detail: `${audit.answered} answered calls, ${audit.stored} tool_call events in ${audit.objects} objects: ${audit.lost} lost, ${audit.duplicated} duplicated, ${audit.stray} stray, ${audit.foreign} under another organization, ${audit.invalid} invalid; consumer failures injected: ${chaos?.failedBefore ?? 0} messages before storing, ${chaos?.failedAfter ?? 0} after`,
+    },
+    {
       target: "soak: no cross-tenant data in any response",
       ok: violations.length === 0 && verification.crossTenant === 0,
       detail: `${checkedResponses} responses and ${verification.mailboxesRead} mailboxes checked; ${violations.length + verification.crossTenant} violations${violations[0] ? ` (e.g. ${violations[0]})` : ""}`,
@@ -276,14 +305,16 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
     sections: [
       {
         id: "soak",
-        title: `Soak: ${tenants.length} tenants × ${options.usersPerTenant} users, ${fixed(soakSeconds, 0)} s, injected 429/503`,
+        // The planned duration, so that a partial run (`--only load`) replaces this section rather than adding one.
+        title: `Soak: ${tenants.length} tenants × ${options.usersPerTenant} users, ${options.seconds} s, injected 429/503 and audit consumer failures`,
         note: [
           `Every user signed in through the OAuth bridge (${users.length} sign-ins, ${fixed(setupSeconds, 0)} s of setup), then loops for ${options.seconds} s: think ${THINK_MIN_MS / 1000}–${THINK_MAX_MS / 1000} s, then one of whoami, list_messages (inbox, sent items), list_events, search_messages, send_message to a colleague, create_event. A write the gateway reports as a transient Graph failure (429/503) is retried by the client up to ${WRITE_ATTEMPTS} attempts. Once a second the emulator is told to fail one random user's next Graph call (429 with Retry-After: 1, or 503; some aimed at /sendMail or /events).`,
+          `Audit trail: the audit queue is consumed through a second Worker in the same workerd (bench/audit-chaos.ts) that hands each batch to the gateway's own queue handler over a service binding, as Miniflare's queue broker does, and passes its acknowledgements and retries on, except that every ${options.auditChaos.failBeforeEvery}th delivery fails before the gateway sees it and every ${options.auditChaos.failAfterEvery}th is retried after the gateway stored it (a lost acknowledgement: the same events come again); injected retries wait 1 s. The gateway's code is unchanged. Afterwards each organization's audit log is flushed through its own \`flush()\`, its whole trail is read from R2 (gunzip, every line parsed with the event schema) and each call the client got an answer for, warm-up included, must have exactly one \`tool_call\` event under its own organization: matched by user, tool and, for writes, a body length unique to the user's write, which the trail keeps as \`textLengths.body\`.`,
           "Each organization's users, mail domain and subjects carry a marker; every answer is searched for other organizations' markers. Afterwards every user's Sent Items, Inbox and calendar are read straight from the emulator with minted Graph tokens: each acknowledged message must be once in the sender's Sent Items and once in the colleague's Inbox, each acknowledged event once in the calendar, and a write reported as failed nowhere.",
         ].join("\n\n"),
         headers: ["measure", "value"],
         rows: [
-          ["tool calls", `${ops} (${fixed(ops / soakSeconds, 1)}/s)`],
+          ["tool calls", `${ops} in ${fixed(soakSeconds, 0)} s (${fixed(ops / soakSeconds, 1)}/s)`],
           ["latency p50 / p95 / p99 / max", `${fixed(all.p50)} / ${fixed(all.p95)} / ${fixed(all.p99)} / ${fixed(all.max)} ms`],
           ["calls by tool", [...perTool.entries()].map(([name, stats]) => `${name} ${stats.calls}`).join(", ")],
           ["HTTP / JSON-RPC errors", transportErrors],
@@ -301,6 +332,21 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
             "read back: lost / duplicated / failed-but-present / stray",
             `${verification.lost} / ${verification.duplicated} / ${verification.failedButPresent} / ${verification.stray}`,
           ],
+          [
+            "audit: deliveries to the consumer / messages / injected failures before storing / after storing / retried by the gateway",
+            chaos
+              ? `${chaos.deliveries} / ${chaos.messages} / ${chaos.failedBefore} / ${chaos.failedAfter} / ${chaos.gatewayRetried}`
+              : "no consumer failures injected",
+          ],
+          [
+            "audit: answered calls (no answer) / tool_call events stored / objects",
+            `${audit.answered} (${audit.unanswered}) / ${audit.stored} / ${audit.objects}`,
+          ],
+          [
+            "audit: lost / duplicated / stray / under another organization / invalid lines",
+            `${audit.lost} / ${audit.duplicated} / ${audit.stray} / ${audit.foreign} / ${audit.invalid}`,
+          ],
+          ["audit: read-back (flush and read of every trail) until complete", `${fixed(audit.settleSeconds, 1)} s, ${audit.reads} read(s)`],
           ["responses checked for other tenants' markers", `${checkedResponses}, violations: ${violations.length}`],
           ["mailboxes read back, foreign subjects found", `${verification.mailboxesRead}, ${verification.crossTenant}`],
           [

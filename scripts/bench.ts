@@ -16,7 +16,12 @@
  * `load`: overhead, tenant resolution and soak) and updates only its
  * sections, targets and bounds in BENCHMARKS.md and bench/bounds.json.
  * Environment: BENCH_SOAK_SECONDS (default 300), BENCH_LOAD_SECONDS (per
- * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run.
+ * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run;
+ * BENCH_AUDIT_CHAOS=off lets the gateway consume its audit queue itself,
+ * without injected failures, and BENCH_AUDIT_QUEUE=sink binds its
+ * AUDIT_QUEUE to a no-op Worker (no queue, consumer or log behind the
+ * recorder), for comparing the overhead with and without the audit pipeline
+ * (either one makes the soak's audit target fail, by design).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -24,6 +29,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkBounds, readBounds, recordBounds } from "../bench/bounds";
+import { SOAK_AUDIT_CHAOS } from "../bench/audit-chaos";
 import { bundleSize, startupTime, STARTUP_RUNS } from "../bench/bundle";
 import { startEmulatorProcess, type EmulatorProcess } from "../bench/emulator-process";
 import { prepareDatabase, startGateway, workerdPids, OFFLINE_ENV, type RunningGateway } from "../bench/gateway";
@@ -75,6 +81,10 @@ const shortened = [
   settings.loadSeconds < 20 ? `load phases ${settings.loadSeconds} s (default 20)` : "",
   settings.c32Seconds < SOAK_C32_TARGET_SECONDS ? `concurrency 32 for ${settings.c32Seconds} s (default ${SOAK_C32_TARGET_SECONDS})` : "",
 ].filter(Boolean);
+/** BENCH_AUDIT_CHAOS=off: the gateway consumes its audit queue itself, without injected failures (the soak's audit target then fails). */
+const auditChaos = process.env.BENCH_AUDIT_CHAOS !== "off";
+/** BENCH_AUDIT_QUEUE=sink: AUDIT_QUEUE goes nowhere (see startGateway's auditSink), to compare the overhead without the audit pipeline. */
+const auditSink = process.env.BENCH_AUDIT_QUEUE === "sink";
 const dir = mkdtempSync(join(tmpdir(), "m365-bench-"));
 /** The deployable bundle: sized by the bundle part, then served to every load part. */
 const bundleDir = join(dir, "bundle");
@@ -128,7 +138,14 @@ async function setUp() {
     writeTenantSeed(seed);
     prepareDatabase(state, [seed]);
     emulator = await startEmulatorProcess();
-    gateway = await startGateway({ dir: state, bundleDir, emulatorUrl: emulator.url, tls });
+    gateway = await startGateway({
+      dir: state,
+      bundleDir,
+      emulatorUrl: emulator.url,
+      tls,
+      auditChaos: auditChaos ? SOAK_AUDIT_CHAOS : undefined,
+      auditSink,
+    });
     http = new LoopbackHttp(tls.ca);
     const pids = workerdPids();
     log(`gateway on ${gateway.origin()} (workerd pids ${pids.join(", ")}), emulator on ${emulator.url} (pid ${emulator.pid})`);
@@ -181,6 +198,8 @@ try {
           signIn,
           emulator: running.emulator,
           gatewayOrigin: running.gateway.origin,
+          gateway: running.gateway,
+          auditChaos: SOAK_AUDIT_CHAOS,
           workerdPids: () => workerdPids(),
           tenants: soakTenants,
           usersPerTenant: 20,
@@ -208,7 +227,7 @@ function errorKinds(): string {
   return top.length ? `: ${top.map(([kind, count]) => `${count} × \`${kind.replace(/`/g, "'")}\``).join("; ")}` : "";
 }
 
-const order = ["overhead", "overhead-breakdown", "tenant-resolution", "bundle", "startup", "token-economy", "soak"];
+const order = ["overhead", "overhead-breakdown", "overhead-audit", "tenant-resolution", "bundle", "startup", "token-economy", "soak"];
 const merged = merge(...results);
 merged.sections.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
 if (record) recordBounds(merged.figures, machineLine(), { widen, partial: only !== undefined });
@@ -238,6 +257,7 @@ else
       "`wrangler dev` itself is not what is measured: it puts tooling that production does not have around the same Worker (a second workerd process as a reload proxy, dev-only middleware in its bundle, and a local trace collector that writes each request's spans to SQLite with an fsync). Measured on this machine on 2026-11-26 at concurrency 1, that tooling more than doubled a `tools/call` (p50 about 9–11 ms under `wrangler dev`, about 4–5 ms without it) and raised the static floor from about 0.5 ms to 2–3.7 ms.",
       "Tenant hosts are served over https, because the OAuth provider (as OAuth 2.1 asks) accepts plain http only on the host `localhost`. Each run makes a throwaway CA and a certificate naming `localhost` and every bench tenant host; Node trusts that CA only (undici `connect.ca`). `*.localhost` does not resolve in Node here, so the bench's HTTP agent resolves `localhost` and its subdomains to 127.0.0.1 itself: URLs, Host headers and TLS SNI are what a client would send. The tenant-resolution pass instead keeps one TLS connection and names the tenant in the Host header, so 10,000 hosts cost 10,000 lookups, not 10,000 handshakes.",
       "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS; the direct figures do not (the local serving floor row shows what TLS and workerd's request handling cost).",
+      "The audit queue is consumed, for the whole load part, through a second Worker in the same workerd (bench/audit-chaos.ts): it hands each batch to the gateway's own queue handler over a service binding (`Fetcher.queue`, as Miniflare's queue broker delivers batches) and passes the handler's acknowledgements and retries on, but fails every 7th delivery before the gateway sees it and retries every 11th after the gateway stored it. The gateway's code and its other queues are unchanged.",
       "Users sign in through the real OAuth bridge over HTTP: dynamic client registration, consent page and Allow (cookies kept per browser), the emulator's authorize with `login_hint`, the gateway's /callback, then the code exchange with PKCE; `/mcp` is then driven with JSON-RPC `tools/call` and the bearer token.",
       `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload; start-up time is the median of ${STARTUP_RUNS} \`wrangler check startup\` profiles of the same Worker (see its section). Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
       "workerd's RSS climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone, then under wrangler's dev server: each workerd process reached about 600–700 MiB and stayed), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",

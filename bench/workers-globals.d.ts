@@ -1,0 +1,11 @@
+/**
+ * The two Workers runtime types that src/audit/record.ts names, for the
+ * Node-side bench that runs the recorder (bench/audit-record-cost.ts):
+ * tsconfig.node.json has Node's types, not the Workers runtime's.
+ */
+interface Queue<Body = unknown> {
+  send(body: Body, options?: { contentType?: string }): Promise<void>;
+}
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
