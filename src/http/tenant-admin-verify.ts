@@ -1,13 +1,16 @@
+import { z } from "zod";
 import type { Config } from "../config";
 import { checkClientCredentials } from "../entra/token";
 import { delegatedPermissions } from "../graph/tool-groups";
 import { canonicalOrigin } from "../oauth/provider-env";
+import { normalizeScope } from "../oauth/scopes";
 import { openTenantSecret } from "../oauth/tenant-secret";
 import { cloudEndpoints } from "../tenancy/clouds";
 import { daysUntil } from "../tenancy/maintenance";
 import { adminConsentUrl } from "../tenancy/onboarding";
 import type { Registry } from "../tenancy/registry";
 import type { Tenant } from "../tenancy/tenant";
+import { tenantKvView } from "../tenancy/tenant-kv";
 
 /**
  * @module "Verify setup": one report, item by item, that the admin API
@@ -30,6 +33,46 @@ export interface VerifyDeps {
   config: Config;
   registry: Registry;
   tenant: Tenant;
+  kv: KVNamespace;
+}
+
+/** The tenant's KV key of its latest test sign-in (inside the tenant's own prefix). */
+export const TEST_SIGN_IN_KEY = "verify-test-sign-in";
+/** How long a test sign-in's result is kept: a month-old answer says little about today's consent. */
+export const TEST_SIGN_IN_SECONDS = 30 * 86_400;
+
+/**
+ * What a test sign-in by an admin showed: the permissions the policy needed
+ * then, and either the scopes Entra granted (normalized) or the AADSTS code
+ * it refused with for missing consent. Never a token.
+ */
+const TestSignInRecord = z.object({
+  at: z.number(),
+  by: z.string(),
+  required: z.array(z.string()),
+  /** After a refusal: what the previous test was granted, if one was. */
+  granted: z.array(z.string()),
+  refused: z.string().optional(),
+});
+export type TestSignInRecord = z.infer<typeof TestSignInRecord>;
+
+/** Permissions compared in one spelling (Entra may prefix them with the Graph resource and change case). */
+function normalizedSet(scopes: readonly string[]): Set<string> {
+  return new Set(scopes.map(normalizeScope));
+}
+
+/** The permissions the tenant's enabled tool groups need now. */
+function requiredPermissions(tenant: Tenant): string[] {
+  return delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
+}
+
+export async function saveTestSignIn(kv: KVNamespace, tenantId: string, record: TestSignInRecord): Promise<void> {
+  await tenantKvView(kv, tenantId).put(TEST_SIGN_IN_KEY, JSON.stringify(record), { expirationTtl: TEST_SIGN_IN_SECONDS });
+}
+
+export async function readTestSignIn(kv: KVNamespace, tenantId: string): Promise<TestSignInRecord | undefined> {
+  const parsed = TestSignInRecord.safeParse(await tenantKvView(kv, tenantId).get(TEST_SIGN_IN_KEY, "json"));
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Days before expiry from which the secret is reported as a problem (the same 30 days as the expiry alerts). */
@@ -39,17 +82,16 @@ const EXPIRY_WARNING_DAYS = 30;
 export async function verifySetup(deps: VerifyDeps): Promise<{ items: VerifyItem[] }> {
   const { tenant, config, registry } = deps;
   const redirectUri = `${canonicalOrigin(config, tenant)}/callback`;
-  const [credentials, counts, alerts] = await Promise.all([
+  const [credentials, counts, testSignIn] = await Promise.all([
     credentialsItem(deps),
     registry.signInCounts(tenant.id),
-    registry.alerts(tenant.id),
+    readTestSignIn(deps.kv, tenant.id),
   ]);
-  const consentAlertAt = alerts.find((alert) => alert.kind === "admin_consent_required")?.createdAt;
   return {
     items: [
       credentials,
       expiryItem(tenant.secretExpiresAt),
-      consentItem(tenant.adminConsentAt, consentAlertAt, consentLink(deps, redirectUri)),
+      consentItem(requiredPermissions(tenant), testSignIn, consentLink(deps, redirectUri), `${canonicalOrigin(config, tenant)}/admin`),
       redirectItem(counts.users + counts.consoleAdmins, redirectUri),
       firstUserItem(counts.users),
     ],
@@ -100,26 +142,45 @@ function expiryItem(expiresAt: Date | null): VerifyItem {
 }
 
 /**
- * Item 3: admin consent, as the gateway has seen it: granted through its
- * link, and no sign-in refused for missing consent since (a policy that
- * added permissions needs consent again).
+ * Item 3: admin consent, from the latest test sign-in by an admin: the scopes
+ * Entra granted compared with what the enabled tool groups need now. A test
+ * made under other permissions (the policy changed since) says nothing.
  */
-function consentItem(consentAt: Date | null, consentAlertAt: Date | undefined, link: string): VerifyItem {
-  const fix = `An administrator grants the permissions once for everyone: ${link}`;
-  if (consentAt && consentAlertAt && consentAlertAt > consentAt) {
+function consentItem(required: string[], test: TestSignInRecord | undefined, link: string, consoleUrl: string): VerifyItem {
+  const consentFix = `An administrator grants the permissions once for everyone: ${link}`;
+  const testFix = `Sign in to the console at ${consoleUrl} and choose "Test sign-in with the users' permissions" on the Setup page.`;
+  if (!test) return { id: "admin_consent", status: "unknown", summary: "No test sign-in is recorded.", fix: testFix };
+  const asked = normalizedSet(test.required);
+  const now = normalizedSet(required);
+  if (asked.size !== now.size || [...now].some((scope) => !asked.has(scope))) {
+    return { id: "admin_consent", status: "unknown", summary: "The permissions needed changed since the last test sign-in.", fix: testFix };
+  }
+  const when = new Date(test.at).toISOString();
+  const granted = normalizedSet(test.granted);
+  const missing = required.filter((permission) => !OIDC_ONLY.has(permission) && !granted.has(normalizeScope(permission)));
+  if (test.refused) {
+    // Entra's refusal names no permission: those the previous test was granted are not the missing ones.
+    const named = test.granted.length > 0 ? `; not granted at the previous test: ${missing.join(", ")}` : "";
     return {
       id: "admin_consent",
       status: "problem",
-      summary: `A sign-in needed an administrator's consent on ${consentAlertAt.toISOString()}, after consent was last granted.`,
-      fix,
+      summary: `Microsoft refused the test sign-in by ${test.by} on ${when} for missing consent (${test.refused})${named}.`,
+      fix: consentFix,
     };
   }
-  if (consentAt) return { id: "admin_consent", status: "ok", summary: `Admin consent was granted on ${consentAt.toISOString()}.` };
-  if (consentAlertAt) {
-    return { id: "admin_consent", status: "problem", summary: "A sign-in was refused because no administrator has consented.", fix };
+  if (missing.length > 0) {
+    return {
+      id: "admin_consent",
+      status: "problem",
+      summary: `The test sign-in by ${test.by} on ${when} was not granted: ${missing.join(", ")}.`,
+      fix: consentFix,
+    };
   }
-  return { id: "admin_consent", status: "unknown", summary: "No administrator has granted consent through the gateway's link yet.", fix };
+  return { id: "admin_consent", status: "ok", summary: `The test sign-in by ${test.by} on ${when} was granted every permission needed.` };
 }
+
+/** OpenID Connect scopes: asked for at every sign-in, never listed among a token's granted Graph scopes. */
+const OIDC_ONLY = new Set(["openid", "profile", "offline_access"]);
 
 /** Item 4: a sign-in that came back to /callback proves Entra knows the redirect URI. */
 function redirectItem(signIns: number, redirectUri: string): VerifyItem {

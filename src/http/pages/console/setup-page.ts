@@ -184,6 +184,14 @@ function verifySection(facts: SetupFacts) {
       ${csrfField(facts.csrfToken)}
       <button type="submit">Verify setup</button>
     </form>
+    <p>
+      Admin consent is checked with a test sign-in: you sign in to Microsoft asking for exactly the permissions your users' sign-ins ask
+      for, and the gateway compares what Microsoft granted with what the enabled tool groups need. It keeps only the list of permissions.
+    </p>
+    <form method="post" action="/admin/verify/sign-in">
+      ${csrfField(facts.csrfToken)}
+      <button type="submit" class="secondary">Test sign-in with the users' permissions</button>
+    </form>
     ${
       report
         ? html`<ol class="console-checklist" aria-label="Verification report">
