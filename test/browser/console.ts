@@ -127,6 +127,7 @@ export function consoleJourneys(getWorld: () => World): void {
     { name: "console-organization", path: "/admin/settings" },
     { name: "console-audit", path: "/admin/audit" },
     { name: "console-usage", path: "/admin/usage" },
+    { name: "console-verify-report", path: "/admin/verify" },
   ];
 
   describe.each(VIEWPORTS)("console pages at $name width ($width×$height)", (viewport) => {

@@ -9,6 +9,7 @@ import { consoleSetupRoutes } from "./setup-routes";
 import { startConsoleSignIn } from "./sign-in";
 import { consoleStreamRoutes } from "./stream-routes";
 import { consoleUsersRoutes } from "./users-routes";
+import { consoleVerifyRoutes } from "./verify-routes";
 import { render } from "./view";
 
 /**
@@ -38,7 +39,8 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .route("/", consoleSettingsRoutes)
     .route("/", consoleUsersRoutes)
     .route("/", consoleAuditRoutes)
-    .route("/", consoleStreamRoutes);
+    .route("/", consoleStreamRoutes)
+    .route("/", consoleVerifyRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));
 

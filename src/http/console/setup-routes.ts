@@ -26,7 +26,8 @@ import { back, consoleParty, deps, flashOf, form, list, render, text } from "./v
  * expiry date), Policy, Credentials and Alerts.
  */
 
-async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: SetupFacts["credentialCheck"]): Promise<SetupFacts> {
+/** What the Setup page shows, as stored now; `credentialCheck` is the answer of "Check now" when it was just asked. */
+export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: SetupFacts["credentialCheck"]): Promise<SetupFacts> {
   const tenant = c.get("tenant");
   const config = c.get("config");
   const origin = canonicalOrigin(config, tenant);

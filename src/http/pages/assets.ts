@@ -192,6 +192,8 @@ select { width: 100%; padding: 0.45rem; font: inherit; color: var(--fg); backgro
   .audit-table td, .audit-table .num { display: flex; gap: 0.75rem; padding: 0.1rem 0; border: 0; text-align: left; }
   .audit-table td::before { content: attr(data-label); flex: 0 0 8.5rem; font-weight: 600; color: var(--muted); }
 }
+/* The console's "Verify setup" report: a fix may hold a long link, which wraps instead of widening the page. */
+.verify-fix { overflow-wrap: anywhere; }
 `;
 
 /**

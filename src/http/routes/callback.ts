@@ -19,6 +19,7 @@ import { auditClient, personActor, redirectHostOf, signInEvent, type AuditActor,
 import { withCleanClientName } from "../../tenancy/names";
 import { auditOf, partyOf } from "../audit";
 import { consoleCallback } from "../console/sign-in";
+import { testSignInCallback } from "../console/verify-sign-in";
 
 /** @module The tenant's /callback: where Entra returns the browser after admin consent or a user's sign-in. */
 
@@ -33,13 +34,16 @@ import { consoleCallback } from "../console/sign-in";
  *   the tenant's own Entra directory gets a grant. A sign-in Entra refused
  *   for missing consent shows what to ask the admin, and alerts the tenant.
  * - an admin signed in to the org's admin console (`state` starting
- *   "console."): finished by the console's own handler.
+ *   "console."): finished by the console's own handler;
+ * - a console admin's test sign-in for "Verify setup" (`state` starting
+ *   "console-verify."): finished by its own handler, which keeps only the
+ *   granted scopes.
  * The sign-in budget (`signInBudget`) is spent by sign-ins only, the
  * console's included (they share the per-address budget of the tenant's
  * sign-ins); the admin-consent answer only records when consent was granted.
  */
 export function callbackRoute(signInBudget: MiddlewareHandler<TenantEnv>) {
-  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, consoleCallback, signIn);
+  return new Hono<TenantEnv>().get("/callback", adminConsentResult, signInBudget, consoleCallback, testSignInCallback, signIn);
 }
 
 const adminConsentResult: MiddlewareHandler<TenantEnv> = async (c, next) => {

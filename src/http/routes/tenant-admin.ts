@@ -25,6 +25,7 @@ import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 import { tenantAdminAuditRoutes } from "./tenant-admin-audit";
 import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
+import { tenantAdminVerifyRoutes } from "./tenant-admin-verify";
 
 /**
  * @module Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
@@ -96,6 +97,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   .route("/", tenantAdminUsersRoutes)
   .route("/", tenantAdminAuditRoutes)
   .route("/", tenantAdminStreamRoutes)
+  .route("/", tenantAdminVerifyRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);
     const { updated, verified } = await rotateClientSecret(actionDeps(c), input);

@@ -1,5 +1,6 @@
 import { html } from "hono/html";
 import { csrfField } from "./layout";
+import type { VerifyItem, VerifyStatus } from "../../tenant-admin-verify";
 import { copyable, fieldError, invalidAttributes, stateBadge, timeOf, type ItemState } from "./parts";
 
 /**
@@ -23,6 +24,8 @@ export interface SetupFacts {
   consoleSignIns: number;
   /** Why the expiry date just sent was refused. */
   expiryError?: string;
+  /** The "Verify setup" report, in this response only. */
+  verifyReport?: VerifyItem[];
 }
 
 function item(title: string, state: ItemState, body: unknown) {
@@ -161,9 +164,54 @@ function usersItem(facts: SetupFacts) {
   );
 }
 
+const VERIFY_STATES: Record<VerifyStatus, ItemState> = { ok: "done", problem: "todo", unknown: "unsure" };
+
+const VERIFY_TITLES: Record<VerifyItem["id"], string> = {
+  credentials: "Credentials accepted by Entra",
+  secret_expiry: "Client secret expiry",
+  admin_consent: "Admin consent",
+  redirect_uri: "Redirect URI registered",
+  first_user: "First user connected",
+};
+
+/** The "Verify setup" action, and its report (item by item, each with its fix) once run. */
+function verifySection(facts: SetupFacts) {
+  const report = facts.verifyReport;
+  return html`<section aria-labelledby="verify-heading">
+    <h2 id="verify-heading">Verify setup</h2>
+    <p>Checks every item below at once, asking Microsoft whether the credentials work now.</p>
+    <form method="post" action="/admin/verify" data-busy="Verifying…">
+      ${csrfField(facts.csrfToken)}
+      <button type="submit">Verify setup</button>
+    </form>
+    <p>
+      Admin consent is checked with a test sign-in: you sign in to Microsoft asking for exactly the permissions your users' sign-ins ask
+      for, and the gateway compares what Microsoft granted with what the enabled tool groups need. It keeps only the list of permissions.
+    </p>
+    <form method="post" action="/admin/verify/sign-in">
+      ${csrfField(facts.csrfToken)}
+      <button type="submit" class="secondary">Test sign-in with the users' permissions</button>
+    </form>
+    ${
+      report
+        ? html`<ol class="console-checklist" aria-label="Verification report">
+            ${report.map(
+              (entry) =>
+                html`<li class="console-item">
+                  <h3>${VERIFY_TITLES[entry.id]} ${stateBadge(VERIFY_STATES[entry.status])}</h3>
+                  <p>${entry.summary}</p>
+                  ${entry.fix ? html`<p class="verify-fix">Fix: ${entry.fix}</p>` : ""}
+                </li>`,
+            )}
+          </ol>`
+        : ""
+    }
+  </section>`;
+}
+
 export function setupBody(facts: SetupFacts, flash: unknown) {
   return html`<h1>Setup</h1>
-    ${flash}
+    ${flash} ${verifySection(facts)}
     <ol class="console-checklist">
       ${credentialsItem(facts)} ${expiryItem(facts.secretDaysLeft, facts)} ${consentItem(facts)} ${redirectItem(facts)} ${usersItem(facts)}
     </ol>`;
