@@ -22,7 +22,7 @@ import { recordEntraFailure, toolReply } from "../entra/failure";
 import { isEntraFailure, refreshTokens } from "../entra/token";
 import { userIdOf } from "../oauth/props";
 import { refreshScopesFor } from "../oauth/scopes";
-import { openTenantSecret } from "../oauth/tenant-secret";
+import { tenantEntraApp } from "../oauth/tenant-secret";
 import { agentName } from "../tenancy/agent-name";
 import { tenantRegistry } from "../tenancy/registry";
 import { DeadGrants } from "./dead-grants";
@@ -159,12 +159,7 @@ export class UserGraphAgent extends DurableObject<Env> {
     if (tenant.status !== "active") return { kind: "unavailable", aadsts: undefined, reason: "The organization is suspended" };
     const endpoints = cloudEndpoints(config, tenant.cloud);
     const result = await refreshTokens(
-      {
-        loginBase: endpoints.loginBase,
-        entraTenantId: tenant.entraTenantId,
-        clientId: tenant.clientId,
-        clientSecret: await openTenantSecret(tenant, config),
-      },
+      await tenantEntraApp(tenant, config),
       refreshToken,
       refreshScopesFor(tenant.policy, auth.grantedScopes, endpoints.graphResource),
     );

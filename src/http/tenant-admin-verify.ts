@@ -4,10 +4,10 @@ import { checkClientCredentials } from "../entra/token";
 import { delegatedPermissions } from "../graph/tool-groups";
 import { canonicalOrigin } from "../oauth/provider-env";
 import { normalizeScope } from "../oauth/scopes";
-import { openTenantSecret } from "../oauth/tenant-secret";
+import { tenantEntraApp } from "../oauth/tenant-secret";
 import { cloudEndpoints } from "../tenancy/clouds";
 import { daysUntil } from "../tenancy/maintenance";
-import { adminConsentUrl } from "../tenancy/onboarding";
+import { tenantAdminConsentUrl } from "../tenancy/admin-consent";
 import type { Registry } from "../tenancy/registry";
 import type { Tenant } from "../tenancy/tenant";
 import { tenantKvView } from "../tenancy/tenant-kv";
@@ -100,16 +100,7 @@ export async function verifySetup(deps: VerifyDeps): Promise<{ items: VerifyItem
 
 /** Item 1: Microsoft's answer now to a client-credentials request with the secret the gateway holds. */
 async function credentialsItem({ tenant, config }: VerifyDeps): Promise<VerifyItem> {
-  const endpoints = cloudEndpoints(config, tenant.cloud);
-  const check = await checkClientCredentials(
-    {
-      loginBase: endpoints.loginBase,
-      entraTenantId: tenant.entraTenantId,
-      clientId: tenant.clientId,
-      clientSecret: await openTenantSecret(tenant, config),
-    },
-    endpoints.graphResource,
-  );
+  const check = await checkClientCredentials(await tenantEntraApp(tenant, config), cloudEndpoints(config, tenant.cloud).graphResource);
   if (check.ok) return { id: "credentials", status: "ok", summary: "Microsoft accepted the gateway's client ID and secret just now." };
   if (check.kind === "unreachable") {
     return { id: "credentials", status: "unknown", summary: `Microsoft could not be asked (${check.reason}).`, fix: "Try again shortly." };
@@ -203,13 +194,5 @@ function firstUserItem(users: number): VerifyItem {
 
 /** The admin-consent link for the permissions the enabled tool groups need, on the tenant's cloud. */
 function consentLink({ tenant, config }: VerifyDeps, redirectUri: string): string {
-  const endpoints = cloudEndpoints(config, tenant.cloud);
-  return adminConsentUrl({
-    loginBase: endpoints.loginBase,
-    graphResource: endpoints.graphResource,
-    entraTenantId: tenant.entraTenantId,
-    clientId: tenant.clientId,
-    redirectUri,
-    permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
-  });
+  return tenantAdminConsentUrl(tenant, config, redirectUri);
 }

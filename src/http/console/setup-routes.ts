@@ -5,11 +5,11 @@ import { toolsUnderPolicy } from "../../agent/register-tools";
 import { checkClientCredentials } from "../../entra/token";
 import { delegatedPermissions } from "../../graph/tool-groups";
 import { canonicalOrigin } from "../../oauth/provider-env";
-import { openTenantSecret } from "../../oauth/tenant-secret";
+import { tenantEntraApp } from "../../oauth/tenant-secret";
 import { cloudEndpoints } from "../../tenancy/clouds";
 import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
 import { daysUntil } from "../../tenancy/maintenance";
-import { adminConsentUrl } from "../../tenancy/onboarding";
+import { tenantAdminConsentUrl } from "../../tenancy/admin-consent";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { ApiError } from "../errors";
 import { alertsBody, credentialsBody } from "../pages/console/admin-pages";
@@ -31,21 +31,13 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
   const tenant = c.get("tenant");
   const config = c.get("config");
   const origin = canonicalOrigin(config, tenant);
-  const endpoints = cloudEndpoints(config, tenant.cloud);
   const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
   const [counts, alerts] = await Promise.all([c.get("registry").signInCounts(tenant.id), c.get("registry").alerts(tenant.id)]);
   return {
     csrfToken: c.get("csrfToken"),
     redirectUri: `${origin}/callback`,
     mcpUrl: `${origin}/mcp`,
-    adminConsentUrl: adminConsentUrl({
-      loginBase: endpoints.loginBase,
-      graphResource: endpoints.graphResource,
-      entraTenantId: tenant.entraTenantId,
-      clientId: tenant.clientId,
-      redirectUri: `${origin}/callback`,
-      permissions,
-    }),
+    adminConsentUrl: tenantAdminConsentUrl(tenant, config, `${origin}/callback`),
     permissions,
     credentialCheck,
     secretDaysLeft: tenant.secretExpiresAt ? daysUntil(tenant.secretExpiresAt) : undefined,
@@ -60,16 +52,7 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
 async function checkCredentials(c: Context<ConsoleEnv>): Promise<SetupFacts["credentialCheck"]> {
   const tenant = c.get("tenant");
   const config = c.get("config");
-  const endpoints = cloudEndpoints(config, tenant.cloud);
-  const check = await checkClientCredentials(
-    {
-      loginBase: endpoints.loginBase,
-      entraTenantId: tenant.entraTenantId,
-      clientId: tenant.clientId,
-      clientSecret: await openTenantSecret(tenant, config),
-    },
-    endpoints.graphResource,
-  );
+  const check = await checkClientCredentials(await tenantEntraApp(tenant, config), cloudEndpoints(config, tenant.cloud).graphResource);
   if (check.ok) return { ok: true };
   return {
     ok: false,

@@ -5,12 +5,12 @@ import { holdsConsoleAdminRole } from "../../entra/admin-roles";
 import { entraAuthorizeUrl, s256 } from "../../entra/authorize-url";
 import { IdTokenError, verifyIdToken } from "../../entra/id-token";
 import { exchangeCode, isEntraFailure } from "../../entra/token";
-import { delegatedPermissions } from "../../graph/tool-groups";
+
 import { logEvent } from "../../lib/log";
 import { canonicalOrigin } from "../../oauth/provider-env";
-import { openTenantSecret } from "../../oauth/tenant-secret";
+import { tenantEntraApp } from "../../oauth/tenant-secret";
 import { cloudEndpoints } from "../../tenancy/clouds";
-import { adminConsentUrl } from "../../tenancy/onboarding";
+import { tenantAdminConsentUrl } from "../../tenancy/admin-consent";
 import { personActor, signInEvent, type AuditActor } from "../../audit/events";
 import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
@@ -116,11 +116,13 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
     );
   }
   const origin = canonicalOrigin(config, tenant);
-  const app = { loginBase: cloudEndpoints(config, tenant.cloud).loginBase, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId };
-  const tokens = await exchangeCode(
-    { ...app, clientSecret: await openTenantSecret(tenant, config) },
-    { code, redirectUri: `${origin}/callback`, codeVerifier: pending.verifier, scopes: CONSOLE_SCOPES },
-  );
+  const app = await tenantEntraApp(tenant, config);
+  const tokens = await exchangeCode(app, {
+    code,
+    redirectUri: `${origin}/callback`,
+    codeVerifier: pending.verifier,
+    scopes: CONSOLE_SCOPES,
+  });
   if (isEntraFailure(tokens) || !tokens.idToken) {
     logEvent("console_code_exchange_failed", { tenantId: tenant.id, aadsts: isEntraFailure(tokens) ? tokens.aadsts : undefined });
     audited(c, "refused", isEntraFailure(tokens) ? (tokens.aadsts ?? tokens.kind) : "no_id_token");
@@ -133,7 +135,12 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
   }
   let identity;
   try {
-    identity = await verifyIdToken(tokens.idToken, { ...app, nonce: pending.nonce });
+    identity = await verifyIdToken(tokens.idToken, {
+      loginBase: app.loginBase,
+      entraTenantId: app.entraTenantId,
+      clientId: app.clientId,
+      nonce: pending.nonce,
+    });
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error;
     logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message, console: true });
@@ -164,15 +171,7 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
 function consentLink(c: Context<TenantEnv>): string {
   const tenant = c.get("tenant");
   const config = c.get("config");
-  const endpoints = cloudEndpoints(config, tenant.cloud);
-  return adminConsentUrl({
-    loginBase: endpoints.loginBase,
-    graphResource: endpoints.graphResource,
-    entraTenantId: tenant.entraTenantId,
-    clientId: tenant.clientId,
-    redirectUri: `${canonicalOrigin(config, tenant)}/callback`,
-    permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
-  });
+  return tenantAdminConsentUrl(tenant, config, `${canonicalOrigin(config, tenant)}/callback`);
 }
 
 /** Who may enter, from the tenant's row and console admin list as they are now in D1. */

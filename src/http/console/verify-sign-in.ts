@@ -9,7 +9,7 @@ import { delegatedPermissions } from "../../graph/tool-groups";
 import { logEvent } from "../../lib/log";
 import { canonicalOrigin } from "../../oauth/provider-env";
 import { graphScopesFor, normalizeScope } from "../../oauth/scopes";
-import { openTenantSecret } from "../../oauth/tenant-secret";
+import { tenantEntraApp } from "../../oauth/tenant-secret";
 import { cloudEndpoints } from "../../tenancy/clouds";
 import { tenantKvView } from "../../tenancy/tenant-kv";
 import type { TenantEnv } from "../context";
@@ -120,16 +120,13 @@ export const testSignInCallback: MiddlewareHandler<TenantEnv> = async (c, next) 
       "The test sign-in was cancelled or refused by Microsoft. Try again from Setup.",
     );
   }
-  const app = { loginBase: endpoints.loginBase, entraTenantId: tenant.entraTenantId, clientId: tenant.clientId };
-  const tokens = await exchangeCode(
-    { ...app, clientSecret: await openTenantSecret(tenant, config) },
-    {
-      code,
-      redirectUri: `${canonicalOrigin(config, tenant)}/callback`,
-      codeVerifier: pending.verifier,
-      scopes: graphScopesFor(tenant.policy, endpoints.graphResource),
-    },
-  );
+  const app = await tenantEntraApp(tenant, config);
+  const tokens = await exchangeCode(app, {
+    code,
+    redirectUri: `${canonicalOrigin(config, tenant)}/callback`,
+    codeVerifier: pending.verifier,
+    scopes: graphScopesFor(tenant.policy, endpoints.graphResource),
+  });
   if (isEntraFailure(tokens)) {
     if (isMissingConsent(tokens.aadsts)) return refusedFor(tokens.aadsts);
     logEvent("console_test_sign_in", { tenantId: tenant.id, outcome: "exchange_failed", aadsts: tokens.aadsts });
@@ -141,7 +138,14 @@ export const testSignInCallback: MiddlewareHandler<TenantEnv> = async (c, next) 
     );
   }
   try {
-    const identity = tokens.idToken ? await verifyIdToken(tokens.idToken, { ...app, nonce: pending.nonce }) : undefined;
+    const identity = tokens.idToken
+      ? await verifyIdToken(tokens.idToken, {
+          loginBase: app.loginBase,
+          entraTenantId: app.entraTenantId,
+          clientId: app.clientId,
+          nonce: pending.nonce,
+        })
+      : undefined;
     if (!identity || `${identity.tid}.${identity.oid}` !== session.userId) {
       logEvent("console_test_sign_in", { tenantId: tenant.id, outcome: "other_account" });
       return problem(c, 403, "Another account signed in", "Run the test sign-in with the account you are signed in to the console with.");

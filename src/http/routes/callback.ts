@@ -4,13 +4,14 @@ import { aadstsCode, missingConsentCode } from "../../entra/aadsts";
 import { recordEntraFailure, signInFailure, signInReply, type SignInFailure } from "../../entra/failure";
 import { IdTokenError, verifyIdToken } from "../../entra/id-token";
 import { exchangeCode, isEntraFailure } from "../../entra/token";
-import { delegatedPermissions } from "../../graph/tool-groups";
+
 import { logEvent } from "../../lib/log";
 import { userIdOf, type GrantProps } from "../../oauth/props";
 import { graphScopesFor } from "../../oauth/scopes";
 import { cloudEndpoints } from "../../tenancy/clouds";
-import { openTenantSecret } from "../../oauth/tenant-secret";
-import { ADMIN_CONSENT_STATE, adminConsentUrl } from "../../tenancy/onboarding";
+import { tenantEntraApp } from "../../oauth/tenant-secret";
+import { ADMIN_CONSENT_STATE } from "../../tenancy/onboarding";
+import { tenantAdminConsentUrl } from "../../tenancy/admin-consent";
 import { adminConsentResultPage } from "../pages/tenant-pages";
 import type { TenantEnv } from "../context";
 import { consentNeededPage, pageResponse, problemPage } from "../pages/sign-in-pages";
@@ -103,14 +104,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
   };
   const signInFailed = async (failure: SignInFailure) => {
     // The user cannot fix missing consent; an admin can, with the admin-consent link for the tenant's current permissions.
-    const link = adminConsentUrl({
-      loginBase: endpoints.loginBase,
-      graphResource: endpoints.graphResource,
-      entraTenantId: tenant.entraTenantId,
-      clientId: tenant.clientId,
-      redirectUri: `${origin}/callback`,
-      permissions: delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly),
-    });
+    const link = tenantAdminConsentUrl(tenant, config, `${origin}/callback`);
     await recordEntraFailure(c.get("registry"), { step: "sign-in", tenantId: tenant.id, failure, adminConsentUrl: link });
     audited("refused", failure.aadsts ?? failure.kind);
     const reply = signInReply(failure, tenant);
@@ -132,13 +126,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft returned no authorization code"));
   }
 
-  const app = {
-    loginBase: endpoints.loginBase,
-    entraTenantId: tenant.entraTenantId,
-    clientId: tenant.clientId,
-    clientSecret: await openTenantSecret(tenant, config),
-  };
-  const tokens = await exchangeCode(app, {
+  const tokens = await exchangeCode(await tenantEntraApp(tenant, config), {
     code,
     redirectUri: `${origin}/callback`,
     codeVerifier: data.verifier,
