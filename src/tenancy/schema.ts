@@ -62,6 +62,25 @@ export const tenants = sqliteTable(
     auditStreamSecretIv: text("audit_stream_secret_iv"),
     /** Since when deliveries to the stream endpoint keep failing; null while it works. */
     auditStreamFailingSince: integer("audit_stream_failing_since", { mode: "timestamp_ms" }),
+    /**
+     * How the gateway authenticates to the org's Entra app at its token
+     * endpoint: the client secret, or a signed client assertion
+     * (private_key_jwt) with the tenant's active certificate in
+     * `tenant_certificates`. With `certificate`, the secret may be deleted:
+     * then `secret_ciphertext`, `secret_iv` and `secret_hint` are empty
+     * strings (the columns stay NOT NULL so the table is never rebuilt, which
+     * on D1 would cascade into every child table).
+     */
+    credentialKind: text("credential_kind", { enum: ["secret", "certificate"] })
+      .notNull()
+      .default("secret"),
+    /** The org's HTTPS endpoint that receives its alerts as signed notices; null: console and API only. */
+    noticeWebhookUrl: text("notice_webhook_url"),
+    /** The notices' HMAC-SHA256 key, sealed with the tenant's data key, base64. */
+    noticeWebhookSecretCiphertext: text("notice_webhook_secret_ciphertext"),
+    noticeWebhookSecretIv: text("notice_webhook_secret_iv"),
+    /** Since when deliveries to the notice webhook keep failing; null while it works. */
+    noticeWebhookFailingSince: integer("notice_webhook_failing_since", { mode: "timestamp_ms" }),
     /** Operator quotas; null: no limit. Tool calls per user per minute, and per organization per UTC day. */
     quotaUserPerMinute: integer("quota_user_per_minute"),
     quotaTenantPerDay: integer("quota_tenant_per_day"),
@@ -75,6 +94,42 @@ export const tenants = sqliteTable(
   // One Entra app (directory + client ID) serves one organization: a second
   // signup with it would share its users' sign-ins and the org's consent.
   (table) => [uniqueIndex("tenants_entra_app_idx").on(table.entraTenantId, table.clientId)],
+);
+
+/**
+ * The certificates the gateway generated for an org's Entra app
+ * (private_key_jwt). At most one is `active` (signs every token request
+ * while the tenant's `credential_kind` is `certificate`); a `pending` one
+ * waits to be uploaded to the app and proven with an app-only token request
+ * before it is promoted. The private key (PKCS#8) is sealed with the tenant's
+ * data key and bound to the tenant and the certificate's id; the certificate
+ * itself is public.
+ */
+export const tenantCertificates = sqliteTable(
+  "tenant_certificates",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "active"] }).notNull(),
+    /** SHA-1 thumbprint, upper-case hex, as the Entra portal lists it. */
+    thumbprint: text("thumbprint").notNull(),
+    /** base64url SHA-256 of the DER certificate: the assertion's `x5t#S256` header. */
+    x5tS256: text("x5t_s256").notNull(),
+    /** The DER certificate, base64. Public. */
+    certificateDer: text("certificate_der").notNull(),
+    privateKeyCiphertext: text("private_key_ciphertext").notNull(),
+    privateKeyIv: text("private_key_iv").notNull(),
+    notBefore: integer("not_before", { mode: "timestamp_ms" }).notNull(),
+    notAfter: integer("not_after", { mode: "timestamp_ms" }).notNull(),
+    /** When an app-only token request signed with this certificate last succeeded; null: not proven yet. */
+    verifiedAt: integer("verified_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+  },
+  (table) => [index("tenant_certificates_tenant_idx").on(table.tenantId, table.status)],
 );
 
 /**
@@ -103,8 +158,20 @@ export const tenantAlerts = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" })
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
+    /**
+     * The alert as a signed notice to the org's webhook (an outbox: the
+     * minute cron delivers what is due). Null: no webhook was set when the
+     * alert was raised; `pending` until delivered or given up (`failed`).
+     */
+    noticeState: text("notice_state", { enum: ["pending", "delivered", "failed"] }),
+    noticeAttempts: integer("notice_attempts").notNull().default(0),
+    /** When the next delivery attempt is due (epoch ms). */
+    noticeNextAt: integer("notice_next_at", { mode: "timestamp_ms" }),
   },
-  (table) => [index("tenant_alerts_tenant_idx").on(table.tenantId, table.createdAt)],
+  (table) => [
+    index("tenant_alerts_tenant_idx").on(table.tenantId, table.createdAt),
+    index("tenant_alerts_notice_idx").on(table.noticeState, table.noticeNextAt),
+  ],
 );
 
 /**
@@ -227,6 +294,7 @@ export const signupBlocks = sqliteTable(
 );
 
 export type TenantRow = typeof tenants.$inferSelect;
+export type TenantCertificateRow = typeof tenantCertificates.$inferSelect;
 export type NewTenantRow = typeof tenants.$inferInsert;
 export type BlockedField = (typeof signupBlocks.$inferSelect)["field"];
 export type AlertKind = (typeof ALERT_KINDS)[number];
