@@ -26,7 +26,10 @@ const ConfigSchema = z.object({
   GRAPH_BASE_USGOV_HIGH: baseUrl.default("https://graph.microsoft.us"),
   LOGIN_BASE_USGOV_DOD: baseUrl.default("https://login.microsoftonline.us"),
   GRAPH_BASE_USGOV_DOD: baseUrl.default("https://dod-graph.microsoft.us"),
-  LOGIN_BASE_CHINA: baseUrl.default("https://login.chinacloudapi.cn"),
+  // China's Entra host as Microsoft's China documentation lists it (docs.azure.cn, "National clouds"), and the host its
+  // discovery document names for the token endpoint; the older alias login.chinacloudapi.cn reaches the same service,
+  // but an id_token's issuer is checked against this base, so it must be the host Entra issues tokens as.
+  LOGIN_BASE_CHINA: baseUrl.default("https://login.partner.microsoftonline.cn"),
   GRAPH_BASE_CHINA: baseUrl.default("https://microsoftgraph.chinacloudapi.cn"),
   ACTIVE_KEK_ID: z.string().regex(/^[A-Za-z0-9_]+$/, "letters, digits or underscore"),
   VERIFY_ENTRA_CREDENTIALS: booleanText,

@@ -281,7 +281,7 @@ describe("each cloud's endpoints", () => {
       },
       {
         cloud: "china",
-        loginBase: "https://login.chinacloudapi.cn",
+        loginBase: "https://login.partner.microsoftonline.cn",
         graphBase: "https://microsoftgraph.chinacloudapi.cn",
         graphResource: "https://microsoftgraph.chinacloudapi.cn",
         portalBase: "https://portal.azure.cn",
