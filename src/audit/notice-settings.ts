@@ -55,7 +55,11 @@ export async function setNoticeWebhook(deps: NoticeSettingsDeps, tenant: Tenant,
 export async function rotateNoticeSecret(deps: NoticeSettingsDeps, tenant: Tenant): Promise<{ url: string; secret: string }> {
   if (!tenant.notices) throw new NoticesNotConfigured();
   const secret = generateSigningSecret();
-  await deps.registry.setNoticeWebhook(tenant.id, tenant.notices.url, await sealSigningSecret(tenant, "alert-notices", secret, deps.config));
+  await deps.registry.setNoticeWebhook(
+    tenant.id,
+    tenant.notices.url,
+    await sealSigningSecret(tenant, "alert-notices", secret, deps.config),
+  );
   logEvent("alert_notices_secret_rotated", { tenantId: tenant.id });
   audited(deps, "alert_notices_secret.rotate", { secret: SECRET_SET }, { secret: SECRET_SET });
   return { url: tenant.notices.url, secret };
@@ -81,7 +85,12 @@ export async function sendTestNotice(deps: NoticeSettingsDeps, tenant: Tenant): 
     detail: "A test notice sent from the gateway's notice settings. Nothing needs doing.",
     createdAt: new Date().toISOString(),
   });
-  const outcome = await postNotice(notices.url, await openSigningSecret(tenant, "alert-notices", notices.sealedSecret, deps.config), id, body);
+  const outcome = await postNotice(
+    notices.url,
+    await openSigningSecret(tenant, "alert-notices", notices.sealedSecret, deps.config),
+    id,
+    body,
+  );
   if (outcome.ok) await deps.registry.clearNoticeWebhookFailing(tenant.id);
   logEvent("alert_notices_test", { tenantId: tenant.id, ok: outcome.ok, status: outcome.status });
   return { ...outcome, id };
