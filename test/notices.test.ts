@@ -2,11 +2,13 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it, vi } from "vitest";
 import { verifyAuditBatch } from "../docs/verify-audit-signature";
+import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { deliverDueNotices, NOTICE_GIVE_UP_MS, noticeDeps, noticeRetryDelayMs, NOTICES_CRON, type NoticeBody } from "../src/audit/notices";
 import { readConfig } from "../src/config";
 import worker from "../src/index";
 import { openWithDataKey } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
+import { auditLog, storedTrail } from "./helpers/audit";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
 import { createTenant, json, tenantUrl } from "./helpers/gateway";
 import { hiddenField } from "./helpers/oauth-browser";
@@ -290,6 +292,46 @@ describe("notice settings on the admin API", () => {
       expect((await errorOf(response)).error).toBe("notices_not_configured");
     }
     expect(await json(await adminCall(tenant.tenant.slug, "/notices", tenant.adminKey))).toEqual({ url: null, failingSince: null });
+  });
+});
+
+describe("audit of the settings", () => {
+  type ActionEvent = Extract<AuditEvent, { kind: "admin_action" }>;
+
+  /** The tenant's admin actions, once the queue has stored `count` of them. */
+  async function actions(tenantId: string, count: number): Promise<ActionEvent[]> {
+    return vi.waitFor(
+      async () => {
+        await auditLog(tenantId).flush();
+        const events = (await storedTrail(tenantId))
+          .flatMap((object) => object.events)
+          .map((event) => AuditEventSchema.parse(event))
+          .filter((event): event is ActionEvent => event.kind === "admin_action" && event.detail.action.startsWith("alert_notices"));
+        if (events.length < count) throw new Error(`${events.length} events so far`);
+        return events;
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+  }
+
+  it("records set (the URL without its query string), secret rotated and removed, never the secret", async () => {
+    const tenant = await createTenant();
+    const key = tenant.adminKey;
+    const slug = tenant.tenant.slug;
+    const set = await adminCall(slug, "/notices", key, { method: "PUT", json: { url: `${inboxUrl("audited")}?token=hook-token` } });
+    const { secret } = await json<{ secret: string }>(set);
+    const rotated = await json<{ secret: string }>(await adminCall(slug, "/notices/secret", key, { method: "POST" }));
+    expect((await adminCall(slug, "/notices", key, { method: "DELETE" })).status).toBe(200);
+    const events = await actions(tenant.tenant.id, 3);
+    const byAction = (name: string) => events.find((event) => event.detail.action === name);
+    expect(byAction("alert_notices.set")).toMatchObject({
+      actor: { type: "admin_key" },
+      detail: { outcome: "ok", before: { url: null, secret: null }, after: { url: inboxUrl("audited"), secret: "(set)" } },
+    });
+    expect(byAction("alert_notices_secret.rotate")?.detail).toMatchObject({ after: { secret: "(set)" } });
+    expect(byAction("alert_notices.remove")?.detail).toMatchObject({ before: { url: inboxUrl("audited") }, after: { url: null } });
+    const stored = JSON.stringify(await storedTrail(tenant.tenant.id));
+    for (const hidden of [secret, rotated.secret, "hook-token"]) expect(stored).not.toContain(hidden);
   });
 });
 
