@@ -10,6 +10,7 @@ import { openWithDataKey } from "../src/tenancy/secret-envelope";
 import { tenantRegistry } from "../src/tenancy/registry";
 import { auditLog, storedTrail } from "./helpers/audit";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
+import { emulator } from "./helpers/emulator";
 import { createTenant, json, tenantUrl } from "./helpers/gateway";
 import { hiddenField } from "./helpers/oauth-browser";
 import { adminCall, errorOf, gatewayKeyring, kvNamesWithPrefix } from "./helpers/tenants";
@@ -202,6 +203,37 @@ describe("notice delivery", () => {
     await deliverDueNotices(deps(), later(start, noticeRetryDelayMs(1)));
     expect((await inbox(tenant.inbox)).attempts).toHaveLength(1);
     expect((await alertsOf(tenant.slug, tenant.adminKey)).map((alert) => alert.noticeState)).toEqual([null, null]);
+  });
+});
+
+describe("a secret that no longer opens", () => {
+  it("fails each attempt without sending, says so on a test, and a new secret mends it", async () => {
+    const tenant = await noticeTenant();
+    // Rotating the client secret gives the tenant a new data key (src/http/credentials.ts): the notices' secret no longer opens.
+    const newSecret = `Nw9~${crypto.randomUUID().replace(/-/g, "")}`;
+    await emulator.registerApp(tenant.input.entraTenantId, {
+      clientId: tenant.input.clientId,
+      secrets: [{ value: tenant.input.clientSecret }, { value: newSecret }],
+    });
+    const rotatedClient = await adminCall(tenant.slug, "/client-secret", tenant.adminKey, {
+      method: "PUT",
+      json: { clientSecret: newSecret },
+    });
+    expect(rotatedClient.status).toBe(200);
+    await raise(tenant.id);
+    const start = new Date();
+    await deliverDueNotices(deps(), start);
+    expect((await alertsOf(tenant.slug, tenant.adminKey))[0]?.noticeState).toBe("pending");
+    const test = await json(await adminCall(tenant.slug, "/notices/test", tenant.adminKey, { method: "POST" }));
+    expect(test).toMatchObject({ delivered: false, status: null, message: expect.stringContaining("make a new secret") });
+    expect((await inbox(tenant.inbox)).attempts).toEqual([]);
+
+    const { secret } = await json<{ secret: string }>(await adminCall(tenant.slug, "/notices/secret", tenant.adminKey, { method: "POST" }));
+    await deliverDueNotices(deps(), later(start, noticeRetryDelayMs(1)));
+    expect((await alertsOf(tenant.slug, tenant.adminKey))[0]?.noticeState).toBe("delivered");
+    const [attempt] = (await inbox(tenant.inbox)).attempts;
+    if (!attempt) throw new Error("nothing arrived");
+    expect((await verifyAuditBatch({ secret, ...attempt, now: Number(attempt.timestamp) })).ok).toBe(true);
   });
 });
 

@@ -3,11 +3,11 @@ import { logEvent } from "../lib/log";
 import type { Registry } from "../tenancy/registry";
 import type { Tenant } from "../tenancy/tenant";
 import { adminActionEvent, SECRET_SET, type EventParty } from "./events";
-import { noticeBody, postNotice } from "./notices";
+import { noticeBody, openNoticeSecret, postNotice, SECRET_UNREADABLE } from "./notices";
 import type { AuditRecorder } from "./record";
 import type { DeliveryOutcome } from "./signed-post";
 import { endpointOf } from "./stream-settings";
-import { generateSigningSecret, openSigningSecret, sealSigningSecret } from "./stream-secret";
+import { generateSigningSecret, sealSigningSecret } from "./stream-secret";
 
 /**
  * @module What an org admin can do with the alert notices' webhook, once for
@@ -85,12 +85,10 @@ export async function sendTestNotice(deps: NoticeSettingsDeps, tenant: Tenant): 
     detail: "A test notice sent from the gateway's notice settings. Nothing needs doing.",
     createdAt: new Date().toISOString(),
   });
-  const outcome = await postNotice(
-    notices.url,
-    await openSigningSecret(tenant, "alert-notices", notices.sealedSecret, deps.config),
-    id,
-    body,
-  );
+  const secret = await openNoticeSecret(deps.config, tenant, notices.sealedSecret);
+  const outcome: DeliveryOutcome = secret
+    ? await postNotice(notices.url, secret, id, body)
+    : { ok: false, status: null, reason: SECRET_UNREADABLE };
   if (outcome.ok) await deps.registry.clearNoticeWebhookFailing(tenant.id);
   logEvent("alert_notices_test", { tenantId: tenant.id, ok: outcome.ok, status: outcome.status });
   return { ...outcome, id };

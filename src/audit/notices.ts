@@ -107,12 +107,33 @@ export interface NoticeRunResult {
   dropped: number;
 }
 
-/** The tenant's webhook with its secret opened, or undefined when its notices can no longer be sent. */
+/** Why a notice could not be signed: the sealed secret no longer opens with the tenant's data key. */
+export const SECRET_UNREADABLE = "the signing secret can no longer be read; make a new secret";
+
+/**
+ * The tenant's webhook with its secret opened (undefined when it does not
+ * open: each attempt then fails, so it backs off and is given up like an
+ * endpoint that does not answer, and a new secret mends it), or undefined as
+ * a whole when its notices can no longer be sent.
+ */
 async function webhookOf(deps: NoticeDeps, tenantId: string) {
   const tenant = await deps.registry.findById(tenantId);
   if (!tenant || tenant.status === "deleting" || !tenant.notices?.sealedSecret) return undefined;
-  const secret = await openSigningSecret(tenant, "alert-notices", tenant.notices.sealedSecret, deps.config);
-  return { tenant, url: tenant.notices.url, secret };
+  return { tenant, url: tenant.notices.url, secret: await openNoticeSecret(deps.config, tenant, tenant.notices.sealedSecret) };
+}
+
+/** The notices' secret, or undefined (logged, never thrown) when it does not open. */
+export async function openNoticeSecret(
+  config: Config,
+  tenant: Tenant,
+  sealed: { ciphertext: string; iv: string },
+): Promise<string | undefined> {
+  try {
+    return await openSigningSecret(tenant, "alert-notices", sealed, config);
+  } catch (error) {
+    logError("alert_notices_secret_unreadable", error, { tenantId: tenant.id });
+    return undefined;
+  }
 }
 
 /**
@@ -141,7 +162,9 @@ async function deliverTenantNotices(deps: NoticeDeps, tenantId: string, notices:
       detail: notice.detail,
       createdAt: notice.createdAt.toISOString(),
     });
-    const outcome = await postNotice(webhook.url, webhook.secret, id, body, now);
+    const outcome: DeliveryOutcome = webhook.secret
+      ? await postNotice(webhook.url, webhook.secret, id, body, now)
+      : { ok: false, status: null, reason: SECRET_UNREADABLE };
     const attempts = notice.attempts + 1;
     if (outcome.ok) {
       await deps.registry.settleNotice(tenantId, notice.id, { state: "delivered", attempts });
