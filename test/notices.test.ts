@@ -25,6 +25,10 @@ import { adminCall, errorOf, gatewayKeyring, kvNamesWithPrefix } from "./helpers
  */
 
 const RECEIVER = inject("siemReceiverUrl");
+/** Audit events reach the trail through the queue: a test that reads them allows for a slow machine, as audit-events.test.ts does. */
+const QUEUED = { timeout: 60_000 };
+/** Tests that sign in to the console and visit several pages. */
+const CONSOLE = { timeout: 30_000 };
 
 interface Attempt {
   timestamp: string | null;
@@ -152,7 +156,7 @@ describe("notice delivery", () => {
     expect([1, 2, 3, 4, 7, 20].map((failures) => noticeRetryDelayMs(failures) / 60_000)).toEqual([1, 2, 4, 8, 60, 60]);
   });
 
-  it("gives up after a day: failed, failing since then in the API and console, until a test notice succeeds", async () => {
+  it("gives up after a day: failed, failing since then in the API and console, until a test notice succeeds", CONSOLE, async () => {
     const tenant = await consoleTenant();
     const admin = await adminBrowser(tenant);
     const name = crypto.randomUUID();
@@ -346,7 +350,7 @@ describe("audit of the settings", () => {
     );
   }
 
-  it("records set (the URL without its query string), secret rotated and removed, never the secret", async () => {
+  it("records set (the URL without its query string), secret rotated and removed, never the secret", QUEUED, async () => {
     const tenant = await createTenant();
     const key = tenant.adminKey;
     const slug = tenant.tenant.slug;
@@ -425,7 +429,7 @@ describe("crons", () => {
 });
 
 describe("the console's notices webhook", () => {
-  it("sets the webhook with the secret shown once, shows each alert's delivery state, sends a test and removes it", async () => {
+  it("sets the webhook with the secret shown once, shows each alert's delivery state, sends a test and removes it", CONSOLE, async () => {
     const tenant = await consoleTenant();
     const admin = await adminBrowser(tenant);
     const empty = await (await admin.fetch(tenantUrl(tenant.slug, "/admin/alerts"))).text();
@@ -468,7 +472,7 @@ describe("the console's notices webhook", () => {
     expect(after).toContain("No webhook is set");
   });
 
-  it("refuses a bad URL at its field, and a form without the CSRF token", async () => {
+  it("refuses a bad URL at its field, and a form without the CSRF token", CONSOLE, async () => {
     const tenant = await consoleTenant();
     const admin = await adminBrowser(tenant);
     const refused = await submitConsoleForm(admin, tenant.slug, "/admin/alerts", "/admin/alerts/notices", {

@@ -219,28 +219,33 @@ describe("verify setup", () => {
     expect(itemOf(await apiReport(tenant.slug, tenant.adminKey), "admin_consent")?.summary).toBe("No test sign-in is recorded.");
   });
 
-  it("audits each test sign-in once: completed with the scopes granted, or refused for missing consent with Entra's code", async () => {
-    const tenant = await consoleTenant({ adminConsent: false });
-    const admin = await adminBrowser(tenant);
-    const refused = await testSignIn(admin, tenant);
-    expect(refused.headers.get("location")).toBe("/admin/verify");
-    const settings = await json<{ adminConsentUrl: string }>(await adminCall(tenant.slug, "/tenant", tenant.adminKey));
-    expect((await admin.fetch(settings.adminConsentUrl)).status).toBe(302);
-    await testedReport(admin, tenant);
+  // Audit events reach the trail through the queue: allow for a slow machine.
+  it(
+    "audits each test sign-in once: completed with the scopes granted, or refused for missing consent with Entra's code",
+    { timeout: 60_000 },
+    async () => {
+      const tenant = await consoleTenant({ adminConsent: false });
+      const admin = await adminBrowser(tenant);
+      const refused = await testSignIn(admin, tenant);
+      expect(refused.headers.get("location")).toBe("/admin/verify");
+      const settings = await json<{ adminConsentUrl: string }>(await adminCall(tenant.slug, "/tenant", tenant.adminKey));
+      expect((await admin.fetch(settings.adminConsentUrl)).status).toBe(302);
+      await testedReport(admin, tenant);
 
-    const events = await testSignInEvents(tenant.tenant.id, 2);
-    expect(events).toHaveLength(2);
-    const [first, second] = events.sort((x, y) => x.time.localeCompare(y.time));
-    expect(first).toMatchObject({
-      actor: { type: "console_admin", upn: tenant.admin.userPrincipalName },
-      detail: { what: "console_test", outcome: "refused", reason: expect.stringMatching(/^AADSTS\d+$/) },
-    });
-    expect(second?.detail).toMatchObject({ what: "console_test", outcome: "ok" });
-    const granted = new Set(second?.detail.grantedScopes);
-    expect(delegatedPermissions(TOOL_GROUPS, false).filter((permission) => !granted.has(permission.toLowerCase()))).toEqual([]);
-    // Nothing the enabled groups need is missing: no list is written.
-    expect(second?.detail.missingScopes).toBeUndefined();
-  });
+      const events = await testSignInEvents(tenant.tenant.id, 2);
+      expect(events).toHaveLength(2);
+      const [first, second] = events.sort((x, y) => x.time.localeCompare(y.time));
+      expect(first).toMatchObject({
+        actor: { type: "console_admin", upn: tenant.admin.userPrincipalName },
+        detail: { what: "console_test", outcome: "refused", reason: expect.stringMatching(/^AADSTS\d+$/) },
+      });
+      expect(second?.detail).toMatchObject({ what: "console_test", outcome: "ok" });
+      const granted = new Set(second?.detail.grantedScopes);
+      expect(delegatedPermissions(TOOL_GROUPS, false).filter((permission) => !granted.has(permission.toLowerCase()))).toEqual([]);
+      // Nothing the enabled groups need is missing: no list is written.
+      expect(second?.detail.missingScopes).toBeUndefined();
+    },
+  );
 
   it("names the needed permissions a test sign-in was not granted, whatever their case, leaving OpenID Connect scopes aside", () => {
     expect(missingPermissions(["openid", "offline_access", "Mail.Read", "Mail.Send"], ["mail.read"])).toEqual(["Mail.Send"]);
