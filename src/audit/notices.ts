@@ -39,7 +39,7 @@ const BACKOFF_MAX_MINUTES = 60;
 /** A notice still failing this long after its alert was raised is given up. */
 export const NOTICE_GIVE_UP_MS = 24 * 60 * 60_000;
 
-/** What a receiver gets: stable across attempts except nothing (the signature and timestamp are headers). */
+/** What a receiver gets: the same bytes on every attempt of one notice (the signature and its timestamp are headers). */
 export interface NoticeBody {
   v: typeof NOTICE_SCHEMA_VERSION;
   /** Stable across attempts of one notice: receivers de-duplicate on it. */
