@@ -1,5 +1,5 @@
 /**
- * Verifying a batch of the gateway's audit stream, for a receiver written in
+ * Verifying a batch of the gateway's audit stream (or one of its alert notices), for a receiver written in
  * TypeScript or JavaScript (Node 20+, Deno, Bun, Cloudflare Workers: it uses
  * only the standard Web Crypto API). The gateway's tests run this file
  * against real signed deliveries.
@@ -15,6 +15,10 @@
  *   });
  *   if (!verdict.ok) return new Response(verdict.reason, { status: 401 });
  *   // Then drop a batch whose X-Audit-Batch-Id you already stored, and store the rest.
+ *
+ * Alert notices (README, "Alert notices") are signed the same way: pass
+ * their `X-Notice-Timestamp` and `X-Notice-Signature` headers and the
+ * notices' secret, then drop a notice whose `X-Notice-Id` you already have.
  */
 
 /** Batches signed longer ago than this are refused as possible replays. */

@@ -2,6 +2,7 @@ import { AUDIT_DEAD_LETTER_QUEUE_NAME, AUDIT_QUEUE_NAME, consumeAuditEvents } fr
 import { ConfigError, readConfig } from "./config";
 import type { Env } from "./env";
 import { AUDIT_STREAM_DLQ_NAME, AUDIT_STREAM_QUEUE_NAME, consumeStreamBatch, consumeStreamDeadLetters, streamDeps } from "./audit/stream";
+import { deliverDueNotices, noticeDeps, NOTICES_CRON } from "./audit/notices";
 import { gatewayApp } from "./http/gateway-app";
 import { logError, logEvent } from "./lib/log";
 import { auditTrailOf } from "./tenancy/audit-retention";
@@ -11,7 +12,8 @@ import { sharedTenantCache } from "./tenancy/tenant-cache";
 
 /**
  * @module Worker entry: requests go to the gateway app (host → tenant → route),
- * queue batches to their consumer by queue name, the cron to maintenance.
+ * queue batches to their consumer by queue name, each cron to its work: the
+ * minute cron delivers alert notices, the 15-minute cron runs maintenance.
  */
 export { UserGraphAgent } from "./agent/user-agent";
 export { TenantAuditLog } from "./audit/tenant-log";
@@ -39,7 +41,7 @@ export default {
     }
   },
 
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     let config;
     try {
       config = readConfig(env);
@@ -47,6 +49,10 @@ export default {
       // As for requests: a bad setting is logged by name, and the run is skipped.
       if (!(error instanceof ConfigError)) throw error;
       logError("config_invalid", error);
+      return;
+    }
+    if (controller.cron === NOTICES_CRON) {
+      ctx.waitUntil(deliverDueNotices(noticeDeps(env, config)));
       return;
     }
     ctx.waitUntil(

@@ -12,6 +12,9 @@ import { Hono } from "hono";
  * - `GET`: every attempt as received (headers, raw body, the status answered),
  *   and the batches kept, de-duplicated by `X-Audit-Batch-Id` as the README
  *   tells a receiver to do (a repeat is answered 200 and counted, not kept).
+ * Alert notices arrive at the same inboxes (their `X-Notice-*` headers are
+ * recorded in the same fields, and `X-Notice-Id` de-duplicates as the batch
+ * id does).
  * It checks nothing else: the tests verify signatures with the docs example.
  */
 
@@ -52,12 +55,12 @@ function receiverApp() {
     .post("/inbox/:name", async (c) => {
       const box = inbox(c.req.param("name"));
       const body = await c.req.text();
-      const batchId = c.req.header("x-audit-batch-id") ?? null;
+      const batchId = c.req.header("x-audit-batch-id") ?? c.req.header("x-notice-id") ?? null;
       const answered = box.failTimes > 0 ? box.failStatus : 200;
       if (box.failTimes > 0) box.failTimes -= 1;
       box.attempts.push({
-        timestamp: c.req.header("x-audit-timestamp") ?? null,
-        signature: c.req.header("x-audit-signature") ?? null,
+        timestamp: c.req.header("x-audit-timestamp") ?? c.req.header("x-notice-timestamp") ?? null,
+        signature: c.req.header("x-audit-signature") ?? c.req.header("x-notice-signature") ?? null,
         batchId,
         eventCount: c.req.header("x-audit-event-count") ?? null,
         contentType: c.req.header("content-type") ?? null,

@@ -1,10 +1,13 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { delegatedPermissions, graphScope, TOOL_GROUPS } from "../src/graph/tool-groups";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
 import { emulator } from "./helpers/emulator";
 import { json, tenantUrl } from "./helpers/gateway";
 import type { Browser } from "./helpers/oauth-flow";
+import { missingPermissions } from "../src/http/tenant-admin-verify";
+import { auditLog, storedTrail } from "./helpers/audit";
 import { adminCall, kvNamesWithPrefix } from "./helpers/tenants";
 
 /** "Verify setup": the report, item by item, from the admin API and the console's Setup page alike. */
@@ -41,6 +44,24 @@ async function testedReport(browser: Browser, tenant: ConsoleTenant): Promise<st
   expect(callback.status).toBe(302);
   expect(callback.headers.get("location")).toBe("/admin/verify");
   return (await browser.fetch(tenantUrl(tenant.slug, "/admin/verify"))).text();
+}
+
+type SignInEvent = Extract<AuditEvent, { kind: "sign_in" }>;
+
+/** The tenant's test sign-in audit events, once the queue has stored `count` of them. */
+async function testSignInEvents(tenantId: string, count: number): Promise<SignInEvent[]> {
+  return vi.waitFor(
+    async () => {
+      await auditLog(tenantId).flush();
+      const events = (await storedTrail(tenantId))
+        .flatMap((object) => object.events)
+        .map((event) => AuditEventSchema.parse(event))
+        .filter((event): event is SignInEvent => event.kind === "sign_in" && event.detail.what === "console_test");
+      if (events.length < count) throw new Error(`${events.length} test sign-in events so far`);
+      return events;
+    },
+    { timeout: 30_000, interval: 250 },
+  );
 }
 
 const itemOf = (items: VerifyItem[], id: string) => items.find((item) => item.id === id);
@@ -196,5 +217,38 @@ describe("verify setup", () => {
     const other = await testSignIn(admin, tenant, tenant.user.userPrincipalName);
     expect(other.status).toBe(403);
     expect(itemOf(await apiReport(tenant.slug, tenant.adminKey), "admin_consent")?.summary).toBe("No test sign-in is recorded.");
+  });
+
+  // Audit events reach the trail through the queue: allow for a slow machine.
+  it(
+    "audits each test sign-in once: completed with the scopes granted, or refused for missing consent with Entra's code",
+    { timeout: 60_000 },
+    async () => {
+      const tenant = await consoleTenant({ adminConsent: false });
+      const admin = await adminBrowser(tenant);
+      const refused = await testSignIn(admin, tenant);
+      expect(refused.headers.get("location")).toBe("/admin/verify");
+      const settings = await json<{ adminConsentUrl: string }>(await adminCall(tenant.slug, "/tenant", tenant.adminKey));
+      expect((await admin.fetch(settings.adminConsentUrl)).status).toBe(302);
+      await testedReport(admin, tenant);
+
+      const events = await testSignInEvents(tenant.tenant.id, 2);
+      expect(events).toHaveLength(2);
+      const [first, second] = events.sort((x, y) => x.time.localeCompare(y.time));
+      expect(first).toMatchObject({
+        actor: { type: "console_admin", upn: tenant.admin.userPrincipalName },
+        detail: { what: "console_test", outcome: "refused", reason: expect.stringMatching(/^AADSTS\d+$/) },
+      });
+      expect(second?.detail).toMatchObject({ what: "console_test", outcome: "ok" });
+      const granted = new Set(second?.detail.grantedScopes);
+      expect(delegatedPermissions(TOOL_GROUPS, false).filter((permission) => !granted.has(permission.toLowerCase()))).toEqual([]);
+      // Nothing the enabled groups need is missing: no list is written.
+      expect(second?.detail.missingScopes).toBeUndefined();
+    },
+  );
+
+  it("names the needed permissions a test sign-in was not granted, whatever their case, leaving OpenID Connect scopes aside", () => {
+    expect(missingPermissions(["openid", "offline_access", "Mail.Read", "Mail.Send"], ["mail.read"])).toEqual(["Mail.Send"]);
+    expect(missingPermissions(["Mail.Read"], ["https://graph.microsoft.com/Mail.Read"])).toEqual([]);
   });
 });

@@ -55,13 +55,19 @@ const ToolCallDetail = z.strictObject({
 });
 
 const SignInDetail = z.strictObject({
-  /** `grant`: an MCP client got a grant after Microsoft sign-in; `console`: an admin entered the console. */
-  what: z.enum(["grant", "console"]),
+  /**
+   * `grant`: an MCP client got a grant after Microsoft sign-in; `console`: an
+   * admin entered the console; `console_test`: a console admin ran the test
+   * sign-in with the users' permissions (Verify setup).
+   */
+  what: z.enum(["grant", "console", "console_test"]),
   outcome: z.enum(["ok", "refused"]),
   /** Why it was refused, as a short code (e.g. `not_console_admin`, `foreign_directory`, `AADSTS65001`). */
   reason: z.string().max(100).optional(),
   redirectHost: z.string().max(255).optional(),
   grantedScopes: z.array(z.string().max(200)).max(100).optional(),
+  /** For `console_test`: the permissions the enabled tool groups need that Microsoft did not grant. */
+  missingScopes: z.array(z.string().max(200)).max(100).optional(),
 });
 
 const ConsentDetail = z.strictObject({

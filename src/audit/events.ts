@@ -91,14 +91,16 @@ function withParty<K extends AuditEvent["kind"]>(kind: K, party: EventParty, det
   return event as AuditEventInput;
 }
 
-/** An MCP client got a grant, or was refused one, after Microsoft sign-in; or an admin entered the console. */
+/** An MCP client got a grant, or was refused one, after Microsoft sign-in; an admin entered the console, or ran its test sign-in. */
 export function signInEvent(party: EventParty, detail: SignInDetail): AuditEventInput {
-  const { reason, grantedScopes: granted, ...rest } = detail;
+  const { reason, grantedScopes: granted, missingScopes: missing, ...rest } = detail;
   const grantedScopes = auditScopes(granted);
+  const missingScopes = auditScopes(missing);
   return withParty("sign_in", party, {
     ...rest,
     ...(reason ? { reason: auditReason(reason) } : {}),
     ...(grantedScopes ? { grantedScopes } : {}),
+    ...(missingScopes ? { missingScopes } : {}),
   });
 }
 

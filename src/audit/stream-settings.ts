@@ -24,7 +24,7 @@ export interface StreamSettingsDeps {
 }
 
 /** The endpoint as the trail names it: scheme, host and path (a query string may carry a collector's token). */
-function endpointOf(url: string | undefined): string | null {
+export function endpointOf(url: string | undefined): string | null {
   if (!url) return null;
   const parsed = URL.parse(url);
   return parsed ? `${parsed.origin}${parsed.pathname}` : null;

@@ -147,8 +147,7 @@ function consentItem(required: string[], test: TestSignInRecord | undefined, lin
     return { id: "admin_consent", status: "unknown", summary: "The permissions needed changed since the last test sign-in.", fix: testFix };
   }
   const when = new Date(test.at).toISOString();
-  const granted = normalizedSet(test.granted);
-  const missing = required.filter((permission) => !OIDC_ONLY.has(permission) && !granted.has(normalizeScope(permission)));
+  const missing = missingPermissions(required, test.granted);
   if (test.refused) {
     // Entra's refusal names no permission: those the previous test was granted are not the missing ones.
     const named = test.granted.length > 0 ? `; not granted at the previous test: ${missing.join(", ")}` : "";
@@ -172,6 +171,12 @@ function consentItem(required: string[], test: TestSignInRecord | undefined, lin
 
 /** OpenID Connect scopes: asked for at every sign-in, never listed among a token's granted Graph scopes. */
 const OIDC_ONLY = new Set(["openid", "profile", "offline_access"]);
+
+/** The required permissions a test sign-in was not granted (OpenID Connect scopes aside): for the report and its audit event. */
+export function missingPermissions(required: readonly string[], granted: readonly string[]): string[] {
+  const grantedSet = normalizedSet(granted);
+  return required.filter((permission) => !OIDC_ONLY.has(permission) && !grantedSet.has(normalizeScope(permission)));
+}
 
 /** Item 4: a sign-in that came back to /callback proves Entra knows the redirect URI. */
 function redirectItem(signIns: number, redirectUri: string): VerifyItem {

@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sum } from "drizzle-orm";
+import { and, asc, count, countDistinct, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql, sum } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import {
   consoleAdmins,
@@ -321,28 +321,138 @@ function buildRegistry(d1: D1Database) {
     /**
      * Records a problem for the tenant admin. One outage can fail every
      * user's refresh at once, so an alert of the same kind within the last
-     * `quietMinutes` is not repeated.
+     * `quietMinutes` is not repeated. When the tenant has a notice webhook,
+     * the alert is also queued as a notice due now (the minute cron delivers
+     * it, src/audit/notices.ts). One statement: the quiet-period check, the
+     * webhook check and the insert cannot be split by a concurrent raise.
      */
     async addAlert(tenantId: string, kind: AlertKind, detail: string, quietMinutes = 10): Promise<boolean> {
-      const since = new Date(Date.now() - quietMinutes * 60_000);
-      const recent = await db
-        .select({ id: tenantAlerts.id })
-        .from(tenantAlerts)
-        .where(and(eq(tenantAlerts.tenantId, tenantId), eq(tenantAlerts.kind, kind), gt(tenantAlerts.createdAt, since)))
-        .get();
-      if (recent) return false;
-      await db.insert(tenantAlerts).values({ tenantId, kind, detail, createdAt: new Date() });
-      return true;
+      const now = Date.now();
+      const since = now - quietMinutes * 60_000;
+      const result = await db.run(sql`
+        INSERT INTO tenant_alerts (tenant_id, kind, detail, created_at, notice_state, notice_next_at)
+        SELECT t.id, ${kind}, ${detail}, ${now},
+          CASE WHEN t.notice_webhook_url IS NULL THEN NULL ELSE 'pending' END,
+          CASE WHEN t.notice_webhook_url IS NULL THEN NULL ELSE ${now} END
+        FROM tenants t
+        WHERE t.id = ${tenantId}
+          AND NOT EXISTS (
+            SELECT 1 FROM tenant_alerts a WHERE a.tenant_id = ${tenantId} AND a.kind = ${kind} AND a.created_at > ${since}
+          )`);
+      return result.meta.changes > 0;
     },
 
+    /** The newest alerts, with each one's notice state (null: raised while no webhook was set). */
     async alerts(tenantId: string, limit = 50) {
       return db
-        .select({ kind: tenantAlerts.kind, detail: tenantAlerts.detail, createdAt: tenantAlerts.createdAt })
+        .select({
+          kind: tenantAlerts.kind,
+          detail: tenantAlerts.detail,
+          createdAt: tenantAlerts.createdAt,
+          noticeState: tenantAlerts.noticeState,
+        })
         .from(tenantAlerts)
         .where(eq(tenantAlerts.tenantId, tenantId))
         .orderBy(desc(tenantAlerts.createdAt))
         .limit(limit)
         .all();
+    },
+
+    /** A new notice webhook (or a new secret for it): deliveries start afresh, so a past failure no longer stands. */
+    setNoticeWebhook: (id: string, url: string, sealedSecret: { ciphertext: string; iv: string }) =>
+      touch(id, {
+        noticeWebhookUrl: url,
+        noticeWebhookSecretCiphertext: sealedSecret.ciphertext,
+        noticeWebhookSecretIv: sealedSecret.iv,
+        noticeWebhookFailingSince: null,
+      }),
+
+    /** No more notices: the settings go, and notices still waiting are no longer sent (they stay alerts). */
+    async clearNoticeWebhook(id: string): Promise<void> {
+      await db.batch([
+        db
+          .update(tenants)
+          .set({
+            noticeWebhookUrl: null,
+            noticeWebhookSecretCiphertext: null,
+            noticeWebhookSecretIv: null,
+            noticeWebhookFailingSince: null,
+            updatedAt: new Date(),
+          })
+          .where(eq(tenants.id, id)),
+        db
+          .update(tenantAlerts)
+          .set({ noticeState: null, noticeNextAt: null })
+          .where(and(eq(tenantAlerts.tenantId, id), eq(tenantAlerts.noticeState, "pending"))),
+      ]);
+    },
+
+    /** A notice was given up: the first time it was noticed is kept. */
+    async markNoticeWebhookFailing(id: string, since: Date): Promise<void> {
+      await db
+        .update(tenants)
+        .set({ noticeWebhookFailingSince: since })
+        .where(and(eq(tenants.id, id), isNotNull(tenants.noticeWebhookUrl), isNull(tenants.noticeWebhookFailingSince)))
+        .run();
+    },
+
+    /** A notice was delivered: written only when a failure was recorded, so a working webhook costs no write. */
+    async clearNoticeWebhookFailing(id: string): Promise<void> {
+      await db
+        .update(tenants)
+        .set({ noticeWebhookFailingSince: null })
+        .where(and(eq(tenants.id, id), isNotNull(tenants.noticeWebhookFailingSince)))
+        .run();
+    },
+
+    /**
+     * Takes up to `limit` notices due at `now`, oldest first, for one
+     * delivery attempt each: they are not due again before `leaseUntil`, so
+     * a run that overlaps this one does not send them too (and a run that
+     * dies leaves them to be retried then).
+     */
+    async claimDueNotices(now: Date, leaseUntil: Date, limit: number) {
+      const due = db
+        .select({ id: tenantAlerts.id })
+        .from(tenantAlerts)
+        .where(and(eq(tenantAlerts.noticeState, "pending"), lte(tenantAlerts.noticeNextAt, now)))
+        .orderBy(asc(tenantAlerts.createdAt), asc(tenantAlerts.id))
+        .limit(limit);
+      const rows = await db
+        .update(tenantAlerts)
+        .set({ noticeNextAt: leaseUntil })
+        .where(and(inArray(tenantAlerts.id, due), eq(tenantAlerts.noticeState, "pending"), lte(tenantAlerts.noticeNextAt, now)))
+        .returning({
+          id: tenantAlerts.id,
+          tenantId: tenantAlerts.tenantId,
+          kind: tenantAlerts.kind,
+          detail: tenantAlerts.detail,
+          createdAt: tenantAlerts.createdAt,
+          attempts: tenantAlerts.noticeAttempts,
+        })
+        .all();
+      return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    },
+
+    /**
+     * Where a claimed notice goes next: delivered; due again at `nextAt`
+     * after `attempts` failed attempts; given up (`failed`); or not sent
+     * (null: the webhook is gone). Only a pending notice of this tenant moves.
+     */
+    async settleNotice(
+      tenantId: string,
+      alertId: number,
+      next: { state: "delivered" | "failed" | null; attempts?: number } | { state: "pending"; nextAt: Date; attempts: number },
+    ): Promise<void> {
+      await db
+        .update(tenantAlerts)
+        .set({
+          noticeState: next.state,
+          noticeNextAt: next.state === "pending" ? next.nextAt : null,
+          ...(next.attempts === undefined ? {} : { noticeAttempts: next.attempts }),
+        })
+        .where(and(eq(tenantAlerts.id, alertId), eq(tenantAlerts.tenantId, tenantId), eq(tenantAlerts.noticeState, "pending")))
+        .run();
     },
 
     /** The org's console admins, oldest first (the signup's admin email leads). */

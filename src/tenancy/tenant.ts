@@ -29,6 +29,8 @@ export interface Tenant {
     retentionDays: number;
     stream: { url: string; sealedSecret: { ciphertext: string; iv: string } | null; failingSince: Date | null } | null;
   };
+  /** The webhook that receives the org's alerts as signed notices (its key still sealed); null: console and API only. */
+  notices: { url: string; sealedSecret: { ciphertext: string; iv: string } | null; failingSince: Date | null } | null;
   /** Operator quotas on tool calls; null: no limit. */
   quotas: { userPerMinute: number | null; tenantPerDay: number | null };
   envelope: SecretEnvelope;
@@ -67,6 +69,16 @@ export function tenantFromRow(row: TenantRow): Tenant {
           }
         : null,
     },
+    notices: row.noticeWebhookUrl
+      ? {
+          url: row.noticeWebhookUrl,
+          sealedSecret:
+            row.noticeWebhookSecretCiphertext && row.noticeWebhookSecretIv
+              ? { ciphertext: row.noticeWebhookSecretCiphertext, iv: row.noticeWebhookSecretIv }
+              : null,
+          failingSince: row.noticeWebhookFailingSince,
+        }
+      : null,
     quotas: { userPerMinute: row.quotaUserPerMinute, tenantPerDay: row.quotaTenantPerDay },
     envelope: {
       ciphertext: row.secretCiphertext,

@@ -173,6 +173,19 @@ export function consoleJourneys(getWorld: () => World): void {
         await page.goto(`${getWorld().tenantOrigin}/admin/streaming`);
         await check(page, "console-streaming-set");
         await Promise.all([page.waitForURL(/done=stream-removed/), page.getByRole("button", { name: "Stop streaming" }).click()]);
+        // The Alerts page's notices webhook: a refused URL at its field, the secret once, the section once set.
+        await page.goto(`${getWorld().tenantOrigin}/admin/alerts`);
+        await page.getByLabel("Webhook URL").fill("https://localhost/alerts");
+        await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Save and make a secret" }).click()]);
+        await page.waitForSelector("#notices-url-error");
+        await check(page, "console-alerts-refused");
+        await page.getByLabel("Webhook URL").fill("https://hooks.contoso.com/alerts");
+        await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Save and make a secret" }).click()]);
+        await page.waitForSelector("#notices-secret");
+        await check(page, "console-alerts-secret");
+        await page.goto(`${getWorld().tenantOrigin}/admin/alerts`);
+        await check(page, "console-alerts-webhook-set");
+        await Promise.all([page.waitForURL(/done=notices-removed/), page.getByRole("button", { name: "Remove the webhook" }).click()]);
         // "Check now" on the checklist.
         await page.goto(`${getWorld().tenantOrigin}/admin`);
         await Promise.all([page.waitForURL(/check-credentials/), page.getByRole("button", { name: "Check now" }).click()]);
@@ -206,7 +219,7 @@ export function consoleJourneys(getWorld: () => World): void {
         await check(page, "console-signed-out");
       });
       expect(failures, failures.join("\n\n")).toEqual([]);
-    });
+    }, 60_000);
   });
 
   describe("disconnecting a client from the console", () => {

@@ -3,6 +3,7 @@ import { html } from "hono/html";
 import type { TenantEnv } from "../context";
 import type { ConsoleEnv } from "./context";
 import { requireConsoleSession, requireCsrfToken, sameOrigin } from "./guard";
+import { consoleAlertsRoutes } from "./alerts-routes";
 import { consoleAuditRoutes } from "./audit-routes";
 import { consoleSettingsRoutes } from "./settings-routes";
 import { consoleSetupRoutes } from "./setup-routes";
@@ -40,6 +41,7 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .route("/", consoleUsersRoutes)
     .route("/", consoleAuditRoutes)
     .route("/", consoleStreamRoutes)
+    .route("/", consoleAlertsRoutes)
     .route("/", consoleVerifyRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));

@@ -12,7 +12,7 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { tenantAdminConsentUrl } from "../../tenancy/admin-consent";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { ApiError } from "../errors";
-import { alertsBody, credentialsBody } from "../pages/console/admin-pages";
+import { credentialsBody } from "../pages/console/admin-pages";
 import { policyBody } from "../pages/console/policy-page";
 import { setupBody, type SetupFacts } from "../pages/console/setup-page";
 import { changePolicy, rotateClientSecret } from "../tenant-admin-actions";
@@ -23,7 +23,7 @@ import { back, consoleParty, deps, flashOf, form, list, render, text } from "./v
 
 /**
  * @module The console's Setup checklist (with "Check now" and the secret's
- * expiry date), Policy, Credentials and Alerts.
+ * expiry date), Policy and Credentials (Alerts: alerts-routes.ts).
  */
 
 /** What the Setup page shows, as stored now; `credentialCheck` is the answer of "Check now" when it was just asked. */
@@ -156,5 +156,4 @@ export const consoleSetupRoutes = new Hono<ConsoleEnv>()
       throw error;
     }
     return back(c, "/admin/credentials", "secret-saved");
-  })
-  .get("/admin/alerts", async (c) => render(c, "alerts", "Alerts", alertsBody(await c.get("registry").alerts(c.get("tenant").id))));
+  });

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { personActor, signInEvent, type SignInDetail } from "../../audit/events";
 import { isMissingConsent, missingConsentCode } from "../../entra/aadsts";
 import { entraAuthorizeUrl, s256 } from "../../entra/authorize-url";
 import { IdTokenError, verifyIdToken } from "../../entra/id-token";
@@ -12,9 +13,10 @@ import { graphScopesFor, normalizeScope } from "../../oauth/scopes";
 import { tenantEntraApp } from "../../oauth/tenant-secret";
 import { cloudEndpoints } from "../../tenancy/clouds";
 import { tenantKvView } from "../../tenancy/tenant-kv";
+import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { consoleProblemPage } from "../pages/console/sign-in-pages";
-import { readTestSignIn, saveTestSignIn } from "../tenant-admin-verify";
+import { missingPermissions, readTestSignIn, saveTestSignIn } from "../tenant-admin-verify";
 import type { ConsoleEnv } from "./context";
 import { COOKIE_OPTIONS, csrfMatches, readSession, randomToken, SESSION_COOKIE, sha256Hex, SIGN_IN_SECONDS } from "./session";
 
@@ -27,6 +29,9 @@ import { COOKIE_OPTIONS, csrfMatches, readSession, randomToken, SESSION_COOKIE, 
  * code is exchanged, the id_token verified (the same person as the console
  * session, or refused), and only the granted scopes (or Entra's refusal for
  * missing consent) are kept for "Verify setup"; the tokens are dropped.
+ * Each test that reaches the callback with its session is audited once
+ * (`sign_in`, `what: "console_test"`): completed with the scopes granted and
+ * the needed ones missing, or refused with a short reason.
  */
 
 export const VERIFY_STATE_PREFIX = "console-verify.";
@@ -74,6 +79,12 @@ async function takePendingTest(c: Context<TenantEnv>, state: string): Promise<Pe
   return parsed.data;
 }
 
+/** The test's one audit event, by the console admin whose session started it. */
+function audited(c: Context<TenantEnv>, session: { userId: string; upn: string }, detail: Omit<SignInDetail, "what">): void {
+  const party = partyOf(c, c.get("tenant").id, personActor("console_admin", session.userId, session.upn));
+  auditOf(c).record(signInEvent(party, { what: "console_test", ...detail }));
+}
+
 function problem(c: Context<TenantEnv>, status: 400 | 403 | 502, title: string, message: string) {
   c.header("cache-control", "no-store");
   return c.html(consoleProblemPage(c.get("tenant").displayName, title, message), status);
@@ -107,12 +118,16 @@ export const testSignInCallback: MiddlewareHandler<TenantEnv> = async (c, next) 
     const previous = await readTestSignIn(c.env.OAUTH_KV, tenant.id);
     await saveTestSignIn(c.env.OAUTH_KV, tenant.id, { ...record, granted: previous?.granted ?? [], refused: aadsts });
     logEvent("console_test_sign_in", { tenantId: tenant.id, outcome: "consent_missing", aadsts });
+    audited(c, session, { outcome: "refused", reason: aadsts });
     return c.redirect("/admin/verify", 302);
   };
   const consent = missingConsentCode(new URL(c.req.url).searchParams);
   if (consent) return refusedFor(consent);
   const code = c.req.query("code");
   if (c.req.query("error") || !code) {
+    // Entra's `error` is an OAuth code (`access_denied`); anything else in the query is not written to the trail.
+    const error = c.req.query("error") ?? "";
+    audited(c, session, { outcome: "refused", reason: error ? (/^[a-z_]{1,64}$/.test(error) ? error : "error") : "no_code" });
     return problem(
       c,
       403,
@@ -130,6 +145,7 @@ export const testSignInCallback: MiddlewareHandler<TenantEnv> = async (c, next) 
   if (isEntraFailure(tokens)) {
     if (isMissingConsent(tokens.aadsts)) return refusedFor(tokens.aadsts);
     logEvent("console_test_sign_in", { tenantId: tenant.id, outcome: "exchange_failed", aadsts: tokens.aadsts });
+    audited(c, session, { outcome: "refused", reason: tokens.aadsts || "exchange_failed" });
     return problem(
       c,
       502,
@@ -148,15 +164,19 @@ export const testSignInCallback: MiddlewareHandler<TenantEnv> = async (c, next) 
       : undefined;
     if (!identity || `${identity.tid}.${identity.oid}` !== session.userId) {
       logEvent("console_test_sign_in", { tenantId: tenant.id, outcome: "other_account" });
+      audited(c, session, { outcome: "refused", reason: "other_account" });
       return problem(c, 403, "Another account signed in", "Run the test sign-in with the account you are signed in to the console with.");
     }
   } catch (error) {
     if (!(error instanceof IdTokenError)) throw error;
     logEvent("id_token_rejected", { tenantId: tenant.id, reason: error.message, console: true });
+    audited(c, session, { outcome: "refused", reason: "id_token_rejected" });
     return problem(c, 400, "Sign-in could not be verified", "The identity Microsoft returned did not pass verification.");
   }
   // Only the granted scopes are kept: the tokens end with this request.
-  await saveTestSignIn(c.env.OAUTH_KV, tenant.id, { ...record, granted: tokens.scope.map(normalizeScope) });
+  const granted = tokens.scope.map(normalizeScope);
+  await saveTestSignIn(c.env.OAUTH_KV, tenant.id, { ...record, granted });
   logEvent("console_test_sign_in", { tenantId: tenant.id, outcome: "ok" });
+  audited(c, session, { outcome: "ok", grantedScopes: granted, missingScopes: missingPermissions(required, granted) });
   return c.redirect("/admin/verify", 302);
 };

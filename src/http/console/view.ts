@@ -25,6 +25,7 @@ export const FLASH = {
   suspended: "The organization is suspended.",
   resumed: "The organization is active again.",
   "stream-removed": "Streaming stopped. The audit trail is still kept and can be exported.",
+  "notices-removed": "Webhook removed. Alerts are still shown here and on the admin API.",
 } as const;
 
 export function flashOf(c: Context<ConsoleEnv>) {

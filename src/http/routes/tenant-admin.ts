@@ -23,6 +23,7 @@ import { onboardingLinks } from "../../tenancy/onboarding";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { publicTenantView, type Tenant } from "../../tenancy/tenant";
 import { tenantAdminAuditRoutes } from "./tenant-admin-audit";
+import { tenantAdminNoticesRoutes } from "./tenant-admin-notices";
 import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 import { tenantAdminVerifyRoutes } from "./tenant-admin-verify";
@@ -97,6 +98,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   .route("/", tenantAdminUsersRoutes)
   .route("/", tenantAdminAuditRoutes)
   .route("/", tenantAdminStreamRoutes)
+  .route("/", tenantAdminNoticesRoutes)
   .route("/", tenantAdminVerifyRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);

@@ -4,7 +4,7 @@ import type { AlertKind } from "../../../tenancy/schema";
 import { csrfField } from "./layout";
 import { copyable, fieldError, invalidAttributes, timeOf } from "./parts";
 
-/** @module The console's Credentials, Alerts and Organization pages, and the pages after a key rotation or a deletion. */
+/** @module The console's Credentials and Organization pages, the alert kinds in words, and the pages after a key rotation or a deletion. */
 
 export function credentialsBody(input: {
   csrfToken: string;
@@ -51,27 +51,14 @@ export function credentialsBody(input: {
     </form>`;
 }
 
-const ALERT_WORDS: Record<AlertKind, string> = {
+/** Each alert kind as a heading on the Alerts page (alerts-page.ts). */
+export const ALERT_WORDS: Record<AlertKind, string> = {
   secret_expiring: "Client secret expiring",
   admin_consent_required: "A sign-in needed an administrator's consent",
   entra_app_rejected: "Microsoft refused the organization's app",
   entra_unavailable: "Microsoft Entra ID did not answer",
   audit_stream_failing: "The audit stream's endpoint keeps failing",
 };
-
-export function alertsBody(alerts: readonly { kind: AlertKind; detail: string; createdAt: Date }[]) {
-  return html`<h1>Alerts</h1>
-    ${
-      alerts.length === 0
-        ? html`<p>
-            No alerts. Problems with the organization's Entra app (an expiring secret, missing consent, Microsoft refusing the app) appear
-            here.
-          </p>`
-        : html`<ul class="console-alerts">
-            ${alerts.map((alert) => html`<li><strong>${ALERT_WORDS[alert.kind]}</strong> · ${timeOf(alert.createdAt)}<br />${alert.detail}</li>`)}
-          </ul>`
-    }`;
-}
 
 export interface SettingsInput {
   csrfToken: string;
