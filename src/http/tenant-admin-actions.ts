@@ -59,6 +59,7 @@ export async function rotateClientSecret(deps: AdminActionDeps, input: { clientS
       clientId: tenant.clientId,
       clientSecret: input.clientSecret,
       cloud: tenant.cloud,
+      current: tenant.envelope,
     }),
   );
   const updated = await deps.registry.setSecret(tenant.id, sealed.envelope, sealed.secretHint, input.clientSecretExpiresAt ?? null);
