@@ -66,6 +66,7 @@ const FIELD_OF_CREDENTIAL: Record<CredentialPart, keyof SignupInput> = {
   tenant: "entraTenantId",
   client: "clientId",
   secret: "clientSecret",
+  certificate: "credential",
 };
 
 /**

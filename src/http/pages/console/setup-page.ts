@@ -169,6 +169,7 @@ const VERIFY_STATES: Record<VerifyStatus, ItemState> = { ok: "done", problem: "t
 const VERIFY_TITLES: Record<VerifyItem["id"], string> = {
   credentials: "Credentials accepted by Entra",
   secret_expiry: "Client secret expiry",
+  certificate_expiry: "Certificate expiry",
   admin_consent: "Admin consent",
   redirect_uri: "Redirect URI registered",
   first_user: "First user connected",
