@@ -105,7 +105,10 @@ export async function verifySetup(deps: VerifyDeps): Promise<{ items: VerifyItem
  * active certificate.
  */
 async function credentialsItem({ tenant, config, registry }: VerifyDeps): Promise<VerifyItem> {
-  const check = await checkClientCredentials(await tenantEntraApp(tenant, config, registry), cloudEndpoints(config, tenant.cloud).graphResource);
+  const check = await checkClientCredentials(
+    await tenantEntraApp(tenant, config, registry),
+    cloudEndpoints(config, tenant.cloud).graphResource,
+  );
   const certificate = tenant.credentialKind === "certificate";
   if (check.ok) {
     const what = certificate ? "client ID and an assertion signed with its certificate" : "client ID and secret";

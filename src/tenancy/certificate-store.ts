@@ -56,7 +56,10 @@ function buildCertificateStore(d1: D1Database) {
     async addPending(tenantId: string, certificate: StoredCertificate): Promise<CertificateRow> {
       const [, inserted] = await db.batch([
         db.delete(tenantCertificates).where(and(eq(tenantCertificates.tenantId, tenantId), eq(tenantCertificates.status, "pending"))),
-        db.insert(tenantCertificates).values(certificateRow(tenantId, certificate, "pending")).returning(),
+        db
+          .insert(tenantCertificates)
+          .values(certificateRow(tenantId, certificate, "pending"))
+          .returning(),
       ]);
       const row = inserted[0];
       if (!row) throw new Error("the certificate row was not written");
@@ -85,7 +88,12 @@ function buildCertificateStore(d1: D1Database) {
         db
           .delete(tenantCertificates)
           .where(
-            and(eq(tenantCertificates.tenantId, tenantId), eq(tenantCertificates.status, "active"), ne(tenantCertificates.id, id), promotedNow),
+            and(
+              eq(tenantCertificates.tenantId, tenantId),
+              eq(tenantCertificates.status, "active"),
+              ne(tenantCertificates.id, id),
+              promotedNow,
+            ),
           ),
         db
           .update(tenants)

@@ -75,11 +75,10 @@ export async function generateCertificate(input: {
   now?: Date;
 }): Promise<StoredCertificate> {
   useRuntimeCrypto();
-  const keys = await crypto.subtle.generateKey(
-    { ...SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
-    true,
-    ["sign", "verify"],
-  );
+  const keys = await crypto.subtle.generateKey({ ...SIGNING, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, [
+    "sign",
+    "verify",
+  ]);
   if (!("privateKey" in keys)) throw new Error("WebCrypto made no RSA key pair");
   const notBefore = input.now ?? new Date();
   const notAfter = addMonths(notBefore, input.months);
@@ -90,10 +89,7 @@ export async function generateCertificate(input: {
     notAfter,
     signingAlgorithm: SIGNING,
     keys,
-    extensions: [
-      new BasicConstraintsExtension(false, undefined, true),
-      new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true),
-    ],
+    extensions: [new BasicConstraintsExtension(false, undefined, true), new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true)],
   });
   const id = crypto.randomUUID();
   const exported = await crypto.subtle.exportKey("pkcs8", keys.privateKey);

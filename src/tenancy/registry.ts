@@ -200,8 +200,7 @@ function buildRegistry(d1: D1Database) {
      * column change would rebuild the table). Only while the tenant signs
      * with a certificate.
      */
-    deleteSecret: (id: string) =>
-      touch(id, { secretCiphertext: "", secretIv: "", secretHint: "", secretExpiresAt: null }),
+    deleteSecret: (id: string) => touch(id, { secretCiphertext: "", secretIv: "", secretHint: "", secretExpiresAt: null }),
     setCredentialKind: (id: string, credentialKind: Tenant["credentialKind"]) => touch(id, { credentialKind }),
     /**
      * Rotation only: swaps the wrapped data key, never the sealed secret, and

@@ -52,7 +52,10 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
 async function checkCredentials(c: Context<ConsoleEnv>): Promise<SetupFacts["credentialCheck"]> {
   const tenant = c.get("tenant");
   const config = c.get("config");
-  const check = await checkClientCredentials(await tenantEntraApp(tenant, config, c.get("registry")), cloudEndpoints(config, tenant.cloud).graphResource);
+  const check = await checkClientCredentials(
+    await tenantEntraApp(tenant, config, c.get("registry")),
+    cloudEndpoints(config, tenant.cloud).graphResource,
+  );
   if (check.ok) return { ok: true };
   return {
     ok: false,

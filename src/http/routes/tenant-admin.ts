@@ -26,6 +26,7 @@ import { tenantAdminAuditRoutes } from "./tenant-admin-audit";
 import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 import { tenantAdminVerifyRoutes } from "./tenant-admin-verify";
+import { tenantAdminCredentialsRoutes } from "./tenant-admin-credentials";
 
 /**
  * @module Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
@@ -98,6 +99,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   .route("/", tenantAdminAuditRoutes)
   .route("/", tenantAdminStreamRoutes)
   .route("/", tenantAdminVerifyRoutes)
+  .route("/", tenantAdminCredentialsRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);
     const { updated, verified } = await rotateClientSecret(actionDeps(c), input);
