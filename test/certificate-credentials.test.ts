@@ -1,4 +1,6 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import worker from "../src/index";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { tenantRegistry } from "../src/tenancy/registry";
 import { openWithDataKey } from "../src/tenancy/secret-envelope";
@@ -479,5 +481,29 @@ describe("one organization's certificates are out of another's reach", () => {
     const bad = await admin(a.slug, `/credentials/certificates/${a.certificate.id}/verify`, a.adminKey, { method: "POST" });
     expect(bad.status).toBe(500);
     expect(await bad.text()).not.toContain("PRIVATE KEY");
+  });
+});
+
+describe("certificate expiry", () => {
+  async function runScheduled() {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "*/15 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
+  it("alerts once when the active certificate expires within 30 days, and verify setup reports it", async () => {
+    const org = await certificateOrg();
+    await env.DB.prepare("UPDATE tenant_certificates SET not_after = ? WHERE id = ?")
+      .bind(Date.now() + 10 * 86_400_000, org.certificate.id)
+      .run();
+    await runScheduled();
+    await runScheduled();
+    const expiring = (await alertsOf(org)).filter((alert) => alert.kind === "certificate_expiring");
+    expect(expiring).toHaveLength(1);
+    expect(expiring[0]?.detail).toMatch(/expires in (9|10) days/);
+    expect(expiring[0]?.detail).toContain(org.certificate.thumbprint);
+    const report = await admin(org.slug, "/verify", org.adminKey, { method: "POST" });
+    const items = (await json<{ items: { id: string; status: string; summary: string }[] }>(report)).items;
+    expect(items.find((item) => item.id === "certificate_expiry")).toMatchObject({ status: "problem" });
   });
 });

@@ -53,6 +53,7 @@ export function credentialsBody(input: {
 
 const ALERT_WORDS: Record<AlertKind, string> = {
   secret_expiring: "Client secret expiring",
+  certificate_expiring: "Certificate expiring",
   admin_consent_required: "A sign-in needed an administrator's consent",
   entra_app_rejected: "Microsoft refused the organization's app",
   entra_unavailable: "Microsoft Entra ID did not answer",
