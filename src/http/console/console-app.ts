@@ -4,6 +4,7 @@ import type { TenantEnv } from "../context";
 import type { ConsoleEnv } from "./context";
 import { requireConsoleSession, requireCsrfToken, sameOrigin } from "./guard";
 import { consoleAuditRoutes } from "./audit-routes";
+import { consoleCredentialRoutes } from "./credential-routes";
 import { consoleSettingsRoutes } from "./settings-routes";
 import { consoleSetupRoutes } from "./setup-routes";
 import { startConsoleSignIn } from "./sign-in";
@@ -40,7 +41,8 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .route("/", consoleUsersRoutes)
     .route("/", consoleAuditRoutes)
     .route("/", consoleStreamRoutes)
-    .route("/", consoleVerifyRoutes);
+    .route("/", consoleVerifyRoutes)
+    .route("/", consoleCredentialRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));
 

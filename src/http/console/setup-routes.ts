@@ -12,7 +12,8 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { tenantAdminConsentUrl } from "../../tenancy/admin-consent";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { ApiError } from "../errors";
-import { alertsBody, credentialsBody } from "../pages/console/admin-pages";
+import { alertsBody } from "../pages/console/admin-pages";
+import { credentialsPage } from "./credential-routes";
 import { policyBody } from "../pages/console/policy-page";
 import { setupBody, type SetupFacts } from "../pages/console/setup-page";
 import { changePolicy, rotateClientSecret } from "../tenant-admin-actions";
@@ -70,27 +71,6 @@ const CredentialsForm = z.object({
   clientSecret: ClientSecretSchema,
   clientSecretExpiresAt: z.union([z.literal("").transform(() => undefined), SecretExpirySchema]),
 });
-
-function credentialsPage(
-  c: Context<ConsoleEnv>,
-  errors: { clientSecret?: string; clientSecretExpiresAt?: string } = {},
-  status: 200 | 422 | 502 = 200,
-) {
-  const tenant = c.get("tenant");
-  return render(
-    c,
-    "credentials",
-    "Credentials",
-    credentialsBody({
-      csrfToken: c.get("csrfToken"),
-      secretHint: tenant.secretHint,
-      expiresAt: tenant.secretExpiresAt,
-      errors,
-      flash: flashOf(c),
-    }),
-    status,
-  );
-}
 
 async function policyPage(c: Context<ConsoleEnv>, groupsError?: string, status: 200 | 400 = 200) {
   const policy = c.get("tenant").policy;

@@ -25,6 +25,12 @@ export const FLASH = {
   suspended: "The organization is suspended.",
   resumed: "The organization is active again.",
   "stream-removed": "Streaming stopped. The audit trail is still kept and can be exported.",
+  "certificate-generated": "Certificate generated. Download it, upload it to your app in Entra, then verify it here.",
+  "certificate-verified": "Microsoft accepted the certificate.",
+  "certificate-promoted":
+    "The gateway now signs in with this certificate. Remove the previous certificate (if any) from your app in Entra.",
+  "secret-deleted": "The gateway no longer holds the client secret. Delete it from your app in Entra too.",
+  "secret-in-use": "Microsoft accepted the client secret; the gateway signs in with it again.",
 } as const;
 
 export function flashOf(c: Context<ConsoleEnv>) {

@@ -62,22 +62,22 @@ export const SignupRequestSchema = z
     /** The Microsoft cloud of the organization's Entra ID; fixed for the tenant's life (another cloud is another app). */
     cloud: z.enum(CLOUDS, { error: `one of ${CLOUDS.map((cloud) => `"${cloud}"`).join(", ")}` }).default("global"),
   })
-  .superRefine((input, ctx) => {
-    if (input.credential === "secret" && input.clientSecret === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["clientSecret"],
-        message: 'required with credential "secret": the Value of a client secret of the app',
-      });
-    }
-    if (input.credential === "certificate" && input.clientSecret !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["clientSecret"],
-        message: 'leave out with credential "certificate": the gateway keeps no secret then',
-      });
-    }
+  .refine((input) => input.credential !== "secret" || input.clientSecret !== undefined, {
+    path: ["clientSecret"],
+    message: "Enter the client secret's Value (not its Secret ID)",
+    // Checked even when other fields are wrong, so every missing field is named at once.
+    when: (payload) => credentialFieldsParsed(payload.issues),
+  })
+  .refine((input) => input.credential !== "certificate" || input.clientSecret === undefined, {
+    path: ["clientSecret"],
+    message: 'leave out with credential "certificate": the gateway keeps no secret then',
+    when: (payload) => credentialFieldsParsed(payload.issues),
   });
+
+/** Whether `credential` and `clientSecret` themselves parsed, so the rule between them can be judged. */
+function credentialFieldsParsed(issues: readonly { path?: readonly PropertyKey[] }[]): boolean {
+  return !issues.some((issue) => issue.path?.[0] === "credential" || issue.path?.[0] === "clientSecret");
+}
 
 export type SignupInput = z.infer<typeof SignupRequestSchema>;
 

@@ -12,14 +12,20 @@ export function credentialsBody(input: {
   expiresAt: Date | null;
   errors: { clientSecret?: string; clientSecretExpiresAt?: string };
   flash: unknown;
+  /** The certificate credentials' part of the page (credentials-page.ts). */
+  certificates?: unknown;
 }) {
   const { errors } = input;
   return html`<h1>Credentials</h1>
     ${input.flash}
-    <p>
-      The gateway holds a client secret starting with
-      <code>${input.secretHint}…</code>${input.expiresAt ? html`, expiring ${timeOf(input.expiresAt)}` : ""}.
-    </p>
+    ${
+      input.secretHint
+        ? html`<p>
+            The gateway holds a client secret starting with
+            <code>${input.secretHint}…</code>${input.expiresAt ? html`, expiring ${timeOf(input.expiresAt)}` : ""}.
+          </p>`
+        : ""
+    }
     <h2>Rotate the client secret</h2>
     <p>
       Create a new secret in the Entra admin center (App registrations → your app → Certificates &amp; secrets → New client secret) and
@@ -48,7 +54,8 @@ export function credentialsBody(input: {
       />
       ${fieldError("credentials-expiry", errors.clientSecretExpiresAt)}
       <button type="submit">Check and save</button>
-    </form>`;
+    </form>
+    ${input.certificates ?? ""}`;
 }
 
 const ALERT_WORDS: Record<AlertKind, string> = {
