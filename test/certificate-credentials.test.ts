@@ -18,6 +18,7 @@ import {
   registerClient,
 } from "./helpers/oauth-browser";
 import { adminCall, errorOf, gatewayKeyring } from "./helpers/tenants";
+import { adminBrowser, consoleTenant, submitConsoleForm } from "./helpers/console";
 
 /**
  * Certificate credentials (private_key_jwt) for an org's Entra app: the
@@ -505,5 +506,47 @@ describe("certificate expiry", () => {
     const report = await admin(org.slug, "/verify", org.adminKey, { method: "POST" });
     const items = (await json<{ items: { id: string; status: string; summary: string }[] }>(report)).items;
     expect(items.find((item) => item.id === "certificate_expiry")).toMatchObject({ status: "problem" });
+  });
+});
+
+describe("the console's Credentials page", () => {
+  it("generates, refuses an unproven certificate at its buttons, promotes an uploaded one and deletes the secret", async () => {
+    const tenant = await consoleTenant();
+    const browser = await adminBrowser(tenant);
+    const page = async () => (await browser.fetch(tenantUrl(tenant.slug, "/admin/credentials"))).text();
+    expect(await page()).toContain("Generate a certificate");
+
+    const generated = await submitConsoleForm(browser, tenant.slug, "/admin/credentials", "/admin/credentials/certificates", {
+      validityMonths: "6",
+    });
+    expect(generated.status).toBe(303);
+    const listed = (await credentials({ slug: tenant.slug, adminKey: tenant.adminKey })).certificates;
+    expect(listed).toHaveLength(1);
+    const id = listed[0]?.id ?? "";
+    const withCertificate = await page();
+    expect(withCertificate).toContain(listed[0]?.thumbprint);
+    expect(withCertificate).toContain("/ApplicationMenuBlade/~/Credentials/appId/");
+
+    const early = await submitConsoleForm(browser, tenant.slug, "/admin/credentials", `/admin/credentials/certificates/${id}/promote`);
+    expect(early.status).toBe(422);
+    const refused = await early.text();
+    expect(refused).toContain(`id="certificate-${id}-error"`);
+    expect(refused).toContain("AADSTS700027");
+    expect(refused).toMatch(/aria-invalid="true" aria-describedby="certificate-[^"]+-error"/);
+
+    const pem = await browser.fetch(tenantUrl(tenant.slug, `/admin/credentials/certificates/${id}/certificate.pem`));
+    expect(pem.headers.get("content-disposition")).toMatch(/^attachment; filename=".+\.pem"$/);
+    await emulator.uploadCertificate(
+      tenant.entraTenantId,
+      String(tenant.input.clientId),
+      new TextDecoder().decode(await pem.arrayBuffer()),
+    );
+    const promoted = await submitConsoleForm(browser, tenant.slug, "/admin/credentials", `/admin/credentials/certificates/${id}/promote`);
+    expect(promoted.status).toBe(303);
+    expect(await page()).toContain("signs in to your app with its active certificate");
+    const deleted = await submitConsoleForm(browser, tenant.slug, "/admin/credentials", "/admin/credentials/delete-secret");
+    expect(deleted.status).toBe(303);
+    expect(await page()).toContain("The gateway holds no client secret.");
+    expect((await credentials({ slug: tenant.slug, adminKey: tenant.adminKey })).clientSecret).toBeNull();
   });
 });
