@@ -6,7 +6,7 @@ import { tenantRegistry } from "../src/tenancy/registry";
 import { openWithDataKey } from "../src/tenancy/secret-envelope";
 import { workerFetch } from "./helpers/browser";
 import { emulator, TEST_OIDS } from "./helpers/emulator";
-import { call, createTenant, json, postSignup, tenantUrl, uniqueIp, uniqueSlug } from "./helpers/gateway";
+import { APEX, call, createTenant, json, postSignup, tenantUrl, uniqueIp, uniqueSlug } from "./helpers/gateway";
 import {
   authorizeInBrowser,
   authorizeUrlAt,
@@ -548,5 +548,42 @@ describe("the console's Credentials page", () => {
     expect(deleted.status).toBe(303);
     expect(await page()).toContain("The gateway holds no client secret.");
     expect((await credentials({ slug: tenant.slug, adminKey: tenant.adminKey })).clientSecret).toBeNull();
+  });
+});
+
+describe("the signup page", () => {
+  it("offers both credentials and, with a certificate, answers with the certificate and its upload steps", async () => {
+    const form = await call(`${APEX}/signup`);
+    const page = await form.text();
+    expect(page).toMatch(/<input\s+type="radio"\s+id="credential-certificate"/);
+    expect(page).toContain('<label class="check" for="credential-secret">');
+
+    const entraTenantId = crypto.randomUUID();
+    const clientId = crypto.randomUUID();
+    await emulator.createTenant({ tenantId: entraTenantId, displayName: "Form org" });
+    await emulator.registerApp(entraTenantId, { clientId, secrets: [] });
+    const fields = {
+      orgName: "Form Certificate Org",
+      slug: uniqueSlug("certform"),
+      adminEmail: "it@form.example",
+      entraTenantId,
+      clientId,
+      cloud: "global",
+      credential: "certificate",
+      // Typed before the admin chose a certificate: dropped, not refused.
+      clientSecret: "typed-by-mistake",
+      clientSecretExpiresAt: "",
+    };
+    const response = await call(`${APEX}/signup`, {
+      body: new URLSearchParams(fields).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": uniqueIp() },
+    });
+    const result = await response.text();
+    expect(response.status).toBe(201);
+    expect(result).toContain("Upload the gateway's certificate to your app");
+    expect(result).toContain("-----BEGIN CERTIFICATE-----");
+    expect(result).toContain("Certificates &amp; secrets → Certificates → Upload certificate");
+    expect(result).not.toContain("PRIVATE KEY");
+    expect(result).not.toContain("typed-by-mistake");
   });
 });
