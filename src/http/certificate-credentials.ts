@@ -5,6 +5,7 @@ import { logEvent } from "../lib/log";
 import type { CertificateRow } from "../tenancy/certificate-store";
 import {
   CERTIFICATE_VALIDITY_MONTHS,
+  certificateDerBytes,
   certificatePem,
   DEFAULT_CERTIFICATE_VALIDITY,
   generateCertificate,
@@ -152,5 +153,20 @@ export function certificateAnswer(row: Parameters<typeof certificateView>[0], li
     pem: certificatePem(row.certificateDer),
     downloads: certificateDownloads(links.tenantUrl, row.id),
     uploadSteps: uploadSteps(links.portalUrl, row.thumbprint),
+  };
+}
+
+/** A certificate as a download: `.pem` text or `.cer` DER bytes, named after the org and the thumbprint. */
+export function certificateFile(row: Pick<CertificateRow, "thumbprint" | "certificateDer">, slug: string, file: string) {
+  const name = `${slug}-${row.thumbprint.slice(0, 8).toLowerCase()}`;
+  if (file === "certificate.pem") {
+    return {
+      body: certificatePem(row.certificateDer),
+      headers: { "content-type": "application/x-pem-file", "content-disposition": `attachment; filename="${name}.pem"` },
+    };
+  }
+  return {
+    body: certificateDerBytes(row.certificateDer),
+    headers: { "content-type": "application/pkix-cert", "content-disposition": `attachment; filename="${name}.cer"` },
   };
 }

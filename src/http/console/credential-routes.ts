@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { ApiError } from "../errors";
-import { CertificateValiditySchema } from "../certificate-credentials";
+import { certificateFile, CertificateValiditySchema } from "../certificate-credentials";
 import { credentialsBody } from "../pages/console/admin-pages";
 import { certificateSection, type CertificateSectionInput } from "../pages/console/credentials-page";
 import {
@@ -11,7 +11,6 @@ import {
   useClientSecret,
   verifyTenantCertificate,
 } from "../tenant-admin-actions";
-import { certificateDerBytes, certificatePem } from "../../tenancy/certificates";
 import { cloudEndpoints } from "../../tenancy/clouds";
 import { holdsSecret } from "../../tenancy/secret-envelope";
 import type { ConsoleEnv } from "./context";
@@ -80,17 +79,8 @@ export const consoleCredentialRoutes = new Hono<ConsoleEnv>()
       const { status, message } = refusal(error);
       return credentialsPage(c, { generate: message }, status);
     }
-    const name = `${c.get("tenant").slug}-${row.thumbprint.slice(0, 8).toLowerCase()}`;
-    if (c.req.param("file") === "certificate.pem") {
-      return c.body(certificatePem(row.certificateDer), 200, {
-        "content-type": "application/x-pem-file",
-        "content-disposition": `attachment; filename="${name}.pem"`,
-      });
-    }
-    return c.body(certificateDerBytes(row.certificateDer), 200, {
-      "content-type": "application/pkix-cert",
-      "content-disposition": `attachment; filename="${name}.cer"`,
-    });
+    const file = certificateFile(row, c.get("tenant").slug, c.req.param("file"));
+    return c.body(file.body, 200, file.headers);
   })
   .post("/admin/credentials/certificates/:id/verify", async (c) => {
     const id = c.req.param("id");

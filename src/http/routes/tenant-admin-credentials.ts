@@ -1,11 +1,10 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { certificateAnswer, CertificateValiditySchema, certificateView } from "../certificate-credentials";
+import { certificateAnswer, certificateFile, CertificateValiditySchema, certificateView } from "../certificate-credentials";
 import type { TenantEnv } from "../context";
 import { ApiError, validationError } from "../errors";
 import { readJsonBody } from "../json-body";
 import {
-  type AdminActionDeps,
   credentialsOverview,
   deleteClientSecret,
   generateTenantCertificate,
@@ -14,10 +13,8 @@ import {
   useClientSecret,
   verifyTenantCertificate,
 } from "../tenant-admin-actions";
-import { certificateDerBytes, certificatePem } from "../../tenancy/certificates";
 import { cloudEndpoints } from "../../tenancy/clouds";
-import { ADMIN_KEY_ACTOR } from "../../audit/events";
-import { auditOf, partyOf } from "../audit";
+import { actionDeps } from "./admin-deps";
 
 /**
  * @module The app's credentials on the tenant admin API (mounted under
@@ -49,13 +46,6 @@ function links(c: Context<TenantEnv>) {
   return { tenantUrl: url.origin, portalUrl: cloudEndpoints(c.get("config"), c.get("tenant").cloud).portalBase };
 }
 
-/** The shared actions' dependencies, as the rest of the admin API builds them: the admin key is who acts. */
-function actionDeps(c: Context<TenantEnv>): AdminActionDeps {
-  const tenant = c.get("tenant");
-  const audit = { recorder: auditOf(c), party: partyOf(c, tenant.id, ADMIN_KEY_ACTOR) };
-  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant, audit };
-}
-
 const NO_STORE = { "cache-control": "no-store" };
 
 export const tenantAdminCredentialsRoutes = new Hono<TenantEnv>()
@@ -74,17 +64,8 @@ export const tenantAdminCredentialsRoutes = new Hono<TenantEnv>()
   })
   .get("/api/admin/credentials/certificates/:id/:file{certificate\\.(cer|pem)}", async (c) => {
     const row = await tenantCertificate(actionDeps(c), certificateId(c));
-    const name = `${c.get("tenant").slug}-${row.thumbprint.slice(0, 8).toLowerCase()}`;
-    if (c.req.param("file") === "certificate.pem") {
-      return c.body(certificatePem(row.certificateDer), 200, {
-        "content-type": "application/x-pem-file",
-        "content-disposition": `attachment; filename="${name}.pem"`,
-      });
-    }
-    return c.body(certificateDerBytes(row.certificateDer), 200, {
-      "content-type": "application/pkix-cert",
-      "content-disposition": `attachment; filename="${name}.cer"`,
-    });
+    const file = certificateFile(row, c.get("tenant").slug, c.req.param("file"));
+    return c.body(file.body, 200, file.headers);
   })
   .post("/api/admin/credentials/certificates/:id/verify", async (c) => {
     const row = await verifyTenantCertificate(actionDeps(c), certificateId(c));
