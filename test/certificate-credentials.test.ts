@@ -587,3 +587,16 @@ describe("the signup page", () => {
     expect(result).not.toContain("typed-by-mistake");
   });
 });
+
+describe("offboarding", () => {
+  it("deletes the organization's certificates with it", async () => {
+    const org = await certificateOrg();
+    await generate(org);
+    const deleted = await admin(org.slug, "/tenant", org.adminKey, { method: "DELETE", json: { confirm: org.slug } });
+    expect(deleted.status).toBe(200);
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM tenant_certificates WHERE tenant_id = ?")
+      .bind(org.tenant.id)
+      .first<number>("n");
+    expect(left).toBe(0);
+  });
+});
