@@ -77,14 +77,22 @@ afterEach(() => {
 });
 
 /** An org whose Entra app has no secret at all, signed up with a certificate (not uploaded yet). */
-async function certificateOrg() {
+async function certificateOrg(cloud: "global" | "usgov-high" | "usgov-dod" | "china" = "global") {
   const entraTenantId = crypto.randomUUID();
   const clientId = crypto.randomUUID();
   const slug = uniqueSlug("cert");
-  await emulator.createTenant({ tenantId: entraTenantId, displayName: "Certificate org" });
+  await emulator.createTenant({ tenantId: entraTenantId, displayName: "Certificate org", cloud });
   await emulator.registerApp(entraTenantId, { clientId, secrets: [], redirectUris: [tenantUrl(slug, "/callback")] });
   const response = await record(
-    await postSignup({ orgName: "Fabrikam", slug, adminEmail: "it@fabrikam.example", entraTenantId, clientId, credential: "certificate" }),
+    await postSignup({
+      orgName: "Fabrikam",
+      slug,
+      adminEmail: "it@fabrikam.example",
+      entraTenantId,
+      clientId,
+      credential: "certificate",
+      cloud,
+    }),
   );
   if (response.status !== 201) throw new Error(`signup: ${response.status} ${await response.text()}`);
   const body = await json<{
@@ -598,5 +606,15 @@ describe("offboarding", () => {
       .bind(org.tenant.id)
       .first<number>("n");
     expect(left).toBe(0);
+  });
+});
+
+describe("certificates in the national clouds", () => {
+  it.each(["usgov-high", "usgov-dod", "china"] as const)("signs assertions for the token endpoint of %s", async (cloud) => {
+    const org = await certificateOrg(cloud);
+    await emulator.uploadCertificate(org.entraTenantId, org.clientId, org.certificate.pem);
+    expect((await certificateAction(org, org.certificate.id, "verify")).status).toBe(200);
+    const { tokens } = await signIn(org);
+    expect((await whoami(org.slug, tokens.access_token)).status).toBe(200);
   });
 });
