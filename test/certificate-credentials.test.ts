@@ -264,6 +264,17 @@ describe("an organization that signs up with a certificate", () => {
     await expectNoPrivateKey(org.tenant.id, org.certificate.id, logged);
   });
 
+  it("fails sign-ins with AADSTS700027 explained until the certificate is uploaded", async () => {
+    const org = await certificateOrg();
+    await expect(signIn(org)).rejects.toThrow(/HTTP 502/);
+    const rejected = (await alertsOf(org)).filter((alert) => alert.kind === "entra_app_rejected");
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.detail).toContain("Certificates & secrets → Certificates → Upload certificate");
+    await emulator.uploadCertificate(org.entraTenantId, org.clientId, org.certificate.pem);
+    const { tokens } = await signIn(org);
+    expect((await whoami(org.slug, tokens.access_token)).status).toBe(200);
+  });
+
   it("points a wrong client ID at its field, found with the certificate's assertion", async () => {
     const entraTenantId = crypto.randomUUID();
     await emulator.createTenant({ tenantId: entraTenantId, displayName: "Typo org" });
@@ -404,6 +415,8 @@ describe("a certificate removed from the Entra app", () => {
     expect((await json(refused)).error).toBe("temporarily_unavailable");
     const rejected = (await alertsOf(org)).filter((alert) => alert.kind === "entra_app_rejected");
     expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.detail).toContain("AADSTS700027");
+    expect(rejected[0]?.detail).toContain("What to do: the app does not accept the gateway's certificate");
     expect(rejected[0]?.detail).toContain("AADSTS700027");
     // The grant survives: the access token still serves, and the same refresh token works once the certificate is back.
     expect((await whoami(org.slug, tokens.access_token)).status).toBe(200);

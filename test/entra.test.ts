@@ -113,7 +113,7 @@ describe("recordEntraFailure and the replies", () => {
     const atSignIn = await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: tenantRefused, adminConsentUrl: LINK }));
     expect(atSignIn.alert).toBe("entra_app_rejected");
     expect(atSignIn.stored.map((alert) => alert.detail)).toEqual([
-      `Entra ID refused the organization's app at sign-in (AADSTS7000215): ${tenantRefused.reason}`,
+      `Entra ID refused the organization's app at sign-in (AADSTS7000215): ${tenantRefused.reason} What to do: the client secret is wrong (paste the secret's Value, not its Secret ID).`,
     ]);
     const onRefresh = await recorded((tenantId) => ({ step: "refresh", tenantId, failure: tenantRefused }));
     expect(onRefresh.alert).toBe("entra_app_rejected");

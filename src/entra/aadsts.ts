@@ -116,6 +116,11 @@ export function explainAadsts(code: string | undefined, description: string): st
   return firstSentence?.trim() || "Entra ID refused the credentials";
 }
 
+/** The catalogue's plain-language help for a code, when it has some. */
+export function aadstsHelp(code: string | undefined): string | undefined {
+  return entryOf(code)?.help;
+}
+
 /** Which credential a refused check is about (the secret for a wrong or expired secret), when the code tells. */
 export function credentialConcerned(code: string | undefined): CredentialPart | undefined {
   return entryOf(code)?.concerns;
