@@ -565,6 +565,9 @@ describe("the console's Credentials page", () => {
     const promoted = await submitConsoleForm(browser, tenant.slug, "/admin/credentials", `/admin/credentials/certificates/${id}/promote`);
     expect(promoted.status).toBe(303);
     expect(await page()).toContain("signs in to your app with its active certificate");
+    const setup = await (await browser.fetch(tenantUrl(tenant.slug, "/admin"))).text();
+    expect(setup).toContain("Certificate expiry");
+    expect(setup).toMatch(/The certificate expires in 1\d\d days\./);
     const deleted = await submitConsoleForm(browser, tenant.slug, "/admin/credentials", "/admin/credentials/delete-secret");
     expect(deleted.status).toBe(303);
     expect(await page()).toContain("The gateway holds no client secret.");

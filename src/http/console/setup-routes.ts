@@ -33,7 +33,11 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
   const config = c.get("config");
   const origin = canonicalOrigin(config, tenant);
   const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
-  const [counts, alerts] = await Promise.all([c.get("registry").signInCounts(tenant.id), c.get("registry").alerts(tenant.id)]);
+  const [counts, alerts, active] = await Promise.all([
+    c.get("registry").signInCounts(tenant.id),
+    c.get("registry").alerts(tenant.id),
+    tenant.credentialKind === "certificate" ? c.get("registry").certificates.active(tenant.id) : undefined,
+  ]);
   return {
     csrfToken: c.get("csrfToken"),
     redirectUri: `${origin}/callback`,
@@ -42,6 +46,10 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
     permissions,
     credentialCheck,
     secretDaysLeft: tenant.secretExpiresAt ? daysUntil(tenant.secretExpiresAt) : undefined,
+    credential:
+      tenant.credentialKind === "certificate"
+        ? { kind: "certificate", daysLeft: active ? daysUntil(active.notAfter) : undefined }
+        : { kind: "secret" },
     adminConsentAt: tenant.adminConsentAt,
     consentAlertAt: alerts.find((alert) => alert.kind === "admin_consent_required")?.createdAt,
     signedInUsers: counts.users,
