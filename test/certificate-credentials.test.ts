@@ -19,6 +19,7 @@ import {
 } from "./helpers/oauth-browser";
 import { adminCall, errorOf, gatewayKeyring } from "./helpers/tenants";
 import { adminBrowser, consoleTenant, submitConsoleForm } from "./helpers/console";
+import { auditLog, storedTrail } from "./helpers/audit";
 
 /**
  * Certificate credentials (private_key_jwt) for an org's Entra app: the
@@ -261,7 +262,19 @@ describe("an organization that signs up with a certificate", () => {
       { id: "certificate_expiry", status: "ok" },
     ]);
 
-    await expectNoPrivateKey(org.tenant.id, org.certificate.id, logged);
+    // The audit trail (R2) says what was done with which certificate, never with its key.
+    const trail = await vi.waitFor(
+      async () => {
+        await auditLog(org.tenant.id).flush();
+        const events = (await storedTrail(org.tenant.id)).flatMap((object) => object.events).map((event) => JSON.stringify(event));
+        if (!events.some((event) => event.includes('"certificate.verify"') && event.includes('"ok"')))
+          throw new Error("not in the trail yet");
+        return events;
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    expect(trail.find((event) => event.includes('"certificate.verify"') && event.includes('"ok"'))).toContain(org.certificate.thumbprint);
+    await expectNoPrivateKey(org.tenant.id, org.certificate.id, logged, trail);
   });
 
   it("fails sign-ins with AADSTS700027 explained until the certificate is uploaded", async () => {
@@ -311,7 +324,7 @@ describe("an organization that signs up with a certificate", () => {
 });
 
 /** Every response, log line, KV value and D1 row seen so far is free of the certificate's private key. */
-async function expectNoPrivateKey(tenantId: string, certificateId: string, logged: string[]) {
+async function expectNoPrivateKey(tenantId: string, certificateId: string, logged: string[], trail: string[]) {
   const row = await tenantRegistry(env.DB).findById(tenantId);
   const certificate = await env.DB.prepare("SELECT * FROM tenant_certificates WHERE id = ?")
     .bind(certificateId)
@@ -351,6 +364,7 @@ async function expectNoPrivateKey(tenantId: string, certificateId: string, logge
     ["logs", logged],
     ["KV", kv],
     ["D1", rows],
+    ["audit trail", trail],
   ] as const) {
     for (const text of texts) {
       expect(text, where).not.toContain("PRIVATE KEY");
