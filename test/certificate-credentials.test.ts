@@ -494,6 +494,11 @@ describe("one organization's certificates are out of another's reach", () => {
       expect((await certificateAction(a, bId, action)).status).toBe(404);
     }
     expect((await credentials(a)).certificates.map((certificate) => certificate.id)).toEqual([a.certificate.id]);
+    const malformed = await admin(a.slug, "/credentials/certificates/not-an-id/verify", a.adminKey, { method: "POST" });
+    expect(malformed.status).toBe(400);
+    expect((await errorOf(malformed)).issues?.[0]?.field).toBe("id");
+    const months = await admin(a.slug, "/credentials/certificates", a.adminKey, { method: "POST", json: { validityMonths: 36 } });
+    expect((await errorOf(months)).issues?.[0]?.field).toBe("validityMonths");
     expect((await call(tenantUrl(a.slug, "/api/admin/credentials"), { bearer: b.adminKey })).status).toBe(401);
 
     // B's sealed key copied onto A's certificate row: A's key cannot be opened from it.

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { certificateAnswer, certificateFile, CertificateValiditySchema, certificateView } from "../certificate-credentials";
 import type { TenantEnv } from "../context";
-import { ApiError, validationError } from "../errors";
+import { validationError } from "../errors";
 import { readJsonBody } from "../json-body";
 import {
   credentialsOverview,
@@ -96,7 +96,4 @@ export const tenantAdminCredentialsRoutes = new Hono<TenantEnv>()
   .post("/api/admin/credentials/use-secret", async (c) => {
     await useClientSecret(actionDeps(c));
     return c.json({ credentialKind: "secret" });
-  })
-  .all("/api/admin/credentials/*", () => {
-    throw new ApiError(404, "not_found", "No such credentials endpoint");
   });
