@@ -459,10 +459,15 @@ describe("from a secret to a certificate and back", () => {
     const back = await admin(org.slug, "/credentials/use-secret", org.adminKey, { method: "POST" });
     expect(back.status).toBe(200);
     expect((await credentials(org)).credentialKind).toBe("secret");
-    // Switching to a certificate again is a promotion, proven with Entra like the first.
+    // The certificate is still the active one: using it again is checked with Entra like a promotion.
+    expect((await certificateAction(org, certificate.id, "promote")).status).toBe(200);
+    expect((await credentials(org)).credentialKind).toBe("certificate");
+    await admin(org.slug, "/credentials/use-secret", org.adminKey, { method: "POST" });
+    // Or a new certificate is promoted over it.
     const again = await generate(org);
     await emulator.uploadCertificate(entraTenantId, clientId, again.pem);
     expect((await certificateAction(org, again.id, "promote")).status).toBe(200);
+    expect((await credentials(org)).certificates.map((row) => row.id)).toEqual([again.id]);
 
     const deleted = await admin(org.slug, "/client-secret", org.adminKey, { method: "DELETE" });
     expect(deleted.status).toBe(200);

@@ -212,16 +212,19 @@ export async function verifyTenantCertificate(deps: AdminActionDeps, id: string)
 export async function promoteTenantCertificate(deps: AdminActionDeps, id: string) {
   return refusedAudited(deps, "certificate.promote", async () => {
     const row = await certificateOf(deps, id);
-    if (row.status !== "pending") {
+    const backToActive = row.status === "active" && deps.tenant.credentialKind === "secret";
+    if (row.status !== "pending" && !backToActive) {
       throw new ApiError(409, "certificate_not_pending", "This certificate is already the active one", {
         issues: [{ field: "id", message: "expected a pending certificate" }],
       });
     }
-    const previous = await deps.registry.certificates.active(deps.tenant.id);
+    const previous = backToActive ? undefined : await deps.registry.certificates.active(deps.tenant.id);
     const check = await checkCertificate(deps.config, deps.tenant, row);
     if (!check.ok) throw certificateRefusal(check);
     await deps.registry.certificates.markVerified(deps.tenant.id, id, new Date());
-    if (!(await deps.registry.certificates.promote(deps.tenant.id, id))) {
+    // Back from the secret to the certificate that is still the active one: only the credential in use changes.
+    if (backToActive) await deps.registry.setCredentialKind(deps.tenant.id, "certificate");
+    else if (!(await deps.registry.certificates.promote(deps.tenant.id, id))) {
       throw new ApiError(
         409,
         "certificate_not_pending",
