@@ -113,7 +113,7 @@ describe("recordEntraFailure and the replies", () => {
     const atSignIn = await recorded((tenantId) => ({ step: "sign-in", tenantId, failure: tenantRefused, adminConsentUrl: LINK }));
     expect(atSignIn.alert).toBe("entra_app_rejected");
     expect(atSignIn.stored.map((alert) => alert.detail)).toEqual([
-      `Entra ID refused the organization's app at sign-in (AADSTS7000215): ${tenantRefused.reason}`,
+      `Entra ID refused the organization's app at sign-in (AADSTS7000215): ${tenantRefused.reason} What to do: the client secret is wrong (paste the secret's Value, not its Secret ID).`,
     ]);
     const onRefresh = await recorded((tenantId) => ({ step: "refresh", tenantId, failure: tenantRefused }));
     expect(onRefresh.alert).toBe("entra_app_rejected");
@@ -170,8 +170,9 @@ describe("recordEntraFailure and the replies", () => {
       loginBase: env.LOGIN_BASE,
       entraTenantId: tenant.entraTenantId,
       clientId: String(tenant.input.clientId),
-      clientSecret: String(tenant.input.clientSecret),
+      credential: { kind: "secret", secret: String(tenant.input.clientSecret) },
     };
+    const clientSecret = String(tenant.input.clientSecret);
     const verifier = `${crypto.randomUUID()}${crypto.randomUUID()}`;
     const authorize = entraAuthorizeUrl(app, {
       redirectUri: tenant.redirectUri,
@@ -184,10 +185,10 @@ describe("recordEntraFailure and the replies", () => {
     const code = new URL((await fetch(authorize, { redirect: "manual" })).headers.get("location") ?? "").searchParams.get("code") ?? "";
     const tokens = await exchangeCode(app, { code, redirectUri: tenant.redirectUri, codeVerifier: verifier, scopes: ["User.Read"] });
     if (isEntraFailure(tokens) || !tokens.refreshToken) throw new Error(`code exchange: ${JSON.stringify(tokens)}`);
-    const secrets = [app.clientSecret, tokens.accessToken, tokens.refreshToken, tokens.idToken ?? ""].filter(Boolean);
+    const secrets = [clientSecret, tokens.accessToken, tokens.refreshToken, tokens.idToken ?? ""].filter(Boolean);
 
     // The org's secret stops working in Entra (rotated there, not here), then the same secret's code is redeemed twice.
-    await upsertEntraApp(tenant, { secrets: [{ value: `${app.clientSecret}-rotated` }] });
+    await upsertEntraApp(tenant, { secrets: [{ value: `${clientSecret}-rotated` }] });
     const refused = await refreshTokens(app, tokens.refreshToken, ["User.Read"]);
     const reused = await exchangeCode(app, { code, redirectUri: tenant.redirectUri, codeVerifier: verifier, scopes: ["User.Read"] });
     expect(refused).toMatchObject({ kind: "tenant", aadsts: "AADSTS7000215" });

@@ -81,7 +81,9 @@ describe("GET /signup", () => {
       /id="redirect-uri-preview"\s*>https:\/\/<span data-slug-preview>your-address<\/span>\.mcp\.example\.com\/callback/,
     );
     expect(page).toMatch(/<pre id="permission-list">[^<]*Mail\.ReadWrite/);
-    for (const field of ["orgName", "slug", "adminEmail", "entraTenantId", "clientId", "clientSecret"]) {
+    // The secret is needed only with credential "secret" (the server says so): the certificate choice leaves it empty.
+    expect(tagOf(page, "clientSecret")).not.toMatch(/\srequired\s/);
+    for (const field of ["orgName", "slug", "adminEmail", "entraTenantId", "clientId"]) {
       expect(page).toContain(`<label for="${field}">`);
       expect(tagOf(page, field), field).toMatch(/\srequired\s/);
     }

@@ -159,7 +159,7 @@ export class UserGraphAgent extends DurableObject<Env> {
     if (tenant.status !== "active") return { kind: "unavailable", aadsts: undefined, reason: "The organization is suspended" };
     const endpoints = cloudEndpoints(config, tenant.cloud);
     const result = await refreshTokens(
-      await tenantEntraApp(tenant, config),
+      await tenantEntraApp(tenant, config, registry),
       refreshToken,
       refreshScopesFor(tenant.policy, auth.grantedScopes, endpoints.graphResource),
     );

@@ -32,8 +32,8 @@ interface AadstsEntry {
   concerns?: CredentialPart;
 }
 
-/** The three values an org admin copies from the app registration: its directory, the app, and the app's secret. */
-export type CredentialPart = "tenant" | "client" | "secret";
+/** The values an org admin copies from (or uploads to) the app registration: its directory, the app, its secret or certificate. */
+export type CredentialPart = "tenant" | "client" | "secret" | "certificate";
 
 const CATALOGUE: Readonly<Record<string, AadstsEntry>> = {
   // The org's app: every user of the tenant is affected.
@@ -48,6 +48,25 @@ const CATALOGUE: Readonly<Record<string, AadstsEntry>> = {
   AADSTS7000112: { kind: "tenant", concerns: "client", help: "the application is disabled in this Entra tenant" },
   // The redirect URI is not registered on the app.
   AADSTS50011: { kind: "tenant" },
+  // Certificate credentials (private_key_jwt), as "Microsoft Entra authentication and authorization
+  // error codes" names them: InvalidClientAssertionSignature (the certificate is not, or no longer,
+  // uploaded to the app, or the key does not match it), ClientAssertionAppIdMismatch,
+  // ClientAssertionNotWithinValidTimeRange, and the key credential that signed it has expired.
+  AADSTS700027: {
+    kind: "tenant",
+    concerns: "certificate",
+    help: "the app does not accept the gateway's certificate: it is not uploaded to the app yet, or was removed (in the Entra admin center: App registrations → your app → Certificates & secrets → Certificates → Upload certificate)",
+  },
+  AADSTS700021: { kind: "tenant", concerns: "client", help: "the client assertion names another application than this client ID" },
+  AADSTS700024: {
+    kind: "tenant",
+    help: "the client assertion is outside its valid time range; the gateway's clock or the certificate's validity is off",
+  },
+  AADSTS7000274: {
+    kind: "tenant",
+    concerns: "certificate",
+    help: "the certificate is outside its validity period (expired or not yet valid); generate a new one, upload it and promote it",
+  },
   AADSTS900023: { concerns: "tenant", help: "the tenant ID is not a valid Entra tenant identifier" },
   // "Client assertion audience claim does not match Realm issuer" (Azure SDK service principal troubleshooting);
   // the AADSTS reference lists the code as InvalidResourcelessScope.
@@ -95,6 +114,11 @@ export function explainAadsts(code: string | undefined, description: string): st
   // Entra's own first sentence, without its trace and correlation ids.
   const firstSentence = description.replace(/^AADSTS\d+:\s*/, "").split(/\.\s|\r?\n/)[0];
   return firstSentence?.trim() || "Entra ID refused the credentials";
+}
+
+/** The catalogue's plain-language help for a code, when it has some. */
+export function aadstsHelp(code: string | undefined): string | undefined {
+  return entryOf(code)?.help;
 }
 
 /** Which credential a refused check is about (the secret for a wrong or expired secret), when the code tells. */

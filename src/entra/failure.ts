@@ -2,7 +2,7 @@ import type { GraphResponse } from "../graph/client";
 import { logEvent } from "../lib/log";
 import type { Registry } from "../tenancy/registry";
 import type { AlertKind } from "../tenancy/schema";
-import { isMissingConsent, type EntraFailure, type EntraFailureKind } from "./aadsts";
+import { aadstsHelp, isMissingConsent, type EntraFailure, type EntraFailureKind } from "./aadsts";
 
 /**
  * @module What an Entra failure means beyond the request that met it: the
@@ -34,6 +34,12 @@ export type EntraFailureEvent =
   | { step: "sign-in"; tenantId: string; failure: SignInFailure; adminConsentUrl: string }
   | { step: "refresh"; tenantId: string; failure: EntraFailure };
 
+/** What the admin should do, from the AADSTS catalogue, as a sentence after Entra's own words. */
+function helpFor(aadsts: string | undefined): string {
+  const help = aadstsHelp(aadsts);
+  return help ? ` What to do: ${help}.` : "";
+}
+
 /**
  * Which failures the tenant admin hears about: what the org must fix (its
  * app refused, consent missing) and Entra unavailable while refreshing,
@@ -52,7 +58,7 @@ function alertFor(event: EntraFailureEvent): { kind: AlertKind; detail: string }
     if (failure.kind === "tenant") {
       return {
         kind: "entra_app_rejected",
-        detail: `Entra ID refused the organization's app at sign-in (${failure.aadsts ?? "no code"}): ${failure.reason}`,
+        detail: `Entra ID refused the organization's app at sign-in (${failure.aadsts ?? "no code"}): ${failure.reason}${helpFor(failure.aadsts)}`,
       };
     }
     return undefined;
@@ -61,7 +67,7 @@ function alertFor(event: EntraFailureEvent): { kind: AlertKind; detail: string }
   if (failure.kind === "tenant") {
     return {
       kind: "entra_app_rejected",
-      detail: `Entra ID refused the organization's app while refreshing a user's token (${failure.aadsts ?? "no code"}): ${failure.reason}`,
+      detail: `Entra ID refused the organization's app while refreshing a user's token (${failure.aadsts ?? "no code"}): ${failure.reason}${helpFor(failure.aadsts)}`,
     };
   }
   if (failure.kind === "unavailable") {

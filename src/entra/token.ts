@@ -1,3 +1,4 @@
+import { SignJWT } from "jose";
 import { z } from "zod";
 import { aadstsCode, classifyFailure, explainAadsts, type EntraFailure } from "./aadsts";
 
@@ -5,14 +6,22 @@ import { aadstsCode, classifyFailure, explainAadsts, type EntraFailure } from ".
  * @module The gateway as a confidential client of one org's Entra app: every
  * request to the tenant's v2.0 token endpoint, the code exchange at sign-in,
  * the refresh, and the client credentials grant that checks an app's
- * credentials at signup and secret rotation, goes through one POST here.
+ * credentials at signup and secret rotation, goes through one POST here,
+ * authenticated with the client secret or a signed client assertion.
  */
 export interface EntraApp {
   loginBase: string;
   entraTenantId: string;
   clientId: string;
-  clientSecret: string;
+  credential: EntraCredential;
 }
+
+/**
+ * How the gateway proves it is the app: the client secret, or a certificate
+ * whose private key (non-extractable, imported for this one request) signs a
+ * client assertion named by the certificate's `x5t#S256`.
+ */
+export type EntraCredential = { kind: "secret"; secret: string } | { kind: "certificate"; privateKey: CryptoKey; x5tS256: string };
 
 export interface EntraTokens {
   accessToken: string;
@@ -25,7 +34,7 @@ export interface EntraTokens {
 
 /**
  * The credential check's answer. Success proves the tenant, client ID and
- * secret belong together; the app-only token itself is discarded.
+ * secret (or certificate) belong together; the app-only token itself is discarded.
  */
 export type CredentialCheck =
   | { ok: true }
@@ -41,14 +50,58 @@ const TokenResponse = z.object({
 });
 
 const TIMEOUT_MS = 10_000;
+export const JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/** How long an assertion is valid: long enough for one request, short enough to be useless if captured. */
+const ASSERTION_LIFETIME_SECONDS = 300;
 
-/** One form post to the app's token endpoint, authenticated with its secret; undefined when Entra did not answer. */
+/** The tenant's v2.0 token endpoint: where every request goes, and the `aud` of every assertion. */
+export function tokenEndpoint(app: Pick<EntraApp, "loginBase" | "entraTenantId">): string {
+  return `${app.loginBase}/${encodeURIComponent(app.entraTenantId)}/oauth2/v2.0/token`;
+}
+
+/**
+ * A client assertion as Microsoft's "Microsoft identity platform application
+ * authentication certificate credentials" page specifies it: header `alg`
+ * RS256, `typ` JWT and `x5t#S256` (the certificate's SHA-256 thumbprint);
+ * claims `aud` the token endpoint the request goes to, `iss` = `sub` = the
+ * client ID, a fresh `jti`, `nbf`/`iat` now and `exp` shortly after.
+ */
+export async function clientAssertion(
+  credential: Extract<EntraCredential, { kind: "certificate" }>,
+  clientId: string,
+  audience: string,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", "x5t#S256": credential.x5tS256 })
+    .setAudience(audience)
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setJti(crypto.randomUUID())
+    .setNotBefore(now)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ASSERTION_LIFETIME_SECONDS)
+    .sign(credential.privateKey);
+}
+
+/** The form fields that authenticate the client: its secret, or a fresh assertion for this endpoint. */
+async function clientAuthentication(app: EntraApp, endpoint: string): Promise<Record<string, string>> {
+  if (app.credential.kind === "secret") return { client_id: app.clientId, client_secret: app.credential.secret };
+  return {
+    client_id: app.clientId,
+    client_assertion_type: JWT_BEARER_ASSERTION,
+    client_assertion: await clientAssertion(app.credential, app.clientId, endpoint),
+  };
+}
+
+/** One form post to the app's token endpoint, authenticated with its credential; undefined when Entra did not answer. */
 async function postToTokenEndpoint(app: EntraApp, form: Record<string, string>): Promise<Response | undefined> {
+  const endpoint = tokenEndpoint(app);
   try {
-    return await fetch(`${app.loginBase}/${encodeURIComponent(app.entraTenantId)}/oauth2/v2.0/token`, {
+    return await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, ...form }),
+      body: new URLSearchParams({ ...(await clientAuthentication(app, endpoint)), ...form }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {

@@ -3,7 +3,7 @@ import { ApiError } from "./errors";
 import { logEvent } from "../lib/log";
 import { checkClientCredentials } from "../entra/token";
 import { cloudEndpoints, type Cloud } from "../tenancy/clouds";
-import { sealSecret, type SecretEnvelope } from "../tenancy/secret-envelope";
+import { resealSecret, sealSecret, type SecretEnvelope } from "../tenancy/secret-envelope";
 
 /**
  * @module Verifies an Entra app's credentials (unless the operator turned the check
@@ -17,6 +17,12 @@ export interface CredentialsInput {
   clientSecret: string;
   /** The Microsoft cloud the app is registered in: the check asks that cloud's Entra ID. */
   cloud: Cloud;
+  /**
+   * The tenant's envelope when it has one (rotation): the new secret is
+   * sealed under its data key, which stays the tenant's for good. Only
+   * signup makes a new data key.
+   */
+  current?: SecretEnvelope;
 }
 
 export async function verifyAndSealCredentials(
@@ -25,7 +31,13 @@ export async function verifyAndSealCredentials(
 ): Promise<{ envelope: SecretEnvelope; secretHint: string; verified: boolean }> {
   if (config.VERIFY_ENTRA_CREDENTIALS) {
     const endpoints = cloudEndpoints(config, input.cloud);
-    const check = await checkClientCredentials({ loginBase: endpoints.loginBase, ...input }, endpoints.graphResource);
+    const app = {
+      loginBase: endpoints.loginBase,
+      entraTenantId: input.entraTenantId,
+      clientId: input.clientId,
+      credential: { kind: "secret" as const, secret: input.clientSecret },
+    };
+    const check = await checkClientCredentials(app, endpoints.graphResource);
     if (!check.ok) {
       logEvent("entra_credentials_check_failed", {
         tenantId: input.tenantId,
@@ -41,10 +53,10 @@ export async function verifyAndSealCredentials(
       });
     }
   }
-  const envelope = await sealSecret(
-    input.clientSecret,
-    { tenantId: input.tenantId, clientId: input.clientId },
-    { keks: config.keks, activeKekId: config.ACTIVE_KEK_ID },
-  );
+  const binding = { tenantId: input.tenantId, clientId: input.clientId };
+  const keyring = { keks: config.keks, activeKekId: config.ACTIVE_KEK_ID };
+  const envelope = input.current
+    ? await resealSecret(input.clientSecret, binding, input.current, keyring)
+    : await sealSecret(input.clientSecret, binding, keyring);
   return { envelope, secretHint: input.clientSecret.slice(0, 3), verified: config.VERIFY_ENTRA_CREDENTIALS };
 }

@@ -23,7 +23,7 @@ import { tenantKvView } from "../tenancy/tenant-kv";
 export type VerifyStatus = "ok" | "problem" | "unknown";
 
 export interface VerifyItem {
-  id: "credentials" | "secret_expiry" | "admin_consent" | "redirect_uri" | "first_user";
+  id: "credentials" | "secret_expiry" | "certificate_expiry" | "admin_consent" | "redirect_uri" | "first_user";
   status: VerifyStatus;
   summary: string;
   fix?: string;
@@ -82,15 +82,16 @@ const EXPIRY_WARNING_DAYS = 30;
 export async function verifySetup(deps: VerifyDeps): Promise<{ items: VerifyItem[] }> {
   const { tenant, config, registry } = deps;
   const redirectUri = `${canonicalOrigin(config, tenant)}/callback`;
-  const [credentials, counts, testSignIn] = await Promise.all([
+  const [credentials, counts, testSignIn, active] = await Promise.all([
     credentialsItem(deps),
     registry.signInCounts(tenant.id),
     readTestSignIn(deps.kv, tenant.id),
+    tenant.credentialKind === "certificate" ? registry.certificates.active(tenant.id) : undefined,
   ]);
   return {
     items: [
       credentials,
-      expiryItem(tenant.secretExpiresAt),
+      tenant.credentialKind === "certificate" ? certificateExpiryItem(active?.notAfter) : expiryItem(tenant.secretExpiresAt),
       consentItem(requiredPermissions(tenant), testSignIn, consentLink(deps, redirectUri), `${canonicalOrigin(config, tenant)}/admin`),
       redirectItem(counts.users + counts.consoleAdmins, redirectUri),
       firstUserItem(counts.users),
@@ -98,19 +99,44 @@ export async function verifySetup(deps: VerifyDeps): Promise<{ items: VerifyItem
   };
 }
 
-/** Item 1: Microsoft's answer now to a client-credentials request with the secret the gateway holds. */
-async function credentialsItem({ tenant, config }: VerifyDeps): Promise<VerifyItem> {
-  const check = await checkClientCredentials(await tenantEntraApp(tenant, config), cloudEndpoints(config, tenant.cloud).graphResource);
-  if (check.ok) return { id: "credentials", status: "ok", summary: "Microsoft accepted the gateway's client ID and secret just now." };
+/**
+ * Item 1: Microsoft's answer now to a client-credentials request with the
+ * credential the gateway uses: the secret, or an assertion signed with the
+ * active certificate.
+ */
+async function credentialsItem({ tenant, config, registry }: VerifyDeps): Promise<VerifyItem> {
+  const check = await checkClientCredentials(
+    await tenantEntraApp(tenant, config, registry),
+    cloudEndpoints(config, tenant.cloud).graphResource,
+  );
+  const certificate = tenant.credentialKind === "certificate";
+  if (check.ok) {
+    const what = certificate ? "client ID and an assertion signed with its certificate" : "client ID and secret";
+    return { id: "credentials", status: "ok", summary: `Microsoft accepted the gateway's ${what} just now.` };
+  }
   if (check.kind === "unreachable") {
     return { id: "credentials", status: "unknown", summary: `Microsoft could not be asked (${check.reason}).`, fix: "Try again shortly." };
   }
   return {
     id: "credentials",
     status: "problem",
-    summary: `Microsoft refused the credentials${check.aadsts ? ` (${check.aadsts})` : ""}: ${check.reason}.`,
-    fix: "Create a new client secret in the Entra admin center (App registrations → your app → Certificates & secrets → New client secret) and set its Value as the gateway's client secret.",
+    summary: `Microsoft refused the ${certificate ? "certificate" : "credentials"}${check.aadsts ? ` (${check.aadsts})` : ""}: ${check.reason}.`,
+    fix: certificate
+      ? "Upload the gateway's active certificate to the app (Entra admin center: App registrations → your app → Certificates & secrets → Certificates → Upload certificate); download it from GET /api/admin/credentials or the console's Credentials page."
+      : "Create a new client secret in the Entra admin center (App registrations → your app → Certificates & secrets → New client secret) and set its Value as the gateway's client secret.",
   };
+}
+
+/** Item 2 for a tenant that signs with a certificate: the active certificate's notAfter. */
+function certificateExpiryItem(notAfter: Date | undefined): VerifyItem {
+  const fix = "Generate a new certificate, upload it to the app, verify and promote it before the current one expires.";
+  if (!notAfter) return { id: "certificate_expiry", status: "problem", summary: "The gateway has no active certificate.", fix };
+  const days = daysUntil(notAfter);
+  if (days < 0) return { id: "certificate_expiry", status: "problem", summary: "The certificate has expired: nobody can sign in.", fix };
+  const summary = `The certificate expires in ${days} day${days === 1 ? "" : "s"}.`;
+  return days < EXPIRY_WARNING_DAYS
+    ? { id: "certificate_expiry", status: "problem", summary, fix }
+    : { id: "certificate_expiry", status: "ok", summary };
 }
 
 /** Item 2: the recorded expiry date of the client secret. */

@@ -5,8 +5,8 @@ import { purgeTenant, type PurgeDeps } from "./offboarding";
 
 /**
  * @module The scheduled sweep: finishes tenant deletions that were cut short,
- * warns tenant admins whose Entra client secret expires within 30 days, and
- * purges audit trails past each tenant's retention.
+ * warns tenant admins whose Entra client secret or active certificate
+ * expires within 30 days, and purges audit trails past each tenant's retention.
  *
  * Retention visits a slice of the tenants per run, resuming after the last
  * tenant the previous run finished (a KV key holds that position), so 10,000
@@ -64,6 +64,27 @@ export async function sweepAuditRetention(deps: MaintenanceDeps, now = Date.now(
   return { tenants, objectsDeleted };
 }
 
+/**
+ * A `certificate_expiring` alert for each tenant that signs with a
+ * certificate expiring within 30 days (once a week, like the secret's).
+ */
+async function warnExpiringCertificates(deps: MaintenanceDeps, now = Date.now()): Promise<number> {
+  let warned = 0;
+  const expiring = await deps.registry.certificates.expiringActive(new Date(now + (EXPIRY_WARNING_DAYS + 1) * DAY_MS));
+  for (const certificate of expiring) {
+    const days = daysUntil(certificate.notAfter, now);
+    if (days > EXPIRY_WARNING_DAYS) continue;
+    const steps =
+      "generate a new certificate (POST /api/admin/credentials/certificates or the console's Credentials page), upload it to the app, then verify and promote it";
+    const detail =
+      days < 0
+        ? `The certificate ${certificate.thumbprint} has expired: users cannot sign in until you ${steps}`
+        : `The certificate ${certificate.thumbprint} expires in ${days} day${days === 1 ? "" : "s"}: ${steps}`;
+    if (await deps.registry.addAlert(certificate.tenantId, "certificate_expiring", detail, 7 * 24 * 60)) warned += 1;
+  }
+  return warned;
+}
+
 export async function runMaintenance(deps: MaintenanceDeps) {
   const summary = { purged: 0, stillDeleting: 0, expiryWarnings: 0, retentionTenants: 0, auditObjectsDeleted: 0 };
   // One tenant per run: a purge spends most of an invocation's KV budget.
@@ -81,7 +102,8 @@ export async function runMaintenance(deps: MaintenanceDeps) {
     const page = await deps.registry.list(100, afterId);
     if (page.length === 0) break;
     for (const tenant of page) {
-      if (tenant.status === "deleting" || !tenant.secretExpiresAt) continue;
+      // A tenant that signs with a certificate is warned about the certificate instead.
+      if (tenant.status === "deleting" || tenant.credentialKind === "certificate" || !tenant.secretExpiresAt) continue;
       const days = daysUntil(tenant.secretExpiresAt);
       if (days > EXPIRY_WARNING_DAYS) continue;
       const detail =
@@ -93,6 +115,7 @@ export async function runMaintenance(deps: MaintenanceDeps) {
     }
     afterId = page.at(-1)?.id;
   }
+  summary.expiryWarnings += await warnExpiringCertificates(deps);
   try {
     const retention = await sweepAuditRetention(deps);
     summary.retentionTenants = retention.tenants;

@@ -6,6 +6,7 @@ import {
   usageDailyUsers,
   signupBlocks,
   tenantAlerts,
+  tenantCertificates,
   tenants,
   tenantUsers,
   type AlertKind,
@@ -16,6 +17,7 @@ import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
 import type { TenantUser, UserPosition } from "./tenant-user";
+import { certificateStore } from "./certificate-store";
 
 /** @module All D1 access to the tenant registry goes through this module. */
 
@@ -83,12 +85,19 @@ function buildRegistry(d1: D1Database) {
   }
 
   return {
-    /** The tenant and its first console admin, the signup's admin email, in one transaction. */
-    async create(row: NewTenantRow): Promise<Tenant> {
+    /** The tenants' certificates (certificate-store.ts): every query names the tenant. */
+    certificates: certificateStore(d1),
+
+    /**
+     * The tenant and its first console admin, the signup's admin email, and
+     * (signing up with a certificate) its active certificate, in one transaction.
+     */
+    async create(row: NewTenantRow, certificate?: typeof tenantCertificates.$inferInsert): Promise<Tenant> {
       try {
         const [inserted] = await db.batch([
           db.insert(tenants).values(row).returning(),
           db.insert(consoleAdmins).values({ tenantId: row.id, email: row.adminEmail.toLowerCase(), createdAt: new Date() }),
+          ...(certificate ? [db.insert(tenantCertificates).values(certificate)] : []),
         ]);
         const created = inserted[0];
         if (!created) throw new Error("the tenant row was not written");
@@ -186,6 +195,14 @@ function buildRegistry(d1: D1Database) {
     setSecret: (id: string, envelope: SecretEnvelope, secretHint: string, secretExpiresAt: Date | null) =>
       touch(id, { ...envelopeColumns(envelope), secretHint, secretExpiresAt }),
     /**
+     * Forgets the client secret, keeping the data key every other sealed
+     * value needs: the NOT NULL secret columns become empty strings (a
+     * column change would rebuild the table). Only while the tenant signs
+     * with a certificate.
+     */
+    deleteSecret: (id: string) => touch(id, { secretCiphertext: "", secretIv: "", secretHint: "", secretExpiresAt: null }),
+    setCredentialKind: (id: string, credentialKind: Tenant["credentialKind"]) => touch(id, { credentialKind }),
+    /**
      * Rotation only: swaps the wrapped data key, never the sealed secret, and
      * only if the row still holds the key that was re-wrapped. A secret
      * rotated in between has a new data key, which must not be overwritten.
@@ -221,6 +238,7 @@ function buildRegistry(d1: D1Database) {
     async deleteAll(id: string): Promise<void> {
       await db.batch([
         db.delete(tenantAlerts).where(eq(tenantAlerts.tenantId, id)),
+        db.delete(tenantCertificates).where(eq(tenantCertificates.tenantId, id)),
         db.delete(tenantUsers).where(eq(tenantUsers.tenantId, id)),
         db.delete(consoleAdmins).where(eq(consoleAdmins.tenantId, id)),
         db.delete(usageDaily).where(eq(usageDaily.tenantId, id)),

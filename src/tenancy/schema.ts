@@ -144,6 +144,8 @@ export const ALERT_KINDS = [
   "entra_unavailable",
   // Deliveries of the audit trail to the org's SIEM endpoint failed through every retry (src/audit/stream.ts).
   "audit_stream_failing",
+  // The active certificate (private_key_jwt) expires within 30 days (src/tenancy/maintenance.ts).
+  "certificate_expiring",
 ] as const;
 
 export const tenantAlerts = sqliteTable(

@@ -91,6 +91,35 @@ export async function sealSecret(secret: string, binding: EnvelopeBinding, keyri
   return { ...sealed, ...wrapped };
 }
 
+/**
+ * A new secret for a tenant that has a data key already (secret rotation):
+ * sealed under that same data key, so every other value sealed with it (the
+ * audit stream's key, certificate private keys) still opens afterwards.
+ */
+export async function resealSecret(
+  secret: string,
+  binding: EnvelopeBinding,
+  current: SecretEnvelope,
+  keyring: Keyring,
+): Promise<SecretEnvelope> {
+  const dataKey = await unwrapDataKey(current, binding.tenantId, keyring);
+  return { ...current, ...(await seal(dataKey, utf8(secret), secretAad(binding))) };
+}
+
+/**
+ * A tenant's envelope with a fresh data key and no secret (an organization
+ * that signs up with a certificate): the secret's ciphertext and IV are
+ * empty, as after the secret is deleted.
+ */
+export async function envelopeWithoutSecret(tenantId: string, keyring: Keyring): Promise<SecretEnvelope> {
+  return { ciphertext: "", iv: "", ...(await wrapDataKey(randomBytes(32), tenantId, keyring)) };
+}
+
+/** Whether the envelope still holds a client secret (empty once deleted, or never set with a certificate). */
+export function holdsSecret(envelope: SecretEnvelope): boolean {
+  return envelope.ciphertext !== "" && envelope.iv !== "";
+}
+
 export async function openSecret(envelope: SecretEnvelope, binding: EnvelopeBinding, keyring: Keyring): Promise<string> {
   const dataKey = await unwrapDataKey(envelope, binding.tenantId, keyring);
   const plain = await open(dataKey, envelope.ciphertext, envelope.iv, secretAad(binding));

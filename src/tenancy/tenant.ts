@@ -24,6 +24,8 @@ export interface Tenant {
   adminConsentAt: Date | null;
   /** The Microsoft cloud of the organization's Entra app. */
   cloud: "global" | "usgov-high" | "usgov-dod" | "china";
+  /** How the gateway authenticates to the app: its client secret, or the active certificate (private_key_jwt). */
+  credentialKind: "secret" | "certificate";
   /** The audit trail's settings: retention, and the SIEM stream (its key still sealed). */
   audit: {
     retentionDays: number;
@@ -56,6 +58,7 @@ export function tenantFromRow(row: TenantRow): Tenant {
     consoleAdminRoles: row.consoleAdminRoles,
     adminConsentAt: row.adminConsentAt,
     cloud: row.cloud,
+    credentialKind: row.credentialKind,
     audit: {
       retentionDays: row.auditRetentionDays,
       stream: row.auditStreamUrl
@@ -112,10 +115,14 @@ export function publicTenantView(tenant: Tenant) {
     entraTenantId: tenant.entraTenantId,
     clientId: tenant.clientId,
     cloud: tenant.cloud,
-    clientSecret: {
-      hint: `${tenant.secretHint}…`,
-      expiresAt: tenant.secretExpiresAt?.toISOString() ?? null,
-    },
+    credentialKind: tenant.credentialKind,
+    // Null once the secret is deleted (or never set, for an organization that signed up with a certificate).
+    clientSecret: tenant.secretHint
+      ? {
+          hint: `${tenant.secretHint}…`,
+          expiresAt: tenant.secretExpiresAt?.toISOString() ?? null,
+        }
+      : null,
     status: tenant.status,
     suspendedBy: tenant.suspendedBy,
     policy: tenant.policy,

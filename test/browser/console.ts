@@ -159,6 +159,16 @@ export function consoleJourneys(getWorld: () => World): void {
         await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Check and save" }).click()]);
         await page.waitForSelector("#credentials-secret-error");
         await check(page, "console-credentials-refused");
+        // A certificate generated (pending), then verified before it was uploaded: refused at its buttons.
+        await page.getByLabel("Valid for").selectOption("6");
+        await Promise.all([
+          page.waitForURL(/done=certificate-generated/),
+          page.getByRole("button", { name: "Generate a certificate" }).click(),
+        ]);
+        await check(page, "console-credentials-certificate");
+        await Promise.all([page.waitForLoadState(), page.getByRole("button", { name: "Verify with Microsoft" }).first().click()]);
+        await page.waitForSelector("[id^='certificate-'][id$='-error']");
+        await check(page, "console-credentials-certificate-refused");
         // A refused stream endpoint: the error at its field.
         await page.goto(`${getWorld().tenantOrigin}/admin/streaming`);
         await page.getByLabel("Endpoint URL").fill("https://localhost/audit");

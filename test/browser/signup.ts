@@ -230,6 +230,15 @@ export function signupJourneys(getWorld: () => World): void {
         await completeForm(page, newSlug(), await entraApp(getWorld()));
         expect(await submit(page)).toBe(201);
         await expectNoViolations(page, "signup-result", viewport);
+
+        // With a certificate: no secret typed, and the result leads with the certificate to upload.
+        await page.goto(`${getWorld().apexOrigin}/signup`);
+        const { clientSecret: _unused, ...ids } = await entraApp(getWorld());
+        await fillForm(page, { orgName: "Certificate Org", slug: newSlug(), adminEmail: "it@wizard.example", ...ids });
+        await page.getByRole("radio", { name: /Certificate \(no secret\)/ }).check();
+        expect(await submit(page)).toBe(201);
+        expect(await page.locator("#certificate-pem").textContent()).toContain("-----BEGIN CERTIFICATE-----");
+        await expectNoViolations(page, "signup-result-certificate", viewport);
       });
     });
   });

@@ -5,6 +5,7 @@ import type { ConsoleEnv } from "./context";
 import { requireConsoleSession, requireCsrfToken, sameOrigin } from "./guard";
 import { consoleAlertsRoutes } from "./alerts-routes";
 import { consoleAuditRoutes } from "./audit-routes";
+import { consoleCredentialRoutes } from "./credential-routes";
 import { consoleSettingsRoutes } from "./settings-routes";
 import { consoleSetupRoutes } from "./setup-routes";
 import { startConsoleSignIn } from "./sign-in";
@@ -42,7 +43,8 @@ export function consoleApp(signInBudget: MiddlewareHandler<TenantEnv>) {
     .route("/", consoleAuditRoutes)
     .route("/", consoleStreamRoutes)
     .route("/", consoleAlertsRoutes)
-    .route("/", consoleVerifyRoutes);
+    .route("/", consoleVerifyRoutes)
+    .route("/", consoleCredentialRoutes);
   // Last, after every page: the console's own not-found page.
   signedIn.all("/admin/*", (c) => render(c, "setup", "Not found", notFoundBody(), 404));
 

@@ -12,7 +12,7 @@ import { daysUntil } from "../../tenancy/maintenance";
 import { tenantAdminConsentUrl } from "../../tenancy/admin-consent";
 import { TenantPolicyPatchSchema } from "../../tenancy/policy";
 import { ApiError } from "../errors";
-import { credentialsBody } from "../pages/console/admin-pages";
+import { credentialsPage } from "./credential-routes";
 import { policyBody } from "../pages/console/policy-page";
 import { setupBody, type SetupFacts } from "../pages/console/setup-page";
 import { changePolicy, rotateClientSecret } from "../tenant-admin-actions";
@@ -32,7 +32,11 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
   const config = c.get("config");
   const origin = canonicalOrigin(config, tenant);
   const permissions = delegatedPermissions(tenant.policy.enabledGroups, tenant.policy.readOnly);
-  const [counts, alerts] = await Promise.all([c.get("registry").signInCounts(tenant.id), c.get("registry").alerts(tenant.id)]);
+  const [counts, alerts, active] = await Promise.all([
+    c.get("registry").signInCounts(tenant.id),
+    c.get("registry").alerts(tenant.id),
+    tenant.credentialKind === "certificate" ? c.get("registry").certificates.active(tenant.id) : undefined,
+  ]);
   return {
     csrfToken: c.get("csrfToken"),
     redirectUri: `${origin}/callback`,
@@ -41,6 +45,10 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
     permissions,
     credentialCheck,
     secretDaysLeft: tenant.secretExpiresAt ? daysUntil(tenant.secretExpiresAt) : undefined,
+    credential:
+      tenant.credentialKind === "certificate"
+        ? { kind: "certificate", daysLeft: active ? daysUntil(active.notAfter) : undefined }
+        : { kind: "secret" },
     adminConsentAt: tenant.adminConsentAt,
     consentAlertAt: alerts.find((alert) => alert.kind === "admin_consent_required")?.createdAt,
     signedInUsers: counts.users,
@@ -52,7 +60,10 @@ export async function setupFacts(c: Context<ConsoleEnv>, credentialCheck?: Setup
 async function checkCredentials(c: Context<ConsoleEnv>): Promise<SetupFacts["credentialCheck"]> {
   const tenant = c.get("tenant");
   const config = c.get("config");
-  const check = await checkClientCredentials(await tenantEntraApp(tenant, config), cloudEndpoints(config, tenant.cloud).graphResource);
+  const check = await checkClientCredentials(
+    await tenantEntraApp(tenant, config, c.get("registry")),
+    cloudEndpoints(config, tenant.cloud).graphResource,
+  );
   if (check.ok) return { ok: true };
   return {
     ok: false,
@@ -67,27 +78,6 @@ const CredentialsForm = z.object({
   clientSecret: ClientSecretSchema,
   clientSecretExpiresAt: z.union([z.literal("").transform(() => undefined), SecretExpirySchema]),
 });
-
-function credentialsPage(
-  c: Context<ConsoleEnv>,
-  errors: { clientSecret?: string; clientSecretExpiresAt?: string } = {},
-  status: 200 | 422 | 502 = 200,
-) {
-  const tenant = c.get("tenant");
-  return render(
-    c,
-    "credentials",
-    "Credentials",
-    credentialsBody({
-      csrfToken: c.get("csrfToken"),
-      secretHint: tenant.secretHint,
-      expiresAt: tenant.secretExpiresAt,
-      errors,
-      flash: flashOf(c),
-    }),
-    status,
-  );
-}
 
 async function policyPage(c: Context<ConsoleEnv>, groupsError?: string, status: 200 | 400 = 200) {
   const policy = c.get("tenant").policy;

@@ -116,7 +116,7 @@ export const consoleCallback: MiddlewareHandler<TenantEnv> = async (c, next) => 
     );
   }
   const origin = canonicalOrigin(config, tenant);
-  const app = await tenantEntraApp(tenant, config);
+  const app = await tenantEntraApp(tenant, config, c.get("registry"));
   const tokens = await exchangeCode(app, {
     code,
     redirectUri: `${origin}/callback`,

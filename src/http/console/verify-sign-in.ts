@@ -135,7 +135,7 @@ export const testSignInCallback: MiddlewareHandler<TenantEnv> = async (c, next) 
       "The test sign-in was cancelled or refused by Microsoft. Try again from Setup.",
     );
   }
-  const app = await tenantEntraApp(tenant, config);
+  const app = await tenantEntraApp(tenant, config, c.get("registry"));
   const tokens = await exchangeCode(app, {
     code,
     redirectUri: `${canonicalOrigin(config, tenant)}/callback`,

@@ -26,6 +26,12 @@ export const FLASH = {
   resumed: "The organization is active again.",
   "stream-removed": "Streaming stopped. The audit trail is still kept and can be exported.",
   "notices-removed": "Webhook removed. Alerts are still shown here and on the admin API.",
+  "certificate-generated": "Certificate generated. Download it, upload it to your app in Entra, then verify it here.",
+  "certificate-verified": "Microsoft accepted the certificate.",
+  "certificate-promoted":
+    "The gateway now signs in with this certificate. Remove the previous certificate (if any) from your app in Entra.",
+  "secret-deleted": "The gateway no longer holds the client secret. Delete it from your app in Entra too.",
+  "secret-in-use": "Microsoft accepted the client secret; the gateway signs in with it again.",
 } as const;
 
 export function flashOf(c: Context<ConsoleEnv>) {

@@ -194,6 +194,10 @@ select { width: 100%; padding: 0.45rem; font: inherit; color: var(--fg); backgro
 }
 /* The console's "Verify setup" report: a fix may hold a long link, which wraps instead of widening the page. */
 .verify-fix { overflow-wrap: anywhere; }
+/* Signup's credential choice: each option's explanation on its own line under its name. */
+label.check .hint { display: block; margin-top: 0.15rem; }
+/* The console's certificates: a 40-character thumbprint wraps on a phone instead of widening the page. */
+.console-item h3 code { overflow-wrap: anywhere; }
 `;
 
 /**

@@ -126,12 +126,13 @@ function credentialFields(inviteRequired: boolean): FieldSpec[] {
     },
     {
       name: "clientSecret",
-      label: "Client secret value",
+      label: "Client secret value (with a client secret)",
       hint: () =>
         html`<strong>Certificates &amp; secrets → Client secrets → New client secret</strong>, then copy the <strong>Value</strong> column,
-          not the Secret ID. Microsoft shows the value only right after you create it.`,
+          not the Secret ID. Microsoft shows the value only right after you create it. Leave it empty with a certificate.`,
       type: "password",
-      required: true,
+      // Needed only with a client secret: the server says so when it is missing.
+      required: false,
       missing: "Enter the client secret's Value (not its Secret ID)",
       invalid: "a client secret is at most 256 characters",
       attributes: { autocomplete: "off", maxlength: "256" },
@@ -223,6 +224,45 @@ function cloudField(input: SignupPageInput) {
   </div>`;
 }
 
+/**
+ * How the gateway signs in to the app: a client secret pasted here, or a
+ * certificate the gateway generates (uploaded to the app after signup), each
+ * explained beside its choice.
+ */
+function credentialChoice(input: SignupPageInput) {
+  const issue = input.issues.find((candidate) => candidate.field === "credential");
+  const chosen = input.values.credential === "certificate" ? "certificate" : "secret";
+  const describedBy = issue ? "credential-error credential-hint" : "credential-hint";
+  const option = (value: "secret" | "certificate", label: string, hint: HtmlEscapedString | Promise<HtmlEscapedString>) =>
+    html`<label class="check" for="credential-${value}">
+      <input
+        type="radio"
+        id="credential-${value}"
+        name="credential"
+        value="${value}"
+        ${value === chosen ? "checked" : ""}
+        aria-describedby="credential-${value}-hint"
+      />
+      <span>${label} <span class="hint" id="credential-${value}-hint">${hint}</span></span>
+    </label>`;
+  return html`<fieldset class="field" aria-describedby="${describedBy}" ${issue ? html`aria-invalid="true"` : ""}>
+    <legend>How the gateway signs in to your app</legend>
+    <p class="hint" id="credential-hint">Microsoft needs proof that requests come from your app: a secret, or a certificate.</p>
+    <p class="field-error" id="credential-error" ${issue ? "" : "hidden"}>${issue ? sentence(issue.message) : ""}</p>
+    ${option(
+      "secret",
+      "Client secret",
+      html`A password you create in Entra and paste below. Simple, but it expires (at most two years) and the gateway must keep it.`,
+    )}
+    ${option(
+      "certificate",
+      "Certificate (no secret)",
+      html`The gateway makes a key pair and keeps the private key sealed; you upload its certificate to the app after signup. Many security
+      policies require this for production apps. Valid 12 months; you can renew it with overlap.`,
+    )}
+  </fieldset>`;
+}
+
 /** The live preview of the addresses the chosen slug makes, and where the availability check answers. */
 function slugPreview(address: AddressParts) {
   return html`<p class="preview">Your users' MCP server URL: ${previewUrl(address, "/mcp", "mcp-url-preview")}</p>
@@ -278,8 +318,9 @@ function registerAppStep(address: AddressParts) {
         </div>
       </li>
       <li>
-        Under <strong>Certificates &amp; secrets → Client secrets → New client secret</strong>, add a secret and copy its
-        <strong>Value</strong> straight away.
+        With a client secret: under <strong>Certificates &amp; secrets → Client secrets → New client secret</strong>, add a secret and copy
+        its <strong>Value</strong> straight away. With a certificate, there is nothing to do yet: you upload the gateway's certificate after
+        step 4.
       </li>
     </ol>
   </section>`;
@@ -304,13 +345,14 @@ export function signupPage(input: SignupPageInput) {
         <fieldset class="step">
           <legend><h2>3. Verify with Microsoft</h2></legend>
           <p>From the app you registered in step 1.</p>
-          ${cloudField(input)} ${credentials.map((field) => fieldMarkup(field, input, address))}
+          ${cloudField(input)} ${credentials.slice(0, 2).map((field) => fieldMarkup(field, input, address))} ${credentialChoice(input)}
+          ${credentials.slice(2).map((field) => fieldMarkup(field, input, address))}
         </fieldset>
         <section class="step" aria-labelledby="step-finish">
           <h2 id="step-finish">4. Finish</h2>
           <p>
-            The gateway asks Microsoft for a token with these values to check them, then stores the secret encrypted. It is never shown
-            again.
+            The gateway asks Microsoft for a token with these values to check them, then stores the secret (or the certificate's private
+            key) encrypted. Neither is ever shown again.
           </p>
           <button type="submit">Create my gateway</button>
         </section>

@@ -17,6 +17,39 @@ export interface SignupResult {
   links: OnboardingLinks;
   adminKey: string;
   verified: boolean;
+  /** Signed up with a certificate: the certificate to upload (public part only). */
+  certificate?: { thumbprint: string; pem: string; notAfter: string; uploadSteps: string[] };
+}
+
+/** The first step with a certificate: download it and upload it to the app, or every sign-in fails with AADSTS700027. */
+function certificateStep(result: SignupResult) {
+  const { certificate } = result;
+  if (!certificate) return "";
+  return html`<li>
+    <h2>Upload the gateway's certificate to your app</h2>
+    <p>
+      The gateway signs in to your app with this certificate (thumbprint <code>${certificate.thumbprint}</code>, valid until
+      ${certificate.notAfter.slice(0, 10)}). Its private key stays sealed in the gateway. Until you upload it, sign-ins fail with
+      AADSTS700027.
+    </p>
+    <ol>
+      ${certificate.uploadSteps.map((step) => html`<li>${step}</li>`)}
+    </ol>
+    <div class="copy-row">
+      <pre id="certificate-pem">${certificate.pem}</pre>
+      <button type="button" class="secondary" data-copy="certificate-pem" hidden>Copy certificate</button>
+      <a
+        class="button secondary"
+        href="#certificate-pem"
+        data-download="${result.tenant.slug}-certificate.pem"
+        data-from="certificate-pem"
+        hidden
+      >
+        Download certificate (.pem)
+      </a>
+    </div>
+    <p>The admin console's Credentials page offers it as .cer too, and checks it with Microsoft once it is uploaded.</p>
+  </li>`;
 }
 
 export function signupResultPage(result: SignupResult) {
@@ -28,12 +61,15 @@ export function signupResultPage(result: SignupResult) {
         ${tenant.displayName} is set up at <a href="${links.tenantUrl}">${links.tenantUrl}</a>.
         ${
           result.verified
-            ? "Microsoft accepted the app's credentials."
+            ? result.certificate
+              ? "Microsoft confirmed the directory and the app."
+              : "Microsoft accepted the app's credentials."
             : "The credentials were not checked with Microsoft: this gateway's operator turned the check off."
         }
         Work through these steps in order.
       </p>
       <ol class="checklist">
+        ${certificateStep(result)}
         <li>
           <h2>Add the redirect URI</h2>
           <p>

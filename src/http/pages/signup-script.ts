@@ -8,7 +8,8 @@ import { contentVersion } from "./assets";
  *   and whether the address is free is said in a polite live region by the field;
  * - a submit with empty or malformed fields stays in the browser and shows the
  *   same summary and field errors the server renders, with the same words
- *   (each input carries them in `data-missing` / `data-invalid`);
+ *   (each input carries them in `data-missing` / `data-invalid`); the client
+ *   secret counts as missing only while "Client secret" is the chosen credential;
  * - the summary takes focus when the page opens with one, and its links move
  *   focus to their field;
  * - on the result page, leaving asks for confirmation until the admin key was
@@ -67,8 +68,14 @@ export const SIGNUP_JS = `"use strict";
     summary.focus();
   };
 
+  // The secret is needed only with the credential "secret" (a certificate needs none), so it carries no required attribute.
+  const secretNeeded = (input) => {
+    const chosen = document.querySelector("input[name='credential']:checked");
+    return input.id === "clientSecret" && !input.value && (!chosen || chosen.value === "secret");
+  };
+
   const problemOf = (input) => {
-    if (input.validity.valueMissing) return input.dataset.missing;
+    if (input.validity.valueMissing || secretNeeded(input)) return input.dataset.missing;
     return input.validity.valid ? "" : input.dataset.invalid;
   };
 

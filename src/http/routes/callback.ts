@@ -126,7 +126,7 @@ async function signIn(c: Context<TenantEnv>): Promise<Response> {
     return redirect(authorizationErrorRedirect(request, "access_denied", "Microsoft returned no authorization code"));
   }
 
-  const tokens = await exchangeCode(await tenantEntraApp(tenant, config), {
+  const tokens = await exchangeCode(await tenantEntraApp(tenant, config, c.get("registry")), {
     code,
     redirectUri: `${origin}/callback`,
     codeVerifier: data.verifier,

@@ -23,6 +23,11 @@ import { SlugSchema } from "../../tenancy/slug";
 import { envelopeColumns } from "../../tenancy/tenant";
 import { CLOUDS, cloudEndpoints } from "../../tenancy/clouds";
 import { signupPage, type SignupValues } from "../pages/signup-pages";
+import { certificateAnswer, CertificateValiditySchema, newTenantCertificate, probeWithCertificate } from "../certificate-credentials";
+import { certificateRow } from "../../tenancy/certificate-store";
+import { envelopeWithoutSecret } from "../../tenancy/secret-envelope";
+import { tenantOrigin } from "../../tenancy/host";
+
 import { signupResultPage } from "../pages/signup-result-page";
 
 /**
@@ -33,18 +38,46 @@ import { signupResultPage } from "../pages/signup-result-page";
  * wrong invite code or a taken address spends none of it.
  */
 
-export const SignupRequestSchema = z.strictObject({
-  orgName: OrgNameSchema,
-  slug: SlugSchema,
-  entraTenantId: EntraTenantIdSchema,
-  clientId: ClientIdSchema,
-  clientSecret: ClientSecretSchema,
-  clientSecretExpiresAt: SecretExpirySchema.optional(),
-  adminEmail: AdminEmailSchema,
-  inviteToken: z.string().max(200, "at most 200 characters").optional(),
-  /** The Microsoft cloud of the organization's Entra ID; fixed for the tenant's life (another cloud is another app). */
-  cloud: z.enum(CLOUDS, { error: `one of ${CLOUDS.map((cloud) => `"${cloud}"`).join(", ")}` }).default("global"),
-});
+/** The credentials an organization can give the gateway for its app. */
+const CREDENTIAL_KINDS = ["secret", "certificate"] as const;
+
+export const SignupRequestSchema = z
+  .strictObject({
+    orgName: OrgNameSchema,
+    slug: SlugSchema,
+    entraTenantId: EntraTenantIdSchema,
+    clientId: ClientIdSchema,
+    /**
+     * How the gateway authenticates to the app: a client secret the admin
+     * pastes, or a certificate the gateway generates (the admin uploads it to
+     * the app afterwards; no secret is ever given to the gateway).
+     */
+    credential: z.enum(CREDENTIAL_KINDS, { error: 'one of "secret", "certificate"' }).default("secret"),
+    clientSecret: ClientSecretSchema.optional(),
+    clientSecretExpiresAt: SecretExpirySchema.optional(),
+    /** With a certificate: how long it is valid. */
+    certificateValidityMonths: CertificateValiditySchema,
+    adminEmail: AdminEmailSchema,
+    inviteToken: z.string().max(200, "at most 200 characters").optional(),
+    /** The Microsoft cloud of the organization's Entra ID; fixed for the tenant's life (another cloud is another app). */
+    cloud: z.enum(CLOUDS, { error: `one of ${CLOUDS.map((cloud) => `"${cloud}"`).join(", ")}` }).default("global"),
+  })
+  .refine((input) => input.credential !== "secret" || input.clientSecret !== undefined, {
+    path: ["clientSecret"],
+    message: "Enter the client secret's Value (not its Secret ID)",
+    // Checked even when other fields are wrong, so every missing field is named at once.
+    when: (payload) => credentialFieldsParsed(payload.issues),
+  })
+  .refine((input) => input.credential !== "certificate" || input.clientSecret === undefined, {
+    path: ["clientSecret"],
+    message: 'leave out with credential "certificate": the gateway keeps no secret then',
+    when: (payload) => credentialFieldsParsed(payload.issues),
+  });
+
+/** Whether `credential` and `clientSecret` themselves parsed, so the rule between them can be judged. */
+function credentialFieldsParsed(issues: readonly { path?: readonly PropertyKey[] }[]): boolean {
+  return !issues.some((issue) => issue.path?.[0] === "credential" || issue.path?.[0] === "clientSecret");
+}
 
 export type SignupInput = z.infer<typeof SignupRequestSchema>;
 
@@ -57,6 +90,8 @@ export interface SignupOutcome {
   links: OnboardingLinks;
   adminKey: string;
   verified: boolean;
+  /** Signing up with a certificate: the certificate to upload to the app (public part only). */
+  certificate?: ReturnType<typeof certificateAnswer>;
 }
 
 const RATE_LIMITED = "Too many signup attempts from this address; wait a minute and try again";
@@ -66,6 +101,7 @@ const FIELD_OF_CREDENTIAL: Record<CredentialPart, keyof SignupInput> = {
   tenant: "entraTenantId",
   client: "clientId",
   secret: "clientSecret",
+  certificate: "credential",
 };
 
 /**
@@ -91,33 +127,37 @@ export async function signUp(c: Context<ApexEnv>, input: SignupInput): Promise<S
 
   await spendBudget(c.req.raw, c.env, { limiter: "SIGNUP_RATE_LIMITER", scope: "signup", message: RATE_LIMITED });
   const tenantId = crypto.randomUUID();
-  const sealed = await verifyAndSealCredentials(config, { tenantId, ...input }).catch((error: unknown) => {
+  const credential = await signupCredential(c, tenantId, input).catch((error: unknown) => {
     throw withCredentialField(error);
   });
   const adminKey = generateAdminKey();
   let tenant;
   try {
-    tenant = await registry.create({
-      id: tenantId,
-      slug: input.slug,
-      displayName: input.orgName,
-      adminEmail: input.adminEmail,
-      entraTenantId: input.entraTenantId,
-      clientId: input.clientId,
-      ...envelopeColumns(sealed.envelope),
-      secretHint: sealed.secretHint,
-      secretExpiresAt: input.clientSecretExpiresAt ?? null,
-      policy: JSON.stringify(DEFAULT_POLICY),
-      cloud: input.cloud,
-      adminKeyHash: await hashAdminKey(adminKey),
-    });
+    tenant = await registry.create(
+      {
+        id: tenantId,
+        slug: input.slug,
+        displayName: input.orgName,
+        adminEmail: input.adminEmail,
+        entraTenantId: input.entraTenantId,
+        clientId: input.clientId,
+        ...envelopeColumns(credential.envelope),
+        secretHint: credential.secretHint,
+        secretExpiresAt: input.credential === "secret" ? (input.clientSecretExpiresAt ?? null) : null,
+        credentialKind: input.credential,
+        policy: JSON.stringify(DEFAULT_POLICY),
+        cloud: input.cloud,
+        adminKeyHash: await hashAdminKey(adminKey),
+      },
+      credential.certificate,
+    );
   } catch (error) {
     if (error instanceof SlugTakenError) throw slugTaken(input.slug);
     if (error instanceof EntraAppTakenError) throw entraAppTaken();
     throw error;
   }
   c.get("tenantCache").invalidate(tenant.slug);
-  logEvent("tenant_signed_up", { tenantId, slug: tenant.slug, verified: sealed.verified });
+  logEvent("tenant_signed_up", { tenantId, slug: tenant.slug, verified: credential.verified, credential: input.credential });
 
   const links = onboardingLinks({
     apexUrl: new URL(c.req.url),
@@ -133,8 +173,32 @@ export async function signUp(c: Context<ApexEnv>, input: SignupInput): Promise<S
     adminEmail: input.adminEmail,
     links,
     adminKey,
-    verified: sealed.verified,
+    verified: credential.verified,
+    ...(credential.certificate
+      ? { certificate: certificateAnswer(credential.certificate, { tenantUrl: links.tenantUrl, portalUrl: links.entraPortalUrl }) }
+      : {}),
   };
+}
+
+/**
+ * The new tenant's credential: the pasted secret, checked with Entra and
+ * sealed under a new data key; or a certificate the gateway generates (its
+ * key sealed under a new data key), with which Entra is asked whether the
+ * directory and client ID exist. That certificate starts as the active one,
+ * unproven until the admin uploads it and verifies it.
+ */
+async function signupCredential(c: Context<ApexEnv>, tenantId: string, input: SignupInput) {
+  const config = c.get("config");
+  if (input.credential === "secret") {
+    const sealed = await verifyAndSealCredentials(config, { tenantId, ...input, clientSecret: input.clientSecret ?? "" });
+    return { envelope: sealed.envelope, secretHint: sealed.secretHint, verified: sealed.verified, certificate: undefined };
+  }
+  const envelope = await envelopeWithoutSecret(tenantId, { keks: config.keks, activeKekId: config.ACTIVE_KEK_ID });
+  const host = new URL(tenantOrigin(new URL(c.req.url), input.slug)).host;
+  const stored = await newTenantCertificate(config, { id: tenantId, envelope }, host, input.certificateValidityMonths);
+  const probe = await probeWithCertificate(config, { id: tenantId, envelope, ...input }, stored);
+  const certificate = { ...certificateRow(tenantId, stored, "active"), verifiedAt: probe.accepted ? new Date() : null };
+  return { envelope, secretHint: "", verified: probe.verified, certificate };
 }
 
 /** Entra's refusal, pointed at the field it concerns (the secret for AADSTS7000215) when its code tells which. */
@@ -154,9 +218,11 @@ function formInput(form: Record<string, unknown>): Record<string, string> {
   for (const field of SIGNUP_FIELDS) {
     const value = form[field];
     if (typeof value !== "string") continue;
-    if (value === "" && (field === "clientSecretExpiresAt" || field === "inviteToken")) continue;
+    if (value === "" && (field === "clientSecretExpiresAt" || field === "inviteToken" || field === "certificateValidityMonths")) continue;
     input[field] = value;
   }
+  // A secret typed before choosing a certificate is not kept, nor refused.
+  if (input.credential === "certificate") delete input.clientSecret;
   return input;
 }
 
@@ -192,9 +258,18 @@ export const signupRoute = new Hono<ApexEnv>()
           tenant: outcome.tenant,
           ...links,
           credentialsVerified: outcome.verified,
+          credential: outcome.certificate ? "certificate" : "secret",
+          ...(outcome.certificate ? { certificate: outcome.certificate } : {}),
           adminKey: outcome.adminKey,
           adminKeyNotice: "Store this admin key now: it is shown only once and cannot be recovered.",
-          nextSteps: nextSteps(links, outcome.adminEmail),
+          nextSteps: [
+            ...(outcome.certificate
+              ? [
+                  `Upload the gateway's certificate to your app: ${outcome.certificate.uploadSteps.join("; ")}. Until it is uploaded, sign-ins fail with AADSTS700027`,
+                ]
+              : []),
+            ...nextSteps(links, outcome.adminEmail),
+          ],
         },
         201,
         { "cache-control": "no-store" },

@@ -1,20 +1,10 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { ADMIN_KEY_ACTOR } from "../../audit/events";
-import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { requireBearer } from "../bearer";
 import { jsonBodyLimit, readJsonBody } from "../json-body";
 import { adminKeyMatches } from "../../tenancy/admin-key";
-import {
-  changePolicy,
-  changeStatus,
-  deleteTenant,
-  rotateAdminKey,
-  rotateClientSecret,
-  suspendedByOperator,
-  type AdminActionDeps,
-} from "../tenant-admin-actions";
+import { changePolicy, changeStatus, deleteTenant, rotateAdminKey, rotateClientSecret, suspendedByOperator } from "../tenant-admin-actions";
 import { ClientSecretSchema, SecretExpirySchema } from "../../tenancy/inputs";
 import { daysUntil } from "../../tenancy/maintenance";
 import type { Config } from "../../config";
@@ -27,6 +17,8 @@ import { tenantAdminNoticesRoutes } from "./tenant-admin-notices";
 import { tenantAdminStreamRoutes } from "./tenant-admin-stream";
 import { tenantAdminUsersRoutes } from "./tenant-admin-users";
 import { tenantAdminVerifyRoutes } from "./tenant-admin-verify";
+import { tenantAdminCredentialsRoutes } from "./tenant-admin-credentials";
+import { actionDeps } from "./admin-deps";
 
 /**
  * @module Tenant admin API on `<slug>.<BASE_DOMAIN>/api/admin/*`, authenticated by the
@@ -81,13 +73,6 @@ function settingsView(tenant: Tenant, requestUrl: string, config: Config) {
   };
 }
 
-/** The shared admin actions' dependencies for this request; the admin key is who acts. */
-function actionDeps(c: Context<TenantEnv>): AdminActionDeps {
-  const tenant = c.get("tenant");
-  const audit = { recorder: auditOf(c), party: partyOf(c, tenant.id, ADMIN_KEY_ACTOR) };
-  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant, audit };
-}
-
 export const tenantAdminRoutes = new Hono<TenantEnv>()
   .use("/api/admin/*", requireAdminKey, jsonBodyLimit(ADMIN_BODY_LIMIT))
   .get("/api/admin/tenant", (c) => c.json(settingsView(c.get("tenant"), c.req.url, c.get("config"))))
@@ -100,6 +85,7 @@ export const tenantAdminRoutes = new Hono<TenantEnv>()
   .route("/", tenantAdminStreamRoutes)
   .route("/", tenantAdminNoticesRoutes)
   .route("/", tenantAdminVerifyRoutes)
+  .route("/", tenantAdminCredentialsRoutes)
   .put("/api/admin/client-secret", async (c) => {
     const input = await readJsonBody(c, RotateSecretSchema);
     const { updated, verified } = await rotateClientSecret(actionDeps(c), input);

@@ -12,14 +12,20 @@ export function credentialsBody(input: {
   expiresAt: Date | null;
   errors: { clientSecret?: string; clientSecretExpiresAt?: string };
   flash: unknown;
+  /** The certificate credentials' part of the page (credentials-page.ts). */
+  certificates?: unknown;
 }) {
   const { errors } = input;
   return html`<h1>Credentials</h1>
     ${input.flash}
-    <p>
-      The gateway holds a client secret starting with
-      <code>${input.secretHint}…</code>${input.expiresAt ? html`, expiring ${timeOf(input.expiresAt)}` : ""}.
-    </p>
+    ${
+      input.secretHint
+        ? html`<p>
+            The gateway holds a client secret starting with
+            <code>${input.secretHint}…</code>${input.expiresAt ? html`, expiring ${timeOf(input.expiresAt)}` : ""}.
+          </p>`
+        : ""
+    }
     <h2>Rotate the client secret</h2>
     <p>
       Create a new secret in the Entra admin center (App registrations → your app → Certificates &amp; secrets → New client secret) and
@@ -48,12 +54,14 @@ export function credentialsBody(input: {
       />
       ${fieldError("credentials-expiry", errors.clientSecretExpiresAt)}
       <button type="submit">Check and save</button>
-    </form>`;
+    </form>
+    ${input.certificates ?? ""}`;
 }
 
 /** Each alert kind as a heading on the Alerts page (alerts-page.ts). */
 export const ALERT_WORDS: Record<AlertKind, string> = {
   secret_expiring: "Client secret expiring",
+  certificate_expiring: "Certificate expiring",
   admin_consent_required: "A sign-in needed an administrator's consent",
   entra_app_rejected: "Microsoft refused the organization's app",
   entra_unavailable: "Microsoft Entra ID did not answer",

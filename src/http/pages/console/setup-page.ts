@@ -17,6 +17,8 @@ export interface SetupFacts {
   /** The result of "Check now", in this response only. */
   credentialCheck?: { ok: true } | { ok: false; message: string };
   secretDaysLeft?: number;
+  /** How the gateway signs in to the app; with a certificate, the active one's days left (undefined: none). */
+  credential?: { kind: "secret" } | { kind: "certificate"; daysLeft: number | undefined };
   adminConsentAt: Date | null;
   /** The newest alert saying a sign-in needed an admin's consent. */
   consentAlertAt?: Date;
@@ -38,15 +40,23 @@ function item(title: string, state: ItemState, body: unknown) {
 function credentialsItem(facts: SetupFacts) {
   const check = facts.credentialCheck;
   const state: ItemState = !check ? "unsure" : check.ok ? "done" : "todo";
+  const certificate = facts.credential?.kind === "certificate";
+  const what = certificate ? "client ID and the certificate" : "client ID and secret";
+  const fix = certificate
+    ? html`<p>
+        Upload the gateway's active certificate to the app (App registrations → your app → Certificates &amp; secrets → Certificates →
+        Upload certificate); download it from the <a href="/admin/credentials">Credentials</a> page.
+      </p>`
+    : html`<p>
+        Create a new secret in the Entra admin center (App registrations → your app → Certificates &amp; secrets → New client secret) and
+        enter its Value on the <a href="/admin/credentials">Credentials</a> page.
+      </p>`;
   const said = !check
-    ? html`<p>Ask Microsoft now whether the client ID and secret the gateway holds still work.</p>`
+    ? html`<p>Ask Microsoft now whether the ${what} the gateway holds still work.</p>`
     : check.ok
-      ? html`<p>Microsoft accepted the gateway's client ID and secret just now.</p>`
+      ? html`<p>Microsoft accepted the gateway's ${what} just now.</p>`
       : html`<p>${check.message}</p>
-          <p>
-            Create a new secret in the Entra admin center (App registrations → your app → Certificates &amp; secrets → New client secret)
-            and enter its Value on the <a href="/admin/credentials">Credentials</a> page.
-          </p>`;
+          ${fix}`;
   return item(
     "Credentials verified",
     state,
@@ -58,7 +68,19 @@ function credentialsItem(facts: SetupFacts) {
   );
 }
 
+/** With a certificate: the active certificate's expiry, renewed on the Credentials page. */
+function certificateExpiryItem(daysLeft: number | undefined) {
+  const renew = html`Generate a new one on the <a href="/admin/credentials">Credentials</a> page, upload it, then verify and use it.`;
+  if (daysLeft === undefined) return item("Certificate expiry", "todo", html`<p>The gateway has no active certificate. ${renew}</p>`);
+  if (daysLeft < 0) return item("Certificate expiry", "todo", html`<p>The certificate has expired: nobody can sign in. ${renew}</p>`);
+  const text = `The certificate expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"}.`;
+  return daysLeft < 30
+    ? item("Certificate expiry", "todo", html`<p>${text} ${renew}</p>`)
+    : item("Certificate expiry", "done", html`<p>${text}</p>`);
+}
+
 function expiryItem(days: number | undefined, facts: SetupFacts) {
+  if (facts.credential?.kind === "certificate") return certificateExpiryItem(facts.credential.daysLeft);
   if (days === undefined) {
     return item(
       "Client secret expiry",
@@ -169,6 +191,7 @@ const VERIFY_STATES: Record<VerifyStatus, ItemState> = { ok: "done", problem: "t
 const VERIFY_TITLES: Record<VerifyItem["id"], string> = {
   credentials: "Credentials accepted by Entra",
   secret_expiry: "Client secret expiry",
+  certificate_expiry: "Certificate expiry",
   admin_consent: "Admin consent",
   redirect_uri: "Redirect URI registered",
   first_user: "First user connected",

@@ -1,0 +1,16 @@
+import type { Context } from "hono";
+import { ADMIN_KEY_ACTOR } from "../../audit/events";
+import { auditOf, partyOf } from "../audit";
+import type { TenantEnv } from "../context";
+import type { AdminActionDeps } from "../tenant-admin-actions";
+
+/**
+ * @module The shared admin actions' dependencies for an admin API request
+ * (tenant-admin.ts and the route files it mounts): the admin key is who acts.
+ */
+
+export function actionDeps(c: Context<TenantEnv>): AdminActionDeps {
+  const tenant = c.get("tenant");
+  const audit = { recorder: auditOf(c), party: partyOf(c, tenant.id, ADMIN_KEY_ACTOR) };
+  return { config: c.get("config"), registry: c.get("registry"), tenantCache: c.get("tenantCache"), env: c.env, tenant, audit };
+}
