@@ -211,9 +211,8 @@ describe("notice delivery", () => {
 });
 
 describe("a secret that no longer opens", () => {
-  it("fails each attempt without sending, says so on a test, and a new secret mends it", async () => {
+  it("survives a client secret rotation, which keeps the tenant's data key", async () => {
     const tenant = await noticeTenant();
-    // Rotating the client secret gives the tenant a new data key (src/http/credentials.ts): the notices' secret no longer opens.
     const newSecret = `Nw9~${crypto.randomUUID().replace(/-/g, "")}`;
     await emulator.registerApp(tenant.input.entraTenantId, {
       clientId: tenant.input.clientId,
@@ -224,6 +223,20 @@ describe("a secret that no longer opens", () => {
       json: { clientSecret: newSecret },
     });
     expect(rotatedClient.status).toBe(200);
+    await raise(tenant.id);
+    await deliverDueNotices(deps(), new Date());
+    expect((await alertsOf(tenant.slug, tenant.adminKey))[0]?.noticeState).toBe("delivered");
+    const [attempt] = (await inbox(tenant.inbox)).attempts;
+    if (!attempt) throw new Error("nothing arrived");
+    expect((await verifyAuditBatch({ secret: tenant.secret, ...attempt, now: Number(attempt.timestamp) })).ok).toBe(true);
+  });
+
+  it("fails each attempt without sending, says so on a test, and a new secret mends it", async () => {
+    const tenant = await noticeTenant();
+    // A sealed secret that fails authentication (a damaged row, or one sealed under a data key the tenant no longer has).
+    await env.DB.prepare("UPDATE tenants SET notice_webhook_secret_ciphertext = ? WHERE id = ?")
+      .bind(btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(59)))), tenant.id)
+      .run();
     await raise(tenant.id);
     const start = new Date();
     await deliverDueNotices(deps(), start);

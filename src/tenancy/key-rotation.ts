@@ -12,9 +12,9 @@ import { rewrapEnvelope, type Keyring } from "./secret-envelope";
 const ATTEMPTS = 3;
 
 /**
- * Re-wraps one tenant's data key from its latest row. When the row changed
- * underneath (a secret rotation sealed it under a new data key, already on
- * the active KEK), the write is refused and the fresh row is looked at again.
+ * Re-wraps one tenant's data key from its latest row. When the wrapping
+ * changed underneath (another rotation run got there first), the write is
+ * refused and the fresh row is looked at again.
  * Returns false when there was nothing to do.
  */
 async function rewrapCurrent(registry: Registry, tenantId: string, keyring: Keyring): Promise<boolean> {

@@ -13,7 +13,7 @@ import {
   type BlockedField,
   type NewTenantRow,
 } from "./schema";
-import { envelopeColumns, tenantFromRow, type Tenant } from "./tenant";
+import { tenantFromRow, type Tenant } from "./tenant";
 import type { SecretEnvelope } from "./secret-envelope";
 import type { TenantPolicy } from "./policy";
 import type { TenantUser, UserPosition } from "./tenant-user";
@@ -192,8 +192,13 @@ function buildRegistry(d1: D1Database) {
     liftBlocksOf,
     setPolicy: (id: string, policy: TenantPolicy) => touch(id, { policy: JSON.stringify(policy) }),
     setAdminKeyHash: (id: string, adminKeyHash: string) => touch(id, { adminKeyHash }),
-    setSecret: (id: string, envelope: SecretEnvelope, secretHint: string, secretExpiresAt: Date | null) =>
-      touch(id, { ...envelopeColumns(envelope), secretHint, secretExpiresAt }),
+    /**
+     * A rotated secret, sealed under the tenant's existing data key: only the
+     * secret's columns are written, never the wrapped data key, so a KEK
+     * rotation re-wrapping that key at the same moment is not undone.
+     */
+    setSecret: (id: string, envelope: Pick<SecretEnvelope, "ciphertext" | "iv">, secretHint: string, secretExpiresAt: Date | null) =>
+      touch(id, { secretCiphertext: envelope.ciphertext, secretIv: envelope.iv, secretHint, secretExpiresAt }),
     /**
      * Forgets the client secret, keeping the data key every other sealed
      * value needs: the NOT NULL secret columns become empty strings (a
@@ -203,9 +208,9 @@ function buildRegistry(d1: D1Database) {
     deleteSecret: (id: string) => touch(id, { secretCiphertext: "", secretIv: "", secretHint: "", secretExpiresAt: null }),
     setCredentialKind: (id: string, credentialKind: Tenant["credentialKind"]) => touch(id, { credentialKind }),
     /**
-     * Rotation only: swaps the wrapped data key, never the sealed secret, and
-     * only if the row still holds the key that was re-wrapped. A secret
-     * rotated in between has a new data key, which must not be overwritten.
+     * KEK rotation only: swaps the wrapped data key, never a sealed value, and
+     * only if the row still holds the wrapping that was replaced, so two
+     * rotations running at once cannot write an older wrapping back.
      */
     async setWrappedKey(id: string, previous: SecretEnvelope, next: SecretEnvelope): Promise<boolean> {
       const row = await db
