@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TOOL_GROUPS } from "../graph/tool-groups";
+import { TOOL_GROUPS, type ToolGroup } from "../graph/tool-groups";
 
 /**
  * @module Tenant policy: what the org admin decides (read-only, tool groups,
@@ -22,9 +22,17 @@ export type TenantPolicy = z.infer<typeof TenantPolicySchema>;
 export const TenantPolicyPatchSchema = TenantPolicySchema.partial();
 export type TenantPolicyPatch = z.infer<typeof TenantPolicyPatchSchema>;
 
+/**
+ * The groups a new organization starts with: the everyday core, whose
+ * permissions users can consent to themselves in a default Entra tenant.
+ * Groups added later (and any that need an administrator's consent) are
+ * turned on by the org admin in the policy, never by an upgrade.
+ */
+export const DEFAULT_GROUPS: readonly ToolGroup[] = ["mail", "calendar", "contacts", "teams", "files", "tasks"];
+
 export const DEFAULT_POLICY: TenantPolicy = {
   readOnly: false,
-  enabledGroups: [...TOOL_GROUPS],
+  enabledGroups: TOOL_GROUPS.filter((group) => DEFAULT_GROUPS.includes(group)),
   allowCustomSchemeRedirects: false,
 };
 
