@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import type { GraphRequest } from "../client";
-import { isPathSafe, UNSAFE_ID_MESSAGE } from "../path";
+import { graphPath, isPathSafe, UNSAFE_ID_MESSAGE } from "../path";
 import { expectOk, type ToolContext } from "./types";
 
 /** One page of a Graph collection. */
@@ -146,4 +146,27 @@ export async function listPage<T>(ctx: ToolContext, first: GraphRequest, options
   const text = "line" in options ? items.map((item) => options.line(item)).join("\n") : options.lines(items);
   const more = paged ? await nextCursorLine(ctx, first, body) : body["@odata.nextLink"] ? `\n${options.more}` : "";
   return (text || options.empty) + more;
+}
+
+/**
+ * A document library or another user's OneDrive, for the file tools: a drive
+ * id from a previous answer (SharePoint libraries, search results). Without
+ * it the file tools work in the user's own OneDrive.
+ */
+export const driveIdField = idField("drive");
+
+/** The Graph path of a drive: the user's own OneDrive, or the drive named by id. */
+export function driveBase(driveId: string | undefined): string {
+  return driveId === undefined ? "/me/drive" : graphPath`/drives/${driveId}`;
+}
+
+/**
+ * A shared mailbox or another user's mailbox or calendar the user was given
+ * access to (its address); without it the tool works in the user's own.
+ */
+export const mailboxField = emailField;
+
+/** The Graph path of a mailbox owner: `/me`, or `/users/{address}` for a shared or delegated mailbox. */
+export function mailboxBase(mailbox: string | undefined): string {
+  return mailbox === undefined ? "/me" : graphPath`/users/${mailbox}`;
 }
