@@ -117,6 +117,35 @@ export function consoleJourneys(getWorld: () => World): void {
     });
   });
 
+  describe("the Audit page", () => {
+    it("lists what happened (sign-ins, the policy change) once the trail is stored, with no accessibility violations at either width", async () => {
+      await withContext(desktop, async (page) => {
+        await signInAs(page, admin.userPrincipalName);
+        // Events reach the trail through the audit queue and each organization's log, which writes them to R2 within
+        // half a minute; the page reads only what is stored, so it is reloaded until the rows are there.
+        const table = page.locator("table.audit-table");
+        const listed = async () => ((await table.count()) > 0 ? ((await table.first().textContent()) ?? "") : "");
+        for (let attempt = 0; attempt < 30 && !(await listed()).includes("policy.update"); attempt += 1) {
+          if (attempt > 0) await page.waitForTimeout(2000);
+          await page.goto(`${getWorld().tenantOrigin}/admin/audit`);
+        }
+        expect(await listed()).toContain("policy.update");
+        expect(await page.locator("table.audit-table tbody tr").count()).toBeGreaterThan(1);
+      });
+      const failures: string[] = [];
+      for (const viewport of VIEWPORTS) {
+        await withContext(viewport, async (page) => {
+          await signInAs(page, admin.userPrincipalName);
+          await page.goto(`${getWorld().tenantOrigin}/admin/audit`);
+          await screenshot(page, "console-audit-filled", viewport);
+          const violations = await axeViolations(page);
+          if (violations.length > 0) failures.push(`${viewport.name}:\n${describeViolations(violations)}`);
+        });
+      }
+      expect(failures).toEqual([]);
+    }, 120_000);
+  });
+
   const CONSOLE_PAGES = [
     { name: "console-setup", path: "/admin" },
     { name: "console-policy", path: "/admin/policy" },

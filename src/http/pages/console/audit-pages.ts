@@ -101,7 +101,7 @@ function who(event: AuditEvent): string {
 function whatOf(event: AuditEvent): string {
   if (event.kind === "tool_call") return event.detail.tool;
   if (event.kind === "admin_action" || event.kind === "operator_action") return event.detail.action;
-  if (event.kind === "sign_in") return event.detail.what === "console" ? "console" : "grant";
+  if (event.kind === "sign_in") return event.detail.what === "console_test" ? "console test sign-in" : event.detail.what;
   if (event.kind === "token_refresh_failed") return event.detail.side;
   if (event.kind === "revocation") return `${event.detail.scope} ${event.detail.subject}`;
   return event.detail.redirectHost ?? "";
