@@ -13,15 +13,17 @@
  * Options: `-- --record-bounds` rewrites bench/bounds.json from this run;
  * `-- --widen-bounds` keeps, per figure, the worse of its bound and this run;
  * `-- --only <part>` runs one part (`bundle`: size and start-up; `tokens`;
- * `load`: overhead, tenant resolution and soak) and updates only its
+ * `load`: overhead, tenant resolution and soak; `overhead`: the gateway
+ * overhead alone, with auditing's cost) and updates only its
  * sections, targets and bounds in BENCHMARKS.md and bench/bounds.json.
  * Environment: BENCH_SOAK_SECONDS (default 300), BENCH_LOAD_SECONDS (per
  * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run;
  * BENCH_AUDIT_CHAOS=off lets the gateway consume its audit queue itself,
  * without injected failures, and BENCH_AUDIT_QUEUE=sink binds its
  * AUDIT_QUEUE to a no-op Worker (no queue, consumer or log behind the
- * recorder), for comparing the overhead with and without the audit pipeline
- * (either one makes the soak's audit target fail, by design).
+ * recorder) (either one makes the soak's audit target fail, by design);
+ * BENCH_AUDIT_ARMS=off skips the three extra gateways that measure auditing's
+ * cost within the run (bench/audit-arms.ts).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,6 +31,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkBounds, readBounds, recordBounds } from "../bench/bounds";
+import { AUDIT_ARMS, startAuditArms, type AuditArmName, type AuditArms } from "../bench/audit-arms";
 import { SOAK_AUDIT_CHAOS } from "../bench/audit-chaos";
 import { bundleSize, startupTime, STARTUP_RUNS } from "../bench/bundle";
 import { startEmulatorProcess, type EmulatorProcess } from "../bench/emulator-process";
@@ -54,6 +57,7 @@ const PARTS = {
   bundle: "bundle size and start-up time",
   tokens: "token economy",
   load: "gateway overhead, tenant resolution and soak",
+  overhead: "gateway overhead and auditing's cost",
 } as const;
 type PartName = keyof typeof PARTS;
 
@@ -85,6 +89,8 @@ const shortened = [
 const auditChaos = process.env.BENCH_AUDIT_CHAOS !== "off";
 /** BENCH_AUDIT_QUEUE=sink: AUDIT_QUEUE goes nowhere (see startGateway's auditSink), to compare the overhead without the audit pipeline. */
 const auditSink = process.env.BENCH_AUDIT_QUEUE === "sink";
+/** BENCH_AUDIT_ARMS=off: no sink/queue/remote gateways next to the main one, and no audit-cost section. */
+const withAuditArms = process.env.BENCH_AUDIT_ARMS !== "off";
 const dir = mkdtempSync(join(tmpdir(), "m365-bench-"));
 /** The deployable bundle: sized by the bundle part, then served to every load part. */
 const bundleDir = join(dir, "bundle");
@@ -117,6 +123,7 @@ function workerdBenchmarks(): PartResult {
 
 const random = () => randomBytes(3).toString("hex");
 const latency = { slug: `lat-${random()}`, marker: `zq${randomBytes(4).toString("hex")}` };
+const auditArmSlugs = Object.fromEntries(AUDIT_ARMS.map((name) => [name, `audit-${name}-${random()}`])) as Record<AuditArmName, string>;
 const soakTenants = Array.from({ length: 10 }, (_, index) => ({
   slug: `soak-${String(index + 1).padStart(2, "0")}-${random()}`,
   marker: `zq${randomBytes(4).toString("hex")}`,
@@ -130,7 +137,7 @@ async function setUp() {
   try {
     const tls = await benchCertificate(
       dir,
-      [latency, ...soakTenants].map((tenant) => `${tenant.slug}.localhost`),
+      [latency, ...soakTenants, ...Object.values(auditArmSlugs).map((slug) => ({ slug }))].map((tenant) => `${tenant.slug}.localhost`),
     );
     const state = join(dir, "state");
     mkdirSync(state);
@@ -144,9 +151,21 @@ async function setUp() {
       emulatorUrl: emulator.url,
       tls,
       auditChaos: auditChaos ? SOAK_AUDIT_CHAOS : undefined,
-      auditSink,
+      audit: auditSink ? { kind: "sink" } : undefined,
     });
     http = new LoopbackHttp(tls.ca);
+    if (withAuditArms) {
+      log("starting the audit arms (sink, local queue, queue and consumer in another process)…");
+      auditArms = await startAuditArms({
+        dir: join(dir, "arms"),
+        bundleDir,
+        emulatorUrl: emulator.url,
+        tls,
+        http,
+        slugs: auditArmSlugs,
+        users: USERS,
+      });
+    }
     const pids = workerdPids();
     log(`gateway on ${gateway.origin()} (workerd pids ${pids.join(", ")}), emulator on ${emulator.url} (pid ${emulator.pid})`);
     return { tls, emulator, gateway, http, pids, signIn: new SignIn(http, emulator.url, gateway.origin) };
@@ -164,6 +183,7 @@ let emulator: EmulatorProcess | undefined;
 let gateway: RunningGateway | undefined;
 let http: LoopbackHttp | undefined;
 let pool: HostHeaderPool | undefined;
+let auditArms: AuditArms | undefined;
 try {
   if (runs("bundle")) {
     results.push(await part("bundle size", () => bundleSize(bundleDir)));
@@ -171,7 +191,7 @@ try {
   }
   if (runs("tokens")) results.push(await part("token economy (workerd)", () => workerdBenchmarks()));
 
-  const running = runs("load") ? await setUp() : undefined;
+  const running = runs("load") || only === "overhead" ? await setUp() : undefined;
   if (running) {
     const { signIn, tls } = running;
     results.push(
@@ -185,31 +205,38 @@ try {
           apexOrigin: running.gateway.origin(),
           loadSeconds: settings.loadSeconds,
           c32Seconds: settings.c32Seconds,
+          auditArms: auditArms?.arms,
         }),
       ),
     );
-    const resolutionPool = new HostHeaderPool(tls.ca, running.gateway.port, 1);
-    pool = resolutionPool;
-    results.push(await part("tenant resolution", () => tenantResolution(resolutionPool, { maxSeconds: 300 })));
-    results.push(
-      await part("soak", () =>
-        soak({
-          http: running.http,
-          signIn,
-          emulator: running.emulator,
-          gatewayOrigin: running.gateway.origin,
-          gateway: running.gateway,
-          auditChaos: SOAK_AUDIT_CHAOS,
-          workerdPids: () => workerdPids(),
-          tenants: soakTenants,
-          usersPerTenant: 20,
-          seconds: settings.soakSeconds,
-        }),
-      ),
-    );
+    // The arms are only for the overhead part: stopped before the parts that measure the main gateway alone.
+    await auditArms?.close();
+    auditArms = undefined;
+    if (runs("load")) {
+      const resolutionPool = new HostHeaderPool(tls.ca, running.gateway.port, 1);
+      pool = resolutionPool;
+      results.push(await part("tenant resolution", () => tenantResolution(resolutionPool, { maxSeconds: 300 })));
+      results.push(
+        await part("soak", () =>
+          soak({
+            http: running.http,
+            signIn,
+            emulator: running.emulator,
+            gatewayOrigin: running.gateway.origin,
+            gateway: running.gateway,
+            auditChaos: SOAK_AUDIT_CHAOS,
+            workerdPids: () => workerdPids(),
+            tenants: soakTenants,
+            usersPerTenant: 20,
+            seconds: settings.soakSeconds,
+          }),
+        ),
+      );
+    }
   }
 } finally {
   await pool?.close();
+  await auditArms?.close();
   await http?.close();
   await gateway?.close().catch((error: unknown) => console.error("stopping the gateway:", error));
   await emulator?.close();
@@ -241,7 +268,7 @@ if (only)
     command,
     startedAt,
     runtimeSeconds,
-    quickRun: only === "load" ? quickRun : undefined,
+    quickRun: only === "load" || only === "overhead" ? quickRun : undefined,
     method: [],
     parts: PARTS[only],
   });
