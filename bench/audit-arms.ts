@@ -39,9 +39,9 @@ export const AUDIT_ARM_LABELS: Record<AuditArmName, { label: string; includes: s
       "wrangler.toml's queue as `npm run dev` runs it: Miniflare's queue broker, the consumer invocation, the organization's audit log and its flushes to R2 and D1 all run in the gateway's own workerd process",
   },
   remote: {
-    label: "queue and consumer in another process",
+    label: "queue in the gateway's process, consumer in another",
     includes:
-      "the send goes, in `waitUntil`, over HTTP to a second workerd process that puts it on the queue and answers once the queue accepted it; the broker, consumer, audit log and its R2 and D1 writes run there, on the same two cores, as Cloudflare runs them outside the isolate that served the call",
+      "wrangler.toml's queue, its broker in the gateway's workerd process, but its consumer invocations relayed, one HTTP post per batch, to a second workerd process where the gateway's own `queue()` handler, the organization's audit log and its R2 and D1 writes run, on the same two cores: as Cloudflare runs a consumer, outside the isolate that served the call, while the send and the broker stay on the gateway's side of this machine",
   },
 };
 

@@ -105,10 +105,14 @@ export type AuditBackend =
   /** A Worker whose `send` does nothing: events are built, checked and serialized, never queued, consumed or stored. */
   | { kind: "sink" }
   /**
-   * A Worker that posts each send over HTTP to `url`, another workerd process
-   * (startAuditConsumer) where the queue, its consumer, the audit logs, R2 and
-   * D1 live: the request's isolate pays for building, checking and sending the
-   * event, as in production, and the broker and consumer do not share its thread.
+   * wrangler.toml's queue, but its consumer invocations run in another
+   * workerd process (startAuditConsumer at `url`): a relay Worker takes the
+   * gateway's place as the queue's consumer (same batch size, timeout,
+   * retries and dead-letter queue) and posts each batch to that process,
+   * where the gateway's own `queue()` handler, the audit logs and their R2
+   * and D1 writes run; what the handler acknowledged or retried is passed on
+   * to the queue. The send and the queue's broker stay in the gateway's
+   * process; the consumer does not share its thread, as in production.
    */
   | { kind: "remote"; url: string };
 
@@ -117,35 +121,50 @@ const SINK_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
 export class Sink extends WorkerEntrypoint { async send() {} async sendBatch() {} }
 export default { fetch() { return new Response(null, { status: 404 }); } };`;
 
-/**
- * AUDIT_QUEUE as a hop to another process: the bodies are posted as a JSON
- * array and a send resolves only once the other side's queue accepted them
- * (202), so a send that resolved is as durable as a queue's.
- */
-function forwardScript(url: string): string {
-  return `import { WorkerEntrypoint } from "cloudflare:workers";
-const url = ${JSON.stringify(url)};
-async function post(bodies) {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies) });
-  await response.arrayBuffer();
-  if (response.status !== 202) throw new Error("the audit ingest answered " + response.status);
-}
-export class Forward extends WorkerEntrypoint {
-  async send(body) { await post([body]); }
-  async sendBatch(messages) { await post(messages.map((message) => message.body)); }
-}
-export default { fetch() { return new Response(null, { status: 404 }); } };`;
+/** The no-op AUDIT_QUEUE Worker for the sink backend (undefined otherwise). */
+function sinkWorker(backend: AuditBackend, compatibilityDate: unknown): { name: string; entrypoint: string; worker: object } | undefined {
+  if (backend.kind !== "sink") return undefined;
+  return { name: "audit-sink", entrypoint: "Sink", worker: { name: "audit-sink", modules: true, compatibilityDate, script: SINK_SCRIPT } };
 }
 
-/** The AUDIT_QUEUE replacement Worker for a sink or remote backend (undefined for the real queue). */
-function auditQueueWorker(
-  backend: AuditBackend,
-  compatibilityDate: unknown,
-): { name: string; entrypoint: string; worker: object } | undefined {
-  if (backend.kind === "queue") return undefined;
-  const name = `audit-${backend.kind}`;
-  const script = backend.kind === "sink" ? SINK_SCRIPT : forwardScript(backend.url);
-  return { name, entrypoint: backend.kind === "sink" ? "Sink" : "Forward", worker: { name, modules: true, compatibilityDate, script } };
+export const AUDIT_RELAY_WORKER = "audit-relay";
+
+/**
+ * The relay consumer of the remote backend: one POST per batch, and the
+ * remote handler's verdict (as `Fetcher.queue` reports it) applied to the
+ * batch; a batch the other process did not answer for is retried whole.
+ */
+function relayScript(url: string): string {
+  return `const url = ${JSON.stringify(url)};
+export default {
+  fetch() { return new Response(null, { status: 404 }); },
+  async queue(batch) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        queue: batch.queue,
+        messages: batch.messages.map((m) => ({ id: m.id, timestamp: m.timestamp.getTime(), body: m.body, attempts: m.attempts })),
+      }),
+    });
+    if (response.status !== 200) {
+      await response.arrayBuffer();
+      batch.retryAll();
+      return;
+    }
+    const result = await response.json();
+    const retryAll = result.retryBatch.retry || result.outcome !== "ok";
+    const retried = new Map((result.retryMessages ?? []).map((r) => [r.msgId, r.delaySeconds]));
+    for (const m of batch.messages) {
+      if (retryAll || retried.has(m.id)) {
+        const delaySeconds = retried.get(m.id) ?? result.retryBatch.delaySeconds;
+        m.retry(delaySeconds === undefined ? {} : { delaySeconds });
+      } else {
+        m.ack();
+      }
+    }
+  },
+};`;
 }
 
 /** The gateway's bindings in a bench run: wrangler.toml's vars with the local overrides. */
@@ -171,6 +190,26 @@ function benchBindings(vars: Record<string, unknown>, port: number, emulatorUrl:
   };
 }
 
+/** The gateway's queue consumers without the audit queue, and the relay Worker that consumes it with the gateway's settings for it. */
+function withAuditRelay(
+  consumers: Record<string, Record<string, unknown>>,
+  compatibilityDate: unknown,
+  url: string,
+): { gatewayConsumers: Record<string, Record<string, unknown>>; relayWorker: Record<string, unknown> } {
+  const { [AUDIT_QUEUE]: audit, ...gatewayConsumers } = consumers;
+  if (!audit) throw new Error(`wrangler.toml has no consumer for ${AUDIT_QUEUE}`);
+  return {
+    gatewayConsumers,
+    relayWorker: {
+      name: AUDIT_RELAY_WORKER,
+      modules: true,
+      script: relayScript(url),
+      compatibilityDate,
+      queueConsumers: { [AUDIT_QUEUE]: audit },
+    },
+  };
+}
+
 export async function startGateway(options: {
   dir: string;
   bundleDir: string;
@@ -191,7 +230,9 @@ export async function startGateway(options: {
   const consumers = configured.queueConsumers as Record<string, Record<string, unknown>>;
   const chaos = options.auditChaos ? withAuditChaos(name ?? "", consumers, configured.compatibilityDate, options.auditChaos) : undefined;
   const { AUDIT_QUEUE: _auditQueue, ...otherProducers } = configured.queueProducers as Record<string, unknown>;
-  const replacement = auditQueueWorker(options.audit ?? { kind: "queue" }, configured.compatibilityDate);
+  const backend = options.audit ?? { kind: "queue" };
+  const replacement = sinkWorker(backend, configured.compatibilityDate);
+  const relay = backend.kind === "remote" ? withAuditRelay(consumers, configured.compatibilityDate, backend.url) : undefined;
   const gateway = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
@@ -221,7 +262,7 @@ export async function startGateway(options: {
             // The bench signs up a dozen organizations from one address in a minute.
             SIGNUP_RATE_LIMITER: { ...rateLimits.SIGNUP_RATE_LIMITER, simple: { limit: 1000, period: 60 } },
           },
-          queueConsumers: chaos ? chaos.gatewayConsumers : consumers,
+          queueConsumers: chaos ? chaos.gatewayConsumers : relay ? relay.gatewayConsumers : consumers,
           ...(replacement
             ? {
                 queueProducers: otherProducers,
@@ -233,6 +274,7 @@ export async function startGateway(options: {
             : {}),
         },
         ...(replacement ? [replacement.worker] : []),
+        ...(relay ? [relay.relayWorker] : []),
         ...(chaos ? [chaos.chaosWorker] : []),
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
@@ -278,7 +320,7 @@ export async function startGateway(options: {
 
 /** The audit queue's consumer side, in a workerd process of its own (see AuditBackend "remote"). */
 export interface RunningAuditConsumer {
-  /** Where the gateway's forwarding AUDIT_QUEUE posts its sends. */
+  /** Where the gateway's relay consumer posts the audit queue's batches. */
   url: string;
   /** This process's D1, where the tenants whose events it stores must exist as they do in the gateway's. */
   database(): ReturnType<Miniflare["getD1Database"]>;
@@ -289,12 +331,12 @@ export interface RunningAuditConsumer {
 
 /**
  * The other end of a "remote" audit backend: a second Miniflare (its own
- * workerd process) running an ingest Worker, which puts each posted batch on
- * the audit queue, and the gateway's own bundle with wrangler.toml's queue
- * consumers, Durable Objects, R2 and D1 (its own storage under `dir`). The
- * queue's broker, the consumer invocations, the tenants' logs and their
- * flushes run here, as Cloudflare runs them outside the isolate that served
- * the tool call; they still share this machine's cores.
+ * workerd process) running an ingest Worker, which hands each posted batch
+ * to the gateway bundle's own `queue()` handler, and that bundle with its
+ * Durable Objects, R2 and D1 (its own storage under `dir`). The consumer
+ * invocations, the tenants' logs and their flushes run here, as Cloudflare
+ * runs them outside the isolate that served the tool call; they still share
+ * this machine's cores.
  */
 export async function startAuditConsumer(options: { dir: string; bundleDir: string; emulatorUrl: string }): Promise<RunningAuditConsumer> {
   if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
@@ -302,16 +344,18 @@ export async function startAuditConsumer(options: { dir: string; bundleDir: stri
   const config = unstable_readConfig({ config: WRANGLER_CONFIG });
   const configured = configuredWorkerOptions(config);
   const { name, vars } = config;
+  // Hands each relayed batch to the gateway's own queue() handler, exactly as a queue broker does (`Fetcher.queue`).
   const ingest = {
     name: "audit-ingest",
     modules: true,
     compatibilityDate: configured.compatibilityDate,
-    queueProducers: { AUDIT_QUEUE: { queueName: AUDIT_QUEUE } },
+    compatibilityFlags: ["service_binding_extra_handlers"],
+    serviceBindings: { GATEWAY: name },
     script: `export default {
   async fetch(request, env) {
-    const bodies = await request.json();
-    await env.AUDIT_QUEUE.sendBatch(bodies.map((body) => ({ body, contentType: "json" })));
-    return new Response(null, { status: 202 });
+    const { queue, messages } = await request.json();
+    const result = await env.GATEWAY.queue(queue, messages.map((m) => ({ ...m, timestamp: new Date(m.timestamp) })));
+    return Response.json(result);
   },
 };`,
   };

@@ -365,7 +365,9 @@ function auditCost(
       name === "sink" ? "—" : signed(vsSink),
       fixed(c8.rps, 1),
       name === "sink" ? "—" : `${signed((100 * (c8.rps - sinkC8.rps)) / sinkC8.rps, 0)}%`,
-      fixed(cpu(name), 2),
+      name === "remote"
+        ? `${fixed(cpu(name), 2)} (consumer process ${fixed(run.cpuMsPerCall.get(name)?.consumer ?? Number.NaN, 2)})`
+        : fixed(cpu(name), 2),
       name === "sink" ? "—" : signed(cpu(name) - cpu("sink"), 2),
       name === "sink" ? "—" : (run.stored.get(name) ?? 0),
     ]);
