@@ -23,7 +23,7 @@ import type { BenchTls } from "./tls";
  * machine's drift between runs (±20 % and more here) cancels out of their
  * differences.
  */
-export const AUDIT_ARMS = ["sink", "queue", "remote"] as const;
+export const AUDIT_ARMS = ["sink", "queue", "remote", "broker"] as const;
 export type AuditArmName = (typeof AUDIT_ARMS)[number];
 
 /** What each arm's tools/call pays for, for the report. */
@@ -37,6 +37,11 @@ export const AUDIT_ARM_LABELS: Record<AuditArmName, { label: string; includes: s
     label: "local queue, consumer in the same process",
     includes:
       "wrangler.toml's queue as `npm run dev` runs it: Miniflare's queue broker, the consumer invocation, the organization's audit log and its flushes to R2 and D1 all run in the gateway's own workerd process",
+  },
+  broker: {
+    label: "queue and consumer in another process",
+    includes:
+      "every send goes, in `waitUntil`, over a kept-alive connection to a second workerd process that puts it on the queue there and answers once the queue accepted it; the queue's broker, the consumer invocations, the organization's audit log and its R2 and D1 writes all run there, on the same two cores: the request's isolate keeps only what a production isolate does, a send per event",
   },
   remote: {
     label: "queue in the gateway's process, consumer in another",
@@ -56,7 +61,7 @@ export interface AuditArm {
    * arm's pipeline carried the calls it was timed on (0 for the sink).
    */
   storedCalls(): Promise<number>;
-  /** CPU seconds used so far by the arm's gateway process and, for the remote arm, by its consumer process. */
+  /** CPU seconds used so far by the arm's gateway process and, for the arms with one, by its consumer process. */
   cpu(): { gateway: number; consumer: number };
 }
 
@@ -104,17 +109,22 @@ export async function startAuditArms(options: {
   };
   const cpuOf = (pids: number[]) => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
   try {
-    const { value: consumer, pids: consumerPids } = await newPids(() =>
-      startAuditConsumer({
-        dir: stateDir("audit-consumer"),
-        bundleDir: options.bundleDir,
-        emulatorUrl: options.emulatorUrl,
-      }),
-    );
-    started.push(consumer);
     const arms: AuditArm[] = [];
     for (const name of AUDIT_ARMS) {
-      const backend: AuditBackend = name === "remote" ? { kind: "remote", url: consumer.url } : { kind: name };
+      // The two arms whose consumer side runs elsewhere each get a consumer process of their own, for their CPU.
+      const remote = name === "remote" || name === "broker";
+      const { value: consumer, pids: consumerPids } = remote
+        ? await newPids(() =>
+            startAuditConsumer({ dir: stateDir(`audit-${name}-consumer`), bundleDir: options.bundleDir, emulatorUrl: options.emulatorUrl }),
+          )
+        : { value: undefined, pids: [] };
+      if (consumer) started.push(consumer);
+      const backend: AuditBackend =
+        name === "remote" && consumer
+          ? { kind: "remote", url: consumer.url }
+          : name === "broker" && consumer
+            ? { kind: "broker", address: consumer.address }
+            : { kind: name === "sink" ? "sink" : "queue" };
       const { value: gateway, pids: gatewayPids } = await newPids(() =>
         startGateway({
           dir: stateDir(`audit-${name}`),
@@ -128,20 +138,19 @@ export async function startAuditArms(options: {
       const signIn = new SignIn(options.http, options.emulatorUrl, gateway.origin);
       const slug = options.slugs[name];
       const tenant = await signIn.createTenant(slug, `zq${name}${slug.slice(-6)}`, options.users);
-      const tenantId =
-        name === "remote"
-          ? await copyTenant(gateway, consumer, slug)
-          : String(
-              (await (await gateway.database()).prepare("SELECT id FROM tenants WHERE slug = ?").bind(slug).first<{ id: string }>())?.id,
-            );
+      const tenantId = consumer
+        ? await copyTenant(gateway, consumer, slug)
+        : String(
+            (await (await gateway.database()).prepare("SELECT id FROM tenants WHERE slug = ?").bind(slug).first<{ id: string }>())?.id,
+          );
       const accessTokens: string[] = [];
       for (const user of tenant.users) accessTokens.push(await signIn.signIn(tenant, user));
-      const store = name === "remote" ? consumer : gateway;
+      const store = consumer ?? gateway;
       arms.push({
         name,
         mcpUrl: `${gateway.origin(slug)}/mcp`,
         accessTokens,
-        cpu: () => ({ gateway: cpuOf(gatewayPids), consumer: name === "remote" ? cpuOf(consumerPids) : 0 }),
+        cpu: () => ({ gateway: cpuOf(gatewayPids), consumer: cpuOf(consumerPids) }),
         storedCalls: async () => {
           if (name !== "sink") await store.flushAuditLog(tenantId);
           const row = await (
@@ -162,5 +171,5 @@ export async function startAuditArms(options: {
 }
 
 async function closeAll(started: { close(): Promise<void> }[]): Promise<void> {
-  for (const running of started.reverse()) await running.close().catch((error: unknown) => console.error("stopping an audit arm:", error));
+  for (const running of started.toReversed()) await running.close().catch((error: unknown) => console.error("stopping an audit arm:", error));
 }

@@ -114,17 +114,54 @@ export type AuditBackend =
    * to the queue. The send and the queue's broker stay in the gateway's
    * process; the consumer does not share its thread, as in production.
    */
-  | { kind: "remote"; url: string };
+  | { kind: "remote"; url: string }
+  /**
+   * AUDIT_QUEUE bound to a Worker that posts each send, over a service
+   * binding to an external server (workerd keeps its connections open), to
+   * another workerd process (startAuditConsumer at `address`) that puts it
+   * on the queue there and answers once the queue accepted it: the broker,
+   * the consumer, the audit logs and their writes all run in that process.
+   */
+  | { kind: "broker"; address: string };
 
 /** The no-op AUDIT_QUEUE: an RPC `send`/`sendBatch` that resolves at once. */
 const SINK_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
 export class Sink extends WorkerEntrypoint { async send() {} async sendBatch() {} }
 export default { fetch() { return new Response(null, { status: 404 }); } };`;
 
-/** The no-op AUDIT_QUEUE Worker for the sink backend (undefined otherwise). */
+/** A send resolves only once the other process's queue accepted it (202), so it is as durable as a queue's send. */
+const FORWARD_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
+async function post(env, bodies) {
+  const response = await env.INGEST.fetch("http://ingest/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies) });
+  await response.arrayBuffer();
+  if (response.status !== 202) throw new Error("the audit ingest answered " + response.status);
+}
+export class Forward extends WorkerEntrypoint {
+  async send(body) { await post(this.env, [body]); }
+  async sendBatch(messages) { await post(this.env, messages.map((message) => message.body)); }
+}
+export default { fetch() { return new Response(null, { status: 404 }); } };`;
+
+/** The AUDIT_QUEUE replacement Worker for the sink and broker backends (undefined otherwise). */
 function sinkWorker(backend: AuditBackend, compatibilityDate: unknown): { name: string; entrypoint: string; worker: object } | undefined {
-  if (backend.kind !== "sink") return undefined;
-  return { name: "audit-sink", entrypoint: "Sink", worker: { name: "audit-sink", modules: true, compatibilityDate, script: SINK_SCRIPT } };
+  if (backend.kind === "sink")
+    return {
+      name: "audit-sink",
+      entrypoint: "Sink",
+      worker: { name: "audit-sink", modules: true, compatibilityDate, script: SINK_SCRIPT },
+    };
+  if (backend.kind !== "broker") return undefined;
+  return {
+    name: "audit-forward",
+    entrypoint: "Forward",
+    worker: {
+      name: "audit-forward",
+      modules: true,
+      compatibilityDate,
+      script: FORWARD_SCRIPT,
+      serviceBindings: { INGEST: { external: { address: backend.address, http: {} } } },
+    },
+  };
 }
 
 export const AUDIT_RELAY_WORKER = "audit-relay";
@@ -322,6 +359,8 @@ export async function startGateway(options: {
 export interface RunningAuditConsumer {
   /** Where the gateway's relay consumer posts the audit queue's batches. */
   url: string;
+  /** `127.0.0.1:<port>`, for the broker backend's external service binding. */
+  address: string;
   /** This process's D1, where the tenants whose events it stores must exist as they do in the gateway's. */
   database(): ReturnType<Miniflare["getD1Database"]>;
   /** As RunningGateway.flushAuditLog, on this process's logs. */
@@ -351,8 +390,14 @@ export async function startAuditConsumer(options: { dir: string; bundleDir: stri
     compatibilityDate: configured.compatibilityDate,
     compatibilityFlags: ["service_binding_extra_handlers"],
     serviceBindings: { GATEWAY: name },
+    queueProducers: { AUDIT_QUEUE: { queueName: AUDIT_QUEUE } },
     script: `export default {
   async fetch(request, env) {
+    if (new URL(request.url).pathname === "/send") {
+      const bodies = await request.json();
+      await env.AUDIT_QUEUE.sendBatch(bodies.map((body) => ({ body, contentType: "json" })));
+      return new Response(null, { status: 202 });
+    }
     const { queue, messages } = await request.json();
     const result = await env.GATEWAY.queue(queue, messages.map((m) => ({ ...m, timestamp: new Date(m.timestamp) })));
     return Response.json(result);
@@ -382,7 +427,8 @@ export async function startAuditConsumer(options: { dir: string; bundleDir: stri
   );
   await consumer.ready;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/batch`,
+    address: `127.0.0.1:${port}`,
     database: () => consumer.getD1Database("DB", name),
     flushAuditLog: async (tenantId) => {
       const logs = await consumer.getDurableObjectNamespace("AUDIT_LOG", name);

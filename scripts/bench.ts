@@ -155,7 +155,7 @@ async function setUp() {
     });
     http = new LoopbackHttp(tls.ca);
     if (withAuditArms) {
-      log("starting the audit arms (sink, local queue, queue and consumer in another process)…");
+      log(`starting the audit arms (${AUDIT_ARMS.join(", ")})…`);
       auditArms = await startAuditArms({
         dir: join(dir, "arms"),
         bundleDir,
