@@ -16,7 +16,7 @@ import type { BenchTls } from "./tls";
 
 /**
  * Auditing's cost measured within one run: the same deploy bundle served by
- * three more gateways, identical but for what stands behind their
+ * four more gateways, identical but for what stands behind their
  * AUDIT_QUEUE binding, each with its own storage and its own organization
  * signed up and signed in the same way. The overhead part measures their
  * tools/call in alternating slices with the direct Graph request, so the
@@ -171,5 +171,6 @@ export async function startAuditArms(options: {
 }
 
 async function closeAll(started: { close(): Promise<void> }[]): Promise<void> {
-  for (const running of started.toReversed()) await running.close().catch((error: unknown) => console.error("stopping an audit arm:", error));
+  for (const running of started.toReversed())
+    await running.close().catch((error: unknown) => console.error("stopping an audit arm:", error));
 }
