@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
-import { CHAOS_WORKER, withAuditChaos, type AuditChaosPlan, type AuditChaosStats } from "./audit-chaos";
+import { AUDIT_QUEUE, CHAOS_WORKER, withAuditChaos, type AuditChaosPlan, type AuditChaosStats } from "./audit-chaos";
 import type { BenchTls } from "./tls";
 
 /**
@@ -98,20 +98,164 @@ function configuredWorkerOptions(config: ReturnType<typeof unstable_readConfig>)
   }
 }
 
+/** What stands behind the gateway's AUDIT_QUEUE binding in a bench gateway (see startGateway). */
+export type AuditBackend =
+  /** wrangler.toml's queue, consumed by the gateway itself in the same workerd process (as `npm run dev` runs it). */
+  | { kind: "queue" }
+  /** A Worker whose `send` does nothing: events are built, checked and serialized, never queued, consumed or stored. */
+  | { kind: "sink" }
+  /**
+   * wrangler.toml's queue, but its consumer invocations run in another
+   * workerd process (startAuditConsumer at `url`): a relay Worker takes the
+   * gateway's place as the queue's consumer (same batch size, timeout,
+   * retries and dead-letter queue) and posts each batch to that process,
+   * where the gateway's own `queue()` handler, the audit logs and their R2
+   * and D1 writes run; what the handler acknowledged or retried is passed on
+   * to the queue. The send and the queue's broker stay in the gateway's
+   * process; the consumer does not share its thread, as in production.
+   */
+  | { kind: "remote"; url: string }
+  /**
+   * AUDIT_QUEUE bound to a Worker that posts each send, over a service
+   * binding to an external server (workerd keeps its connections open), to
+   * another workerd process (startAuditConsumer at `address`) that puts it
+   * on the queue there and answers once the queue accepted it: the broker,
+   * the consumer, the audit logs and their writes all run in that process.
+   */
+  | { kind: "broker"; address: string };
+
+/** The no-op AUDIT_QUEUE: an RPC `send`/`sendBatch` that resolves at once. */
+const SINK_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
+export class Sink extends WorkerEntrypoint { async send() {} async sendBatch() {} }
+export default { fetch() { return new Response(null, { status: 404 }); } };`;
+
+/** A send resolves only once the other process's queue accepted it (202), so it is as durable as a queue's send. */
+const FORWARD_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
+async function post(env, bodies) {
+  const response = await env.INGEST.fetch("http://ingest/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies) });
+  await response.arrayBuffer();
+  if (response.status !== 202) throw new Error("the audit ingest answered " + response.status);
+}
+export class Forward extends WorkerEntrypoint {
+  async send(body) { await post(this.env, [body]); }
+  async sendBatch(messages) { await post(this.env, messages.map((message) => message.body)); }
+}
+export default { fetch() { return new Response(null, { status: 404 }); } };`;
+
+/** The AUDIT_QUEUE replacement Worker for the sink and broker backends (undefined otherwise). */
+function sinkWorker(backend: AuditBackend, compatibilityDate: unknown): { name: string; entrypoint: string; worker: object } | undefined {
+  if (backend.kind === "sink")
+    return {
+      name: "audit-sink",
+      entrypoint: "Sink",
+      worker: { name: "audit-sink", modules: true, compatibilityDate, script: SINK_SCRIPT },
+    };
+  if (backend.kind !== "broker") return undefined;
+  return {
+    name: "audit-forward",
+    entrypoint: "Forward",
+    worker: {
+      name: "audit-forward",
+      modules: true,
+      compatibilityDate,
+      script: FORWARD_SCRIPT,
+      serviceBindings: { INGEST: { external: { address: backend.address, http: {} } } },
+    },
+  };
+}
+
+export const AUDIT_RELAY_WORKER = "audit-relay";
+
+/**
+ * The relay consumer of the remote backend: one POST per batch, and the
+ * remote handler's verdict (as `Fetcher.queue` reports it) applied to the
+ * batch; a batch the other process did not answer for is retried whole.
+ */
+function relayScript(url: string): string {
+  return `const url = ${JSON.stringify(url)};
+export default {
+  fetch() { return new Response(null, { status: 404 }); },
+  async queue(batch) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        queue: batch.queue,
+        messages: batch.messages.map((m) => ({ id: m.id, timestamp: m.timestamp.getTime(), body: m.body, attempts: m.attempts })),
+      }),
+    });
+    if (response.status !== 200) {
+      await response.arrayBuffer();
+      batch.retryAll();
+      return;
+    }
+    const result = await response.json();
+    const retryAll = result.retryBatch.retry || result.outcome !== "ok";
+    const retried = new Map((result.retryMessages ?? []).map((r) => [r.msgId, r.delaySeconds]));
+    for (const m of batch.messages) {
+      if (retryAll || retried.has(m.id)) {
+        const delaySeconds = retried.get(m.id) ?? result.retryBatch.delaySeconds;
+        m.retry(delaySeconds === undefined ? {} : { delaySeconds });
+      } else {
+        m.ack();
+      }
+    }
+  },
+};`;
+}
+
+/** The gateway's bindings in a bench run: wrangler.toml's vars with the local overrides. */
+function benchBindings(vars: Record<string, unknown>, port: number, emulatorUrl: string): Record<string, unknown> {
+  return {
+    ...vars,
+    BASE_DOMAIN: `localhost:${port}`,
+    LOGIN_BASE: emulatorUrl,
+    GRAPH_BASE: emulatorUrl,
+    LOGIN_BASE_USGOV_HIGH: `${emulatorUrl}/cloud/usgov-high`,
+    GRAPH_BASE_USGOV_HIGH: `${emulatorUrl}/cloud/usgov-high`,
+    LOGIN_BASE_USGOV_DOD: `${emulatorUrl}/cloud/usgov-dod`,
+    GRAPH_BASE_USGOV_DOD: `${emulatorUrl}/cloud/usgov-dod`,
+    LOGIN_BASE_CHINA: `${emulatorUrl}/cloud/china`,
+    GRAPH_BASE_CHINA: `${emulatorUrl}/cloud/china`,
+    ACTIVE_KEK_ID: "1",
+    KEK_1: BENCH_KEK,
+    OPERATOR_TOKEN: BENCH_OPERATOR_TOKEN,
+    CONSENT_SECRET: "bench-consent-secret-0123456789abcdef",
+    CURSOR_SECRET: "bench-cursor-secret-0123456789abcdef0123",
+    VERIFY_ENTRA_CREDENTIALS: "true",
+    TENANT_CACHE_TTL_SECONDS: "30",
+  };
+}
+
+/** The gateway's queue consumers without the audit queue, and the relay Worker that consumes it with the gateway's settings for it. */
+function withAuditRelay(
+  consumers: Record<string, Record<string, unknown>>,
+  compatibilityDate: unknown,
+  url: string,
+): { gatewayConsumers: Record<string, Record<string, unknown>>; relayWorker: Record<string, unknown> } {
+  const { [AUDIT_QUEUE]: audit, ...gatewayConsumers } = consumers;
+  if (!audit) throw new Error(`wrangler.toml has no consumer for ${AUDIT_QUEUE}`);
+  return {
+    gatewayConsumers,
+    relayWorker: {
+      name: AUDIT_RELAY_WORKER,
+      modules: true,
+      script: relayScript(url),
+      compatibilityDate,
+      queueConsumers: { [AUDIT_QUEUE]: audit },
+    },
+  };
+}
+
 export async function startGateway(options: {
   dir: string;
   bundleDir: string;
   emulatorUrl: string;
   tls: BenchTls;
-  /** Consumer failures injected into the audit queue's deliveries (see audit-chaos.ts). */
+  /** Consumer failures injected into the audit queue's deliveries (see audit-chaos.ts); only with the real queue. */
   auditChaos?: AuditChaosPlan;
-  /**
-   * The gateway's AUDIT_QUEUE bound to a Worker whose `send` does nothing,
-   * instead of the queue: the recorder still builds, checks and serializes
-   * every event, but nothing is queued, consumed or stored. For comparing a
-   * tools/call with and without the audit pipeline behind it.
-   */
-  auditSink?: boolean;
+  /** What AUDIT_QUEUE is bound to (default: wrangler.toml's queue). */
+  audit?: AuditBackend;
 }): Promise<RunningGateway> {
   if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
@@ -123,16 +267,9 @@ export async function startGateway(options: {
   const consumers = configured.queueConsumers as Record<string, Record<string, unknown>>;
   const chaos = options.auditChaos ? withAuditChaos(name ?? "", consumers, configured.compatibilityDate, options.auditChaos) : undefined;
   const { AUDIT_QUEUE: _auditQueue, ...otherProducers } = configured.queueProducers as Record<string, unknown>;
-  const sink = options.auditSink
-    ? {
-        name: "audit-sink",
-        modules: true,
-        compatibilityDate: configured.compatibilityDate,
-        script: `import { WorkerEntrypoint } from "cloudflare:workers";
-export class Sink extends WorkerEntrypoint { async send() {} }
-export default { fetch() { return new Response(null, { status: 404 }); } };`,
-      }
-    : undefined;
+  const backend = options.audit ?? { kind: "queue" };
+  const replacement = sinkWorker(backend, configured.compatibilityDate);
+  const relay = backend.kind === "remote" ? withAuditRelay(consumers, configured.compatibilityDate, backend.url) : undefined;
   const gateway = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
@@ -156,42 +293,25 @@ export default { fetch() { return new Response(null, { status: 404 }); } };`,
           modules: true,
           modulesRoot: options.bundleDir,
           scriptPath: join(options.bundleDir, "index.js"),
-          bindings: {
-            ...vars,
-            BASE_DOMAIN: `localhost:${port}`,
-            LOGIN_BASE: options.emulatorUrl,
-            GRAPH_BASE: options.emulatorUrl,
-            LOGIN_BASE_USGOV_HIGH: `${options.emulatorUrl}/cloud/usgov-high`,
-            GRAPH_BASE_USGOV_HIGH: `${options.emulatorUrl}/cloud/usgov-high`,
-            LOGIN_BASE_USGOV_DOD: `${options.emulatorUrl}/cloud/usgov-dod`,
-            GRAPH_BASE_USGOV_DOD: `${options.emulatorUrl}/cloud/usgov-dod`,
-            LOGIN_BASE_CHINA: `${options.emulatorUrl}/cloud/china`,
-            GRAPH_BASE_CHINA: `${options.emulatorUrl}/cloud/china`,
-            ACTIVE_KEK_ID: "1",
-            KEK_1: BENCH_KEK,
-            OPERATOR_TOKEN: BENCH_OPERATOR_TOKEN,
-            CONSENT_SECRET: "bench-consent-secret-0123456789abcdef",
-            CURSOR_SECRET: "bench-cursor-secret-0123456789abcdef0123",
-            VERIFY_ENTRA_CREDENTIALS: "true",
-            TENANT_CACHE_TTL_SECONDS: "30",
-          },
+          bindings: benchBindings(vars, port, options.emulatorUrl),
           ratelimits: {
             ...rateLimits,
             // The bench signs up a dozen organizations from one address in a minute.
             SIGNUP_RATE_LIMITER: { ...rateLimits.SIGNUP_RATE_LIMITER, simple: { limit: 1000, period: 60 } },
           },
-          queueConsumers: chaos ? chaos.gatewayConsumers : consumers,
-          ...(sink
+          queueConsumers: chaos ? chaos.gatewayConsumers : relay ? relay.gatewayConsumers : consumers,
+          ...(replacement
             ? {
                 queueProducers: otherProducers,
                 serviceBindings: {
                   ...(configured.serviceBindings as object | undefined),
-                  AUDIT_QUEUE: { name: sink.name, entrypoint: "Sink" },
+                  AUDIT_QUEUE: { name: replacement.name, entrypoint: replacement.entrypoint },
                 },
               }
             : {}),
         },
-        ...(sink ? [sink] : []),
+        ...(replacement ? [replacement.worker] : []),
+        ...(relay ? [relay.relayWorker] : []),
         ...(chaos ? [chaos.chaosWorker] : []),
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
@@ -233,6 +353,103 @@ export default { fetch() { return new Response(null, { status: 404 }); } };`,
     },
     close: () => gateway.dispose(),
   };
+}
+
+/** The audit queue's consumer side, in a workerd process of its own (see AuditBackend "remote"). */
+export interface RunningAuditConsumer {
+  /** Where the gateway's relay consumer posts the audit queue's batches. */
+  url: string;
+  /** `127.0.0.1:<port>`, for the broker backend's external service binding. */
+  address: string;
+  /** This process's D1, where the tenants whose events it stores must exist as they do in the gateway's. */
+  database(): ReturnType<Miniflare["getD1Database"]>;
+  /** As RunningGateway.flushAuditLog, on this process's logs. */
+  flushAuditLog(tenantId: string): Promise<{ objects: number; events: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The other end of a "remote" audit backend: a second Miniflare (its own
+ * workerd process) running an ingest Worker, which hands each posted batch
+ * to the gateway bundle's own `queue()` handler, and that bundle with its
+ * Durable Objects, R2 and D1 (its own storage under `dir`). The consumer
+ * invocations, the tenants' logs and their flushes run here, as Cloudflare
+ * runs them outside the isolate that served the tool call; they still share
+ * this machine's cores.
+ */
+export async function startAuditConsumer(options: { dir: string; bundleDir: string; emulatorUrl: string }): Promise<RunningAuditConsumer> {
+  if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
+  const port = await freePort();
+  const config = unstable_readConfig({ config: WRANGLER_CONFIG });
+  const configured = configuredWorkerOptions(config);
+  const { name, vars } = config;
+  // Hands each relayed batch to the gateway's own queue() handler, exactly as a queue broker does (`Fetcher.queue`).
+  const ingest = {
+    name: "audit-ingest",
+    modules: true,
+    compatibilityDate: configured.compatibilityDate,
+    compatibilityFlags: ["service_binding_extra_handlers"],
+    serviceBindings: { GATEWAY: name },
+    queueProducers: { AUDIT_QUEUE: { queueName: AUDIT_QUEUE } },
+    script: `export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/send") {
+      const bodies = await request.json();
+      await env.AUDIT_QUEUE.sendBatch(bodies.map((body) => ({ body, contentType: "json" })));
+      return new Response(null, { status: 202 });
+    }
+    const { queue, messages } = await request.json();
+    const result = await env.GATEWAY.queue(queue, messages.map((m) => ({ ...m, timestamp: new Date(m.timestamp) })));
+    return Response.json(result);
+  },
+};`,
+  };
+  const consumer = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port,
+      cf: false,
+      logRequests: false,
+      log: new Log(LogLevel.WARN),
+      resourcePersistencePath: join(options.dir, "v3"),
+      workers: [
+        ingest,
+        {
+          ...configured,
+          name,
+          modules: true,
+          modulesRoot: options.bundleDir,
+          scriptPath: join(options.bundleDir, "index.js"),
+          bindings: benchBindings(vars, port, options.emulatorUrl),
+        },
+      ],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  await consumer.ready;
+  return {
+    url: `http://127.0.0.1:${port}/batch`,
+    address: `127.0.0.1:${port}`,
+    database: () => consumer.getD1Database("DB", name),
+    flushAuditLog: async (tenantId) => {
+      const logs = await consumer.getDurableObjectNamespace("AUDIT_LOG", name);
+      const log = logs.getByName(`audit:${tenantId}`) as unknown as { flush(): Promise<{ objects: number; events: number }> };
+      const result = await log.flush();
+      return { objects: result.objects, events: result.events };
+    },
+    close: () => consumer.dispose(),
+  };
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc (0 once it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks of 1/100 s (USER_HZ on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /** Resident set size of a process in bytes, from /proc (0 once it is gone). */

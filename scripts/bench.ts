@@ -13,15 +13,17 @@
  * Options: `-- --record-bounds` rewrites bench/bounds.json from this run;
  * `-- --widen-bounds` keeps, per figure, the worse of its bound and this run;
  * `-- --only <part>` runs one part (`bundle`: size and start-up; `tokens`;
- * `load`: overhead, tenant resolution and soak) and updates only its
+ * `load`: overhead, tenant resolution and soak; `overhead`: the gateway
+ * overhead alone, with auditing's cost) and updates only its
  * sections, targets and bounds in BENCHMARKS.md and bench/bounds.json.
  * Environment: BENCH_SOAK_SECONDS (default 300), BENCH_LOAD_SECONDS (per
  * concurrency, default 20), BENCH_C32_SECONDS (default 60) shorten a run;
  * BENCH_AUDIT_CHAOS=off lets the gateway consume its audit queue itself,
  * without injected failures, and BENCH_AUDIT_QUEUE=sink binds its
  * AUDIT_QUEUE to a no-op Worker (no queue, consumer or log behind the
- * recorder), for comparing the overhead with and without the audit pipeline
- * (either one makes the soak's audit target fail, by design).
+ * recorder) (either one makes the soak's audit target fail, by design);
+ * BENCH_AUDIT_ARMS=off skips the four extra gateways that measure auditing's
+ * cost within the run (bench/audit-arms.ts).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,6 +31,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkBounds, readBounds, recordBounds } from "../bench/bounds";
+import { AUDIT_ARMS, startAuditArms, type AuditArmName, type AuditArms } from "../bench/audit-arms";
 import { SOAK_AUDIT_CHAOS } from "../bench/audit-chaos";
 import { bundleSize, startupTime, STARTUP_RUNS } from "../bench/bundle";
 import { startEmulatorProcess, type EmulatorProcess } from "../bench/emulator-process";
@@ -54,6 +57,7 @@ const PARTS = {
   bundle: "bundle size and start-up time",
   tokens: "token economy",
   load: "gateway overhead, tenant resolution and soak",
+  overhead: "gateway overhead and auditing's cost",
 } as const;
 type PartName = keyof typeof PARTS;
 
@@ -85,6 +89,8 @@ const shortened = [
 const auditChaos = process.env.BENCH_AUDIT_CHAOS !== "off";
 /** BENCH_AUDIT_QUEUE=sink: AUDIT_QUEUE goes nowhere (see startGateway's auditSink), to compare the overhead without the audit pipeline. */
 const auditSink = process.env.BENCH_AUDIT_QUEUE === "sink";
+/** BENCH_AUDIT_ARMS=off: no sink/queue/remote gateways next to the main one, and no audit-cost section. */
+const withAuditArms = process.env.BENCH_AUDIT_ARMS !== "off";
 const dir = mkdtempSync(join(tmpdir(), "m365-bench-"));
 /** The deployable bundle: sized by the bundle part, then served to every load part. */
 const bundleDir = join(dir, "bundle");
@@ -117,6 +123,7 @@ function workerdBenchmarks(): PartResult {
 
 const random = () => randomBytes(3).toString("hex");
 const latency = { slug: `lat-${random()}`, marker: `zq${randomBytes(4).toString("hex")}` };
+const auditArmSlugs = Object.fromEntries(AUDIT_ARMS.map((name) => [name, `audit-${name}-${random()}`])) as Record<AuditArmName, string>;
 const soakTenants = Array.from({ length: 10 }, (_, index) => ({
   slug: `soak-${String(index + 1).padStart(2, "0")}-${random()}`,
   marker: `zq${randomBytes(4).toString("hex")}`,
@@ -130,7 +137,7 @@ async function setUp() {
   try {
     const tls = await benchCertificate(
       dir,
-      [latency, ...soakTenants].map((tenant) => `${tenant.slug}.localhost`),
+      [latency, ...soakTenants, ...Object.values(auditArmSlugs).map((slug) => ({ slug }))].map((tenant) => `${tenant.slug}.localhost`),
     );
     const state = join(dir, "state");
     mkdirSync(state);
@@ -144,9 +151,21 @@ async function setUp() {
       emulatorUrl: emulator.url,
       tls,
       auditChaos: auditChaos ? SOAK_AUDIT_CHAOS : undefined,
-      auditSink,
+      audit: auditSink ? { kind: "sink" } : undefined,
     });
     http = new LoopbackHttp(tls.ca);
+    if (withAuditArms) {
+      log(`starting the audit arms (${AUDIT_ARMS.join(", ")})…`);
+      auditArms = await startAuditArms({
+        dir: join(dir, "arms"),
+        bundleDir,
+        emulatorUrl: emulator.url,
+        tls,
+        http,
+        slugs: auditArmSlugs,
+        users: USERS,
+      });
+    }
     const pids = workerdPids();
     log(`gateway on ${gateway.origin()} (workerd pids ${pids.join(", ")}), emulator on ${emulator.url} (pid ${emulator.pid})`);
     return { tls, emulator, gateway, http, pids, signIn: new SignIn(http, emulator.url, gateway.origin) };
@@ -164,6 +183,7 @@ let emulator: EmulatorProcess | undefined;
 let gateway: RunningGateway | undefined;
 let http: LoopbackHttp | undefined;
 let pool: HostHeaderPool | undefined;
+let auditArms: AuditArms | undefined;
 try {
   if (runs("bundle")) {
     results.push(await part("bundle size", () => bundleSize(bundleDir)));
@@ -171,7 +191,7 @@ try {
   }
   if (runs("tokens")) results.push(await part("token economy (workerd)", () => workerdBenchmarks()));
 
-  const running = runs("load") ? await setUp() : undefined;
+  const running = runs("load") || only === "overhead" ? await setUp() : undefined;
   if (running) {
     const { signIn, tls } = running;
     results.push(
@@ -185,31 +205,38 @@ try {
           apexOrigin: running.gateway.origin(),
           loadSeconds: settings.loadSeconds,
           c32Seconds: settings.c32Seconds,
+          auditArms: auditArms?.arms,
         }),
       ),
     );
-    const resolutionPool = new HostHeaderPool(tls.ca, running.gateway.port, 1);
-    pool = resolutionPool;
-    results.push(await part("tenant resolution", () => tenantResolution(resolutionPool, { maxSeconds: 300 })));
-    results.push(
-      await part("soak", () =>
-        soak({
-          http: running.http,
-          signIn,
-          emulator: running.emulator,
-          gatewayOrigin: running.gateway.origin,
-          gateway: running.gateway,
-          auditChaos: SOAK_AUDIT_CHAOS,
-          workerdPids: () => workerdPids(),
-          tenants: soakTenants,
-          usersPerTenant: 20,
-          seconds: settings.soakSeconds,
-        }),
-      ),
-    );
+    // The arms are only for the overhead part: stopped before the parts that measure the main gateway alone.
+    await auditArms?.close();
+    auditArms = undefined;
+    if (runs("load")) {
+      const resolutionPool = new HostHeaderPool(tls.ca, running.gateway.port, 1);
+      pool = resolutionPool;
+      results.push(await part("tenant resolution", () => tenantResolution(resolutionPool, { maxSeconds: 300 })));
+      results.push(
+        await part("soak", () =>
+          soak({
+            http: running.http,
+            signIn,
+            emulator: running.emulator,
+            gatewayOrigin: running.gateway.origin,
+            gateway: running.gateway,
+            auditChaos: SOAK_AUDIT_CHAOS,
+            workerdPids: () => workerdPids(),
+            tenants: soakTenants,
+            usersPerTenant: 20,
+            seconds: settings.soakSeconds,
+          }),
+        ),
+      );
+    }
   }
 } finally {
   await pool?.close();
+  await auditArms?.close();
   await http?.close();
   await gateway?.close().catch((error: unknown) => console.error("stopping the gateway:", error));
   await emulator?.close();
@@ -241,7 +268,7 @@ if (only)
     command,
     startedAt,
     runtimeSeconds,
-    quickRun: only === "load" ? quickRun : undefined,
+    quickRun: only === "load" || only === "overhead" ? quickRun : undefined,
     method: [],
     parts: PARTS[only],
   });
@@ -257,7 +284,7 @@ else
       "`wrangler dev` itself is not what is measured: it puts tooling that production does not have around the same Worker (a second workerd process as a reload proxy, dev-only middleware in its bundle, and a local trace collector that writes each request's spans to SQLite with an fsync). Measured on this machine on 2026-11-26 at concurrency 1, that tooling more than doubled a `tools/call` (p50 about 9–11 ms under `wrangler dev`, about 4–5 ms without it) and raised the static floor from about 0.5 ms to 2–3.7 ms.",
       "Tenant hosts are served over https, because the OAuth provider (as OAuth 2.1 asks) accepts plain http only on the host `localhost`. Each run makes a throwaway CA and a certificate naming `localhost` and every bench tenant host; Node trusts that CA only (undici `connect.ca`). `*.localhost` does not resolve in Node here, so the bench's HTTP agent resolves `localhost` and its subdomains to 127.0.0.1 itself: URLs, Host headers and TLS SNI are what a client would send. The tenant-resolution pass instead keeps one TLS connection and names the tenant in the Host header, so 10,000 hosts cost 10,000 lookups, not 10,000 handshakes.",
       "The emulator is plain http and runs in its own Node process, so the load generator does not share its event loop. The gateway figures include TLS; the direct figures do not (the local serving floor row shows what TLS and workerd's request handling cost).",
-      "The audit queue is consumed, for the whole load part, through a second Worker in the same workerd (bench/audit-chaos.ts): it hands each batch to the gateway's own queue handler over a service binding (`Fetcher.queue`, as Miniflare's queue broker delivers batches) and passes the handler's acknowledgements and retries on, but fails every 7th delivery before the gateway sees it and retries every 11th after the gateway stored it. The gateway's code and its other queues are unchanged.",
+      "The audit queue is consumed, for the whole load part, through a second Worker in the same workerd (bench/audit-chaos.ts): it hands each batch to the gateway's own queue handler over a service binding (`Fetcher.queue`, as Miniflare's queue broker delivers batches) and passes the handler's acknowledgements and retries on, but fails every 7th delivery before the gateway sees it and retries every 11th after the gateway stored it. The gateway's code and its other queues are unchanged. Auditing's cost is measured on four more gateways started for the overhead part only (bench/audit-arms.ts), stopped before tenant resolution and the soak.",
       "Users sign in through the real OAuth bridge over HTTP: dynamic client registration, consent page and Allow (cookies kept per browser), the emulator's authorize with `login_hint`, the gateway's /callback, then the code exchange with PKCE; `/mcp` is then driven with JSON-RPC `tools/call` and the bearer token.",
       `The 10,000 tenants are inserted into the local D1 before the gateway starts (a generated SQL file, \`wrangler d1 execute --local\`). The bundle is \`wrangler deploy --dry-run --outdir <tmp>\`, sized like wrangler sizes an upload; start-up time is the median of ${STARTUP_RUNS} \`wrangler check startup\` profiles of the same Worker (see its section). Memory: RSS of every workerd process the bench started (found under its process tree at each sample, from /proc/<pid>/status), the emulator's RSS and \`process.memoryUsage().heapUsed\` (after a full GC at start and end); start is after every soak user's warm-up calls; the bounds are growth under ${WORKERD_RSS_GROWTH_LIMIT_MIB} MiB of workerd's RSS (end minus the lowest sample of the soak's first half, since it starts high after the earlier parts' bursts and falls as garbage is collected) and under ${EMULATOR_HEAP_GROWTH_LIMIT_MIB} MiB of the emulator's heap (end minus start).`,
       "workerd's RSS climbs over the first ~30,000 requests a process serves, then levels off (measured on this machine with a static route alone, then under wrangler's dev server: each workerd process reached about 600–700 MiB and stayed), so the soak's start sample comes after the earlier parts have sent over 20,000 requests and after the soak's own warm-up; growth beyond that is what the memory bound catches.",
