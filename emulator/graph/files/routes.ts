@@ -7,12 +7,13 @@ import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import type { GraphStore } from "../store";
 import { LinkInput } from "./input";
 import { childrenOf, type DriveItemRecord, type DriveStore, findByPath, type PermissionRecord, presentDrive, presentItem } from "./model";
+import { libraryDrive } from "../sites/store";
 import { searchBelow } from "./search";
 import { seedDrive } from "./seed";
 
 /**
  * @module
- * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}), items by id
+ * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}, or a site library's id), items by id
  * or by path (`root:/a/b:`), children, content (a 302 to a download URL), search(q='…')
  * and createLink. One dispatcher parses the address, since Graph's
  * `root:/path:/action` and `search(q='…')` forms are not plain route segments.
@@ -71,12 +72,15 @@ function driveOf(c: Context<GraphEnv>): DriveStore {
 
 /** Resolves the request's drive address to the drive or an item of the caller's own drive. */
 function resolve(c: Context<GraphEnv>): { drive: DriveStore; item?: DriveItemRecord; action: string | null } | Response {
-  const drive = driveOf(c);
+  const own = driveOf(c);
   const pathname = new URL(c.req.url).pathname;
   const match = /^\/v1\.0\/(?:me\/drive|drives\/([^/]+))(.*)$/.exec(pathname);
   if (!match) return itemNotFound();
   try {
-    if (match[1] !== undefined && decode(match[1]) !== drive.driveId) return itemNotFound();
+    // Another drive id may name a SharePoint site's document library.
+    const drive = match[1] === undefined || decode(match[1]) === own.driveId ? own : libraryDrive(c, decode(match[1]));
+    if (drive === undefined) return itemNotFound();
+    if (drive instanceof Response) return drive;
     const address = parseAddress(match[2] ?? "");
     if (!address) return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${match[2] ?? ""}'.`);
     if (address.kind === "drive") return { drive, action: null };
