@@ -23,25 +23,42 @@ async function ok(user: Pick<User, "callTool">, tool: string, args: Record<strin
   return result.text;
 }
 
+/** The heading a hit's line sits under (the nearest line above it that ends with a colon). */
+function headingOf(text: string, pattern: RegExp): string {
+  const lines = text.split("\n");
+  const at = lines.findIndex((line) => pattern.test(line));
+  const heading = lines
+    .slice(0, Math.max(0, at))
+    .reverse()
+    .find((line) => line.endsWith(":"));
+  if (at < 0 || !heading) throw new Error(`no heading for ${pattern} in:\n${text}`);
+  return heading;
+}
+
 const cursorOf = (text: string) => /cursor "([^"]+)"/.exec(text)?.[1];
 
 describe("search tool", () => {
   it("finds files, list items and sites by default, one line each with the ids the other tools take", async () => {
     const user = await connectedUser({ policy: EVERY_GROUP });
     const found = await ok(user, "search", { query: "cutover", limit: 25 });
-    expect(found).toMatch(/^file · Plan\.md · \d+ B · modified \d{4}-\d\d-\d\d · driveId: b!\S+ · id: 01[A-Z2-7]{32}$/m);
-    expect(found).toMatch(/^file · Migration runbook\.md · .* · driveId: b!\S+ · id: 01[A-Z2-7]{32}$/m);
-    expect(found).toMatch(/^list item · .*Cutover overruns the weekend.* · siteId: \S+ · listId: [0-9a-f-]{36} · itemId: \d+$/m);
+    expect(found).toMatch(/^Files \(driveId: b!\S+\):$/m);
+    expect(found).toMatch(/^Plan\.md · \d+ B · modified \d{4}-\d\d-\d\d · id: 01[A-Z2-7]{32}$/m);
+    expect(found).toMatch(/^Migration runbook\.md · .* · id: 01[A-Z2-7]{32}$/m);
+    expect(found).toMatch(/^List items \(siteId: \S+, listId: [0-9a-f-]{36}\):\n#\d+ · Cutover overruns the weekend/m);
+    // Each drive's long id is written once, in its heading.
+    expect(found.match(/driveId: /g)?.length).toBe(new Set(found.match(/driveId: [^)]+/g)).size);
     // A file of the user's own OneDrive opens with get_file.
-    const own = await ok(user, "get_file", { id: valueIn(found, /^file · Plan\.md · /, "id") });
+    const own = await ok(user, "get_file", { id: valueIn(found, /^Plan\.md · /, "id") });
     expect(own).toMatch(/^Name: Plan\.md\n/);
     // A library file's drive id lists its library with the file tools.
-    const library = await ok(user, "list_files", { driveId: valueIn(found, /^file · Migration runbook\.md · /, "driveId") });
+    const driveId = /driveId: ([^)]+)\)/.exec(headingOf(found, /^Migration runbook\.md · /))?.[1];
+    const library = await ok(user, "list_files", { driveId });
     expect(library).toMatch(/^Migration runbook\.md · /m);
     // A list item's site and list ids read the list, where the item's number is.
-    const siteId = valueIn(found, /^list item · /, "siteId");
-    const listId = valueIn(found, /^list item · /, "listId");
-    const itemId = valueIn(found, /^list item · /, "itemId");
+    const heading = headingOf(found, /^#\d+ · Cutover overruns/);
+    const siteId = /siteId: (\S+), listId/.exec(heading)?.[1] ?? "";
+    const listId = /listId: ([0-9a-f-]{36})/.exec(heading)?.[1] ?? "";
+    const itemId = /^#(\d+) · Cutover overruns/m.exec(found)?.[1] ?? "";
     expect(await ok(user, "list_items", { siteId, listId })).toMatch(
       new RegExp(`^#${itemId} · Title: Cutover overruns the weekend · `, "m"),
     );
@@ -50,19 +67,20 @@ describe("search tool", () => {
   it("finds a site whose id opens its libraries and lists", async () => {
     const user = await connectedUser({ policy: EVERY_GROUP });
     const found = await ok(user, "search", { query: "brand", types: ["site", "driveItem"] });
-    expect(found).toMatch(/^file · Brand guidelines\.md · /m);
+    expect(found).toMatch(/^Brand guidelines\.md · /m);
     const sites = await ok(user, "search", { query: "campaigns", types: ["site"] });
-    expect(sites).toMatch(/^site · Marketing · https:\/\/\S+\/sites\/Marketing · siteId: \S+$/);
-    const contents = await ok(user, "list_site_contents", { siteId: valueIn(sites, /^site · /, "siteId") });
+    expect(sites).toMatch(/^Sites:\nMarketing · https:\/\/\S+\/sites\/Marketing · siteId: \S+$/);
+    const contents = await ok(user, "list_site_contents", { siteId: valueIn(sites, /^Marketing · /, "siteId") });
     expect(contents).toMatch(/^Campaign tracker · listId: /m);
   });
 
   it("searches mail alone, and its ids open with get_message", async () => {
     const user = await connectedUser({ policy: EVERY_GROUP });
     const found = await ok(user, "search", { query: "invoice", types: ["message"], limit: 5 });
-    const first = found.split("\n")[0] ?? "";
-    expect(first).toMatch(/^mail · .* · \d{4}-\d\d-\d\d · id: \S+$/);
-    const message = await user.callTool("get_message", { id: valueIn(first, /^mail/, "id") });
+    expect(found.split("\n")[0]).toBe("Mail:");
+    const first = found.split("\n")[1] ?? "";
+    expect(first).toMatch(/^.* · \d{4}-\d\d-\d\d · id: \S+$/);
+    const message = await user.callTool("get_message", { id: valueIn(first, /id: /, "id") });
     expect(message.isError).toBe(false);
     expect(message.text.toLowerCase()).toContain("invoice");
   });
@@ -72,8 +90,8 @@ describe("search tool", () => {
     const subject = "Quarzite supplier review";
     await ok(user, "create_event", { subject, start: `${writeDay(3)}T10:00`, end: `${writeDay(3)}T10:30` });
     const found = await ok(user, "search", { query: "quarzite", types: ["event"] });
-    expect(found).toMatch(/^event · Quarzite supplier review · \d{4}-\d\d-\d\d \d\d:\d\d UTC · id: \S+$/);
-    const event = await ok(user, "get_event", { id: valueIn(found, /^event/, "id") });
+    expect(found).toMatch(/^Events:\nQuarzite supplier review · \d{4}-\d\d-\d\d \d\d:\d\d UTC · id: \S+$/);
+    const event = await ok(user, "get_event", { id: valueIn(found, /^Quarzite/, "id") });
     expect(event).toContain(subject);
   });
 
@@ -84,14 +102,14 @@ describe("search tool", () => {
     let pages = 0;
     do {
       const page = await ok(user, "search", { query: "webinar", types: ["listItem"], limit: 2, ...(cursor ? { cursor } : {}) });
-      seen.push(...page.split("\n").filter((line) => line.startsWith("list item · ")));
+      seen.push(...page.split("\n").filter((line) => line.startsWith("#")));
       cursor = cursorOf(page);
       pages += 1;
     } while (cursor && pages < 30);
     expect(pages).toBeGreaterThan(1);
     expect(new Set(seen).size).toBe(seen.length);
     const all = await ok(user, "search", { query: "webinar", types: ["listItem"], limit: 25 });
-    expect(all.split("\n").filter((line) => line.startsWith("list item · ")).length).toBe(seen.length);
+    expect(all.split("\n").filter((line) => line.startsWith("#")).length).toBe(seen.length);
   });
 
   it("refuses a cursor to a colleague, another tenant, another query and another tool", async () => {

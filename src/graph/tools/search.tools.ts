@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hitLine, type SearchResponse } from "../format/search";
+import { hitsText, type SearchResponse } from "../format/search";
 import { cursorField, limitField, textField } from "./common";
 import { defineTool, expectOk, READ, type ToolContext } from "./types";
 
@@ -67,7 +67,7 @@ export const searchTools = [
       const container = body.value?.[0]?.hitsContainers?.[0];
       const hits = container?.hits ?? [];
       if (hits.length === 0) return from > 0 ? "No more results." : `Nothing matches "${input.query}".`;
-      const text = hits.map(hitLine).join("\n");
+      const text = hitsText(hits);
       if (!container?.moreResultsAvailable) return text;
       const next = from + hits.length;
       const cursor = await ctx.cursors.seal(listingOf(ctx, input.query, types), `${ctx.graphBase}/v1.0/search/query?from=${next}`);
