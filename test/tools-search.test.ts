@@ -27,10 +27,7 @@ async function ok(user: Pick<User, "callTool">, tool: string, args: Record<strin
 function headingOf(text: string, pattern: RegExp): string {
   const lines = text.split("\n");
   const at = lines.findIndex((line) => pattern.test(line));
-  const heading = lines
-    .slice(0, Math.max(0, at))
-    .reverse()
-    .find((line) => line.endsWith(":"));
+  const heading = lines.slice(0, Math.max(0, at)).findLast((line) => line.endsWith(":"));
   if (at < 0 || !heading) throw new Error(`no heading for ${pattern} in:\n${text}`);
   return heading;
 }
