@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TOOL_GROUPS } from "../src/graph/tool-groups";
-import { graph, graphToken } from "./helpers/emulator";
+import { EMULATOR, graph, graphToken } from "./helpers/emulator";
 import { colleagueOf, connectedUser } from "./helpers/mcp";
 
 /** SharePoint tools through /mcp against the emulator's seeded sites, and the file tools in a site's library. */
@@ -146,6 +146,19 @@ describe("SharePoint tools", () => {
       isError: true,
       text: expect.stringMatching(/answered 404 itemNotFound/),
     });
+  });
+
+  it("serves a library file's content through Graph's redirect to a download URL, as for OneDrive", async () => {
+    const user = await connectedUser({ policy: EVERY_GROUP });
+    const { driveId } = await marketing(user);
+    const fileId = valueIn(await ok(user, "list_files", { driveId }), /^Brand guidelines\.md · /, "id");
+    const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Sites.Read.All"]);
+    const path = `/drives/${encodeURIComponent(driveId)}/items/${fileId}/content`;
+    const redirect = await fetch(`${EMULATOR()}/v1.0${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: "manual" });
+    expect(redirect.status).toBe(302);
+    const download = await fetch(redirect.headers.get("location") ?? "");
+    expect(download.status).toBe(200);
+    expect(await download.text()).toMatch(/^# Brand guidelines\n/);
   });
 
   it("cannot create a sharing link in a library with read-only SharePoint access", async () => {

@@ -1,13 +1,13 @@
 import { type Context, Hono } from "hono";
 import type { GraphEnv } from "../../context";
 import type { EmulatedUser } from "../../state";
-import { scopes } from "../auth";
+import { missingScope, scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import type { GraphStore } from "../store";
 import { LinkInput } from "./input";
 import { childrenOf, type DriveItemRecord, type DriveStore, findByPath, type PermissionRecord, presentDrive, presentItem } from "./model";
-import { libraryDrive } from "../sites/store";
+import { libraryDrive, SITES_READ, SITES_WRITE } from "../sites/store";
 import { searchBelow } from "./search";
 import { seedDrive } from "./seed";
 
@@ -78,7 +78,11 @@ function resolve(c: Context<GraphEnv>): { drive: DriveStore; item?: DriveItemRec
   if (!match) return itemNotFound();
   try {
     // Another drive id may name a SharePoint site's document library.
-    const drive = match[1] === undefined || decode(match[1]) === own.driveId ? own : libraryDrive(c, decode(match[1]));
+    const isOwn = match[1] === undefined || decode(match[1]) === own.driveId;
+    // `/drives/{id}` also admits the Sites permissions (for libraries); the user's own drive still needs a Files permission.
+    const refused = isOwn ? missingScope(c, c.req.method === "GET" ? READ : WRITE) : undefined;
+    if (refused) return refused;
+    const drive = isOwn ? own : libraryDrive(c, decode(match[1] ?? ""));
     if (drive === undefined) return itemNotFound();
     if (drive instanceof Response) return drive;
     const address = parseAddress(match[2] ?? "");
@@ -188,6 +192,6 @@ function listDrives(c: Context<GraphEnv>): Response {
 export const filesRoutes = new Hono<GraphEnv>()
   .get("/me/drives", scopes(...READ), listDrives)
   .get("/me/drive/*", scopes(...READ), getDrive)
-  .get("/drives/:driveId/*", scopes(...READ), getDrive)
+  .get("/drives/:driveId/*", scopes(...READ, ...SITES_READ), getDrive)
   .post("/me/drive/*", scopes(...WRITE), createLink)
-  .post("/drives/:driveId/*", scopes(...WRITE), createLink);
+  .post("/drives/:driveId/*", scopes(...WRITE, ...SITES_WRITE), createLink);

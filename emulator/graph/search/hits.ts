@@ -100,7 +100,9 @@ function driveHits(drive: DriveStore, terms: string[], site?: SiteRecord): Hit[]
           ...shape,
           parentReference: {
             ...parent,
-            ...(site && ids ? { siteId: site.id, sharepointIds: { siteId: ids.collection, webId: ids.web } } : {}),
+            ...(site && ids
+              ? { driveType: "documentLibrary", siteId: site.id, sharepointIds: { siteId: ids.collection, webId: ids.web } }
+              : {}),
           },
         },
         at: item.lastModifiedDateTime,

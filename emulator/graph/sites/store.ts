@@ -19,7 +19,9 @@ import { seedSites } from "./seed";
 export const SITES_READ = ["Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"];
 /** Reading a library's files: the Sites permissions, or Files.*.All (Files.Read reaches only the user's own drive). */
 const LIBRARY_READ = ["Files.Read.All", "Files.ReadWrite.All", ...SITES_READ];
-const LIBRARY_WRITE = ["Files.ReadWrite.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"];
+/** Delegated permissions that change items in any site the user can reach. */
+export const SITES_WRITE = ["Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"];
+const LIBRARY_WRITE = ["Files.ReadWrite.All", ...SITES_WRITE];
 
 /** A tenant's sites, on a host named after its users' domain (the first user's, so every caller agrees). */
 export function sitesFor(graph: GraphStore, tenant: EmulatedTenant): SitesStore {
