@@ -22,7 +22,7 @@ const typesField = z
   .max(TYPES.length)
   .refine((types) => types.length === 1 || !types.some((type) => ALONE.includes(type)), "message and event each go alone")
   .optional()
-  .describe("message or event alone, or any of the rest (default).");
+  .describe("message or event alone, or any of driveItem, listItem, site (default: all three).");
 
 /** The listing a cursor continues: the same query over the same types. */
 const listingOf = (ctx: ToolContext, query: string, types: readonly string[]) => ({
