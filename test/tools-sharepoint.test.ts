@@ -47,6 +47,26 @@ describe("SharePoint tools", () => {
     expect(followed.split("\n").map((line) => line.split(" · ")[0])).toEqual(["Marketing", "Project Atlas"]);
   });
 
+  it("pages a site search with the returned cursor", async () => {
+    const user = await connectedUser({ policy: EVERY_GROUP });
+    const names: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await ok(user, "find_sites", { query: "a", limit: 1, ...(cursor ? { cursor } : {}) });
+      names.push(
+        ...page
+          .split("\n")
+          .filter((line) => line.includes(" · id: "))
+          .map((line) => line.split(" · ")[0] ?? ""),
+      );
+      cursor = cursorOf(page);
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(names.sort()).toEqual(["Marketing", "People & HR", "Project Atlas"]);
+    expect(pages).toBe(3);
+  });
+
   it("shows a site's libraries with their drive ids and its lists once each, libraries not repeated as lists", async () => {
     const user = await connectedUser({ policy: EVERY_GROUP });
     const { contents } = await marketing(user);
