@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TOOL_GROUPS } from "../src/graph/tool-groups";
-import { graph, graphToken } from "./helpers/emulator";
+import { graph, graphToken, signedInUser } from "./helpers/emulator";
 import { colleagueOf, connectedUser } from "./helpers/mcp";
 import { writeDay } from "./helpers/seed-date";
 
@@ -145,9 +145,14 @@ describe("search tool", () => {
 });
 
 describe("emulated Microsoft Search", () => {
+  let owner: { tenantId: string; oid: string } | undefined;
+  /** One Entra user for the whole block (no gateway sign-in needed), with a token of exactly `scopes` per call. */
   async function search(scopes: string[], body: unknown) {
-    const user = await connectedUser();
-    const token = await graphToken(user.entra.tenantId, user.entra.oid, scopes);
+    if (!owner) {
+      const { tenantId, user } = await signedInUser([]);
+      owner = { tenantId, oid: user.oid };
+    }
+    const token = await graphToken(owner.tenantId, owner.oid, scopes);
     const response = await graph(token, "/search/query", { method: "POST", json: body });
     return {
       status: response.status,
