@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect, inject, it } from "vitest";
+import { TOOL_GROUPS } from "../src/graph/tool-groups";
 import { graphToken } from "../test/helpers/emulator";
 import { connectedUser } from "../test/helpers/mcp";
 
@@ -29,6 +30,22 @@ function weekFrom(date: Date) {
   const start = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
   const end = new Date(start.getTime() + 7 * 86_400_000);
   return { start: start.toISOString().slice(0, 19), end: end.toISOString().slice(0, 19) };
+}
+
+/**
+ * "a search": the search tool (its group is off by default, so a user of an org that turned it on) against
+ * the raw `/search/query` JSON for the same query, types and size.
+ */
+async function searchCase(): Promise<{ name: string; gateway: string; raw: string }> {
+  const searcher = await connectedUser({ policy: { enabledGroups: [...TOOL_GROUPS] } });
+  const token = await graphToken(searcher.entra.tenantId, searcher.entra.oid, ["Files.Read.All", "Sites.Read.All"]);
+  const request = { entityTypes: ["driveItem", "listItem", "site"], query: { queryString: "cutover" }, from: 0, size: 25 };
+  const raw = await fetch(`${env.GRAPH_BASE}/v1.0/search/query`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ requests: [request] }),
+  });
+  return { name: "a search", gateway: (await searcher.callTool("search", { query: "cutover", limit: 25 })).text, raw: await raw.text() };
 }
 
 it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSON", async () => {
@@ -62,6 +79,7 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
       gateway: (await user.callTool("get_message", { id: longHtml?.id ?? "" })).text,
       raw: await rawGraph(token, `/me/messages/${encodeURIComponent(longHtml?.id ?? "")}`),
     },
+    await searchCase(),
   ];
   const texts: Record<string, string> = { catalogue: JSON.stringify(listed) };
   for (const entry of cases) {

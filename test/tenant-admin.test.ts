@@ -181,7 +181,7 @@ describe("PATCH /api/admin/policy", () => {
   });
 
   it.each([
-    ["an unknown group", { enabledGroups: ["mail", "sharepoint"] }, "enabledGroups"],
+    ["an unknown group", { enabledGroups: ["mail", "fax"] }, "enabledGroups"],
     ["an empty group list", { enabledGroups: [] }, "enabledGroups"],
     ["readOnly of the wrong type", { readOnly: "yes" }, "readOnly"],
     ["enabledGroups of the wrong type", { enabledGroups: "mail" }, "enabledGroups"],

@@ -28,7 +28,9 @@ describe("files tools", () => {
     const root = await user.callTool("list_files");
     expect(root.isError).toBe(false);
     expect(root.text).toMatch(/^Documents\/ · folder, \d+ items · id: 01[A-Z2-7]{32}$/m);
-    expect(root.text).toMatch(/^Welcome\.txt · \d+ B · modified \d{4}-\d\d-\d\d · id: 01[A-Z2-7]{32}$/m);
+    expect(root.text).toMatch(
+      /^Welcome\.txt · \d+ B · modified \d{4}-\d\d-\d\d · https:\/\/\S+\/Documents\/Welcome\.txt · id: 01[A-Z2-7]{32}$/m,
+    );
     const reports = await user.callTool("list_files", { folderId: await pathId(user, ["Documents/", "Reports/"]) });
     expect(
       reports.text
@@ -59,8 +61,11 @@ describe("files tools", () => {
     const user = await connectedUser();
     const found = await user.callTool("search_files", { query: "cutover" });
     expect(found.isError).toBe(false);
-    expect(found.text).toMatch(/^Cutover runbook\.docx · .* · in \/Projects\/Atlas migration · id: \S+$/m);
-    expect(found.text).toMatch(/^Plan\.md · .* · in \/Projects\/Atlas migration · id: \S+$/m);
+    // An Office document's link keeps only what opens it (sourcedoc), not the name and view options Graph appends.
+    expect(found.text).toMatch(
+      /^Cutover runbook\.docx · .* · in \/Projects\/Atlas migration · https:\/\/\S+\/_layouts\/15\/Doc\.aspx\?sourcedoc=%7B[0-9A-F-]+%7D · id: \S+$/m,
+    );
+    expect(found.text).toMatch(/^Plan\.md · .* · in \/Projects\/Atlas migration · https:\/\/\S+\/Plan\.md · id: \S+$/m);
     expect(await user.callTool("search_files", { query: "it's ) nothing/../x" })).toEqual({
       isError: false,
       text: `No files match "it's ) nothing/../x".`,

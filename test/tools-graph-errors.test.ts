@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MAX_ATTEMPTS } from "../src/graph/retry";
+import { TOOL_GROUPS } from "../src/graph/tool-groups";
 import { ALL_TOOLS } from "../src/graph/tools";
 import { graph, graphToken } from "./helpers/emulator";
 import { clearGraphFaults, connectedUser, injectGraphFault, pendingGraphFaults } from "./helpers/mcp";
@@ -30,6 +31,8 @@ interface Ids {
   fileId: string;
   listId: string;
   taskId: string;
+  siteId: string;
+  siteListId: string;
 }
 
 /** Weeks of the seeded calendar that hold invitations from colleagues. */
@@ -87,6 +90,10 @@ const ROWS: Record<string, (ids: Ids) => Args> = {
   list_tasks: (ids) => ({ listId: ids.listId }),
   create_task: (ids) => ({ listId: ids.listId, title: "Error table task", dueDate: writeDay(4) }),
   complete_task: (ids) => ({ listId: ids.listId, taskId: ids.taskId }),
+  search: () => ({ query: "report" }),
+  find_sites: () => ({ query: "marketing" }),
+  list_site_contents: (ids) => ({ siteId: ids.siteId }),
+  list_items: (ids) => ({ siteId: ids.siteId, listId: ids.siteListId, limit: 5 }),
 };
 const TOOL_NAMES = Object.keys(ROWS);
 const TOOLS = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
@@ -135,6 +142,8 @@ async function seededIds(user: User): Promise<Ids> {
   const listId = idIn(await ok(user, "list_task_lists"), /^Q3 launch prep · /);
   // A user alone in their tenant has no chats until a meeting brings one.
   await ok(user, "create_online_meeting", MEETING);
+  const siteId = idIn(await ok(user, "find_sites", { query: "marketing" }), /^Marketing · /);
+  const siteListId = /listId: (\S+)/.exec(await ok(user, "list_site_contents", { siteId }))?.[1] ?? "";
   return {
     upn,
     messageId,
@@ -151,6 +160,8 @@ async function seededIds(user: User): Promise<Ids> {
     fileId: idIn(await ok(user, "list_files", { limit: 50 }), /^Welcome\.txt · /),
     listId,
     taskId: idIn(await ok(user, "list_tasks", { listId, limit: 1 })),
+    siteId,
+    siteListId,
   };
 }
 
@@ -185,7 +196,8 @@ describe("every tool's Graph and input errors through /mcp", () => {
   let ids: Ids;
 
   beforeAll(async () => {
-    user = await connectedUser();
+    // Every group, so the table reaches the tools of groups that are off by default.
+    user = await connectedUser({ policy: { enabledGroups: [...TOOL_GROUPS] } });
     ids = await seededIds(user);
   }, 60_000);
 

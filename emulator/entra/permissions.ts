@@ -41,6 +41,8 @@ const USER_CONSENTABLE = new Set(
     "Files.ReadWrite",
     "Tasks.Read",
     "Tasks.ReadWrite",
+    "Files.Read.All",
+    "Sites.Read.All",
   ].map((scope) => scope.toLowerCase()),
 );
 

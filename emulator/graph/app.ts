@@ -9,6 +9,8 @@ import { contactsRoutes } from "./contacts/routes";
 import { GRAPH_ERRORS } from "./errors";
 import { filesRoutes } from "./files/routes";
 import { mailRoutes } from "./mail/routes";
+import { searchRoutes } from "./search/routes";
+import { sitesRoutes } from "./sites/routes";
 import { teamsRoutes } from "./teams/routes";
 import { todoRoutes } from "./todo/routes";
 
@@ -38,6 +40,8 @@ const v1 = new Hono<GraphEnv>()
   .route("/", teamsRoutes)
   .route("/", filesRoutes)
   .route("/", todoRoutes)
+  .route("/", searchRoutes)
+  .route("/", sitesRoutes)
   .notFound(() => GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."));
 
 /**

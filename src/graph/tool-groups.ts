@@ -4,7 +4,7 @@
  * Entra, and signup tells the admin which ones to grant.
  */
 
-export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks"] as const;
+export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks", "search", "sharepoint"] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 interface GroupPermissions {
@@ -40,6 +40,15 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
   files: { read: ["Files.Read"], readWrite: ["Files.ReadWrite"] },
   // MailboxSettings.Read for the user's time zone: a due date is midnight there, not in UTC.
   tasks: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
+  // Microsoft Search asks each entity type's own permission: messages Mail.Read, events Calendars.Read,
+  // files and list items Files.Read.All, sites Sites.Read.All. None needs admin consent when delegated.
+  search: {
+    read: ["Mail.Read", "Calendars.Read", "Files.Read.All", "Sites.Read.All"],
+    readWrite: ["Mail.Read", "Calendars.Read", "Files.Read.All", "Sites.Read.All"],
+  },
+  // Read-only: Sites.Read.All (delegated, no admin consent) reads sites, lists and their libraries, whose files the
+  // file tools open by drive id. Sites.ReadWrite.All is not asked for: no SharePoint tool writes.
+  sharepoint: { read: ["Sites.Read.All"], readWrite: ["Sites.Read.All"] },
 };
 
 /** What each group lets an app do, in plain words for the person asked to allow it. */
@@ -59,6 +68,14 @@ export const GROUP_DESCRIPTIONS: Readonly<Record<ToolGroup, { read: string; read
   },
   files: { read: "Read your OneDrive files", readWrite: "Read your OneDrive files and create sharing links" },
   tasks: { read: "Read your To Do tasks", readWrite: "Read, create and complete your To Do tasks" },
+  search: {
+    read: "Search your mail, calendar, files and SharePoint in one place",
+    readWrite: "Search your mail, calendar, files and SharePoint in one place",
+  },
+  sharepoint: {
+    read: "Read the SharePoint sites, document libraries and lists you can open",
+    readWrite: "Read the SharePoint sites, document libraries and lists you can open",
+  },
 };
 
 /** The plain-language list for a policy: always the profile and staying signed in, then each enabled group. */

@@ -4,6 +4,7 @@ import type { EmulatorEnv } from "../../context";
 import { graphError } from "../errors";
 import { DOWNLOAD_PATH } from "./downloads";
 import { type DriveItemRecord, readBytes, sizeOf } from "./model";
+import { libraryOwnedBy } from "../sites/store";
 import { driveFor } from "./routes";
 
 /**
@@ -64,8 +65,9 @@ async function download(c: Context<EmulatorEnv>): Promise<Response> {
     links.record(claims.tid, "refusedAuthorization");
     return graphError(401, "unauthenticated", "Pre-authenticated download URLs take no Authorization header.");
   }
-  const user = c.get("state").tenant(claims.tid)?.users.get(claims.oid);
-  const drive = user ? driveFor(c.get("graph"), claims.tid, user) : undefined;
+  const tenant = c.get("state").tenant(claims.tid);
+  const user = tenant?.users.get(claims.oid);
+  const drive = user ? driveFor(c.get("graph"), claims.tid, user) : tenant && libraryOwnedBy(c.get("graph"), tenant, claims.oid);
   const item = drive?.items.get(claims.item);
   if (!drive || !item || item.folder) return graphError(404, "itemNotFound", "The resource could not be found.");
   links.record(claims.tid, "served");

@@ -1,18 +1,19 @@
 import { type Context, Hono } from "hono";
 import type { GraphEnv } from "../../context";
 import type { EmulatedUser } from "../../state";
-import { scopes } from "../auth";
+import { missingScope, scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import type { GraphStore } from "../store";
 import { LinkInput } from "./input";
 import { childrenOf, type DriveItemRecord, type DriveStore, findByPath, type PermissionRecord, presentDrive, presentItem } from "./model";
+import { libraryDrive, SITES_READ, SITES_WRITE } from "../sites/store";
 import { searchBelow } from "./search";
 import { seedDrive } from "./seed";
 
 /**
  * @module
- * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}), items by id
+ * Graph v1.0 OneDrive: /me/drive (and /drives/{own drive id}, or a site library's id), items by id
  * or by path (`root:/a/b:`), children, content (a 302 to a download URL), search(q='…')
  * and createLink. One dispatcher parses the address, since Graph's
  * `root:/path:/action` and `search(q='…')` forms are not plain route segments.
@@ -71,12 +72,19 @@ function driveOf(c: Context<GraphEnv>): DriveStore {
 
 /** Resolves the request's drive address to the drive or an item of the caller's own drive. */
 function resolve(c: Context<GraphEnv>): { drive: DriveStore; item?: DriveItemRecord; action: string | null } | Response {
-  const drive = driveOf(c);
+  const own = driveOf(c);
   const pathname = new URL(c.req.url).pathname;
   const match = /^\/v1\.0\/(?:me\/drive|drives\/([^/]+))(.*)$/.exec(pathname);
   if (!match) return itemNotFound();
   try {
-    if (match[1] !== undefined && decode(match[1]) !== drive.driveId) return itemNotFound();
+    // Another drive id may name a SharePoint site's document library.
+    const isOwn = match[1] === undefined || decode(match[1]) === own.driveId;
+    // `/drives/{id}` also admits the Sites permissions (for libraries); the user's own drive still needs a Files permission.
+    const refused = isOwn ? missingScope(c, c.req.method === "GET" ? READ : WRITE) : undefined;
+    if (refused) return refused;
+    const drive = isOwn ? own : libraryDrive(c, decode(match[1] ?? ""));
+    if (drive === undefined) return itemNotFound();
+    if (drive instanceof Response) return drive;
     const address = parseAddress(match[2] ?? "");
     if (!address) return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${match[2] ?? ""}'.`);
     if (address.kind === "drive") return { drive, action: null };
@@ -184,6 +192,6 @@ function listDrives(c: Context<GraphEnv>): Response {
 export const filesRoutes = new Hono<GraphEnv>()
   .get("/me/drives", scopes(...READ), listDrives)
   .get("/me/drive/*", scopes(...READ), getDrive)
-  .get("/drives/:driveId/*", scopes(...READ), getDrive)
+  .get("/drives/:driveId/*", scopes(...READ, ...SITES_READ), getDrive)
   .post("/me/drive/*", scopes(...WRITE), createLink)
-  .post("/drives/:driveId/*", scopes(...WRITE), createLink);
+  .post("/drives/:driveId/*", scopes(...WRITE, ...SITES_WRITE), createLink);

@@ -15,9 +15,9 @@ export interface DriveItem {
   parentReference?: { path?: string };
 }
 
-export const ITEM_SELECT = "id,name,size,folder,file,lastModifiedDateTime";
+export const ITEM_SELECT = "id,name,size,folder,file,lastModifiedDateTime,webUrl";
 export const SEARCH_SELECT = `${ITEM_SELECT},parentReference`;
-export const DETAIL_SELECT = `${ITEM_SELECT},parentReference,webUrl`;
+export const DETAIL_SELECT = `${ITEM_SELECT},parentReference`;
 
 export function humanSize(bytes: number | undefined): string {
   if (bytes === undefined) return "";
@@ -40,6 +40,17 @@ export function folderPath(item: DriveItem): string | undefined {
   return (colon < 0 ? path : path.slice(colon + 1)) || "/";
 }
 
+/**
+ * A file's web link, shortened: an Office document's link keeps only its
+ * `sourcedoc` (which is enough to open it), dropping the file name and view
+ * options Graph appends; other links are as Graph gives them.
+ */
+export function shortLink(webUrl: string | undefined): string | undefined {
+  if (!webUrl) return undefined;
+  const match = /^([^?]*\/_layouts\/15\/Doc\.aspx)\?(?:.*&)?(sourcedoc=[^&]+)/i.exec(webUrl);
+  return match ? `${match[1]}?${match[2]}` : webUrl;
+}
+
 export function itemLine(item: DriveItem, withFolder = false): string {
   const where = withFolder && folderPath(item) ? `in ${folderPath(item)}` : undefined;
   const parts = item.folder
@@ -49,6 +60,8 @@ export function itemLine(item: DriveItem, withFolder = false): string {
         humanSize(item.size),
         item.lastModifiedDateTime ? `modified ${item.lastModifiedDateTime.slice(0, 10)}` : undefined,
         where,
+        // Files only: a folder is opened by listing it.
+        shortLink(item.webUrl),
       ];
   return [...parts, `id: ${item.id}`].filter(Boolean).join(" · ");
 }

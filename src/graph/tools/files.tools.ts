@@ -15,7 +15,18 @@ import {
   textKind,
 } from "../format/files";
 import { htmlToText, lines, window } from "../format/text";
-import { cursorField, idField, integerField, limitField, listPage, MORE_MATCHES, offsetField, textField } from "./common";
+import {
+  cursorField,
+  driveBase,
+  driveIdField,
+  idField,
+  integerField,
+  limitField,
+  listPage,
+  MORE_MATCHES,
+  offsetField,
+  textField,
+} from "./common";
 import { CREATE, defineTool, expectOk, READ, type ToolContext } from "./types";
 
 /** @module OneDrive: browse and search the user's drive, read text files in windows, and share. */
@@ -80,17 +91,19 @@ export const filesTools = [
   defineTool({
     name: "list_files",
     group: "files",
-    description: "List a OneDrive folder's files and subfolders.",
+    description: "List a folder's files and subfolders, in OneDrive or a library (driveId).",
     input: {
       folderId: idField("folder").optional().describe("Leave out for the root folder."),
+      driveId: driveIdField.optional(),
       limit: limitField(50),
       cursor: cursorField,
     },
     scopes: FILES_READ,
     annotations: READ,
-    audit: { targets: ["folderId"], options: ["cursor"] },
+    audit: { targets: ["folderId", "driveId"], options: ["cursor"] },
     async run(ctx, input) {
-      const path = input.folderId ? graphPath`/me/drive/items/${input.folderId}/children` : "/me/drive/root/children";
+      const drive = driveBase(input.driveId);
+      const path = input.folderId ? `${drive}${graphPath`/items/${input.folderId}/children`}` : `${drive}/root/children`;
       const first: GraphRequest = { method: "GET", path, query: { $select: ITEM_SELECT, $top: String(input.limit) } };
       return listPage<DriveItem>(ctx, first, {
         cursor: input.cursor,
@@ -103,14 +116,14 @@ export const filesTools = [
   defineTool({
     name: "search_files",
     group: "files",
-    description: "Search your OneDrive by file name and content.",
-    input: { query: searchText, limit: limitField(50) },
+    description: "Search your OneDrive, or a library (driveId), by file name and content.",
+    input: { query: searchText, driveId: driveIdField.optional(), limit: limitField(50) },
     scopes: FILES_READ,
     annotations: READ,
-    audit: { text: ["query"] },
-    async run(ctx, { query, limit }) {
+    audit: { text: ["query"], targets: ["driveId"] },
+    async run(ctx, { query, driveId, limit }) {
       // graphPath refuses ?, #, \ and control characters in a path value; they carry no meaning for file search.
-      const path = graphPath`/me/drive/root/search(q=${odataString(pathSafeText(query))})`;
+      const path = `${driveBase(driveId)}${graphPath`/root/search(q=${odataString(pathSafeText(query))})`}`;
       const request: GraphRequest = { method: "GET", path, query: { $select: SEARCH_SELECT, $top: String(limit) } };
       return listPage<DriveItem>(ctx, request, {
         what: "search your files",
@@ -163,20 +176,21 @@ export const filesTools = [
   defineTool({
     name: "create_share_link",
     group: "files",
-    description: "Create a sharing link for a OneDrive file or folder.",
+    description: "Create a sharing link for a file or folder in OneDrive or a library (driveId).",
     input: {
       id: fileId,
+      driveId: driveIdField.optional(),
       type: z.enum(["view", "edit"]).default("view"),
       scope: z.enum(["organization", "anonymous"]).default("organization").describe("anonymous: anyone with the link, no sign-in."),
     },
     scopes: ["Files.ReadWrite"],
     // Shares outside the user's own data; Graph hands back the existing link when one of that type and scope exists.
     annotations: { ...CREATE, idempotentHint: true, openWorldHint: true },
-    audit: { targets: ["id"] },
+    audit: { targets: ["id", "driveId"] },
     async run(ctx, input) {
       const response = await ctx.graph({
         method: "POST",
-        path: graphPath`/me/drive/items/${input.id}/createLink`,
+        path: `${driveBase(input.driveId)}${graphPath`/items/${input.id}/createLink`}`,
         body: { type: input.type, scope: input.scope },
         idempotent: true,
       });

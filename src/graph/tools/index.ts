@@ -4,6 +4,8 @@ import { filesTools } from "./files.tools";
 import { mailWriteTools } from "./mail-write.tools";
 import { mailTools } from "./mail.tools";
 import { profileTools } from "./profile.tools";
+import { searchTools } from "./search.tools";
+import { sharepointTools } from "./sharepoint.tools";
 import { tasksTools } from "./tasks.tools";
 import { teamsTools } from "./teams.tools";
 import type { ToolDefinition } from "./types";
@@ -20,4 +22,6 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...teamsTools,
   ...filesTools,
   ...tasksTools,
+  ...searchTools,
+  ...sharepointTools,
 ];

@@ -17,6 +17,8 @@ const GROUP_NAMES: Record<(typeof TOOL_GROUPS)[number], string> = {
   teams: "Teams and chats",
   files: "OneDrive files",
   tasks: "To Do tasks",
+  search: "Search across Microsoft 365",
+  sharepoint: "SharePoint sites and lists",
 };
 
 export function policyBody(input: {
