@@ -41,6 +41,12 @@ const USER_CONSENTABLE = new Set(
     "Files.ReadWrite",
     "Tasks.Read",
     "Tasks.ReadWrite",
+    "Notes.Read",
+    "Notes.Create",
+    "Notes.ReadWrite",
+    "OnlineMeetings.Read",
+    "Presence.Read",
+    "Presence.Read.All",
   ].map((scope) => scope.toLowerCase()),
 );
 

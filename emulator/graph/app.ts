@@ -11,6 +11,7 @@ import { filesRoutes } from "./files/routes";
 import { mailRoutes } from "./mail/routes";
 import { teamsRoutes } from "./teams/routes";
 import { todoRoutes } from "./todo/routes";
+import { plannerRoutes } from "./planner/routes";
 
 /**
  * @module
@@ -38,6 +39,7 @@ const v1 = new Hono<GraphEnv>()
   .route("/", teamsRoutes)
   .route("/", filesRoutes)
   .route("/", todoRoutes)
+  .route("/", plannerRoutes)
   .notFound(() => GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."));
 
 /**

@@ -4,7 +4,7 @@
  * Entra, and signup tells the admin which ones to grant.
  */
 
-export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks"] as const;
+export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks", "notes", "planner", "meetings"] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 interface GroupPermissions {
@@ -40,6 +40,16 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
   files: { read: ["Files.Read"], readWrite: ["Files.ReadWrite"] },
   // MailboxSettings.Read for the user's time zone: a due date is midnight there, not in UTC.
   tasks: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
+  // OneNote: Notes.Create is enough to create pages but cannot read them back, so writing takes Notes.ReadWrite.
+  notes: { read: ["Notes.Read"], readWrite: ["Notes.ReadWrite"] },
+  // Planner's delegated permissions are the Tasks.* ones (least privileged first on each API page; Group.* not needed).
+  // MailboxSettings.Read: due dates are the user's midnight.
+  planner: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
+  // OnlineMeetingTranscript.Read.All needs an administrator's consent (permissions reference); the rest users may grant.
+  meetings: {
+    read: ["OnlineMeetings.Read", "OnlineMeetingTranscript.Read.All", "Presence.Read.All"],
+    readWrite: ["OnlineMeetings.Read", "OnlineMeetingTranscript.Read.All", "Presence.Read.All"],
+  },
 };
 
 /** What each group lets an app do, in plain words for the person asked to allow it. */
@@ -59,6 +69,13 @@ export const GROUP_DESCRIPTIONS: Readonly<Record<ToolGroup, { read: string; read
   },
   files: { read: "Read your OneDrive files", readWrite: "Read your OneDrive files and create sharing links" },
   tasks: { read: "Read your To Do tasks", readWrite: "Read, create and complete your To Do tasks" },
+  notes: { read: "Read your OneNote notebooks", readWrite: "Read your OneNote notebooks and add pages to them" },
+  planner: { read: "Read your Planner plans and tasks", readWrite: "Read your Planner plans, and create and update their tasks" },
+  // Reading transcripts needs an administrator's consent in Entra (OnlineMeetingTranscript.Read.All).
+  meetings: {
+    read: "Read the transcripts of your Teams meetings and see your colleagues' presence",
+    readWrite: "Read the transcripts of your Teams meetings and see your colleagues' presence",
+  },
 };
 
 /** The plain-language list for a policy: always the profile and staying signed in, then each enabled group. */

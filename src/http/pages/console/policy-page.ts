@@ -17,6 +17,9 @@ const GROUP_NAMES: Record<(typeof TOOL_GROUPS)[number], string> = {
   teams: "Teams and chats",
   files: "OneDrive files",
   tasks: "To Do tasks",
+  notes: "OneNote",
+  planner: "Planner",
+  meetings: "Meeting transcripts and presence",
 };
 
 export function policyBody(input: {
