@@ -12,6 +12,7 @@ import { mailRoutes } from "./mail/routes";
 import { teamsRoutes } from "./teams/routes";
 import { todoRoutes } from "./todo/routes";
 import { plannerRoutes } from "./planner/routes";
+import { onenoteRoutes } from "./onenote/routes";
 
 /**
  * @module
@@ -40,6 +41,7 @@ const v1 = new Hono<GraphEnv>()
   .route("/", filesRoutes)
   .route("/", todoRoutes)
   .route("/", plannerRoutes)
+  .route("/", onenoteRoutes)
   .notFound(() => GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."));
 
 /**

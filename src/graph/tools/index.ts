@@ -3,6 +3,7 @@ import { contactsTools } from "./contacts.tools";
 import { filesTools } from "./files.tools";
 import { mailWriteTools } from "./mail-write.tools";
 import { mailTools } from "./mail.tools";
+import { notesTools } from "./notes.tools";
 import { plannerTools } from "./planner.tools";
 import { profileTools } from "./profile.tools";
 import { tasksTools } from "./tasks.tools";
@@ -21,5 +22,6 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...teamsTools,
   ...filesTools,
   ...tasksTools,
+  ...notesTools,
   ...plannerTools,
 ];
