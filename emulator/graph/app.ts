@@ -13,6 +13,8 @@ import { teamsRoutes } from "./teams/routes";
 import { todoRoutes } from "./todo/routes";
 import { plannerRoutes } from "./planner/routes";
 import { onenoteRoutes } from "./onenote/routes";
+import { presenceRoutes } from "./teams/presence";
+import { transcriptRoutes } from "./teams/transcripts";
 
 /**
  * @module
@@ -42,6 +44,8 @@ const v1 = new Hono<GraphEnv>()
   .route("/", todoRoutes)
   .route("/", plannerRoutes)
   .route("/", onenoteRoutes)
+  .route("/", transcriptRoutes)
+  .route("/", presenceRoutes)
   .notFound(() => GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."));
 
 /**

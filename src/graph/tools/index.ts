@@ -3,6 +3,7 @@ import { contactsTools } from "./contacts.tools";
 import { filesTools } from "./files.tools";
 import { mailWriteTools } from "./mail-write.tools";
 import { mailTools } from "./mail.tools";
+import { meetingsTools } from "./meetings.tools";
 import { notesTools } from "./notes.tools";
 import { plannerTools } from "./planner.tools";
 import { profileTools } from "./profile.tools";
@@ -24,4 +25,5 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...tasksTools,
   ...notesTools,
   ...plannerTools,
+  ...meetingsTools,
 ];
