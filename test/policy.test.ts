@@ -10,10 +10,11 @@ const groupOf = new Map(ALL_TOOLS.map((tool) => [tool.name, tool.group]));
 const writeTools = ALL_TOOLS.filter((tool) => !tool.annotations.readOnlyHint).map((tool) => tool.name);
 
 describe("tenant policy and granted scopes", () => {
-  it("lists every tool for a tenant with the default policy", async () => {
+  it("lists every tool of the default groups for a tenant with the default policy", async () => {
     const user = await connectedUser();
     const names = (await user.listTools()).map((tool) => tool.name).sort();
-    expect(names).toEqual(ALL_TOOLS.map((tool) => tool.name).sort());
+    const defaults = ALL_TOOLS.filter((tool) => tool.group === "profile" || DEFAULT_POLICY.enabledGroups.includes(tool.group));
+    expect(names).toEqual(defaults.map((tool) => tool.name).sort());
   });
 
   it("hides and refuses every tool that is not read-only when the tenant is read-only", async () => {
