@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { graph, graphToken } from "./helpers/emulator";
-import { connectedUser } from "./helpers/mcp";
+import { connectedUser, injectGraphFault } from "./helpers/mcp";
 import { writeDay } from "./helpers/seed-date";
 
 /** Planner tools through /mcp against the emulator's seeded plans, and the emulator's If-Match rule. */
@@ -111,6 +111,24 @@ describe("planner tools", () => {
     // The tool reads the current etag itself, so the user's update is applied on top of the change made meanwhile.
     const viaTool = await user.callTool("update_planner_task", { taskId, percentComplete: 50 });
     expect(viaTool.text).toMatch(/^Updated: First · 50% · /);
+  });
+
+  it("answers a change made between its read and its write (412) clearly, overwriting nothing", async () => {
+    const user = await plannerUser();
+    const { planId } = await roadmap(user);
+    const taskId = /id: (\S+)$/.exec((await user.callTool("create_planner_task", { planId, title: "Race check" })).text)?.[1] ?? "";
+    // Planner's answer when the task changed after the tool read its etag.
+    await injectGraphFault(user, { status: 412, count: 1, method: "PATCH", pathContains: "/planner/tasks/" });
+    const raced = await user.callTool("update_planner_task", { taskId, title: "Lost update" });
+    expect(raced).toEqual({
+      isError: true,
+      text: expect.stringMatching(
+        /^Could not update the task: it was changed by someone else while this update was made \(Planner answered 412 Precondition Failed\)\.\nHint: Nothing was overwritten; call update_planner_task again/,
+      ),
+    });
+    const listed = await user.callTool("list_planner_tasks", { planId });
+    expect(listed.text).not.toContain("Lost update");
+    expect((await user.callTool("update_planner_task", { taskId, title: "Applied" })).text).toMatch(/^Updated: Applied · /);
   });
 
   it("names the field when the arguments are wrong, and refuses an empty update", async () => {

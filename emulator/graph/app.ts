@@ -6,7 +6,7 @@ import { calendarRoutes } from "./calendar/routes";
 import { directoryRoutes } from "./contacts/directory";
 import { meRoutes } from "./contacts/me";
 import { contactsRoutes } from "./contacts/routes";
-import { GRAPH_ERRORS } from "./errors";
+import { GRAPH_ERRORS, graphError } from "./errors";
 import { filesRoutes } from "./files/routes";
 import { mailRoutes } from "./mail/routes";
 import { teamsRoutes } from "./teams/routes";
@@ -22,8 +22,14 @@ import { transcriptRoutes } from "./teams/transcripts";
  */
 const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const { tenant, user } = c.get("caller");
-  const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`);
+  const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`, c.req.method);
   if (fault?.status === 403) return GRAPH_ERRORS.accessDenied();
+  if (fault?.status === 412)
+    return graphError(
+      412,
+      "PreconditionFailed",
+      "The request is rejected since the item has changed (the etag in If-Match is not current).",
+    );
   if (fault?.status === 429) return GRAPH_ERRORS.throttled(fault.retryAfterSeconds);
   if (fault?.status === 503) return GRAPH_ERRORS.unavailable(fault.retryAfterSeconds);
   await next();

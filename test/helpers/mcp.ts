@@ -148,7 +148,13 @@ const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.o
 /** Queue a Graph fault on the emulator for this user only (403 access denied, 429 or 503). */
 export async function injectGraphFault(
   user: FaultUser,
-  fault: { status: FaultStatus; count?: number; retryAfterSeconds?: number; pathContains?: string },
+  fault: {
+    status: FaultStatus;
+    count?: number;
+    retryAfterSeconds?: number;
+    pathContains?: string;
+    method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  },
 ) {
   await emulator.queueFault({ ...fault, userKey: faultUserKey(user) });
 }
