@@ -40,8 +40,9 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
   files: { read: ["Files.Read"], readWrite: ["Files.ReadWrite"] },
   // MailboxSettings.Read for the user's time zone: a due date is midnight there, not in UTC.
   tasks: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
-  // OneNote: Notes.Create is enough to create pages but cannot read them back, so writing takes Notes.ReadWrite.
-  notes: { read: ["Notes.Read"], readWrite: ["Notes.ReadWrite"] },
+  // OneNote: Notes.Create adds pages but cannot change or delete existing ones; with Notes.Read it is the least
+  // privilege for every notes tool (Notes.ReadWrite would also allow editing and deleting every page).
+  notes: { read: ["Notes.Read"], readWrite: ["Notes.Read", "Notes.Create"] },
   // Planner's delegated permissions are the Tasks.* ones (least privileged first on each API page; Group.* not needed).
   // MailboxSettings.Read: due dates are the user's midnight.
   planner: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },

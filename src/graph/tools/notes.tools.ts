@@ -22,7 +22,7 @@ import { CREATE, defineTool, expectOk, READ } from "./types";
  */
 
 const NOTES_READ = ["Notes.Read", "Notes.ReadWrite"];
-// Notes.Create can add pages; Notes.ReadWrite covers it too.
+// Notes.Create is the least privileged permission that adds pages; Notes.ReadWrite covers it too.
 const NOTES_CREATE = ["Notes.Create", "Notes.ReadWrite"];
 
 /** A page's HTML is read whole up to this size before it becomes text; larger pages are cut here. */
