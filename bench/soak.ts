@@ -241,7 +241,7 @@ export async function soak(options: SoakOptions): Promise<PartResult> {
 
   const pending = await signIn.emulator.pendingFaults();
   const left = { 429: 0, 503: 0 } as Record<429 | 503, number>;
-  for (const rule of pending) if (rule.status !== 403) left[rule.status] += rule.remaining;
+  for (const rule of pending) if (rule.status === 429 || rule.status === 503) left[rule.status] += rule.remaining;
   await signIn.emulator.clearFaults();
 
   const verification = await verifyWrites({ http, signIn, emulatorUrl: options.emulator.url }, users, writes, markers);

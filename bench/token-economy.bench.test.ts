@@ -62,6 +62,9 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
     .filter((m) => m.body.contentType === "html")
     .sort((a, b) => b.body.content.length - a.body.content.length)[0];
   const week = weekFrom(new Date());
+  // OneNote and Planner are off by default: a user of an organization that turned them on.
+  const notesAndPlanner = await connectedUser({ policy: { enabledGroups: ["notes", "planner"] } });
+  const notesToken = await graphToken(notesAndPlanner.entra.tenantId, notesAndPlanner.entra.oid, ["Notes.Read", "Tasks.Read"]);
 
   const cases: { name: string; gateway: string; raw: string }[] = [
     {
@@ -80,6 +83,16 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
       raw: await rawGraph(token, `/me/messages/${encodeURIComponent(longHtml?.id ?? "")}`),
     },
     await searchCase(),
+    {
+      name: "list OneNote pages",
+      gateway: (await notesAndPlanner.callTool("list_pages", {})).text,
+      raw: await rawGraph(notesToken, "/me/onenote/pages?$top=20"),
+    },
+    {
+      name: "list Planner plans",
+      gateway: (await notesAndPlanner.callTool("list_plans", {})).text,
+      raw: await rawGraph(notesToken, "/me/planner/plans"),
+    },
   ];
   const texts: Record<string, string> = { catalogue: JSON.stringify(listed) };
   for (const entry of cases) {

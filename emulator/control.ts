@@ -58,6 +58,7 @@ export const FaultSchema = z.strictObject({
   // Real Retry-After values run from seconds to minutes; left out, the fault carries none.
   retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
   pathContains: z.string().optional(),
+  method: z.enum(["GET", "POST", "PATCH", "PUT", "DELETE"]).optional(),
   userKey: z.string().optional(),
 });
 

@@ -2,7 +2,7 @@ import { Client, ProtocolError, StreamableHTTPClientTransport, UnauthorizedError
 import { exports } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../src/graph/tools";
-import { DEFAULT_POLICY } from "../src/tenancy/policy";
+import { DEFAULT_GROUPS } from "../src/tenancy/policy";
 import { graph, graphToken } from "./helpers/emulator";
 import { createTenant, tenantUrl } from "./helpers/gateway";
 import { connectedUser } from "./helpers/mcp";
@@ -85,8 +85,9 @@ describe("a 2026-07-28 client on /mcp", () => {
     const names = tools.map((tool) => tool.name);
     expect(names).toContain("whoami");
     expect(names).toContain("list_messages");
-    const mayUse = ALL_TOOLS.filter((tool) => tool.group === "profile" || DEFAULT_POLICY.enabledGroups.includes(tool.group));
-    expect([...names].sort()).toEqual(mayUse.map((tool) => tool.name).sort());
+    // The default policy: every tool of the default groups.
+    const defaults = ALL_TOOLS.filter((tool) => tool.group === "profile" || DEFAULT_GROUPS.includes(tool.group));
+    expect([...names].sort()).toEqual(defaults.map((tool) => tool.name).sort());
     expect([...names].sort()).toEqual((await user.listTools()).map((tool) => tool.name).sort());
   });
 

@@ -114,7 +114,8 @@ describe("contacts tools", () => {
     expect(people).toEqual({ isError: false, text: `Sam Okafor · ${colleague.userPrincipalName} · Buyer, Test org` });
     const byName = await user.callTool("search_users", { query: "Okafor" });
     // User.ReadBasic.All reads the basic profile of others: no job title.
-    expect(byName).toEqual({ isError: false, text: `Sam Okafor · ${colleague.userPrincipalName}` });
+    // The directory id comes last, for the calls that take a user id (presence, chats).
+    expect(byName).toEqual({ isError: false, text: `Sam Okafor · ${colleague.userPrincipalName} · id: ${colleague.oid}` });
     const byMail = await user.callTool("search_users", { query: "sam.okafor@" });
     expect(byMail.text).toContain("Sam Okafor");
     expect((await user.callTool("search_users", { query: '"nobody"' })).text).toBe('No one in your directory matches ""nobody"".');

@@ -5,7 +5,7 @@ import { TOOL_GROUPS } from "../src/graph/tool-groups";
 import { ALL_TOOLS } from "../src/graph/tools";
 import { graph, graphToken } from "./helpers/emulator";
 import { clearGraphFaults, connectedUser, injectGraphFault, pendingGraphFaults } from "./helpers/mcp";
-import { seedDay, writeDay } from "./helpers/seed-date";
+import { daysFromToday, seedDay, writeDay } from "./helpers/seed-date";
 
 /**
  * Every tool through /mcp against the emulator when Graph refuses it (403),
@@ -17,6 +17,7 @@ type Args = Record<string, unknown>;
 
 interface Ids {
   upn: string;
+  oid: string;
   messageId: string;
   draftToMove: string;
   attachment: { messageId: string; attachmentId: string };
@@ -33,6 +34,11 @@ interface Ids {
   taskId: string;
   siteId: string;
   siteListId: string;
+  sectionId: string;
+  pageId: string;
+  planId: string;
+  plannerTaskId: string;
+  joinUrl: string;
 }
 
 /** Weeks of the seeded calendar that hold invitations from colleagues. */
@@ -94,6 +100,18 @@ const ROWS: Record<string, (ids: Ids) => Args> = {
   find_sites: () => ({ query: "marketing" }),
   list_site_contents: (ids) => ({ siteId: ids.siteId }),
   list_items: (ids) => ({ siteId: ids.siteId, listId: ids.siteListId, limit: 5 }),
+  list_notebooks: () => ({}),
+  list_sections: () => ({}),
+  list_pages: (ids) => ({ sectionId: ids.sectionId }),
+  read_page: (ids) => ({ pageId: ids.pageId }),
+  create_page: (ids) => ({ sectionId: ids.sectionId, title: "Error table page", body: "Written by the error table." }),
+  list_planner_tasks: () => ({}),
+  list_plans: () => ({}),
+  list_buckets: (ids) => ({ planId: ids.planId }),
+  create_planner_task: (ids) => ({ planId: ids.planId, title: "Error table planner task" }),
+  update_planner_task: (ids) => ({ taskId: ids.plannerTaskId, percentComplete: 50 }),
+  get_meeting_transcript: (ids) => ({ joinUrl: ids.joinUrl }),
+  get_presence: (ids) => ({ userIds: [ids.oid] }),
 };
 const TOOL_NAMES = Object.keys(ROWS);
 const TOOLS = new Map(ALL_TOOLS.map((tool) => [tool.name, tool]));
@@ -140,6 +158,8 @@ async function seededIds(user: User): Promise<Ids> {
   const invitationId = idIn(await ok(user, "list_events", { ...SEEDED_WEEKS, limit: 100 }), / · organizer: (?!.*cancelled)/);
   const teamId = idIn(await ok(user, "list_teams"), /^Atlas Platform/);
   const listId = idIn(await ok(user, "list_task_lists"), /^Q3 launch prep · /);
+  const sectionId = idIn(await ok(user, "list_sections"), /^Meetings · /);
+  const planId = idIn(await ok(user, "list_plans"), /^Atlas Platform roadmap · /);
   // A user alone in their tenant has no chats until a meeting brings one.
   await ok(user, "create_online_meeting", MEETING);
   const siteId = idIn(await ok(user, "find_sites", { query: "marketing" }), /^Marketing · /);
@@ -162,7 +182,29 @@ async function seededIds(user: User): Promise<Ids> {
     taskId: idIn(await ok(user, "list_tasks", { listId, limit: 1 })),
     siteId,
     siteListId,
+    oid: user.user.oid,
+    sectionId,
+    pageId: idIn(await ok(user, "list_pages", { sectionId })),
+    planId,
+    plannerTaskId: idIn(await ok(user, "list_planner_tasks", { planId })),
+    joinUrl: await pastTeamsMeeting(user),
   };
+}
+
+/** A Teams meeting on the user's calendar that ended yesterday, so it has a transcript; answers its join link. */
+async function pastTeamsMeeting(user: User): Promise<string> {
+  const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Calendars.ReadWrite"]);
+  const day = daysFromToday(-1);
+  const created = await graph(token, "/me/events", {
+    json: {
+      subject: "Error table meeting",
+      start: { dateTime: `${day}T10:00:00`, timeZone: "UTC" },
+      end: { dateTime: `${day}T10:30:00`, timeZone: "UTC" },
+      isOnlineMeeting: true,
+      onlineMeetingProvider: "teamsForBusiness",
+    },
+  });
+  return ((await created.json()) as { onlineMeeting: { joinUrl: string } }).onlineMeeting.joinUrl;
 }
 
 /** Values of other JSON types, tried in order until one the field refuses (a type mismatch first). */
@@ -197,6 +239,7 @@ describe("every tool's Graph and input errors through /mcp", () => {
 
   beforeAll(async () => {
     // Every group, so the table reaches the tools of groups that are off by default.
+    // Every group on, so every tool of the catalogue is listed and callable.
     user = await connectedUser({ policy: { enabledGroups: [...TOOL_GROUPS] } });
     ids = await seededIds(user);
   }, 60_000);

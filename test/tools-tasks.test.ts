@@ -43,6 +43,20 @@ describe("tasks tools", () => {
     expect(taskLines(all.text).filter((line) => line.includes(" · done")).length).toBe(9 - taskLines(open.text).length);
   });
 
+  it("says how many completed tasks the open list left out", async () => {
+    const user = await connectedUser();
+    const listId = await listIdOf(user, "Q3 launch prep");
+    const open = await user.callTool("list_tasks", { listId, limit: 50 });
+    const done = taskLines((await user.callTool("list_tasks", { listId, includeCompleted: true, limit: 50 })).text).filter((line) =>
+      line.includes(" · done"),
+    ).length;
+    expect(done).toBeGreaterThan(0);
+    const note = `${done === 1 ? "1 completed task" : `${done} completed tasks`} not shown: pass includeCompleted.`;
+    expect(open.text.split("\n").at(-1)).toBe(note);
+    const all = await user.callTool("list_tasks", { listId, includeCompleted: true, limit: 50 });
+    expect(all.text).not.toContain("not shown");
+  });
+
   it("pages with the returned cursor, keeping the filter", async () => {
     const user = await connectedUser();
     const listId = await listIdOf(user, "Q3 launch prep");

@@ -2,12 +2,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { delegatedPermissions, graphScope, TOOL_GROUPS } from "../src/graph/tool-groups";
-import { DEFAULT_POLICY } from "../src/tenancy/policy";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
 import { emulator } from "./helpers/emulator";
 import { json, tenantUrl } from "./helpers/gateway";
 import type { Browser } from "./helpers/oauth-flow";
 import { missingPermissions } from "../src/http/tenant-admin-verify";
+import { DEFAULT_GROUPS } from "../src/tenancy/policy";
 import { auditLog, storedTrail } from "./helpers/audit";
 import { adminCall, kvNamesWithPrefix } from "./helpers/tenants";
 
@@ -83,7 +83,7 @@ describe("verify setup", () => {
     // Exactly the scopes a user's sign-in asks for, with PKCE, a nonce and the callback's own state prefix.
     const asked = new URL(entra.headers.get("location") ?? "");
     expect(asked.searchParams.get("scope")?.split(" ")).toEqual(
-      delegatedPermissions(DEFAULT_POLICY.enabledGroups, false).map((permission) => graphScope(permission, "https://graph.microsoft.com")),
+      delegatedPermissions(DEFAULT_GROUPS, false).map((permission) => graphScope(permission, "https://graph.microsoft.com")),
     );
     expect(asked.searchParams.get("code_challenge_method")).toBe("S256");
     expect(asked.searchParams.get("nonce")).toBeTruthy();
@@ -242,9 +242,7 @@ describe("verify setup", () => {
       });
       expect(second?.detail).toMatchObject({ what: "console_test", outcome: "ok" });
       const granted = new Set(second?.detail.grantedScopes);
-      expect(
-        delegatedPermissions(DEFAULT_POLICY.enabledGroups, false).filter((permission) => !granted.has(permission.toLowerCase())),
-      ).toEqual([]);
+      expect(delegatedPermissions(DEFAULT_GROUPS, false).filter((permission) => !granted.has(permission.toLowerCase()))).toEqual([]);
       // Nothing the enabled groups need is missing: no list is written.
       expect(second?.detail.missingScopes).toBeUndefined();
     },

@@ -43,6 +43,12 @@ const USER_CONSENTABLE = new Set(
     "Tasks.ReadWrite",
     "Files.Read.All",
     "Sites.Read.All",
+    "Notes.Read",
+    "Notes.Create",
+    "Notes.ReadWrite",
+    "OnlineMeetings.Read",
+    "Presence.Read",
+    "Presence.Read.All",
   ].map((scope) => scope.toLowerCase()),
 );
 

@@ -6,13 +6,17 @@ import { calendarRoutes } from "./calendar/routes";
 import { directoryRoutes } from "./contacts/directory";
 import { meRoutes } from "./contacts/me";
 import { contactsRoutes } from "./contacts/routes";
-import { GRAPH_ERRORS } from "./errors";
+import { GRAPH_ERRORS, graphError } from "./errors";
 import { filesRoutes } from "./files/routes";
 import { mailRoutes } from "./mail/routes";
 import { searchRoutes } from "./search/routes";
 import { sitesRoutes } from "./sites/routes";
 import { teamsRoutes } from "./teams/routes";
 import { todoRoutes } from "./todo/routes";
+import { plannerRoutes } from "./planner/routes";
+import { onenoteRoutes } from "./onenote/routes";
+import { presenceRoutes } from "./teams/presence";
+import { transcriptRoutes } from "./teams/transcripts";
 
 /**
  * @module
@@ -20,8 +24,14 @@ import { todoRoutes } from "./todo/routes";
  */
 const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const { tenant, user } = c.get("caller");
-  const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`);
+  const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`, c.req.method);
   if (fault?.status === 403) return GRAPH_ERRORS.accessDenied();
+  if (fault?.status === 412)
+    return graphError(
+      412,
+      "PreconditionFailed",
+      "The request is rejected since the item has changed (the etag in If-Match is not current).",
+    );
   if (fault?.status === 429) return GRAPH_ERRORS.throttled(fault.retryAfterSeconds);
   if (fault?.status === 503) return GRAPH_ERRORS.unavailable(fault.retryAfterSeconds);
   await next();
@@ -42,6 +52,10 @@ const v1 = new Hono<GraphEnv>()
   .route("/", todoRoutes)
   .route("/", searchRoutes)
   .route("/", sitesRoutes)
+  .route("/", plannerRoutes)
+  .route("/", onenoteRoutes)
+  .route("/", transcriptRoutes)
+  .route("/", presenceRoutes)
   .notFound(() => GRAPH_ERRORS.badRequest("Resource not found for the segment: the emulator does not implement this Graph path."));
 
 /**

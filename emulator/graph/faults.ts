@@ -1,12 +1,13 @@
 /**
  * @module Faults a test or developer injects through the control API: the next N
- * Graph calls (optionally only those whose path contains a string) answer
- * 403 access denied, 429 or 503, with exactly the Retry-After asked for, or
+ * Graph calls (optionally only those whose path contains a string, or of one
+ * method) answer 403 access denied, 412 precondition failed (as if the item
+ * changed meanwhile), 429 or 503, with exactly the Retry-After asked for, or
  * none when none is asked for (Microsoft may leave it out: clients then back
  * off on their own).
  */
 
-export const FAULT_STATUSES = [403, 429, 503] as const;
+export const FAULT_STATUSES = [403, 412, 429, 503] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
 
 export interface FaultRule {
@@ -15,6 +16,8 @@ export interface FaultRule {
   /** Sent as Retry-After on 429 and 503; no header when unset. */
   retryAfterSeconds?: number;
   pathContains?: string;
+  /** Only calls with this HTTP method (e.g. a PATCH after its GET); any method if unset. */
+  method?: string;
   /** Only calls made with this user's token (tenantId.oid); any user if unset. */
   userKey?: string;
 }
@@ -42,11 +45,12 @@ export class FaultInjector {
   }
 
   /** Consumes and returns the first rule matching this call, if any. */
-  take(path: string, userKey: string): FaultRule | undefined {
+  take(path: string, userKey: string, method?: string): FaultRule | undefined {
     const rule = this.#rules.find(
       (candidate) =>
         candidate.remaining > 0 &&
         (!candidate.pathContains || path.includes(candidate.pathContains)) &&
+        (!candidate.method || candidate.method === method) &&
         (!candidate.userKey || candidate.userKey === userKey),
     );
     if (!rule) return undefined;

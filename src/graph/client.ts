@@ -16,6 +16,8 @@ export interface GraphRequest {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** A body that is not JSON (OneNote takes a page as HTML), sent as is with its content type instead of `body`. */
+  rawBody?: { contentType: string; text: string };
   headers?: Record<string, string>;
   /** Overrides the method's default for 503/504 retries. */
   idempotent?: boolean;
@@ -117,13 +119,14 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
     const headers = new Headers(request.headers);
     headers.set("authorization", `Bearer ${options.accessToken}`);
     if (request.body !== undefined) headers.set("content-type", "application/json");
+    if (request.rawBody) headers.set("content-type", request.rawBody.contentType);
     const url = graphUrl(options.graphBase, request);
     let response: Response;
     try {
       response = await fetcher(url, {
         method: request.method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body: request.rawBody ? request.rawBody.text : request.body === undefined ? undefined : JSON.stringify(request.body),
         // Content redirects to a download URL that must not get the Graph token: follow it by hand.
         redirect: request.download ? "manual" : "follow",
         signal: AbortSignal.timeout(TIMEOUT_MS),

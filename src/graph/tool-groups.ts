@@ -4,7 +4,19 @@
  * Entra, and signup tells the admin which ones to grant.
  */
 
-export const TOOL_GROUPS = ["mail", "calendar", "contacts", "teams", "files", "tasks", "search", "sharepoint"] as const;
+export const TOOL_GROUPS = [
+  "mail",
+  "calendar",
+  "contacts",
+  "teams",
+  "files",
+  "tasks",
+  "search",
+  "sharepoint",
+  "notes",
+  "planner",
+  "meetings",
+] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 interface GroupPermissions {
@@ -49,6 +61,17 @@ export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = 
   // Read-only: Sites.Read.All (delegated, no admin consent) reads sites, lists and their libraries, whose files the
   // file tools open by drive id. Sites.ReadWrite.All is not asked for: no SharePoint tool writes.
   sharepoint: { read: ["Sites.Read.All"], readWrite: ["Sites.Read.All"] },
+  // OneNote: Notes.Create adds pages but cannot change or delete existing ones; with Notes.Read it is the least
+  // privilege for every notes tool (Notes.ReadWrite would also allow editing and deleting every page).
+  notes: { read: ["Notes.Read"], readWrite: ["Notes.Read", "Notes.Create"] },
+  // Planner's delegated permissions are the Tasks.* ones (least privileged first on each API page; Group.* not needed).
+  // MailboxSettings.Read: due dates are the user's midnight.
+  planner: { read: ["Tasks.Read", "MailboxSettings.Read"], readWrite: ["Tasks.ReadWrite", "MailboxSettings.Read"] },
+  // OnlineMeetingTranscript.Read.All needs an administrator's consent (permissions reference); the rest users may grant.
+  meetings: {
+    read: ["OnlineMeetings.Read", "OnlineMeetingTranscript.Read.All", "Presence.Read.All"],
+    readWrite: ["OnlineMeetings.Read", "OnlineMeetingTranscript.Read.All", "Presence.Read.All"],
+  },
 };
 
 /** What each group lets an app do, in plain words for the person asked to allow it. */
@@ -75,6 +98,13 @@ export const GROUP_DESCRIPTIONS: Readonly<Record<ToolGroup, { read: string; read
   sharepoint: {
     read: "Read the SharePoint sites, document libraries and lists you can open",
     readWrite: "Read the SharePoint sites, document libraries and lists you can open",
+  },
+  notes: { read: "Read your OneNote notebooks", readWrite: "Read your OneNote notebooks and add pages to them" },
+  planner: { read: "Read your Planner plans and tasks", readWrite: "Read your Planner plans, and create and update their tasks" },
+  // Reading transcripts needs an administrator's consent in Entra (OnlineMeetingTranscript.Read.All).
+  meetings: {
+    read: "Read the transcripts of your Teams meetings and see your colleagues' presence",
+    readWrite: "Read the transcripts of your Teams meetings and see your colleagues' presence",
   },
 };
 

@@ -2,6 +2,9 @@ import type { PendingFault } from "../../emulator/control-client";
 import type { FaultStatus } from "../../emulator/graph/faults";
 import { emulator, TEST_OIDS } from "./emulator";
 import { call, json, tenantUrl } from "./gateway";
+import { delegatedPermissions, graphScope, TOOL_GROUPS, type ToolGroup } from "../../src/graph/tool-groups";
+import { workerFetch } from "./browser";
+import { grantAdminConsent } from "./oauth-browser";
 import { authorizeInBrowser, authorizeUrl, Browser, exchangeCode, pkcePair, registerClient, tenantWithUser } from "./oauth-flow";
 
 /**
@@ -78,6 +81,8 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
       bearer: tenant.adminKey,
     });
     if (patched.status !== 200) throw new Error(`policy: ${patched.status} ${await patched.text()}`);
+    if (Array.isArray(options.policy.enabledGroups))
+      await grantConsentFor(tenant, options.policy.enabledGroups, options.policy.readOnly === true);
   }
   const { accessToken, rpc, callTool } = await mcpSession(tenant.slug, tenant.user.userPrincipalName);
   return {
@@ -118,6 +123,24 @@ export async function connectedUser(options: { policy?: Record<string, unknown> 
   };
 }
 
+/**
+ * The org admin grants what the policy's groups need, as after turning a
+ * group on (some, such as OnlineMeetingTranscript.Read.All, only an admin can
+ * grant): the signup link's consent with the policy's permissions.
+ */
+async function grantConsentFor(tenant: { adminConsentUrl: string }, groups: unknown[], readOnly: boolean): Promise<void> {
+  const url = new URL(tenant.adminConsentUrl);
+  const resource = new URL((url.searchParams.get("scope") ?? "").split(" ").find((scope) => scope.includes("://")) ?? "").origin;
+  const enabled = TOOL_GROUPS.filter((group: ToolGroup) => groups.includes(group));
+  url.searchParams.set(
+    "scope",
+    delegatedPermissions(enabled, readOnly)
+      .map((permission) => graphScope(permission, resource))
+      .join(" "),
+  );
+  await grantAdminConsent(workerFetch, url.toString());
+}
+
 type FaultUser = { entra: { tenantId: string; oid: string } };
 
 const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.oid}`;
@@ -125,7 +148,13 @@ const faultUserKey = (user: FaultUser) => `${user.entra.tenantId}.${user.entra.o
 /** Queue a Graph fault on the emulator for this user only (403 access denied, 429 or 503). */
 export async function injectGraphFault(
   user: FaultUser,
-  fault: { status: FaultStatus; count?: number; retryAfterSeconds?: number; pathContains?: string },
+  fault: {
+    status: FaultStatus;
+    count?: number;
+    retryAfterSeconds?: number;
+    pathContains?: string;
+    method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  },
 ) {
   await emulator.queueFault({ ...fault, userKey: faultUserKey(user) });
 }

@@ -28,13 +28,14 @@ export interface Person {
 export const PERSON_SELECT = "displayName,scoredEmailAddresses,jobTitle,companyName";
 
 export interface DirectoryUser {
+  id?: string;
   displayName?: string | null;
   mail?: string | null;
   userPrincipalName?: string | null;
   jobTitle?: string | null;
 }
 
-export const USER_SELECT = "displayName,mail,userPrincipalName,jobTitle";
+export const USER_SELECT = "id,displayName,mail,userPrincipalName,jobTitle";
 
 const joined = (parts: (string | null | undefined)[]) => parts.filter(Boolean).join(" · ");
 const role = (jobTitle?: string | null, company?: string | null) => [jobTitle, company].filter(Boolean).join(", ");
@@ -67,5 +68,6 @@ export function userLine(user: DirectoryUser): string {
     user.userPrincipalName && user.userPrincipalName.toLowerCase() !== user.mail?.toLowerCase()
       ? `sign-in ${user.userPrincipalName}`
       : undefined;
-  return joined([user.displayName || "(no name)", user.mail, upn, user.jobTitle]);
+  // The directory id is what chats, presence and other users' data take, so it saves a lookup.
+  return joined([user.displayName || "(no name)", user.mail, upn, user.jobTitle, user.id ? `id: ${user.id}` : undefined]);
 }

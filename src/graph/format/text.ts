@@ -81,3 +81,17 @@ export function oneLine(text: string | undefined, max = 140): string {
   const flat = (text ?? "").replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/**
+ * A window of a long text with a header saying which part it is and a last
+ * line saying how to read on: `tool` called with `continueArgs` (e.g.
+ * `pageId "…", `) and the next offset.
+ */
+export function windowedText(text: string, offset: number, maxChars: number, tool: string, continueArgs: string): string {
+  const part = window(text, offset, maxChars);
+  if (!part.text) return offset > 0 ? `Nothing after offset ${offset}; it has ${part.total} characters.` : "(empty)";
+  const end = offset + part.text.length;
+  const span = offset > 0 || part.nextOffset !== undefined ? `[characters ${offset}–${end} of ${part.total}]\n` : "";
+  const more = part.nextOffset !== undefined ? `\n[More: call ${tool} with ${continueArgs}offset ${part.nextOffset}.]` : "";
+  return `${span}${part.text}${more}`;
+}

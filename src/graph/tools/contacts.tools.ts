@@ -149,7 +149,7 @@ export const contactsTools = [
   defineTool({
     name: "search_users",
     group: "contacts",
-    description: "Search your organization's directory by name or email.",
+    description: "Search your organization's directory by name or email; answers user ids.",
     input: { query: queryField, limit: limitField(50) },
     scopes: ["User.ReadBasic.All", "User.Read.All"],
     annotations: READ,

@@ -3,6 +3,9 @@ import { contactsTools } from "./contacts.tools";
 import { filesTools } from "./files.tools";
 import { mailWriteTools } from "./mail-write.tools";
 import { mailTools } from "./mail.tools";
+import { meetingsTools } from "./meetings.tools";
+import { notesTools } from "./notes.tools";
+import { plannerTools } from "./planner.tools";
 import { profileTools } from "./profile.tools";
 import { searchTools } from "./search.tools";
 import { sharepointTools } from "./sharepoint.tools";
@@ -24,4 +27,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...tasksTools,
   ...searchTools,
   ...sharepointTools,
+  ...notesTools,
+  ...plannerTools,
+  ...meetingsTools,
 ];

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { GraphRequest } from "../client";
 import { graphPath, odataString } from "../path";
 import { LIST_SELECT, listLine, type TaskList, TASK_SELECT, taskLine, type TodoTask } from "../format/tasks";
-import { cursorField, idField, limitField, listPage, textField } from "./common";
-import { CREATE, defineTool, expectOk, READ, UPDATE } from "./types";
+import { cursorField, idField, limitField, listPage, type Page, textField } from "./common";
+import { CREATE, defineTool, expectOk, READ, type ToolContext, UPDATE } from "./types";
 
 /** @module Microsoft To Do: task lists and their tasks (/me/todo/lists). */
 
@@ -17,6 +17,26 @@ function isCalendarDate(value: string): boolean {
   const parsed = new Date(`${value}T00:00:00Z`);
   return /^\d{4}-\d\d-\d\d$/.test(value) && !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
+
+/**
+ * How many tasks of a list are completed: Graph's `@odata.count` of a
+ * one-item page filtered to them ("some" when Graph gives no count). Best
+ * effort: the open tasks were already read, so a failure here only drops the note.
+ */
+async function completedCount(ctx: ToolContext, path: string): Promise<number | "some"> {
+  const response = await ctx.graph({
+    method: "GET",
+    path,
+    query: { $filter: `status eq ${odataString("completed")}`, $select: "id", $top: "1", $count: "true" },
+  });
+  if (!response.ok) return 0;
+  const body = response.body as Page<unknown> & { "@odata.count"?: number };
+  if (typeof body["@odata.count"] === "number") return body["@odata.count"];
+  return (body.value?.length ?? 0) > 0 ? "some" : 0;
+}
+
+const completedNote = (count: number | "some") =>
+  `${count === "some" ? "Completed tasks" : count === 1 ? "1 completed task" : `${count} completed tasks`} not shown: pass includeCompleted.`;
 
 export const tasksTools = [
   defineTool({
@@ -50,7 +70,10 @@ export const tasksTools = [
       if (!input.includeCompleted) query.$filter = `status ne ${odataString("completed")}`;
       const first: GraphRequest = { method: "GET", path: graphPath`/me/todo/lists/${input.listId}/tasks`, query };
       const empty = input.includeCompleted ? "No tasks in this list." : "No open tasks in this list.";
-      return listPage<TodoTask>(ctx, first, { cursor: input.cursor, what: "list the tasks", empty, line: taskLine });
+      const page = await listPage<TodoTask>(ctx, first, { cursor: input.cursor, what: "list the tasks", empty, line: taskLine });
+      // The first page of open tasks says how many completed ones it left out, so a model need not guess they exist.
+      const completed = input.includeCompleted || input.cursor ? 0 : await completedCount(ctx, first.path);
+      return completed ? `${page}\n${completedNote(completed)}` : page;
     },
   }),
   defineTool({

@@ -19,6 +19,9 @@ const GROUP_NAMES: Record<(typeof TOOL_GROUPS)[number], string> = {
   tasks: "To Do tasks",
   search: "Search across Microsoft 365",
   sharepoint: "SharePoint sites and lists",
+  notes: "OneNote",
+  planner: "Planner",
+  meetings: "Meeting transcripts and presence",
 };
 
 export function policyBody(input: {
