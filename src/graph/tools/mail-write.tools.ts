@@ -2,18 +2,20 @@ import { z } from "zod";
 import type { MailMessage } from "../format/mail";
 import { formatRecipients, toRecipients } from "../format/people";
 import { graphPath } from "../path";
-import { recipientsField, textField } from "./common";
+import { inMailbox, mailboxBase, mailboxInput, recipientsField, textField } from "./common";
 import { folderField, messageIdField } from "./mail.tools";
 import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
 
 /**
  * @module Writing Outlook mail: send, reply, forward, drafts, move and mark read.
- * Sending needs Mail.Send; changing the mailbox needs Mail.ReadWrite. None
+ * Sending needs Mail.Send; changing the mailbox needs Mail.ReadWrite (their
+ * `.Shared` forms for a shared mailbox, named by `mailbox`). None
  * of these POSTs is retried on 503: a retry could send or move twice.
  */
 
-const MAIL_WRITE = ["Mail.ReadWrite"];
-const MAIL_SEND = ["Mail.Send"];
+const MAIL_WRITE = ["Mail.ReadWrite", "Mail.ReadWrite.Shared"];
+// Sending from a shared mailbox (POST /users/{address}/sendMail) needs Mail.Send.Shared and Send As or Send on Behalf on it.
+const MAIL_SEND = ["Mail.Send", "Mail.Send.Shared"];
 
 const requiredRecipients = recipientsField.min(1, "expected at least one recipient").describe('Addresses or "Name <address>".');
 const subjectField = textField(400, { verbatim: true });
@@ -63,13 +65,15 @@ export const mailWriteTools = [
       body: bodyField,
       bodyFormat: bodyFormatField,
       saveToSentItems: z.boolean().default(true),
+      mailbox: mailboxInput,
     },
     scopes: MAIL_SEND,
     annotations: SEND,
-    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"] },
-    async run(ctx, input) {
+    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], targets: ["mailbox"] },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
       const body = { message: messageBody(input), saveToSentItems: input.saveToSentItems };
-      expectOk(await ctx.graph({ method: "POST", path: "/me/sendMail", body }), "send the message");
+      expectOk(await ctx.graph({ method: "POST", path: `${mailboxBase(input.mailbox)}/sendMail`, body }), "send the message");
       const saved = input.saveToSentItems ? " A copy is in Sent Items." : "";
       return `Sent "${input.subject}" to ${audience(input.to, input.cc, input.bcc)}.${saved}`;
     },
@@ -78,13 +82,13 @@ export const mailWriteTools = [
     name: "reply_message",
     group: "mail",
     description: "Reply (or reply all) to a message.",
-    input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false) },
+    input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false), mailbox: mailboxInput },
     scopes: MAIL_SEND,
     annotations: SEND,
-    audit: { targets: ["id"], text: ["comment"] },
-    async run(ctx, { id, comment, replyAll }) {
-      const path = replyAll ? graphPath`/me/messages/${id}/replyAll` : graphPath`/me/messages/${id}/reply`;
-      expectOk(await ctx.graph({ method: "POST", path, body: { comment } }), "send the reply");
+    audit: { targets: ["id", "mailbox"], text: ["comment"] },
+    async run(ctx, { id, comment, replyAll, mailbox }) {
+      const path = mailboxBase(mailbox) + (replyAll ? graphPath`/messages/${id}/replyAll` : graphPath`/messages/${id}/reply`);
+      expectOk(await inMailbox(ctx, mailbox).graph({ method: "POST", path, body: { comment } }), "send the reply");
       return `${replyAll ? "Reply to all" : "Reply"} sent; a copy is in Sent Items.`;
     },
   }),
@@ -92,13 +96,19 @@ export const mailWriteTools = [
     name: "forward_message",
     group: "mail",
     description: "Forward a message with its attachments.",
-    input: { id: messageIdField, to: requiredRecipients, comment: textField(100_000, { verbatim: true }).optional() },
+    input: {
+      id: messageIdField,
+      to: requiredRecipients,
+      comment: textField(100_000, { verbatim: true }).optional(),
+      mailbox: mailboxInput,
+    },
     scopes: MAIL_SEND,
     annotations: SEND,
-    audit: { targets: ["id"], recipients: ["to"], text: ["comment"] },
-    async run(ctx, { id, to, comment }) {
+    audit: { targets: ["id", "mailbox"], recipients: ["to"], text: ["comment"] },
+    async run(ctx, { id, to, comment, mailbox }) {
       const body = { comment: comment ?? "", toRecipients: toRecipients(to) };
-      expectOk(await ctx.graph({ method: "POST", path: graphPath`/me/messages/${id}/forward`, body }), "forward the message");
+      const path = mailboxBase(mailbox) + graphPath`/messages/${id}/forward`;
+      expectOk(await inMailbox(ctx, mailbox).graph({ method: "POST", path, body }), "forward the message");
       return `Forwarded to ${audience(to)}; a copy is in Sent Items.`;
     },
   }),
@@ -113,13 +123,18 @@ export const mailWriteTools = [
       subject: subjectField,
       body: bodyField,
       bodyFormat: bodyFormatField,
+      mailbox: mailboxInput,
     },
     scopes: MAIL_WRITE,
     annotations: CREATE,
-    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], creates: true },
+    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], targets: ["mailbox"], creates: true },
     async run(ctx, input) {
       const draft = expectOk<MailMessage>(
-        await ctx.graph({ method: "POST", path: "/me/messages", body: messageBody(input) }),
+        await inMailbox(ctx, input.mailbox).graph({
+          method: "POST",
+          path: `${mailboxBase(input.mailbox)}/messages`,
+          body: messageBody(input),
+        }),
         "save the draft",
       );
       return `Draft saved in Drafts: "${input.subject}" to ${audience(input.to, input.cc, input.bcc)} · id: ${draft.id}`;
@@ -129,13 +144,14 @@ export const mailWriteTools = [
     name: "move_message",
     group: "mail",
     description: "Move a message to another folder; it gets a new id.",
-    input: { id: messageIdField, destination: folderField.describe("Id or well-known name, e.g. archive.") },
+    input: { id: messageIdField, destination: folderField.describe("Id or well-known name, e.g. archive."), mailbox: mailboxInput },
     scopes: MAIL_WRITE,
     // The old id stops working once moved, so repeating the call fails: not idempotent.
     annotations: { ...UPDATE, idempotentHint: false },
-    audit: { targets: ["id", "destination"], creates: true },
-    async run(ctx, { id, destination }) {
-      const response = await ctx.graph({ method: "POST", path: graphPath`/me/messages/${id}/move`, body: { destinationId: destination } });
+    audit: { targets: ["id", "destination", "mailbox"], creates: true },
+    async run(ctx, { id, destination, mailbox }) {
+      const path = mailboxBase(mailbox) + graphPath`/messages/${id}/move`;
+      const response = await inMailbox(ctx, mailbox).graph({ method: "POST", path, body: { destinationId: destination } });
       const moved = expectOk<MailMessage>(response, "move the message");
       return `Moved to ${destination}. Its new id is ${moved.id} (the old id no longer works).`;
     },
@@ -144,13 +160,19 @@ export const mailWriteTools = [
     name: "mark_message",
     group: "mail",
     description: "Mark a message read or unread.",
-    input: { id: messageIdField, read: z.boolean() },
+    input: { id: messageIdField, read: z.boolean(), mailbox: mailboxInput },
     scopes: MAIL_WRITE,
     annotations: UPDATE,
-    audit: { targets: ["id"] },
-    async run(ctx, { id, read }) {
+    audit: { targets: ["id", "mailbox"] },
+    async run(ctx, { id, read, mailbox }) {
       // Setting isRead to a given value is idempotent, so a 503 may be retried.
-      const response = await ctx.graph({ method: "PATCH", path: graphPath`/me/messages/${id}`, body: { isRead: read }, idempotent: true });
+      const request = {
+        method: "PATCH" as const,
+        path: mailboxBase(mailbox) + graphPath`/messages/${id}`,
+        body: { isRead: read },
+        idempotent: true,
+      };
+      const response = await inMailbox(ctx, mailbox).graph(request);
       const updated = expectOk<MailMessage>(response, "mark the message");
       return `Marked "${updated.subject || "(no subject)"}" as ${read ? "read" : "unread"}.`;
     },
