@@ -19,6 +19,7 @@ import {
 } from "./request";
 import { applyFields, blankMessage, moveTo, presentAttachment, presentFolder, resolveFolder, touch } from "./store";
 import { base64Bytes } from "./text";
+import { createUploadSession } from "./uploads";
 
 /**
  * @module
@@ -152,6 +153,7 @@ export const mailRoutes = new Hono<GraphEnv>()
     touch(message);
     return c.body(null, 204);
   })
+  .post("/messages/:id/attachments/createUploadSession", canWrite, createUploadSession)
   .post("/messages/:id/:action", (c) => messageAction(c, c.req.param("id"), c.req.param("action")))
   .post("/sendMail", canSend, async (c) => {
     const input = await readBody(c, SendMailInput, { operation: "sendMail" });

@@ -316,7 +316,7 @@ export const calendarTools = [
   defineTool({
     name: "delete_event",
     group: "calendar",
-    description: "Delete an event from your calendar.",
+    description: "Delete an event.",
     input: { id: eventId, mailbox: mailboxInput },
     scopes: CALENDAR_WRITE,
     annotations: { ...DELETE, ...NOTIFIES },

@@ -171,8 +171,12 @@ export function mailboxBase(mailbox: string | undefined): string {
   return mailbox === undefined ? "/me" : graphPath`/users/${mailbox}`;
 }
 
-/** The one description every mail and calendar tool gives its `mailbox` argument. */
-export const mailboxInput = mailboxField.optional().describe("Shared mailbox address; default yours.");
+/**
+ * The optional `mailbox` argument of every mail and calendar tool. It has no
+ * description: its name and "expected an email address" say enough, and a
+ * description would cost about 8 tokens on each of 19 tools in every session.
+ */
+export const mailboxInput = mailboxField.optional();
 
 /** Graph's answers when the signed-in user cannot reach another mailbox (no rights on it, no such mailbox, or not on Exchange Online). */
 const NO_MAILBOX_ACCESS = new Set([

@@ -3,8 +3,17 @@ import type { MailMessage } from "../format/mail";
 import { formatRecipients, toRecipients } from "../format/people";
 import { graphPath } from "../path";
 import { inMailbox, mailboxBase, mailboxInput, recipientsField, textField } from "./common";
+import {
+  type AttachmentSource,
+  attachedSummary,
+  attachmentsField,
+  attachToDraft,
+  fitsInline,
+  inlineAttachments,
+  resolveAttachments,
+} from "./mail-attachments";
 import { folderField, messageIdField } from "./mail.tools";
-import { CREATE, defineTool, expectOk, SEND, UPDATE } from "./types";
+import { CREATE, defineTool, expectOk, SEND, type ToolContext, UPDATE } from "./types";
 
 /**
  * @module Writing Outlook mail: send, reply, forward, drafts, move and mark read.
@@ -44,6 +53,40 @@ function messageBody(input: Composed): Record<string, unknown> {
   return message;
 }
 
+/**
+ * Puts the attachments on a draft Graph has just created, then sends it when
+ * `send`; if attaching fails the draft is deleted, so nothing half-made stays
+ * behind.
+ */
+async function completeDraft(
+  ctx: ToolContext,
+  mailbox: string | undefined,
+  draft: MailMessage,
+  sources: readonly AttachmentSource[],
+  send: boolean,
+): Promise<void> {
+  const path = mailboxBase(mailbox) + graphPath`/messages/${draft.id}`;
+  try {
+    await attachToDraft(ctx, path, sources);
+  } catch (error) {
+    await ctx.graph({ method: "DELETE", path });
+    throw error;
+  }
+  if (send) expectOk(await ctx.graph({ method: "POST", path: `${path}/send` }), "send the message");
+}
+
+/** Reply or forward with attachments: Graph's create… action makes the draft, which then gets the files and is sent. */
+async function respondWithAttachments(
+  ctx: ToolContext,
+  mailbox: string | undefined,
+  action: string,
+  body: Record<string, unknown>,
+  sources: readonly AttachmentSource[],
+): Promise<void> {
+  const response = await ctx.graph({ method: "POST", path: `${mailboxBase(mailbox)}${action}`, body });
+  await completeDraft(ctx, mailbox, expectOk<MailMessage>(response, "prepare the message"), sources, true);
+}
+
 function audience(to: string[] | undefined, cc?: string[], bcc?: string[]): string {
   return [
     formatRecipients(toRecipients(to)) || "(no recipients)",
@@ -56,7 +99,7 @@ export const mailWriteTools = [
   defineTool({
     name: "send_message",
     group: "mail",
-    description: "Send an email from your mailbox.",
+    description: "Send an email.",
     input: {
       to: requiredRecipients,
       cc: recipientsField.optional(),
@@ -65,31 +108,57 @@ export const mailWriteTools = [
       body: bodyField,
       bodyFormat: bodyFormatField,
       saveToSentItems: z.boolean().default(true),
+      attachments: attachmentsField,
       mailbox: mailboxInput,
     },
     scopes: MAIL_SEND,
     annotations: SEND,
-    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], targets: ["mailbox"] },
+    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], targets: ["mailbox", "attachments"] },
     async run(outer, input) {
       const ctx = inMailbox(outer, input.mailbox);
-      const body = { message: messageBody(input), saveToSentItems: input.saveToSentItems };
+      const sources = await resolveAttachments(ctx, input.mailbox, input.attachments);
+      const sent = `Sent "${input.subject}"${attachedSummary(sources)} to ${audience(input.to, input.cc, input.bcc)}.`;
+      if (!fitsInline(sources)) {
+        // Upload sessions attach to an existing message, so large files go through a draft; sending it keeps a copy in Sent Items.
+        const draft = expectOk<MailMessage>(
+          await ctx.graph({ method: "POST", path: `${mailboxBase(input.mailbox)}/messages`, body: messageBody(input) }),
+          "prepare the message",
+        );
+        await completeDraft(ctx, input.mailbox, draft, sources, true);
+        return `${sent} A copy is in Sent Items.`;
+      }
+      const message = { ...messageBody(input), ...(sources.length ? { attachments: await inlineAttachments(sources) } : {}) };
+      const body = { message, saveToSentItems: input.saveToSentItems };
       expectOk(await ctx.graph({ method: "POST", path: `${mailboxBase(input.mailbox)}/sendMail`, body }), "send the message");
-      const saved = input.saveToSentItems ? " A copy is in Sent Items." : "";
-      return `Sent "${input.subject}" to ${audience(input.to, input.cc, input.bcc)}.${saved}`;
+      return `${sent}${input.saveToSentItems ? " A copy is in Sent Items." : ""}`;
     },
   }),
   defineTool({
     name: "reply_message",
     group: "mail",
     description: "Reply (or reply all) to a message.",
-    input: { id: messageIdField, comment: commentField, replyAll: z.boolean().default(false), mailbox: mailboxInput },
+    input: {
+      id: messageIdField,
+      comment: commentField,
+      replyAll: z.boolean().default(false),
+      attachments: attachmentsField,
+      mailbox: mailboxInput,
+    },
     scopes: MAIL_SEND,
     annotations: SEND,
-    audit: { targets: ["id", "mailbox"], text: ["comment"] },
-    async run(ctx, { id, comment, replyAll, mailbox }) {
+    audit: { targets: ["id", "mailbox", "attachments"], text: ["comment"] },
+    async run(outer, { id, comment, replyAll, attachments, mailbox }) {
+      const ctx = inMailbox(outer, mailbox);
+      const sources = await resolveAttachments(ctx, mailbox, attachments);
+      const done = `${replyAll ? "Reply to all" : "Reply"} sent${attachedSummary(sources)}; a copy is in Sent Items.`;
+      if (sources.length) {
+        const action = replyAll ? graphPath`/messages/${id}/createReplyAll` : graphPath`/messages/${id}/createReply`;
+        await respondWithAttachments(ctx, mailbox, action, { comment }, sources);
+        return done;
+      }
       const path = mailboxBase(mailbox) + (replyAll ? graphPath`/messages/${id}/replyAll` : graphPath`/messages/${id}/reply`);
-      expectOk(await inMailbox(ctx, mailbox).graph({ method: "POST", path, body: { comment } }), "send the reply");
-      return `${replyAll ? "Reply to all" : "Reply"} sent; a copy is in Sent Items.`;
+      expectOk(await ctx.graph({ method: "POST", path, body: { comment } }), "send the reply");
+      return done;
     },
   }),
   defineTool({
@@ -100,16 +169,23 @@ export const mailWriteTools = [
       id: messageIdField,
       to: requiredRecipients,
       comment: textField(100_000, { verbatim: true }).optional(),
+      attachments: attachmentsField,
       mailbox: mailboxInput,
     },
     scopes: MAIL_SEND,
     annotations: SEND,
-    audit: { targets: ["id", "mailbox"], recipients: ["to"], text: ["comment"] },
-    async run(ctx, { id, to, comment, mailbox }) {
+    audit: { targets: ["id", "mailbox", "attachments"], recipients: ["to"], text: ["comment"] },
+    async run(outer, { id, to, comment, attachments, mailbox }) {
+      const ctx = inMailbox(outer, mailbox);
+      const sources = await resolveAttachments(ctx, mailbox, attachments);
       const body = { comment: comment ?? "", toRecipients: toRecipients(to) };
-      const path = mailboxBase(mailbox) + graphPath`/messages/${id}/forward`;
-      expectOk(await inMailbox(ctx, mailbox).graph({ method: "POST", path, body }), "forward the message");
-      return `Forwarded to ${audience(to)}; a copy is in Sent Items.`;
+      if (sources.length) await respondWithAttachments(ctx, mailbox, graphPath`/messages/${id}/createForward`, body, sources);
+      else
+        expectOk(
+          await ctx.graph({ method: "POST", path: mailboxBase(mailbox) + graphPath`/messages/${id}/forward`, body }),
+          "forward the message",
+        );
+      return `Forwarded${attachedSummary(sources)} to ${audience(to)}; a copy is in Sent Items.`;
     },
   }),
   defineTool({
@@ -123,21 +199,24 @@ export const mailWriteTools = [
       subject: subjectField,
       body: bodyField,
       bodyFormat: bodyFormatField,
+      attachments: attachmentsField,
       mailbox: mailboxInput,
     },
     scopes: MAIL_WRITE,
     annotations: CREATE,
-    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], targets: ["mailbox"], creates: true },
-    async run(ctx, input) {
+    audit: { recipients: ["to", "cc", "bcc"], text: ["subject", "body"], targets: ["mailbox", "attachments"], creates: true },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
+      const sources = await resolveAttachments(ctx, input.mailbox, input.attachments);
+      const inline = fitsInline(sources);
+      const body = { ...messageBody(input), ...(inline && sources.length ? { attachments: await inlineAttachments(sources) } : {}) };
       const draft = expectOk<MailMessage>(
-        await inMailbox(ctx, input.mailbox).graph({
-          method: "POST",
-          path: `${mailboxBase(input.mailbox)}/messages`,
-          body: messageBody(input),
-        }),
+        await ctx.graph({ method: "POST", path: `${mailboxBase(input.mailbox)}/messages`, body }),
         "save the draft",
       );
-      return `Draft saved in Drafts: "${input.subject}" to ${audience(input.to, input.cc, input.bcc)} · id: ${draft.id}`;
+      if (!inline) await completeDraft(ctx, input.mailbox, draft, sources, false);
+      const to = audience(input.to, input.cc, input.bcc);
+      return `Draft saved in Drafts: "${input.subject}"${attachedSummary(sources)} to ${to} · id: ${draft.id}`;
     },
   }),
   defineTool({

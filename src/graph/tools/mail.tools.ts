@@ -101,7 +101,7 @@ export const mailTools = [
   defineTool({
     name: "list_mail_folders",
     group: "mail",
-    description: "List your mail folders with unread and total counts.",
+    description: "List mail folders with unread and total counts.",
     input: { parent: folderField.optional().describe("Lists its subfolders."), mailbox: mailboxInput },
     scopes: MAIL_READ,
     annotations: READ,
