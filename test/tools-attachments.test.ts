@@ -222,6 +222,14 @@ describe("the emulator's Outlook upload session", () => {
     expect((await put(url, "bytes 0-3/10", 4)).status).toBe(404);
   });
 
+  it("keeps a session to its own tenant: its token under another tenant's path is not found", async () => {
+    const url = await session(4);
+    const foreign = url.replace(/\/_upload\/outlook\/[^/]+\//, `/_upload/outlook/${crypto.randomUUID()}/`);
+    expect(foreign).not.toBe(url);
+    expect((await put(foreign, "bytes 0-3/4", 4)).status).toBe(404);
+    expect((await put(url, "bytes 0-3/4", 4)).status).toBe(201);
+  });
+
   it("refuses a range over 4 MB and a session for a file over 150 MB", async () => {
     const url = await session(5 * 1024 * 1024);
     expect((await put(url, `bytes 0-${4 * 1024 * 1024}/${5 * 1024 * 1024}`, 4 * 1024 * 1024 + 1)).status).toBe(416);

@@ -63,6 +63,12 @@ describe("shared mailboxes and calendars", () => {
   /** A message and an event in the support mailbox, for the tools that take an id. */
   let supportMessage: string;
   let supportEvent: string;
+  /** Items the write rows use up: a draft to move, events to delete and cancel, an invitation, an attachment. */
+  let draftToMove: string;
+  let eventToDelete: string;
+  let meetingToCancel: string;
+  let invitation: string;
+  let attachment: { messageId: string; attachmentId: string };
 
   beforeAll(async () => {
     user = await connectedUser();
@@ -75,6 +81,33 @@ describe("shared mailboxes and calendars", () => {
       end: `${writeDay(2)}T09:30`,
     });
     supportEvent = idIn(created.split("\n")[0] ?? "");
+    const when = { start: `${writeDay(4)}T11:00`, end: `${writeDay(4)}T11:30` };
+    draftToMove = idIn(await ok(user, "create_draft", { mailbox: boxes.support, subject: "To move", body: "x" }));
+    eventToDelete = idIn((await ok(user, "create_event", { mailbox: boxes.support, subject: "To delete", ...when })).split("\n")[0] ?? "");
+    const meeting = await ok(user, "create_event", {
+      mailbox: boxes.support,
+      subject: "To cancel",
+      attendees: [user.user.userPrincipalName],
+      ...when,
+    });
+    meetingToCancel = idIn(meeting.split("\n")[0] ?? "");
+    // Dana invites the support mailbox; the invitation lands in its calendar.
+    await ok(user, "create_event", { subject: "Invitation for support", attendees: [boxes.support], ...when });
+    const supportDay = await ok(user, "list_events", { mailbox: boxes.support, start: writeDay(4), end: writeDay(4) });
+    invitation = idIn(supportDay.split("\n").find((line) => line.includes("Invitation for support")) ?? "");
+    const supportToken = await graphToken(user.entra.tenantId, TEST_OIDS.riley, ["Mail.ReadWrite"]);
+    const draft = (await (
+      await graph(supportToken, "/me/messages", {
+        json: {
+          subject: "With a file",
+          attachments: [
+            { "@odata.type": "#microsoft.graph.fileAttachment", name: "a.txt", contentType: "text/plain", contentBytes: btoa("hi") },
+          ],
+        },
+      })
+    ).json()) as { id: string };
+    const listed = await graph(supportToken, `/me/messages/${encodeURIComponent(draft.id)}/attachments?$select=id`);
+    attachment = { messageId: draft.id, attachmentId: ((await listed.json()) as { value: { id: string }[] }).value[0]?.id ?? "" };
   }, 60_000);
 
   afterEach(async () => {
@@ -202,6 +235,15 @@ describe("shared mailboxes and calendars", () => {
     list_events: () => ({ start: writeDay(2), end: writeDay(2) }),
     get_event: () => ({ id: supportEvent }),
     update_event: () => ({ id: supportEvent, location: "Desk 4" }),
+    get_attachment: () => ({ ...attachment }),
+    send_message: () => ({ to: [user.user.userPrincipalName], subject: "Row", body: "x" }),
+    reply_message: () => ({ id: supportMessage, comment: "Noted." }),
+    forward_message: () => ({ id: supportMessage, to: [user.user.userPrincipalName] }),
+    move_message: () => ({ id: draftToMove, destination: "archive" }),
+    create_event: () => ({ subject: "Row", start: `${writeDay(5)}T10:00`, end: `${writeDay(5)}T10:30` }),
+    delete_event: () => ({ id: eventToDelete }),
+    cancel_event: () => ({ id: meetingToCancel }),
+    respond_to_event: () => ({ id: invitation, response: "accept", sendResponse: false }),
   };
 
   it.each(Object.keys(SHARED_ROWS))("%s in a shared mailbox: Graph's 403, 404 and throttling become clear tool errors", async (tool) => {
