@@ -110,6 +110,24 @@ describe("attachments on outgoing mail", () => {
     // Nothing is left behind in Drafts.
     const drafts = await ok(user, "list_messages", { folder: "drafts", limit: 50 });
     expect(drafts).not.toContain(subject);
+
+    // The received 5 MB attachment can itself be attached again: read from $value a range at a time into a new upload session.
+    const token = await mailToken(user);
+    const inbox = (await (await graph(token, `/me/mailFolders/inbox/messages?$select=id,subject&$top=100`)).json()) as {
+      value: { id: string; subject: string }[];
+    };
+    const messageId = inbox.value.find((message) => message.subject === subject)?.id ?? "";
+    const copy = await ok(user, "create_draft", {
+      subject: "Again",
+      body: "x",
+      attachments: [{ messageId, attachmentId: attachment?.id }],
+    });
+    expect(copy).toContain("with 1 attachment (5.0 MB)");
+    const draftId = /id: (\S+)$/.exec(copy)?.[1] ?? "";
+    const copied = (await (await graph(token, `/me/messages/${encodeURIComponent(draftId)}/attachments`)).json()) as {
+      value: GraphAttachment[];
+    };
+    expect(await decodedDigest(copied.value[0]?.contentBytes ?? "")).toBe(await driveDigest(user, large));
   }, 30_000);
 
   it("copies another message's attachment into a draft, and forwards and replies with files", async () => {
