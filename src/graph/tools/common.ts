@@ -200,7 +200,7 @@ export function inMailbox(ctx: ToolContext, mailbox: string | undefined): ToolCo
       if (response.ok || !NO_MAILBOX_ACCESS.has(response.code) || (response.status !== 403 && response.status !== 404)) return response;
       throw new ToolError(
         `No access to the mailbox ${mailbox}: Microsoft Graph answered ${response.status} ${response.code}: ${response.message}`,
-        "Check the address; its owner or an Exchange admin must give you Full Access (Send As or Send on Behalf to send from it).",
+        "Check the address; its owner or an Exchange admin must give you Full Access (Send As or Send on Behalf to send from it), and your organization must grant the .Shared permissions.",
       );
     },
   };
