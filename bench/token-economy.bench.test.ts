@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect, inject, it } from "vitest";
 import { TOOL_GROUPS } from "../src/graph/tool-groups";
-import { graphToken } from "../test/helpers/emulator";
+import { emulator, graphToken, TEST_OIDS } from "../test/helpers/emulator";
 import { connectedUser } from "../test/helpers/mcp";
 
 /**
@@ -134,4 +134,39 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
 
   expect(counts.catalogue).toBeLessThan(CATALOGUE_TARGET_TOKENS);
   for (const row of rows) expect(row.ratio, row.name).toBeGreaterThanOrEqual(RATIO_TARGET);
+});
+
+it("answers a shared-mailbox listing at least 5× leaner than raw Graph JSON", async () => {
+  const user = await connectedUser();
+  const support = `support@${user.user.userPrincipalName.split("@")[1]}`;
+  await emulator.addUser(user.entra.tenantId, {
+    oid: TEST_OIDS.riley,
+    userPrincipalName: support,
+    displayName: "Support",
+    sharedMailbox: true,
+    mailboxDelegates: [{ oid: user.entra.oid, rights: ["FullAccess"] }],
+  });
+  const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Mail.Read.Shared"]);
+  const name = "a shared-mailbox listing (25 messages)";
+  const gateway = (await user.callTool("list_messages", { mailbox: support, limit: 25 })).text;
+  const raw = await rawGraph(token, `/users/${encodeURIComponent(support)}/messages?$top=25`);
+  const counts = (await post("/tokens", { texts: { gateway, raw } })) as Record<string, number>;
+  const ratio = (counts.raw ?? 0) / Math.max(1, counts.gateway ?? 0);
+  await post("/section", {
+    id: "token-economy-shared-mailbox",
+    title: "Token economy: shared mailboxes",
+    note: `Target: at least ${RATIO_TARGET}× smaller than the raw Graph JSON for the same messages.`,
+    headers: ["case", "gateway tokens", "raw Graph JSON tokens", "ratio"],
+    rows: [[name, counts.gateway ?? 0, counts.raw ?? 0, `${ratio.toFixed(1)}×`]],
+    figures: [],
+    targets: [
+      {
+        target: `${name}: at least ${RATIO_TARGET}× leaner than raw Graph JSON`,
+        ok: ratio >= RATIO_TARGET,
+        detail: `${ratio.toFixed(1)}×`,
+      },
+    ],
+  });
+  expect(gateway).toContain(" · id: ");
+  expect(ratio).toBeGreaterThanOrEqual(RATIO_TARGET);
 });

@@ -8,6 +8,7 @@ import { graphApp } from "./graph/app";
 import { DownloadLinks } from "./graph/files/downloads";
 import { FaultInjector } from "./graph/faults";
 import { downloadRoutes } from "./graph/files/download-routes";
+import { uploadRoutes } from "./graph/mail/uploads";
 import { GraphStore } from "./graph/store";
 import { EmulatorState } from "./state";
 
@@ -43,6 +44,7 @@ export function createEmulatorApp(state = new EmulatorState(), options: { seedDa
   app
     .route("/", controlRoutes)
     .route("/", downloadRoutes)
+    .route("/", uploadRoutes)
     .route("/", graphApp)
     .route("/", entraRoutes)
     .notFound((c) => c.json({ error: "not_found", message: `The emulator has no ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

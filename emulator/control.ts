@@ -40,6 +40,20 @@ export const UserSchema = z.strictObject({
   timeZone: z.string().optional(),
   // Template IDs of the built-in directory roles assigned to the user.
   directoryRoles: z.array(Guid).max(50).optional(),
+  sharedMailbox: z.boolean().optional(),
+  // Who may open this mailbox (FullAccess) or send from it (SendAs, SendOnBehalf), as Exchange grants it.
+  mailboxDelegates: z
+    .array(
+      z.strictObject({
+        oid: Guid,
+        rights: z
+          .array(z.enum(["FullAccess", "SendAs", "SendOnBehalf"]))
+          .min(1)
+          .max(3),
+      }),
+    )
+    .max(50)
+    .optional(),
 });
 
 // Like the portal's Upload: a certificate's public part, PEM or base64 DER (a .cer file's content).

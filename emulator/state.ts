@@ -61,6 +61,17 @@ export interface EmulatedUser {
   timeZone?: string;
   /** Template IDs of the Entra built-in roles assigned to the user (Global Administrator…). */
   directoryRoles?: string[];
+  /** A shared mailbox: an account nobody signs in to, reached by the users given rights on it. */
+  sharedMailbox?: boolean;
+  /** Exchange rights other users hold on this mailbox (Add-MailboxPermission FullAccess, Add-RecipientPermission SendAs, GrantSendOnBehalfTo). */
+  mailboxDelegates?: MailboxDelegate[];
+}
+
+export type MailboxRight = "FullAccess" | "SendAs" | "SendOnBehalf";
+
+export interface MailboxDelegate {
+  oid: string;
+  rights: MailboxRight[];
 }
 
 export interface EmulatedTenant {

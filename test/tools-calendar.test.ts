@@ -101,11 +101,11 @@ describe("calendar tools", () => {
     });
     expect(created.isError).toBe(false);
     expect(created.text).toMatch(
-      pattern`^Created: Wed ${writeDay(2)} 10:00–10:45 \+01:00 · Budget review · Room 4\.12 · id: \S+\nInvited: ada@analytical\.example$`,
+      pattern`^Created: Wed ${writeDay(2)} 10:00–10:45 \+01:00 · Budget review · Room 4\.12 · 1 attendee, 0 accepted · id: \S+\nInvited: ada@analytical\.example$`,
     );
     const id = idIn(created.text.split("\n")[0]);
     expect((await user.callTool("list_events", { start: writeDay(2), end: writeDay(2) })).text).toContain(
-      `Wed ${writeDay(2)} 10:00–10:45 +01:00 · Budget review · Room 4.12 · id: ${id}`,
+      `Wed ${writeDay(2)} 10:00–10:45 +01:00 · Budget review · Room 4.12 · 1 attendee, 0 accepted · id: ${id}`,
     );
     const details = (await user.callTool("get_event", { id })).text;
     expect(details).toContain(`When: Wed ${writeDay(2)} 10:00–10:45 +01:00`);
@@ -116,10 +116,12 @@ describe("calendar tools", () => {
     const updated = await user.callTool("update_event", { id, subject: "Budget review (moved)", start: `${writeDay(2)}T14:00` });
     expect(updated).toEqual({
       isError: false,
-      text: `Updated: Wed ${writeDay(2)} 14:00–14:45 +01:00 · Budget review (moved) · Room 4.12 · id: ${id}`,
+      text: `Updated: Wed ${writeDay(2)} 14:00–14:45 +01:00 · Budget review (moved) · Room 4.12 · 1 attendee, 0 accepted · id: ${id}`,
     });
     const stretched = await user.callTool("update_event", { id, end: `${writeDay(2)}T16:00`, location: "Atrium" });
-    expect(stretched.text).toBe(`Updated: Wed ${writeDay(2)} 14:00–16:00 +01:00 · Budget review (moved) · Atrium · id: ${id}`);
+    expect(stretched.text).toBe(
+      `Updated: Wed ${writeDay(2)} 14:00–16:00 +01:00 · Budget review (moved) · Atrium · 1 attendee, 0 accepted · id: ${id}`,
+    );
     expect((await user.callTool("get_event", { id })).text).toContain(`When: Wed ${writeDay(2)} 14:00–16:00 +01:00`);
 
     expect(await user.callTool("delete_event", { id })).toEqual({ isError: false, text: `Deleted event ${id}` });
@@ -279,7 +281,7 @@ describe("calendar tools", () => {
     expect((await user.callTool("get_event", { id })).text).toContain("Your response: tentative");
     await user.callTool("respond_to_event", { id, response: "accept" });
     const accepted = (await user.callTool("list_events", { start: seedDay(-4), end: seedDay(24), limit: 100 })).text;
-    expect(accepted.split("\n").find((line) => line.endsWith(`id: ${id}`))).toContain(" · accepted · ");
+    expect(accepted.split("\n").find((line) => line.endsWith(`id: ${id}`))).toContain(" · you: accepted · ");
 
     const own = await create(user, { subject: "Mine", start: `${writeDay(2)}T10:00`, end: `${writeDay(2)}T11:00` });
     const refused = await user.callTool("respond_to_event", { id: own, response: "accept" });

@@ -376,9 +376,10 @@ describe("mail policy and catalogue", () => {
     expect(hints("move_message")).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false });
     expect(hints("mark_message")).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false });
     const mail = [...READ_TOOLS, ...WRITE_TOOLS].map((name) => tools.get(name));
-    // What these tools control costs about 80 cl100k tokens each (measured); characters are a stable stand-in here.
+    // What these tools control costs about 90 cl100k tokens each (measured); characters are a stable stand-in here.
+    // `mailbox` adds about 30 characters to each, `attachments` about 200 to the four that send or draft.
     const advertised = mail.map((tool) => ({ description: tool?.description, inputSchema: tool?.inputSchema }));
-    expect(JSON.stringify(advertised).length).toBeLessThan(11 * 400);
+    expect(JSON.stringify(advertised).length).toBeLessThan(11 * 430);
     for (const tool of mail) expect(tool?.description?.split(". ")).toHaveLength(1);
   });
 });

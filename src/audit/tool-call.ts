@@ -33,8 +33,15 @@ export interface ToolCallFacts {
 /** The strings an argument holds: itself, or the strings of a list. */
 function stringsOf(value: unknown): string[] {
   if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === "string");
+  // A list of references (attachments: { fileId, driveId } or { messageId, attachmentId }) contributes each id.
+  if (Array.isArray(value)) return value.flatMap((item) => (typeof item === "string" ? [item] : idsOf(item)));
   return [];
+}
+
+/** The string values of one reference object in a list. */
+function idsOf(item: unknown): string[] {
+  if (item === null || typeof item !== "object") return [];
+  return Object.values(item).filter((field): field is string => typeof field === "string");
 }
 
 /** Each value once, in first-seen order, at most `max`. */

@@ -1,6 +1,7 @@
 import { type ContentWindow, readContent } from "./download";
 import { assertGraphPath, PathSegmentError } from "./path";
 import { isIdempotent, retryAfterMs, retryDelay } from "./retry";
+import { putUploadRange, type UploadRange } from "./upload";
 
 /**
  * @module The Graph v1.0 client: one request as plain data, its URL held to
@@ -26,6 +27,8 @@ export interface GraphRequest {
    * without the Graph token and read this window of bytes (see download.ts).
    */
   download?: ContentWindow;
+  /** One range of an attachment upload session: PUT to its uploadUrl without the Graph token (see upload.ts); `path` is only for tracing. */
+  upload?: UploadRange;
 }
 
 export type GraphResponse =
@@ -114,6 +117,7 @@ export async function callGraph(request: GraphRequest, options: GraphCallOptions
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const fetcher = options.fetcher ?? fetch;
   const idempotent = request.idempotent ?? isIdempotent(request.method);
+  if (request.upload) return putUploadRange(request.upload, { graphBase: options.graphBase, fetcher });
   let waited = 0;
   for (let attempt = 0; ; attempt += 1) {
     const headers = new Headers(request.headers);

@@ -27,12 +27,16 @@ interface GroupPermissions {
 }
 
 export const GROUP_PERMISSIONS: Readonly<Record<ToolGroup, GroupPermissions>> = {
-  mail: { read: ["Mail.Read"], readWrite: ["Mail.ReadWrite", "Mail.Send"] },
+  // The .Shared forms reach shared and delegated mailboxes (`mailbox` on the mail tools); none needs admin consent.
+  mail: {
+    read: ["Mail.Read", "Mail.Read.Shared"],
+    readWrite: ["Mail.ReadWrite", "Mail.Send", "Mail.ReadWrite.Shared", "Mail.Send.Shared"],
+  },
   // MailboxSettings.Read tells the user's time zone, so times come back in it.
   // Calendars.Read.Shared is what findMeetingTimes requires.
   calendar: {
     read: ["Calendars.Read", "Calendars.Read.Shared", "MailboxSettings.Read"],
-    readWrite: ["Calendars.ReadWrite", "Calendars.Read.Shared", "MailboxSettings.Read"],
+    readWrite: ["Calendars.ReadWrite", "Calendars.Read.Shared", "MailboxSettings.Read", "Calendars.ReadWrite.Shared"],
   },
   contacts: {
     read: ["Contacts.Read", "People.Read", "User.ReadBasic.All"],

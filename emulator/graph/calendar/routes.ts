@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { GraphEnv } from "../../context";
-import { scopes } from "../auth";
+import { mailboxAccess, mailboxOwner } from "../mailbox-access";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { opaqueId } from "../random";
@@ -23,7 +23,8 @@ import { deliver, reportResponse, type TenantCalendars } from "./sync";
 
 /**
  * @module
- * Graph v1.0 calendar: the signed-in user's default calendar, its events
+ * Graph v1.0 calendar, mounted at `/me` and at `/users/{id | address}` for
+ * shared and delegated calendars (../mailbox-access.ts): the default calendar, its events
  * and calendar view (recurring series expanded), meeting responses and
  * cancellation, free/busy and meeting-time suggestions. Data is per user
  * (seeded on first use); meetings between users of one tenant are delivered
@@ -33,6 +34,9 @@ const READ = ["Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite"];
 const WRITE = ["Calendars.ReadWrite"];
 // Microsoft documents findMeetingTimes with the .Shared permissions only.
 const FIND_TIMES = ["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"];
+const canRead = mailboxAccess("calendar", "read", READ);
+const canWrite = mailboxAccess("calendar", "write", WRITE);
+const canFindTimes = mailboxAccess("calendar", "read", FIND_TIMES);
 
 type C = Context<GraphEnv>;
 const notFound = () => GRAPH_ERRORS.notFound("The specified object was not found in the store.");
@@ -47,12 +51,14 @@ function calendars(c: C): TenantCalendars {
     storeOf: (user) => graph.forUser("calendar", tenant.tenantId, user, (owner, day) => seedCalendar(tenant.tenantId, owner, day)),
   };
 }
-const myStore = (c: C) => calendars(c).storeOf(c.get("caller").user);
+/** The calendar the request addresses: the caller's own (`/me`), or a shared one the route's guard let through. */
+const myStore = (c: C) => calendars(c).storeOf(mailboxOwner(c));
 
 /** Response options from the Prefer header and the token's scopes; sets Preference-Applied. */
 function view(c: C, fallbackZone?: string): ViewOptions {
   const scopesHeld = c.get("caller").scopes;
-  const result = viewFor(c.req.header("prefer"), !scopesHeld.has("Calendars.Read") && !scopesHeld.has("Calendars.ReadWrite"), fallbackZone);
+  const full = ["Calendars.Read", "Calendars.ReadWrite", "Calendars.Read.Shared", "Calendars.ReadWrite.Shared"];
+  const result = viewFor(c.req.header("prefer"), !full.some((scope) => scopesHeld.has(scope)), fallbackZone);
   if (result.applied.length) c.header("Preference-Applied", result.applied.join(", "));
   return result;
 }
@@ -123,7 +129,7 @@ function presentCalendar(c: C) {
 /** Removes an event (or one occurrence) and, for an organizer, tells the invitees. */
 function removeEvent(c: C, event: EventRecord, comment?: string): void {
   const ctx = calendars(c);
-  const { user } = c.get("caller");
+  const user = mailboxOwner(c);
   const events = myStore(c).events;
   if (event.isOrganizer) {
     const exceptions = event.type === "seriesMaster" ? [...events.values()].filter((e) => e.seriesMasterId === event.id) : [];
@@ -155,7 +161,7 @@ async function respond(c: C, action: string): Promise<Response> {
     return GRAPH_ERRORS.badRequest("Invalid request body: proposedNewTime: not allowed when accepting.");
   const response = RESPONSES[action] ?? "accepted";
   const ctx = calendars(c);
-  const { user } = c.get("caller");
+  const user = mailboxOwner(c);
   const target = materialise(c, found);
   const related =
     target.type === "seriesMaster" ? [...myStore(c).events.values()].filter((e) => e.seriesMasterId === target.id && !e.isCancelled) : [];
@@ -171,18 +177,18 @@ async function respond(c: C, action: string): Promise<Response> {
   return c.body(null, 202);
 }
 
-const EVENTS = ["/me/events", "/me/calendar/events", "/me/calendars/:calendarId/events"];
-const VIEWS = ["/me/calendarView", "/me/calendar/calendarView", "/me/calendars/:calendarId/calendarView"];
+const EVENTS = ["/events", "/calendar/events", "/calendars/:calendarId/events"];
+const VIEWS = ["/calendarView", "/calendar/calendarView", "/calendars/:calendarId/calendarView"];
 
 export const calendarRoutes = new Hono<GraphEnv>()
-  .get("/me/calendars", scopes(...READ), (c) => listResponse(c, [presentCalendar(c)], QUERY_RULES.outlook))
+  .get("/calendars", canRead, (c) => listResponse(c, [presentCalendar(c)], QUERY_RULES.outlook))
   .on(
     "GET",
-    ["/me/calendar", "/me/calendars/:calendarId"],
-    scopes(...READ),
+    ["/calendar", "/calendars/:calendarId"],
+    canRead,
     (c) => wrongCalendar(c) ?? c.json(selectFields(presentCalendar(c), c.req.query("$select"))),
   )
-  .on("GET", EVENTS, scopes(...READ), (c) => {
+  .on("GET", EVENTS, canRead, (c) => {
     const refused = wrongCalendar(c);
     if (refused) return refused;
     const options = view(c);
@@ -193,7 +199,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
       { ...QUERY_RULES.outlook, maxTop: 1000 },
     );
   })
-  .on("GET", VIEWS, scopes(...READ), (c) => {
+  .on("GET", VIEWS, canRead, (c) => {
     const refused = wrongCalendar(c);
     if (refused) return refused;
     const window = timeWindow(c);
@@ -206,7 +212,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
       { ...QUERY_RULES.outlook, maxTop: 1000 },
     );
   })
-  .get("/me/events/:id/instances", scopes(...READ), (c) => {
+  .get("/events/:id/instances", canRead, (c) => {
     const master = findEvent(c);
     if (!master) return notFound();
     const window = timeWindow(c);
@@ -220,11 +226,11 @@ export const calendarRoutes = new Hono<GraphEnv>()
       { ...QUERY_RULES.outlook, maxTop: 1000 },
     );
   })
-  .on("GET", ["/me/events/:id", "/me/calendar/events/:id"], scopes(...READ), (c) => {
+  .on("GET", ["/events/:id", "/calendar/events/:id"], canRead, (c) => {
     const event = findEvent(c);
     return event ? c.json(selectFields(presentEvent(event, view(c)), c.req.query("$select"))) : notFound();
   })
-  .on("POST", EVENTS, scopes(...WRITE), async (c) => {
+  .on("POST", EVENTS, canWrite, async (c) => {
     const refused = wrongCalendar(c);
     if (refused) return refused;
     const input = await readBody(c, EventInput);
@@ -235,7 +241,8 @@ export const calendarRoutes = new Hono<GraphEnv>()
         "ErrorPropertyValidationFailure",
         "At least one property failed validation: an event needs both start and end.",
       );
-    const { tenant, user } = c.get("caller");
+    const { tenant } = c.get("caller");
+    const user = mailboxOwner(c);
     const store = myStore(c);
     const repeat = input.transactionId ? [...store.events.values()].find((e) => e.transactionId === input.transactionId) : undefined;
     if (repeat) return c.json(presentEvent(repeat, view(c, repeat.start.timeZone)), 201);
@@ -248,12 +255,13 @@ export const calendarRoutes = new Hono<GraphEnv>()
     deliver(calendars(c), user, event);
     return c.json(presentEvent(event, view(c, event.start.timeZone)), 201);
   })
-  .patch("/me/events/:id", scopes(...WRITE), async (c) => {
+  .patch("/events/:id", canWrite, async (c) => {
     const found = findEvent(c);
     if (!found) return notFound();
     const input = await readBody(c, EventInput);
     if (input instanceof Response) return input;
-    const { tenant, user } = c.get("caller");
+    const { tenant } = c.get("caller");
+    const user = mailboxOwner(c);
     const updated = structuredClone(found.type === "occurrence" ? { ...found, type: "exception" as const } : found);
     const error = applyEventInput(updated, input, {
       now: Date.now(),
@@ -269,13 +277,13 @@ export const calendarRoutes = new Hono<GraphEnv>()
     }
     return c.json(presentEvent(updated, view(c, updated.start.timeZone)));
   })
-  .delete("/me/events/:id", scopes(...WRITE), (c) => {
+  .delete("/events/:id", canWrite, (c) => {
     const found = findEvent(c);
     if (!found) return notFound();
     removeEvent(c, found);
     return c.body(null, 204);
   })
-  .post("/me/events/:id/cancel", scopes(...WRITE), async (c) => {
+  .post("/events/:id/cancel", canWrite, async (c) => {
     const found = findEvent(c);
     if (!found) return notFound();
     const input = await readBody(c, CancelInput, true);
@@ -285,10 +293,10 @@ export const calendarRoutes = new Hono<GraphEnv>()
     removeEvent(c, found, input.comment ?? input.Comment);
     return c.body(null, 202);
   })
-  .post("/me/events/:id/accept", scopes(...WRITE), (c) => respond(c, "accept"))
-  .post("/me/events/:id/decline", scopes(...WRITE), (c) => respond(c, "decline"))
-  .post("/me/events/:id/tentativelyAccept", scopes(...WRITE), (c) => respond(c, "tentativelyAccept"))
-  .post("/me/calendar/getSchedule", scopes(...READ), async (c) => {
+  .post("/events/:id/accept", canWrite, (c) => respond(c, "accept"))
+  .post("/events/:id/decline", canWrite, (c) => respond(c, "decline"))
+  .post("/events/:id/tentativelyAccept", canWrite, (c) => respond(c, "tentativelyAccept"))
+  .post("/calendar/getSchedule", canRead, async (c) => {
     const input = await readBody(c, ScheduleInput);
     if (input instanceof Response) return input;
     if (input.schedules.length > 20) return invalidParameter("The number of schedules requested exceeds the limit of 20.");
@@ -310,7 +318,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
       value,
     });
   })
-  .post("/me/findMeetingTimes", scopes(...FIND_TIMES), async (c) => {
+  .post("/findMeetingTimes", canFindTimes, async (c) => {
     const input = await readBody(c, MeetingTimesInput);
     if (input instanceof Response) return input;
     const given = input.timeConstraint?.timeslots ?? input.timeConstraint?.timeSlots;
@@ -328,7 +336,7 @@ export const calendarRoutes = new Hono<GraphEnv>()
     }
     if (slots.some((s) => s.end <= s.start))
       return GRAPH_ERRORS.badRequest("Invalid request body: timeConstraint: each time slot must end after it starts.");
-    const result = findMeetingTimes(calendars(c), c.get("caller").user, input, slots, view(c).zone);
+    const result = findMeetingTimes(calendars(c), mailboxOwner(c), input, slots, view(c).zone);
     return c.json({
       "@odata.context": `${new URL(c.req.url).origin}/v1.0/$metadata#microsoft.graph.meetingTimeSuggestionsResult`,
       ...result,

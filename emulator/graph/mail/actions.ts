@@ -1,4 +1,4 @@
-import { missingScope } from "../auth";
+import { mailboxDenied, mailboxOwner, rightsOn } from "../mailbox-access";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { AttachmentInput, MoveInput, readBody, ResponseInput } from "./input";
 import type { MailStore, MessageRecord } from "./model";
@@ -20,7 +20,7 @@ import {
 
 /**
  * @module
- * The actions on one message, `POST /me/messages/{id}/{action}`: reply,
+ * The actions on one message, `POST …/messages/{id}/{action}`: reply,
  * reply all and forward (sent at once, or left as a draft by their
  * `create…` forms), send, move, copy, permanentDelete and adding an
  * attachment; and the submission checks every sent message goes through.
@@ -45,7 +45,7 @@ function refuseToSend(c: MailContext, message: MessageRecord): Response | undefi
       `At least one recipient is not valid., Recipient '${bad.emailAddress.address}' is not resolved. All recipients must be resolved before a message can be submitted.`,
     );
   }
-  const { user } = c.get("caller");
+  const user = mailboxOwner(c);
   const mine = new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()]);
   const sendAs = [message.from, message.sender].find((r) => r && !mine.has(r.emailAddress.address.toLowerCase()));
   if (sendAs) {
@@ -62,6 +62,12 @@ export function submit(c: MailContext, store: MailStore, message: MessageRecord,
   const refusal = refuseToSend(c, message);
   if (refusal) return refusal;
   const sent = markSent(store, message, saveToSentItems);
+  // Send on Behalf (without Send As) shows the delegate as the sender: "Sam on behalf of Support".
+  const caller = c.get("caller").user;
+  const owner = mailboxOwner(c);
+  if (owner.oid !== caller.oid && !rightsOn(owner, caller.oid).includes("SendAs")) {
+    sent.sender = { emailAddress: { name: caller.displayName, address: caller.mail } };
+  }
   deliverWithinTenant(c.get("graph"), c.get("caller").tenant, sent);
   return c.body(null, 202);
 }
@@ -104,7 +110,8 @@ export async function messageAction(c: MailContext, id: string, segment: string)
   const action = ACTIONS.find((name) => name.toLowerCase() === segment.toLowerCase());
   if (!action) return GRAPH_ERRORS.badRequest(`Resource not found for the segment '${segment}'.`);
   const response = RESPONSE_ACTIONS[action];
-  const denied = missingScope(c, (response?.send ?? action === "send") ? SEND : WRITE);
+  const send = response?.send ?? action === "send";
+  const denied = mailboxDenied(c, "mail", send ? "send" : "write", send ? SEND : WRITE);
   if (denied) return denied;
   const store = mailbox(c);
   const message = findMessage(store, id);

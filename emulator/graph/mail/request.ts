@@ -4,6 +4,7 @@ import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import type { MailStore, MessageRecord } from "./model";
 import { messageMatcher } from "./search";
+import { mailboxAccess, mailboxOwner } from "../mailbox-access";
 import { mailboxOf, type MessageView, presentAttachment, presentMessage } from "./store";
 
 /**
@@ -16,15 +17,28 @@ export const READ_BASIC = ["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"];
 export const READ = ["Mail.Read", "Mail.ReadWrite"];
 export const WRITE = ["Mail.ReadWrite"];
 export const SEND = ["Mail.Send"];
+/** Scopes that see message bodies, in the caller's own mailbox or (with .Shared) in a shared one the guard let through. */
+const BODY_SCOPES = [...READ, "Mail.Read.Shared", "Mail.ReadWrite.Shared"];
+
+export const canRead = mailboxAccess("mail", "read", READ_BASIC);
+export const canReadBodies = mailboxAccess("mail", "read", READ);
+export const canWrite = mailboxAccess("mail", "write", WRITE);
+export const canSend = mailboxAccess("mail", "send", SEND);
 
 /** Graph REST ids are URL-safe base64; anything else is malformed, never a path. */
 const ID = /^[A-Za-z0-9_=+-]{1,512}$/;
 
 export type MailContext = Context<GraphEnv>;
 
+/** The mailbox the request addresses: the caller's own (`/me`), or a shared one the route's guard let through. */
 export function mailbox(c: MailContext): MailStore {
-  const { tenant, user } = c.get("caller");
-  return mailboxOf(c.get("graph"), tenant.tenantId, user);
+  return mailboxOf(c.get("graph"), c.get("caller").tenant.tenantId, mailboxOwner(c));
+}
+
+/** How the request named the mailbox, for next links: `/me` or `/users/{key}`. */
+export function mailboxPath(c: MailContext): string {
+  const key = c.req.param("mailbox");
+  return key === undefined ? "/me" : `/users/${encodeURIComponent(key)}`;
 }
 
 export const query = (c: MailContext, name: string) => c.req.query(name) ?? c.req.query(name.slice(1));
@@ -39,7 +53,11 @@ function messageView(c: MailContext): MessageView {
   const bodyType = prefer?.[1]?.toLowerCase() === "text" ? "text" : prefer ? "html" : undefined;
   if (bodyType) c.header("Preference-Applied", `outlook.body-content-type="${bodyType}"`);
   const granted = c.get("caller").scopes;
-  return { bodyType, basic: !READ.some((scope) => granted.has(scope)), uniqueBody: /\buniqueBody\b/i.test(query(c, "$select") ?? "") };
+  return {
+    bodyType,
+    basic: !BODY_SCOPES.some((scope) => granted.has(scope)),
+    uniqueBody: /\buniqueBody\b/i.test(query(c, "$select") ?? ""),
+  };
 }
 
 /** `$expand=attachments` (optionally `attachments($select=…)`): attachments inline in the message. */
@@ -64,7 +82,7 @@ export function respond(c: MailContext, message: MessageRecord, status: 200 | 20
   const body = selectFields(presented, query(c, "$select"));
   // An expanded navigation property survives $select, as in Graph.
   if (presented.attachments) body.attachments = presented.attachments;
-  return c.json({ "@odata.context": `${origin}/v1.0/$metadata#users('${c.get("caller").user.oid}')/messages/$entity`, ...body }, status);
+  return c.json({ "@odata.context": `${origin}/v1.0/$metadata#users('${mailboxOwner(c).oid}')/messages/$entity`, ...body }, status);
 }
 
 /** `nextPath`: Graph writes a folder's messages in next links by key, `/me/mailFolders('<id>')/messages`. */

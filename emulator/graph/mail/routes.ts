@@ -1,19 +1,33 @@
 import { Hono } from "hono";
 import type { GraphEnv } from "../../context";
-import { scopes } from "../auth";
 import { GRAPH_ERRORS, graphError } from "../errors";
 import { listResponse, QUERY_RULES, selectFields } from "../odata";
 import { messageAction, submit } from "./actions";
 import { DRAFT_ONLY_FIELDS, MessageInput, readBody, SendMailInput } from "./input";
-import { findMessage, listMessages, type MailContext, mailbox, query, READ, READ_BASIC, respond, SEND, WRITE } from "./request";
+import {
+  canRead,
+  canReadBodies,
+  canSend,
+  canWrite,
+  findMessage,
+  mailboxPath,
+  listMessages,
+  type MailContext,
+  mailbox,
+  query,
+  respond,
+} from "./request";
 import { applyFields, blankMessage, moveTo, presentAttachment, presentFolder, resolveFolder, touch } from "./store";
 import { base64Bytes } from "./text";
+import { createUploadSession } from "./uploads";
 
 /**
  * @module
- * Graph v1.0 mail: /me/mailFolders, /me/messages (with attachments and the
- * move/copy/reply/forward/send actions) and /me/sendMail. Every id is looked
- * up in the caller's own mailbox only, so another user's id answers 404.
+ * Graph v1.0 mail: mailFolders, messages (with attachments and the
+ * move/copy/reply/forward/send actions) and sendMail, mounted at `/me` and at
+ * `/users/{id | address}` for shared and delegated mailboxes (see
+ * ../mailbox-access.ts). Every id is looked up in the addressed mailbox only,
+ * so another mailbox's id answers 404.
  */
 
 async function createMessage(c: MailContext, folderKey: string): Promise<Response> {
@@ -35,7 +49,7 @@ function findAttachment(c: MailContext, id: string, attachmentId: string) {
 }
 
 export const mailRoutes = new Hono<GraphEnv>()
-  .get("/me/mailFolders", scopes(...READ_BASIC), (c) => {
+  .get("/mailFolders", canRead, (c) => {
     const store = mailbox(c);
     const folders = [...store.folders.values()].filter((folder) => folder.parentFolderId === store.rootId);
     return listResponse(
@@ -44,12 +58,12 @@ export const mailRoutes = new Hono<GraphEnv>()
       { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" },
     );
   })
-  .get("/me/mailFolders/:folderId", scopes(...READ_BASIC), (c) => {
+  .get("/mailFolders/:folderId", canRead, (c) => {
     const store = mailbox(c);
     const folder = resolveFolder(store, c.req.param("folderId"));
     return folder ? c.json(selectFields(presentFolder(store, folder), query(c, "$select"))) : GRAPH_ERRORS.notFound();
   })
-  .get("/me/mailFolders/:folderId/childFolders", scopes(...READ_BASIC), (c) => {
+  .get("/mailFolders/:folderId/childFolders", canRead, (c) => {
     const store = mailbox(c);
     const folder = resolveFolder(store, c.req.param("folderId"));
     if (!folder) return GRAPH_ERRORS.notFound();
@@ -60,27 +74,27 @@ export const mailRoutes = new Hono<GraphEnv>()
       { ...QUERY_RULES.outlook, defaultOrderBy: "displayName" },
     );
   })
-  .get("/me/mailFolders/:folderId/messages", scopes(...READ_BASIC), (c) => {
+  .get("/mailFolders/:folderId/messages", canRead, (c) => {
     const store = mailbox(c);
     const folder = resolveFolder(store, c.req.param("folderId"));
     if (!folder) return GRAPH_ERRORS.notFound();
     const inFolder = [...store.messages.values()].filter((message) => message.parentFolderId === folder.id);
-    return listMessages(c, inFolder, `/me/mailFolders('${encodeURIComponent(folder.id)}')/messages`);
+    return listMessages(c, inFolder, `${mailboxPath(c)}/mailFolders('${encodeURIComponent(folder.id)}')/messages`);
   })
-  .post("/me/mailFolders/:folderId/messages", scopes(...WRITE), (c) => createMessage(c, c.req.param("folderId")))
-  .get("/me/mailFolders/:folderId/messages/:id", scopes(...READ_BASIC), (c) => {
+  .post("/mailFolders/:folderId/messages", canWrite, (c) => createMessage(c, c.req.param("folderId")))
+  .get("/mailFolders/:folderId/messages/:id", canRead, (c) => {
     const store = mailbox(c);
     const message = findMessage(store, c.req.param("id"));
     if (message instanceof Response) return message;
     return resolveFolder(store, c.req.param("folderId"))?.id === message.parentFolderId ? respond(c, message) : GRAPH_ERRORS.notFound();
   })
-  .get("/me/messages", scopes(...READ_BASIC), (c) => listMessages(c, mailbox(c).messages.values()))
-  .post("/me/messages", scopes(...WRITE), (c) => createMessage(c, "drafts"))
-  .get("/me/messages/:id", scopes(...READ_BASIC), (c) => {
+  .get("/messages", canRead, (c) => listMessages(c, mailbox(c).messages.values()))
+  .post("/messages", canWrite, (c) => createMessage(c, "drafts"))
+  .get("/messages/:id", canRead, (c) => {
     const message = findMessage(mailbox(c), c.req.param("id"));
     return message instanceof Response ? message : respond(c, message);
   })
-  .patch("/me/messages/:id", scopes(...WRITE), async (c) => {
+  .patch("/messages/:id", canWrite, async (c) => {
     const store = mailbox(c);
     const message = findMessage(store, c.req.param("id"));
     if (message instanceof Response) return message;
@@ -99,7 +113,7 @@ export const mailRoutes = new Hono<GraphEnv>()
     applyFields(store, message, input);
     return respond(c, message);
   })
-  .delete("/me/messages/:id", scopes(...WRITE), (c) => {
+  .delete("/messages/:id", canWrite, (c) => {
     const store = mailbox(c);
     const message = findMessage(store, c.req.param("id"));
     if (message instanceof Response) return message;
@@ -109,7 +123,7 @@ export const mailRoutes = new Hono<GraphEnv>()
     else moveTo(store, message, deletedItems.id);
     return c.body(null, 204);
   })
-  .get("/me/messages/:id/attachments", scopes(...READ), (c) => {
+  .get("/messages/:id/attachments", canReadBodies, (c) => {
     const message = findMessage(mailbox(c), c.req.param("id"));
     if (message instanceof Response) return message;
     return listResponse(
@@ -118,17 +132,17 @@ export const mailRoutes = new Hono<GraphEnv>()
       { ...QUERY_RULES.outlook, defaultTop: 1000, maxTop: 1000 },
     );
   })
-  .get("/me/messages/:id/attachments/:attachmentId", scopes(...READ), (c) => {
+  .get("/messages/:id/attachments/:attachmentId", canReadBodies, (c) => {
     const attachment = findAttachment(c, c.req.param("id"), c.req.param("attachmentId"));
     if (attachment instanceof Response) return attachment;
     return c.json(selectFields(presentAttachment(attachment, true), query(c, "$select")));
   })
-  .get("/me/messages/:id/attachments/:attachmentId/$value", scopes(...READ), (c) => {
+  .get("/messages/:id/attachments/:attachmentId/$value", canReadBodies, (c) => {
     const attachment = findAttachment(c, c.req.param("id"), c.req.param("attachmentId"));
     if (attachment instanceof Response) return attachment;
     return c.body(base64Bytes(attachment.contentBytes).buffer, 200, { "content-type": attachment.contentType });
   })
-  .delete("/me/messages/:id/attachments/:attachmentId", scopes(...WRITE), (c) => {
+  .delete("/messages/:id/attachments/:attachmentId", canWrite, (c) => {
     const store = mailbox(c);
     const message = findMessage(store, c.req.param("id"));
     if (message instanceof Response) return message;
@@ -139,8 +153,9 @@ export const mailRoutes = new Hono<GraphEnv>()
     touch(message);
     return c.body(null, 204);
   })
-  .post("/me/messages/:id/:action", (c) => messageAction(c, c.req.param("id"), c.req.param("action")))
-  .post("/me/sendMail", scopes(...SEND), async (c) => {
+  .post("/messages/:id/attachments/createUploadSession", canWrite, createUploadSession)
+  .post("/messages/:id/:action", (c) => messageAction(c, c.req.param("id"), c.req.param("action")))
+  .post("/sendMail", canSend, async (c) => {
     const input = await readBody(c, SendMailInput, { operation: "sendMail" });
     if (input instanceof Response) return input;
     const store = mailbox(c);

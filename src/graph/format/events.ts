@@ -42,10 +42,10 @@ export interface CalendarEvent {
   showAs?: string;
 }
 
-/** Exactly what eventLine prints. */
+/** Exactly what eventLine prints (attendees only for their count and responses). */
 export const EVENT_LINE_SELECT =
-  "id,subject,start,end,isAllDay,isCancelled,isOrganizer,organizer,responseStatus,location,isOnlineMeeting,onlineMeetingProvider";
-export const EVENT_DETAIL_SELECT = `${EVENT_LINE_SELECT},type,seriesMasterId,attendees,recurrence,body,onlineMeeting,importance,sensitivity,showAs`;
+  "id,subject,start,end,isAllDay,isCancelled,isOrganizer,organizer,responseStatus,location,isOnlineMeeting,onlineMeetingProvider,attendees";
+export const EVENT_DETAIL_SELECT = `${EVENT_LINE_SELECT},type,seriesMasterId,recurrence,body,onlineMeeting,importance,sensitivity,showAs`;
 
 // The organizer's own status ("organizer") and "none" on personal appointments say nothing.
 const RESPONSE_LABEL: Record<string, string> = {
@@ -69,11 +69,29 @@ function locationOf(event: CalendarEvent): string | undefined {
   return place && !(place === TEAMS_LOCATION && event.isOnlineMeeting) ? place : undefined;
 }
 
+/** The signed-in user's answer to an invitation: "you: accepted", "you: not responded"… */
+function ownResponse(event: CalendarEvent): string | undefined {
+  const label = RESPONSE_LABEL[event.responseStatus?.response ?? ""];
+  return label ? `you: ${label}` : undefined;
+}
+
 export function eventRange(event: CalendarEvent, zone: Zone): string {
   return formatRange(event.start, event.end, zone, event.isAllDay);
 }
 
-/** "Wed 2026-11-25 09:00–09:30 +01:00 · Design review · Room 4 · organizer: Ada · tentative · Teams · id: …" */
+/**
+ * "4 attendees" (rooms left out), and for the organizer how many accepted, so
+ * a list answers "who is coming" without a get_event per meeting.
+ */
+function attendeeCount(event: CalendarEvent): string | undefined {
+  const people = (event.attendees ?? []).filter((attendee) => attendee.type !== "resource");
+  if (people.length === 0) return undefined;
+  const count = `${people.length} attendee${people.length === 1 ? "" : "s"}`;
+  if (event.isOrganizer !== true) return count;
+  return `${count}, ${people.filter((attendee) => attendee.status?.response === "accepted").length} accepted`;
+}
+
+/** "Wed 2026-11-25 09:00–09:30 +01:00 · Design review · Room 4 · organizer: Ada · 4 attendees · you: tentative · Teams · id: …" */
 export function eventLine(event: CalendarEvent, zone: Zone): string {
   const organizer = event.isOrganizer === false ? event.organizer?.emailAddress?.name || event.organizer?.emailAddress?.address : undefined;
   return [
@@ -81,7 +99,8 @@ export function eventLine(event: CalendarEvent, zone: Zone): string {
     event.subject || "(no subject)",
     locationOf(event),
     organizer ? `organizer: ${organizer}` : undefined,
-    event.isOrganizer === false ? RESPONSE_LABEL[event.responseStatus?.response ?? ""] : undefined,
+    attendeeCount(event),
+    event.isOrganizer === false ? ownResponse(event) : undefined,
     meetingMarker(event),
     event.isCancelled ? "cancelled" : undefined,
     `id: ${event.id}`,

@@ -28,9 +28,12 @@ import {
   cursorField,
   emailField,
   idField,
+  inMailbox,
   integerField,
   limitField,
   listPage,
+  mailboxBase,
+  mailboxInput,
   offsetField,
   type Page,
   recipientsField,
@@ -40,8 +43,9 @@ import { CREATE, DELETE, defineTool, expectOk, READ, type ToolContext, ToolError
 
 /** @module Outlook calendar: the user's events, meeting responses, free/busy and meeting-time suggestions. */
 
-const CALENDAR_READ = ["Calendars.Read", "Calendars.ReadWrite"];
-const CALENDAR_WRITE = ["Calendars.ReadWrite"];
+// The .Shared forms reach a shared or delegated calendar (`mailbox`).
+const CALENDAR_READ = ["Calendars.Read", "Calendars.ReadWrite", "Calendars.Read.Shared", "Calendars.ReadWrite.Shared"];
+const CALENDAR_WRITE = ["Calendars.ReadWrite", "Calendars.ReadWrite.Shared"];
 // Microsoft documents findMeetingTimes with the .Shared permissions only.
 const CALENDAR_SHARED = ["Calendars.Read.Shared", "Calendars.ReadWrite.Shared"];
 // Writes may send invitations, updates, cancellations or responses to other people.
@@ -94,8 +98,7 @@ function requireAfter(start: number, end: number, endField: string, startField: 
 }
 
 /** New start/end for update_event: moving only the start keeps the event's length. */
-async function movedTimes(ctx: ToolContext, id: string, zone: Zone, input: { start?: string; end?: string }) {
-  const path = graphPath`/me/events/${id}`;
+async function movedTimes(ctx: ToolContext, path: string, zone: Zone, input: { start?: string; end?: string }) {
   const current = expectOk<CalendarEvent>(
     await ctx.graph({ method: "GET", path, query: { $select: "start,end,isAllDay" }, headers: inZone(zone) }),
     "read the event",
@@ -131,11 +134,13 @@ export const calendarTools = [
       timeZone: timeZoneField,
       limit: limitField(100, 50),
       cursor: cursorField,
+      mailbox: mailboxInput,
     },
     scopes: CALENDAR_READ,
     annotations: READ,
-    audit: { options: ["start", "end", "timeZone", "cursor"] },
-    async run(ctx, input) {
+    audit: { targets: ["mailbox"], options: ["start", "end", "timeZone", "cursor"] },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
       const zone = await zoneFor(ctx, input.timeZone);
       const from = input.start === undefined ? startOfToday(zone) : timeFrom("start", input.start, zone);
       // Seven calendar days in the zone, not 168 hours, so a DST change does not shift the end by an hour.
@@ -146,7 +151,7 @@ export const calendarTools = [
       requireAfter(from, to, "end", "start");
       const first: GraphRequest = {
         method: "GET",
-        path: "/me/calendarView",
+        path: `${mailboxBase(input.mailbox)}/calendarView`,
         query: {
           startDateTime: utcQueryTime(from),
           endDateTime: utcQueryTime(to),
@@ -169,15 +174,16 @@ export const calendarTools = [
     name: "get_event",
     group: "calendar",
     description: "Read one event in full: attendees, join link, recurrence, body.",
-    input: { id: eventId, offset: offsetField },
+    input: { id: eventId, offset: offsetField, mailbox: mailboxInput },
     scopes: CALENDAR_READ,
     annotations: READ,
-    audit: { targets: ["id"] },
-    async run(ctx, input) {
+    audit: { targets: ["id", "mailbox"] },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
       const zone = await zoneFor(ctx, undefined);
       const request: GraphRequest = {
         method: "GET",
-        path: graphPath`/me/events/${input.id}`,
+        path: mailboxBase(input.mailbox) + graphPath`/events/${input.id}`,
         query: { $select: EVENT_DETAIL_SELECT },
         headers: inZone(zone),
       };
@@ -198,11 +204,19 @@ export const calendarTools = [
       body: bodyField.optional(),
       teamsMeeting: z.boolean().optional().describe("Add a Teams meeting."),
       allDay: z.boolean().optional(),
+      mailbox: mailboxInput,
     },
     scopes: CALENDAR_WRITE,
     annotations: { ...CREATE, ...NOTIFIES },
-    audit: { recipients: ["attendees"], text: ["subject", "location", "body"], options: ["start", "end", "timeZone"], creates: true },
-    async run(ctx, input) {
+    audit: {
+      targets: ["mailbox"],
+      recipients: ["attendees"],
+      text: ["subject", "location", "body"],
+      options: ["start", "end", "timeZone"],
+      creates: true,
+    },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
       const zone = await zoneFor(ctx, input.timeZone);
       const allDay = input.allDay === true;
       const start = timeFrom("start", input.start, zone, { allDay });
@@ -219,7 +233,8 @@ export const calendarTools = [
       if (input.body) event.body = { contentType: "text", content: input.body };
       if (input.attendees?.length) event.attendees = attendeesBody(input.attendees);
       if (input.teamsMeeting) Object.assign(event, { isOnlineMeeting: true, onlineMeetingProvider: "teamsForBusiness" });
-      const request: GraphRequest = { method: "POST", path: "/me/events", body: event, headers: inZone(zone), idempotent: true };
+      const path = `${mailboxBase(input.mailbox)}/events`;
+      const request: GraphRequest = { method: "POST", path, body: event, headers: inZone(zone), idempotent: true };
       const created = expectOk<CalendarEvent>(await ctx.graph(request), "create the event");
       const invited = (created.attendees ?? []).map((a) => a.emailAddress?.address).filter(Boolean);
       const join = created.onlineMeeting?.joinUrl;
@@ -241,22 +256,30 @@ export const calendarTools = [
       location: location.optional(),
       body: bodyField.optional(),
       attendees: recipientsField.optional().describe("Replaces the attendee list."),
+      mailbox: mailboxInput,
     },
     scopes: CALENDAR_WRITE,
     annotations: { ...UPDATE, ...NOTIFIES },
-    audit: { targets: ["id"], recipients: ["attendees"], text: ["subject", "location", "body"], options: ["start", "end", "timeZone"] },
-    async run(ctx, input) {
+    audit: {
+      targets: ["id", "mailbox"],
+      recipients: ["attendees"],
+      text: ["subject", "location", "body"],
+      options: ["start", "end", "timeZone"],
+    },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
+      const path = mailboxBase(input.mailbox) + graphPath`/events/${input.id}`;
       const zone = await zoneFor(ctx, input.timeZone);
       const patch: Record<string, unknown> = {};
       if (input.subject !== undefined) patch.subject = input.subject;
       if (input.location !== undefined) patch.location = { displayName: input.location };
       if (input.body !== undefined) patch.body = { contentType: "text", content: input.body };
       if (input.attendees !== undefined) patch.attendees = attendeesBody(input.attendees);
-      if (input.start !== undefined || input.end !== undefined) Object.assign(patch, await movedTimes(ctx, input.id, zone, input));
+      if (input.start !== undefined || input.end !== undefined) Object.assign(patch, await movedTimes(ctx, path, zone, input));
       if (Object.keys(patch).length === 0) throw new ToolError("Nothing to update: give at least one field to change.");
       const request: GraphRequest = {
         method: "PATCH",
-        path: graphPath`/me/events/${input.id}`,
+        path,
         body: patch,
         headers: inZone(zone),
         idempotent: true,
@@ -268,13 +291,14 @@ export const calendarTools = [
     name: "cancel_event",
     group: "calendar",
     description: "Cancel a meeting you organize and notify its attendees.",
-    input: { id: eventId, comment: commentField.optional() },
+    input: { id: eventId, comment: commentField.optional(), mailbox: mailboxInput },
     scopes: CALENDAR_WRITE,
     annotations: { ...DELETE, ...NOTIFIES },
-    audit: { targets: ["id"], text: ["comment"] },
+    audit: { targets: ["id", "mailbox"], text: ["comment"] },
     async run(ctx, input) {
       const body = input.comment ? { comment: input.comment } : {};
-      const response = await ctx.graph({ method: "POST", path: graphPath`/me/events/${input.id}/cancel`, body });
+      const path = mailboxBase(input.mailbox) + graphPath`/events/${input.id}/cancel`;
+      const response = await inMailbox(ctx, input.mailbox).graph({ method: "POST", path, body });
       // Graph refuses a non-organizer with 400 ErrorAccessDenied ("You need to be an organizer…"); a plain 403
       // ErrorAccessDenied is a permission the organization has not granted, and keeps expectOk's hint for that.
       const notOrganizer =
@@ -292,13 +316,14 @@ export const calendarTools = [
   defineTool({
     name: "delete_event",
     group: "calendar",
-    description: "Delete an event from your calendar.",
-    input: { id: eventId },
+    description: "Delete an event.",
+    input: { id: eventId, mailbox: mailboxInput },
     scopes: CALENDAR_WRITE,
     annotations: { ...DELETE, ...NOTIFIES },
-    audit: { targets: ["id"] },
+    audit: { targets: ["id", "mailbox"] },
     async run(ctx, input) {
-      expectOk(await ctx.graph({ method: "DELETE", path: graphPath`/me/events/${input.id}` }), "delete the event");
+      const path = mailboxBase(input.mailbox) + graphPath`/events/${input.id}`;
+      expectOk(await inMailbox(ctx, input.mailbox).graph({ method: "DELETE", path }), "delete the event");
       return `Deleted event ${input.id}`;
     },
   }),
@@ -311,16 +336,18 @@ export const calendarTools = [
       response: z.enum(["accept", "decline", "tentative"]),
       comment: commentField.optional(),
       sendResponse: z.boolean().default(true).describe("Notify the organizer."),
+      mailbox: mailboxInput,
     },
     scopes: CALENDAR_WRITE,
     annotations: { ...UPDATE, ...NOTIFIES },
-    audit: { targets: ["id"], text: ["comment"] },
+    audit: { targets: ["id", "mailbox"], text: ["comment"] },
     async run(ctx, input) {
       const [action, done] = RESPONSE_ACTIONS[input.response];
       const body = { sendResponse: input.sendResponse, ...(input.comment ? { comment: input.comment } : {}) };
       // Answering the same way twice has the same effect, so a 503 may be retried.
-      const request: GraphRequest = { method: "POST", path: `${graphPath`/me/events/${input.id}`}/${action}`, body, idempotent: true };
-      expectOk(await ctx.graph(request), "respond to the invitation");
+      const path = `${mailboxBase(input.mailbox)}${graphPath`/events/${input.id}`}/${action}`;
+      const request: GraphRequest = { method: "POST", path, body, idempotent: true };
+      expectOk(await inMailbox(ctx, input.mailbox).graph(request), "respond to the invitation");
       return `${done}${input.sendResponse ? "; the organizer was notified" : " without notifying the organizer"}. id: ${input.id}`;
     },
   }),

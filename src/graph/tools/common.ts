@@ -15,7 +15,7 @@
 import { z } from "zod";
 import type { GraphRequest } from "../client";
 import { graphPath, isPathSafe, UNSAFE_ID_MESSAGE } from "../path";
-import { expectOk, type ToolContext } from "./types";
+import { expectOk, type ToolContext, ToolError } from "./types";
 
 /** One page of a Graph collection. */
 export interface Page<T> {
@@ -169,4 +169,39 @@ export const mailboxField = emailField;
 /** The Graph path of a mailbox owner: `/me`, or `/users/{address}` for a shared or delegated mailbox. */
 export function mailboxBase(mailbox: string | undefined): string {
   return mailbox === undefined ? "/me" : graphPath`/users/${mailbox}`;
+}
+
+/**
+ * The optional `mailbox` argument of every mail and calendar tool. It has no
+ * description: its name and "expected an email address" say enough, and a
+ * description would cost about 8 tokens on each of 19 tools in every session.
+ */
+export const mailboxInput = mailboxField.optional();
+
+/** Graph's answers when the signed-in user cannot reach another mailbox (no rights on it, no such mailbox, or not on Exchange Online). */
+const NO_MAILBOX_ACCESS = new Set([
+  "ErrorAccessDenied",
+  "ErrorInvalidUser",
+  "MailboxNotEnabledForRESTAPI",
+  "MailboxNotSupportedForRESTAPI",
+]);
+
+/**
+ * The tool's context for `mailbox`: unchanged for the user's own, and for a
+ * shared one a Graph that turns "no access to that mailbox" answers into one
+ * clear error naming it, instead of a generic 403 or 404.
+ */
+export function inMailbox(ctx: ToolContext, mailbox: string | undefined): ToolContext {
+  if (mailbox === undefined) return ctx;
+  return {
+    ...ctx,
+    async graph(request) {
+      const response = await ctx.graph(request);
+      if (response.ok || !NO_MAILBOX_ACCESS.has(response.code) || (response.status !== 403 && response.status !== 404)) return response;
+      throw new ToolError(
+        `No access to the mailbox ${mailbox}: Microsoft Graph answered ${response.status} ${response.code}: ${response.message}`,
+        "Check the address; its owner or an Exchange admin must give you Full Access (Send As or Send on Behalf to send from it), and your organization must grant the .Shared permissions.",
+      );
+    },
+  };
 }

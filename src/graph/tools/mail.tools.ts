@@ -18,7 +18,19 @@ import {
 import { bodyText, htmlToText, window } from "../format/text";
 import { graphPath, odataString, searchPhrase } from "../path";
 import { base64ToBytes } from "../../lib/encoding";
-import { cursorField, emailField, idField, integerField, limitField, listPage, offsetField, textField } from "./common";
+import {
+  cursorField,
+  emailField,
+  idField,
+  inMailbox,
+  integerField,
+  limitField,
+  listPage,
+  mailboxBase,
+  mailboxInput,
+  offsetField,
+  textField,
+} from "./common";
 import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types";
 
 /**
@@ -27,7 +39,7 @@ import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types
  * Mail.ReadBasic cannot see bodies, so reads need Mail.Read or Mail.ReadWrite.
  */
 
-export const MAIL_READ = ["Mail.Read", "Mail.ReadWrite"];
+export const MAIL_READ = ["Mail.Read", "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared"];
 /** get_attachment reads at most this much (decimal MB, as users count it). */
 export const MAX_ATTACHMENT_BYTES = 3_000_000;
 /**
@@ -61,8 +73,8 @@ const sinceField = z
 
 const queryField = textField(255, { expected: "something to search for" }).describe("Words or from:/to:/subject: terms.");
 
-function folderMessagesPath(folder: string | undefined): string {
-  return folder ? graphPath`/me/mailFolders/${folder}/messages` : "/me/messages";
+function folderMessagesPath(mailbox: string | undefined, folder: string | undefined): string {
+  return mailboxBase(mailbox) + (folder ? graphPath`/mailFolders/${folder}/messages` : "/messages");
 }
 
 function messagePage(ctx: ToolContext, first: GraphRequest, cursor: string | undefined, outgoing: boolean, empty: string): Promise<string> {
@@ -89,15 +101,15 @@ export const mailTools = [
   defineTool({
     name: "list_mail_folders",
     group: "mail",
-    description: "List your mail folders with unread and total counts.",
-    input: { parent: folderField.optional().describe("Lists its subfolders.") },
+    description: "List mail folders with unread and total counts.",
+    input: { parent: folderField.optional().describe("Lists its subfolders."), mailbox: mailboxInput },
     scopes: MAIL_READ,
     annotations: READ,
-    audit: { targets: ["parent"] },
-    async run(ctx, { parent }) {
-      const path = parent ? graphPath`/me/mailFolders/${parent}/childFolders` : "/me/mailFolders";
+    audit: { targets: ["parent", "mailbox"] },
+    async run(ctx, { parent, mailbox }) {
+      const path = mailboxBase(mailbox) + (parent ? graphPath`/mailFolders/${parent}/childFolders` : "/mailFolders");
       const request: GraphRequest = { method: "GET", path, query: { $select: FOLDER_SELECT, $top: "100" } };
-      const text = await listPage<MailFolder>(ctx, request, {
+      const text = await listPage<MailFolder>(inMailbox(ctx, mailbox), request, {
         what: "list your mail folders",
         empty: NO_FOLDERS,
         line: folderLine,
@@ -119,10 +131,11 @@ export const mailTools = [
       since: sinceField,
       limit: limitField(50),
       cursor: cursorField,
+      mailbox: mailboxInput,
     },
     scopes: MAIL_READ,
     annotations: READ,
-    audit: { targets: ["folder"], options: ["from", "since", "cursor"] },
+    audit: { targets: ["folder", "mailbox"], options: ["from", "since", "cursor"] },
     async run(ctx, input) {
       const outgoing = OUTGOING_FOLDERS.has(input.folder.toLowerCase());
       const filters: string[] = [];
@@ -139,9 +152,9 @@ export const mailTools = [
         $orderby: "receivedDateTime desc",
       };
       if (filters.length) query.$filter = filters.join(" and ");
-      const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.folder), query };
+      const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.mailbox, input.folder), query };
       const empty = filters.length ? "No messages match." : "No messages in this folder.";
-      return messagePage(ctx, first, input.cursor, outgoing, empty);
+      return messagePage(inMailbox(ctx, input.mailbox), first, input.cursor, outgoing, empty);
     },
   }),
   defineTool({
@@ -153,31 +166,32 @@ export const mailTools = [
       folder: folderField.optional().describe("Default: all folders."),
       limit: limitField(50),
       cursor: cursorField,
+      mailbox: mailboxInput,
     },
     scopes: MAIL_READ,
     annotations: READ,
-    audit: { targets: ["folder"], text: ["query"], options: ["cursor"] },
+    audit: { targets: ["folder", "mailbox"], text: ["query"], options: ["cursor"] },
     async run(ctx, input) {
       // Graph sorts $search results newest first itself and refuses $search with $orderby or $filter.
       const query = { $search: searchPhrase(input.query), $select: LIST_SELECT, $top: String(input.limit) };
-      const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.folder), query };
-      return messagePage(ctx, first, input.cursor, false, `No messages match "${input.query}".`);
+      const first: GraphRequest = { method: "GET", path: folderMessagesPath(input.mailbox, input.folder), query };
+      return messagePage(inMailbox(ctx, input.mailbox), first, input.cursor, false, `No messages match "${input.query}".`);
     },
   }),
   defineTool({
     name: "get_message",
     group: "mail",
     description: "Read a message: headers, attachments and body as plain text, in windows.",
-    input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS) },
+    input: { id: messageIdField, offset: offsetField, maxChars: maxCharsField(DEFAULT_BODY_CHARS), mailbox: mailboxInput },
     scopes: MAIL_READ,
     annotations: READ,
-    audit: { targets: ["id"] },
-    async run(ctx, { id, offset, maxChars }) {
+    audit: { targets: ["id", "mailbox"] },
+    async run(ctx, { id, offset, maxChars, mailbox }) {
       const query: Record<string, string> = { $select: MESSAGE_SELECT };
       // A continuation only needs the body.
       if (offset === 0) query.$expand = ATTACHMENTS_EXPAND;
       const message = expectOk<MailMessage>(
-        await ctx.graph({ method: "GET", path: graphPath`/me/messages/${id}`, query }),
+        await inMailbox(ctx, mailbox).graph({ method: "GET", path: mailboxBase(mailbox) + graphPath`/messages/${id}`, query }),
         "read the message",
       );
       const header = offset === 0 ? messageHeader(message) : `Subject: ${message.subject || "(no subject)"} (continued)`;
@@ -188,12 +202,19 @@ export const mailTools = [
     name: "get_attachment",
     group: "mail",
     description: "Read a text attachment (csv, json, html…); binary ones show details only.",
-    input: { messageId: messageIdField, attachmentId: idField("attachment"), offset: offsetField, maxChars: maxCharsField(20_000) },
+    input: {
+      messageId: messageIdField,
+      attachmentId: idField("attachment"),
+      offset: offsetField,
+      maxChars: maxCharsField(20_000),
+      mailbox: mailboxInput,
+    },
     scopes: MAIL_READ,
     annotations: READ,
-    audit: { targets: ["messageId", "attachmentId"] },
-    async run(ctx, input) {
-      const path = graphPath`/me/messages/${input.messageId}/attachments/${input.attachmentId}`;
+    audit: { targets: ["messageId", "attachmentId", "mailbox"] },
+    async run(outer, input) {
+      const ctx = inMailbox(outer, input.mailbox);
+      const path = mailboxBase(input.mailbox) + graphPath`/messages/${input.messageId}/attachments/${input.attachmentId}`;
       const meta = expectOk<MailAttachment>(
         await ctx.graph({ method: "GET", path, query: { $select: "name,contentType,size,isInline" } }),
         "read the attachment",
