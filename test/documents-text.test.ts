@@ -60,7 +60,7 @@ describe("document text", () => {
     expect(await documentText("pdf", await pdf([["First page", "second line"], ["Page two text"]]))).toBe(
       "## Page 1\nFirst page\nsecond line\n\n## Page 2\nPage two text",
     );
-  });
+  }, 30_000);
 
   it("refuses encrypted, corrupt and mislabelled files with the reason", async () => {
     await expect(documentText("pdf", await encryptedPdf())).rejects.toThrow(new DocumentError("it is password-protected (encrypted)"));
