@@ -63,7 +63,13 @@ async function wordDocumentCase(user: Awaited<ReturnType<typeof connectedUser>>)
   const sections = Array.from({ length: 30 }, (_, s) => [
     { heading: `Section ${s + 1}: findings for region ${s + 1}`, level: 2 },
     ...Array.from({ length: 4 }, (_, p) => ({ paragraph: `${prose(s * 10 + p + 1, 70)}.` })),
-    { table: [["Metric", "Plan", "Actual"], ["Revenue", `${100 + s}`, `${97 + s * 2}`], ["Margin", "21%", `${18 + (s % 5)}%`]] },
+    {
+      table: [
+        ["Metric", "Plan", "Actual"],
+        ["Revenue", `${100 + s}`, `${97 + s * 2}`],
+        ["Margin", "21%", `${18 + (s % 5)}%`],
+      ],
+    },
   ]);
   const bytes = docx([{ heading: "Annual regional review" }, ...sections.flat()]);
   const put = await fetch(`${env.GRAPH_BASE}/v1.0/me/drive/root:/Annual%20regional%20review.docx:/content`, {
