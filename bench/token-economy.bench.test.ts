@@ -60,9 +60,9 @@ function prose(seed: number, words: number): string {
 
 async function wordDocumentCase(user: Awaited<ReturnType<typeof connectedUser>>) {
   const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Files.ReadWrite"]);
-  const sections = Array.from({ length: 30 }, (_, s) => [
+  const sections = Array.from({ length: 30 }, (_section, s) => [
     { heading: `Section ${s + 1}: findings for region ${s + 1}`, level: 2 },
-    ...Array.from({ length: 4 }, (_, p) => ({ paragraph: `${prose(s * 10 + p + 1, 70)}.` })),
+    ...Array.from({ length: 4 }, (_paragraph, p) => ({ paragraph: `${prose(s * 10 + p + 1, 70)}.` })),
     {
       table: [
         ["Metric", "Plan", "Actual"],
