@@ -71,9 +71,12 @@ export function docxText(pkg: OfficePackage): string {
         case "pStyle":
           level = headings.get(attribute(attributes, "val") ?? "") ?? level;
           break;
-        case "outlineLvl":
-          level ||= Math.min(9, Number(attribute(attributes, "val") ?? 9) + 1);
+        case "outlineLvl": {
+          // Levels 0–8 are headings 1–9; 9 is Word's "body text".
+          const outline = Number(attribute(attributes, "val") ?? 9);
+          if (!level && outline >= 0 && outline < 9) level = outline + 1;
           break;
+        }
         case "numPr":
           listItem = true;
           break;
