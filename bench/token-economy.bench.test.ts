@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { expect, inject, it } from "vitest";
 import { TOOL_GROUPS } from "../src/graph/tool-groups";
+import { bytesToBase64 } from "../src/lib/encoding";
+import { docx } from "../test/helpers/documents";
 import { emulator, graphToken, TEST_OIDS } from "../test/helpers/emulator";
 import { connectedUser } from "../test/helpers/mcp";
 
@@ -46,6 +48,58 @@ async function searchCase(): Promise<{ name: string; gateway: string; raw: strin
     body: JSON.stringify({ requests: [request] }),
   });
   return { name: "a search", gateway: (await searcher.callTool("search", { query: "cutover", limit: 25 })).text, raw: await raw.text() };
+}
+
+/**
+ * A Word document's first window: a report of about 60,000 characters of
+ * text (30 sections of headings, paragraphs and a table; some 25 pages) in
+ * the user's OneDrive. The raw side
+ * is what a server that passes Graph through hands the model to read the
+ * same document: the driveItem as Graph returns it, plus the file's bytes
+ * from `/content`, which are a zip and so travel as base64 (its compressed
+ * form is the smallest the whole file gets; the unzipped XML is larger).
+ * The gateway answers the details and the first window of the text, and
+ * says how to read on.
+ */
+/** Varied prose from a fixed vocabulary and a seeded generator: compresses about as ordinary text does, unlike one repeated sentence. */
+function prose(seed: number, words: number): string {
+  const vocabulary =
+    "revenue margin customer supplier region quarter plan forecast budget pricing demand churn contract renewal launch delay risk audit compliance hiring training vendor logistics warehouse freight invoice payment backlog support release roadmap capacity migration outage latency security review approval board finance legal marketing sales product design research survey feedback pilot rollout schedule milestone owner team partner market share growth decline stable improved reduced increased expected unexpected early late strong weak regional national global quarterly annual monthly weekly because although while after before during since therefore however moreover finally first second third the a of in on for with by to from and or but not".split(
+      " ",
+    );
+  let state = seed;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state;
+  };
+  return Array.from({ length: words }, () => vocabulary[next() % vocabulary.length]).join(" ");
+}
+
+async function wordDocumentCase(user: Awaited<ReturnType<typeof connectedUser>>) {
+  const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Files.ReadWrite"]);
+  const sections = Array.from({ length: 30 }, (_section, s) => [
+    { heading: `Section ${s + 1}: findings for region ${s + 1}`, level: 2 },
+    ...Array.from({ length: 4 }, (_paragraph, p) => ({ paragraph: `${prose(s * 10 + p + 1, 70)}.` })),
+    {
+      table: [
+        ["Metric", "Plan", "Actual"],
+        ["Revenue", `${100 + s}`, `${97 + s * 2}`],
+        ["Margin", "21%", `${18 + (s % 5)}%`],
+      ],
+    },
+  ]);
+  const bytes = docx([{ heading: "Annual regional review" }, ...sections.flat()]);
+  const put = await fetch(`${env.GRAPH_BASE}/v1.0/me/drive/root:/Annual%20regional%20review.docx:/content`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}` },
+    body: bytes,
+  });
+  const id = ((await put.json()) as { id: string }).id;
+  return {
+    name: "a Word document's first window",
+    gateway: (await user.callTool("get_file", { id })).text,
+    raw: `${await rawGraph(token, `/me/drive/items/${id}`)}\n${bytesToBase64(bytes)}`,
+  };
 }
 
 it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSON", async () => {
@@ -94,6 +148,7 @@ it("keeps the catalogue small and answers at least 5× leaner than raw Graph JSO
       raw: await rawGraph(notesToken, "/me/planner/plans"),
     },
   ];
+  cases.push(await wordDocumentCase(user));
   const texts: Record<string, string> = { catalogue: JSON.stringify(listed) };
   for (const entry of cases) {
     texts[`${entry.name}:gateway`] = entry.gateway;

@@ -1,10 +1,11 @@
 import { pick, seededRandom } from "../random";
+import { docx, pptx, simplePdf, xlsx } from "./office";
 
 /**
  * @module
  * What a seeded OneDrive holds: the folder tree, ~40 files with real text
- * for text formats and small binary-ish placeholders (correct magic bytes)
- * for Office and PDF files, and one ~5 MB CSV generated on demand.
+ * for text formats, real Word, Excel, PowerPoint and PDF files (./office.ts),
+ * and one ~5 MB CSV generated on demand.
  */
 export interface FileSpec {
   path: string;
@@ -40,6 +41,7 @@ export const MIME_TYPES: Record<string, string> = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  png: "image/png",
 };
 
 export function mimeTypeOf(name: string): string {
@@ -54,23 +56,53 @@ const encoder = new TextEncoder();
 const text = (make: (ctx: ContentContext) => string) => (ctx: ContentContext) => encoder.encode(make(ctx));
 const int = (random: () => number, low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 
-/** A placeholder with the format's magic bytes followed by seeded filler. */
-function placeholder(title: string): (ctx: ContentContext) => Uint8Array {
-  return ({ random }) => {
+/**
+ * A real Word, Excel, PowerPoint or PDF file for `title` (its extension
+ * says which), with seeded text, so its content can be read as Microsoft
+ * would serve it.
+ */
+function officeFile(title: string): (ctx: ContentContext) => Uint8Array {
+  return ({ random, ownerName }) => {
     const extension = title.split(".").pop() ?? "";
-    if (extension === "pdf") {
-      const body = `%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n4 0 obj << /Length 60 >> stream\nBT /F1 18 Tf 72 720 Td (${title.replace(/[()\\]/g, "")}) Tj ET\nendstream endobj\n`;
-      const filler = Array.from(
-        { length: int(random, 20, 60) },
-        (_, i) => `% ${i.toString(36).padStart(4, "0")} ${Math.floor(random() * 1e12).toString(16)}\n`,
-      ).join("");
-      return encoder.encode(`${body}${filler}trailer << /Root 1 0 R >>\n%%EOF\n`);
+    const name = title.replace(/\.[^.]+$/, "");
+    const topic = pick(random, TOPICS);
+    const rows = Array.from({ length: int(random, 3, 6) }, (_, i) => [
+      `Item ${i + 1}`,
+      pick(random, PEOPLE),
+      pick(random, ["done", "in progress", "not started"]),
+    ]);
+    if (extension === "docx") {
+      return docx([
+        { heading: name },
+        { paragraph: `Prepared by ${ownerName}. This document covers ${topic}.` },
+        { heading: "Status", level: 2 },
+        { table: [["Item", "Owner", "Status"], ...rows] },
+        { paragraph: `Next review in ${int(random, 2, 6)} weeks.` },
+      ]);
     }
-    const header = encoder.encode(`PK\u0003\u0004\u0014\u0000\u0006\u0000[Content_Types].xml`);
-    const bytes = new Uint8Array(header.length + int(random, 1500, 9000));
-    bytes.set(header);
-    for (let i = header.length; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);
-    return bytes;
+    if (extension === "xlsx") {
+      return xlsx([
+        {
+          name: "Summary",
+          rows: [
+            ["Line", "Amount", "Share"],
+            ...rows.map((row, i) => [row[0] ?? "", { value: int(random, 100, 9000) + i / 4, style: 2 }, { value: random(), style: 1 }]),
+          ],
+        },
+        { name: "Owners", rows: [["Item", "Owner", "Status"], ...rows] },
+      ]);
+    }
+    if (extension === "pptx") {
+      return pptx([
+        { shapes: [[name], [`Presented by ${ownerName}`]], notes: `Open with ${topic}.` },
+        { shapes: [["Agenda"], rows.map((row) => `${row[0]}: ${row[1]}`)] },
+        { shapes: [["Questions?"]] },
+      ]);
+    }
+    return simplePdf([
+      [name, `Prepared by ${ownerName}.`, `This document covers ${topic}.`],
+      ["Status", ...rows.map((row) => row.join(" - "))],
+    ]);
   };
 }
 
@@ -184,9 +216,9 @@ export const FILES: FileSpec[] = [
         `# Scratchpad\n\n- Ideas for ${pick(random, TOPICS)}\n- Ask ${pick(random, PEOPLE)} about the Harbor timeline\n- Remember: expense cut-off is the 25th\n`,
     ),
   },
-  { path: "Documents/Budget 2025.xlsx", content: placeholder("Budget 2025.xlsx") },
-  { path: "Documents/Expense report March.pdf", content: placeholder("Expense report March.pdf") },
-  { path: "Documents/Quarterly review.docx", content: placeholder("Quarterly review.docx") },
+  { path: "Documents/Budget 2025.xlsx", content: officeFile("Budget 2025.xlsx") },
+  { path: "Documents/Expense report March.pdf", content: officeFile("Expense report March.pdf") },
+  { path: "Documents/Quarterly review.docx", content: officeFile("Quarterly review.docx") },
   {
     path: "Documents/Personal goals.md",
     content: text(
@@ -206,9 +238,9 @@ export const FILES: FileSpec[] = [
   { path: "Documents/Meeting notes/Retro - Atlas sprint 7.md", content: meetingNotes("Retro - Atlas sprint 7") },
   { path: "Documents/Meeting notes/Planning offsite.md", content: meetingNotes("Planning offsite") },
   { path: "Documents/Meeting notes/1-1 notes.md", content: meetingNotes("1:1 notes") },
-  { path: "Documents/Reports/Customer survey results.xlsx", content: placeholder("Customer survey results.xlsx") },
-  { path: "Documents/Reports/Annual summary.pdf", content: placeholder("Annual summary.pdf") },
-  { path: "Documents/Reports/Vendor comparison.docx", content: placeholder("Vendor comparison.docx") },
+  { path: "Documents/Reports/Customer survey results.xlsx", content: officeFile("Customer survey results.xlsx") },
+  { path: "Documents/Reports/Annual summary.pdf", content: officeFile("Annual summary.pdf") },
+  { path: "Documents/Reports/Vendor comparison.docx", content: officeFile("Vendor comparison.docx") },
   {
     path: "Documents/Reports/survey-raw.csv",
     content: csv(
@@ -252,7 +284,7 @@ export const FILES: FileSpec[] = [
         `RISK REGISTER - Atlas\n\n1. Schema drift between regions (likelihood: medium)\n2. Batch export depends on a retired host (likelihood: high)\n3. On-call fatigue during cutover week (likelihood: ${pick(random, ["low", "medium"])})\n\nMitigations are tracked in Plan.md.\n`,
     ),
   },
-  { path: "Projects/Atlas migration/Architecture overview.pdf", content: placeholder("Architecture overview.pdf") },
+  { path: "Projects/Atlas migration/Architecture overview.pdf", content: officeFile("Architecture overview.pdf") },
   {
     path: "Projects/Atlas migration/service-config.json",
     content: text(
@@ -260,9 +292,9 @@ export const FILES: FileSpec[] = [
         `${JSON.stringify({ service: "orders", region: pick(random, ["westeurope", "northeurope"]), replicas: int(random, 2, 6), features: { dualWrite: true, readFromNew: false }, owners: ["platform-team"] }, null, 2)}\n`,
     ),
   },
-  { path: "Projects/Atlas migration/Cutover runbook.docx", content: placeholder("Cutover runbook.docx") },
-  { path: "Projects/Atlas migration/Cost model.xlsx", content: placeholder("Cost model.xlsx") },
-  { path: "Projects/Harbor redesign/Creative brief.docx", content: placeholder("Creative brief.docx") },
+  { path: "Projects/Atlas migration/Cutover runbook.docx", content: officeFile("Cutover runbook.docx") },
+  { path: "Projects/Atlas migration/Cost model.xlsx", content: officeFile("Cost model.xlsx") },
+  { path: "Projects/Harbor redesign/Creative brief.docx", content: officeFile("Creative brief.docx") },
   {
     path: "Projects/Harbor redesign/Customer feedback.txt",
     content: text(
@@ -277,7 +309,7 @@ export const FILES: FileSpec[] = [
         `${JSON.stringify({ primary: "#1F6F8B", secondary: "#99A8B2", accent: "#E6D5B8", danger: "#C0392B", fontFamily: "Inter, sans-serif" }, null, 2)}\n`,
     ),
   },
-  { path: "Projects/Harbor redesign/Mockups.pdf", content: placeholder("Mockups.pdf") },
+  { path: "Projects/Harbor redesign/Mockups.pdf", content: officeFile("Mockups.pdf") },
   { path: "Projects/Harbor redesign/Release notes.html", content: releaseNotesPage },
   {
     path: "Projects/Harbor redesign/Usability findings.md",
@@ -347,11 +379,11 @@ export const FILES: FileSpec[] = [
         "# Onboarding guide\n\nWelcome to the team!\n\n1. Get your laptop from the service desk.\n2. Join the General channel and introduce yourself.\n3. Read the team's handbook (Shared/Handbook.pdf).\n4. Pair with your buddy for the first week.\n",
     ),
   },
-  { path: "Shared/Handbook.pdf", content: placeholder("Handbook.pdf") },
-  { path: "Shared/Holiday rota.xlsx", content: placeholder("Holiday rota.xlsx") },
-  { path: "Shared/Brand guidelines.pdf", content: placeholder("Brand guidelines.pdf") },
+  { path: "Shared/Handbook.pdf", content: officeFile("Handbook.pdf") },
+  { path: "Shared/Holiday rota.xlsx", content: officeFile("Holiday rota.xlsx") },
+  { path: "Shared/Brand guidelines.pdf", content: officeFile("Brand guidelines.pdf") },
   { path: "Shared/Retro notes.md", content: meetingNotes("Team retro") },
-  { path: "Shared/Kickoff deck.pptx", content: placeholder("Kickoff deck.pptx") },
+  { path: "Shared/Kickoff deck.pptx", content: officeFile("Kickoff deck.pptx") },
 ];
 
 export function contentContext(seed: string, ownerName: string): ContentContext {

@@ -8,6 +8,7 @@ import type { GraphStore } from "../store";
 import { LinkInput } from "./input";
 import { childrenOf, type DriveItemRecord, type DriveStore, findByPath, type PermissionRecord, presentDrive, presentItem } from "./model";
 import { libraryDrive, SITES_READ, SITES_WRITE } from "../sites/store";
+import { mimeTypeOf } from "./content";
 import { searchBelow } from "./search";
 import { seedDrive } from "./seed";
 
@@ -183,6 +184,62 @@ async function createLink(c: Context<GraphEnv>): Promise<Response> {
   return c.json(permission, 201);
 }
 
+const MAX_SIMPLE_UPLOAD = 250 * 1024 * 1024;
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const newItemId = () => `01${Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => BASE32[byte % 32]).join("")}`;
+
+/**
+ * `PUT …/items/{parent-id}:/{filename}:/content` (or `root:/{path}:/content`):
+ * the simple upload. Creates the file (201) or replaces an existing file's
+ * content (200, the default conflict behaviour); a folder of that name
+ * answers 409; more than 250 MB answers 413.
+ */
+async function upload(c: Context<GraphEnv>): Promise<Response> {
+  const drive = driveOf(c);
+  const match = /^\/v1\.0\/(?:me\/drive|drives\/([^/]+))(.*)$/.exec(new URL(c.req.url).pathname);
+  let address: Address | undefined;
+  try {
+    if (match?.[1] !== undefined && decode(match[1]) !== drive.driveId) return itemNotFound();
+    address = parseAddress(match?.[2] ?? "");
+  } catch (error) {
+    if (error instanceof BadAddress) return invalidRequest(error.message);
+    throw error;
+  }
+  if (address?.kind !== "item" || address.action !== "content" || !address.path?.length) {
+    return invalidRequest("Upload with PUT /items/{parent-id}:/{filename}:/content.");
+  }
+  const name = address.path.at(-1) ?? "";
+  if (/[\\/:*?"<>|]/.test(name) || name.trim() === "") return invalidRequest(`The name '${name}' is not valid.`);
+  const base = drive.items.get(address.base === "root" ? drive.rootId : address.base);
+  const parent = base && findByPath(drive, base, address.path.slice(0, -1));
+  if (!parent?.folder) return itemNotFound();
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > MAX_SIMPLE_UPLOAD) return graphError(413, "requestTooLarge", "The request is too large; use an upload session.");
+  const now = new Date().toISOString();
+  const existing = childrenOf(drive, parent.id).find((child) => child.name.toLowerCase() === name.toLowerCase());
+  if (existing?.folder) return graphError(409, "nameAlreadyExists", "A folder with that name already exists.");
+  parent.lastModifiedDateTime = now;
+  if (existing) {
+    existing.content = bytes;
+    existing.large = undefined;
+    existing.lastModifiedDateTime = now;
+    return c.json(presentItem(drive, existing), 200);
+  }
+  const item: DriveItemRecord = {
+    id: newItemId(),
+    name,
+    parentId: parent.id,
+    createdDateTime: now,
+    lastModifiedDateTime: now,
+    folder: false,
+    mimeType: mimeTypeOf(name),
+    content: bytes,
+    permissions: [],
+  };
+  drive.items.set(item.id, item);
+  return c.json(presentItem(drive, item), 201);
+}
+
 /** GET /me/drives: the drives the user can reach; here, their OneDrive. */
 function listDrives(c: Context<GraphEnv>): Response {
   const drive = driveOf(c);
@@ -194,4 +251,6 @@ export const filesRoutes = new Hono<GraphEnv>()
   .get("/me/drive/*", scopes(...READ), getDrive)
   .get("/drives/:driveId/*", scopes(...READ, ...SITES_READ), getDrive)
   .post("/me/drive/*", scopes(...WRITE), createLink)
-  .post("/drives/:driveId/*", scopes(...WRITE, ...SITES_WRITE), createLink);
+  .post("/drives/:driveId/*", scopes(...WRITE, ...SITES_WRITE), createLink)
+  .put("/me/drive/*", scopes(...WRITE), upload)
+  .put("/drives/:driveId/*", scopes(...WRITE), upload);

@@ -12,9 +12,9 @@ import {
   itemLine,
   partialCharacterBytes,
   SEARCH_SELECT,
-  textKind,
 } from "../format/files";
-import { htmlToText, lines, window } from "../format/text";
+import { type DocumentKind, documentKind } from "../format/documents";
+import { lines } from "../format/text";
 import {
   cursorField,
   driveBase,
@@ -27,12 +27,13 @@ import {
   offsetField,
   textField,
 } from "./common";
+import { documentWindow } from "./document-window";
 import { CREATE, defineTool, expectOk, READ, type ToolContext } from "./types";
 
-/** @module OneDrive: browse and search the user's drive, read text files in windows, and share. */
+/** @module OneDrive: browse and search the user's drive, read files' text in windows (from another drive too, by id), and share. */
 
 const FILES_READ = ["Files.Read", "Files.ReadWrite"];
-/** The most get_file ever downloads in one call (HTML is converted whole, up to this). */
+/** The most one plain-text window downloads. */
 const MAX_RAW_BYTES = 1024 * 1024;
 
 const fileId = idField("file");
@@ -48,14 +49,14 @@ const continueLine = (tool: string, offset: number) => `\nMore: call ${tool} wit
  * here; maxChars bounds bytes (one per ASCII character, so non-Latin text
  * gets fewer).
  */
-async function textWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
+async function textWindow(ctx: ToolContext, item: DriveItem, base: string, start: number, maxChars: number): Promise<string> {
   const size = item.size ?? 0;
   if (start > 0 && start >= size) return `Content: nothing after offset ${start}; the file has ${size} bytes.`;
   // A few bytes past the window show whether its last character is whole.
   const want = Math.min(maxChars + 4, MAX_RAW_BYTES);
   const response = await ctx.graph({
     method: "GET",
-    path: graphPath`/me/drive/items/${item.id}/content`,
+    path: `${base}${graphPath`/items/${item.id}/content`}`,
     download: { offset: start, length: want },
   });
   const raw = expectOk<RawContent>(response, "read the file's content");
@@ -71,20 +72,19 @@ async function textWindow(ctx: ToolContext, item: DriveItem, start: number, maxC
 
 const isTruncated = (response: GraphResponse) => response.ok && Boolean(response.truncated);
 
-/** HTML is converted to text first, so its offsets count characters of that text. */
-async function htmlWindow(ctx: ToolContext, item: DriveItem, start: number, maxChars: number): Promise<string> {
-  const response = await ctx.graph({
-    method: "GET",
-    path: graphPath`/me/drive/items/${item.id}/content`,
-    download: { offset: 0, length: MAX_RAW_BYTES },
-  });
-  const raw = expectOk<RawContent>(response, "read the file's content");
-  const text = htmlToText(new TextDecoder().decode(raw.bytes));
-  const part = window(text, start, maxChars);
-  if (!part.text) return start > 0 ? `Content: nothing after offset ${start}.` : "Content: (empty)";
-  const partial = isTruncated(response) ? ", from the first 1 MiB" : "";
-  const end = start + part.text.length;
-  return `Content (text characters ${start}–${end} of ${part.total}${partial}):\n${part.text}${part.nextOffset !== undefined ? continueLine(ctx.tool, part.nextOffset) : ""}`;
+/** A document (Word, Excel, PowerPoint, PDF, HTML) as text: offsets count characters of that text. */
+async function extractedWindow(ctx: ToolContext, item: DriveItem, base: string, kind: DocumentKind, start: number, maxChars: number) {
+  const source = {
+    name: item.name ?? "the file",
+    size: item.size,
+    kind,
+    request: { method: "GET", path: `${base}${graphPath`/items/${item.id}/content`}` } satisfies GraphRequest,
+    link: item.webUrl,
+  };
+  const part = await documentWindow(ctx, source, start, maxChars);
+  if (!part.text) return start > 0 ? `Content: nothing after offset ${start}; the text has ${part.total} characters.` : "Content: (empty)";
+  const more = part.nextOffset !== undefined ? continueLine(ctx.tool, part.nextOffset) : "";
+  return `Content (text characters ${part.start}–${part.end} of ${part.total}):\n${part.text}${more}`;
 }
 
 export const filesTools = [
@@ -136,18 +136,20 @@ export const filesTools = [
   defineTool({
     name: "get_file",
     group: "files",
-    description: "Show a OneDrive file's details and, for text files, its content.",
+    description: "Show a file's details and its text (Word, Excel, PowerPoint, PDF, text, HTML) in windows.",
     input: {
       id: fileId,
+      driveId: driveIdField.optional(),
       offset: offsetField,
       maxChars: integerField(500, 20_000).default(6000),
     },
     scopes: FILES_READ,
     annotations: READ,
-    audit: { targets: ["id"] },
+    audit: { targets: ["id", "driveId"] },
     async run(ctx, input) {
+      const base = driveBase(input.driveId);
       const item = expectOk<DriveItem>(
-        await ctx.graph({ method: "GET", path: graphPath`/me/drive/items/${input.id}`, query: { $select: DETAIL_SELECT } }),
+        await ctx.graph({ method: "GET", path: `${base}${graphPath`/items/${input.id}`}`, query: { $select: DETAIL_SELECT } }),
         "read the file",
       );
       const start = input.offset;
@@ -166,10 +168,13 @@ export const filesTools = [
               ["Link", item.webUrl],
             ]);
       if (item.folder) return `${header}\nThis is a folder with ${item.folder.childCount ?? 0} items; list it with list_files.`;
-      const kind = textKind(item.name ?? "", mimeType);
+      const kind = documentKind(item.name ?? "", mimeType);
       if (!kind) return `${header}\nContent: not text (${mimeType ?? "unknown type"}); open the link to view it.`;
+      // Plain text is read by byte ranges, so any part of a large log or CSV costs one small download.
       const content =
-        kind === "html" ? await htmlWindow(ctx, item, start, input.maxChars) : await textWindow(ctx, item, start, input.maxChars);
+        kind === "text"
+          ? await textWindow(ctx, item, base, start, input.maxChars)
+          : await extractedWindow(ctx, item, base, kind, start, input.maxChars);
       return `${header}\n${content}`;
     },
   }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { GraphRequest } from "../client";
-import { textKind, humanSize } from "../format/files";
+import { documentKind } from "../format/documents";
+import { humanSize } from "../format/files";
 import {
   ATTACHMENTS_EXPAND,
   FOLDER_SELECT,
@@ -15,9 +16,8 @@ import {
   OUTGOING_FOLDERS,
   OUTGOING_SELECT,
 } from "../format/mail";
-import { bodyText, htmlToText, window } from "../format/text";
+import { bodyText, type Truncated, window } from "../format/text";
 import { graphPath, odataString, searchPhrase } from "../path";
-import { base64ToBytes } from "../../lib/encoding";
 import {
   cursorField,
   emailField,
@@ -31,17 +31,17 @@ import {
   offsetField,
   textField,
 } from "./common";
-import { defineTool, expectOk, READ, ToolError, type ToolContext } from "./types";
+import { documentWindow } from "./document-window";
+import { defineTool, expectOk, READ, type ToolContext } from "./types";
 
 /**
  * @module Reading Outlook mail: folders, message lists and search (one line per
- * message), one message as clean text in windows, and text attachments.
+ * message), one message as clean text in windows, and attachments' text
+ * (documents too) in windows.
  * Mail.ReadBasic cannot see bodies, so reads need Mail.Read or Mail.ReadWrite.
  */
 
 export const MAIL_READ = ["Mail.Read", "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared"];
-/** get_attachment reads at most this much (decimal MB, as users count it). */
-export const MAX_ATTACHMENT_BYTES = 3_000_000;
 /**
  * The first window holds most mail whole. Longer ones (newsletters, reports
  * with tables, which cost many tokens per character) stay well over 5×
@@ -83,18 +83,15 @@ function messagePage(ctx: ToolContext, first: GraphRequest, cursor: string | und
 
 /** A window of `text` with a header line saying which part it is and how to read on. */
 function windowed(text: string, offset: number, maxChars: number, tool: string, continueArgs: string): string {
-  const part = window(text, offset, maxChars);
+  return shown(window(text, offset, maxChars), offset, tool, continueArgs);
+}
+
+function shown(part: Truncated, offset: number, tool: string, continueArgs: string): string {
   if (!part.text) return offset > 0 ? `Nothing after offset ${offset}; it has ${part.total} characters.` : "(empty)";
   const end = offset + part.text.length;
   const span = offset > 0 || part.nextOffset !== undefined ? `[characters ${offset}–${end} of ${part.total}]\n` : "";
   const more = part.nextOffset !== undefined ? `\n[More: call ${tool} with ${continueArgs}offset ${part.nextOffset}.]` : "";
   return `${span}${part.text}${more}`;
-}
-
-function decodeText(contentBytes: string, kind: "text" | "html"): string {
-  const text = new TextDecoder().decode(base64ToBytes(contentBytes));
-  // Plain text stays as written (tabs and spacing carry meaning in TSV or code); only CRLF becomes LF.
-  return kind === "html" ? htmlToText(text) : text.replace(/\r\n/g, "\n");
 }
 
 export const mailTools = [
@@ -201,7 +198,7 @@ export const mailTools = [
   defineTool({
     name: "get_attachment",
     group: "mail",
-    description: "Read a text attachment (csv, json, html…); binary ones show details only.",
+    description: "Read an attachment's text (Word, Excel, PowerPoint, PDF, text, HTML) in windows.",
     input: {
       messageId: messageIdField,
       attachmentId: idField("attachment"),
@@ -223,15 +220,12 @@ export const mailTools = [
       const title = `${name} (${[meta.contentType, humanSize(meta.size)].filter(Boolean).join(", ")})`;
       if (meta["@odata.type"] && !/fileAttachment$/i.test(meta["@odata.type"]))
         return `${title}\nAn attached Outlook item or link, not a file; its content is not shown.`;
-      if ((meta.size ?? 0) > MAX_ATTACHMENT_BYTES) {
-        throw new ToolError(`${title} is over the 3 MB get_attachment reads.`, "Open it in Outlook instead.");
-      }
-      const kind = textKind(name, meta.contentType ?? undefined);
+      const kind = documentKind(name, meta.contentType ?? undefined);
       if (!kind) return `${title}\nBinary attachment; its content is not shown.`;
-      // contentBytes exists only on the fileAttachment subtype, so this read takes the whole (≤ 3 MB) attachment.
-      const file = expectOk<{ contentBytes?: string }>(await ctx.graph({ method: "GET", path }), "read the attachment");
-      const text = decodeText(file.contentBytes ?? "", kind);
-      return `${title}\n${windowed(text, input.offset, input.maxChars, ctx.tool, "the same ids and ")}`;
+      // $value is the attachment's raw bytes: no base64 inside JSON, and one read per call.
+      const request: GraphRequest = { method: "GET", path: `${path}/$value` };
+      const part = await documentWindow(ctx, { name, size: meta.size, kind, request }, input.offset, input.maxChars);
+      return `${title}\n${shown(part, input.offset, ctx.tool, "the same ids and ")}`;
     },
   }),
 ];
