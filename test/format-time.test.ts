@@ -156,7 +156,7 @@ describe("event, free/busy and suggestion lines", () => {
       isCancelled: true,
     };
     expect(eventLine(invited, berlin)).toBe(
-      "Wed 2026-11-25 09:00–09:30 +01:00 · Design review · organizer: Ada Lovelace · tentative · Teams · cancelled · id: AAMkEvent=",
+      "Wed 2026-11-25 09:00–09:30 +01:00 · Design review · organizer: Ada Lovelace · you: tentative · Teams · cancelled · id: AAMkEvent=",
     );
   });
 
