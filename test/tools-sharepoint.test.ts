@@ -181,6 +181,20 @@ describe("SharePoint tools", () => {
     expect(await download.text()).toMatch(/^# Brand guidelines\n/);
   });
 
+  it("reads a library file's text with get_file and the library's driveId", async () => {
+    const user = await connectedUser({ policy: EVERY_GROUP });
+    const { driveId } = await marketing(user);
+    const fileId = valueIn(await ok(user, "list_files", { driveId }), /^Brand guidelines\.md · /, "id");
+    const read = await ok(user, "get_file", { driveId, id: fileId });
+    expect(read).toMatch(/^Name: Brand guidelines\.md$/m);
+    expect(read).toMatch(/^Link: https:\/\/\S+\/sites\/Marketing\/\S+$/m);
+    expect(read).toContain("# Brand guidelines");
+    // The same item id is not found in the user's own OneDrive: the drive decides where the tool reads.
+    const elsewhere = await user.callTool("get_file", { id: fileId });
+    expect(elsewhere.isError).toBe(true);
+    expect(elsewhere.text).toMatch(/404/);
+  });
+
   it("cannot create a sharing link in a library with read-only SharePoint access", async () => {
     const user = await connectedUser({ policy: EVERY_GROUP });
     const { driveId } = await marketing(user);
