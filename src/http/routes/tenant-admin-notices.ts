@@ -1,6 +1,5 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { ADMIN_KEY_ACTOR } from "../../audit/events";
 import {
   NoticesNotConfigured,
   noticeSettingsView,
@@ -10,10 +9,10 @@ import {
   setNoticeWebhook,
 } from "../../audit/notice-settings";
 import { streamUrlRulesOf, streamUrlSchema } from "../../audit/stream-url";
-import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { ApiError } from "../errors";
 import { readJsonBody } from "../json-body";
+import { actionDeps, secretOnce } from "./admin-deps";
 
 /**
  * @module The alert notices' webhook on the tenant admin API (mounted under
@@ -27,17 +26,6 @@ import { readJsonBody } from "../json-body";
 
 const SECRET_NOTICE = "Shown only once: store it where your receiver verifies signatures. The previous secret no longer signs notices.";
 
-/** The settings' dependencies; the admin key is who acts, for the audit trail. */
-function deps(c: Context<TenantEnv>) {
-  const audit = { recorder: auditOf(c), party: partyOf(c, c.get("tenant").id, ADMIN_KEY_ACTOR) };
-  return { registry: c.get("registry"), config: c.get("config"), audit };
-}
-
-/** The secret once, never cached anywhere on the way. */
-function secretAnswer(c: Context<TenantEnv>, url: string, secret: string) {
-  return c.json({ url, secret, secretNotice: SECRET_NOTICE }, 200, { "cache-control": "no-store" });
-}
-
 function notConfigured(): ApiError {
   return new ApiError(404, "notices_not_configured", new NoticesNotConfigured().message);
 }
@@ -47,26 +35,26 @@ export const tenantAdminNoticesRoutes = new Hono<TenantEnv>()
   .put("/api/admin/notices", async (c) => {
     const schema = z.strictObject({ url: streamUrlSchema(streamUrlRulesOf(c.get("config"))) });
     const { url } = await readJsonBody(c, schema);
-    const { secret } = await setNoticeWebhook(deps(c), c.get("tenant"), url);
+    const { secret } = await setNoticeWebhook(actionDeps(c), c.get("tenant"), url);
     c.get("tenantCache").invalidate(c.get("tenant").slug);
-    return secretAnswer(c, url, secret);
+    return secretOnce(c, url, secret, SECRET_NOTICE);
   })
   .post("/api/admin/notices/secret", async (c) => {
     const tenant = c.get("tenant");
     if (!tenant.notices) throw notConfigured();
-    const { url, secret } = await rotateNoticeSecret(deps(c), tenant);
+    const { url, secret } = await rotateNoticeSecret(actionDeps(c), tenant);
     c.get("tenantCache").invalidate(tenant.slug);
-    return secretAnswer(c, url, secret);
+    return secretOnce(c, url, secret, SECRET_NOTICE);
   })
   .delete("/api/admin/notices", async (c) => {
-    const removed = await removeNoticeWebhook(deps(c), c.get("tenant"));
+    const removed = await removeNoticeWebhook(actionDeps(c), c.get("tenant"));
     c.get("tenantCache").invalidate(c.get("tenant").slug);
     return c.json({ url: null, removed });
   })
   .post("/api/admin/notices/test", async (c) => {
     const tenant = c.get("tenant");
     if (!tenant.notices?.sealedSecret) throw notConfigured();
-    const outcome = await sendTestNotice(deps(c), tenant);
+    const outcome = await sendTestNotice(actionDeps(c), tenant);
     return c.json({
       delivered: outcome.ok,
       status: outcome.status,

@@ -1,10 +1,9 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import { ADMIN_KEY_ACTOR } from "../../audit/events";
-import { auditOf, partyOf } from "../audit";
 import type { TenantEnv } from "../context";
 import { ApiError } from "../errors";
 import { readJsonBody } from "../json-body";
+import { actionDeps, secretOnce } from "./admin-deps";
 import { streamUrlRulesOf, streamUrlSchema } from "../../audit/stream-url";
 import { StreamNotConfigured, removeStream, rotateStreamSecret, sendTestBatch, setStream } from "../../audit/stream-settings";
 import type { Tenant } from "../../tenancy/tenant";
@@ -29,17 +28,6 @@ function streamView(tenant: Tenant) {
   };
 }
 
-/** The stream settings' dependencies; the admin key is who acts, for the audit trail. */
-function deps(c: Context<TenantEnv>) {
-  const audit = { recorder: auditOf(c), party: partyOf(c, c.get("tenant").id, ADMIN_KEY_ACTOR) };
-  return { registry: c.get("registry"), config: c.get("config"), audit };
-}
-
-/** The secret once, never cached anywhere on the way. */
-function secretAnswer(c: Context<TenantEnv>, url: string, secret: string) {
-  return c.json({ url, secret, secretNotice: SECRET_NOTICE }, 200, { "cache-control": "no-store" });
-}
-
 function notConfigured(): ApiError {
   return new ApiError(404, "stream_not_configured", new StreamNotConfigured().message);
 }
@@ -49,26 +37,26 @@ export const tenantAdminStreamRoutes = new Hono<TenantEnv>()
   .put("/api/admin/audit/stream", async (c) => {
     const schema = z.strictObject({ url: streamUrlSchema(streamUrlRulesOf(c.get("config"))) });
     const { url } = await readJsonBody(c, schema);
-    const { secret } = await setStream(deps(c), c.get("tenant"), url);
+    const { secret } = await setStream(actionDeps(c), c.get("tenant"), url);
     c.get("tenantCache").invalidate(c.get("tenant").slug);
-    return secretAnswer(c, url, secret);
+    return secretOnce(c, url, secret, SECRET_NOTICE);
   })
   .post("/api/admin/audit/stream/secret", async (c) => {
     const tenant = c.get("tenant");
     if (!tenant.audit.stream) throw notConfigured();
-    const { secret } = await rotateStreamSecret(deps(c), tenant);
+    const { secret } = await rotateStreamSecret(actionDeps(c), tenant);
     c.get("tenantCache").invalidate(tenant.slug);
-    return secretAnswer(c, tenant.audit.stream.url, secret);
+    return secretOnce(c, tenant.audit.stream.url, secret, SECRET_NOTICE);
   })
   .delete("/api/admin/audit/stream", async (c) => {
-    const removed = await removeStream(deps(c), c.get("tenant"));
+    const removed = await removeStream(actionDeps(c), c.get("tenant"));
     c.get("tenantCache").invalidate(c.get("tenant").slug);
     return c.json({ url: null, removed });
   })
   .post("/api/admin/audit/stream/test", async (c) => {
     const tenant = c.get("tenant");
     if (!tenant.audit.stream?.sealedSecret) throw notConfigured();
-    const outcome = await sendTestBatch(deps(c), tenant, { type: "admin_key" });
+    const outcome = await sendTestBatch(actionDeps(c), tenant, { type: "admin_key" });
     return c.json({
       delivered: outcome.ok,
       status: outcome.status,
