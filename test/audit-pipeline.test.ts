@@ -102,7 +102,9 @@ describe("audit pipeline: recorder → queue → tenant log → R2", () => {
 
   it("never fails the request when the queue refuses the send: the event is logged as missing instead", async () => {
     const ctx = createExecutionContext();
-    const refusing = { AUDIT_QUEUE: { send: () => Promise.reject(new Error("queue unavailable")) } as unknown as Queue };
+    const refusing = {
+      AUDIT_QUEUE: { sendBatch: () => Promise.reject(new Error("queue unavailable")) } as unknown as Queue,
+    };
     const log = vi.spyOn(console, "log");
     expect(() =>
       auditRecorder(refusing, ctx).record({
