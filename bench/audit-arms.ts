@@ -7,6 +7,7 @@ import {
   startAuditConsumer,
   startGateway,
   type AuditBackend,
+  type AuditForwarding,
   type RunningAuditConsumer,
   type RunningGateway,
 } from "./gateway";
@@ -31,7 +32,7 @@ export const AUDIT_ARM_LABELS: Record<AuditArmName, { label: string; includes: s
   sink: {
     label: "audit sink (no pipeline)",
     includes:
-      "the gateway builds, checks and serializes the event and sends it, in `waitUntil`, to a Worker whose `send` does nothing: nothing is queued, consumed or stored",
+      "the gateway builds, checks and serializes the event and puts it in its outbox, whose batch goes, in `waitUntil`, to a Worker whose `sendBatch` does nothing: nothing is queued, consumed or stored",
   },
   queue: {
     label: "local queue, consumer in the same process",
@@ -41,7 +42,7 @@ export const AUDIT_ARM_LABELS: Record<AuditArmName, { label: string; includes: s
   broker: {
     label: "queue and consumer in another process",
     includes:
-      "every send goes, in `waitUntil`, over a kept-alive connection to a second workerd process that puts it on the queue there and answers once the queue accepted it; the queue's broker, the consumer invocations, the organization's audit log and its R2 and D1 writes all run there, on the same two cores: the request's isolate keeps only what a production isolate does, a send per event",
+      "every batch the outbox sends goes, in `waitUntil`, over a kept-alive connection to a second workerd process that puts it on the queue there and answers once the queue accepted it; the queue's broker, the consumer invocations, the organization's audit log and its R2 and D1 writes all run there, on the same two cores: the request's isolate keeps only what a production isolate does, a `sendBatch` per outbox window",
   },
   remote: {
     label: "queue in the gateway's process, consumer in another",
@@ -63,6 +64,10 @@ export interface AuditArm {
   storedCalls(): Promise<number>;
   /** CPU seconds used so far by the arm's gateway process and, for the arms with one, by its consumer process. */
   cpu(): { gateway: number; consumer: number };
+  /** The broker arm only: what its AUDIT_QUEUE forwarder does with each send. */
+  setForwarding?(mode: AuditForwarding): Promise<void>;
+  /** The broker arm only: the `sendBatch` calls that reached its forwarder so far, and the events in them. */
+  sends?(): Promise<{ calls: number; events: number }>;
 }
 
 export interface AuditArms {
@@ -151,6 +156,9 @@ export async function startAuditArms(options: {
         mcpUrl: `${gateway.origin(slug)}/mcp`,
         accessTokens,
         cpu: () => ({ gateway: cpuOf(gatewayPids), consumer: cpuOf(consumerPids) }),
+        ...(name === "broker"
+          ? { setForwarding: (mode: AuditForwarding) => gateway.setAuditForwarding(mode), sends: () => gateway.auditSends() }
+          : {}),
         storedCalls: async () => {
           if (name !== "sink") await store.flushAuditLog(tenantId);
           const row = await (

@@ -139,7 +139,10 @@ export function pairedAuditCost(
   run: PairedRun,
   record: RecordCost,
   stored: { calls: number; queued: number },
+  /** The `sendBatch` calls the arm's forwarder took over the whole run, and their events. */
+  sends: { calls: number; events: number } | undefined,
 ): { section: Section; figures: Figure[]; target: TargetCheck } {
+  const perBatch = sends && sends.calls > 0 ? sends.events / sends.calls : Number.NaN;
   const recordMs = record.p50Us / 1000;
   const judged = pairedDifference(run, "on", "off");
   const added = judged.difference + recordMs;
@@ -164,7 +167,7 @@ export function pairedAuditCost(
       id: "overhead-audit-paired",
       title: "Auditing's cost on one gateway against itself (concurrency 1)",
       note: [
-        `The arm that models production (queue and consumer in another process) measured against itself: between slices its AUDIT_QUEUE forwarder is switched between three modes. All three are the same workerd process, isolate, Durable Objects, organization and tokens, so the separate processes of the table above (each with its own JIT and heap state, which moved their differences by ±0.4 ms from run to run) are not part of the differences: only what the forwarder does is. In every mode the gateway builds, checks and serializes each event and puts it in its outbox, which sends its events to the forwarder in one \`sendBatch\` ${SEND_WINDOW_MS} ms after the first of them (or at 100 events), after the responses.`,
+        `The arm that models production (queue and consumer in another process) measured against itself: between slices its AUDIT_QUEUE forwarder is switched between three modes. All three are the same workerd process, isolate, Durable Objects, organization and tokens, so the separate processes of the table above (each with its own JIT and heap state, which moved their differences by ±0.4 ms from run to run) are not part of the differences: only what the forwarder does is. In every mode the gateway builds, checks and serializes each event and puts it in its outbox, which sends its events to the forwarder in one \`sendBatch\` ${SEND_WINDOW_MS} ms after the first of them (or at 100 events), after the responses: over the whole run this arm's outbox sent ${sends?.events.toLocaleString("en-US") ?? "?"} events in ${sends?.calls.toLocaleString("en-US") ?? "?"} \`sendBatch\` calls, ${fixed(perBatch, 1)} per call.`,
         `${PAIRED.rounds} rounds of one ${PAIRED.sliceSeconds} s slice per mode at concurrency 1, the six orders of the three modes taken in turn (so each mode runs first, second and third, and after each other mode, as often, and a steady drift cancels), after ${PAIRED.warmUpSeconds} s of warm-up in each mode; each slice is followed by an untimed ${PAIRED.settleMs} ms pause before the switch, longer than the outbox's window, so its last calls' events are sent as their own slice's mode says. Differences are of pooled p50s; each 95 % interval comes from ${PAIRED.resamples.toLocaleString("en-US")} resamples of whole rounds (percentile bootstrap, seeded), with the median of the ${PAIRED.rounds} rounds' own differences beside it. "stored" = the tool calls the organization's usage roll-up holds after a final flush, against the calls the gateway answered with the forwarder on (the arm's slices and warm-ups of the table above included).`,
         `Target: auditing adds under ${PAIRED_TARGET_MS} ms to a tools/call's p50 at concurrency 1: on − off + record()'s p50 (${fixed(recordMs, 3)} ms, which every mode pays) must be under ${PAIRED_TARGET_MS} ms, and so must the upper end of its interval; and every call answered with the forwarder on must be stored, once.`,
       ].join("\n\n"),
@@ -178,12 +181,15 @@ export function pairedAuditCost(
         difference(`auditing's cost: on − off + record() ${fixed(recordMs, 3)} ms`, judged, recordMs),
       ],
     },
-    figures: MODES.map((mode) => ({
-      id: `audit.paired.${mode}_p50_ms`,
-      value: summarize(run.slices[mode].flatMap((phase) => phase.latencies)).p50,
-      unit: "ms",
-      better: "lower" as const,
-    })),
+    figures: [
+      ...MODES.map((mode) => ({
+        id: `audit.paired.${mode}_p50_ms`,
+        value: p50Of(run.slices[mode]),
+        unit: "ms",
+        better: "lower" as const,
+      })),
+      { id: "audit.events_per_send", value: perBatch, unit: "events", better: "higher" },
+    ],
     target: {
       target: `auditing adds under ${PAIRED_TARGET_MS} ms to a tools/call's p50 at concurrency 1 (one gateway, queue and consumer in another process, forwarder on vs off, + record(); the 95 % interval's upper end too)`,
       ok: added < PAIRED_TARGET_MS && upper < PAIRED_TARGET_MS && stored.calls === stored.queued,

@@ -40,6 +40,10 @@ export interface RunningGateway {
   auditObjects(prefix: string): Promise<{ key: string; body: Uint8Array }[]>;
   /** What the chaos consumer of the audit queue has delivered and failed so far (undefined without `auditChaos`). */
   auditChaosStats(): Promise<AuditChaosStats | undefined>;
+  /** With the broker backend only: what its AUDIT_QUEUE forwarder does with each send (see AuditForwarding). */
+  setAuditForwarding(mode: AuditForwarding): Promise<void>;
+  /** With the broker backend only: the `send`/`sendBatch` calls its forwarder took so far, and the events in them. */
+  auditSends(): Promise<{ calls: number; events: number }>;
   close(): Promise<void>;
 }
 
@@ -124,15 +128,35 @@ export type AuditBackend =
    */
   | { kind: "broker"; address: string };
 
+/**
+ * What the broker backend's forwarder does with a send: "on" posts it to the
+ * other process's queue and resolves once the queue accepted it; "post"
+ * posts it there too, but the other process answers at once without queueing
+ * it (the send's own cost, without the pipeline behind it); "off" drops it
+ * and resolves, as the sink does.
+ */
+export type AuditForwarding = "on" | "post" | "off";
+
 /** The no-op AUDIT_QUEUE: an RPC `send`/`sendBatch` that resolves at once. */
 const SINK_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
 export class Sink extends WorkerEntrypoint { async send() {} async sendBatch() {} }
 export default { fetch() { return new Response(null, { status: 404 }); } };`;
 
-/** A send resolves only once the other process's queue accepted it (202), so it is as durable as a queue's send. */
+/**
+ * A send resolves only once the other process's queue accepted it (202), so
+ * it is as durable as a queue's send. `POST /forwarding?mode=…` switches it,
+ * for the whole isolate, between the modes of AuditForwarding: the bench
+ * compares one gateway's tools/calls with and without the pipeline in the
+ * same process (see setAuditForwarding).
+ */
 const FORWARD_SCRIPT = `import { WorkerEntrypoint } from "cloudflare:workers";
+let forwarding = "on";
+const stats = { calls: 0, events: 0 };
 async function post(env, bodies) {
-  const response = await env.INGEST.fetch("http://ingest/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies) });
+  stats.calls += 1;
+  stats.events += bodies.length;
+  if (forwarding === "off") return;
+  const response = await env.INGEST.fetch(forwarding === "on" ? "http://ingest/send" : "http://ingest/accept", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies) });
   await response.arrayBuffer();
   if (response.status !== 202) throw new Error("the audit ingest answered " + response.status);
 }
@@ -140,7 +164,17 @@ export class Forward extends WorkerEntrypoint {
   async send(body) { await post(this.env, [body]); }
   async sendBatch(messages) { await post(this.env, messages.map((message) => message.body)); }
 }
-export default { fetch() { return new Response(null, { status: 404 }); } };`;
+export default {
+  fetch(request) {
+    const url = new URL(request.url);
+    if (request.method === "GET" && url.pathname === "/stats") return Response.json(stats);
+    if (request.method !== "POST" || url.pathname !== "/forwarding") return new Response(null, { status: 404 });
+    const mode = url.searchParams.get("mode");
+    if (mode !== "on" && mode !== "off" && mode !== "post") return new Response(null, { status: 400 });
+    forwarding = mode;
+    return new Response(null, { status: 204 });
+  },
+};`;
 
 /** The AUDIT_QUEUE replacement Worker for the sink and broker backends (undefined otherwise). */
 function sinkWorker(backend: AuditBackend, compatibilityDate: unknown): { name: string; entrypoint: string; worker: object } | undefined {
@@ -351,6 +385,18 @@ export async function startGateway(options: {
       const worker = await gateway.getWorker(CHAOS_WORKER);
       return (await (await worker.fetch("http://chaos/stats")).json()) as AuditChaosStats;
     },
+    setAuditForwarding: async (mode) => {
+      if (backend.kind !== "broker" || !replacement) throw new Error("only a gateway with the broker audit backend forwards its sends");
+      const worker = await gateway.getWorker(replacement.name);
+      const response = await worker.fetch(`http://forward/forwarding?mode=${mode}`, { method: "POST" });
+      await response.arrayBuffer();
+      if (response.status !== 204) throw new Error(`the audit forwarder answered ${response.status}`);
+    },
+    auditSends: async () => {
+      if (backend.kind !== "broker" || !replacement) throw new Error("only a gateway with the broker audit backend counts its sends");
+      const worker = await gateway.getWorker(replacement.name);
+      return (await (await worker.fetch("http://forward/stats")).json()) as { calls: number; events: number };
+    },
     close: () => gateway.dispose(),
   };
 }
@@ -393,7 +439,12 @@ export async function startAuditConsumer(options: { dir: string; bundleDir: stri
     queueProducers: { AUDIT_QUEUE: { queueName: AUDIT_QUEUE } },
     script: `export default {
   async fetch(request, env) {
-    if (new URL(request.url).pathname === "/send") {
+    const path = new URL(request.url).pathname;
+    if (path === "/accept") {
+      await request.arrayBuffer();
+      return new Response(null, { status: 202 });
+    }
+    if (path === "/send") {
       const bodies = await request.json();
       await env.AUDIT_QUEUE.sendBatch(bodies.map((body) => ({ body, contentType: "json" })));
       return new Response(null, { status: 202 });

@@ -1,4 +1,5 @@
 import { AUDIT_ARM_LABELS, AUDIT_ARMS, type AuditArm, type AuditArmName } from "./audit-arms";
+import { measurePaired, pairedAuditCost, type PairedRun } from "./audit-paired";
 import { auditRecordCost, type RecordCost } from "./audit-record-cost";
 import { runInterleaved, runLoad, type LoadResult, type Sample } from "./load";
 import type { LoopbackHttp } from "./http";
@@ -33,13 +34,6 @@ const SLICE_SECONDS = { gateway: 1, direct: 0.5, stage: 0.25, auditArm: 0.5 };
 const AUDIT_C8_SLICE_SECONDS = 1;
 const UNCAPPED = 500_000;
 export const SOAK_C32_TARGET_SECONDS = 60;
-/**
- * Auditing's target: a tools/call with the audit pipeline behind it, against
- * the same gateway whose AUDIT_QUEUE goes to a no-op sink, measured in the
- * same interleaved slices (see audit-arms.ts), plus the recorder's own CPU,
- * which the sink arm pays too.
- */
-export const AUDIT_ADDED_P50_TARGET_MS = 0.2;
 /** Exactly what list_messages asks Graph for (src/graph/tools/mail.tools.ts, LIST_SELECT in format/mail.ts). */
 const LIST_QUERY = {
   $select: "receivedDateTime,from,subject,isRead,hasAttachments,importance,bodyPreview",
@@ -156,6 +150,7 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
   const armPath = (name: AuditArmName) => `audit_${name}`;
   let auditC1: Record<string, LoadResult> | undefined;
   let auditC8: Record<string, LoadResult> | undefined;
+  let paired: PairedRun | undefined;
 
   // The same Graph request, proven: the gateway lists exactly the messages the direct call returns.
   const first = users[0];
@@ -201,6 +196,8 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
         },
       });
       if (arms.length > 0) auditC1 = measured;
+      const broker = arms.find(({ arm }) => arm.name === "broker");
+      if (broker) paired = await measurePaired(broker.arm, broker.request);
       directResult = measured.direct;
       gatewayResult = measured.tool;
       breakdown = timeBreakdown(measured as Record<StageName, LoadResult>);
@@ -276,16 +273,27 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
       consumer: ((now.consumer - cpuAtStart.consumer) * 1000) / calls,
     });
   }
+  const record = arms.length > 0 ? auditRecordCost() : undefined;
   const audit =
-    c1 && auditC1 && auditC8
+    c1 && auditC1 && auditC8 && record
       ? auditCost(
           { direct: c1.direct, c1: auditC1, c8: auditC8, rounds, loadSeconds: options.loadSeconds, stored, cpuMsPerCall, served },
-          auditRecordCost(),
+          record,
         )
       : undefined;
-  if (audit) {
-    figures.push(...audit.figures);
-    targets.push(audit.target);
+  if (audit) figures.push(...audit.figures);
+  const auditPaired =
+    paired && record
+      ? pairedAuditCost(
+          paired,
+          record,
+          { calls: stored.get("broker") ?? 0, queued: (served.get("broker") ?? 0) - paired.notQueued },
+          await arms.find(({ arm }) => arm.name === "broker")?.arm.sends?.(),
+        )
+      : undefined;
+  if (auditPaired) {
+    figures.push(...auditPaired.figures);
+    targets.push(auditPaired.target);
   }
   const c32Seconds = c32?.gateway.seconds ?? 0;
   targets.push({
@@ -307,6 +315,7 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
       },
       ...(breakdown ? [breakdown] : []),
       ...(audit ? [audit.section] : []),
+      ...(auditPaired ? [auditPaired.section] : []),
     ],
     figures,
     targets,
@@ -336,13 +345,11 @@ function auditCost(
     served: Map<AuditArmName, number>;
   },
   record: RecordCost,
-): { section: Section; figures: Figure[]; target: TargetCheck } | undefined {
+): { section: Section; figures: Figure[] } | undefined {
   const at = (results: Record<string, LoadResult>, name: AuditArmName) => results[`audit_${name}`];
   const sinkC1 = at(run.c1, "sink");
   const sinkC8 = at(run.c8, "sink");
-  // The arm that models production: the queue, its consumer and the logs in another process, a send per event from the gateway.
-  const remoteC1 = at(run.c1, "broker");
-  if (!sinkC1 || !sinkC8 || !remoteC1) return undefined;
+  if (!sinkC1 || !sinkC8) return undefined;
   const recordMs = record.p50Us / 1000;
   /** CPU ms per call of an arm's processes (gateway, and consumer for the remote arm). */
   const cpu = (name: AuditArmName) => {
@@ -377,11 +384,9 @@ function auditCost(
       { id: `audit.${name}.c8_rps`, value: c8.rps, unit: "req/s", better: "higher" },
     );
     figures.push({ id: `audit.${name}.cpu_ms_per_call`, value: cpu(name), unit: "ms", better: "lower" });
-    // The difference from the sink is judged by the target below, not held by a bound: it sits near zero and
-    // changes sign from run to run, where a bound relative to the recorded value means nothing.
+    // The difference from the sink is not held by a bound: it sits near zero and changes sign from run to
+    // run, where a bound relative to the recorded value means nothing; the paired section judges the cost.
   }
-  const added = remoteC1.p50 - sinkC1.p50 + recordMs;
-  const queueC1 = at(run.c1, "queue");
   const includes = AUDIT_ARMS.map((name) => `${AUDIT_ARM_LABELS[name].label}: ${AUDIT_ARM_LABELS[name].includes}.`);
   return {
     section: {
@@ -390,9 +395,9 @@ function auditCost(
       note: [
         `Four more gateways from the same bundle, started in this run, each with its own storage and its own organization signed up and signed in the same way, differ only in what stands behind their \`AUDIT_QUEUE\` binding; every \`tools/call list_messages {limit: 10}\` records a \`tool_call\` event in all three:`,
         includes.map((line) => `- ${line}`).join("\n"),
-        `At concurrency 1 each arm's tools/call runs in ${SLICE_SECONDS.auditArm} s slices in the same ${run.rounds} interleaved rounds as the rows above (direct, gateway, the breakdown's stages, then the audit arms), after its own warm-up; "added p50" = the arm's p50 − the direct Graph request's p50 in those rounds, "vs sink" = the arm's p50 − the sink arm's. At concurrency 8 the arms alternate in ${AUDIT_C8_SLICE_SECONDS} s slices for ${Math.max(1, Math.round(run.loadSeconds / AUDIT_C8_SLICE_SECONDS))} rounds: there the whole pipeline's CPU (send, broker, consumer, audit log, R2 and D1 writes, wherever the process) competes with the calls for this machine's two cores, so the throughput column keeps its full cost visible. "CPU ms per call" = the CPU time (user + system, from /proc) of the arm's workerd processes (its gateway, and for the remote arm its consumer process too) from its first warm-up to its final flush, over the tools/calls it answered in that time (${servedList(run.served)}): the pipeline's whole CPU per event, wherever it runs, is the "CPU vs sink" column. "stored calls" = the tool calls the arm's organization has in its usage roll-up after a final flush of its audit log (warm-up and both concurrencies included): the pipeline carried the calls it was timed on. The recorder's own CPU, \`auditRecorder(...).record()\` for a list_messages event (id, time, schema check, JSON serialization), is timed call by call in Node's V8 (${record.calls.toLocaleString("en-US")} calls after a warm-up): ${fixed(recordMs, 3)} ms p50 (p99 ${fixed(record.p99Us / 1000, 3)} ms); the sink arm pays it too, so it is added to the target's difference.`,
-        "Why the queue-and-consumer-in-another-process arm is the one that models production, and is judged: a workerd process runs all its Workers and Durable Objects on one thread (each bench workerd has two threads, and its main thread does nearly all of its CPU work), so with the local queue every broker step, consumer invocation, audit-log append and flush to R2 and D1 is work the next tools/call waits behind, a coupling production does not have: there the queue's broker is Cloudflare's service, a consumer invocation is scheduled on its own, and each organization's audit log runs where its Durable Object lives, none of them on the thread of the isolate that answers the call. What that arm leaves on the gateway's side is what a production isolate does, one send per event in `waitUntil` (here an RPC to a forwarding Worker and an HTTP post, where production makes one subrequest). The local-queue arm and the arm with only the consumer moved out are reported, not judged; all of the pipeline's CPU, in whichever process, stays in the CPU and concurrency-8 columns.",
-        `Target: auditing adds under ${AUDIT_ADDED_P50_TARGET_MS} ms to a tools/call's p50 at concurrency 1, judged on the arm that models production as its p50 − the sink arm's p50 + record()'s p50 (the sink arm skips the pipeline, not the recorder). Each arm's p50 moves with what else the machine runs during its slices: the difference is only as good as the machine is quiet, and repeated runs show its spread.`,
+        `At concurrency 1 each arm's tools/call runs in ${SLICE_SECONDS.auditArm} s slices in the same ${run.rounds} interleaved rounds as the rows above (direct, gateway, the breakdown's stages, then the audit arms), after its own warm-up; "added p50" = the arm's p50 − the direct Graph request's p50 in those rounds, "vs sink" = the arm's p50 − the sink arm's. At concurrency 8 the arms alternate in ${AUDIT_C8_SLICE_SECONDS} s slices for ${Math.max(1, Math.round(run.loadSeconds / AUDIT_C8_SLICE_SECONDS))} rounds: there the whole pipeline's CPU (send, broker, consumer, audit log, R2 and D1 writes, wherever the process) competes with the calls for this machine's two cores, so the throughput column keeps its full cost visible. "CPU ms per call" = the CPU time (user + system, from /proc) of the arm's workerd processes (its gateway, and for the remote arm its consumer process too) from its first warm-up to its final flush, over the tools/calls it answered in that time (${servedList(run.served)}): the pipeline's whole CPU per event, wherever it runs, is the "CPU vs sink" column. "stored calls" = the tool calls the arm's organization has in its usage roll-up after a final flush of its audit log (warm-up and both concurrencies included): the pipeline carried the calls it was timed on. The recorder's own CPU, \`auditRecorder(...).record()\` for a list_messages event (id, time, schema check, JSON serialization), is timed call by call in Node's V8 (${record.calls.toLocaleString("en-US")} calls after a warm-up): ${fixed(recordMs, 3)} ms p50 (p99 ${fixed(record.p99Us / 1000, 3)} ms); the sink arm pays it too.`,
+        "Why the queue-and-consumer-in-another-process arm is the one that models production: a workerd process runs all its Workers and Durable Objects on one thread (each bench workerd has two threads, and its main thread does nearly all of its CPU work), so with the local queue every broker step, consumer invocation, audit-log append and flush to R2 and D1 is work the next tools/call waits behind, a coupling production does not have: there the queue's broker is Cloudflare's service, a consumer invocation is scheduled on its own, and each organization's audit log runs where its Durable Object lives, none of them on the thread of the isolate that answers the call. What that arm leaves on the gateway's side is what a production isolate does, one `sendBatch` per outbox window in `waitUntil` (here an RPC to a forwarding Worker and an HTTP post, where production makes one subrequest). All of the pipeline's CPU, in whichever process, stays in the CPU and concurrency-8 columns.",
+        "The \"vs sink\" column compares two processes as well as two pipelines: each arm's gateway is a workerd process of its own, with its own JIT and heap state, and that alone moved this column by ±0.4 ms from run to run, twice auditing's target. The target is therefore judged in the next section, on the production model's gateway against itself.",
       ].join("\n\n"),
       headers: [
         "AUDIT_QUEUE behind the gateway",
@@ -411,10 +416,5 @@ function auditCost(
       rows,
     },
     figures,
-    target: {
-      target: `auditing adds under ${AUDIT_ADDED_P50_TARGET_MS} ms to a tools/call's p50 at concurrency 1 (queue and consumer in another process, against the sink, + record())`,
-      ok: added < AUDIT_ADDED_P50_TARGET_MS && (run.stored.get("broker") ?? 0) >= remoteC1.requests,
-      detail: `${signed(added, 3)} ms = ${fixed(remoteC1.p50)} − ${fixed(sinkC1.p50)} + ${fixed(recordMs, 3)}; with the consumer in the gateway's own process ${signed((queueC1?.p50 ?? Number.NaN) - sinkC1.p50 + recordMs, 3)} ms; stored calls ${run.stored.get("broker") ?? 0} (≥ ${remoteC1.requests} timed at c1 expected)`,
-    },
   };
 }

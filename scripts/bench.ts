@@ -254,7 +254,17 @@ function errorKinds(): string {
   return top.length ? `: ${top.map(([kind, count]) => `${count} × \`${kind.replace(/`/g, "'")}\``).join("; ")}` : "";
 }
 
-const order = ["overhead", "overhead-breakdown", "overhead-audit", "tenant-resolution", "bundle", "startup", "token-economy", "soak"];
+const order = [
+  "overhead",
+  "overhead-breakdown",
+  "overhead-audit",
+  "overhead-audit-paired",
+  "tenant-resolution",
+  "bundle",
+  "startup",
+  "token-economy",
+  "soak",
+];
 const merged = merge(...results);
 merged.sections.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
 if (record) recordBounds(merged.figures, machineLine(), { widen, partial: only !== undefined });
