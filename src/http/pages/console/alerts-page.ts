@@ -1,8 +1,8 @@
 import { html } from "hono/html";
 import type { AlertKind } from "../../../tenancy/schema";
 import { ALERT_WORDS } from "./admin-pages";
-import { csrfField } from "./layout";
-import { copyable, fieldError, invalidAttributes, timeOf } from "./parts";
+import { timeOf } from "./parts";
+import { currentEndpoint, endpointForm, secretOnceBody, type SignedEndpointWords } from "./signed-endpoint";
 
 /**
  * @module The console's Alerts page: the organization's alerts, each with
@@ -54,40 +54,26 @@ function alertList(alerts: AlertsPageInput["alerts"]) {
   </ul>`;
 }
 
-/** What is set now, with the test, new-secret and remove forms. */
-function currentWebhook(input: AlertsPageInput) {
-  if (!input.webhook) {
-    return html`<p>No webhook is set: alerts are shown here and on <code>GET /api/admin/alerts</code> only.</p>`;
-  }
-  return html`<p>Each new alert is sent to <code>${input.webhook.url}</code>.</p>
-    ${
-      input.webhook.failingSince
-        ? html`<p class="warning">
-            Notices to this webhook have been failing since ${timeOf(input.webhook.failingSince)}. Check the endpoint, then send a test
-            notice.
-          </p>`
-        : ""
-    }
-    ${input.testResult ? html`<p class="${input.testResult.delivered ? "console-flash" : "warning"}" role="status">${input.testResult.text}</p>` : ""}
-    <form method="post" action="/admin/alerts/notices/test" class="console-form" data-busy="Sending…">
-      ${csrfField(input.csrfToken)}
-      <button type="submit">Send a test notice</button>
-    </form>
-    <h3>Signing secret</h3>
-    <p>Every notice is signed with a secret shown only when it is made. A new secret replaces the current one at once.</p>
-    <form method="post" action="/admin/alerts/notices/secret" class="console-form" data-busy="Making a secret…">
-      ${csrfField(input.csrfToken)}
-      <button type="submit" class="secondary">Make a new secret</button>
-    </form>
-    <h3>Remove the webhook</h3>
-    <form method="post" action="/admin/alerts/notices/delete" class="console-form" data-busy="Removing…">
-      ${csrfField(input.csrfToken)}
-      <button type="submit" class="secondary">Remove the webhook</button>
-    </form>`;
-}
+const NOTICES: SignedEndpointWords = {
+  action: "/admin/alerts/notices",
+  prefix: "notices",
+  urlLabel: "Webhook URL",
+  delivery: "notice",
+  endpoint: "webhook",
+  heading: "h3",
+  unset: html`<p>No webhook is set: alerts are shown here and on <code>GET /api/admin/alerts</code> only.</p>`,
+  set: (url) => html`<p>Each new alert is sent to <code>${url}</code>.</p>`,
+  failing: "Notices to this webhook",
+  remove: "Remove the webhook",
+};
 
 export function alertsBody(input: AlertsPageInput) {
-  const { errors } = input;
+  const state = {
+    ...input,
+    url: input.webhook?.url ?? null,
+    failingSince: input.webhook?.failingSince ?? null,
+    error: input.errors.url,
+  };
   return html`<h1>Alerts</h1>
     ${input.flash} ${alertList(input.alerts)}
     <section aria-labelledby="notices-heading" class="console-notices">
@@ -97,33 +83,20 @@ export function alertsBody(input: AlertsPageInput) {
         audit stream (headers <code>X-Notice-Timestamp</code>, <code>X-Notice-Signature</code>, <code>X-Notice-Id</code>), and retries for a
         day when the endpoint does not answer 2xx. The gateway's README ("Alert notices") shows how to verify a notice.
       </p>
-      ${currentWebhook(input)}
-      <h3>${input.webhook ? "Change the webhook" : "Set the webhook"}</h3>
-      <form method="post" action="/admin/alerts/notices" class="console-form" data-busy="Saving…">
-        ${csrfField(input.csrfToken)}
-        <label for="notices-url">Webhook URL <span class="hint">(https, a public host name)</span></label>
-        <input
-          type="url"
-          id="notices-url"
-          name="url"
-          required
-          autocomplete="off"
-          inputmode="url"
-          value="${input.typedUrl ?? input.webhook?.url ?? ""}"
-          ${invalidAttributes("notices-url", errors.url)}
-        />
-        ${fieldError("notices-url", errors.url)}
-        <button type="submit">Save and make a secret</button>
-      </form>
+      ${currentEndpoint(NOTICES, state)} ${endpointForm(NOTICES, state)}
     </section>`;
 }
 
 export function noticeSecretBody(url: string, secret: string) {
-  return html`<h1>Notices signing secret</h1>
-    <p class="warning">
-      Shown only once. Notices to <code>${url}</code> are signed with it from now on; store it where your receiver checks signatures.
-    </p>
-    ${copyable("notices-secret", secret, "secret")}
-    <p><a href="#" data-download="alert-notices-secret.txt" data-from="notices-secret" hidden>Download as a file</a></p>
-    <p><a href="/admin/alerts">Back to Alerts</a></p>`;
+  return secretOnceBody(
+    {
+      title: "Notices signing secret",
+      prefix: "notices",
+      what: "Notices",
+      file: "alert-notices-secret.txt",
+      back: { href: "/admin/alerts", text: "Back to Alerts" },
+    },
+    url,
+    secret,
+  );
 }
