@@ -1,3 +1,4 @@
+import { seededRandom } from "../emulator/graph/random";
 import type { AuditArm } from "./audit-arms";
 import type { AuditForwarding } from "./gateway";
 import type { RecordCost } from "./audit-record-cost";
@@ -72,21 +73,6 @@ function p50Of(phases: readonly LoadSamples[]): number {
   return summarize(phases.flatMap((phase) => phase.latencies)).p50;
 }
 
-/**
- * A small seeded generator (mulberry32) for the resampling: the interval is
- * then the same for the same samples, run after run. Not for anything secret.
- */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface PairedDifference {
   /** Pooled p50 of mode `a` − pooled p50 of mode `b`. */
   difference: number;
@@ -101,7 +87,8 @@ export function pairedDifference(run: PairedRun, a: Mode, b: Mode): PairedDiffer
   const first = run.slices[a];
   const second = run.slices[b];
   const rounds = Math.min(first.length, second.length);
-  const random = seeded(rounds * 7919 + 17);
+  // Seeded, so the interval is the same for the same samples, run after run.
+  const random = seededRandom(`paired-audit-${rounds}`);
   const differences: number[] = [];
   for (let resample = 0; resample < PAIRED.resamples; resample += 1) {
     const picked: { a: LoadSamples[]; b: LoadSamples[] } = { a: [], b: [] };
