@@ -222,4 +222,37 @@ describe("get_attachment reads attached documents as text", () => {
       /^Cannot show the text of Broken\.xlsx: it is not a valid Office file \(not a zip package\)\.\nHint: Open it in Outlook or OneDrive instead\.$/,
     );
   }, 30_000);
+
+  it("refuses an attachment over 10 MB (uploaded in ranges, as Graph takes one) with the reason", async () => {
+    const user = await connectedUser();
+    const token = await graphToken(user.entra.tenantId, user.entra.oid, ["Mail.ReadWrite"]);
+    const draft = await graph(token, "/me/messages", { json: { subject: "Scanned archive" } });
+    const messageId = ((await draft.json()) as { id: string }).id;
+    // Graph takes an attachment over 3 MB only through an upload session, in ranges of at most 4 MB.
+    const size = 10 * 1024 * 1024 + 1;
+    const session = await graph(token, `/me/messages/${messageId}/attachments/createUploadSession`, {
+      json: { AttachmentItem: { attachmentType: "file", name: "Archive.pdf", size, contentType: "application/pdf" } },
+    });
+    expect(session.status).toBe(201);
+    const { uploadUrl } = (await session.json()) as { uploadUrl: string };
+    const bytes = new Uint8Array(size);
+    bytes.set(strToU8("%PDF-1.4\n"));
+    for (let start = 0; start < size; start += 4 * 1024 * 1024) {
+      const end = Math.min(size, start + 4 * 1024 * 1024) - 1;
+      const put = await fetch(uploadUrl, {
+        method: "PUT",
+        headers: { "content-range": `bytes ${start}-${end}/${size}` },
+        body: bytes.slice(start, end + 1),
+      });
+      expect(put.status).toBe(end === size - 1 ? 201 : 200);
+    }
+    const message = await user.callTool("get_message", { id: messageId });
+    const attachmentId = /^- Archive\.pdf .* · id: (\S+)$/m.exec(message.text)?.[1] ?? "";
+    expect(attachmentId).not.toBe("");
+    const refused = await user.callTool("get_attachment", { messageId, attachmentId });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toBe(
+      "Cannot show the text of Archive.pdf: it is larger than 10 MB (10,485,760 bytes), the most read.\nHint: Open it in Outlook or OneDrive instead.",
+    );
+  }, 60_000);
 });
