@@ -439,6 +439,29 @@ describe("a certificate removed from the Entra app", () => {
     expect(mended.status).toBe(200);
     expect((await whoami(org.slug, (await json<TokenSet>(mended)).access_token)).status).toBe(200);
   });
+
+  it("answers a tool call whose Graph token must be refreshed with the organization's problem, alerting once and keeping the grant", async () => {
+    const org = await certificateOrg();
+    await emulator.uploadCertificate(org.entraTenantId, org.clientId, org.certificate.pem);
+    const { tokens } = await signIn(org);
+    await emulator.removeCertificate(org.entraTenantId, org.clientId, org.certificate.thumbprint);
+    // Graph refuses the token as expired, so the user's agent refreshes it, signing with the removed certificate.
+    await emulator.queueFault({ status: 401, userKey: `${org.entraTenantId}.${org.user.oid}` });
+    const refused = await whoami(org.slug, tokens.access_token);
+    expect(refused.status).toBe(200);
+    const text = await refused.text();
+    expect(text).toContain('"isError":true');
+    expect(text).toContain("Entra ID refused your organization's Microsoft app; your administrator has been alerted");
+    expect(text).not.toContain("SignInExpired");
+    const rejected = (await alertsOf(org)).filter((alert) => alert.kind === "entra_app_rejected");
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.detail).toContain("AADSTS700027");
+    // Re-uploading mends it: the same connection's next call refreshes and answers.
+    await emulator.uploadCertificate(org.entraTenantId, org.clientId, org.certificate.pem);
+    await emulator.queueFault({ status: 401, userKey: `${org.entraTenantId}.${org.user.oid}` });
+    const mended = await whoami(org.slug, tokens.access_token);
+    expect(await mended.text()).toContain(org.user.userPrincipalName);
+  });
 });
 
 describe("from a secret to a certificate and back", () => {

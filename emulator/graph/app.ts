@@ -25,6 +25,7 @@ import { transcriptRoutes } from "./teams/transcripts";
 const injectFaults: MiddlewareHandler<GraphEnv> = async (c, next) => {
   const { tenant, user } = c.get("caller");
   const fault = c.get("faults").take(new URL(c.req.url).pathname, `${tenant.tenantId}.${user.oid}`, c.req.method);
+  if (fault?.status === 401) return GRAPH_ERRORS.expiredToken();
   if (fault?.status === 403) return GRAPH_ERRORS.accessDenied();
   if (fault?.status === 412)
     return graphError(

@@ -1,13 +1,14 @@
 /**
  * @module Faults a test or developer injects through the control API: the next N
  * Graph calls (optionally only those whose path contains a string, or of one
- * method) answer 403 access denied, 412 precondition failed (as if the item
- * changed meanwhile), 429 or 503, with exactly the Retry-After asked for, or
+ * method) answer 401 with an expired token (as if Graph's clock were past the
+ * token's expiry before the gateway's is), 403 access denied, 412
+ * precondition failed (as if the item changed meanwhile), 429 or 503, with exactly the Retry-After asked for, or
  * none when none is asked for (Microsoft may leave it out: clients then back
  * off on their own).
  */
 
-export const FAULT_STATUSES = [403, 412, 429, 503] as const;
+export const FAULT_STATUSES = [401, 403, 412, 429, 503] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
 
 export interface FaultRule {
