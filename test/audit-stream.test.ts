@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
-import { describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { verifyAuditBatch } from "../docs/verify-audit-signature";
 import { AUDIT_SCHEMA_VERSION, AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { streamUrlProblem } from "../src/audit/stream-url";
@@ -11,6 +11,7 @@ import { openWithDataKey, rewrapEnvelope } from "../src/tenancy/secret-envelope"
 import { tenantRegistry } from "../src/tenancy/registry";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
 import { createTenant, json, tenantUrl } from "./helpers/gateway";
+import { failNext, inbox, inboxUrl, tenantDeliveringTo } from "./helpers/siem-inbox";
 import { adminCall, errorOf, gatewayKeyring } from "./helpers/tenants";
 
 /**
@@ -21,45 +22,7 @@ import { adminCall, errorOf, gatewayKeyring } from "./helpers/tenants";
  * records what arrives. Signatures are checked with the docs example.
  */
 
-const RECEIVER = inject("siemReceiverUrl");
-
-interface Attempt {
-  timestamp: string | null;
-  signature: string | null;
-  batchId: string | null;
-  eventCount: string | null;
-  contentType: string | null;
-  body: string;
-  answered: number;
-}
-interface Inbox {
-  attempts: Attempt[];
-  batches: Record<string, string>;
-  duplicates: number;
-}
-
-function inboxUrl(name: string): string {
-  return `${RECEIVER}/inbox/${name}`;
-}
-
-async function inbox(name: string): Promise<Inbox> {
-  return (await fetch(`${RECEIVER}/control/${name}`)).json<Inbox>();
-}
-
-async function failNext(name: string, failTimes: number, status = 503): Promise<void> {
-  await fetch(`${RECEIVER}/control/${name}`, { method: "PUT", body: JSON.stringify({ failTimes, status }) });
-}
-
-/** A tenant streaming to its own fresh inbox, with the secret it was shown. */
-async function streamingTenant() {
-  const tenant = await createTenant();
-  const name = crypto.randomUUID();
-  const response = await adminCall(tenant.tenant.slug, "/audit/stream", tenant.adminKey, { method: "PUT", json: { url: inboxUrl(name) } });
-  expect(response.status).toBe(200);
-  expect(response.headers.get("cache-control")).toBe("no-store");
-  const { secret } = await json<{ secret: string }>(response);
-  return { ...tenant, id: tenant.tenant.id, slug: tenant.tenant.slug, inbox: name, secret };
-}
+const streamingTenant = () => tenantDeliveringTo("/audit/stream");
 
 let seq = 0;
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { verifyAuditBatch } from "../docs/verify-audit-signature";
 import { AuditEventSchema, type AuditEvent } from "../src/audit/event";
 import { deliverDueNotices, NOTICE_GIVE_UP_MS, noticeDeps, noticeRetryDelayMs, NOTICES_CRON, type NoticeBody } from "../src/audit/notices";
@@ -12,6 +12,7 @@ import { auditLog, storedTrail } from "./helpers/audit";
 import { adminBrowser, consoleTenant, postConsole, submitConsoleForm } from "./helpers/console";
 import { emulator } from "./helpers/emulator";
 import { createTenant, json, tenantUrl } from "./helpers/gateway";
+import { type Attempt, failNext, inbox, inboxUrl, tenantDeliveringTo } from "./helpers/siem-inbox";
 import { hiddenField } from "./helpers/oauth-browser";
 import { adminCall, errorOf, gatewayKeyring, kvNamesWithPrefix } from "./helpers/tenants";
 
@@ -24,46 +25,12 @@ import { adminCall, errorOf, gatewayKeyring, kvNamesWithPrefix } from "./helpers
  * the docs example the audit stream uses.
  */
 
-const RECEIVER = inject("siemReceiverUrl");
 /** Audit events reach the trail through the queue: a test that reads them allows for a slow machine, as audit-events.test.ts does. */
 const QUEUED = { timeout: 60_000 };
 /** Tests that sign in to the console and visit several pages. */
 const CONSOLE = { timeout: 30_000 };
 
-interface Attempt {
-  timestamp: string | null;
-  signature: string | null;
-  batchId: string | null;
-  contentType: string | null;
-  body: string;
-  answered: number;
-}
-interface Inbox {
-  attempts: Attempt[];
-  batches: Record<string, string>;
-  duplicates: number;
-}
-
-const inboxUrl = (name: string) => `${RECEIVER}/inbox/${name}`;
-
-async function inbox(name: string): Promise<Inbox> {
-  return (await fetch(`${RECEIVER}/control/${name}`)).json<Inbox>();
-}
-
-async function failNext(name: string, failTimes: number, status = 503): Promise<void> {
-  await fetch(`${RECEIVER}/control/${name}`, { method: "PUT", body: JSON.stringify({ failTimes, status }) });
-}
-
-/** A tenant whose notices go to its own fresh inbox, with the secret it was shown. */
-async function noticeTenant() {
-  const tenant = await createTenant();
-  const name = crypto.randomUUID();
-  const response = await adminCall(tenant.tenant.slug, "/notices", tenant.adminKey, { method: "PUT", json: { url: inboxUrl(name) } });
-  expect(response.status).toBe(200);
-  expect(response.headers.get("cache-control")).toBe("no-store");
-  const { secret } = await json<{ secret: string }>(response);
-  return { ...tenant, id: tenant.tenant.id, slug: tenant.tenant.slug, inbox: name, secret };
-}
+const noticeTenant = () => tenantDeliveringTo("/notices");
 
 const registry = () => tenantRegistry(env.DB);
 const deps = () => noticeDeps(env, readConfig(env));
