@@ -3,7 +3,7 @@ import { toolCallDetail } from "../src/audit/tool-call";
 import { putUploadRange } from "../src/graph/upload";
 import { ALL_TOOLS } from "../src/graph/tools";
 import { EMULATOR, graph, graphToken } from "./helpers/emulator";
-import { connectedUser } from "./helpers/mcp";
+import { connectedUser, okText as ok } from "./helpers/mcp";
 
 /**
  * Attachments on send_message, reply_message, forward_message and
@@ -26,12 +26,6 @@ const fileIdIn = (listing: string, name: string): string => {
   if (!id) throw new Error(`no ${name} in:\n${listing}`);
   return id;
 };
-
-async function ok(user: User, tool: string, args: Record<string, unknown>): Promise<string> {
-  const result = await user.callTool(tool, args);
-  if (result.isError) throw new Error(`${tool}: ${result.text}`);
-  return result.text;
-}
 
 async function mailToken(user: User) {
   return graphToken(user.entra.tenantId, user.entra.oid, ["Mail.ReadWrite", "Files.Read"]);

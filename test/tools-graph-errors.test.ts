@@ -4,7 +4,7 @@ import { MAX_ATTEMPTS } from "../src/graph/retry";
 import { TOOL_GROUPS } from "../src/graph/tool-groups";
 import { ALL_TOOLS } from "../src/graph/tools";
 import { graph, graphToken } from "./helpers/emulator";
-import { clearGraphFaults, connectedUser, injectGraphFault, pendingGraphFaults } from "./helpers/mcp";
+import { clearGraphFaults, connectedUser, injectGraphFault, pendingGraphFaults, okText as ok } from "./helpers/mcp";
 import { daysFromToday, seedDay, writeDay } from "./helpers/seed-date";
 
 /**
@@ -122,12 +122,6 @@ function idIn(text: string, pattern: RegExp = /id: /): string {
   const id = /id: ([^\s)]+)\)?$/.exec(line ?? "")?.[1];
   if (!id) throw new Error(`no id for ${pattern} in:\n${text}`);
   return id;
-}
-
-async function ok(user: User, tool: string, args: Args = {}): Promise<string> {
-  const result = await user.callTool(tool, args);
-  if (result.isError) throw new Error(`${tool} ${JSON.stringify(args)}: ${result.text}`);
-  return result.text;
 }
 
 /** A draft with one text attachment, made straight through Graph (no tool adds attachments). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emulator, graph, graphToken, TEST_OIDS } from "./helpers/emulator";
-import { clearGraphFaults, connectedUser, injectGraphFault } from "./helpers/mcp";
+import { clearGraphFaults, connectedUser, injectGraphFault, okText as ok } from "./helpers/mcp";
 import { writeDay } from "./helpers/seed-date";
 
 /**
@@ -43,12 +43,6 @@ async function sharedMailboxes(user: User): Promise<Mailboxes> {
     mailboxDelegates: [{ oid: TEST_OIDS.sam, rights: ["FullAccess"] }],
   });
   return { support, finance };
-}
-
-async function ok(user: User, tool: string, args: Args): Promise<string> {
-  const result = await user.callTool(tool, args);
-  if (result.isError) throw new Error(`${tool} ${JSON.stringify(args)}: ${result.text}`);
-  return result.text;
 }
 
 /** The shared mailbox's own view through Graph, to check what the tools did there. */

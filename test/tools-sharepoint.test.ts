@@ -1,26 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { TOOL_GROUPS } from "../src/graph/tool-groups";
 import { EMULATOR, graph, graphToken } from "./helpers/emulator";
-import { colleagueOf, connectedUser } from "./helpers/mcp";
+import { colleagueOf, connectedUser, okText as ok, valueIn } from "./helpers/mcp";
 
 /** SharePoint tools through /mcp against the emulator's seeded sites, and the file tools in a site's library. */
 type User = Awaited<ReturnType<typeof connectedUser>>;
 
 const EVERY_GROUP = { enabledGroups: [...TOOL_GROUPS] };
-
-/** The value after `label: ` on the first line matching `pattern`. */
-function valueIn(text: string, pattern: RegExp, label: string): string {
-  const line = text.split("\n").find((candidate) => pattern.test(candidate));
-  const value = new RegExp(`${label}: ([^\\s·]+)`).exec(line ?? "")?.[1];
-  if (!value) throw new Error(`no ${label} for ${pattern} in:\n${text}`);
-  return value;
-}
-
-async function ok(user: Pick<User, "callTool">, tool: string, args: Record<string, unknown> = {}): Promise<string> {
-  const result = await user.callTool(tool, args);
-  if (result.isError) throw new Error(`${tool} ${JSON.stringify(args)}: ${result.text}`);
-  return result.text;
-}
 
 async function marketing(user: Pick<User, "callTool">) {
   const siteId = valueIn(await ok(user, "find_sites", { query: "marketing" }), /^Marketing · /, "id");

@@ -168,3 +168,22 @@ export function pendingGraphFaults(user: FaultUser): Promise<PendingFault[]> {
 export function clearGraphFaults(user: FaultUser): Promise<void> {
   return emulator.clearFaults(faultUserKey(user));
 }
+
+/** A tool's answer text, failing the test with the tool, its arguments and its answer when it is an error. */
+export async function okText(
+  user: { callTool(tool: string, args: Record<string, unknown>): Promise<ToolCallResult> },
+  tool: string,
+  args: Record<string, unknown> = {},
+): Promise<string> {
+  const result = await user.callTool(tool, args);
+  if (result.isError) throw new Error(`${tool} ${JSON.stringify(args)}: ${result.text}`);
+  return result.text;
+}
+
+/** The value after `label: ` on the first line of a tool's answer matching `pattern`. */
+export function valueIn(text: string, pattern: RegExp, label: string): string {
+  const line = text.split("\n").find((candidate) => pattern.test(candidate));
+  const value = new RegExp(`${label}: ([^\\s·]+)`).exec(line ?? "")?.[1];
+  if (!value) throw new Error(`no ${label} for ${pattern} in:\n${text}`);
+  return value;
+}
