@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { GraphEnv } from "../../context";
 import { missingScope } from "../auth";
+import { readGraphBody } from "../body";
 import { GRAPH_ERRORS } from "../errors";
 import { SITES_READ } from "../sites/store";
 import { hitsFor } from "./hits";
@@ -39,20 +40,9 @@ function answer(c: Context<GraphEnv>, request: SearchRequest): Record<string, un
 }
 
 async function query(c: Context<GraphEnv>): Promise<Response> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return GRAPH_ERRORS.badRequest(
-      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
-    );
-  }
-  const parsed = SearchBody.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return GRAPH_ERRORS.badRequest(`Invalid request body: ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  const { requests } = parsed.data;
+  const body = await readGraphBody(c, SearchBody);
+  if (body instanceof Response) return body;
+  const { requests } = body;
   for (const request of requests) {
     const problem = requestProblem(request, requests.length);
     if (problem) return GRAPH_ERRORS.badRequest(problem);
