@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { experimental_readRawConfig } from "wrangler";
 import { configDefaults, defineConfig } from "vitest/config";
+import { buildPdfReader, pdfReaderWorker } from "./scripts/pdf-reader-bundle";
 
 /**
  * wrangler.toml as JSON in a directory of its own (under the git-ignored
@@ -40,11 +41,27 @@ function configWithoutDevVars(source: string): string {
 }
 
 /**
- * Two projects. `workers`: tests run inside workerd with the real local
- * D1/KV from wrangler.toml; Microsoft is replaced by the emulator, started
- * over real HTTP by the global setup; the gateway only sees different base
- * URLs. `browser`: the deploy bundle served over https, looked at by a
- * headless Chromium (test/browser/).
+ * The PDF reader Worker, built from the current source once per run (the
+ * pool may ask for its options more than once): the gateway's PDF_READER
+ * binding reaches it as it reaches the deployed one.
+ */
+let pdfReader: ReturnType<typeof pdfReaderWorker> | undefined;
+function currentPdfReader(): ReturnType<typeof pdfReaderWorker> {
+  if (!pdfReader) {
+    const outdir = resolve(".wrangler", "pdf-build");
+    buildPdfReader(outdir);
+    pdfReader = pdfReaderWorker(outdir);
+  }
+  return pdfReader;
+}
+
+/**
+ * Three projects. `workers`: tests run inside workerd with the real local
+ * D1/KV from wrangler.toml and the PDF reader Worker beside it; Microsoft is
+ * replaced by the emulator, started over real HTTP by the global setup; the
+ * gateway only sees different base URLs. `browser`: the deploy bundle served
+ * over https, looked at by a headless Chromium (test/browser/). `bundle`:
+ * what the deploy bundles contain (test/bundle/).
  */
 export default defineConfig({
   test: {
@@ -61,6 +78,7 @@ export default defineConfig({
             return {
               wrangler: { configPath: configWithoutDevVars("./wrangler.toml") },
               miniflare: {
+                workers: [currentPdfReader()],
                 // Every setting is explicit; with the configuration above, nothing
                 // from a developer's .dev.vars or .env reaches the tests either.
                 bindings: {
@@ -98,7 +116,7 @@ export default defineConfig({
           globalSetup: ["./test/global-setup.ts"],
           setupFiles: ["./test/apply-migrations.ts"],
           include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/browser/**"],
+          exclude: [...configDefaults.exclude, "test/browser/**", "test/bundle/**"],
           // Test files share a runner (one workerd and its local D1/KV per pool
           // worker) instead of starting one each: 3 to 4 times faster. Files must not
           // assume an empty database or namespace: each creates its own tenants and
@@ -119,6 +137,15 @@ export default defineConfig({
           // Starting the gateway and Chromium takes seconds on a busy machine.
           hookTimeout: 60_000,
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "bundle",
+          // Node: the test builds the deploy bundles with wrangler and reads them.
+          environment: "node",
+          include: ["test/bundle/**/*.test.ts"],
+          testTimeout: 120_000,
         },
       },
     ],

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { pdfReaderWorker } from "../scripts/pdf-reader-bundle";
 import { AUDIT_QUEUE, CHAOS_WORKER, withAuditChaos, type AuditChaosPlan, type AuditChaosStats } from "./audit-chaos";
 import type { BenchTls } from "./tls";
 
@@ -16,8 +17,10 @@ import type { BenchTls } from "./tls";
  * adds on top is tooling that production does not have, and it is left out:
  * a second workerd in front as a reload proxy, dev-only middleware in the
  * bundle, and a local trace collector that writes every request's spans to
- * SQLite with an fsync. Local-only overrides: the apex is `localhost`,
- * Microsoft is the emulator, keys are fixed bench values.
+ * SQLite with an fsync. The PDF reader Worker's deploy bundle runs beside
+ * it (built into `<bundleDir>-pdf-reader`), so its PDF_READER service binding
+ * resolves as it does in production. Local-only overrides: the apex is
+ * `localhost`, Microsoft is the emulator, keys are fixed bench values.
  */
 export const BENCH_OPERATOR_TOKEN = "bench-operator-token-0123456789abcdef";
 const BENCH_KEK = "YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXkhISE=";
@@ -56,6 +59,9 @@ export function wrangler(args: string[]): string {
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed: ${result.stderr}${result.stdout}`);
   return result.stdout;
 }
+
+/** Where the PDF reader Worker's bundle is built beside a gateway bundle directory. */
+export const pdfReaderBundleDir = (bundleDir: string) => `${bundleDir}-pdf-reader`;
 
 /** `wrangler deploy --dry-run --outdir`: what an upload would contain, and wrangler's report of it. */
 export function buildDeployBundle(outdir: string): string {
@@ -344,6 +350,7 @@ export async function startGateway(options: {
               }
             : {}),
         },
+        pdfReaderWorker(pdfReaderBundleDir(options.bundleDir)),
         ...(replacement ? [replacement.worker] : []),
         ...(relay ? [relay.relayWorker] : []),
         ...(chaos ? [chaos.chaosWorker] : []),
@@ -473,6 +480,7 @@ export async function startAuditConsumer(options: { dir: string; bundleDir: stri
           scriptPath: join(options.bundleDir, "index.js"),
           bindings: benchBindings(vars, port, options.emulatorUrl),
         },
+        pdfReaderWorker(pdfReaderBundleDir(options.bundleDir)),
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );

@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole product on one machine with no Microsoft or
  * Cloudflare account. Starts the Microsoft 365 emulator, applies the D1
- * migrations to local storage, runs the gateway under `wrangler dev`, and
+ * migrations to local storage, runs the gateway and the PDF reader Worker
+ * (its PDF_READER service binding) together under one `wrangler dev`, and
  * makes sure the demo organization exists.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -149,6 +150,13 @@ const wrangler = spawn(
   "wrangler",
   [
     "dev",
+    // Both Workers in one session: the first configuration is the gateway (it
+    // gets the port and https), the second is the PDF reader its PDF_READER
+    // binding calls, as deployed.
+    "-c",
+    "wrangler.toml",
+    "-c",
+    "pdf.wrangler.toml",
     "--port",
     String(GATEWAY_PORT),
     "--ip",

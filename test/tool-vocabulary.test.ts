@@ -112,6 +112,7 @@ describe("listPage", () => {
       timeZone: async () => "UTC",
       tool,
       cursors: cursorSealer(env.CURSOR_SECRET, owner, env.GRAPH_BASE),
+      pdfReader: env.PDF_READER,
     };
   }
 

@@ -42,6 +42,7 @@ export function toolContext(props: GrantProps, env: ProviderEnv): ToolContext {
     user: { name: props.name, upn: props.upn },
     tool: "",
     cursors: cursorSealer(config.CURSOR_SECRET, { tenantId: props.tenantId, user: `${props.tid}.${props.oid}` }, graphBase),
+    pdfReader: env.PDF_READER,
     // Through the calling tool's own `graph` (the registration wrapper's per-call trace), so the lookup is in its audit event.
     timeZone(this: ToolContext) {
       timeZone ??= this.graph({ method: "GET", path: "/me/mailboxSettings", query: { $select: "timeZone" } }).then((response) => {

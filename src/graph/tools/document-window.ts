@@ -1,6 +1,6 @@
 import type { GraphRequest } from "../client";
 import type { RawContent } from "../download";
-import { DOCUMENT_LIMITS, DocumentError, type DocumentKind, documentText } from "../format/documents";
+import { DOCUMENT_LIMITS, DocumentError, type DocumentKind, documentText, PdfReaderUnavailable } from "../format/documents";
 import { humanSize } from "../format/files";
 import { window } from "../format/text";
 import { expectOk, ToolError, type ToolContext } from "./types";
@@ -50,9 +50,13 @@ async function wholeText(ctx: ToolContext, source: DocumentSource): Promise<stri
   const raw = expectOk<RawContent>(await ctx.graph({ ...source.request, download: { offset: 0, length } }), `read ${source.name}`);
   if (raw.bytes.length > DOCUMENT_LIMITS.fileBytes) throw refusal(source, TOO_LARGE);
   try {
-    return await documentText(source.kind, raw.bytes);
+    return await documentText(source.kind, raw.bytes, ctx.pdfReader);
   } catch (error) {
     if (error instanceof DocumentError) throw refusal(source, error.message);
+    // Not the file's fault: no "open it instead", a retry may well work.
+    if (error instanceof PdfReaderUnavailable) {
+      throw new ToolError(`Cannot show the text of ${source.name}: the PDF reader is unavailable, try again.`, "Retry in a moment.");
+    }
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { GraphRequest, GraphResponse } from "../client";
 import type { CursorSealer } from "../cursor";
+import type { PdfReader } from "../format/documents/pdf";
 import type { ToolGroup } from "../tool-groups";
 
 /**
@@ -26,6 +27,8 @@ export interface ToolContext {
   tool: string;
   /** Seals and opens paging cursors bound to this tenant and user. */
   cursors: CursorSealer;
+  /** The PDF reader Worker (the PDF_READER service binding), which reads PDFs' text for get_file and get_attachment. */
+  pdfReader: PdfReader;
 }
 
 export interface ToolAnnotations {

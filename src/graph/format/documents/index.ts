@@ -1,6 +1,6 @@
 import { htmlToText } from "../text";
 import { docxText } from "./docx";
-import { pdfText } from "./pdf";
+import { type PdfReader, pdfText } from "./pdf";
 import { pptxText } from "./pptx";
 import { xlsxText } from "./xlsx";
 import { OfficePackage } from "./zip";
@@ -13,6 +13,7 @@ import { OfficePackage } from "./zip";
  */
 
 export { DOCUMENT_LIMITS, DocumentError } from "./limits";
+export { type PdfReader, PdfReaderUnavailable } from "./pdf";
 
 export type DocumentKind = "docx" | "xlsx" | "pptx" | "pdf" | "text" | "html";
 
@@ -49,8 +50,11 @@ export function documentKind(name: string, mimeType: string | undefined): Docume
   return undefined;
 }
 
-/** A document's whole text (the caller windows it); a DocumentError says why there is none. */
-export async function documentText(kind: DocumentKind, bytes: Uint8Array): Promise<string> {
+/**
+ * A document's whole text (the caller windows it); a DocumentError says why
+ * there is none. PDFs go to the PDF reader Worker through `pdfReader`.
+ */
+export async function documentText(kind: DocumentKind, bytes: Uint8Array, pdfReader: PdfReader): Promise<string> {
   switch (kind) {
     case "docx":
       return docxText(new OfficePackage(bytes));
@@ -59,7 +63,7 @@ export async function documentText(kind: DocumentKind, bytes: Uint8Array): Promi
     case "pptx":
       return pptxText(new OfficePackage(bytes));
     case "pdf":
-      return pdfText(bytes);
+      return pdfText(pdfReader, bytes);
     case "html":
       return htmlToText(decode(bytes));
     case "text":

@@ -44,3 +44,11 @@ export class TextSink {
     return this.parts.join("");
   }
 }
+
+/**
+ * The PDF reader Worker's answer (src/pdf-reader/, reached over the
+ * PDF_READER service binding): the text, or why there is none. A refusal is
+ * a value, not a thrown DocumentError: an error thrown across RPC arrives as
+ * a plain Error, without its class.
+ */
+export type PdfTextResult = { ok: true; text: string } | { ok: false; reason: string };

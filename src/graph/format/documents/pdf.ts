@@ -1,60 +1,48 @@
-import { getDocumentProxy } from "unpdf";
-import { DOCUMENT_LIMITS, DocumentError, TextSink } from "./limits";
+import { z } from "zod";
+import { logError } from "../../../lib/log";
+import { DocumentError, type PdfTextResult } from "./limits";
 
 /**
- * @module A PDF as text with unpdf (Mozilla's PDF.js in its serverless
- * build, loaded on first use so other tools never pay for it): pages in
- * order under "## Page N", read one at a time so a long PDF never holds
- * every page's text items at once. A scanned PDF has no text layer and
- * reads as empty pages; password-protected and damaged files are refused.
+ * @module A PDF as text, read by the PDF reader Worker (src/pdf-reader/)
+ * over the PDF_READER service binding: PDF.js stays out of the gateway's
+ * bundle and start-up, and parsing runs under that Worker's own CPU limit.
+ * Its answer is checked here, at the boundary; a refusal becomes the
+ * DocumentError the tools already answer with.
  */
 
-interface TextItem {
-  str?: string;
-  hasEOL?: boolean;
+/**
+ * What the gateway needs of the PDF_READER binding. Its answer is typed
+ * `unknown`: it comes from another Worker, possibly deployed from another
+ * version, and is checked against PdfTextResult below.
+ */
+export interface PdfReader {
+  pdfText(bytes: Uint8Array): Promise<unknown>;
 }
 
-type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;
+/** The reader did not answer (not deployed, overloaded, failed): nothing about the file itself. */
+export class PdfReaderUnavailable extends Error {
+  override name = "PdfReaderUnavailable";
+}
 
-async function open(bytes: Uint8Array): Promise<PdfDocument> {
+const ANSWER: z.ZodType<PdfTextResult> = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), text: z.string() }),
+  z.object({ ok: z.literal(false), reason: z.string() }),
+]);
+
+export async function pdfText(reader: PdfReader, bytes: Uint8Array): Promise<string> {
+  let answer: unknown;
   try {
-    // A copy: PDF.js takes ownership of the buffer it is given.
-    return await getDocumentProxy(bytes.slice(), { disableFontFace: true, useSystemFonts: false, verbosity: 0 });
+    answer = await reader.pdfText(bytes);
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    if (name === "PasswordException") throw new DocumentError("it is password-protected (encrypted)");
-    throw new DocumentError("the file is damaged or is not a PDF");
+    // Only the class and message are logged; the caller gets no detail of the failure.
+    logError("pdf_reader_failed", error);
+    throw new PdfReaderUnavailable("the PDF reader did not answer");
   }
-}
-
-const pageText = (items: TextItem[]) =>
-  items
-    .map((item) => (item.str ?? "") + (item.hasEOL ? "\n" : ""))
-    .join("")
-    .replace(/[^\S\n]+/g, " ")
-    .replace(/ ?\n ?/g, "\n")
-    .trim();
-
-export async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdf = await open(bytes);
-  try {
-    if (pdf.numPages > DOCUMENT_LIMITS.pages) {
-      throw new DocumentError(`it has ${pdf.numPages} pages; at most ${DOCUMENT_LIMITS.pages} are read`);
-    }
-    const out = new TextSink();
-    for (let number = 1; number <= pdf.numPages; number++) {
-      let text: string;
-      try {
-        const page = await pdf.getPage(number);
-        text = pageText((await page.getTextContent()).items as TextItem[]);
-        page.cleanup();
-      } catch {
-        throw new DocumentError(`the file is damaged (page ${number} cannot be read)`);
-      }
-      out.push(`## Page ${number}\n${text}\n\n`);
-    }
-    return out.text().trim();
-  } finally {
-    await pdf.loadingTask.destroy();
+  const parsed = ANSWER.safeParse(answer);
+  if (!parsed.success) {
+    logError("pdf_reader_failed", new Error("the PDF reader's answer has an unexpected shape"));
+    throw new PdfReaderUnavailable("the PDF reader's answer has an unexpected shape");
   }
+  if (!parsed.data.ok) throw new DocumentError(parsed.data.reason);
+  return parsed.data.text;
 }
