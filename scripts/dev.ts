@@ -18,6 +18,8 @@ const GATEWAY_PORT = Number(process.env.GATEWAY_PORT ?? 8787);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8790);
 /** A stand-in SIEM collector, so an organization's audit stream can be tried locally. */
 const SIEM_RECEIVER_PORT = Number(process.env.SIEM_RECEIVER_PORT ?? 8791);
+/** The PDF reader Worker's own dev session (and the next port, its inspector's). */
+const PDF_READER_PORT = Number(process.env.PDF_READER_PORT ?? 8792);
 const APEX = `https://localhost:${GATEWAY_PORT}`;
 const DEMO_SLUG = "demo";
 const DEMO_ORIGIN = `https://${DEMO_SLUG}.localhost:${GATEWAY_PORT}`;
@@ -146,17 +148,32 @@ const tls = await ensureDevCertificate([`${DEMO_SLUG}.localhost`]);
 const ca = readFileSync(tls.ca, "utf8");
 const emulator = await startEmulator({ port: EMULATOR_PORT, seedRedirectUri: `${DEMO_ORIGIN}/callback`, seedDate: seedDateFromEnv() });
 const siemReceiver = await startSiemReceiver(SIEM_RECEIVER_PORT);
+/**
+ * The PDF reader Worker, in a `wrangler dev` session of its own: the
+ * gateway's PDF_READER binding reaches it through wrangler's local dev
+ * registry, as it reaches the deployed one. Not as a second `-c` of the
+ * gateway's session: with two configurations, the gateway saw its requests
+ * as http, so the demo organization's redirect and MCP URLs came out http.
+ */
+const pdfReader = spawn(
+  "wrangler",
+  [
+    "dev",
+    "-c",
+    "pdf.wrangler.toml",
+    "--port",
+    String(PDF_READER_PORT),
+    "--inspector-port",
+    String(PDF_READER_PORT + 1),
+    "--ip",
+    "127.0.0.1",
+  ],
+  { stdio: "inherit", env: OFFLINE_ENV },
+);
 const wrangler = spawn(
   "wrangler",
   [
     "dev",
-    // Both Workers in one session: the first configuration is the gateway (it
-    // gets the port and https), the second is the PDF reader its PDF_READER
-    // binding calls, as deployed.
-    "-c",
-    "wrangler.toml",
-    "-c",
-    "pdf.wrangler.toml",
     "--port",
     String(GATEWAY_PORT),
     "--ip",
@@ -173,8 +190,13 @@ const wrangler = spawn(
     env: OFFLINE_ENV,
   },
 );
+let stopping = false;
 const stop = async (code: number) => {
+  // Either session ending ends both, once.
+  if (stopping) return;
+  stopping = true;
   wrangler.kill("SIGTERM");
+  pdfReader.kill("SIGTERM");
   await emulator.close();
   await siemReceiver.close();
   process.exit(code);
@@ -182,6 +204,7 @@ const stop = async (code: number) => {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 wrangler.on("exit", (code) => void stop(code ?? 0));
+pdfReader.on("exit", (code) => void stop(code ?? 0));
 
 await waitForGateway(ca);
 const demo = await ensureDemoTenant(ca);
