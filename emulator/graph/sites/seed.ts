@@ -38,6 +38,8 @@ interface SiteSpec {
 const PEOPLE = ["Avery Chen", "Jordan Patel", "Riley Moreau", "Sasha Novak", "Kai Lindqvist"];
 const STATUSES = ["Not started", "In progress", "Blocked", "Done"];
 
+const CAMPAIGN_KINDS = ["Webinar", "Newsletter", "Partner post", "Case study", "Launch event"];
+
 const SITES: SiteSpec[] = [
   {
     name: "Marketing",
@@ -54,7 +56,9 @@ const SITES: SiteSpec[] = [
       displayName: "Campaign tracker",
       count: 30,
       columns: (random, index) => ({
-        Title: `${pick(random, ["Webinar", "Newsletter", "Partner post", "Case study", "Launch event"])} ${index + 1}`,
+        // Each kind in turn, not at random: every tenant's tracker has six of each, so a search for one
+        // always finds enough items to page through.
+        Title: `${CAMPAIGN_KINDS[index % CAMPAIGN_KINDS.length] ?? "Webinar"} ${index + 1}`,
         Status: pick(random, STATUSES),
         Owner: pick(random, PEOPLE),
         Budget: 500 + Math.floor(random() * 40) * 100,
