@@ -267,6 +267,32 @@ function benchBindings(vars: Record<string, unknown>, port: number, emulatorUrl:
   };
 }
 
+/**
+ * The deploy bundle (built when `bundleDir` has none) as Miniflare's gateway
+ * Worker, with wrangler.toml's settings and the bench's bindings, and the PDF
+ * reader Worker its PDF_READER binding reaches: the part every bench
+ * workerd process that runs the gateway's code shares.
+ */
+function bundledGateway(bundleDir: string, port: number, emulatorUrl: string) {
+  if (!existsSync(join(bundleDir, "index.js"))) buildDeployBundle(bundleDir);
+  const config = unstable_readConfig({ config: WRANGLER_CONFIG });
+  const configured = configuredWorkerOptions(config);
+  const name = config.name ?? "";
+  return {
+    name,
+    configured,
+    worker: {
+      ...configured,
+      name,
+      modules: true,
+      modulesRoot: bundleDir,
+      scriptPath: join(bundleDir, "index.js"),
+      bindings: benchBindings(config.vars, port, emulatorUrl),
+    },
+    pdfReader: pdfReaderWorker(pdfReaderBundleDir(bundleDir)),
+  };
+}
+
 /** The gateway's queue consumers without the audit queue, and the relay Worker that consumes it with the gateway's settings for it. */
 function withAuditRelay(
   consumers: Record<string, Record<string, unknown>>,
@@ -297,15 +323,12 @@ export async function startGateway(options: {
   /** What AUDIT_QUEUE is bound to (default: wrangler.toml's queue). */
   audit?: AuditBackend;
 }): Promise<RunningGateway> {
-  if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
-  const config = unstable_readConfig({ config: WRANGLER_CONFIG });
-  const configured = configuredWorkerOptions(config);
-  const { name, vars } = config;
+  const { name, configured, worker: gatewayWorker, pdfReader } = bundledGateway(options.bundleDir, port, options.emulatorUrl);
   const rateLimits = configured.ratelimits as Record<string, { namespace_id: string }>;
   const errorLogs: string[] = [];
   const consumers = configured.queueConsumers as Record<string, Record<string, unknown>>;
-  const chaos = options.auditChaos ? withAuditChaos(name ?? "", consumers, configured.compatibilityDate, options.auditChaos) : undefined;
+  const chaos = options.auditChaos ? withAuditChaos(name, consumers, configured.compatibilityDate, options.auditChaos) : undefined;
   const { AUDIT_QUEUE: _auditQueue, ...otherProducers } = configured.queueProducers as Record<string, unknown>;
   const backend = options.audit ?? { kind: "queue" };
   const replacement = sinkWorker(backend, configured.compatibilityDate);
@@ -328,12 +351,7 @@ export async function startGateway(options: {
       resourcePersistencePath: join(options.dir, "v3"),
       workers: [
         {
-          ...configured,
-          name,
-          modules: true,
-          modulesRoot: options.bundleDir,
-          scriptPath: join(options.bundleDir, "index.js"),
-          bindings: benchBindings(vars, port, options.emulatorUrl),
+          ...gatewayWorker,
           ratelimits: {
             ...rateLimits,
             // The bench signs up a dozen organizations from one address in a minute.
@@ -350,7 +368,7 @@ export async function startGateway(options: {
               }
             : {}),
         },
-        pdfReaderWorker(pdfReaderBundleDir(options.bundleDir)),
+        pdfReader,
         ...(replacement ? [replacement.worker] : []),
         ...(relay ? [relay.relayWorker] : []),
         ...(chaos ? [chaos.chaosWorker] : []),
@@ -431,11 +449,8 @@ export interface RunningAuditConsumer {
  * this machine's cores.
  */
 export async function startAuditConsumer(options: { dir: string; bundleDir: string; emulatorUrl: string }): Promise<RunningAuditConsumer> {
-  if (!existsSync(join(options.bundleDir, "index.js"))) buildDeployBundle(options.bundleDir);
   const port = await freePort();
-  const config = unstable_readConfig({ config: WRANGLER_CONFIG });
-  const configured = configuredWorkerOptions(config);
-  const { name, vars } = config;
+  const { name, configured, worker: gatewayWorker, pdfReader } = bundledGateway(options.bundleDir, port, options.emulatorUrl);
   // Hands each relayed batch to the gateway's own queue() handler, exactly as a queue broker does (`Fetcher.queue`).
   const ingest = {
     name: "audit-ingest",
@@ -470,18 +485,7 @@ export async function startAuditConsumer(options: { dir: string; bundleDir: stri
       logRequests: false,
       log: new Log(LogLevel.WARN),
       resourcePersistencePath: join(options.dir, "v3"),
-      workers: [
-        ingest,
-        {
-          ...configured,
-          name,
-          modules: true,
-          modulesRoot: options.bundleDir,
-          scriptPath: join(options.bundleDir, "index.js"),
-          bindings: benchBindings(vars, port, options.emulatorUrl),
-        },
-        pdfReaderWorker(pdfReaderBundleDir(options.bundleDir)),
-      ],
+      workers: [ingest, gatewayWorker, pdfReader],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await consumer.ready;

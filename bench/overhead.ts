@@ -147,6 +147,8 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
     };
   };
   const arms = (options.auditArms ?? []).map((arm) => ({ arm, request: counted(arm), cpuAtStart: arm.cpu() }));
+  /** The arm that models production: measured against itself in the paired slices. */
+  const broker = arms.find(({ arm }) => arm.name === "broker");
   const armPath = (name: AuditArmName) => `audit_${name}`;
   let auditC1: Record<string, LoadResult> | undefined;
   let auditC8: Record<string, LoadResult> | undefined;
@@ -196,7 +198,6 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
         },
       });
       if (arms.length > 0) auditC1 = measured;
-      const broker = arms.find(({ arm }) => arm.name === "broker");
       if (broker) paired = await measurePaired(broker.arm, broker.request);
       directResult = measured.direct;
       gatewayResult = measured.tool;
@@ -288,7 +289,7 @@ export async function gatewayOverhead(options: OverheadOptions): Promise<PartRes
           paired,
           record,
           { calls: stored.get("broker") ?? 0, queued: (served.get("broker") ?? 0) - paired.notQueued },
-          await arms.find(({ arm }) => arm.name === "broker")?.arm.sends?.(),
+          await broker?.arm.sends?.(),
         )
       : undefined;
   if (auditPaired) {
